@@ -1,0 +1,104 @@
+"""The contract between the wire protocol and the SQL layer.
+
+The protocol side (pgserver/protocol, pgserver/server.py) owns bytes, message order,
+ReadyForQuery, portals' row limits and skip-until-Sync. The SQL side (pgserver/sql)
+owns everything about statements: parsing, session commands (SET, BEGIN …),
+planning, execution and the transaction status. Values cross this boundary as
+Python objects (int, Decimal, float, str, bool, date, datetime, list, None); the type
+registry (pgserver/types.py) turns them into text or binary wire formats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class ResultColumn:
+    """One field of a RowDescription."""
+
+    name: str
+    type_oid: int
+    typmod: int = -1
+    table_oid: int = 0
+    column_number: int = 0
+
+
+@dataclass
+class Prepared:
+    """A parsed statement: what Describe (statement) reports."""
+
+    sql: str
+    param_type_oids: list[int]  # one per $n; inferred where the client sent 0 (text = 25 if unknown)
+    columns: list[ResultColumn] | None  # None: the statement returns no rows (NoData)
+    state: Any = None  # SQL-layer private
+
+
+class Cursor(Protocol):
+    """A statement being executed (the portal's row source)."""
+
+    columns: list[ResultColumn] | None
+
+    async def fetch(self, max_rows: int | None) -> list[tuple[Any, ...]]:
+        """Up to max_rows rows (all when None). An empty list means exhausted."""
+        ...
+
+    @property
+    def command_tag(self) -> str:
+        """The CommandComplete tag, valid once fetch returned []: "SELECT 5", "SET", "BEGIN"."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+@dataclass
+class Notice:
+    severity: str
+    sqlstate: str
+    message: str
+
+
+class Engine(Protocol):
+    """One per client connection: the session's SQL state."""
+
+    def split(self, sql: str) -> list[str]:
+        """A simple-query string as its statements, in order ([] for an empty query)."""
+        ...
+
+    async def prepare(self, sql: str, param_type_oids: Sequence[int]) -> Prepared: ...
+
+    async def execute(self, prepared: Prepared, params: Sequence[Any]) -> Cursor: ...
+
+    @property
+    def transaction_status(self) -> str:
+        """'I' idle, 'T' in a transaction block, 'E' in a failed transaction block."""
+        ...
+
+    def statement_failed(self) -> None:
+        """Called by the protocol after an error, so a transaction block becomes failed ('E')."""
+        ...
+
+    def parameter_status(self) -> dict[str, str]:
+        """Every reported parameter (server_version, DateStyle …), sent after authentication."""
+        ...
+
+    def take_parameter_changes(self) -> Mapping[str, str]:
+        """ParameterStatus values changed since the last call (after SET application_name …)."""
+        ...
+
+    def take_notices(self) -> list[Notice]: ...
+
+    def cancel(self) -> None:
+        """Called from another task on CancelRequest: the running fetch raises 57014."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class EngineFactory(Protocol):
+    async def connect(self, user: str, database: str, startup: Mapping[str, str]) -> Engine:
+        """Raises PgError (3D000 unknown database, 22023 bad option …) to refuse the connection."""
+        ...
+

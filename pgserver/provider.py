@@ -1,0 +1,216 @@
+"""The provider contract: how a table declares itself and how the SQL layer scans it.
+
+A provider is declarative in the Steampipe way: a `TableSpec` lists columns (with
+PostgreSQL types, keys, references and which columns the remote API can filter on),
+and `Provider.plan()` says which of the offered predicates it evaluates exactly.
+The SQL layer (pgserver/sql) decides what to offer and runs everything that is not
+pushed in DuckDB. `Provider.scan()` yields Arrow record batches, so a LIMIT above
+the scan stops paging early and memory does not grow with the table.
+
+Dependency rule: this module imports only the standard library and pyarrow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, Union
+
+import pyarrow as pa
+
+# ---------------------------------------------------------------------------
+# Table declarations
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table as clients see it."""
+
+    name: str
+    pg_type: str  # PostgreSQL type as written in DDL: bigint, integer, smallint, numeric,
+    # boolean, date, timestamp, timestamptz, text, varchar(60), double precision, json
+    description: str = ""
+    is_key: bool = False
+    nullable: bool = True
+    references: str | None = None  # "Currencies.Id" (target table.column) — a foreign key
+    filterable: bool = True  # the remote API evaluates predicates on it (server side)
+    source: str | None = None  # provider-specific: e.g. the API JSON path "main_address.address_1"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One relation: a Sage 200 view or a system table."""
+
+    schema: str  # "StandardUK", "ProfessionalUK", "sys" …
+    name: str  # "Customers"
+    columns: tuple[Column, ...]
+    description: str = ""
+    kind: str = "view"  # "view" (read-only) or "table"
+    default_sort: tuple[str, ...] = ()  # the API's default order, as column names
+    extra: Mapping[str, Any] = field(default_factory=dict)  # provider-specific (API resource …)
+
+    def column(self, name: str) -> Column | None:
+        lowered = name.lower()
+        for col in self.columns:
+            if col.name.lower() == lowered:
+                return col
+        return None
+
+    @property
+    def key_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.is_key)
+
+
+# ---------------------------------------------------------------------------
+# Predicates offered to a provider ("quals")
+# ---------------------------------------------------------------------------
+
+
+class Op(enum.StrEnum):
+    EQ = "="
+    NE = "<>"
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+    LIKE = "LIKE"  # value is the SQL LIKE pattern (escape character backslash)
+    NOT_LIKE = "NOT LIKE"
+    IS_NULL = "IS NULL"  # value unused
+    IS_NOT_NULL = "IS NOT NULL"  # value unused
+    IN = "IN"  # value is a tuple of literals
+
+
+Literal = Union[None, bool, int, decimal.Decimal, float, str, dt.date, dt.datetime, tuple]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """`column op value` with a literal value (parameters are bound before planning)."""
+
+    column: str  # the column's declared name (as in TableSpec)
+    op: Op
+    value: Literal = None
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """A disjunction (OR) of quals."""
+
+    items: tuple[Qual, ...]
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """A conjunction (AND) nested inside an AnyOf."""
+
+    items: tuple[Qual, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    item: Qual
+
+
+Qual = Union[Comparison, AnyOf, AllOf, Not]
+
+
+@dataclass(frozen=True)
+class SortKey:
+    column: str
+    descending: bool = False
+    nulls_first: bool | None = None  # None = PostgreSQL default (NULLS LAST for ASC)
+
+
+@dataclass
+class ScanRequest:
+    """What the SQL layer asks of one table reference in a query."""
+
+    columns: list[str]  # the columns the query needs, declared names, in table order
+    quals: list[Qual] = field(default_factory=list)  # conjuncts (implicitly AND-ed)
+    order_by: list[SortKey] = field(default_factory=list)  # offered only when it is safe to push
+    limit: int | None = None  # offered only when it is safe to push (no residual, no join…)
+    offset: int = 0
+
+
+@dataclass
+class ScanPlan:
+    """The provider's answer: what it will evaluate exactly, and what it will send."""
+
+    request: ScanRequest
+    pushed_quals: list[Qual]  # evaluated exactly by the provider (not re-checked)
+    residual_quals: list[Qual]  # must be evaluated locally
+    order_pushed: bool = False
+    limit_pushed: bool = False
+    description: list[str] = field(default_factory=list)  # for EXPLAIN: the API requests, one per line
+    state: Any = None  # provider-private
+
+
+class ScanContext(Protocol):
+    """What a scan may read from the connection it runs for."""
+
+    def property(self, name: str) -> Any:
+        """A connection property's effective value (MaxThreads, Timeout, CompanyId …)."""
+
+
+class Provider(Protocol):
+    spec: TableSpec
+
+    def plan(self, request: ScanRequest, ctx: ScanContext) -> ScanPlan: ...
+
+    def scan(self, plan: ScanPlan, ctx: ScanContext) -> AsyncIterator[pa.RecordBatch]:
+        """Yield batches whose schema is `arrow_schema(spec, plan.request.columns)`."""
+        ...
+
+
+# ---------------------------------------------------------------------------
+# PostgreSQL declared type → Arrow type (the one place this mapping lives)
+# ---------------------------------------------------------------------------
+
+NUMERIC_ARROW = pa.decimal128(38, 10)
+
+
+def arrow_type(pg_type: str) -> pa.DataType:
+    base = pg_type.split("(")[0].strip().lower()
+    mapping: dict[str, pa.DataType] = {
+        "bigint": pa.int64(),
+        "int8": pa.int64(),
+        "integer": pa.int32(),
+        "int4": pa.int32(),
+        "int": pa.int32(),
+        "smallint": pa.int16(),
+        "int2": pa.int16(),
+        "boolean": pa.bool_(),
+        "bool": pa.bool_(),
+        "date": pa.date32(),
+        "timestamp": pa.timestamp("us"),
+        "timestamp without time zone": pa.timestamp("us"),
+        "timestamptz": pa.timestamp("us", tz="UTC"),
+        "timestamp with time zone": pa.timestamp("us", tz="UTC"),
+        "double precision": pa.float64(),
+        "float8": pa.float64(),
+        "real": pa.float32(),
+        "text": pa.string(),
+        "varchar": pa.string(),
+        "character varying": pa.string(),
+        "json": pa.string(),
+        "jsonb": pa.string(),
+        "oid": pa.uint32(),
+    }
+    if base == "numeric":
+        if "(" in pg_type:
+            precision, _, scale = pg_type.split("(")[1].rstrip(")").partition(",")
+            return pa.decimal128(int(precision), int(scale or 0))
+        return NUMERIC_ARROW
+    try:
+        return mapping[base]
+    except KeyError:
+        raise ValueError(f"no Arrow type for PostgreSQL type {pg_type!r}") from None
+
+
+def arrow_schema(spec: TableSpec, columns: list[str] | None = None) -> pa.Schema:
+    cols = spec.columns if columns is None else [spec.column(c) for c in columns]
+    return pa.schema([pa.field(c.name, arrow_type(c.pg_type)) for c in cols if c is not None])

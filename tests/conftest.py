@@ -1,0 +1,1 @@
+"""Shared fixtures live in tests/fixtures_*.py modules, imported here."""
