@@ -214,3 +214,35 @@ def arrow_type(pg_type: str) -> pa.DataType:
 def arrow_schema(spec: TableSpec, columns: list[str] | None = None) -> pa.Schema:
     cols = spec.columns if columns is None else [spec.column(c) for c in columns]
     return pa.schema([pa.field(c.name, arrow_type(c.pg_type)) for c in cols if c is not None])
+
+
+# ---------------------------------------------------------------------------
+# Stored procedures (e.g. the OAuth helpers GetOAuthAuthorizationURL …)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProcedureParameter:
+    name: str
+    pg_type: str
+    description: str = ""
+    required: bool = False
+    direction: str = "IN"  # "IN" for inputs, "OUT" for result columns
+
+
+@dataclass(frozen=True)
+class ProcedureSpec:
+    schema: str
+    name: str
+    description: str
+    parameters: tuple[ProcedureParameter, ...]  # IN parameters, then OUT (result) columns
+
+
+class Procedure(Protocol):
+    """Called by `CALL name(...)` or `SELECT * FROM name(...)`; returns one result set."""
+
+    spec: ProcedureSpec
+
+    async def call(self, arguments: Mapping[str, Any], ctx: ScanContext) -> list[tuple[Any, ...]]:
+        """Rows in the order of the OUT parameters. Arguments are keyed by IN parameter name."""
+        ...
