@@ -1,0 +1,93 @@
+"""Parsing one statement with sqlglot (PostgreSQL dialect), with PostgreSQL-style errors.
+
+sqlglot reports where it stopped as line/column of the offending token; PostgreSQL
+clients expect `syntax error at or near "tok"` and a 1-based character position, so
+this module translates one into the other.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import TokenType
+
+from pgserver.errors import SYNTAX_ERROR, PgError
+from pgserver.sql.splitter import tokenize
+
+# sqlglot warns when it falls back to exp.Command; we decide ourselves what that means.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+DIALECT = "postgres"
+
+
+def parse_statement(sql: str) -> exp.Expression:
+    """One statement as a sqlglot tree; PgError 42601 for a syntax error."""
+    try:
+        tokens = tokenize(sql)
+    except TokenError as err:
+        raise _unterminated(sql, err) from None
+    if tokens and tokens[0].token_type == TokenType.VAR:
+        # PostgreSQL rejects an unknown leading word at that word ("selec 1").
+        raise syntax_error_at(sql, tokens[0].start, tokens[0].text)
+    try:
+        parsed = sqlglot.parse(sql, read=DIALECT)
+    except ParseError as err:
+        raise _from_parse_error(sql, err) from None
+    except TokenError as err:
+        raise _unterminated(sql, err) from None
+    statements = [p for p in parsed if p is not None]
+    if len(statements) != 1:
+        raise PgError(SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement")
+    return statements[0]
+
+
+def syntax_error_at(sql: str, offset: int, text: str) -> PgError:
+    """PostgreSQL's message for a syntax error at a 0-based character offset."""
+    return PgError(SYNTAX_ERROR, f'syntax error at or near "{text}"', position=offset + 1)
+
+
+def end_of_input_error(sql: str) -> PgError:
+    return PgError(SYNTAX_ERROR, "syntax error at end of input", position=len(sql.rstrip()) + 1)
+
+
+def _from_parse_error(sql: str, err: ParseError) -> PgError:
+    details = err.errors[0] if err.errors else {}
+    highlight = details.get("highlight") or ""
+    line, col = details.get("line"), details.get("col")
+    if not highlight or line is None or col is None:
+        return end_of_input_error(sql)
+    lines = sql.split("\n")
+    line_start = sum(len(text) + 1 for text in lines[: max(line - 1, 0)])
+    end = line_start + col  # sqlglot's col is the 1-based column of the token's last character
+    start = max(end - len(highlight), 0)
+    if sql[start:end] != highlight:
+        found = sql.find(highlight)
+        start = found if found >= 0 else start
+    unexpected = str(details.get("description", "")).startswith("Invalid expression / Unexpected token")
+    if start >= len(sql.rstrip()) or (not unexpected and not sql[start + len(highlight):].strip()):
+        # sqlglot blames the last token when input ran out; PostgreSQL says "end of input".
+        return end_of_input_error(sql)
+    return syntax_error_at(sql, start, highlight)
+
+
+def _unterminated(sql: str, err: TokenError) -> PgError:
+    stripped = sql.lstrip()
+    for opener, what in (("'", "unterminated quoted string"), ('"', "unterminated quoted identifier"),
+                         ("/*", "unterminated /* comment"), ("$", "unterminated dollar-quoted string")):
+        index = _unbalanced(sql, opener)
+        if index is not None:
+            return PgError(SYNTAX_ERROR, f'{what} at or near "{sql[index:]}"', position=index + 1)
+    return end_of_input_error(stripped or sql)
+
+
+def _unbalanced(sql: str, opener: str) -> int | None:
+    """Offset of the last unmatched opener of this kind (a best effort for error positions)."""
+    if opener == "/*":
+        index = sql.rfind("/*")
+        return index if index >= 0 and sql.find("*/", index) < 0 else None
+    if sql.count(opener) % 2 == 1:
+        return sql.rfind(opener)
+    return None
