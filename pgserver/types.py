@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from pgserver.errors import PgError
 
@@ -358,3 +359,165 @@ def _typmod_for(t: PgType, args: list[int], text: str) -> int:
     if t.oid in (1560, 1562) and len(args) == 1:
         return args[0]
     raise PgError(SYNTAX_ERROR, f'invalid type modifier in "{text.strip()}"')
+
+
+# ---------------------------------------------------------------------------
+# Wire encoders and decoders
+# ---------------------------------------------------------------------------
+
+_OID_KINDS = (OID, REGPROC, XID, CID, REGPROCEDURE, REGOPER, REGOPERATOR, REGCLASS, REGTYPE, REGNAMESPACE,
+              REGROLE, 3734, 3769, 4191)
+_KIND_BY_OID: dict[int, str] = {
+    INT2: "int2", INT4: "int4", INT8: "int8", FLOAT4: "float4", FLOAT8: "float8", NUMERIC: "numeric",
+    BOOL: "bool", CHAR: "char", BYTEA: "bytea", UUID: "uuid", JSON: "json", JSONB: "jsonb", MONEY: "money",
+    DATE: "date", TIME: "time", TIMETZ: "timetz", TIMESTAMP: "timestamp", TIMESTAMPTZ: "timestamptz",
+    INTERVAL: "interval", VOID: "void", INT2VECTOR: "vector", OIDVECTOR: "vector",
+    **{oid: "oid" for oid in _OID_KINDS},
+    **{oid: "text" for oid in (TEXT, VARCHAR, BPCHAR, NAME, UNKNOWN, XML, PG_NODE_TREE, ACLITEM, CSTRING)},
+}
+_DEFAULT_CONTEXT = FormatContext()
+
+
+def codec_kind(oid: int) -> str | None:
+    """The value codec used for a type ('int4', 'text', 'timestamptz' …; None: text passed through)."""
+    return _KIND_BY_OID.get(oid)
+
+
+def has_binary_format(oid: int) -> bool:
+    """Whether encode_binary/decode_binary support this type (arrays: when their elements do)."""
+    t = TYPES_BY_OID.get(oid)
+    if t is not None and t.is_array:
+        return has_binary_format(t.elem_oid)
+    return oid in _KIND_BY_OID
+
+
+def _text_of(oid: int, value: Any, ctx: FormatContext) -> str:
+    from pgserver.protocol import values_array, values_text
+
+    t = TYPES_BY_OID.get(oid)
+    if t is not None and t.is_array and not isinstance(value, str):
+        return values_array.format_array(value, lambda v: _text_of(t.elem_oid, v, ctx), t.delimiter)
+    if oid == RECORD and isinstance(value, tuple):
+        return _record_text(value, ctx)
+    kind = _KIND_BY_OID.get(oid)
+    if kind is None:
+        return values_text.TEXT_ENCODERS["text"](value, ctx)
+    return values_text.TEXT_ENCODERS[kind](value, ctx)
+
+
+def _record_text(value: tuple[Any, ...], ctx: FormatContext) -> str:
+    """record_out: '(1,"a b",)' — NULL fields are empty, others quoted when needed."""
+    parts = []
+    for item in value:
+        if item is None:
+            parts.append("")
+            continue
+        text = _text_of(infer_oid(item), item, ctx)
+        if text == "" or any(c in '(),"\\' or c.isspace() for c in text):
+            text = '"' + text.replace('"', '""').replace("\\", "\\\\") + '"'
+        parts.append(text)
+    return "(" + ",".join(parts) + ")"
+
+
+def encode_text(oid: int, value: Any, ctx: FormatContext | None = None) -> bytes | None:
+    """A value in the text format of type `oid` (UTF-8 bytes); None for SQL NULL."""
+    if value is None:
+        return None
+    return _text_of(oid, value, ctx or _DEFAULT_CONTEXT).encode("utf-8")
+
+
+def encode_binary(oid: int, value: Any) -> bytes | None:
+    """A value in the binary format of type `oid`; None for SQL NULL; PgError 0A000 if it has none."""
+    from pgserver.protocol import values_array, values_binary
+
+    if value is None:
+        return None
+    t = TYPES_BY_OID.get(oid)
+    if t is not None and t.is_array or oid in (INT2VECTOR, OIDVECTOR):
+        elem = t.elem_oid if t is not None else INT4
+        if isinstance(value, str):
+            value = decode_text(oid, value.encode())
+        return values_array.encode_array_binary(value, elem, lambda v: encode_binary(elem, v) or b"")
+    kind = _KIND_BY_OID.get(oid)
+    if kind is None or kind == "vector":
+        raise _no_binary(oid)
+    return values_binary.BINARY_ENCODERS[kind](value)
+
+
+def decode_text(oid: int, data: bytes | str, ctx: FormatContext | None = None) -> Any:
+    """A Bind parameter (or any text-format value) of type `oid` as a Python value."""
+    from pgserver.protocol import values_array, values_text
+
+    text = data.decode("utf-8") if isinstance(data, (bytes, bytearray, memoryview)) else data
+    context = ctx or _DEFAULT_CONTEXT
+    t = TYPES_BY_OID.get(oid)
+    if t is not None and t.is_array:
+        return values_array.parse_array(text, lambda s: decode_text(t.elem_oid, s, context),
+                                        format_type(oid), t.delimiter)
+    kind = _KIND_BY_OID.get(oid)
+    if kind is None:
+        return text
+    return values_text.TEXT_DECODERS[kind](text, context)
+
+
+def decode_binary(oid: int, data: bytes) -> Any:
+    """A binary-format value of type `oid` as a Python value; PgError 22P03 if malformed."""
+    from pgserver.protocol import values_array, values_binary
+
+    t = TYPES_BY_OID.get(oid)
+    if t is not None and t.is_array or oid in (INT2VECTOR, OIDVECTOR):
+        elem = t.elem_oid if t is not None else INT4
+        return values_array.decode_array_binary(bytes(data), lambda d: decode_binary(elem, d), elem)
+    kind = _KIND_BY_OID.get(oid)
+    if kind is None or kind == "vector":
+        raise _no_binary(oid)
+    return values_binary.BINARY_DECODERS[kind](bytes(data))
+
+
+def _no_binary(oid: int) -> PgError:
+    t = TYPES_BY_OID.get(oid)
+    return PgError("0A000", f"binary format is not supported for type {t.sql_name if t else oid}")
+
+
+def infer_oid(value: Any) -> int:
+    """The natural PostgreSQL type of a Python value (for record fields and untyped results)."""
+    import datetime as dt
+    import decimal
+    import uuid
+
+    if isinstance(value, bool):
+        return BOOL
+    if isinstance(value, int):
+        return INT4 if -(2**31) <= value < 2**31 else INT8 if -(2**63) <= value < 2**63 else NUMERIC
+    if isinstance(value, float):
+        return FLOAT8
+    if isinstance(value, decimal.Decimal):
+        return NUMERIC
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return BYTEA
+    if isinstance(value, dt.datetime):
+        return TIMESTAMPTZ if value.tzinfo else TIMESTAMP
+    if isinstance(value, dt.date):
+        return DATE
+    if isinstance(value, dt.time):
+        return TIMETZ if value.tzinfo else TIME
+    if isinstance(value, (dt.timedelta, PgInterval)):
+        return INTERVAL
+    if isinstance(value, uuid.UUID):
+        return UUID
+    if isinstance(value, dict):
+        return JSONB
+    if isinstance(value, tuple):
+        return RECORD
+    if isinstance(value, list):
+        first = next((v for v in _leaves(value) if v is not None), "")
+        return TYPES_BY_OID[infer_oid(first)].array_oid or TEXT
+    return TEXT
+
+
+def _leaves(value: list[Any]) -> Any:
+    for item in value:
+        if isinstance(item, list):
+            yield from _leaves(item)
+        else:
+            yield item

@@ -1,0 +1,340 @@
+"""Dates, times, timestamps and intervals in PostgreSQL's text formats (DateStyle ISO).
+
+Kept apart from the other value codecs because the rules (time zone offsets, trimmed
+fractions, the interval sign conventions of EncodeInterval) are fiddly and easy to test alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import zoneinfo
+
+from pgserver.errors import PgError
+
+INVALID_DATETIME_FORMAT = "22007"
+DATETIME_FIELD_OVERFLOW = "22008"
+INVALID_PARAMETER_VALUE = "22023"
+FEATURE_NOT_SUPPORTED = "0A000"
+
+USECS_PER_SEC = 1_000_000
+USECS_PER_DAY = 86_400 * USECS_PER_SEC
+POSTGRES_EPOCH_DATE = dt.date(2000, 1, 1)
+POSTGRES_EPOCH = dt.datetime(2000, 1, 1)
+POSTGRES_EPOCH_UTC = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+@functools.lru_cache(maxsize=64)
+def resolve_time_zone(name: str) -> dt.tzinfo:
+    """The tzinfo for a TimeZone setting; PgError 22023 for an unknown zone."""
+    key = name.strip()
+    if key.upper() in ("UTC", "GMT", "Z", "ZULU", "UCT", "ETC/UTC", "ETC/GMT"):
+        return dt.UTC
+    m = re.fullmatch(r"([+-])(\d{1,2})(?::?(\d{2}))?", key)
+    if m:  # a bare ISO offset: '+02', '-05:30' (PostgreSQL reads these as offsets east of UTC here)
+        sign = -1 if m.group(1) == "-" else 1
+        return dt.timezone(sign * dt.timedelta(hours=int(m.group(2)), minutes=int(m.group(3) or 0)))
+    try:
+        return zoneinfo.ZoneInfo(key)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise PgError(INVALID_PARAMETER_VALUE, f'invalid value for parameter "TimeZone": "{name}"') from exc
+
+
+# ---------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------
+
+
+def _fraction(microsecond: int) -> str:
+    return f".{microsecond:06d}".rstrip("0") if microsecond else ""
+
+
+def format_date(value: dt.date) -> str:
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+def format_time(value: dt.time) -> str:
+    return f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}{_fraction(value.microsecond)}"
+
+
+def format_offset(offset: dt.timedelta) -> str:
+    """'+00', '+05:30', '-03:30', '+00:53:28' as PostgreSQL prints UTC offsets."""
+    total = int(offset.total_seconds())
+    sign = "-" if total < 0 else "+"
+    total = abs(total)
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    text = f"{sign}{hours:02d}"
+    if minutes or seconds:
+        text += f":{minutes:02d}"
+    if seconds:
+        text += f":{seconds:02d}"
+    return text
+
+
+def format_timetz(value: dt.time) -> str:
+    offset = value.utcoffset() if value.tzinfo else dt.timedelta(0)
+    return format_time(value) + format_offset(offset or dt.timedelta(0))
+
+
+def format_timestamp(value: dt.datetime | dt.date, tz: dt.tzinfo) -> str:
+    """timestamp without time zone; an aware value is first shown in the session zone."""
+    if not isinstance(value, dt.datetime):
+        return format_date(value) + " 00:00:00"
+    if value.tzinfo is not None:
+        value = value.astimezone(tz).replace(tzinfo=None)
+    return f"{format_date(value)} {format_time(value.time())}"
+
+
+def to_session_zone(value: dt.datetime | dt.date, tz: dt.tzinfo) -> dt.datetime:
+    """A timestamptz in the session zone; naive values are taken as UTC (DuckDB's convention)."""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(tz)
+
+
+def format_timestamptz(value: dt.datetime | dt.date, tz: dt.tzinfo) -> str:
+    local = to_session_zone(value, tz)
+    return f"{format_date(local)} {format_time(local.time())}{format_offset(local.utcoffset() or dt.timedelta(0))}"
+
+
+def interval_fields(value: object) -> tuple[int, int, int]:
+    """(months, days, microseconds) of a timedelta or PgInterval-like value, PostgreSQL style:
+    a timedelta's days and time part carry the same sign, as timestamp subtraction yields."""
+    if isinstance(value, dt.timedelta):
+        total = (value.days * 86_400 + value.seconds) * USECS_PER_SEC + value.microseconds
+        days = abs(total) // USECS_PER_DAY * (1 if total >= 0 else -1)
+        return 0, days, total - days * USECS_PER_DAY
+    months = getattr(value, "months", None)
+    if months is None:
+        raise TypeError(f"not an interval: {value!r}")
+    return int(months), int(value.days), int(value.microseconds)  # type: ignore[attr-defined]
+
+
+def format_interval(value: object) -> str:
+    """IntervalStyle 'postgres' (EncodeInterval): '1 year 2 mons -3 days +04:05:06.5'."""
+    months, days, usecs = interval_fields(value)
+    years, mons = int(months / 12), months - int(months / 12) * 12
+    parts: list[str] = []
+    is_before = False
+    for amount, unit in ((years, "year"), (mons, "mon"), (days, "day")):
+        if amount == 0:
+            continue
+        plus = "+" if is_before and amount > 0 else ""
+        parts.append(f"{plus}{amount} {unit}{'' if amount == 1 else 's'}")
+        is_before = amount < 0
+    if not parts or usecs != 0:
+        minus = usecs < 0
+        usecs = abs(usecs)
+        hours, rest = divmod(usecs, 3600 * USECS_PER_SEC)
+        minutes, rest = divmod(rest, 60 * USECS_PER_SEC)
+        seconds, micro = divmod(rest, USECS_PER_SEC)
+        sign = "-" if minus else ("+" if is_before else "")
+        parts.append(f"{sign}{hours:02d}:{minutes:02d}:{seconds:02d}{_fraction(micro)}")
+    return " ".join(parts)
+
+
+# ---------------------------------------------------------------------------
+# Input
+# ---------------------------------------------------------------------------
+
+_DATE_RE = re.compile(r"(\d{4,})-(\d{1,2})-(\d{1,2})")
+_MDY_RE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_TIME_RE = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?")
+_OFFSET_RE = re.compile(r"\s*(?:(?P<z>z|utc|gmt)|(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2})(?::?(?P<s>\d{2}))?)?)$", re.I)
+
+
+def _bad(kind: str, text: str) -> PgError:
+    return PgError(INVALID_DATETIME_FORMAT, f'invalid input syntax for type {kind}: "{text}"')
+
+
+def _special(text: str, kind: str) -> None:
+    if text.strip().lower() in ("infinity", "-infinity", "+infinity", "epoch", "now", "today", "tomorrow", "yesterday"):
+        raise PgError(FEATURE_NOT_SUPPORTED, f'special {kind} value "{text.strip()}" is not supported')
+
+
+def _split_date(text: str, kind: str) -> tuple[dt.date, str]:
+    s = text.strip()
+    m = _DATE_RE.match(s)
+    try:
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))), s[m.end():]
+        m = _MDY_RE.match(s)  # DateStyle MDY: 01/02/2024 is January 2nd
+        if m:
+            return dt.date(int(m.group(3)), int(m.group(1)), int(m.group(2))), s[m.end():]
+    except ValueError as exc:
+        raise PgError(DATETIME_FIELD_OVERFLOW, f'date/time field value out of range: "{text}"') from exc
+    _special(text, kind)
+    raise _bad(kind, text)
+
+
+def _parse_time_part(s: str, text: str, kind: str) -> tuple[dt.time, str]:
+    m = _TIME_RE.match(s)
+    if not m:
+        raise _bad(kind, text)
+    frac = (m.group(4) or "")[:7]
+    micro = round(int(frac.ljust(7, "0")) / 10) if frac else 0
+    hour, minute, second = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+    carry = micro == USECS_PER_SEC
+    if carry:
+        micro = 0
+    if hour == 24 and minute == 0 and second == 0:
+        raise PgError(FEATURE_NOT_SUPPORTED, f'time "{text}" (24:00:00) is not supported')
+    try:
+        value = dt.time(hour, minute, second, micro)
+    except ValueError as exc:
+        raise PgError(DATETIME_FIELD_OVERFLOW, f'date/time field value out of range: "{text}"') from exc
+    if carry:
+        value = (dt.datetime.combine(POSTGRES_EPOCH_DATE, value) + dt.timedelta(seconds=1)).time()
+    return value, s[m.end():]
+
+
+def _parse_offset(rest: str, text: str, kind: str) -> dt.tzinfo | None:
+    if not rest.strip():
+        return None
+    m = _OFFSET_RE.fullmatch(rest)
+    if not m:
+        raise _bad(kind, text)
+    if m.group("z"):
+        return dt.UTC
+    sign = -1 if m.group("sign") == "-" else 1
+    delta = dt.timedelta(hours=int(m.group("h")), minutes=int(m.group("m") or 0), seconds=int(m.group("s") or 0))
+    return dt.timezone(sign * delta)
+
+
+def parse_date(text: str) -> dt.date:
+    """ISO 'YYYY-MM-DD' (or MDY '01/02/2024'); a trailing time or zone is ignored as date_in does."""
+    value, _rest = _split_date(text, "date")
+    return value
+
+
+def parse_time(text: str) -> dt.time:
+    value, rest = _parse_time_part(text.strip(), text, "time without time zone")
+    _parse_offset(rest, text, "time without time zone")  # validated, then ignored as time_in does
+    return value
+
+
+def parse_timetz(text: str, tz: dt.tzinfo) -> dt.time:
+    value, rest = _parse_time_part(text.strip(), text, "time with time zone")
+    zone = _parse_offset(rest, text, "time with time zone")
+    if zone is None:
+        zone = dt.timezone(dt.datetime.now(tz).utcoffset() or dt.timedelta(0))
+    return value.replace(tzinfo=zone)
+
+
+def _parse_datetime(text: str, kind: str) -> tuple[dt.datetime, dt.tzinfo | None]:
+    day, rest = _split_date(text, kind)
+    moment = dt.time(0)
+    stripped = rest.lstrip()
+    if stripped[:1] in ("T", "t") or (stripped[:1].isdigit() and rest[:1] in (" ", "\t")):
+        moment, rest = _parse_time_part(stripped.lstrip("Tt"), text, kind)
+    return dt.datetime.combine(day, moment), _parse_offset(rest, text, kind)
+
+
+def parse_timestamp(text: str) -> dt.datetime:
+    """timestamp without time zone: any zone written in the text is ignored, as timestamp_in does."""
+    value, _zone = _parse_datetime(text, "timestamp")
+    return value
+
+
+def parse_timestamptz(text: str, tz: dt.tzinfo) -> dt.datetime:
+    """An aware datetime in UTC; text without a zone is read in the session zone."""
+    value, zone = _parse_datetime(text, "timestamp with time zone")
+    if zone is None:
+        local = value.replace(tzinfo=tz)
+        # zoneinfo resolves ambiguous/skipped local times with fold=0, as PostgreSQL does (earlier offset).
+        return local.astimezone(dt.UTC)
+    return value.replace(tzinfo=zone).astimezone(dt.UTC)
+
+
+_UNIT_USECS = {
+    "microsecond": 1, "us": 1, "usec": 1, "usecs": 1, "microseconds": 1,
+    "millisecond": 1000, "ms": 1000, "msec": 1000, "msecs": 1000, "milliseconds": 1000,
+    "second": USECS_PER_SEC, "seconds": USECS_PER_SEC, "sec": USECS_PER_SEC, "secs": USECS_PER_SEC, "s": USECS_PER_SEC,
+    "minute": 60 * USECS_PER_SEC, "minutes": 60 * USECS_PER_SEC, "min": 60 * USECS_PER_SEC,
+    "mins": 60 * USECS_PER_SEC, "m": 60 * USECS_PER_SEC,
+    "hour": 3600 * USECS_PER_SEC, "hours": 3600 * USECS_PER_SEC, "hr": 3600 * USECS_PER_SEC,
+    "hrs": 3600 * USECS_PER_SEC, "h": 3600 * USECS_PER_SEC,
+}
+_UNIT_DAYS = {"day": 1, "days": 1, "d": 1, "week": 7, "weeks": 7, "w": 7}
+_UNIT_MONTHS = {
+    "mon": 1, "mons": 1, "month": 1, "months": 1, "year": 12, "years": 12, "y": 12, "yr": 12, "yrs": 12,
+    "decade": 120, "decades": 120, "century": 1200, "centuries": 1200, "millennium": 12000, "millennia": 12000,
+}
+_INTERVAL_TOKEN = re.compile(
+    r"\s*(?:(?P<clock>[+-]?\d+:\d{1,2}(?::\d{1,2}(?:\.\d+)?)?)|(?P<num>[+-]?(?:\d+\.?\d*|\.\d+))\s*(?P<unit>[a-z]*)|(?P<ago>ago)|@)",
+    re.I,
+)
+_ISO_INTERVAL = re.compile(
+    r"([+-])?P(?:([+-]?\d+(?:\.\d+)?)Y)?(?:([+-]?\d+(?:\.\d+)?)M)?(?:([+-]?\d+(?:\.\d+)?)W)?(?:([+-]?\d+(?:\.\d+)?)D)?"
+    r"(?:T(?:([+-]?\d+(?:\.\d+)?)H)?(?:([+-]?\d+(?:\.\d+)?)M)?(?:([+-]?\d+(?:\.\d+)?)S)?)?",
+    re.I,
+)
+
+
+def parse_interval(text: str) -> tuple[int, int, int]:
+    """(months, days, microseconds) from postgres-style ('1 year 2 mons 3 days 04:05:06') or ISO 8601 text."""
+    s = text.strip()
+    if not s:
+        raise _bad("interval", text)
+    iso = _ISO_INTERVAL.fullmatch(s)
+    if iso and s.upper() != "P":
+        return _iso_interval(iso)
+    months = days = 0
+    usecs = 0.0
+    pos = 0
+    ago = False
+    while pos < len(s):
+        m = _INTERVAL_TOKEN.match(s, pos)
+        if not m or m.end() == pos:
+            raise _bad("interval", text)
+        pos = m.end()
+        if m.group("ago"):
+            ago = True
+        elif m.group("clock"):
+            usecs += _clock_usecs(m.group("clock"))
+        elif m.group("num") is not None:
+            amount = float(m.group("num"))
+            unit = m.group("unit").lower() or "second"
+            if unit in _UNIT_USECS:
+                usecs += amount * _UNIT_USECS[unit]
+            elif unit in _UNIT_DAYS:
+                whole = int(amount * _UNIT_DAYS[unit])
+                days += whole
+                usecs += (amount * _UNIT_DAYS[unit] - whole) * USECS_PER_DAY
+            elif unit in _UNIT_MONTHS:
+                whole = int(amount * _UNIT_MONTHS[unit])
+                months += whole
+                days_frac = (amount * _UNIT_MONTHS[unit] - whole) * 30
+                days += int(days_frac)
+                usecs += (days_frac - int(days_frac)) * USECS_PER_DAY
+            else:
+                raise _bad("interval", text)
+    result = (months, days, round(usecs))
+    return tuple(-x for x in result) if ago else result  # type: ignore[return-value]
+
+
+def _clock_usecs(clock: str) -> float:
+    negative = clock.startswith("-")
+    parts = clock.lstrip("+-").split(":")
+    hours, minutes = int(parts[0]), int(parts[1])
+    seconds = float(parts[2]) if len(parts) > 2 else 0.0
+    total = (hours * 3600 + minutes * 60 + seconds) * USECS_PER_SEC
+    return -total if negative else total
+
+
+def _iso_interval(m: re.Match[str]) -> tuple[int, int, int]:
+    def num(i: int) -> float:
+        return float(m.group(i)) if m.group(i) else 0.0
+
+    years, mons, weeks, ds = num(2), num(3), num(4), num(5)
+    total_months = years * 12 + mons
+    months = int(total_months)
+    day_total = weeks * 7 + ds + (total_months - months) * 30
+    days = int(day_total)
+    usecs = (day_total - days) * USECS_PER_DAY + (num(6) * 3600 + num(7) * 60 + num(8)) * USECS_PER_SEC
+    result = (months, days, round(usecs))
+    return tuple(-x for x in result) if m.group(1) == "-" else result  # type: ignore[return-value]
