@@ -250,16 +250,17 @@ def numeric_precision_scale(typmod: int) -> tuple[int, int] | None:
     return tm >> 16, scale
 
 
-def format_type(oid: int, typmod: int = -1) -> str:
-    """What PostgreSQL's format_type(oid, typmod) returns: 'character varying(60)', 'numeric(18,2)'."""
+def format_type(oid: int, typmod: int | None = None) -> str:
+    """What PostgreSQL's format_type(oid, typmod) returns: 'character varying(60)', 'numeric(18,2)'
+    (typmod None is SQL NULL: format_type(1042, NULL) is 'character', format_type(1042, -1) 'bpchar')."""
     t = TYPES_BY_OID.get(oid)
     if t is None:
         return "???"
     if t.is_array:
         return format_type(t.elem_oid, typmod) + "[]"
     base = t.sql_name
-    if typmod < 0:
-        return base
+    if typmod is None or typmod < 0:
+        return "bpchar" if oid == BPCHAR and typmod is not None else base
     if oid in (VARCHAR, BPCHAR):
         return f"{base}({typmod - NUMERIC_TYPMOD_BASE})"
     if oid == NUMERIC:
@@ -437,7 +438,8 @@ def encode_binary(oid: int, value: Any) -> bytes | None:
         elem = t.elem_oid if t is not None else INT4
         if isinstance(value, str):
             value = decode_text(oid, value.encode())
-        return values_array.encode_array_binary(value, elem, lambda v: encode_binary(elem, v) or b"")
+        return values_array.encode_array_binary(value, elem, lambda v: encode_binary(elem, v) or b"",
+                                                0 if oid in (INT2VECTOR, OIDVECTOR) else 1)
     kind = _KIND_BY_OID.get(oid)
     if kind is None or kind == "vector":
         raise _no_binary(oid)

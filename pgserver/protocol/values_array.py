@@ -149,13 +149,14 @@ def _bad(type_name: str, text: str, detail: str) -> PgError:
     return PgError(INVALID_TEXT_REPRESENTATION, f'malformed array literal: "{text}"', detail=detail)
 
 
-def encode_array_binary(value: list[Any], elem_oid: int, encode: Callable[[Any], bytes]) -> bytes:
-    """array_send: ndim, has-null flag, element OID, (size, lower bound 1) per dimension, elements."""
+def encode_array_binary(value: list[Any], elem_oid: int, encode: Callable[[Any], bytes], lower_bound: int = 1) -> bytes:
+    """array_send: ndim, has-null flag, element OID, (size, lower bound) per dimension, elements
+    (int2vector and oidvector are 0-based)."""
     dims = _shape(value)
     leaves = _flatten(value, len(dims)) if dims else []
     has_null = any(leaf is None for leaf in leaves)
     out = [struct.pack(">iiI", len(dims), 1 if has_null else 0, elem_oid)]
-    out.extend(struct.pack(">ii", size, 1) for size in dims)
+    out.extend(struct.pack(">ii", size, lower_bound) for size in dims)
     for leaf in leaves:
         if leaf is None:
             out.append(b"\xff\xff\xff\xff")

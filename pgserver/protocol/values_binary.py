@@ -60,7 +60,7 @@ def encode_numeric(value: Any) -> bytes:
     if d.is_nan():
         return struct.pack(">hhHh", 0, 0, NUMERIC_NAN, 0)
     if d.is_infinite():
-        return struct.pack(">hhHh", 0, 0, NUMERIC_NINF if d < 0 else NUMERIC_PINF, 0)
+        return struct.pack(">hhHh", 0, 0, NUMERIC_NINF if d < 0 else NUMERIC_PINF, 0x20)  # PG 15 sends dscale 32
     sign, _digits, exponent = d.as_tuple()
     dscale = max(0, -int(exponent))
     whole, _, frac = format(d.copy_abs(), "f").partition(".")
@@ -239,11 +239,7 @@ def decode_interval(data: bytes) -> Any:
     if len(data) != 16:
         raise bad_binary("interval")
     usecs, days, months = struct.unpack(">qii", data)
-    if months:
-        from pgserver.types import PgInterval
-
-        return PgInterval(months, days, usecs)
-    return dt.timedelta(days=days, microseconds=usecs)
+    return dtv.make_interval(months, days, usecs)
 
 
 def encode_bool(value: Any) -> bytes:

@@ -114,6 +114,17 @@ def interval_fields(value: object) -> tuple[int, int, int]:
     return int(months), int(value.days), int(value.microseconds)  # type: ignore[attr-defined]
 
 
+def make_interval(months: int, days: int, usecs: int) -> object:
+    """A timedelta when that loses nothing (no months; days and time of the same sign, |time| < 1 day),
+    else a PgInterval — so decoding then re-encoding an interval is exact."""
+    candidate = dt.timedelta(days=days, microseconds=usecs)
+    if months == 0 and interval_fields(candidate) == (0, days, usecs):
+        return candidate
+    from pgserver.types import PgInterval
+
+    return PgInterval(months, days, usecs)
+
+
 def format_interval(value: object) -> str:
     """IntervalStyle 'postgres' (EncodeInterval): '1 year 2 mons -3 days +04:05:06.5'."""
     months, days, usecs = interval_fields(value)

@@ -146,7 +146,7 @@ def parse_float(text: str, kind: str) -> float:
     value = float(text)
     if kind == "float4" and not math.isinf(value):
         try:
-            struct.pack(">f", value)
+            value = struct.unpack(">f", struct.pack(">f", value))[0]  # float4in rounds to single precision
         except OverflowError:
             value = math.inf
     if math.isinf(value):
@@ -380,12 +380,7 @@ TEXT_ENCODERS: dict[str, Callable[[Any, FormatContext], str]] = {
 
 
 def _interval_value(text: str) -> Any:
-    months, days, usecs = dtv.parse_interval(text)
-    if months:
-        from pgserver.types import PgInterval
-
-        return PgInterval(months, days, usecs)
-    return dt.timedelta(days=days, microseconds=usecs)
+    return dtv.make_interval(*dtv.parse_interval(text))
 
 
 TEXT_DECODERS: dict[str, Callable[[str, FormatContext], Any]] = {
