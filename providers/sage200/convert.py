@@ -1,0 +1,210 @@
+"""One page of Sage 200 JSON objects → one Arrow RecordBatch.
+
+The page was parsed with `parse_float=Decimal`, so money keeps its digits. Columns read
+dotted API paths ("main_address.address_1"); a missing object on the way gives NULL.
+Timestamps arrive as ISO-8601 with a trailing Z (UTC) and 1–7 fraction digits and become
+naive UTC datetimes; dates arrive as date-times at midnight; collections become JSON text.
+A value that does not fit its column raises PgError (22P02/22007/22003) naming the column,
+never echoing more than a short prefix of the value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pyarrow as pa
+
+from pgserver.errors import (
+    INVALID_DATETIME_FORMAT,
+    INVALID_TEXT_REPRESENTATION,
+    NUMERIC_VALUE_OUT_OF_RANGE,
+    PgError,
+)
+from pgserver.provider import TableSpec, arrow_schema
+
+_FRACTION = re.compile(r"(\.\d{6})\d+")
+
+
+class _BadValue(Exception):
+    def __init__(self, sqlstate: str, reason: str) -> None:
+        super().__init__(reason)
+        self.sqlstate = sqlstate
+        self.reason = reason
+
+
+def dump_json(value: Any) -> str:
+    """JSON text for a nested value, keeping Decimals' digits exactly."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(str(k))}:{dump_json(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(dump_json(v) for v in value) + "]"
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return json.dumps(value)
+
+
+def parse_timestamp(text: str) -> dt.datetime:
+    """ISO-8601 → naive UTC (an offset or Z is converted; no offset is taken as UTC)."""
+    value = dt.datetime.fromisoformat(_FRACTION.sub(r"\1", text.strip()))
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
+
+
+def _to_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise _BadValue(INVALID_TEXT_REPRESENTATION, "a boolean where an integer was expected")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, decimal.Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        return int(value)
+    raise _BadValue(INVALID_TEXT_REPRESENTATION, "not an integer")
+
+
+def _to_decimal(scale: int) -> Callable[[Any], decimal.Decimal]:
+    exponent = decimal.Decimal(1).scaleb(-scale)
+
+    def convert(value: Any) -> decimal.Decimal:
+        if isinstance(value, bool):
+            raise _BadValue(INVALID_TEXT_REPRESENTATION, "a boolean where a number was expected")
+        try:
+            number = decimal.Decimal(value) if isinstance(value, (int, str)) else value
+            if not isinstance(number, decimal.Decimal) or not number.is_finite():
+                raise _BadValue(INVALID_TEXT_REPRESENTATION, "not a number")
+            return number.quantize(exponent, rounding=decimal.ROUND_HALF_EVEN)
+        except decimal.InvalidOperation:
+            raise _BadValue(INVALID_TEXT_REPRESENTATION, "not a number") from None
+
+    return convert
+
+
+def _to_float(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, decimal.Decimal, str)):
+        raise _BadValue(INVALID_TEXT_REPRESENTATION, "not a number")
+    try:
+        return float(value)
+    except ValueError:
+        raise _BadValue(INVALID_TEXT_REPRESENTATION, "not a number") from None
+
+
+def _to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise _BadValue(INVALID_TEXT_REPRESENTATION, "not a boolean")
+
+
+def _to_timestamp(value: Any) -> dt.datetime:
+    if not isinstance(value, str):
+        raise _BadValue(INVALID_DATETIME_FORMAT, "not a date-time string")
+    try:
+        return parse_timestamp(value)
+    except ValueError:
+        raise _BadValue(INVALID_DATETIME_FORMAT, "not an ISO-8601 date-time") from None
+
+
+def _to_timestamptz(value: Any) -> dt.datetime:
+    return _to_timestamp(value).replace(tzinfo=dt.UTC)
+
+
+def _to_date(value: Any) -> dt.date:
+    if not isinstance(value, str):
+        raise _BadValue(INVALID_DATETIME_FORMAT, "not a date string")
+    try:
+        if len(value.strip()) == 10:
+            return dt.date.fromisoformat(value.strip())
+        return parse_timestamp(value).date()
+    except ValueError:
+        raise _BadValue(INVALID_DATETIME_FORMAT, "not an ISO-8601 date") from None
+
+
+def _to_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return dump_json(value)
+    if isinstance(value, (int, decimal.Decimal)):
+        return str(value)
+    raise _BadValue(INVALID_TEXT_REPRESENTATION, "not representable as text")
+
+
+def converter_for(arrow: pa.DataType) -> Callable[[Any], Any]:
+    """The Python conversion feeding pa.array for one Arrow type."""
+    if pa.types.is_integer(arrow):
+        return _to_int
+    if pa.types.is_decimal(arrow):
+        return _to_decimal(arrow.scale)
+    if pa.types.is_floating(arrow):
+        return _to_float
+    if pa.types.is_boolean(arrow):
+        return _to_bool
+    if pa.types.is_date(arrow):
+        return _to_date
+    if pa.types.is_timestamp(arrow):
+        return _to_timestamptz if arrow.tz else _to_timestamp
+    return _to_text
+
+
+def read_path(record: dict[str, Any], path: Sequence[str]) -> Any:
+    """record["a"]["b"]…; None when any step is missing or null."""
+    value: Any = record
+    for part in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+        if value is None:
+            return None
+    return value
+
+
+def _snippet(value: Any) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def page_to_batch(spec: TableSpec, columns: Sequence[str], records: Sequence[dict[str, Any]]) -> pa.RecordBatch:
+    """One RecordBatch with schema `arrow_schema(spec, columns)` from the page's objects."""
+    schema = arrow_schema(spec, list(columns))
+    if not schema.names:
+        # No column needed (count(*)): a batch with the right number of rows and no fields.
+        return pa.RecordBatch.from_struct_array(pa.array([{}] * len(records), type=pa.struct([])))
+    arrays: list[pa.Array] = []
+    for field in schema:
+        column = spec.column(field.name)
+        assert column is not None  # arrow_schema only lists known columns
+        path = (column.source or "").split(".") if column.source else []
+        convert = converter_for(field.type)
+        values: list[Any] = []
+        for record in records:
+            raw = read_path(record, path) if path else None
+            if raw is None:
+                values.append(None)
+                continue
+            try:
+                values.append(convert(raw))
+            except _BadValue as bad:
+                raise PgError(
+                    bad.sqlstate,
+                    f"Sage 200 returned a value for {spec.name}.{column.name} that is {bad.reason}: "
+                    f"{_snippet(raw)}",
+                ) from None
+        try:
+            arrays.append(pa.array(values, type=field.type))
+        except (pa.ArrowInvalid, OverflowError) as exc:
+            raise PgError(
+                NUMERIC_VALUE_OUT_OF_RANGE,
+                f"Sage 200 returned a value for {spec.name}.{column.name} out of range for "
+                f"{column.pg_type}",
+                detail=str(exc)[:200],
+            ) from None
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)

@@ -1,0 +1,212 @@
+"""Sage ID OAuth 2.0 (authorization-code grant) through authlib's AsyncOAuth2Client.
+
+`SageAuth.access_token()` is what scans call: it loads the stored token, refreshes it
+shortly before it expires (honouring expires_in), persists the rotated refresh token,
+and — when nothing is stored and auto-authorisation is enabled (the sandbox, whose
+/authorize approves at once) — runs the authorization-code flow without a browser by
+following the redirect to read the code. Secrets (client secret, tokens, codes) are
+never logged nor put into error messages.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import anyio
+import httpx
+from authlib.integrations.base_client import OAuthError
+from authlib.integrations.httpx_client import AsyncOAuth2Client
+
+from pgserver.errors import (
+    FDW_UNABLE_TO_ESTABLISH_CONNECTION,
+    INVALID_AUTHORIZATION_SPECIFICATION,
+    PgError,
+)
+from providers.sage200.tokens import StoredToken, TokenStore
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SCOPE = "openid profile email offline_access"
+SAGE_AUDIENCE = "s200ukipd/sage200"
+
+
+@dataclass(frozen=True)
+class OAuthSettings:
+    """Where and as whom to ask Sage ID for tokens."""
+
+    client_id: str
+    client_secret: str | None
+    authorize_url: str  # e.g. https://id.sage.com/authorize
+    token_url: str  # e.g. https://id.sage.com/oauth/token
+    redirect_uri: str
+    scope: str = DEFAULT_SCOPE
+    audience: str | None = SAGE_AUDIENCE
+    auto_authorize: bool = False  # run the code flow without a browser (sandbox auto-approves)
+    refresh_leeway: float = 60.0  # refresh this many seconds before expiry
+
+    def __repr__(self) -> str:  # the secret stays out of reprs and tracebacks
+        return f"OAuthSettings(client_id={self.client_id!r}, token_url={self.token_url!r})"
+
+
+def _oauth_failure(action: str, exc: Exception) -> PgError:
+    if isinstance(exc, OAuthError):
+        reason = exc.error or "error"
+        description = (exc.description or "")[:200]
+        text = f"{reason}: {description}" if description else reason
+        return PgError(
+            INVALID_AUTHORIZATION_SPECIFICATION,
+            f"Sage ID refused to {action} ({text})",
+            hint="Sign in again: CALL GetOAuthAuthorizationURL() then GetOAuthAccessToken(...).",
+        )
+    if isinstance(exc, httpx.HTTPError):
+        return PgError(
+            FDW_UNABLE_TO_ESTABLISH_CONNECTION, f"cannot reach Sage ID to {action} ({type(exc).__name__})"
+        )
+    return PgError(INVALID_AUTHORIZATION_SPECIFICATION, f"Sage ID answered badly when asked to {action}")
+
+
+class SageAuth:
+    """Tokens for one data source: obtain, refresh, rotate, persist."""
+
+    def __init__(
+        self, settings: OAuthSettings, store: TokenStore, client: AsyncOAuth2Client, may_refresh: bool = True
+    ) -> None:
+        self.settings = settings
+        self.may_refresh = may_refresh  # InitiateOAuth=OFF: use the stored token as it is
+        self.store = store
+        self.client = client  # the data source's shared client (tokens go in explicit headers)
+        self._lock = anyio.Lock()
+        self._token: StoredToken | None = None
+
+    # -- the three OAuth steps -------------------------------------------------
+
+    def authorization_url(
+        self, redirect_uri: str | None = None, scope: str | None = None, state: str | None = None
+    ) -> tuple[str, str]:
+        """The Sage ID sign-in URL and the state it carries."""
+        state = state or secrets.token_urlsafe(24)
+        extra: dict[str, Any] = {"audience": self.settings.audience} if self.settings.audience else {}
+        url, state = self.client.create_authorization_url(
+            self.settings.authorize_url,
+            state=state,
+            redirect_uri=redirect_uri or self.settings.redirect_uri,
+            scope=scope or self.settings.scope,
+            **extra,
+        )
+        return url, state
+
+    async def exchange_code(self, code: str, redirect_uri: str | None = None) -> StoredToken:
+        """Trade an authorization code for tokens, and store them."""
+        try:
+            response = await self.client.fetch_token(
+                self.settings.token_url,
+                grant_type="authorization_code",
+                code=code,
+                redirect_uri=redirect_uri or self.settings.redirect_uri,
+            )
+        except (OAuthError, httpx.HTTPError, ValueError, KeyError) as exc:
+            raise _oauth_failure("exchange the authorization code", exc) from None
+        return self._keep(response, None)
+
+    async def refresh(self, refresh_token: str | None = None) -> StoredToken:
+        """Use a refresh token (the stored one by default); the rotated one replaces it."""
+        current = self._token or self.store.load()
+        refresh_token = refresh_token or (current.refresh_token if current else None)
+        if not refresh_token:
+            raise PgError(
+                INVALID_AUTHORIZATION_SPECIFICATION,
+                "no OAuth refresh token is stored",
+                hint="Sign in: CALL GetOAuthAuthorizationURL() then GetOAuthAccessToken(...).",
+            )
+        try:
+            response = await self.client.refresh_token(
+                self.settings.token_url,
+                refresh_token=refresh_token,
+            )
+        except (OAuthError, httpx.HTTPError, ValueError, KeyError) as exc:
+            raise _oauth_failure("refresh the access token", exc) from None
+        log.info("Sage ID access token refreshed")
+        return self._keep(response, refresh_token)
+
+    async def authorize_without_browser(self) -> StoredToken:
+        """The code flow for an authorization server that approves at once (the sandbox)."""
+        url, state = self.authorization_url()
+        response: httpx.Response | None = None
+        try:
+            for _ in range(5):  # a few hops at most: /authorize → (login?) → redirect_uri
+                response = await self.client.get(url, follow_redirects=False, auth=None)
+                location = response.headers.get("location")
+                if response.status_code not in (301, 302, 303, 307, 308) or not location:
+                    break
+                url = urljoin(url, location)
+                if url.startswith(self.settings.redirect_uri.split("?")[0]):
+                    return await self._code_from_redirect(url, state)
+        except httpx.HTTPError as exc:
+            raise _oauth_failure("start the sign-in", exc) from None
+        raise PgError(
+            INVALID_AUTHORIZATION_SPECIFICATION,
+            "Sage ID needs an interactive sign-in",
+            hint="Open the URL from CALL GetOAuthAuthorizationURL(), then CALL GetOAuthAccessToken("
+            "'WEB', '<code>').",
+        )
+
+    async def _code_from_redirect(self, url: str, state: str) -> StoredToken:
+        query = parse_qs(urlsplit(url).query)
+        if query.get("state", [None])[0] != state:
+            raise PgError(INVALID_AUTHORIZATION_SPECIFICATION, "Sage ID sign-in returned a mismatched state")
+        if "error" in query:
+            raise PgError(
+                INVALID_AUTHORIZATION_SPECIFICATION,
+                f"Sage ID sign-in failed: {query['error'][0][:100]}",
+            )
+        code = query.get("code", [None])[0]
+        if not code:
+            raise PgError(INVALID_AUTHORIZATION_SPECIFICATION, "Sage ID sign-in returned no code")
+        return await self.exchange_code(code)
+
+    # -- what scans use ----------------------------------------------------------
+
+    async def access_token(self, rejected: str | None = None) -> str:
+        """A valid access token, refreshed ahead of expiry; one refresh at a time.
+
+        `rejected` is a token the API just answered 401 to: it is renewed even if its
+        expiry lies ahead (unless another task has already replaced it)."""
+        token = self._token
+        if token is not None and token.access_token != rejected and not token.expires_within(
+            self.settings.refresh_leeway
+        ):
+            return token.access_token
+        async with self._lock:
+            token = self._token or self.store.load()
+            if (
+                token is not None
+                and token.access_token != rejected
+                and not token.expires_within(self.settings.refresh_leeway)
+            ):
+                self._token = token
+                return token.access_token
+            if token is not None and not self.may_refresh and token.access_token != rejected:
+                if not token.expires_within(0):
+                    self._token = token
+                    return token.access_token
+            elif token is not None and token.refresh_token:
+                return (await self.refresh(token.refresh_token)).access_token
+            if self.settings.auto_authorize:
+                return (await self.authorize_without_browser()).access_token
+            raise PgError(
+                INVALID_AUTHORIZATION_SPECIFICATION,
+                "not signed in to Sage 200" if token is None else "the Sage 200 access token expired",
+                hint="Sign in: CALL GetOAuthAuthorizationURL() then GetOAuthAccessToken('WEB', '<code>').",
+            )
+
+    def _keep(self, response: dict[str, Any], previous_refresh: str | None) -> StoredToken:
+        if not isinstance(response, dict) or not response.get("access_token"):
+            raise PgError(INVALID_AUTHORIZATION_SPECIFICATION, "Sage ID returned no access token")
+        token = StoredToken.from_response(dict(response), previous_refresh)
+        self.store.save(token)
+        self._token = token
+        return token

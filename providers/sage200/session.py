@@ -1,0 +1,272 @@
+"""One Sage 200 data source at run time: its configuration, shared HTTP client, OAuth
+sessions, site/company discovery and the connection properties a scan reads.
+
+One httpx client (authlib's AsyncOAuth2Client, which is an httpx.AsyncClient) serves
+every scan and token request of the data source, so connections are pooled. Values
+that belong to a client connection (CompanyId, MaxThreads, Timeout, SubscriptionKey,
+the OAuth overrides) are read from `ctx.property(name)` at scan time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import anyio
+import httpx
+import sniffio
+from authlib.integrations.httpx_client import AsyncOAuth2Client
+
+from pgserver.errors import INVALID_PARAMETER_VALUE, UNDEFINED_OBJECT, PgError
+from pgserver.provider import ScanContext
+from providers.sage200.client import AuthHeaders, RetryPolicy, SageHttp
+from providers.sage200.oauth import DEFAULT_SCOPE, SAGE_AUDIENCE, OAuthSettings, SageAuth
+from providers.sage200.tokens import TokenStore
+
+SAGE_API_HOST = "api.columbus.sage.com"
+SAGE_ID_AUTHORIZE = "https://id.sage.com/authorize"
+SAGE_ID_TOKEN = "https://id.sage.com/oauth/token"
+
+PROPERTY_DEFAULTS: dict[str, Any] = {
+    "MaxThreads": 20,
+    "Timeout": 60,
+    "PageSize": 500,
+    "CompanyId": "",
+    "SubscriptionKey": "",
+    "InitiateOAuth": "GETANDREFRESH",
+}
+MAX_PAGE_SIZE = 5000
+
+
+@dataclass
+class SageDataSource:
+    """Everything needed to reach one Sage 200 API (real, or the sandbox)."""
+
+    api_base_url: str  # origin only: "https://api.columbus.sage.com" or "http://127.0.0.1:8200"
+    client_id: str
+    client_secret: str | None = None
+    scope: str = DEFAULT_SCOPE
+    redirect_uri: str = "http://localhost:8855/callback"
+    authorize_url: str | None = None  # default: Sage ID for the real API, else {origin}/authorize
+    token_url: str | None = None  # default: Sage ID for the real API, else {origin}/oauth/token
+    audience: str | None = SAGE_AUDIENCE
+    token_store_path: str | None = None  # None keeps tokens in memory only
+    auto_authorize: bool | None = None  # None: on for anything but the real Sage API
+    transport: httpx.AsyncBaseTransport | None = None  # e.g. httpx.ASGITransport(sandbox app)
+    defaults: Mapping[str, Any] = field(default_factory=dict)  # connection-property defaults
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+    def __repr__(self) -> str:  # keep the client secret out of logs and tracebacks
+        return f"SageDataSource(api_base_url={self.api_base_url!r}, client_id={self.client_id!r})"
+
+    @property
+    def is_real_sage(self) -> bool:
+        return urlsplit(self.api_base_url).hostname == SAGE_API_HOST
+
+    def oauth_settings(self) -> OAuthSettings:
+        origin = self.api_base_url.rstrip("/")
+        real = self.is_real_sage
+        return OAuthSettings(
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+            authorize_url=self.authorize_url or (SAGE_ID_AUTHORIZE if real else origin + "/authorize"),
+            token_url=self.token_url or (SAGE_ID_TOKEN if real else origin + "/oauth/token"),
+            redirect_uri=self.redirect_uri,
+            scope=self.scope,
+            audience=self.audience,
+            auto_authorize=(not real) if self.auto_authorize is None else self.auto_authorize,
+        )
+
+
+@dataclass(frozen=True)
+class Site:
+    """One row of GET /sites: the X-Site/X-Company pair of a company."""
+
+    site_id: str
+    site_name: str
+    company_id: int
+    company_name: str
+
+
+def _loop_key() -> object:
+    """Identifies the running event loop: an httpx client must not cross loops."""
+    if sniffio.current_async_library() == "asyncio":
+        return asyncio.get_running_loop()
+    return sniffio.current_async_library()
+
+
+class SageSession:
+    """The run-time state shared by all views and procedures of one data source."""
+
+    def __init__(self, source: SageDataSource) -> None:
+        self.source = source
+        self._client: AsyncOAuth2Client | None = None
+        self._client_loop: object = None
+        self._auths: dict[tuple[Any, ...], SageAuth] = {}
+        self._sites: dict[tuple[str, str], list[Site]] = {}
+        self._sites_lock = anyio.Lock()
+
+    # -- shared client -----------------------------------------------------------
+
+    def client(self) -> AsyncOAuth2Client:
+        """The shared client for the running event loop (created on first use)."""
+        loop = _loop_key()
+        if self._client is None or self._client_loop is not loop:
+            settings = self.source.oauth_settings()
+            self._client = AsyncOAuth2Client(
+                client_id=settings.client_id,
+                client_secret=settings.client_secret,
+                token_endpoint_auth_method="client_secret_post" if settings.client_secret else "none",
+                base_url=self.source.api_base_url,
+                transport=self.source.transport,
+                limits=httpx.Limits(max_connections=100, max_keepalive_connections=40),
+                headers={"Accept": "application/json"},
+            )
+            self._client_loop = loop
+            self._auths.clear()
+        return self._client
+
+    def http(self) -> SageHttp:
+        return SageHttp(self.client(), self.source.retry)
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            client, self._client = self._client, None
+            await client.aclose()
+
+    # -- connection properties -------------------------------------------------------
+
+    def prop(self, ctx: ScanContext | None, name: str) -> Any:
+        """A connection property, falling back to the data source's defaults."""
+        value: Any = None
+        if ctx is not None:
+            try:
+                value = ctx.property(name)
+            except (PgError, KeyError, AttributeError):
+                value = None
+        if value is None or value == "":
+            value = self.source.defaults.get(name, PROPERTY_DEFAULTS.get(name))
+        return value
+
+    def int_prop(self, ctx: ScanContext | None, name: str, low: int, high: int | None = None) -> int:
+        value = self.prop(ctx, name)
+        try:
+            number = int(str(value).strip())
+        except (TypeError, ValueError):
+            number = None
+        if number is None or number < low or (high is not None and number > high):
+            bounds = f"{low}..{high}" if high is not None else f">= {low}"
+            raise PgError(INVALID_PARAMETER_VALUE, f'connection property "{name}" must be an integer {bounds}')
+        return number
+
+    def timeout(self, ctx: ScanContext | None) -> float | None:
+        seconds = self.int_prop(ctx, "Timeout", 0)
+        return float(seconds) if seconds else None
+
+    # -- OAuth -----------------------------------------------------------------------
+
+    def auth(self, ctx: ScanContext | None = None) -> SageAuth:
+        """The OAuth session for this connection's client id/secret, scope and token store."""
+        base = self.source.oauth_settings()
+        client_id = str(self.prop(ctx, "OAuthClientId") or base.client_id)
+        secret = self.prop(ctx, "OAuthClientSecret") or base.client_secret
+        scope = str(self.prop(ctx, "Scope") or base.scope)
+        redirect = str(self.prop(ctx, "CallbackURL") or base.redirect_uri)
+        store_path = self.prop(ctx, "OAuthSettingsLocation") or self.source.token_store_path
+        initiate = str(self.prop(ctx, "InitiateOAuth") or "GETANDREFRESH").upper()
+        settings = OAuthSettings(
+            client_id=client_id,
+            client_secret=secret,
+            authorize_url=base.authorize_url,
+            token_url=base.token_url,
+            redirect_uri=redirect,
+            scope=scope,
+            audience=base.audience,
+            auto_authorize=base.auto_authorize and initiate == "GETANDREFRESH",
+            refresh_leeway=base.refresh_leeway,
+        )
+        key = (client_id, secret, scope, redirect, store_path, settings.auto_authorize, initiate)
+        client = self.client()
+        found = self._auths.get(key)
+        if found is None:
+            found = SageAuth(settings, TokenStore(store_path), client, may_refresh=initiate != "OFF")
+            self._auths[key] = found
+        return found
+
+    # -- sites and companies ---------------------------------------------------------------
+
+    async def sites(self, ctx: ScanContext | None, base_path: str) -> list[Site]:
+        """GET {base}/sites once per edition and token store (it needs only the bearer token)."""
+        auth = self.auth(ctx)
+        key = (base_path, str(auth.store.path))
+        if key in self._sites:
+            return self._sites[key]
+        async with self._sites_lock:
+            if key not in self._sites:
+                body = await self.http().get_json(
+                    base_path + "/sites",
+                    [],
+                    auth_headers=self.header_source(ctx, None),
+                    timeout=self.timeout(ctx),
+                )
+                self._sites[key] = _parse_sites(body)
+        return self._sites[key]
+
+    async def company(self, ctx: ScanContext | None, base_path: str) -> Site:
+        """The site of the CompanyId property (default: the first company)."""
+        sites = await self.sites(ctx, base_path)
+        if not sites:
+            raise PgError(
+                UNDEFINED_OBJECT,
+                "the Sage 200 account has no companies (GET /sites returned none)",
+                hint="Check the Sage 200 API set-up for this account.",
+            )
+        wanted = str(self.prop(ctx, "CompanyId") or "").strip()
+        if not wanted:
+            return sites[0]
+        for site in sites:
+            if str(site.company_id) == wanted:
+                return site
+        known = ", ".join(f"{s.company_id} ({s.company_name})" for s in sites[:20])
+        raise PgError(INVALID_PARAMETER_VALUE, f"unknown CompanyId {wanted}", detail=f"Available companies: {known}")
+
+    def header_source(self, ctx: ScanContext | None, site: Site | None) -> AuthHeaders:
+        """The AuthHeaders callback for SageHttp: bearer token (+ X-Site/X-Company, key)."""
+        auth = self.auth(ctx)
+        key = str(self.prop(ctx, "SubscriptionKey") or "")
+
+        async def headers(rejected: dict[str, str] | None) -> dict[str, str]:
+            bad = rejected.get("Authorization", "").removeprefix("Bearer ") if rejected else None
+            out = {"Authorization": "Bearer " + await auth.access_token(rejected=bad)}
+            if site is not None:
+                out["X-Site"] = site.site_id
+                out["X-Company"] = str(site.company_id)
+            if key:
+                out["ocp-apim-subscription-key"] = key
+            return out
+
+        return headers
+
+
+def _parse_sites(body: Any) -> list[Site]:
+    items = body.get("value") if isinstance(body, dict) else body
+    sites: list[Site] = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict) or item.get("company_id") is None or not item.get("site_id"):
+            continue
+        try:
+            company_id = int(item["company_id"])
+        except (TypeError, ValueError):
+            continue
+        sites.append(
+            Site(
+                site_id=str(item["site_id"]),
+                site_name=str(item.get("site_name") or ""),
+                company_id=company_id,
+                company_name=str(item.get("company_name") or ""),
+            )
+        )
+    return sites

@@ -1,0 +1,132 @@
+"""The OAuth token store: one JSON file, readable by its owner only (0600).
+
+Writes go to a temporary file created 0600 in the same directory and are renamed over
+the old one, so a crash never leaves a half-written token and the secret is never
+world-readable, not even for a moment. Sage rotates refresh tokens: every refresh
+replaces the stored one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pgserver.errors import INVALID_AUTHORIZATION_SPECIFICATION, PgError
+
+
+@dataclass(frozen=True)
+class StoredToken:
+    """The parts of a token response worth keeping."""
+
+    access_token: str
+    refresh_token: str | None
+    expires_at: float | None  # epoch seconds
+    token_type: str = "Bearer"
+    scope: str | None = None
+
+    @classmethod
+    def from_response(cls, token: dict[str, Any], previous_refresh: str | None = None) -> StoredToken:
+        """From an OAuth token response; keeps the previous refresh token if none came back."""
+        expires_at: float | None = None
+        if token.get("expires_at") is not None:
+            expires_at = float(token["expires_at"])
+        elif token.get("expires_in") is not None:
+            expires_at = time.time() + float(token["expires_in"])
+        return cls(
+            access_token=str(token["access_token"]),
+            refresh_token=token.get("refresh_token") or previous_refresh,
+            expires_at=expires_at,
+            token_type=str(token.get("token_type") or "Bearer"),
+            scope=token.get("scope"),
+        )
+
+    def as_authlib(self) -> dict[str, Any]:
+        """The dict authlib's clients expect."""
+        out: dict[str, Any] = {"access_token": self.access_token, "token_type": self.token_type}
+        if self.refresh_token:
+            out["refresh_token"] = self.refresh_token
+        if self.expires_at is not None:
+            out["expires_at"] = int(self.expires_at)
+        if self.scope:
+            out["scope"] = self.scope
+        return out
+
+    def expires_within(self, seconds: float) -> bool:
+        return self.expires_at is not None and self.expires_at - time.time() <= seconds
+
+    def __repr__(self) -> str:  # never print the secrets
+        return f"StoredToken(expires_at={self.expires_at!r}, has_refresh={self.refresh_token is not None})"
+
+
+class TokenStore:
+    """Load and save one token at `path` (None: keep it in memory only)."""
+
+    def __init__(self, path: str | os.PathLike[str] | None) -> None:
+        self.path = Path(path) if path is not None else None
+        self._memory: StoredToken | None = None
+
+    def load(self) -> StoredToken | None:
+        if self.path is None:
+            return self._memory
+        try:
+            with self.path.open(encoding="utf-8") as fh:
+                data = json.load(fh)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            raise PgError(
+                INVALID_AUTHORIZATION_SPECIFICATION,
+                f"the OAuth token store {self.path} is unreadable",
+                hint="Delete it and sign in again.",
+            ) from None
+        if not isinstance(data, dict) or not isinstance(data.get("access_token"), str):
+            return None
+        return StoredToken(
+            access_token=data["access_token"],
+            refresh_token=data.get("refresh_token"),
+            expires_at=data.get("expires_at"),
+            token_type=data.get("token_type") or "Bearer",
+            scope=data.get("scope"),
+        )
+
+    def save(self, token: StoredToken) -> None:
+        if self.path is None:
+            self._memory = token
+            return
+        data = {
+            "access_token": token.access_token,
+            "refresh_token": token.refresh_token,
+            "expires_at": token.expires_at,
+            "token_type": token.token_type,
+            "scope": token.scope,
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tokens-", dir=self.path.parent)  # mkstemp creates 0600
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, stat.S_IRUSR | stat.S_IWUSR)
+            os.replace(tmp, self.path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+
+    def clear(self) -> None:
+        if self.path is None:
+            self._memory = None
+            return
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            pass
