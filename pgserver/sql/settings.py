@@ -93,10 +93,9 @@ _GUCS: tuple[Guc, ...] = (
     Guc("timezone_abbreviations", "Default"),
     Guc("check_function_bodies", "on"),
     Guc("xmloption", "content"),
-    Guc("datestyle", "ISO, MDY"),  # placeholder; folded into DateStyle by canonical()
 )
 
-GUCS: dict[str, Guc] = {g.name.lower(): g for g in _GUCS if g.name != "datestyle"}
+GUCS: dict[str, Guc] = {g.name.lower(): g for g in _GUCS}
 _ALIASES = {"time zone": "timezone", "names": "client_encoding", "session authorization": "session_authorization",
             "transaction isolation level": "transaction_isolation"}
 
@@ -124,7 +123,8 @@ class SessionSettings:
         if guc is not None:
             return self._values[guc.name.lower()]
         if self.properties is not None and self.properties.is_property(name):
-            return _display(self.properties.get(name))
+            display = getattr(self.properties, "display", None)  # masks secrets
+            return display(name) if display is not None else _display(self.properties.get(name))
         if name.lower() in self._custom:
             return self._custom[name.lower()]
         raise PgError(UNDEFINED_OBJECT, f'unrecognized configuration parameter "{name}"')

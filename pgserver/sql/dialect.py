@@ -1,0 +1,39 @@
+"""The one place where PostgreSQL semantics are restored after sqlglot's transpilation to DuckDB.
+
+sqlglot maps syntax; a few behaviours differ underneath and are fixed here (or by the
+DuckDB settings in `DUCKDB_SETTINGS`, applied once per session):
+- integer division: PostgreSQL 7/2 = 3 → DuckDB `integer_division`;
+- division by zero raises (22012) → DuckDB `error_on_division_by_zero`;
+- LIKE/ILIKE treat backslash as the default escape character in PostgreSQL, not in DuckDB;
+- SESSION_USER/USER are PostgreSQL keywords that DuckDB answers with its own user name;
+- timestamps with time zone come back in UTC (the session TimeZone is applied on output).
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+DUCKDB_SETTINGS: dict[str, str] = {
+    "integer_division": "true",
+    "error_on_division_by_zero": "true",
+    "TimeZone": "'UTC'",
+    "threads": "1",  # two CPU cores are shared by every session; one thread also keeps provider order
+    "preserve_insertion_order": "true",
+}
+
+
+def to_duckdb_sql(tree: exp.Expression) -> str:
+    """DuckDB SQL for a (resolved) PostgreSQL query tree."""
+    fixed = tree.transform(_fix_node, copy=True)
+    return fixed.sql(dialect="duckdb")
+
+
+def _fix_node(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Like | exp.ILike) and not isinstance(node.parent, exp.Escape):
+        return exp.Escape(this=node.copy(), expression=exp.Literal.string("\\"))
+    if type(node).__name__ in {"SessionUser", "CurrentUser"}:
+        return exp.Anonymous(this="current_user", expressions=[])
+    if isinstance(node, exp.Column) and not node.table and node.name.lower() in {"user", "session_user"} \
+            and not node.this.quoted:
+        return exp.Anonymous(this="current_user", expressions=[])
+    return node

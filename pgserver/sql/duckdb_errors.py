@@ -1,0 +1,87 @@
+"""DuckDB exceptions as PostgreSQL errors.
+
+DuckDB reports binder/catalog/conversion problems in its own words; clients need the
+SQLSTATE PostgreSQL would use and, where we can find it, the position of the offending
+name in the *client's* query text (DuckDB's positions refer to the transpiled SQL).
+"""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from pgserver import errors as e
+from pgserver.errors import PgError
+
+
+def translate(error: Exception, sql: str) -> PgError:
+    """The PgError a client should see for a DuckDB exception raised by a query over `sql`."""
+    message = str(error).split("\n")[0]
+    text = re.sub(r"^[A-Za-z ]+ Error: ", "", message)
+    if isinstance(error, duckdb.InterruptException):
+        return PgError(e.QUERY_CANCELED, "canceling statement due to user request")
+    if match := re.search(r'Referenced column "([^"]+)" not found', text):
+        return PgError(e.UNDEFINED_COLUMN, f'column "{match[1]}" does not exist', position=find_name(sql, match[1]))
+    if match := re.search(r'Referenced table "([^"]+)" not found', text):
+        return PgError(e.UNDEFINED_TABLE, f'missing FROM-clause entry for table "{match[1]}"',
+                       position=find_name(sql, match[1]))
+    if match := re.search(r"Cannot extract field '([^']+)' from expression \"([^\"]+)\"", text):
+        return PgError(e.UNDEFINED_COLUMN, f"column {match[2]}.{match[1]} does not exist",
+                       position=find_name(sql, match[2]))
+    if match := re.search(r'Ambiguous reference to column name "([^"]+)"', text):
+        return PgError(e.AMBIGUOUS_COLUMN, f'column reference "{match[1]}" is ambiguous',
+                       position=find_name(sql, match[1]))
+    if match := re.search(r"Table with name (\S+) does not exist", text):
+        name = match[1].rstrip("!")
+        return PgError(e.UNDEFINED_TABLE, f'relation "{name}" does not exist', position=find_name(sql, name))
+    if match := re.search(r"(?:Scalar|Aggregate|Table) Function with name (\S+) does not exist", text):
+        name = match[1].rstrip("!")
+        return PgError(e.UNDEFINED_FUNCTION, f"function {name} does not exist",
+                       hint="No function matches the given name and argument types. "
+                            "You might need to add explicit type casts.", position=find_name(sql, name))
+    if "No function matches" in text or "Could not choose a best candidate function" in text:
+        return PgError(e.UNDEFINED_FUNCTION, _first_sentence(text),
+                       hint="You might need to add explicit type casts.")
+    if "division by zero" in text.lower() or "Division by zero" in text:
+        return PgError(e.DIVISION_BY_ZERO, "division by zero")
+    if isinstance(error, duckdb.ConversionException):
+        if match := re.search(r"Could not convert string '([^']*)' to (\w+)", text):
+            return PgError(e.INVALID_TEXT_REPRESENTATION,
+                           f'invalid input syntax for type {_pg_type_name(match[2])}: "{match[1]}"')
+        if "out of range" in text:
+            return PgError(e.INVALID_DATETIME_FORMAT if "date" in text.lower() else e.NUMERIC_VALUE_OUT_OF_RANGE,
+                           _first_sentence(text))
+        return PgError(e.INVALID_TEXT_REPRESENTATION, _first_sentence(text))
+    if isinstance(error, duckdb.OutOfRangeException):
+        return PgError(e.NUMERIC_VALUE_OUT_OF_RANGE, _first_sentence(text))
+    if isinstance(error, duckdb.ParserException):
+        return PgError(e.SYNTAX_ERROR, _first_sentence(text))
+    if isinstance(error, duckdb.BinderException):
+        return PgError(e.DATATYPE_MISMATCH if "type" in text.lower() else e.SYNTAX_ERROR, _first_sentence(text))
+    if isinstance(error, duckdb.CatalogException):
+        return PgError(e.UNDEFINED_OBJECT, _first_sentence(text))
+    if isinstance(error, duckdb.NotImplementedException):
+        return PgError(e.FEATURE_NOT_SUPPORTED, _first_sentence(text))
+    if isinstance(error, duckdb.InvalidInputException):
+        return PgError(e.DATA_EXCEPTION, _first_sentence(text))
+    return PgError(e.INTERNAL_ERROR, f"query execution failed: {_first_sentence(text)}")
+
+
+def find_name(sql: str, name: str) -> int | None:
+    """1-based position of `name` as a whole word (quoted or not) in the client's SQL."""
+    match = re.search(r'(?<![\w"])"?' + re.escape(name) + r'"?(?![\w"])', sql, flags=re.IGNORECASE)
+    return match.start() + 1 if match else None
+
+
+_DUCK_TO_PG = {"INT32": "integer", "INT64": "bigint", "INT16": "smallint", "INT8": "smallint", "DOUBLE": "double precision",
+               "FLOAT": "real", "BOOL": "boolean", "DATE": "date", "TIMESTAMP": "timestamp without time zone",
+               "DECIMAL": "numeric", "UUID": "uuid"}
+
+
+def _pg_type_name(duck: str) -> str:
+    return _DUCK_TO_PG.get(duck.upper(), duck.lower())
+
+
+def _first_sentence(text: str) -> str:
+    return text.strip().rstrip("!")

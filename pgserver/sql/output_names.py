@@ -1,0 +1,69 @@
+"""Result column names as PostgreSQL derives them (count(*) → "count", 1 → "?column?").
+
+DuckDB names an unaliased expression by its text ("count_star()", "(x // 7)"); clients
+show PostgreSQL's names, so the root projections get explicit aliases computed from the
+client's original expression before anything rewrites it.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+_CAST_NAMES = {"int": "int4", "integer": "int4", "bigint": "int8", "smallint": "int2", "boolean": "bool",
+               "double precision": "float8", "real": "float4", "decimal": "numeric", "character varying": "varchar",
+               "timestamp with time zone": "timestamptz", "timestamp without time zone": "timestamp",
+               "char": "bpchar", "character": "bpchar"}
+_FUNCTION_NAMES = {"current_timestamp": "now", "count_star": "count", "listagg": "string_agg", "group_concat": "string_agg",
+                   "array_agg": "array_agg", "strpos": "position", "substring": "substring"}
+
+
+def identifier_name(identifier: exp.Identifier | str) -> str:
+    """PostgreSQL folds unquoted names to lower case and keeps quoted ones."""
+    if isinstance(identifier, str):
+        return identifier.lower()
+    return identifier.this if identifier.quoted else identifier.this.lower()
+
+
+def output_name(expression: exp.Expression) -> str | None:
+    """The column name PostgreSQL gives a projection (None for * which DuckDB expands)."""
+    if isinstance(expression, exp.Star) or (isinstance(expression, exp.Column) and isinstance(expression.this, exp.Star)):
+        return None
+    if isinstance(expression, exp.Alias):
+        return identifier_name(expression.args["alias"])
+    if isinstance(expression, exp.Column):
+        return identifier_name(expression.this) if isinstance(expression.this, exp.Identifier) else expression.name
+    if isinstance(expression, exp.Paren):
+        return output_name(expression.this)
+    if isinstance(expression, exp.Cast):
+        inner = output_name(expression.this)
+        if inner is not None and inner != "?column?":
+            return inner
+        type_name = expression.to.sql(dialect="postgres").lower().split("(")[0].strip()
+        return _CAST_NAMES.get(type_name, type_name)
+    if isinstance(expression, exp.Subquery):
+        inner = expression.this
+        if isinstance(inner, exp.Select) and inner.expressions:
+            return output_name(inner.expressions[0]) or "?column?"
+        return "?column?"
+    if isinstance(expression, exp.Window):
+        return output_name(expression.this)
+    if isinstance(expression, exp.Case):
+        return "case"
+    if isinstance(expression, exp.Exists):
+        return "exists"
+    if isinstance(expression, exp.Anonymous):
+        return str(expression.this).lower()
+    if isinstance(expression, exp.Func):
+        name = expression.sql_name().lower()
+        return _FUNCTION_NAMES.get(name, name)
+    if type(expression).__name__ in {"CurrentUser", "SessionUser"}:
+        return "current_user"
+    return "?column?"
+
+
+def root_selects(tree: exp.Expression) -> exp.Select | None:
+    """The SELECT whose projections name the result (the leftmost one of a UNION)."""
+    node = tree
+    while isinstance(node, exp.SetOperation | exp.Subquery):
+        node = node.this if isinstance(node, exp.Subquery) else node.left
+    return node if isinstance(node, exp.Select) else None

@@ -1,0 +1,513 @@
+"""Planning a query: resolve table references, decide what each provider is offered, call plan().
+
+For every table reference the planner builds one ScanRequest: the columns the query
+needs, the WHERE conjuncts that touch only that reference (as quals), and — only when
+nothing local could change which rows qualify — ORDER BY and LIMIT/OFFSET. Conjuncts the
+provider declares pushed (exact) are dropped from the DuckDB query; everything else stays
+in it, so DuckDB always produces the right answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+from sqlglot.optimizer.qualify import qualify
+from sqlglot.optimizer.scope import Scope, traverse_scope
+
+from pgserver.errors import UNDEFINED_TABLE, PgError
+from pgserver.provider import Column, Procedure, Qual, ScanContext, ScanPlan, ScanRequest, SortKey
+from pgserver.sql.output_names import output_name, root_selects
+from pgserver.sql.quals import NotPushable, literal_value, split_conjuncts, to_quals
+from pgserver.sql.tableset import NameScope, Relation, TableSet, resolve_procedure, resolve_relation
+
+CATALOG_SCHEMAS = {"pg_catalog", "information_schema"}
+
+
+@dataclass
+class ScanSlot:
+    """One table reference of the query and what its provider was offered and promised."""
+
+    name: str  # the DuckDB relation name
+    relation: Relation
+    alias: str
+    request: ScanRequest
+    plan: ScanPlan | None = None
+    conjuncts: list[tuple[exp.Expression, list[Qual]]] = field(default_factory=list)
+    nullable: bool = False
+    residual_sql: list[str] = field(default_factory=list)  # conjuncts on this table kept for DuckDB
+
+
+@dataclass
+class ProcedureSlot:
+    """A `FROM procedure(args)` reference: called before DuckDB runs, its rows registered."""
+
+    name: str
+    procedure: Procedure
+    arguments: dict[str, Any]
+
+
+@dataclass
+class QueryPlan:
+    tree: exp.Expression  # the query as DuckDB will run it (PostgreSQL dialect tree)
+    scans: list[ScanSlot]
+    procedures: list[ProcedureSlot]
+    output_columns: list[tuple[ScanSlot, Column] | None] | None  # per result column, when known
+    qualified: bool
+    max_rows_applied: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlanEnvironment:
+    tables: TableSet
+    scope: NameScope
+    ctx: ScanContext
+    max_rows: int | None = None
+    rewrite: Callable[[exp.Expression], exp.Expression] | None = None
+    name_prefix: str = "__scan"
+
+
+def build_plan(tree: exp.Expression, env: PlanEnvironment, *, call_providers: bool = True) -> QueryPlan:
+    """Resolve and plan `tree` (a parsed, parameter-bound SELECT/UNION/WITH)."""
+    if env.rewrite is not None:
+        tree = env.rewrite(tree)
+    names = _root_output_names(tree)
+    scans, procedures = _resolve_tables(tree, env)
+    _lowercase_identifiers(tree)
+    qualified = True
+    try:
+        tree = qualify(tree, schema=_schema(scans, procedures), dialect="postgres", expand_stars=False,
+                       validate_qualify_columns=True, quote_identifiers=True, identify=False)
+    except (SqlglotError, KeyError, ValueError, AttributeError, TypeError):
+        # sqlglot could not follow every name: DuckDB still binds the query (and reports real
+        # errors); we only lose column pruning and qual pushdown.
+        qualified = False
+    _apply_root_names(tree, names)
+    plan = QueryPlan(tree, scans, procedures, None, qualified)
+    slots = {slot.name: slot for slot in scans}
+    if qualified:
+        _collect_columns(tree, slots)
+        _collect_quals(tree, slots)
+    for slot in scans:
+        if not qualified or not slot.request.columns:
+            needed = slot.request.columns or []
+            if not qualified or not needed:
+                slot.request.columns = _default_columns(slot, qualified)
+    _apply_max_rows(plan, env)
+    if call_providers:
+        _plan_providers(plan, env)
+    plan.output_columns = _output_columns(plan) if qualified else None
+    return plan
+
+
+# ---------------------------------------------------------------------------
+# name resolution
+# ---------------------------------------------------------------------------
+
+
+def _resolve_tables(tree: exp.Expression, env: PlanEnvironment) -> tuple[list[ScanSlot], list[ProcedureSlot]]:
+    cte_names = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    scans: list[ScanSlot] = []
+    procedures: list[ProcedureSlot] = []
+    for table in list(tree.find_all(exp.Table)):
+        if isinstance(table.this, exp.Func):
+            slot = _procedure_slot(table, env, len(procedures))
+            if slot is not None:
+                procedures.append(slot)
+            continue
+        if not isinstance(table.this, exp.Identifier):
+            continue
+        schema = table.db or None
+        name = table.name
+        if table.catalog or (schema and schema.lower() in CATALOG_SCHEMAS):
+            continue
+        if not schema and name.lower() in cte_names:
+            continue
+        position = _position(table.this)
+        try:
+            relation = resolve_relation(env.tables, env.scope, schema, name, position)
+        except PgError:
+            if not schema and name.lower().startswith("pg_"):
+                continue  # a catalog relation: left for the catalog rewrite / DuckDB
+            raise
+        slot_name = f"{env.name_prefix}{len(scans)}"
+        alias_node = table.args.get("alias")
+        alias = alias_node.name if alias_node is not None and alias_node.name else name
+        new_alias = alias_node.copy() if alias_node is not None and alias_node.name else exp.TableAlias(
+            this=exp.to_identifier(name, quoted=table.this.quoted))
+        if alias_node is not None and not alias_node.name and alias_node.columns:
+            new_alias.set("columns", alias_node.columns)
+        replacement = exp.Table(this=exp.to_identifier(slot_name), alias=new_alias)
+        table.replace(replacement)
+        scans.append(ScanSlot(slot_name, relation, alias.lower(), ScanRequest(columns=[])))
+    return scans, procedures
+
+
+def _procedure_slot(table: exp.Table, env: PlanEnvironment, index: int) -> ProcedureSlot | None:
+    function = table.this
+    name = function.name if isinstance(function, exp.Anonymous) else function.sql_name()
+    procedure = resolve_procedure(env.tables, env.scope, table.db or None, name)
+    if procedure is None:
+        return None
+    arguments = procedure_arguments(procedure, function.expressions)
+    slot_name = f"__proc{index}"
+    alias_node = table.args.get("alias")
+    new_alias = alias_node.copy() if alias_node is not None else exp.TableAlias(this=exp.to_identifier(name.lower()))
+    table.replace(exp.Table(this=exp.to_identifier(slot_name), alias=new_alias))
+    return ProcedureSlot(slot_name, procedure, arguments)
+
+
+def procedure_arguments(procedure: Procedure, arguments: list[exp.Expression]) -> dict[str, Any]:
+    """Positional and `name => value` arguments matched to the procedure's IN parameters."""
+    from pgserver.errors import UNDEFINED_FUNCTION
+
+    inputs = [p for p in procedure.spec.parameters if p.direction.upper() != "OUT"]
+    by_name = {p.name.lower(): p for p in inputs}
+    values: dict[str, Any] = {}
+    for index, argument in enumerate(arguments):
+        if isinstance(argument, exp.Kwarg | exp.PropertyEQ | exp.EQ) and isinstance(argument.this, exp.Var | exp.Column | exp.Identifier):
+            key = argument.this.name.lower()
+            if key not in by_name:
+                raise PgError(UNDEFINED_FUNCTION, f'procedure {procedure.spec.name} has no parameter "{argument.this.name}"')
+            parameter = by_name[key]
+            value_node = argument.expression
+        else:
+            if index >= len(inputs):
+                raise PgError(UNDEFINED_FUNCTION, f"procedure {procedure.spec.name} takes at most {len(inputs)} arguments")
+            parameter = inputs[index]
+            value_node = argument
+        try:
+            values[parameter.name] = literal_value(value_node)
+        except NotPushable:
+            raise PgError("0A000", f"arguments of procedure {procedure.spec.name} must be constants") from None
+    missing = [p.name for p in inputs if p.required and p.name not in values]
+    if missing:
+        raise PgError(UNDEFINED_FUNCTION, f"procedure {procedure.spec.name} requires parameter(s): {', '.join(missing)}")
+    return values
+
+
+def _position(identifier: exp.Identifier) -> int | None:
+    start = identifier.meta.get("start") if identifier.meta else None
+    if start is None:
+        return None
+    return start + 1 - (1 if identifier.quoted else 0)
+
+
+def _lowercase_identifiers(tree: exp.Expression) -> None:
+    """Column and alias names match case-insensitively, quoted or not (see tableset)."""
+    for identifier in tree.find_all(exp.Identifier):
+        if isinstance(identifier.this, str):
+            identifier.set("this", identifier.this.lower())
+
+
+def _schema(scans: list[ScanSlot], procedures: list[ProcedureSlot]) -> dict[str, dict[str, str]]:
+    schema = {slot.name: {c.name.lower(): c.pg_type for c in slot.relation.spec.columns} for slot in scans}
+    for proc in procedures:
+        outputs = [p for p in proc.procedure.spec.parameters if p.direction.upper() == "OUT"]
+        schema[proc.name] = {p.name.lower(): p.pg_type for p in outputs}
+    return schema
+
+
+def _root_output_names(tree: exp.Expression) -> list[str | None]:
+    select = root_selects(tree)
+    return [output_name(p) for p in select.expressions] if select is not None else []
+
+
+def _apply_root_names(tree: exp.Expression, names: list[str | None]) -> None:
+    select = root_selects(tree)
+    if select is None or len(select.expressions) != len(names):
+        return
+    projections = []
+    for projection, name in zip(select.expressions, names, strict=True):
+        if name is None:
+            projections.append(projection)
+            continue
+        inner = projection.this if isinstance(projection, exp.Alias) else projection
+        projections.append(exp.alias_(inner, exp.to_identifier(name, quoted=True)))
+    select.set("expressions", projections)
+
+
+# ---------------------------------------------------------------------------
+# columns and quals
+# ---------------------------------------------------------------------------
+
+
+def _scan_sources(scope: Scope, slots: dict[str, ScanSlot]) -> dict[str, ScanSlot]:
+    """alias → slot for the scan references directly in this scope's FROM/JOINs."""
+    found = {}
+    for alias, source in scope.sources.items():
+        if isinstance(source, exp.Table) and source.name in slots:
+            found[alias.lower()] = slots[source.name]
+    return found
+
+
+def _collect_columns(tree: exp.Expression, slots: dict[str, ScanSlot]) -> None:
+    needed: dict[str, set[str]] = {name: set() for name in slots}
+    all_columns: set[str] = set()
+    alias_to_slots: dict[str, list[ScanSlot]] = {}
+    for scope in traverse_scope(tree):
+        sources = _scan_sources(scope, slots)
+        for alias, slot in sources.items():
+            alias_to_slots.setdefault(alias, []).append(slot)
+        if isinstance(scope.expression, exp.Select):
+            for projection in scope.expression.expressions:
+                if isinstance(projection, exp.Star):
+                    all_columns.update(s.name for s in sources.values())
+                elif isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star):
+                    slot = sources.get(projection.table.lower())
+                    if slot is not None:
+                        all_columns.add(slot.name)
+    for column in tree.find_all(exp.Column):
+        for slot in alias_to_slots.get(column.table.lower(), []):
+            needed[slot.name].add(column.name.lower())
+    for slot in slots.values():
+        spec = slot.relation.spec
+        if slot.name in all_columns:
+            slot.request.columns = [c.name for c in spec.columns]
+        else:
+            wanted = needed[slot.name]
+            slot.request.columns = [c.name for c in spec.columns if c.name.lower() in wanted]
+
+
+def _default_columns(slot: ScanSlot, qualified: bool) -> list[str]:
+    spec = slot.relation.spec
+    if not qualified:
+        return [c.name for c in spec.columns]
+    # Nothing referenced (count(*)): ask for the narrowest useful column so batches carry row counts.
+    keys = spec.key_columns or spec.columns[:1]
+    return [keys[0].name]
+
+
+def _collect_quals(tree: exp.Expression, slots: dict[str, ScanSlot]) -> None:
+    for scope in traverse_scope(tree):
+        select = scope.expression
+        if not isinstance(select, exp.Select):
+            continue
+        sources = _scan_sources(scope, slots)
+        if not sources:
+            continue
+        nullable = _nullable_aliases(select)
+        for alias in nullable:
+            if alias in sources:
+                sources[alias].nullable = True
+        where = select.args.get("where")
+        for conjunct in split_conjuncts(where.this if where is not None else None):
+            if conjunct.find(exp.Select, exp.Subquery) is not None:
+                continue
+            tables = {c.table.lower() for c in conjunct.find_all(exp.Column)}
+            if len(tables) != 1:
+                continue
+            alias = next(iter(tables))
+            slot = sources.get(alias)
+            if slot is None or alias in nullable:
+                continue
+            try:
+                quals = to_quals(conjunct, alias, slot.relation.spec)
+            except NotPushable:
+                slot.residual_sql.append(conjunct.sql(dialect="postgres"))
+                continue
+            slot.conjuncts.append((conjunct, quals))
+            slot.request.quals.extend(quals)
+
+
+def _nullable_aliases(select: exp.Select) -> set[str]:
+    """Aliases on the null-extended side of an outer join (their WHERE quals must stay local)."""
+    nullable: set[str] = set()
+    seen: list[str] = []
+    from_ = select.args.get("from_") or select.args.get("from")
+    if from_ is not None:
+        seen.append(from_.this.alias_or_name.lower())
+    for join in select.args.get("joins") or []:
+        alias = join.this.alias_or_name.lower()
+        side = (join.side or "").upper()
+        if side in {"LEFT", "FULL"}:
+            nullable.add(alias)
+        if side in {"RIGHT", "FULL"}:
+            nullable.update(seen)
+        seen.append(alias)
+    return nullable
+
+
+# ---------------------------------------------------------------------------
+# MaxRows, ORDER BY / LIMIT offers and provider planning
+# ---------------------------------------------------------------------------
+
+
+def _is_aggregate(select: exp.Select) -> bool:
+    if select.args.get("group") or select.args.get("having"):
+        return True
+    for projection in select.expressions:
+        for agg in projection.find_all(exp.AggFunc):
+            if agg.find_ancestor(exp.Window) is None:
+                return True
+    return False
+
+
+def _all_selects(tree: exp.Expression) -> list[exp.Select]:
+    if isinstance(tree, exp.SetOperation):
+        return _all_selects(tree.left) + _all_selects(tree.right)
+    if isinstance(tree, exp.Subquery):
+        return _all_selects(tree.this)
+    return [tree] if isinstance(tree, exp.Select) else []
+
+
+def _apply_max_rows(plan: QueryPlan, env: PlanEnvironment) -> None:
+    """MaxRows caps queries without aggregation; an explicit LIMIT wins."""
+    if not env.max_rows or env.max_rows <= 0:
+        return
+    tree = plan.tree
+    if not isinstance(tree, exp.Select | exp.SetOperation) or tree.args.get("limit") is not None:
+        return
+    if any(_is_aggregate(s) for s in _all_selects(tree)):
+        return
+    tree.set("limit", exp.Limit(expression=exp.Literal.number(env.max_rows)))
+    plan.max_rows_applied = env.max_rows
+
+
+def _int_arg(node: exp.Expression | None) -> int | None:
+    if node is None:
+        return None
+    value = node.args.get("expression") or node.this
+    try:
+        number = literal_value(value)
+    except NotPushable:
+        return None
+    return number if isinstance(number, int) and not isinstance(number, bool) and number >= 0 else None
+
+
+def _order_limit_offer(plan: QueryPlan) -> tuple[ScanSlot, list[SortKey], int | None, int] | None:
+    """What ORDER BY/LIMIT may be offered to the single scan, if anything (see module doc)."""
+    tree = plan.tree
+    if not isinstance(tree, exp.Select) or len(plan.scans) != 1 or plan.procedures:
+        return None
+    if tree.args.get("joins") or tree.args.get("distinct") or _is_aggregate(tree) or tree.find(exp.Window):
+        return None
+    from_ = tree.args.get("from_") or tree.args.get("from")
+    if from_ is None or not isinstance(from_.this, exp.Table) or from_.this.name != plan.scans[0].name:
+        return None
+    slot = plan.scans[0]
+    where = tree.args.get("where")
+    if where is not None and len(split_conjuncts(where.this)) != len(slot.conjuncts):
+        return None  # a conjunct with no qual form stays local: rows could still be dropped
+    projections = {p.alias.lower(): p.this for p in tree.expressions if isinstance(p, exp.Alias)}
+    keys: list[SortKey] = []
+    order = tree.args.get("order")
+    for ordered in order.expressions if order is not None else []:
+        target = ordered.this
+        if isinstance(target, exp.Column) and not target.table and target.name.lower() in projections:
+            target = projections[target.name.lower()]
+        column = slot.relation.spec.column(target.name) if isinstance(target, exp.Column) else None
+        if column is None or (isinstance(target, exp.Column) and target.table.lower() != slot.alias):
+            return None
+        descending = bool(ordered.args.get("desc"))
+        nulls_first = ordered.args.get("nulls_first")
+        explicit = None if nulls_first is None or bool(nulls_first) == descending else bool(nulls_first)
+        keys.append(SortKey(column.name, descending, explicit))  # None: PostgreSQL's default placement
+    limit = _int_arg(tree.args.get("limit"))
+    offset = _int_arg(tree.args.get("offset")) or 0
+    if tree.args.get("limit") is not None and limit is None:
+        return None
+    if not keys and limit is None:
+        return None
+    return slot, keys, limit, offset
+
+
+def _plan_providers(plan: QueryPlan, env: PlanEnvironment) -> None:
+    for slot in plan.scans:
+        slot.plan = slot.relation.provider.plan(slot.request, env.ctx)
+    offer = _order_limit_offer(plan)
+    if offer is not None:
+        slot, keys, limit, offset = offer
+        first = slot.plan
+        if first is not None and not first.residual_quals and _all_pushed(slot, first):
+            request = ScanRequest(columns=list(slot.request.columns), quals=list(slot.request.quals),
+                                  order_by=keys, limit=limit, offset=offset if limit is not None else 0)
+            second = slot.relation.provider.plan(request, env.ctx)
+            if keys and not second.order_pushed:
+                second = first  # a limit without the requested order would pick the wrong rows
+            elif second.residual_quals or not _all_pushed(slot, second):
+                second = first
+            else:
+                slot.request = request
+            slot.plan = second
+    for slot in plan.scans:
+        _drop_pushed_conjuncts(plan, slot)
+
+
+def _all_pushed(slot: ScanSlot, scan_plan: ScanPlan) -> bool:
+    return all(q in scan_plan.pushed_quals for _, quals in slot.conjuncts for q in quals)
+
+
+def _drop_pushed_conjuncts(plan: QueryPlan, slot: ScanSlot) -> None:
+    scan_plan = slot.plan
+    if scan_plan is None:
+        return
+    for conjunct, quals in slot.conjuncts:
+        if quals and all(q in scan_plan.pushed_quals for q in quals):
+            conjunct.replace(exp.true())
+        else:
+            slot.residual_sql.append(conjunct.sql(dialect="postgres"))
+    for select in plan.tree.find_all(exp.Select):
+        where = select.args.get("where")
+        if where is not None:
+            remaining = [c for c in split_conjuncts(where.this) if not (isinstance(c, exp.Boolean) and c.this)]
+            if remaining:
+                where.set("this", exp.and_(*remaining) if len(remaining) > 1 else remaining[0])
+            else:
+                select.set("where", None)
+    if scan_plan.limit_pushed and slot.request.offset and isinstance(plan.tree, exp.Select):
+        plan.tree.set("offset", None)  # the provider skipped those rows already
+
+
+# ---------------------------------------------------------------------------
+# result column provenance (declared types, table OIDs)
+# ---------------------------------------------------------------------------
+
+
+def _output_columns(plan: QueryPlan) -> list[tuple[ScanSlot, Column] | None] | None:
+    select = root_selects(plan.tree)
+    if select is None:
+        return None
+    scopes = traverse_scope(plan.tree)
+    root_scope = next((s for s in scopes if s.expression is select), None)
+    if root_scope is None:
+        return None
+    slots = {s.name: s for s in plan.scans}
+    sources = _scan_sources(root_scope, slots)
+    result: list[tuple[ScanSlot, Column] | None] = []
+    for projection in select.expressions:
+        inner = projection.this if isinstance(projection, exp.Alias) else projection
+        if isinstance(inner, exp.Star):
+            if len(sources) != len(root_scope.sources):
+                return None
+            for slot in _from_order(select, sources):
+                result.extend((slot, c) for c in slot.relation.spec.columns)
+        elif isinstance(inner, exp.Column) and isinstance(inner.this, exp.Star):
+            slot = sources.get(inner.table.lower())
+            if slot is None:
+                return None
+            result.extend((slot, c) for c in slot.relation.spec.columns)
+        elif isinstance(inner, exp.Column) and inner.table.lower() in sources:
+            slot = sources[inner.table.lower()]
+            column = slot.relation.spec.column(inner.name)
+            result.append((slot, column) if column is not None else None)
+        else:
+            result.append(None)
+    return result
+
+
+def _from_order(select: exp.Select, sources: dict[str, ScanSlot]) -> list[ScanSlot]:
+    aliases = []
+    from_ = select.args.get("from_") or select.args.get("from")
+    if from_ is not None:
+        aliases.append(from_.this.alias_or_name.lower())
+    aliases.extend(j.this.alias_or_name.lower() for j in select.args.get("joins") or [])
+    return [sources[a] for a in aliases if a in sources]
+
+
+def undefined_table(name: str) -> PgError:
+    return PgError(UNDEFINED_TABLE, f'relation "{name}" does not exist')
