@@ -188,7 +188,7 @@ def dump(conninfo: str) -> dict[str, Any]:
             ).fetchall()
             # Domains (information_schema.sql_identifier …) are described by their base type.
             columns = [[name, fmt, (base if typtype == "d" else typname)] for name, fmt, typname, typtype, base in cols]
-            entry: dict[str, Any] = {"kind": kind, "columns": [[c[0], c[1]] for c in columns]}
+            entry: dict[str, Any] = {"kind": kind, "columns": [[c[0], c[1], c[2]] for c in columns]}
             if qualified in ROW_RELATIONS:
                 exprs = ", ".join(
                     _column_expr(qualified, c[0], c[1] if c[1].endswith("[]") else c[2]) for c in columns

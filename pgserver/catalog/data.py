@@ -1,0 +1,134 @@
+"""The built-in PostgreSQL 15 catalog rows shipped with the package.
+
+Why: clients cache types by OID and join pg_proc, pg_type, pg_namespace by OID, so
+we answer with the real rows of a real PostgreSQL 15, dumped by
+scripts/generate_pg_catalog.py into data/pg15_catalog.json.gz. This module loads
+that file once and says how each catalog column is stored in DuckDB.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+DATA_FILE = "pg15_catalog.json.gz"
+
+# How a PostgreSQL catalog column type is stored in DuckDB. OID-like types (oid, reg*)
+# are UINTEGER so joins and comparisons with bound int8 parameters work; *vector types
+# become lists (their subscripts are 0-based in PostgreSQL: rewrite.py shifts them).
+_DUCK_TYPES: dict[str, str] = {
+    "bool": "BOOLEAN",
+    "boolean": "BOOLEAN",
+    "char": "VARCHAR",
+    "name": "VARCHAR",
+    "text": "VARCHAR",
+    "varchar": "VARCHAR",
+    "pg_node_tree": "VARCHAR",
+    "pg_lsn": "VARCHAR",
+    "inet": "VARCHAR",
+    "anyarray": "VARCHAR",
+    "pg_dependencies": "VARCHAR",
+    "pg_mcv_list": "VARCHAR",
+    "pg_ndistinct": "VARCHAR",
+    "int2": "SMALLINT",
+    "int4": "INTEGER",
+    "int8": "BIGINT",
+    "float4": "REAL",
+    "float8": "DOUBLE",
+    "numeric": "DOUBLE",
+    "oid": "UINTEGER",
+    "regproc": "UINTEGER",
+    "regtype": "UINTEGER",
+    "xid": "BIGINT",
+    "bytea": "BLOB",
+    "interval": "INTERVAL",
+    "timestamptz": "TIMESTAMPTZ",
+    "int2vector": "SMALLINT[]",
+    "oidvector": "UINTEGER[]",
+    '"char"[]': "VARCHAR[]",
+    "aclitem[]": "VARCHAR[]",
+    "boolean[]": "BOOLEAN[]",
+    "double precision[]": "DOUBLE[]",
+    "name[]": "VARCHAR[]",
+    "oid[]": "UINTEGER[]",
+    "real[]": "REAL[]",
+    "regtype[]": "UINTEGER[]",
+    "smallint[]": "SMALLINT[]",
+    "text[]": "VARCHAR[]",
+    "pg_statistic[]": "VARCHAR[]",
+}
+
+
+@dataclass(frozen=True)
+class CatalogColumn:
+    name: str
+    pg_type: str  # as format_type shows it: 'oid', 'name', 'information_schema.sql_identifier'
+    duck_type: str
+
+
+@dataclass(frozen=True)
+class CatalogRelation:
+    """One pg_catalog / information_schema relation: its columns and shipped built-in rows."""
+
+    schema: str
+    name: str
+    kind: str  # 'r' table or 'v' view in PostgreSQL
+    columns: tuple[CatalogColumn, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+@dataclass(frozen=True)
+class BuiltinCatalog:
+    version: str
+    server_version: str
+    relations: dict[str, CatalogRelation]  # "pg_catalog.pg_type" -> relation
+    keywords: tuple[tuple[str, str, bool, str, str], ...]
+    constraintdef: dict[int, str]
+    indexdef: dict[int, str]
+    functiondef: dict[int, tuple[str | None, str | None, str | None]]  # result, arguments, identity args
+
+    def relation(self, qualified: str) -> CatalogRelation:
+        return self.relations[qualified]
+
+    def rows_as_dicts(self, qualified: str) -> list[dict[str, Any]]:
+        rel = self.relations[qualified]
+        names = rel.column_names
+        return [dict(zip(names, row, strict=True)) for row in rel.rows]
+
+
+def duck_type(storage_type: str) -> str:
+    return _DUCK_TYPES[storage_type]
+
+
+@functools.cache
+def builtin() -> BuiltinCatalog:
+    """The shipped PostgreSQL 15 catalog (parsed once per process)."""
+    raw = resources.files("pgserver.catalog").joinpath("data", DATA_FILE).read_bytes()
+    doc = json.loads(gzip.decompress(raw))
+    relations: dict[str, CatalogRelation] = {}
+    for qualified, entry in doc["relations"].items():
+        schema, _, name = qualified.partition(".")
+        columns = tuple(
+            CatalogColumn(col_name, fmt, duck_type(fmt if fmt.endswith("[]") else base))
+            for col_name, fmt, base in entry["columns"]
+        )
+        rows = tuple(tuple(r) for r in entry.get("rows", ()))
+        relations[qualified] = CatalogRelation(schema, name, entry["kind"], columns, rows)
+    extras = doc["extras"]
+    return BuiltinCatalog(
+        version=doc["meta"]["version"],
+        server_version=doc["meta"]["server_version"],
+        relations=relations,
+        keywords=tuple(tuple(k) for k in extras["keywords"]),  # type: ignore[misc]
+        constraintdef={int(o): d for o, d in extras["constraintdef"]},
+        indexdef={int(o): d for o, d in extras["indexdef"]},
+        functiondef={int(o): (r, a, i) for o, r, a, i in extras["functiondef"]},
+    )

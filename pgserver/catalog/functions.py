@@ -1,0 +1,398 @@
+"""PostgreSQL's catalog and session functions as DuckDB Python UDFs.
+
+Why Python UDFs: their answers come from the Catalog's Python lookups (names <-> OIDs,
+comment texts, constraint definitions) and from the live session (current_user,
+settings, search_path), which a DuckDB macro cannot reach. Each PostgreSQL function
+(name, arity) is registered as `pgcat_<name>_<arity>` with fixed parameter types;
+rewrite.py renames calls and casts their arguments to these types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from pgserver import types as pgtypes
+from pgserver.catalog.catalog import Catalog, quote_ident_if_needed
+from pgserver.catalog.names import NameResolver
+from pgserver.catalog.session import CatalogSession
+from pgserver.errors import UNDEFINED_OBJECT, PgError
+
+V, B, I, L, O = "VARCHAR", "BOOLEAN", "INTEGER", "BIGINT", "UINTEGER"
+
+
+@dataclass(frozen=True)
+class Signature:
+    params: tuple[str, ...]
+    returns: str
+    null_calls: bool = False  # called with NULL arguments (otherwise NULL in -> NULL out)
+
+
+# (PostgreSQL name, arity) -> signature. "Object" arguments (a name or an OID) are VARCHAR.
+SIGNATURES: dict[tuple[str, int], Signature] = {
+    ("format_type", 2): Signature((O, I), V, null_calls=True),
+    ("pg_get_expr", 2): Signature((V, O), V),
+    ("pg_get_expr", 3): Signature((V, O, B), V),
+    ("pg_get_indexdef", 1): Signature((O,), V),
+    ("pg_get_indexdef", 3): Signature((O, I, B), V),
+    ("pg_get_constraintdef", 1): Signature((O,), V),
+    ("pg_get_constraintdef", 2): Signature((O, B), V),
+    ("pg_get_viewdef", 1): Signature((V,), V),
+    ("pg_get_viewdef", 2): Signature((V, B), V),
+    ("pg_get_triggerdef", 1): Signature((O,), V),
+    ("pg_get_triggerdef", 2): Signature((O, B), V),
+    ("pg_get_ruledef", 1): Signature((O,), V),
+    ("pg_get_ruledef", 2): Signature((O, B), V),
+    ("pg_get_partkeydef", 1): Signature((O,), V),
+    ("pg_get_statisticsobjdef_columns", 1): Signature((O,), V),
+    ("pg_get_serial_sequence", 2): Signature((V, V), V),
+    ("pg_table_is_visible", 1): Signature((O,), B),
+    ("pg_type_is_visible", 1): Signature((O,), B),
+    ("pg_function_is_visible", 1): Signature((O,), B),
+    ("pg_get_userbyid", 1): Signature((O,), V),
+    ("obj_description", 1): Signature((O,), V),
+    ("obj_description", 2): Signature((O, V), V),
+    ("col_description", 2): Signature((O, I), V),
+    ("shobj_description", 2): Signature((O, V), V),
+    ("pg_encoding_to_char", 1): Signature((I,), V),
+    ("pg_char_to_encoding", 1): Signature((V,), I),
+    ("pg_client_encoding", 0): Signature((), V),
+    ("current_schema", 0): Signature((), V, null_calls=True),
+    ("current_schemas", 1): Signature((B,), "VARCHAR[]"),
+    ("current_database", 0): Signature((), V),
+    ("current_user", 0): Signature((), V),
+    ("session_user", 0): Signature((), V),
+    ("current_setting", 1): Signature((V,), V),
+    ("current_setting", 2): Signature((V, B), V, null_calls=True),
+    ("set_config", 3): Signature((V, V, B), V, null_calls=True),
+    ("quote_ident", 1): Signature((V,), V),
+    ("to_regclass", 1): Signature((V,), O),
+    ("to_regtype", 1): Signature((V,), O),
+    ("to_regproc", 1): Signature((V,), O),
+    ("to_regprocedure", 1): Signature((V,), O),
+    ("to_regnamespace", 1): Signature((V,), O),
+    ("to_regrole", 1): Signature((V,), O),
+    ("regclass_in", 1): Signature((V,), O),
+    ("regtype_in", 1): Signature((V,), O),
+    ("regproc_in", 1): Signature((V,), O),
+    ("regnamespace_in", 1): Signature((V,), O),
+    ("regrole_in", 1): Signature((V,), O),
+    ("regclass_out", 1): Signature((O,), V),
+    ("regtype_out", 1): Signature((O,), V),
+    ("regproc_out", 1): Signature((O,), V),
+    ("regnamespace_out", 1): Signature((O,), V),
+    ("regrole_out", 1): Signature((O,), V),
+    ("pg_backend_pid", 0): Signature((), I),
+    ("version", 0): Signature((), V),
+    ("pg_postmaster_start_time", 0): Signature((), "TIMESTAMPTZ"),
+    ("pg_conf_load_time", 0): Signature((), "TIMESTAMPTZ"),
+    ("txid_current", 0): Signature((), L),
+    ("pg_current_xact_id", 0): Signature((), L),
+    ("pg_is_in_recovery", 0): Signature((), B),
+    ("pg_get_function_result", 1): Signature((O,), V),
+    ("pg_get_function_arguments", 1): Signature((O,), V),
+    ("pg_get_function_identity_arguments", 1): Signature((O,), V),
+    ("pg_relation_size", 1): Signature((V,), L),
+    ("pg_relation_size", 2): Signature((V, V), L),
+    ("pg_total_relation_size", 1): Signature((V,), L),
+    ("pg_table_size", 1): Signature((V,), L),
+    ("pg_indexes_size", 1): Signature((V,), L),
+    ("pg_database_size", 1): Signature((V,), L),
+    ("pg_tablespace_location", 1): Signature((O,), V),
+    ("pg_stat_get_numscans", 1): Signature((O,), L),
+    ("pg_tablespace_size", 1): Signature((V,), L),
+    ("pg_size_pretty", 1): Signature((L,), V),
+    ("has_table_privilege", 2): Signature((V, V), B),
+    ("has_table_privilege", 3): Signature((V, V, V), B),
+    ("has_column_privilege", 3): Signature((V, V, V), B),
+    ("has_column_privilege", 4): Signature((V, V, V, V), B),
+    ("has_any_column_privilege", 2): Signature((V, V), B),
+    ("has_any_column_privilege", 3): Signature((V, V, V), B),
+    ("has_sequence_privilege", 2): Signature((V, V), B),
+    ("has_sequence_privilege", 3): Signature((V, V, V), B),
+    ("pg_has_role", 2): Signature((V, V), B),
+    ("pg_has_role", 3): Signature((V, V, V), B),
+}
+# Privileges that are always granted on objects other than our tables.
+for _name in ("schema", "database", "function", "language", "tablespace", "type", "foreign_data_wrapper",
+              "server"):
+    SIGNATURES[(f"has_{_name}_privilege", 2)] = Signature((V, V), B)
+    SIGNATURES[(f"has_{_name}_privilege", 3)] = Signature((V, V, V), B)
+
+READ_PRIVILEGES = {"SELECT", "REFERENCES", "USAGE", "CONNECT", "EXECUTE", "TEMPORARY", "TEMP", "MEMBER"}
+
+
+def duck_name(name: str, arity: int) -> str:
+    return f"pgcat_{name}_{arity}"
+
+
+class SessionFunctions:
+    """The implementations, bound to one catalog and one session."""
+
+    def __init__(self, catalog: Catalog, session: CatalogSession) -> None:
+        self.cat = catalog
+        self.session = session
+        self.names = NameResolver(catalog, session)
+        self._xid = itertools.count(1000)
+        self._view_defs = {(r["schemaname"], r["viewname"]): r["definition"]
+                           for r in catalog.base.rows_as_dicts("pg_catalog.pg_views")}
+
+    # -- types and definitions ----------------------------------------------------
+    def format_type_2(self, oid: int | None, typmod: int | None) -> str | None:
+        if oid is None:
+            return None
+        typmod = -1 if typmod is None else typmod
+        if pgtypes.find_by_oid(oid) is not None:
+            return pgtypes.format_type(oid, typmod)
+        row = self.cat.types.get(oid)
+        if row is None:
+            return "???"
+        if row["typcategory"] == "A" and row["typelem"]:
+            return f"{self.format_type_2(row['typelem'], typmod)}[]"
+        return self.names.type_name(oid)
+
+    def pg_get_expr_2(self, expr: str, rel: int) -> str:
+        return expr
+
+    def pg_get_expr_3(self, expr: str, rel: int, pretty: bool) -> str:
+        return expr
+
+    def pg_get_indexdef_1(self, oid: int) -> str | None:
+        return self.cat.indexdef.get(oid)
+
+    def pg_get_indexdef_3(self, oid: int, column: int, pretty: bool) -> str | None:
+        if column == 0:
+            return self.cat.indexdef.get(oid)
+        keys = self.cat.index_columns.get(oid)
+        if keys is None or not 0 < column <= len(keys):
+            return None if keys is None else ""
+        name = self.cat.attnames.get((self.cat.index_table[oid], keys[column - 1]))
+        return quote_ident_if_needed(name, self.cat.keyword_categories) if name else None
+
+    def pg_get_constraintdef_1(self, oid: int) -> str | None:
+        return self.cat.constraintdef.get(oid)
+
+    def pg_get_constraintdef_2(self, oid: int, pretty: bool) -> str | None:
+        return self.cat.constraintdef.get(oid)
+
+    def pg_get_viewdef_1(self, view: str) -> str | None:
+        oid = self.names.relation_oid(view, missing_ok=True) if not view.isdigit() else int(view)
+        info = self.cat.classes.get(oid or 0)
+        if info is None:
+            return None
+        return self._view_defs.get((self.cat.namespace_names[info.namespace_oid], info.name))
+
+    def pg_get_viewdef_2(self, view: str, pretty: bool) -> str | None:
+        return self.pg_get_viewdef_1(view)
+
+    def _nothing(self, *args: Any) -> None:
+        return None
+
+    pg_get_triggerdef_1 = pg_get_triggerdef_2 = pg_get_ruledef_1 = pg_get_ruledef_2 = _nothing
+    pg_get_partkeydef_1 = pg_get_statisticsobjdef_columns_1 = pg_get_serial_sequence_2 = _nothing
+
+    def pg_get_function_result_1(self, oid: int) -> str | None:
+        return (self.cat.functiondef.get(oid) or (None, None, None))[0]
+
+    def pg_get_function_arguments_1(self, oid: int) -> str | None:
+        return (self.cat.functiondef.get(oid) or (None, None, None))[1]
+
+    def pg_get_function_identity_arguments_1(self, oid: int) -> str | None:
+        return (self.cat.functiondef.get(oid) or (None, None, None))[2]
+
+    # -- visibility, names, comments --------------------------------------------------
+    def pg_table_is_visible_1(self, oid: int) -> bool | None:
+        return self.names.class_visible(oid)
+
+    def pg_type_is_visible_1(self, oid: int) -> bool | None:
+        return self.names.type_visible(oid)
+
+    def pg_function_is_visible_1(self, oid: int) -> bool | None:
+        return self.names.proc_visible(oid)
+
+    def pg_get_userbyid_1(self, oid: int) -> str:
+        return self.session.user if oid == 10 else f"unknown (OID={oid})"
+
+    def obj_description_1(self, oid: int) -> str | None:
+        return next((t for (o, _c, s), t in self.cat.descriptions.items() if o == oid and s == 0), None)
+
+    def obj_description_2(self, oid: int, catalog_name: str) -> str | None:
+        classoid = self.cat.class_by_name.get(("pg_catalog", catalog_name))
+        return self.cat.descriptions.get((oid, classoid or 0, 0))
+
+    def col_description_2(self, oid: int, attnum: int) -> str | None:
+        return self.cat.descriptions.get((oid, 1259, attnum))
+
+    def shobj_description_2(self, oid: int, catalog_name: str) -> str | None:
+        return None
+
+    def pg_encoding_to_char_1(self, code: int) -> str:
+        return {6: "UTF8", 0: "SQL_ASCII"}.get(code, "")
+
+    def pg_char_to_encoding_1(self, name: str) -> int:
+        return {"utf8": 6, "sql_ascii": 0}.get(name.lower().replace("-", ""), -1)
+
+    def pg_client_encoding_0(self) -> str:
+        return self.session.setting("client_encoding") or "UTF8"
+
+    def quote_ident_1(self, name: str) -> str:
+        return quote_ident_if_needed(name, self.cat.keyword_categories)
+
+    # -- session ------------------------------------------------------------------------
+    def current_schema_0(self) -> str | None:
+        path = self.names.effective_path(implicit=False)
+        return path[0] if path else None
+
+    def current_schemas_1(self, implicit: bool) -> list[str]:
+        return self.names.effective_path(implicit=implicit)
+
+    def current_database_0(self) -> str:
+        return self.session.database
+
+    def current_user_0(self) -> str:
+        return self.session.user
+
+    session_user_0 = current_user_0
+
+    def current_setting_1(self, name: str) -> str:
+        return self.session.settings.get(name)
+
+    def current_setting_2(self, name: str | None, missing_ok: bool | None) -> str | None:
+        if name is None:
+            return None
+        if missing_ok:
+            return self.session.setting(name)
+        return self.session.settings.get(name)
+
+    def set_config_3(self, name: str | None, value: str | None, is_local: bool | None) -> str:
+        if name is None:
+            raise PgError("22004", "SET requires parameter name")
+        self.session.settings.set(name, value, local=bool(is_local), in_transaction=self.session.in_transaction)
+        return self.session.settings.get(name)
+
+    def pg_backend_pid_0(self) -> int:
+        return self.session.backend_pid
+
+    def version_0(self) -> str:
+        server_version = self.session.setting("server_version") or self.cat.base.server_version
+        return f"PostgreSQL {server_version} on x86_64-pc-linux-gnu, compiled by gcc, 64-bit"
+
+    def pg_postmaster_start_time_0(self) -> dt.datetime:
+        return self.session.started_at
+
+    pg_conf_load_time_0 = pg_postmaster_start_time_0
+
+    def txid_current_0(self) -> int:
+        return next(self._xid)
+
+    pg_current_xact_id_0 = txid_current_0
+
+    def pg_is_in_recovery_0(self) -> bool:
+        return False
+
+    # -- reg* conversions -------------------------------------------------------------------
+    def to_regclass_1(self, name: str) -> int | None:
+        return self.names.relation_oid(name, missing_ok=True)
+
+    def to_regtype_1(self, name: str) -> int | None:
+        return self.names.type_oid(name, missing_ok=True)
+
+    def to_regproc_1(self, name: str) -> int | None:
+        return self.names.proc_oid(name, missing_ok=True)
+
+    to_regprocedure_1 = to_regproc_1
+
+    def to_regnamespace_1(self, name: str) -> int | None:
+        return self.names.namespace_oid(name, missing_ok=True)
+
+    def to_regrole_1(self, name: str) -> int | None:
+        return self.names.role_oid(name, missing_ok=True)
+
+    def regclass_in_1(self, name: str) -> int | None:
+        return self.names.relation_oid(name)
+
+    def regtype_in_1(self, name: str) -> int | None:
+        return self.names.type_oid(name)
+
+    def regproc_in_1(self, name: str) -> int | None:
+        return self.names.proc_oid(name)
+
+    def regnamespace_in_1(self, name: str) -> int | None:
+        return self.names.namespace_oid(name)
+
+    def regrole_in_1(self, name: str) -> int | None:
+        return self.names.role_oid(name)
+
+    def regclass_out_1(self, oid: int) -> str:
+        return self.names.relation_name(oid)
+
+    def regtype_out_1(self, oid: int) -> str:
+        return self.format_type_2(oid, -1) if oid in self.cat.types else str(oid)  # type: ignore[return-value]
+
+    def regproc_out_1(self, oid: int) -> str:
+        return self.names.proc_name(oid)
+
+    def regnamespace_out_1(self, oid: int) -> str:
+        name = self.cat.namespace_names.get(oid)
+        return quote_ident_if_needed(name, self.cat.keyword_categories) if name else str(oid)
+
+    def regrole_out_1(self, oid: int) -> str:
+        return self.session.user if oid == 10 else str(oid)
+
+    # -- sizes and privileges -------------------------------------------------------------
+    def _zero(self, *args: Any) -> int:
+        return 0
+
+    pg_relation_size_1 = pg_relation_size_2 = pg_total_relation_size_1 = pg_table_size_1 = _zero
+    pg_indexes_size_1 = pg_database_size_1 = pg_stat_get_numscans_1 = pg_tablespace_size_1 = _zero
+
+    def pg_tablespace_location_1(self, oid: int) -> str:
+        return ""
+
+    def pg_size_pretty_1(self, size: int) -> str:
+        for unit in ("bytes", "kB", "MB", "GB", "TB"):
+            if abs(size) < 10 * 1024 or unit == "TB":
+                return f"{size} {unit}"
+            size = (size + 512) // 1024
+        return f"{size} PB"
+
+    def _privilege(self, args: tuple[str, ...]) -> bool:
+        """Read privileges are granted on everything; our relations are read-only."""
+        wanted = {p.strip().upper().replace(" WITH GRANT OPTION", "") for p in args[-1].split(",")}
+        return wanted <= READ_PRIVILEGES
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        if name.startswith(("has_", "pg_has_role")):
+            return lambda *args: self._privilege(args)
+        raise AttributeError(name)
+
+
+def register(duck: duckdb.DuckDBPyConnection, functions: SessionFunctions) -> None:
+    """Create every `pgcat_<name>_<arity>` UDF on this connection."""
+    for (name, arity), sig in SIGNATURES.items():
+        impl = getattr(functions, f"{name}_{arity}")
+        duck.create_function(
+            duck_name(name, arity), _fixed_arity(impl, arity), list(sig.params), sig.returns,
+            null_handling="special" if sig.null_calls else "default", side_effects=True,
+        )
+
+
+def _fixed_arity(impl: Callable[..., Any], arity: int) -> Callable[..., Any]:
+    """DuckDB counts the Python parameters, so each UDF gets a wrapper of its exact arity."""
+    wrappers: dict[int, Callable[..., Any]] = {
+        0: lambda: impl(),
+        1: lambda a: impl(a),
+        2: lambda a, b: impl(a, b),
+        3: lambda a, b, c: impl(a, b, c),
+        4: lambda a, b, c, d: impl(a, b, c, d),
+    }
+    return wrappers[arity]
+
+
+def unknown_function(name: str) -> PgError:
+    return PgError(UNDEFINED_OBJECT, f"function {name} does not exist")

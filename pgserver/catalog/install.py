@@ -1,0 +1,153 @@
+"""Install the catalog into one DuckDB connection: tables, settings view, functions.
+
+Why a separate attached database: DuckDB has its own (partial, differently numbered)
+pg_catalog and information_schema, which it resolves before ours. Our relations live in
+`pgcat.pg` (pg_catalog) and `pgcat.info` (information_schema); rewrite.py points
+client references there. Session-independent rows are turned into Arrow tables once
+per Catalog and reused by every session.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from pgserver.catalog import infoschema
+from pgserver.catalog.catalog import Catalog
+from pgserver.catalog.data import CatalogRelation
+from pgserver.catalog.functions import SessionFunctions, duck_name, register
+from pgserver.catalog.session import CatalogSession
+
+CATALOG_DB = "pgcat"
+SCHEMA_FOR = {"pg_catalog": "pg", "information_schema": "info"}
+GENERATOR_DB = "postgres"  # the database name inside the dumped information_schema rows
+SESSION_RELATIONS = {"pg_catalog.pg_authid", "pg_catalog.pg_roles", "pg_catalog.pg_user", "pg_catalog.pg_shadow"}
+
+_ARROW: dict[str, pa.DataType] = {
+    "BOOLEAN": pa.bool_(), "VARCHAR": pa.string(), "SMALLINT": pa.int16(), "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(), "REAL": pa.float32(), "DOUBLE": pa.float64(), "UINTEGER": pa.uint32(),
+    "BLOB": pa.binary(), "INTERVAL": pa.month_day_nano_interval(), "TIMESTAMPTZ": pa.timestamp("us", tz="UTC"),
+}
+
+
+def arrow_type(duck_type: str) -> pa.DataType:
+    if duck_type.endswith("[]"):
+        return pa.list_(arrow_type(duck_type[:-2]))
+    return _ARROW[duck_type]
+
+
+def duck_table(qualified: str) -> str:
+    """The DuckDB name of a PostgreSQL catalog relation: pg_catalog.pg_class -> pgcat.pg.pg_class."""
+    schema, _, name = qualified.partition(".")
+    return f'{CATALOG_DB}.{SCHEMA_FOR[schema]}."{name}"'
+
+
+def install(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogSession) -> None:
+    """Create the catalog relations and functions on `duck` (once per connection)."""
+    attached = {r[0] for r in duck.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
+    if CATALOG_DB not in attached:
+        duck.execute(f"ATTACH ':memory:' AS {CATALOG_DB}")
+        for schema in SCHEMA_FOR.values():
+            duck.execute(f"CREATE SCHEMA {CATALOG_DB}.{schema}")
+    tables = _static_tables(catalog)
+    for qualified, rel in catalog.base.relations.items():
+        if qualified == "pg_catalog.pg_settings":
+            continue
+        data = _session_table(rel, catalog, session) if qualified in SESSION_RELATIONS else tables[qualified]
+        duck.register("__pgcat_rows", data)
+        try:
+            casts = ", ".join(f'CAST("{c.name}" AS {c.duck_type}) AS "{c.name}"' for c in rel.columns)
+            duck.execute(f"CREATE OR REPLACE TABLE {duck_table(qualified)} AS SELECT {casts} FROM __pgcat_rows")
+        finally:
+            duck.unregister("__pgcat_rows")
+    register(duck, SessionFunctions(catalog, session))
+    _settings_view(duck, catalog, tables)
+    _keywords(duck, catalog)
+
+
+def _static_tables(catalog: Catalog) -> dict[str, pa.Table]:
+    cached: dict[str, pa.Table] | None = getattr(catalog, "_arrow_tables", None)
+    if cached is not None:
+        return cached
+    ours = {f"information_schema.{k}": v for k, v in infoschema.build(catalog).items()}
+    ours.update(_derived_views(catalog))
+    out: dict[str, pa.Table] = {}
+    for qualified, rel in catalog.base.relations.items():
+        rows: list[dict[str, Any]] = list(catalog.all_rows(qualified)) + ours.get(qualified, [])
+        if qualified.startswith("information_schema."):
+            rows = [_retarget_db(r, catalog.database) for r in rows]
+        out[qualified] = _to_arrow(rel, rows)
+    catalog._arrow_tables = out  # type: ignore[attr-defined]
+    return out
+
+
+def _to_arrow(rel: CatalogRelation, rows: list[dict[str, Any]]) -> pa.Table:
+    arrays = [pa.array([r.get(c.name) for r in rows], type=arrow_type(c.duck_type)) for c in rel.columns]
+    return pa.Table.from_arrays(arrays, names=rel.column_names) if rel.columns else pa.table({})
+
+
+def _retarget_db(row: dict[str, Any], database: str) -> dict[str, Any]:
+    return {k: (database if k.endswith("_catalog") and v == GENERATOR_DB else v) for k, v in row.items()}
+
+
+def _session_table(rel: CatalogRelation, catalog: Catalog, session: CatalogSession) -> pa.Table:
+    """Our one role, seen as PostgreSQL's bootstrap superuser (OID 10) under the session's user name."""
+    role = dict(oid=10, rolname=session.user, rolsuper=True, rolinherit=True, rolcreaterole=True,
+                rolcreatedb=True, rolcanlogin=True, rolreplication=True, rolbypassrls=True, rolconnlimit=-1,
+                rolpassword="********", rolvaliduntil=None, rolconfig=None)
+    if rel.name in ("pg_user", "pg_shadow"):
+        role = dict(usename=session.user, usesysid=10, usecreatedb=True, usesuper=True, userepl=True,
+                    usebypassrls=True, passwd="********", valuntil=None, useconfig=None)
+    if rel.name in ("pg_authid", "pg_shadow"):
+        role["rolpassword" if rel.name == "pg_authid" else "passwd"] = None
+    return _to_arrow(rel, [role])
+
+
+def _derived_views(catalog: Catalog) -> dict[str, list[dict[str, Any]]]:
+    """pg_tables and pg_indexes, which PostgreSQL computes from pg_class."""
+    tables, indexes = [], []
+    for info in sorted(catalog.classes.values(), key=lambda c: c.oid):
+        schema = catalog.namespace_names[info.namespace_oid]
+        if info.kind in ("r", "p"):
+            has_index = any(t == info.oid for t in catalog.index_table.values())
+            tables.append(dict(schemaname=schema, tablename=info.name, tableowner=catalog.user, tablespace=None,
+                               hasindexes=has_index, hasrules=False, hastriggers=False, rowsecurity=False))
+        elif info.kind == "i" and info.oid in catalog.index_table:
+            table = catalog.classes[catalog.index_table[info.oid]]
+            indexes.append(dict(schemaname=schema, tablename=table.name, indexname=info.name, tablespace=None,
+                                indexdef=catalog.indexdef.get(info.oid)))
+    return {"pg_catalog.pg_tables": tables, "pg_catalog.pg_indexes": indexes}
+
+
+def _settings_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog, tables: dict[str, pa.Table]) -> None:
+    """pg_settings: PostgreSQL 15's rows, with the live session value of every setting."""
+    rel = catalog.base.relations["pg_catalog.pg_settings"]
+    duck.register("__pgcat_rows", tables["pg_catalog.pg_settings"])
+    try:
+        casts = ", ".join(f'CAST("{c.name}" AS {c.duck_type}) AS "{c.name}"' for c in rel.columns)
+        duck.execute(f"CREATE OR REPLACE TABLE {CATALOG_DB}.pg.pg_settings_base AS SELECT {casts} FROM __pgcat_rows")
+    finally:
+        duck.unregister("__pgcat_rows")
+    current = duck_name("current_setting", 2)
+    cols = ", ".join(
+        f'coalesce({current}(name, true), "setting") AS "setting"' if c.name == "setting" else f'"{c.name}"'
+        for c in rel.columns
+    )
+    duck.execute(f"CREATE OR REPLACE VIEW {duck_table('pg_catalog.pg_settings')} AS "
+                 f"SELECT {cols} FROM {CATALOG_DB}.pg.pg_settings_base")
+
+
+def _keywords(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    """pg_get_keywords() as a table (rewrite.py turns the call into a reference to it)."""
+    words = catalog.base.keywords
+    table = pa.table({
+        "word": [w[0] for w in words], "catcode": [w[1] for w in words], "barelabel": [w[2] for w in words],
+        "catdesc": [w[3] for w in words], "baredesc": [w[4] for w in words],
+    })
+    duck.register("__pgcat_rows", table)
+    try:
+        duck.execute(f"CREATE OR REPLACE TABLE {CATALOG_DB}.pg.pg_get_keywords AS SELECT * FROM __pgcat_rows")
+    finally:
+        duck.unregister("__pgcat_rows")

@@ -1,0 +1,93 @@
+"""What the catalog needs to know about the session it answers for.
+
+Why a protocol: current_user, current_setting(), pg_settings and search_path
+visibility depend on the live session, which the SQL layer owns
+(pgserver.sql.settings.SessionSettings). The catalog only reads and writes settings
+through `get`/`set`, so the SQL layer passes its own object and a test passes a dict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from pgserver.errors import UNDEFINED_OBJECT, PgError
+
+
+class SettingsLike(Protocol):
+    def get(self, name: str) -> str:
+        """The current value; PgError 42704 for an unknown name."""
+        ...
+
+    def set(self, name: str, value: str | None, *, local: bool = False, in_transaction: bool = False) -> None: ...
+
+
+class DictSettings:
+    """A plain settings store (tests, tools): unknown names are errors like in PostgreSQL."""
+
+    def __init__(self, values: dict[str, str] | None = None) -> None:
+        self._values = {k.lower(): v for k, v in (values or {}).items()}
+
+    def get(self, name: str) -> str:
+        try:
+            return self._values[name.lower()]
+        except KeyError:
+            raise PgError(UNDEFINED_OBJECT, f'unrecognized configuration parameter "{name}"') from None
+
+    def set(self, name: str, value: str | None, *, local: bool = False, in_transaction: bool = False) -> None:
+        if value is None:
+            self._values.pop(name.lower(), None)
+        else:
+            self._values[name.lower()] = value
+
+
+@dataclass
+class CatalogSession:
+    """The session facts catalog functions read: who, which database, which settings."""
+
+    user: str
+    database: str
+    settings: SettingsLike
+    backend_pid: int = field(default_factory=os.getpid)
+    started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    in_transaction: bool = False
+
+    def setting(self, name: str) -> str | None:
+        try:
+            return self.settings.get(name)
+        except PgError:
+            return None
+
+    def search_path(self) -> list[str]:
+        """The search_path as schema names ("$user" resolved), without the implicit pg_catalog."""
+        raw = self.setting("search_path") or ""
+        return [self.user if name == "$user" else name for name in split_search_path(raw)]
+
+
+def split_search_path(raw: str) -> list[str]:
+    """Split a search_path value: comma-separated identifiers, double quotes preserve case."""
+    names: list[str] = []
+    current, quoted, i = "", False, 0
+    while i < len(raw):
+        ch = raw[i]
+        if quoted:
+            if ch == '"' and raw[i + 1: i + 2] == '"':
+                current += '"'
+                i += 1
+            elif ch == '"':
+                quoted = False
+            else:
+                current += ch
+        elif ch == '"':
+            quoted = True
+        elif ch == ",":
+            names.append(current.strip())
+            current = ""
+        else:
+            current += ch.lower()
+        i += 1
+    if current.strip():
+        names.append(current.strip())
+    return [n for n in names if n]
