@@ -56,7 +56,7 @@ def build(cat: Catalog) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {k: [] for k in (
         "schemata", "tables", "columns", "table_constraints", "key_column_usage", "referential_constraints",
         "constraint_column_usage", "constraint_table_usage", "routines", "parameters", "table_privileges")}
-    for nsp_oid, name in sorted(cat.namespace_names.items(), key=lambda kv: kv[1]):
+    for name in sorted(cat.namespace_names.values()):
         out["schemata"].append(dict(catalog_name=db, schema_name=name, schema_owner=cat.user))
     constraints = list(cat.rows.get("pg_catalog.pg_constraint", ()))
     for oid, spec in sorted(cat.table_specs.items(), key=lambda kv: (kv[1].schema, kv[1].name)):
