@@ -478,9 +478,19 @@ def build(shared: Path) -> tuple[dict[str, Any], list[str]]:
 
 
 def render(model: dict[str, Any]) -> str:
-    """Stable, diff-friendly JSON: one column per line."""
-    text = json.dumps(model, indent=1, ensure_ascii=False)
-    return text + "\n"
+    """Stable, diff-friendly JSON: one column (or field, or nested object) per line."""
+    return _render(model, 0) + "\n"
+
+
+def _render(value: Any, depth: int) -> str:
+    if depth >= 4 or not isinstance(value, (dict, list)) or not value:
+        return json.dumps(value, ensure_ascii=False)
+    pad = " " * (depth + 1)
+    if isinstance(value, dict):
+        items = [f"{pad}{json.dumps(k)}: {_render(v, depth + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + " " * depth + "}"
+    items = [pad + _render(v, depth + 1) for v in value]
+    return "[\n" + ",\n".join(items) + "\n" + " " * depth + "]"
 
 
 def main(argv: list[str] | None = None) -> int:
