@@ -47,6 +47,7 @@ class RetryPolicy:
     base_delay: float = 0.5  # seconds; doubled per retry, full jitter
     max_delay: float = 20.0
     max_retry_after: float = 120.0  # a longer Retry-After is capped to this
+    sleep: Callable[[float], Awaitable[None]] = anyio.sleep  # tests record the waits instead
 
     def backoff(self, retry: int) -> float:
         """Delay before retry number `retry` (1-based): uniform in [0, min(max, base·2^(n-1))]."""
@@ -167,7 +168,7 @@ class SageHttp:
                 if exc.retry_after is not None:
                     delay = max(delay, min(exc.retry_after, self.policy.max_retry_after))
                 log.info("Sage 200 GET %s: %s; retry %d in %.2f s", shown, exc.reason, failures, delay)
-                await anyio.sleep(delay)
+                await self.policy.sleep(delay)
 
     def _raise_for_status(self, response: httpx.Response, shown: str) -> None:
         status = response.status_code

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import warnings
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -19,7 +20,12 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import anyio
 import httpx
 from authlib.integrations.base_client import OAuthError
-from authlib.integrations.httpx_client import AsyncOAuth2Client
+
+with warnings.catch_warnings():
+    # authlib 1.9 prefers the httpx2 fork and warns once when it falls back to httpx,
+    # which is the HTTP library this project standardises on.
+    warnings.simplefilter("ignore")
+    from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 from pgserver.errors import (
     FDW_UNABLE_TO_ESTABLISH_CONNECTION,

@@ -18,12 +18,11 @@ from urllib.parse import urlsplit
 import anyio
 import httpx
 import sniffio
-from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 from pgserver.errors import INVALID_PARAMETER_VALUE, UNDEFINED_OBJECT, PgError
 from pgserver.provider import ScanContext
 from providers.sage200.client import AuthHeaders, RetryPolicy, SageHttp
-from providers.sage200.oauth import DEFAULT_SCOPE, SAGE_AUDIENCE, OAuthSettings, SageAuth
+from providers.sage200.oauth import DEFAULT_SCOPE, SAGE_AUDIENCE, AsyncOAuth2Client, OAuthSettings, SageAuth
 from providers.sage200.tokens import TokenStore
 
 SAGE_API_HOST = "api.columbus.sage.com"
