@@ -146,7 +146,9 @@ def _column_expr(relation: str, name: str, typname: str) -> str:
         return f"{ident}::int2[]"
     if typname.startswith("reg") and not typname.endswith("[]"):
         return f"{ident}::oid"
-    if typname in ("aclitem[]", "anyarray", "pg_lsn", "inet", "pg_ndistinct", "pg_dependencies", "pg_mcv_list"):
+    if typname == "aclitem[]":
+        return f"{ident}::text[]"
+    if typname in ("anyarray", "pg_lsn", "inet", "pg_ndistinct", "pg_dependencies", "pg_mcv_list"):
         return f"{ident}::text"
     if typname in ("xid", "xid8", "cid"):
         return f"{ident}::text::bigint"

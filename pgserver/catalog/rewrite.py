@@ -1,0 +1,389 @@
+"""Rewrite a parsed PostgreSQL query so DuckDB answers its catalog parts from our tables.
+
+Why an AST rewrite: clients send PostgreSQL-only syntax for introspection
+(::regclass, OPERATOR(pg_catalog.~), COLLATE pg_catalog.default, 0-based int2vector
+subscripts, = ANY(array)). The SQL layer parses with sqlglot (postgres dialect), calls
+`rewrite()` and then transpiles to DuckDB; everything catalog-specific is handled here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlglot import exp
+
+from pgserver.catalog.catalog import Catalog
+from pgserver.catalog.functions import SIGNATURES, duck_name
+from pgserver.catalog.install import CATALOG_DB, SCHEMA_FOR
+from pgserver.errors import UNDEFINED_FUNCTION, UNDEFINED_TABLE, PgError
+
+SCHEMAS = ("pg_catalog", "information_schema")
+REG_TYPES = {"regclass", "regtype", "regproc", "regprocedure", "regnamespace", "regrole", "regoper",
+             "regoperator", "regconfig", "regdictionary", "regcollation"}
+TEXT_LIKE_TYPES = {"name", "char", "information_schema.sql_identifier", "information_schema.character_data",
+                   "information_schema.yes_or_no", "pg_node_tree", "pg_catalog.name", "pg_catalog.char"}
+OID_LIKE_TYPES = {"oid", "xid", "cid", "pg_catalog.oid", "information_schema.cardinal_number"}
+VECTOR_COLUMNS = {"indkey", "indclass", "indcollation", "indoption", "proargtypes", "stxkeys", "partattrs",
+                  "partclass", "partcollation"}  # int2vector / oidvector: 0-based in PostgreSQL
+KEYWORD_FUNCTIONS = {"user": "current_user", "current_role": "current_user", "current_catalog": "current_database"}
+NODE_FUNCTIONS: dict[type[exp.Expression], str] = {
+    exp.CurrentDatabase: "current_database", exp.CurrentUser: "current_user", exp.SessionUser: "session_user",
+    exp.CurrentSchema: "current_schema", exp.CurrentVersion: "version",
+}
+_OPERATORS: dict[str, Any] = {
+    "~": lambda a, b: exp.RegexpLike(this=a, expression=b),
+    "!~": lambda a, b: exp.Not(this=exp.RegexpLike(this=a, expression=b)),
+    "~*": lambda a, b: exp.RegexpILike(this=a, expression=b),
+    "!~*": lambda a, b: exp.Not(this=exp.RegexpILike(this=a, expression=b)),
+    "~~": lambda a, b: exp.Like(this=a, expression=b),
+    "!~~": lambda a, b: exp.Not(this=exp.Like(this=a, expression=b)),
+    "~~*": lambda a, b: exp.ILike(this=a, expression=b),
+    "!~~*": lambda a, b: exp.Not(this=exp.ILike(this=a, expression=b)),
+    "=": lambda a, b: exp.EQ(this=a, expression=b),
+    "<>": lambda a, b: exp.NEQ(this=a, expression=b),
+    "!=": lambda a, b: exp.NEQ(this=a, expression=b),
+    "<": lambda a, b: exp.LT(this=a, expression=b),
+    ">": lambda a, b: exp.GT(this=a, expression=b),
+    "<=": lambda a, b: exp.LTE(this=a, expression=b),
+    ">=": lambda a, b: exp.GTE(this=a, expression=b),
+    "||": lambda a, b: exp.DPipe(this=a, expression=b),
+    "+": lambda a, b: exp.Add(this=a, expression=b),
+    "-": lambda a, b: exp.Sub(this=a, expression=b),
+}
+FUNCTION_NAMES = {name for name, _ in SIGNATURES} | {"pg_get_keywords", "_pg_expandarray", "array_lower",
+                                                     "array_upper"}
+
+
+def _relations(catalog: Catalog) -> dict[str, set[str]]:
+    cached: dict[str, set[str]] | None = getattr(catalog, "_relation_names", None)
+    if cached is None:
+        cached = {s: set() for s in SCHEMAS}
+        for qualified in catalog.base.relations:
+            schema, _, name = qualified.partition(".")
+            cached[schema].add(name)
+        cached["pg_catalog"].add("pg_get_keywords")
+        catalog._relation_names = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _function_name(node: exp.Expression) -> tuple[str | None, exp.Expression]:
+    """(lower-case PostgreSQL function name, the node to replace) of a call, or (None, node)."""
+    for cls, name in NODE_FUNCTIONS.items():
+        if isinstance(node, cls):
+            return name, node
+    if isinstance(node, exp.Anonymous):
+        parent = node.parent
+        if isinstance(parent, exp.Dot) and parent.expression is node and isinstance(parent.this, exp.Identifier):
+            if parent.this.name.lower() in SCHEMAS:
+                return node.name.lower(), parent
+            return None, node
+        return node.name.lower(), node
+    if isinstance(node, exp.Func) and not isinstance(node, exp.Anonymous):
+        return None, node
+    return None, node
+
+
+def is_catalog_query(expr: exp.Expression, catalog: Catalog | None = None) -> bool:
+    """True when the query reads only catalog relations/functions (it never calls the Sage API)."""
+    ctes = {cte.alias_or_name.lower() for cte in expr.find_all(exp.CTE)}
+    rel_names = _relations(catalog) if catalog is not None else None
+    touches_catalog = False
+    for table in expr.find_all(exp.Table):
+        if isinstance(table.this, exp.Anonymous | exp.Func):
+            touches_catalog |= table.this.name.lower() in FUNCTION_NAMES
+            continue
+        schema, name = table.db.lower(), table.name
+        if schema in SCHEMAS or (not schema and _is_catalog_name(name, rel_names)):
+            touches_catalog = True
+        elif not schema and name.lower() in ctes:
+            continue
+        else:
+            return False
+    for node in expr.find_all(exp.Func):
+        name, _ = _function_name(node)
+        if name in FUNCTION_NAMES:
+            touches_catalog = True
+    for cast in expr.find_all(exp.Cast):
+        if _type_name(cast.to) in REG_TYPES:
+            touches_catalog = True
+    return touches_catalog
+
+
+def _is_catalog_name(name: str, rel_names: dict[str, set[str]] | None) -> bool:
+    if rel_names is None:
+        return name.lower().startswith("pg_")
+    return name in rel_names["pg_catalog"]
+
+
+def rewrite(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
+    """Point catalog references at our DuckDB relations and functions; the result is still a
+    postgres-dialect AST for the SQL layer to transpile to DuckDB."""
+    rel_names = _relations(catalog)
+    ctes = {cte.alias_or_name for cte in expr.find_all(exp.CTE)}
+    # Deepest nodes first, so a replacement never hides a node still to be visited.
+    for node in reversed(list(expr.walk())):
+        if node.parent is None and node is not expr:
+            continue  # detached by an earlier replacement
+        replacement = _rewrite_node(node, rel_names, ctes)
+        if replacement is not None and replacement is not node:
+            if node is expr:
+                expr = replacement
+            else:
+                node.replace(replacement)
+    return expr
+
+
+def _rewrite_node(node: exp.Expression, rel_names: dict[str, set[str]], ctes: set[str]) -> exp.Expression | None:
+    if isinstance(node, exp.Table):
+        return _table(node, rel_names, ctes)
+    if isinstance(node, exp.Column):
+        return _column(node)
+    if isinstance(node, exp.Cast):
+        return _cast(node)
+    if isinstance(node, exp.Operator):
+        op = node.args.get("operator", "")
+        op = op.split(".")[-1].strip() if isinstance(op, str) else str(op)
+        build = _OPERATORS.get(op)
+        if build is None:
+            raise PgError(UNDEFINED_FUNCTION, f"operator does not exist: OPERATOR(pg_catalog.{op})")
+        return build(node.this, node.expression)
+    if isinstance(node, exp.Collate):
+        return node.this
+    if isinstance(node, exp.Bracket):
+        return _subscript(node)
+    if isinstance(node, exp.EQ | exp.NEQ | exp.GT | exp.GTE | exp.LT | exp.LTE):
+        return _any_all(node)
+    if isinstance(node, exp.Dot) and isinstance(node.this, exp.Paren):
+        return _expandarray_field(node)
+    if isinstance(node, exp.Func):
+        return _function(node)
+    return None
+
+
+def _table(node: exp.Table, rel_names: dict[str, set[str]], ctes: set[str]) -> exp.Expression | None:
+    if isinstance(node.this, exp.Anonymous):  # a function in FROM
+        if node.this.name.lower() == "pg_get_keywords" and node.db.lower() in ("", "pg_catalog"):
+            return _catalog_table("pg_catalog", "pg_get_keywords", node, "pg_get_keywords")
+        if node.db.lower() in SCHEMAS:
+            node.set("db", None)
+        return None
+    if node.args.get("catalog") is not None:
+        return None
+    schema, name = node.db, node.name
+    if schema.lower() in SCHEMAS:
+        if name not in rel_names[schema.lower()]:
+            raise PgError(UNDEFINED_TABLE, f'relation "{schema.lower()}.{name}" does not exist')
+        return _catalog_table(schema.lower(), name, node, name)
+    if not schema and name in rel_names["pg_catalog"] and name not in ctes:
+        return _catalog_table("pg_catalog", name, node, name)
+    return None
+
+
+def _catalog_table(schema: str, name: str, node: exp.Table, alias: str) -> exp.Table:
+    table = exp.Table(
+        this=exp.to_identifier(name, quoted=True), db=exp.to_identifier(SCHEMA_FOR[schema]),
+        catalog=exp.to_identifier(CATALOG_DB),
+    )
+    table.set("alias", node.args.get("alias") or exp.TableAlias(this=exp.to_identifier(alias)))
+    return table
+
+
+def _column(node: exp.Column) -> exp.Expression | None:
+    if node.args.get("db") is not None and node.db.lower() in SCHEMAS:
+        node.set("db", None)  # pg_catalog.pg_class.relname -> pg_class.relname (the table's alias)
+        return node
+    ident = node.this
+    if not node.table and isinstance(ident, exp.Identifier) and not ident.quoted:
+        name = ident.name.lower()
+        if name in KEYWORD_FUNCTIONS:
+            return _call(KEYWORD_FUNCTIONS[name], [])
+    return None
+
+
+def _call(name: str, args: list[exp.Expression]) -> exp.Expression:
+    sig = SIGNATURES.get((name, len(args)))
+    if sig is None:
+        raise PgError(UNDEFINED_FUNCTION, f"function {name}({', '.join('unknown' for _ in args)}) does not exist")
+    cast_args = [a if isinstance(a, exp.Null) else exp.cast(a, exp.DataType.build(t, dialect="duckdb"))
+                 for a, t in zip(args, sig.params, strict=True)]
+    return exp.Anonymous(this=duck_name(name, len(args)), expressions=cast_args)
+
+
+def _function(node: exp.Func) -> exp.Expression | None:
+    name, target = _function_name(node)
+    if name is None:
+        return None
+    args = list(node.expressions) if isinstance(node, exp.Anonymous) else []
+    if (name, len(args)) in SIGNATURES:
+        replacement = _call(name, args)
+    elif name == "pg_get_keywords":
+        return None  # handled in FROM
+    elif name == "_pg_expandarray" and len(args) == 1:
+        replacement = _expandarray(args[0])
+    elif name in ("array_lower", "array_upper") and len(args) == 2:
+        replacement = _array_bound(name, args[0])
+    elif name in {n for n, _ in SIGNATURES}:
+        raise PgError(UNDEFINED_FUNCTION, f"function {name} with {len(args)} argument(s) does not exist")
+    elif target is not node:
+        replacement = node  # pg_catalog.array_to_string(...) -> DuckDB's own function
+    else:
+        return None
+    if target is not node:
+        target.replace(replacement)
+        return None
+    return replacement
+
+
+def _type_name(to: exp.Expression) -> str:
+    if isinstance(to, exp.ObjectIdentifier):
+        return to.name.lower()
+    if isinstance(to, exp.DataType):
+        kind = to.args.get("kind")
+        if to.this == exp.DataType.Type.USERDEFINED and kind is not None:
+            text = kind.sql("postgres").replace('"', "").lower()
+            return text.removeprefix("pg_catalog.")
+        return to.sql("postgres").lower()
+    return to.sql("postgres").lower()
+
+
+def _cast(node: exp.Cast) -> exp.Expression | None:
+    target = _type_name(node.to)
+    operand = node.this
+    if target in REG_TYPES:
+        kind = "regproc" if target == "regprocedure" else target
+        if kind not in ("regclass", "regtype", "regproc", "regnamespace", "regrole"):
+            return exp.cast(operand, "UINTEGER")
+        parent = node.parent
+        if _is_text(operand):
+            return _call(f"{kind}_in", [operand])
+        if isinstance(parent, exp.Cast) and _type_name(parent.to) in ("text", "varchar", "name", "char"):
+            return _call(f"{kind}_out", [operand])
+        if isinstance(parent, exp.Select) or (isinstance(parent, exp.Alias) and isinstance(parent.parent, exp.Select)):
+            return _call(f"{kind}_out", [operand])
+        return exp.cast(operand, "UINTEGER")
+    if target in OID_LIKE_TYPES:
+        return exp.cast(operand, "UINTEGER" if target != "information_schema.cardinal_number" else "INTEGER")
+    if target in TEXT_LIKE_TYPES or target.startswith("information_schema."):
+        return exp.cast(operand, "VARCHAR")
+    if target in ("int2vector", "oidvector"):
+        return exp.cast(operand, "SMALLINT[]" if target == "int2vector" else "UINTEGER[]")
+    to = node.to
+    if isinstance(to, exp.DataType) and to.this == exp.DataType.Type.ARRAY and isinstance(operand, exp.Literal) \
+            and operand.is_string:
+        return _array_literal(operand.this, to)
+    return None
+
+
+def _is_text(node: exp.Expression) -> bool:
+    if isinstance(node, exp.Literal) and node.is_string:
+        return True
+    return isinstance(node, exp.Cast) and _type_name(node.to) in ("text", "varchar", "name")
+
+
+def _array_literal(text: str, to: exp.DataType) -> exp.Expression:
+    """'{a,b}'::text[] (PostgreSQL array syntax) -> a DuckDB list of the element type."""
+    body = text.strip()
+    if not (body.startswith("{") and body.endswith("}")):
+        return exp.cast(exp.Literal.string(text), to)
+    items, current, quoted, escaped = [], "", False, False
+    for ch in body[1:-1]:
+        if escaped:
+            current, escaped = current + ch, False
+        elif ch == "\\":
+            escaped = True
+        elif ch == '"':
+            quoted = not quoted
+        elif ch == "," and not quoted:
+            items.append(current)
+            current = ""
+        else:
+            current += ch
+    if body[1:-1].strip():
+        items.append(current)
+    element = to.expressions[0] if to.expressions else exp.DataType.build("text")
+    values: list[exp.Expression] = [
+        exp.null() if item.strip().upper() == "NULL" else exp.cast(exp.Literal.string(item.strip()), element)
+        for item in items
+    ]
+    return exp.cast(exp.Array(expressions=values), to)
+
+
+def _subscript(node: exp.Bracket) -> exp.Expression | None:
+    base = node.this
+    if not (isinstance(base, exp.Column) and base.name.lower() in VECTOR_COLUMNS) or len(node.expressions) != 1:
+        return None
+    index = node.expressions[0]
+    if isinstance(index, exp.Slice):
+        return None
+    literal = _int_literal(index)
+    # sqlglot stores literal subscripts 0-based (PostgreSQL [1] -> 0); vectors start at [0] in PostgreSQL.
+    duck_index = exp.Literal.number(literal + 2) if literal is not None else exp.Add(this=index, expression=exp.Literal.number(1))
+    return exp.Anonymous(this="list_extract", expressions=[base, duck_index])
+
+
+def _int_literal(node: exp.Expression) -> int | None:
+    if isinstance(node, exp.Literal) and not node.is_string:
+        return int(node.this)
+    if isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal) and not node.this.is_string:
+        return -int(node.this.this)
+    return None
+
+
+def _any_all(node: exp.Expression) -> exp.Expression | None:
+    right = node.expression
+    quantifier = None
+    if isinstance(right, exp.Any):
+        quantifier, array = "any", right.this
+    elif isinstance(right, exp.Anonymous) and right.name.lower() == "all" and len(right.expressions) == 1:
+        quantifier, array = "all", right.expressions[0]
+    elif isinstance(right, exp.All):
+        quantifier, array = "all", right.this
+    else:
+        return None
+    if isinstance(array, exp.Paren):
+        array = array.this
+    if isinstance(array, exp.Subquery | exp.Select):
+        return None
+    element = exp.to_identifier("__pgcat_e")
+    compare = node.__class__(this=node.this.copy(), expression=exp.column(element))
+    lam = exp.Lambda(this=compare, expressions=[element])
+    matches = exp.Anonymous(this="list_filter", expressions=[array, lam])
+    count = exp.Anonymous(this="len", expressions=[matches])
+    total = exp.Anonymous(this="len", expressions=[array.copy()])
+    if quantifier == "any":
+        return exp.GT(this=count, expression=exp.Literal.number(0))
+    return exp.EQ(this=count, expression=total)
+
+
+def _vector_offset(array: exp.Expression) -> int:
+    return 1 if isinstance(array, exp.Column) and array.name.lower() in VECTOR_COLUMNS else 0
+
+
+def _expandarray(array: exp.Expression) -> exp.Expression:
+    """information_schema._pg_expandarray(a): one row per element, a struct (x element, n 1-based position)."""
+    i = exp.to_identifier("__pgcat_i")
+    struct = exp.Struct(expressions=[
+        exp.PropertyEQ(this=exp.to_identifier("x"), expression=exp.Bracket(this=array.copy(), expressions=[exp.column(i)])),
+        exp.PropertyEQ(this=exp.to_identifier("n"), expression=exp.column(i)),
+    ])
+    positions = exp.Anonymous(this="generate_series", expressions=[
+        exp.Literal.number(1), exp.Anonymous(this="len", expressions=[array.copy()])])
+    transform = exp.Anonymous(this="list_transform", expressions=[positions, exp.Lambda(this=struct, expressions=[i])])
+    return exp.Unnest(expressions=[transform])
+
+
+def _expandarray_field(node: exp.Dot) -> exp.Expression | None:
+    inner = node.this.this
+    if isinstance(inner, exp.Unnest):
+        return exp.Dot(this=exp.Paren(this=inner), expression=node.expression)
+    return None
+
+
+def _array_bound(name: str, array: exp.Expression) -> exp.Expression:
+    offset = _vector_offset(array)
+    length = exp.Anonymous(this="len", expressions=[array])
+    if name == "array_lower":
+        return exp.If(this=exp.GT(this=length, expression=exp.Literal.number(0)),
+                      true=exp.Literal.number(1 - offset), false=exp.null())
+    return exp.If(this=exp.GT(this=length.copy(), expression=exp.Literal.number(0)),
+                  true=exp.Sub(this=length.copy(), expression=exp.Literal.number(offset)), false=exp.null())
