@@ -234,3 +234,12 @@ def test_generator_is_deterministic_and_committed_json_is_current(tmp_path: Path
     assert gen.main(["--shared", str(SHARED), "--out", str(out), "--check"]) == 0
     out.write_text("{}")
     assert gen.main(["--shared", str(SHARED), "--out", str(out), "--check"]) == 1
+
+
+def test_default_sort_fields_are_columns_of_every_view() -> None:
+    for v in load_views():
+        assert v.extra["default_sort"], v.name
+        assert len(v.default_sort) == len(v.extra["default_sort"]), v.name
+        for name in v.default_sort:
+            assert v.column(name) is not None
+        assert all(direction in ("asc", "desc") for _, direction in v.extra["default_sort"])
