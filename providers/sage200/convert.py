@@ -28,6 +28,7 @@ from pgserver.errors import (
 from pgserver.provider import TableSpec, arrow_schema
 
 _FRACTION = re.compile(r"(\.\d{6})\d+")
+_WIDE = decimal.Context(prec=80)  # quantize without spurious InvalidOperation; Arrow checks the range
 
 
 class _BadValue(Exception):
@@ -78,7 +79,7 @@ def _to_decimal(scale: int) -> Callable[[Any], decimal.Decimal]:
             number = decimal.Decimal(value) if isinstance(value, (int, str)) else value
             if not isinstance(number, decimal.Decimal) or not number.is_finite():
                 raise _BadValue(INVALID_TEXT_REPRESENTATION, "not a number")
-            return number.quantize(exponent, rounding=decimal.ROUND_HALF_EVEN)
+            return number.quantize(exponent, rounding=decimal.ROUND_HALF_EVEN, context=_WIDE)
         except decimal.InvalidOperation:
             raise _BadValue(INVALID_TEXT_REPRESENTATION, "not a number") from None
 

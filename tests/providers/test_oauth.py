@@ -1,0 +1,153 @@
+"""OAuth: sign-in without a browser, refresh before expiry, rotation, the 0600 token store,
+the stored procedures, and secrets kept out of errors."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import stat
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from pgserver.errors import PgError
+from pgserver.provider import ScanRequest
+from providers.sage200.client import RetryPolicy
+from providers.sage200.procedures import oauth_procedures
+from providers.sage200.provider import SageViewProvider
+from providers.sage200.session import SageDataSource, SageSession
+from providers.sage200.tokens import StoredToken, TokenStore
+from tests.providers.fake_sage import FakeSage, customer
+from tests.providers.test_scan import CUSTOMERS, Ctx, Sleeps
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def session(fake: FakeSage, tmp_path: Path, secret: str = "demo-secret", **kw: object) -> SageSession:
+    return SageSession(
+        SageDataSource(
+            "http://sage.test",
+            "demo-client",
+            secret,
+            redirect_uri="http://localhost/cb",
+            token_store_path=str(tmp_path / "state" / "tokens.json"),
+            transport=fake.transport(),
+            retry=RetryPolicy(attempts=2, sleep=Sleeps()),
+            **kw,  # type: ignore[arg-type]
+        )
+    )
+
+
+def file_mode(path: Path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+async def test_sign_in_without_browser_stores_token_0600(tmp_path: Path) -> None:
+    fake = FakeSage([customer(1)])
+    s = session(fake, tmp_path)
+    assert await s.auth().access_token() == "access-1"
+    store = tmp_path / "state" / "tokens.json"
+    assert file_mode(store) == 0o600
+    saved = json.loads(store.read_text())
+    assert saved["refresh_token"] == "refresh-1" and saved["expires_at"] > time.time() + 3000
+    # the authorization request carried Sage's audience and the redirect URI
+    authorize = next(r for r in fake.requests if r.url.path == "/authorize")
+    q = parse_qs(urlsplit(str(authorize.url)).query)
+    assert q["audience"] == ["s200ukipd/sage200"] and q["redirect_uri"] == ["http://localhost/cb"]
+    assert q["response_type"] == ["code"] and q["scope"] == ["openid profile email offline_access"]
+
+
+async def test_refresh_before_expiry_rotates_refresh_token(tmp_path: Path) -> None:
+    fake = FakeSage([customer(1)], expires_in=30)  # inside the 60 s leeway: refresh at next use
+    s = session(fake, tmp_path)
+    assert await s.auth().access_token() == "access-1"
+    assert await s.auth().access_token() == "access-2"
+    assert fake.token_posts[-1]["grant_type"] == "refresh_token"
+    assert fake.token_posts[-1]["refresh_token"] == "refresh-1"
+    store = tmp_path / "state" / "tokens.json"
+    saved = json.loads(store.read_text())
+    assert saved["refresh_token"] == "refresh-2" and "refresh-1" not in store.read_text()
+    assert file_mode(store) == 0o600
+    # a new session (a restarted server) continues from the stored, rotated token
+    fake.expires_in = 3600
+    again = session(fake, tmp_path)
+    assert await again.auth().access_token() == "access-3"
+    assert fake.token_posts[-1]["refresh_token"] == "refresh-2"
+    assert await again.auth().access_token() == "access-3"  # fresh now: no further token call
+
+
+async def test_revoked_access_token_is_refreshed_once_on_401(tmp_path: Path) -> None:
+    fake = FakeSage([customer(1), customer(2)])
+    provider = SageViewProvider(CUSTOMERS, session(fake, tmp_path))
+    ctx = Ctx()
+    plan = provider.plan(ScanRequest(["Id"]), ctx)
+    assert sum([b.num_rows async for b in provider.scan(plan, ctx)]) == 2
+    fake.revoke_all()
+    assert sum([b.num_rows async for b in provider.scan(plan, ctx)]) == 2
+    assert [p["grant_type"] for p in fake.token_posts] == ["authorization_code", "refresh_token"]
+
+
+async def test_bad_client_secret_never_leaks(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    fake = FakeSage([customer(1)])
+    s = session(fake, tmp_path, secret="s3cr3t-value")
+    with pytest.raises(PgError) as err:
+        await s.auth().access_token()
+    assert err.value.sqlstate == "28000" and "invalid_client" in err.value.message
+    text = " ".join(filter(None, [err.value.message, err.value.detail, err.value.hint, caplog.text]))
+    assert "s3cr3t-value" not in text and "s3cr3t-value" not in repr(s.source)
+
+
+async def test_no_token_and_no_auto_sign_in_asks_for_procedures(tmp_path: Path) -> None:
+    s = session(FakeSage([]), tmp_path, auto_authorize=False)
+    with pytest.raises(PgError) as err:
+        await s.auth().access_token()
+    assert err.value.sqlstate == "28000" and "GetOAuthAuthorizationURL" in (err.value.hint or "")
+
+
+async def test_procedures_web_flow_and_refresh(tmp_path: Path) -> None:
+    fake = FakeSage([customer(1)])
+    s = session(fake, tmp_path, auto_authorize=False)
+    procs = {p.spec.name: p for p in oauth_procedures(s) if p.spec.schema == "StandardUK"}
+    assert set(procs) == {"GetOAuthAuthorizationURL", "GetOAuthAccessToken", "RefreshOAuthAccessToken"}
+    [(url,)] = await procs["GetOAuthAuthorizationURL"].call({"State": "xyz"}, Ctx())
+    assert url.startswith("http://sage.test/authorize?") and "state=xyz" in url
+    # the user opens the URL and signs in; Sage ID redirects to the callback with a code
+    redirect = (await fake.handle(httpx.Request("GET", url))).headers["location"]
+    code = parse_qs(urlsplit(redirect).query)["code"][0]
+    [(access, refresh, expires_in)] = await procs["GetOAuthAccessToken"].call(
+        {"AuthMode": "WEB", "Verifier": code}, Ctx()
+    )
+    assert (access, refresh) == ("access-1", "refresh-1") and 3500 < expires_in <= 3600
+    assert await s.auth().access_token() == "access-1"  # stored for the views
+    [(access2, refresh2, _)] = await procs["RefreshOAuthAccessToken"].call({"OAuthRefreshToken": refresh}, Ctx())
+    assert (access2, refresh2) == ("access-2", "refresh-2")
+    with pytest.raises(PgError) as err:  # the rotated-out refresh token is dead
+        await procs["RefreshOAuthAccessToken"].call({"OAuthRefreshToken": refresh}, Ctx())
+    assert err.value.sqlstate == "28000" and "refresh-1" not in err.value.message
+    with pytest.raises(PgError):
+        await procs["GetOAuthAccessToken"].call({"AuthMode": "WEB"}, Ctx())
+
+
+def test_token_store_atomic_and_private(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    store = TokenStore(path)
+    assert store.load() is None
+    store.save(StoredToken("a", "r", 123.0))
+    store.save(StoredToken("b", "r2", 456.0))
+    assert store.load() == StoredToken("b", "r2", 456.0)
+    assert file_mode(path) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["t.json"]  # no temporary files left behind
+    assert "r2" not in repr(store.load())
+    path.write_text("{not json")
+    with pytest.raises(PgError):
+        store.load()
