@@ -1,0 +1,215 @@
+"""Server configuration: a TOML file (tomllib) read into frozen dataclasses.
+
+```toml
+[server]
+host = "127.0.0.1"          # default
+port = 5433                 # default (5432 is left to a real PostgreSQL on the same machine)
+tls_cert = "server.crt"     # optional: both set = SSLRequest is answered 'S'
+tls_key = "server.key"
+
+[[users]]
+name = "demo"
+scram = "SCRAM-SHA-256$4096:…$…:…"   # `pgserver passwd demo` prints this line
+password_cleartext = false           # true: ask for the password in clear (only over TLS, please)
+
+[databases.sage200]
+edition = "ProfessionalUK"           # or StandardUK
+api_base_url = "sandbox"             # "sandbox" (the in-process emulator) or https://api.columbus.sage.com
+client_id = "…"
+client_secret = "…"
+token_store = "~/.pgserver/tokens.json"
+
+[databases.sage200.properties]       # connection-property defaults (MaxRows, Timeout, CompanyId …)
+Timeout = 30
+```
+
+Without a file the server has one database "sage200" on the in-process sandbox and one user
+demo/demo. Relative paths are relative to the config file. Errors name the offending key
+and never echo secrets.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from pgserver.protocol.scram import ScramVerifier, make_verifier, parse_verifier
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 5433
+DEFAULT_DATABASE = "sage200"
+SANDBOX = "sandbox"
+EDITIONS = ("StandardUK", "ProfessionalUK")
+DEFAULT_MAX_MESSAGE = 64 * 1024 * 1024
+
+
+class ConfigError(ValueError):
+    """The configuration file is unusable; the message says where."""
+
+
+@dataclass(frozen=True)
+class UserConfig:
+    name: str
+    verifier: ScramVerifier = field(repr=False)
+    password_cleartext: bool = False
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    name: str
+    edition: str = "ProfessionalUK"
+    api_base_url: str = SANDBOX
+    client_id: str = "pgserver"
+    client_secret: str | None = field(default=None, repr=False)
+    token_store: str | None = None
+    properties: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def uses_sandbox(self) -> bool:
+        return self.api_base_url == SANDBOX
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    users: tuple[UserConfig, ...] = ()
+    databases: Mapping[str, DatabaseConfig] = field(default_factory=lambda: MappingProxyType({}))
+    max_message_size: int = DEFAULT_MAX_MESSAGE
+    max_connections: int = 100
+    authentication_timeout: float = 60.0
+
+    @property
+    def tls_enabled(self) -> bool:
+        return self.tls_cert is not None and self.tls_key is not None
+
+    def user(self, name: str) -> UserConfig | None:
+        return next((u for u in self.users if u.name == name), None)
+
+
+def default_config() -> ServerConfig:
+    """No file: database sage200 on the in-process sandbox, user demo with password demo."""
+    return ServerConfig(
+        users=(UserConfig("demo", make_verifier("demo")),),
+        databases=MappingProxyType({DEFAULT_DATABASE: DatabaseConfig(DEFAULT_DATABASE)}),
+    )
+
+
+def load_config(path: str | Path) -> ServerConfig:
+    file = Path(path).expanduser()
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {file}: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{file}: invalid TOML: {exc}") from exc
+    return parse_config(data, base_dir=file.parent)
+
+
+def _expect(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise ConfigError(f"{where} must be a {names}")
+    return value
+
+
+def _unknown_keys(table: Mapping[str, Any], allowed: set[str], where: str) -> None:
+    extra = sorted(set(table) - allowed)
+    if extra:
+        raise ConfigError(f"unknown key(s) in {where}: {', '.join(extra)}")
+
+
+def _path(value: Any, where: str, base_dir: Path) -> Path:
+    path = Path(_expect(value, str, where)).expanduser()
+    return path if path.is_absolute() else base_dir / path
+
+
+def parse_config(data: Mapping[str, Any], base_dir: Path = Path(".")) -> ServerConfig:
+    """Validate a parsed TOML document into a ServerConfig."""
+    _unknown_keys(data, {"server", "users", "databases"}, "the config file")
+    server = _expect(data.get("server", {}), dict, "[server]")
+    _unknown_keys(server, {"host", "port", "tls_cert", "tls_key", "max_message_size", "max_connections",
+                           "authentication_timeout"}, "[server]")
+    port = _expect(server.get("port", DEFAULT_PORT), int, "server.port")
+    if not 0 <= port <= 65535:
+        raise ConfigError("server.port must be between 0 and 65535")
+    cert = _path(server["tls_cert"], "server.tls_cert", base_dir) if "tls_cert" in server else None
+    key = _path(server["tls_key"], "server.tls_key", base_dir) if "tls_key" in server else None
+    if (cert is None) != (key is None):
+        raise ConfigError("server.tls_cert and server.tls_key must be set together")
+    users = tuple(_user(u, i) for i, u in enumerate(_expect(data.get("users", []), list, "[[users]]")))
+    names = [u.name for u in users]
+    if len(set(names)) != len(names):
+        raise ConfigError("[[users]] names must be unique")
+    databases_table = _expect(data.get("databases", {}), dict, "[databases]")
+    databases = {name: _database(name, _expect(t, dict, f"[databases.{name}]"), base_dir)
+                 for name, t in databases_table.items()}
+    if not users:
+        raise ConfigError("the config file defines no [[users]]: nobody could log in")
+    if not databases:
+        raise ConfigError("the config file defines no [databases.<name>] table")
+    return ServerConfig(
+        host=_expect(server.get("host", DEFAULT_HOST), str, "server.host"),
+        port=port,
+        tls_cert=cert,
+        tls_key=key,
+        users=users,
+        databases=MappingProxyType(databases),
+        max_message_size=_expect(server.get("max_message_size", DEFAULT_MAX_MESSAGE), int, "server.max_message_size"),
+        max_connections=_expect(server.get("max_connections", 100), int, "server.max_connections"),
+        authentication_timeout=float(_expect(server.get("authentication_timeout", 60), (int, float),
+                                             "server.authentication_timeout")),
+    )
+
+
+def _user(table: Any, index: int) -> UserConfig:
+    where = f"[[users]] #{index + 1}"
+    _expect(table, dict, where)
+    _unknown_keys(table, {"name", "scram", "password", "password_cleartext"}, where)
+    name = _expect(table.get("name"), str, f"{where}.name")
+    if "scram" in table and "password" in table:
+        raise ConfigError(f"user {name!r}: set either scram or password, not both")
+    if "scram" in table:
+        try:
+            verifier = parse_verifier(_expect(table["scram"], str, f"user {name!r} scram"))
+        except ValueError as exc:
+            raise ConfigError(f"user {name!r}: scram is not a SCRAM-SHA-256 verifier "
+                              "(run `pgserver passwd` to make one)") from exc
+    elif "password" in table:  # convenient for local setups; hashed at load, never kept in clear
+        verifier = make_verifier(_expect(table["password"], str, f"user {name!r} password"))
+    else:
+        raise ConfigError(f"user {name!r} has neither scram nor password")
+    cleartext = _expect(table.get("password_cleartext", False), bool, f"user {name!r} password_cleartext")
+    return UserConfig(name, verifier, cleartext)
+
+
+def _database(name: str, table: Mapping[str, Any], base_dir: Path) -> DatabaseConfig:
+    where = f"[databases.{name}]"
+    _unknown_keys(table, {"edition", "api_base_url", "client_id", "client_secret", "token_store", "properties"}, where)
+    edition = _expect(table.get("edition", "ProfessionalUK"), str, f"{where} edition")
+    match = next((e for e in EDITIONS if e.lower() == edition.lower()), None)
+    if match is None:
+        raise ConfigError(f"{where} edition must be one of {', '.join(EDITIONS)}")
+    url = _expect(table.get("api_base_url", SANDBOX), str, f"{where} api_base_url")
+    if url != SANDBOX and not url.startswith(("http://", "https://")):
+        raise ConfigError(f'{where} api_base_url must be "sandbox" or an http(s) URL')
+    token_store = str(_path(table["token_store"], f"{where} token_store", base_dir)) if "token_store" in table else None
+    properties = _expect(table.get("properties", {}), dict, f"[databases.{name}.properties]")
+    for key, value in properties.items():
+        _expect(value, (str, int, bool, float), f"[databases.{name}.properties] {key}")
+    secret = table.get("client_secret")
+    return DatabaseConfig(
+        name=name,
+        edition=match,
+        api_base_url=url,
+        client_id=_expect(table.get("client_id", "pgserver"), str, f"{where} client_id"),
+        client_secret=_expect(secret, str, f"{where} client_secret") if secret is not None else None,
+        token_store=token_store,
+        properties=MappingProxyType(dict(properties)),
+    )

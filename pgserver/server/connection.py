@@ -1,0 +1,81 @@
+"""One client socket as a message stream: reads whole frontend messages, batches backend writes.
+
+Writes go to an in-memory buffer and reach the socket on `flush()` (ReadyForQuery, Flush,
+or when the buffer passes FLUSH_THRESHOLD while rows stream), so a result set is a few
+large writes instead of one syscall per DataRow.
+"""
+
+from __future__ import annotations
+
+import anyio
+import anyio.abc
+
+from pgserver.protocol.frontend import FrontendMessage, ReceiveBuffer, StartupPacket
+
+FLUSH_THRESHOLD = 64 * 1024
+READ_SIZE = 64 * 1024
+
+
+class PeerClosed(Exception):
+    """The client went away (EOF or a broken socket)."""
+
+
+class MessageStream:
+    def __init__(self, stream: anyio.abc.ByteStream, max_message_size: int) -> None:
+        self.stream = stream
+        self.inbox = ReceiveBuffer(max_message_size)
+        self._out = bytearray()
+
+    async def _receive_more(self) -> None:
+        try:
+            data = await self.stream.receive(READ_SIZE)
+        except (anyio.EndOfStream, anyio.BrokenResourceError, anyio.ClosedResourceError, OSError) as exc:
+            raise PeerClosed() from exc
+        self.inbox.feed(data)
+
+    async def read_startup(self) -> StartupPacket:
+        while (packet := self.inbox.next_startup()) is None:
+            await self._receive_more()
+        return packet
+
+    async def read_message(self) -> FrontendMessage:
+        while (message := self.inbox.next_message()) is None:
+            await self._receive_more()
+        return message
+
+    def has_buffered_input(self) -> bool:
+        return len(self.inbox) > 0
+
+    def send(self, data: bytes) -> None:
+        self._out += data
+
+    async def send_maybe_flush(self, data: bytes) -> None:
+        """Queue data; write once enough has piled up (row streaming)."""
+        self._out += data
+        if len(self._out) >= FLUSH_THRESHOLD:
+            await self.flush()
+
+    async def flush(self) -> None:
+        if not self._out:
+            return
+        data = bytes(self._out)
+        self._out.clear()
+        try:
+            await self.stream.send(data)
+        except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError) as exc:
+            raise PeerClosed() from exc
+
+    async def write_now(self, data: bytes) -> None:
+        self.send(data)
+        await self.flush()
+
+    async def aclose(self) -> None:
+        try:
+            await self.flush()
+        except PeerClosed:
+            pass
+        with anyio.CancelScope(shield=True):
+            try:
+                await self.stream.aclose()
+            except (OSError, anyio.BrokenResourceError, anyio.ClosedResourceError):
+                pass

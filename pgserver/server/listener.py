@@ -1,0 +1,238 @@
+"""The TCP listener: one anyio task per client, start-up (TLS, authentication), cancel requests.
+
+Everything a connection does is inside `_handle`'s try block, so one client's failure — a
+bad packet, a broken socket, a bug — closes that client only. Start-up and authentication
+must finish within `authentication_timeout`, as in PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+import ssl
+import struct
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+import anyio.abc
+from anyio.abc import SocketAttribute
+from anyio.streams.tls import TLSStream
+
+from pgserver.auth import authenticate
+from pgserver.config import ServerConfig
+from pgserver.engine import Engine, EngineFactory
+from pgserver.errors import (
+    ADMIN_SHUTDOWN,
+    FEATURE_NOT_SUPPORTED,
+    INTERNAL_ERROR,
+    INVALID_AUTHORIZATION_SPECIFICATION,
+    PROTOCOL_VIOLATION,
+    TOO_MANY_CONNECTIONS,
+    PgError,
+)
+from pgserver.protocol import backend
+from pgserver.protocol import frontend as fe
+from pgserver.protocol.scram import tls_server_end_point
+from pgserver.server.connection import MessageStream, PeerClosed
+from pgserver.server.session import Session
+
+log = logging.getLogger("pgserver.server")
+
+SUPPORTED_MINOR = 0
+
+
+def fatal(sqlstate: str, message: str) -> PgError:
+    return PgError(sqlstate, message, severity="FATAL")
+
+
+def build_ssl_context(config: ServerConfig) -> tuple[ssl.SSLContext | None, bytes | None]:
+    """The server's TLS context and its tls-server-end-point binding data (None, None without TLS)."""
+    if not config.tls_enabled:
+        return None, None
+    assert config.tls_cert is not None and config.tls_key is not None
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(str(config.tls_cert), str(config.tls_key))
+    return context, _channel_binding(config.tls_cert.read_bytes())
+
+
+def _channel_binding(pem: bytes) -> bytes | None:
+    from cryptography import x509
+
+    try:
+        cert = x509.load_pem_x509_certificate(pem)
+    except ValueError:
+        return None
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    algorithm = cert.signature_hash_algorithm
+    if algorithm is None:  # Ed25519 and friends: RFC 5929 defines no binding, so no PLUS
+        return None
+    return tls_server_end_point(cert.public_bytes(Encoding.DER), algorithm.name)
+
+
+@dataclass
+class _Backend:
+    secret: int
+    engine: Engine
+
+
+class PgServer:
+    """Serves the PostgreSQL protocol on config.host:config.port with engines from `engine_factory`."""
+
+    def __init__(self, config: ServerConfig, engine_factory: EngineFactory) -> None:
+        self.config = config
+        self.engine_factory = engine_factory
+        self.ssl_context, self.channel_binding = build_ssl_context(config)
+        self._backends: dict[int, _Backend] = {}
+        self._next_pid = 10_000 + secrets.randbelow(50_000)
+        self.active_connections = 0
+        self.port: int | None = None
+
+    async def serve(self, *, task_status: anyio.abc.TaskStatus[int] = anyio.TASK_STATUS_IGNORED) -> None:
+        """Listen until cancelled; reports the bound port through task_status (port 0 picks one)."""
+        listener = await anyio.create_tcp_listener(local_host=self.config.host, local_port=self.config.port,
+                                                   reuse_port=False)
+        self.port = int(listener.extra(SocketAttribute.local_port))
+        log.info("listening on %s:%s", self.config.host, self.port)
+        task_status.started(self.port)
+        async with listener:
+            await listener.serve(self._handle)
+
+    # --- one connection -----------------------------------------------------------------
+
+    async def _handle(self, client: anyio.abc.SocketStream) -> None:
+        stream = MessageStream(client, self.config.max_message_size)
+        self.active_connections += 1
+        pid: int | None = None
+        engine: Engine | None = None
+        try:
+            with anyio.fail_after(self.config.authentication_timeout):
+                started = await self._startup(stream)
+            if started is None:
+                return
+            pid, engine = started
+            await Session(stream, engine).run()
+        except PgError as error:  # start-up failures and protocol violations: report, then close
+            await self._send_fatal(stream, error)
+        except (PeerClosed, TimeoutError, ssl.SSLError, anyio.BrokenResourceError, anyio.EndOfStream):
+            pass
+        except anyio.get_cancelled_exc_class():
+            with anyio.CancelScope(shield=True), anyio.move_on_after(1):
+                await self._send_fatal(stream, fatal(ADMIN_SHUTDOWN, "terminating connection due to administrator command"))
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug must not take other connections down
+            log.error("connection failed", exc_info=exc)
+            await self._send_fatal(stream, fatal(INTERNAL_ERROR, "internal error"))
+        finally:
+            self.active_connections -= 1
+            if pid is not None:
+                self._backends.pop(pid, None)
+            with anyio.CancelScope(shield=True):
+                if engine is not None:
+                    try:
+                        await engine.close()
+                    except Exception as exc:  # noqa: BLE001
+                        log.error("engine.close() failed", exc_info=exc)
+                await stream.aclose()
+
+    async def _send_fatal(self, stream: MessageStream, error: PgError) -> None:
+        if error.severity not in ("FATAL", "PANIC"):
+            error = PgError(error.sqlstate, error.message, error.detail, error.hint, error.position, "FATAL")
+        try:
+            await stream.write_now(backend.error_response(error))
+        except PeerClosed:
+            pass
+
+    async def _startup(self, stream: MessageStream) -> tuple[int, Engine] | None:
+        """Negotiate TLS, authenticate, connect the engine; None when the connection ends here."""
+        packet = await stream.read_startup()
+        tls_done = gss_done = False
+        while not isinstance(packet, fe.StartupMessage):
+            if isinstance(packet, fe.CancelRequest):
+                self.cancel(packet.process_id, packet.secret_key)
+                return None
+            if isinstance(packet, fe.SSLRequest) and not tls_done:
+                if stream.has_buffered_input():
+                    raise fatal(PROTOCOL_VIOLATION, "received unencrypted data after SSL request")
+                if self.ssl_context is None:
+                    await stream.write_now(backend.SSL_REFUSED)
+                else:
+                    await stream.write_now(backend.SSL_ACCEPTED)
+                    stream.stream = await TLSStream.wrap(stream.stream, server_side=True,
+                                                         ssl_context=self.ssl_context, standard_compatible=False)
+                tls_done = True
+            elif isinstance(packet, fe.GSSENCRequest) and not gss_done and not tls_done:
+                await stream.write_now(backend.SSL_REFUSED)
+                gss_done = True
+            else:
+                raise fatal(PROTOCOL_VIOLATION, "unexpected start-up packet")
+            packet = await stream.read_startup()
+        return await self._login(stream, packet, encrypted=isinstance(stream.stream, TLSStream))
+
+    async def _login(self, stream: MessageStream, packet: fe.StartupMessage, encrypted: bool) -> tuple[int, Engine]:
+        if packet.major != 3:
+            raise fatal(FEATURE_NOT_SUPPORTED, f"unsupported frontend protocol {packet.major}.{packet.minor}: "
+                        "server supports 3.0 to 3.0")
+        params = dict(packet.parameters)
+        options = [name for name in params if name.startswith("_pq_.")]
+        if packet.minor > SUPPORTED_MINOR or options:
+            stream.send(backend.negotiate_protocol_version(SUPPORTED_MINOR, options))
+            for name in options:
+                params.pop(name)
+        user = params.get("user", "")
+        if not user:
+            raise fatal(INVALID_AUTHORIZATION_SPECIFICATION, "no PostgreSQL user name specified in startup packet")
+        database = params.get("database") or user
+        if params.get("replication", "false").lower() not in ("false", "off", "no", "0"):
+            raise fatal(FEATURE_NOT_SUPPORTED, "replication connections are not supported")
+        if self.active_connections > self.config.max_connections:
+            raise fatal(TOO_MANY_CONNECTIONS, "sorry, too many clients already")
+        await authenticate(stream, self.config, user, self.channel_binding if encrypted else None)
+        stream.send(backend.authentication_ok())
+        engine = await self.engine_factory.connect(user, database, params)
+        try:
+            for name, value in engine.parameter_status().items():
+                stream.send(backend.parameter_status(name, value))
+            pid = self._register(engine)
+            stream.send(backend.backend_key_data(pid, self._backends[pid].secret))
+            stream.send(backend.ready_for_query(engine.transaction_status))
+            await stream.flush()
+        except BaseException:
+            with anyio.CancelScope(shield=True):
+                await engine.close()
+            raise
+        log.info("connection authorized: user=%s database=%s application_name=%s tls=%s",
+                 user, database, params.get("application_name", ""), encrypted)
+        return pid, engine
+
+    # --- cancel requests ----------------------------------------------------------------
+
+    def _register(self, engine: Engine) -> int:
+        pid = self._next_pid
+        self._next_pid = self._next_pid + 1 if self._next_pid < 2**31 - 1 else 10_000
+        secret = struct.unpack(">i", secrets.token_bytes(4))[0]
+        self._backends[pid] = _Backend(secret, engine)
+        return pid
+
+    def cancel(self, pid: int, secret: int) -> bool:
+        """CancelRequest: cancel that connection's running statement if the secret matches."""
+        entry = self._backends.get(pid)
+        expected = entry.secret if entry is not None else 0
+        matches = hmac.compare_digest(struct.pack(">i", expected), struct.pack(">i", secret))
+        if entry is None or not matches:
+            log.info("ignored a cancel request with a wrong process id or key")
+            return False
+        try:
+            entry.engine.cancel()
+        except Exception as exc:  # noqa: BLE001
+            log.error("engine.cancel() failed", exc_info=exc)
+            return False
+        return True
+
+
+async def serve(config: ServerConfig, engine_factory: EngineFactory, **kwargs: Any) -> None:
+    """Run a server until cancelled (the CLI's entry point)."""
+    await PgServer(config, engine_factory).serve(**kwargs)
