@@ -23,6 +23,8 @@ def translate(error: Exception, sql: str) -> PgError:
         return PgError(e.QUERY_CANCELED, "canceling statement due to user request")
     if match := re.search(r'Referenced column "([^"]+)" not found', text):
         return PgError(e.UNDEFINED_COLUMN, f'column "{match[1]}" does not exist', position=find_name(sql, match[1]))
+    if match := re.search(r'Column "([^"]+)" referenced that exists in the SELECT clause', text):
+        return PgError(e.UNDEFINED_COLUMN, f'column "{match[1]}" does not exist', position=find_name(sql, match[1]))
     if match := re.search(r'Referenced table "([^"]+)" not found', text):
         return PgError(e.UNDEFINED_TABLE, f'missing FROM-clause entry for table "{match[1]}"',
                        position=find_name(sql, match[1]))

@@ -13,7 +13,7 @@ _CAST_NAMES = {"int": "int4", "integer": "int4", "bigint": "int8", "smallint": "
                "double precision": "float8", "real": "float4", "decimal": "numeric", "character varying": "varchar",
                "timestamp with time zone": "timestamptz", "timestamp without time zone": "timestamp",
                "char": "bpchar", "character": "bpchar"}
-_FUNCTION_NAMES = {"current_timestamp": "now", "count_star": "count", "listagg": "string_agg", "group_concat": "string_agg",
+_FUNCTION_NAMES = {"current_timestamp": "now", "current_version": "version", "current_schema": "current_schema", "count_star": "count", "listagg": "string_agg", "group_concat": "string_agg",
                    "array_agg": "array_agg", "strpos": "position", "substring": "substring"}
 
 

@@ -1,0 +1,63 @@
+"""What one database name serves, and the seam the pg_catalog emulation plugs into.
+
+`DataSource` bundles the providers and procedures of one database with its default
+connection-property values. The catalog (pgserver/catalog, built separately) joins in
+through `CatalogSeam`: installed once per session DuckDB connection, asked to rewrite
+each parsed query before transpiling (pg_catalog.* references, PG catalog functions), and
+asked for relation OIDs so RowDescription's table_oid matches pg_class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import duckdb
+from sqlglot import exp
+
+from pgserver.provider import Procedure, Provider
+from pgserver.sql.settings import SessionSettings
+from pgserver.sql.tableset import TableSet
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """What a catalog needs to know about the session it serves."""
+
+    user: str
+    database: str
+    settings: SessionSettings
+    tables: TableSet
+
+    @property
+    def search_path(self) -> str:
+        return self.settings.get("search_path")
+
+
+class CatalogSeam(Protocol):
+    def install(self, duck: duckdb.DuckDBPyConnection) -> None:
+        """Create catalog tables/macros on a new session DuckDB connection."""
+
+    def rewrite(self, tree: exp.Expression) -> exp.Expression:
+        """Map pg_catalog/information_schema references and catalog functions (before transpiling)."""
+
+    def table_oid(self, schema: str, name: str) -> int | None:
+        """pg_class OID of one of our relations (None: not known to the catalog)."""
+
+
+CatalogSeamFactory = Callable[[SessionInfo], CatalogSeam]
+
+
+@dataclass
+class DataSource:
+    """The relations, procedures and default connection properties of one database."""
+
+    tables: TableSet
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    catalog: CatalogSeamFactory | None = None
+
+    @classmethod
+    def build(cls, providers: Iterable[Provider], procedures: Iterable[Procedure] = (),
+              properties: Mapping[str, Any] | None = None, catalog: CatalogSeamFactory | None = None) -> DataSource:
+        return cls(TableSet.build(providers, procedures), dict(properties or {}), catalog)

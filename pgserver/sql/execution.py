@@ -1,0 +1,193 @@
+"""Running a planned query in DuckDB and streaming its rows (the Cursor for SELECT).
+
+Each execution uses its own DuckDB cursor (a connection sharing the session database),
+so several portals/cursors can stream at once. Provider scans are registered as lazily
+pulled Arrow readers (see scans.py); procedure results as small Arrow tables. DuckDB runs
+in worker threads; rows leave as Arrow batches converted to Python values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+import duckdb
+import pyarrow as pa
+from anyio import to_thread
+from anyio.lowlevel import current_token
+
+from pgserver.engine import ResultColumn
+from pgserver.errors import PgError
+from pgserver.provider import ScanContext, arrow_schema, arrow_type
+from pgserver.sql.duckdb_errors import translate
+from pgserver.sql.planner import ProcedureSlot, QueryPlan
+from pgserver.sql.result_types import pg_type_of_column, pg_type_of_duckdb, python_values
+from pgserver.sql.scans import LiveScan, canceled_error
+
+ARROW_BATCH_ROWS = 1024
+TableOid = Callable[[str, str], int]
+
+
+def procedure_table(slot: ProcedureSlot, rows: list[tuple[Any, ...]]) -> pa.Table:
+    outputs = [p for p in slot.procedure.spec.parameters if p.direction.upper() == "OUT"]
+    schema = pa.schema([pa.field(p.name, arrow_type(p.pg_type)) for p in outputs])
+    columns = [pa.array([row[i] for row in rows], type=f.type) for i, f in enumerate(schema)]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def result_columns(names: list[str], duck_types: list[str], plan: QueryPlan, table_oid: TableOid) -> list[ResultColumn]:
+    """RowDescription fields: declared types for plain column references, DuckDB's otherwise."""
+    provenance = plan.output_columns if plan.output_columns and len(plan.output_columns) == len(names) else None
+    columns = []
+    for index, (name, duck_type) in enumerate(zip(names, duck_types, strict=True)):
+        source = provenance[index] if provenance else None
+        if source is not None:
+            slot, column = source
+            oid, typmod = pg_type_of_column(column)
+            spec = slot.relation.spec
+            number = next(i for i, c in enumerate(spec.columns, 1) if c.name == column.name)
+            columns.append(ResultColumn(name, oid, typmod, table_oid(spec.schema, spec.name), number))
+        else:
+            oid, typmod = pg_type_of_duckdb(duck_type)
+            columns.append(ResultColumn(name, oid, typmod))
+    return columns
+
+
+def describe(duck: duckdb.DuckDBPyConnection, plan: QueryPlan, sql: str, client_sql: str,
+             table_oid: TableOid) -> list[ResultColumn]:
+    """The result columns of `sql` without running it: bind it over empty inputs."""
+    cursor = duck.cursor()
+    try:
+        for slot in plan.scans:
+            cursor.register(slot.name, arrow_schema(slot.relation.spec, slot.request.columns).empty_table())
+        for proc in plan.procedures:
+            cursor.register(proc.name, procedure_table(proc, []))
+        try:
+            relation = cursor.sql(sql)
+            names, types = list(relation.columns), [str(t) for t in relation.types]
+        except duckdb.Error as err:
+            raise translate(err, client_sql) from None
+        return result_columns(names, types, plan, table_oid)
+    finally:
+        cursor.close()
+
+
+def _read_next(reader: pa.RecordBatchReader) -> pa.RecordBatch | None:
+    try:
+        return reader.read_next_batch()
+    except StopIteration:
+        return None
+
+
+class QueryCursor:
+    """Streams one query's rows; cancel() interrupts DuckDB and the provider scans."""
+
+    def __init__(self, duck: duckdb.DuckDBPyConnection, plan: QueryPlan, sql: str, client_sql: str,
+                 ctx: ScanContext, table_oid: TableOid, procedure_rows: dict[str, list[tuple[Any, ...]]],
+                 on_close: Callable[[QueryCursor], None] | None = None) -> None:
+        self.plan = plan
+        self.sql = sql
+        self.client_sql = client_sql
+        self.columns: list[ResultColumn] | None = None
+        self._duck = duck
+        self._ctx = ctx
+        self._table_oid = table_oid
+        self._procedure_rows = procedure_rows
+        self._cursor: duckdb.DuckDBPyConnection | None = None
+        self._reader: pa.RecordBatchReader | None = None
+        self._buffer: list[tuple[Any, ...]] = []
+        self._scans: list[LiveScan] = []
+        self._exhausted = False
+        self._canceled = False
+        self._closed = False
+        self._on_close = on_close
+        self.row_count = 0
+
+    async def start(self) -> None:
+        """Register the inputs and start DuckDB (binding errors surface here)."""
+        token = current_token()
+        self._cursor = self._duck.cursor()
+        for slot in self.plan.scans:
+            assert slot.plan is not None
+            live = LiveScan(slot.relation.provider, slot.plan, self._ctx, token)
+            self._scans.append(live)
+            self._cursor.register(slot.name, live.reader())
+        for proc in self.plan.procedures:
+            self._cursor.register(proc.name, procedure_table(proc, self._procedure_rows.get(proc.name, [])))
+        cursor = self._cursor
+
+        def run() -> tuple[pa.RecordBatchReader, list[str], list[str]]:
+            relation = cursor.sql(self.sql)
+            return relation.to_arrow_reader(ARROW_BATCH_ROWS), list(relation.columns), [str(t) for t in relation.types]
+
+        self._reader, names, types = await self._in_thread(run)
+        self.columns = result_columns(names, types, self.plan, self._table_oid)
+
+    async def _in_thread(self, function: Callable[..., Any], *args: Any) -> Any:
+        if self._canceled:
+            raise canceled_error()
+        try:
+            return await to_thread.run_sync(function, *args)
+        except PgError:
+            raise
+        except Exception as err:
+            if self._canceled or any(s.canceled for s in self._scans):
+                raise canceled_error() from None
+            for scan in self._scans:
+                if isinstance(scan.error, PgError):
+                    raise scan.error from None
+            if isinstance(err, duckdb.Error):
+                raise translate(err, self.client_sql) from None
+            raise
+
+    async def fetch(self, max_rows: int | None) -> list[tuple[Any, ...]]:
+        while not self._exhausted and (max_rows is None or len(self._buffer) < max_rows):
+            assert self._reader is not None
+            batch = await self._in_thread(_read_next, self._reader)
+            if batch is None:
+                self._exhausted = True
+                await self._release_scans()
+                break
+            columns = [python_values(column) for column in batch.columns]
+            self._buffer.extend(zip(*columns, strict=True))
+        if max_rows is None:
+            rows, self._buffer = self._buffer, []
+        else:
+            rows, self._buffer = self._buffer[:max_rows], self._buffer[max_rows:]
+        self.row_count += len(rows)
+        return rows
+
+    @property
+    def command_tag(self) -> str:
+        return f"SELECT {self.row_count}"
+
+    def cancel(self) -> None:
+        """From the event loop (CancelRequest): stop DuckDB and abort pending provider pulls."""
+        self._canceled = True
+        for scan in self._scans:
+            scan.cancel()
+        if self._cursor is not None:
+            try:
+                self._cursor.interrupt()
+            except duckdb.Error:
+                pass
+
+    async def _release_scans(self) -> None:
+        for scan in self._scans:
+            await scan.aclose()
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        reader, self._reader = self._reader, None
+        cursor, self._cursor = self._cursor, None
+        if reader is not None:
+            await to_thread.run_sync(reader.close)
+        if cursor is not None:
+            await to_thread.run_sync(cursor.close)
+        with anyio.CancelScope(shield=True):
+            await self._release_scans()
+        if self._on_close is not None:
+            self._on_close(self)

@@ -1,0 +1,86 @@
+"""EXPLAIN: what each view is asked of the Sage 200 API and what DuckDB runs locally."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+
+from pgserver.provider import AllOf, AnyOf, Comparison, Literal, Not, Op, Qual, SortKey
+from pgserver.sql.planner import QueryPlan
+
+
+def format_value(value: Literal) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | decimal.Decimal):
+        return str(value)
+    if isinstance(value, tuple):
+        return "(" + ", ".join(format_value(v) for v in value) + ")"
+    if isinstance(value, dt.date | dt.datetime):
+        return "'" + value.isoformat(sep=" ") + "'" if isinstance(value, dt.datetime) else f"'{value.isoformat()}'"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def format_qual(qual: Qual) -> str:
+    """A qual as SQL-like text: Name = 'x', (A < 1 OR B IS NULL) …"""
+    if isinstance(qual, Comparison):
+        if qual.op in (Op.IS_NULL, Op.IS_NOT_NULL):
+            return f"{qual.column} {qual.op.value}"
+        return f"{qual.column} {qual.op.value} {format_value(qual.value)}"
+    if isinstance(qual, AnyOf):
+        return "(" + " OR ".join(format_qual(q) for q in qual.items) + ")"
+    if isinstance(qual, AllOf):
+        return "(" + " AND ".join(format_qual(q) for q in qual.items) + ")"
+    if isinstance(qual, Not):
+        return f"NOT {format_qual(qual.item)}"
+    return repr(qual)
+
+
+def _sort(key: SortKey) -> str:
+    text = f"{key.column} {'DESC' if key.descending else 'ASC'}"
+    if key.nulls_first is not None:
+        text += " NULLS FIRST" if key.nulls_first else " NULLS LAST"
+    return text
+
+
+def explain_lines(plan: QueryPlan, duckdb_sql: str, duckdb_plan: list[str] | None = None) -> list[str]:
+    """The QUERY PLAN rows: one block per table reference, then the local part."""
+    lines: list[str] = []
+    for slot in plan.scans:
+        spec = slot.relation.spec
+        scan_plan = slot.plan
+        request = slot.request
+        lines.append(f"Remote Scan on {spec.schema}.{spec.name} {slot.alias}")
+        lines.append(f"  Columns: {', '.join(request.columns)}")
+        pushed = scan_plan.pushed_quals if scan_plan else []
+        residual = scan_plan.residual_quals if scan_plan else request.quals
+        if pushed:
+            lines.append(f"  Pushed Filter: {' AND '.join(format_qual(q) for q in pushed)}")
+        if residual:
+            lines.append(f"  Offered, Not Pushed: {' AND '.join(format_qual(q) for q in residual)}")
+        if slot.residual_sql:
+            lines.append(f"  Local Filter: {' AND '.join(slot.residual_sql)}")
+        if request.order_by:
+            state = "pushed" if scan_plan and scan_plan.order_pushed else "not pushed"
+            lines.append(f"  Order By ({state}): {', '.join(_sort(k) for k in request.order_by)}")
+        if request.limit is not None:
+            state = "pushed" if scan_plan and scan_plan.limit_pushed else "not pushed"
+            offset = f" OFFSET {request.offset}" if request.offset else ""
+            lines.append(f"  Limit ({state}): {request.limit}{offset}")
+        if slot.nullable:
+            lines.append("  Note: outer-joined (WHERE filters on it run locally)")
+        for description in scan_plan.description if scan_plan else []:
+            lines.append(f"  API: {description}")
+    for proc in plan.procedures:
+        arguments = ", ".join(f"{k} => {format_value(v)}" for k, v in proc.arguments.items())
+        lines.append(f"Procedure Call {proc.procedure.spec.schema}.{proc.procedure.spec.name}({arguments})")
+    if plan.max_rows_applied is not None:
+        lines.append(f"MaxRows: {plan.max_rows_applied} (connection property)")
+    if not plan.qualified and plan.scans:
+        lines.append("Note: names not fully resolved by the planner; no filters pushed, all columns fetched")
+    lines.append(f"Local (DuckDB): {duckdb_sql}")
+    for line in duckdb_plan or []:
+        lines.append(f"  {line}")
+    return lines

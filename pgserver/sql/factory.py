@@ -1,0 +1,46 @@
+"""SqlEngineFactory: the EngineFactory the server calls for each new connection."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pgserver.errors import INVALID_CATALOG_NAME, PgError
+from pgserver.properties import ConnectionProperties
+from pgserver.sql.datasource import DataSource
+from pgserver.sql.session import SqlEngine
+from pgserver.sql.settings import SessionSettings
+
+# Startup packet keys that are not run-time parameters.
+_NOT_SETTINGS = {"user", "database", "options", "replication"}
+
+
+class SqlEngineFactory:
+    """Builds one SqlEngine per connection for the databases it serves."""
+
+    def __init__(self, databases: Mapping[str, DataSource]) -> None:
+        self.databases = dict(databases)
+
+    async def connect(self, user: str, database: str, startup: Mapping[str, str]) -> SqlEngine:
+        """Raises 3D000 for an unknown database and 22023/42704 for bad startup options."""
+        source = self._source(database)
+        properties = ConnectionProperties.from_mapping(source.properties)
+        others = properties.apply_options(startup.get("options", "") or "")
+        settings = SessionSettings(user, properties)
+        for name, value in startup.items():
+            if name.lower() in _NOT_SETTINGS or name.startswith("_pq_."):
+                continue
+            if properties.is_property(name):
+                properties.set(name, value)
+            else:
+                settings.set(name, value)
+        for name, value in others:
+            settings.set(name, value)
+        properties.mark_session_defaults()
+        settings.take_changes()
+        return SqlEngine(source, user, database, settings)
+
+    def _source(self, database: str) -> DataSource:
+        for name, source in self.databases.items():
+            if name == database:
+                return source
+        raise PgError(INVALID_CATALOG_NAME, f'database "{database}" does not exist')

@@ -1,0 +1,148 @@
+"""$n parameters: type inference for Parse/Describe and binding to literals for Execute.
+
+Parameters are bound as literals before planning, so a `col = $1` predicate can be
+offered to a provider like any literal comparison. A parameter the client declared as 0
+(unspecified) takes the type PostgreSQL would infer in the common cases: the column it is
+compared with, the cast applied to it, bigint in LIMIT/OFFSET; text otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import math
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlglot import exp
+
+from pgserver import types as pgtypes
+from pgserver.errors import PROTOCOL_VIOLATION, UNDEFINED_PARAMETER, PgError
+from pgserver.provider import TableSpec
+
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.Like, exp.ILike, exp.In, exp.Between,
+                exp.Add, exp.Sub, exp.Mul, exp.Div)
+
+
+def parameters(tree: exp.Expression) -> list[exp.Parameter]:
+    return [p for p in tree.find_all(exp.Parameter) if _number(p) is not None]
+
+
+def _number(parameter: exp.Parameter) -> int | None:
+    inner = parameter.this
+    if isinstance(inner, exp.Literal) and not inner.is_string and inner.this.isdigit():
+        return int(inner.this)
+    return None
+
+
+def parameter_count(tree: exp.Expression) -> int:
+    return max((_number(p) or 0 for p in parameters(tree)), default=0)
+
+
+def infer_types(tree: exp.Expression, declared: Sequence[int], specs: Sequence[TableSpec]) -> list[int]:
+    """One OID per $n (the declared OID where the client gave one, else inferred)."""
+    count = max(parameter_count(tree), len(declared))
+    result = [declared[i] if i < len(declared) else 0 for i in range(count)]
+    for parameter in parameters(tree):
+        index = (_number(parameter) or 1) - 1
+        if result[index] == 0:
+            result[index] = _infer_one(parameter, specs) or 0
+    return [oid or pgtypes.TEXT for oid in result]
+
+
+def _infer_one(parameter: exp.Parameter, specs: Sequence[TableSpec]) -> int | None:
+    parent = parameter.parent
+    while isinstance(parent, exp.Paren):
+        parent = parent.parent
+    if isinstance(parent, exp.Cast):
+        try:
+            return pgtypes.type_for_sql(parent.to.sql(dialect="postgres"))[0].oid
+        except PgError:
+            return None
+    if isinstance(parent, exp.Limit | exp.Offset | exp.Fetch):
+        return pgtypes.INT8
+    if isinstance(parent, _COMPARISONS):
+        for column in parent.find_all(exp.Column):
+            oid = _column_type(column.name, specs)
+            if oid is not None:
+                return oid
+        if isinstance(parent, exp.Like | exp.ILike):
+            return pgtypes.TEXT
+    return None
+
+
+def _column_type(name: str, specs: Sequence[TableSpec]) -> int | None:
+    found = {c.pg_type for spec in specs if (c := spec.column(name)) is not None}
+    if len(found) != 1:
+        return None
+    try:
+        return pgtypes.type_for_sql(found.pop())[0].oid
+    except PgError:
+        return None
+
+
+def bind(tree: exp.Expression, values: Sequence[Any], type_oids: Sequence[int]) -> exp.Expression:
+    """A copy of `tree` with every $n replaced by the literal of values[n-1]."""
+    needed = parameter_count(tree)
+    if len(values) < needed:
+        raise PgError(PROTOCOL_VIOLATION, f"bind message supplies {len(values)} parameters, "
+                      f"but prepared statement requires {needed}")
+    bound = tree.copy()
+    for parameter in parameters(bound):
+        index = (_number(parameter) or 1) - 1
+        if index >= len(values):
+            raise PgError(UNDEFINED_PARAMETER, f"there is no parameter ${index + 1}")
+        oid = type_oids[index] if index < len(type_oids) else pgtypes.TEXT
+        parameter.replace(literal(values[index], oid))
+    return bound
+
+
+def typed_null(oid: int) -> exp.Expression:
+    """NULL of a parameter's type (used to describe a statement before values are known)."""
+    return exp.cast(exp.null(), _type_sql(oid))
+
+
+def _type_sql(oid: int) -> str:
+    pg_type = pgtypes.find_by_oid(oid)
+    if pg_type is None or oid in {pgtypes.UNKNOWN, pgtypes.TEXT}:
+        return "text"
+    if pg_type.is_array:
+        return _type_sql(pg_type.elem_oid) + "[]"
+    return pg_type.sql_name if pg_type.sql_name else pg_type.name
+
+
+def literal(value: Any, oid: int) -> exp.Expression:
+    """A SQL literal for a decoded parameter value."""
+    if value is None:
+        return exp.cast(exp.null(), _type_sql(oid)) if oid not in {pgtypes.TEXT, pgtypes.UNKNOWN} else exp.null()
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, int):
+        return exp.Literal.number(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            text = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+            return exp.cast(exp.Literal.string(text), "double precision")
+        return exp.cast(exp.Literal.number(repr(value)), "double precision")
+    if isinstance(value, decimal.Decimal):
+        if not value.is_finite():
+            return exp.cast(exp.Literal.string(str(value)), "numeric")
+        return exp.Literal.number(format(value, "f"))
+    if isinstance(value, dt.datetime):
+        kind = "timestamptz" if value.tzinfo is not None else "timestamp"
+        return exp.cast(exp.Literal.string(value.isoformat(sep=" ")), kind)
+    if isinstance(value, dt.date):
+        return exp.cast(exp.Literal.string(value.isoformat()), "date")
+    if isinstance(value, dt.time):
+        return exp.cast(exp.Literal.string(value.isoformat()), "time")
+    if isinstance(value, uuid.UUID):
+        return exp.cast(exp.Literal.string(str(value)), "uuid")
+    if isinstance(value, list | tuple):
+        return exp.Array(expressions=[literal(v, pgtypes.TEXT) for v in value])
+    if isinstance(value, bytes | bytearray | memoryview):
+        return exp.cast(exp.Literal.string("\\x" + bytes(value).hex()), "bytea")
+    text = str(value)
+    if oid in {pgtypes.TEXT, pgtypes.UNKNOWN, pgtypes.VARCHAR, pgtypes.BPCHAR, pgtypes.NAME}:
+        return exp.Literal.string(text)
+    return exp.cast(exp.Literal.string(text), _type_sql(oid))

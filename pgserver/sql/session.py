@@ -1,0 +1,469 @@
+"""SqlEngine: one client session — implements pgserver.engine.Engine.
+
+prepare() classifies and parses (reporting syntax errors and unknown relations at Parse
+time, as PostgreSQL does) and describes the result; execute() binds parameters, runs
+session commands directly and queries through planner → providers → DuckDB.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+from sqlglot import exp
+
+from pgserver.engine import Cursor, Notice, Prepared, ResultColumn
+from pgserver.errors import (
+    DUPLICATE_PREPARED_STATEMENT,
+    FEATURE_NOT_SUPPORTED,
+    IN_FAILED_SQL_TRANSACTION,
+    INVALID_SQL_STATEMENT_NAME,
+    SYNTAX_ERROR,
+    PgError,
+)
+from pgserver.sql import session_commands as sc
+from pgserver.sql.cursors import CursorRegistry, parse_declare, parse_fetch
+from pgserver.sql.datasource import CatalogSeam, DataSource, SessionInfo
+from pgserver.sql.dialect import DUCKDB_SETTINGS, to_duckdb_sql
+from pgserver.sql.duckdb_errors import translate
+from pgserver.sql.execution import QueryCursor, describe
+from pgserver.sql.explain import explain_lines
+from pgserver.sql.params import bind, infer_types, parameter_count, typed_null
+from pgserver.sql.parsing import parse_statement
+from pgserver.sql.pgfunctions import install_pg_functions
+from pgserver.sql.planner import PlanEnvironment, QueryPlan, build_plan, procedure_arguments
+from pgserver.sql.results import StaticCursor, text_columns
+from pgserver.sql.settings import SessionSettings
+from pgserver.sql.splitter import split_statements
+from pgserver.sql.statements import Statement, allowed_in_failed_block, classify
+from pgserver.sql.tableset import NameScope, resolve_procedure, stable_table_oid
+from pgserver.sql.transactions import TransactionState
+from pgserver.sql.writes import reject_ddl, reject_write
+
+_backend_ids = itertools.count(1)
+
+
+class SessionScanContext:
+    """The ScanContext providers receive: connection properties of this session."""
+
+    def __init__(self, settings: SessionSettings) -> None:
+        self._settings = settings
+
+    @property
+    def properties(self) -> Any:
+        return self._settings.properties
+
+    def property(self, name: str) -> Any:
+        return self._settings.property(name)
+
+
+@dataclass
+class PreparedState:
+    statement: Statement
+    tree: exp.Expression | None = None  # queries: parsed, parameters unbound
+    explain_options: frozenset[str] = frozenset()
+    declared_oids: list[int] = field(default_factory=list)
+
+
+class SqlEngine:
+    """One client connection's SQL session."""
+
+    def __init__(self, source: DataSource, user: str, database: str, settings: SessionSettings) -> None:
+        self.source = source
+        self.user = user
+        self.database = database
+        self.settings = settings
+        self.backend_pid = 10_000 + next(_backend_ids)
+        self.transaction = TransactionState(settings)
+        self.cursors = CursorRegistry()
+        self.ctx = SessionScanContext(settings)
+        self._notices: list[Notice] = []
+        self._active: set[QueryCursor] = set()
+        self._prepared: dict[str, tuple[Prepared, PreparedState]] = {}
+        self._execution_ids = itertools.count()
+        self.duck = duckdb.connect(":memory:")
+        for name, value in DUCKDB_SETTINGS.items():
+            self.duck.execute(f"SET GLOBAL {name} = {value}")
+        install_pg_functions(self.duck, database=database, user=user, backend_pid=self.backend_pid,
+                             setting=settings.get, current_schema=self._current_schema)
+        info = SessionInfo(user, database, settings, source.tables)
+        self.catalog: CatalogSeam | None = source.catalog(info) if source.catalog is not None else None
+        if self.catalog is not None:
+            self.catalog.install(self.duck)
+
+    # -- Engine protocol: bookkeeping ------------------------------------------------
+    def split(self, sql: str) -> list[str]:
+        return split_statements(sql)
+
+    @property
+    def transaction_status(self) -> str:
+        return self.transaction.status
+
+    def statement_failed(self) -> None:
+        self.transaction.fail()
+
+    def parameter_status(self) -> dict[str, str]:
+        self.settings.take_changes()
+        return self.settings.reported()
+
+    def take_parameter_changes(self) -> Mapping[str, str]:
+        return self.settings.take_changes()
+
+    def take_notices(self) -> list[Notice]:
+        notices, self._notices = self._notices, []
+        return notices
+
+    def cancel(self) -> None:
+        for cursor in list(self._active):
+            cursor.cancel()
+
+    async def close(self) -> None:
+        await self.cursors.close_all()
+        for cursor in list(self._active):
+            await cursor.close()
+        self.duck.close()
+
+    # -- names -----------------------------------------------------------------------
+    def name_scope(self) -> NameScope:
+        return NameScope.from_properties(lambda name: self.settings.property(name))
+
+    def _current_schema(self) -> str | None:
+        return self.name_scope().default_schema or "public"
+
+    def table_oid(self, schema: str, name: str) -> int:
+        if self.catalog is not None:
+            oid = self.catalog.table_oid(schema, name)
+            if oid:
+                return oid
+        return stable_table_oid(schema, name)
+
+    def _environment(self) -> PlanEnvironment:
+        max_rows = self.settings.property("MaxRows")
+        return PlanEnvironment(self.source.tables, self.name_scope(), self.ctx,
+                               max_rows=max_rows if isinstance(max_rows, int) and max_rows > 0 else None,
+                               rewrite=self.catalog.rewrite if self.catalog is not None else None,
+                               name_prefix=f"__scan{next(self._execution_ids)}_")
+
+    # -- prepare -----------------------------------------------------------------------
+    async def prepare(self, sql: str, param_type_oids: Sequence[int]) -> Prepared:
+        statement = classify(sql)
+        self._check_failed_block(statement)
+        state = PreparedState(statement, declared_oids=list(param_type_oids))
+        oids: list[int] = list(param_type_oids)
+        columns: list[ResultColumn] | None = None
+        if statement.kind == "empty":
+            pass
+        elif statement.kind == "query":
+            state.tree = parse_statement(sql)
+            self._reject_non_query(state.tree)
+            oids, columns = self._describe_query(state.tree, oids, sql)
+        elif statement.kind == "write":
+            reject_write(sql, self.source.tables, self.name_scope())
+        elif statement.kind == "ddl":
+            raise reject_ddl(statement.verb, sql)
+        else:
+            columns, oids = self._prepare_command(statement, state, oids)
+        return Prepared(sql, oids, columns, state)
+
+    def _check_failed_block(self, statement: Statement) -> None:
+        if self.transaction.status == "E" and not allowed_in_failed_block(statement):
+            raise PgError(IN_FAILED_SQL_TRANSACTION,
+                          "current transaction is aborted, commands ignored until end of transaction block")
+
+    def _reject_non_query(self, tree: exp.Expression) -> None:
+        if isinstance(tree, exp.Insert | exp.Update | exp.Delete | exp.Merge):
+            reject_write(tree.sql(dialect="postgres"), self.source.tables, self.name_scope())
+        if not isinstance(tree, exp.Query):
+            raise PgError(FEATURE_NOT_SUPPORTED, f"statement not supported: {tree.key.upper()}",
+                          hint="This server answers SELECT queries and session commands.")
+
+    def _describe_query(self, tree: exp.Expression, oids: list[int],
+                        client_sql: str) -> tuple[list[int], list[ResultColumn]]:
+        env = self._environment()
+        probe = build_plan(tree.copy(), env, call_providers=False)
+        if parameter_count(tree) or oids:
+            oids = infer_types(tree, oids, [s.relation.spec for s in probe.scans])
+            typed = tree.copy()
+            for parameter in [p for p in typed.find_all(exp.Parameter)]:
+                index = int(parameter.this.this) - 1 if isinstance(parameter.this, exp.Literal) else 0
+                parameter.replace(typed_null(oids[index]))
+            probe = build_plan(typed, self._environment(), call_providers=False)
+        sql = to_duckdb_sql(probe.tree)
+        return oids, describe(self.duck, probe, sql, client_sql, self.table_oid)
+
+    def _prepare_command(self, statement: Statement, state: PreparedState,
+                         oids: list[int]) -> tuple[list[ResultColumn] | None, list[int]]:
+        verb, words = statement.verb, statement.words
+        if verb == "SHOW":
+            return text_columns(*sc.show_columns(words)), oids
+        if verb == "EXPLAIN":
+            query_sql, options = _explain_parts(statement)
+            state.explain_options = options
+            state.tree = parse_statement(query_sql)
+            self._reject_non_query(state.tree)
+            if parameter_count(state.tree):
+                env_specs = [s.relation.spec for s in build_plan(state.tree.copy(), self._environment(),
+                                                                    call_providers=False).scans]
+                oids = infer_types(state.tree, oids, env_specs)
+            return text_columns("QUERY PLAN"), oids
+        if verb in {"FETCH"} and len(words) >= 2:
+            try:
+                request = parse_fetch(words, statement.sql)
+                return self.cursors.get(request.name).columns, oids
+            except PgError:
+                return None, oids
+        if verb == "CALL":
+            return None, oids
+        return None, oids
+
+    # -- execute -------------------------------------------------------------------------
+    async def execute(self, prepared: Prepared, params: Sequence[Any]) -> Cursor:
+        state: PreparedState = prepared.state
+        statement = state.statement
+        self._check_failed_block(statement)
+        if statement.kind == "empty":
+            return StaticCursor("")
+        if statement.kind == "query":
+            assert state.tree is not None
+            return await self._run_query(state.tree, params, prepared.param_type_oids, statement.sql)
+        if statement.kind == "write":
+            reject_write(statement.sql, self.source.tables, self.name_scope())
+        if statement.kind == "ddl":
+            raise reject_ddl(statement.verb, statement.sql)
+        return await self._run_command(statement, state, params, prepared.param_type_oids)
+
+    async def _run_query(self, tree: exp.Expression, params: Sequence[Any], oids: Sequence[int],
+                         client_sql: str) -> QueryCursor:
+        plan = self._plan(tree, params, oids)
+        procedure_rows = {}
+        for proc in plan.procedures:
+            procedure_rows[proc.name] = await proc.procedure.call(proc.arguments, self.ctx)
+        cursor = QueryCursor(self.duck, plan, to_duckdb_sql(plan.tree), client_sql, self.ctx, self.table_oid,
+                             procedure_rows, on_close=self._active.discard)
+        self._active.add(cursor)
+        try:
+            await cursor.start()
+        except BaseException:
+            await cursor.close()
+            raise
+        return cursor
+
+    def _plan(self, tree: exp.Expression, params: Sequence[Any], oids: Sequence[int]) -> QueryPlan:
+        bound = bind(tree, params, oids) if parameter_count(tree) else tree.copy()
+        return build_plan(bound, self._environment())
+
+    async def _run_command(self, statement: Statement, state: PreparedState, params: Sequence[Any],
+                           oids: Sequence[int]) -> Cursor:
+        verb, words, sql = statement.verb, statement.words, statement.sql
+        txn, settings, notices = self.transaction, self.settings, self._notices
+        if verb in {"BEGIN", "START"}:
+            return sc.begin(words, sql, txn, notices)
+        if verb in {"COMMIT", "END"}:
+            result = sc.commit(words, sql, txn, notices)
+            await self.cursors.close_all(keep_holdable=result.command_tag == "COMMIT")
+            return result
+        if verb in {"ROLLBACK", "ABORT"}:
+            to_savepoint = any(w.is_word("TO") for w in words[1:3])
+            result = sc.rollback(words, sql, txn, notices)
+            if not to_savepoint:
+                await self.cursors.close_all()
+            return result
+        if verb == "SAVEPOINT":
+            return sc.savepoint(words, sql, txn)
+        if verb == "RELEASE":
+            return sc.release(words, sql, txn)
+        if verb == "SET":
+            return sc.set_command(words, sql, settings, txn, notices)
+        if verb == "RESET":
+            return sc.reset_command(words, sql, settings)
+        if verb == "SHOW":
+            return sc.show_command(words, sql, settings, txn)
+        if verb == "DISCARD":
+            return await self._discard(statement)
+        if verb in {"LISTEN", "UNLISTEN"}:
+            if len(words) != 2:
+                raise sc._syntax(words, min(len(words), 2), len(sql))
+            return StaticCursor(verb)
+        if verb == "NOTIFY":
+            raise PgError(FEATURE_NOT_SUPPORTED, "NOTIFY is not supported", hint="This server sends no notifications.")
+        if verb == "DECLARE":
+            return await self._declare(statement, params, oids)
+        if verb in {"FETCH", "MOVE"}:
+            return await self.cursors.fetch(parse_fetch(words, sql))
+        if verb == "CLOSE":
+            return await self.cursors.close(words, sql)
+        if verb == "EXPLAIN":
+            assert state.tree is not None
+            return await self._explain(state.tree, state.explain_options, params, oids)
+        if verb == "CALL":
+            return await self._call(statement)
+        if verb == "PREPARE":
+            return await self._sql_prepare(statement)
+        if verb == "EXECUTE":
+            return await self._sql_execute(statement)
+        if verb == "DEALLOCATE":
+            return self._deallocate(statement)
+        raise PgError(FEATURE_NOT_SUPPORTED, f"{verb} is not supported")
+
+    async def _discard(self, statement: Statement) -> StaticCursor:
+        words = statement.words
+        if len(words) != 2 or not words[1].is_word("ALL", "PLANS", "SEQUENCES", "TEMP", "TEMPORARY"):
+            raise sc._syntax(statement.words, min(len(words), 2), len(statement.sql))
+        what = words[1].text.upper()
+        if what == "ALL":
+            if self.transaction.in_block:
+                raise PgError("25001", "DISCARD ALL cannot run inside a transaction block")
+            await self.cursors.close_all()
+            self._prepared.clear()
+            self.settings.reset_all()
+        return StaticCursor(f"DISCARD {'TEMP' if what == 'TEMPORARY' else what}")
+
+    async def _declare(self, statement: Statement, params: Sequence[Any], oids: Sequence[int]) -> StaticCursor:
+        declaration = parse_declare(statement.words, statement.sql, self.transaction.in_block)
+        self.cursors.check_new(declaration.name)
+        tree = parse_statement(declaration.query_sql)
+        self._reject_non_query(tree)
+        cursor = await self._run_query(tree, params, oids, declaration.query_sql)
+        self.cursors.add(declaration, cursor)
+        return StaticCursor("DECLARE CURSOR")
+
+    async def _explain(self, tree: exp.Expression, options: frozenset[str], params: Sequence[Any],
+                       oids: Sequence[int]) -> StaticCursor:
+        if "ANALYZE" in options:
+            raise PgError(FEATURE_NOT_SUPPORTED, "EXPLAIN ANALYZE is not supported",
+                          hint="Use EXPLAIN (or EXPLAIN VERBOSE) to see the API requests and the local plan.")
+        plan = self._plan(tree, params, oids)
+        sql = to_duckdb_sql(plan.tree)
+        duck_plan = self._duckdb_explain(plan, sql, tree) if "VERBOSE" in options else None
+        return StaticCursor("EXPLAIN", text_columns("QUERY PLAN"), [(line,) for line in explain_lines(plan, sql, duck_plan)])
+
+    def _duckdb_explain(self, plan: QueryPlan, sql: str, tree: exp.Expression) -> list[str]:
+        from pgserver.provider import arrow_schema
+        from pgserver.sql.execution import procedure_table
+
+        cursor = self.duck.cursor()
+        try:
+            for slot in plan.scans:
+                cursor.register(slot.name, arrow_schema(slot.relation.spec, slot.request.columns).empty_table())
+            for proc in plan.procedures:
+                cursor.register(proc.name, procedure_table(proc, []))
+            try:
+                rows = cursor.execute(f"EXPLAIN {sql}").fetchall()
+            except duckdb.Error as err:
+                raise translate(err, tree.sql(dialect="postgres")) from None
+            return [line for row in rows for line in str(row[-1]).splitlines()]
+        finally:
+            cursor.close()
+
+    async def _call(self, statement: Statement) -> StaticCursor:
+        words = statement.words
+        if len(words) < 2:
+            raise sc._syntax(words, 1, len(statement.sql))
+        body = statement.sql[words[1].start :]
+        tree = parse_statement("SELECT * FROM " + body)
+        table = tree.find(exp.Table)
+        function = table.this if table is not None else None
+        if not isinstance(function, exp.Func):
+            raise PgError(SYNTAX_ERROR, "syntax error in CALL", position=words[1].start + 1)
+        name = function.name if isinstance(function, exp.Anonymous) else function.sql_name()
+        procedure = resolve_procedure(self.source.tables, self.name_scope(), table.db or None, name)
+        if procedure is None:
+            raise PgError("42883", f"procedure {name} does not exist",
+                          hint="No procedure matches the given name and argument types.", position=words[1].start + 1)
+        arguments = procedure_arguments(procedure, function.expressions)
+        rows = await procedure.call(arguments, self.ctx)
+        outputs = [p for p in procedure.spec.parameters if p.direction.upper() == "OUT"]
+        from pgserver.provider import Column
+        from pgserver.sql.result_types import pg_type_of_column
+
+        columns = [ResultColumn(p.name, *pg_type_of_column(Column(p.name, p.pg_type))) for p in outputs]
+        return StaticCursor("CALL", columns or None, [tuple(r) for r in rows])
+
+    async def _sql_prepare(self, statement: Statement) -> StaticCursor:
+        words = statement.words
+        if len(words) < 4:
+            raise sc._syntax(words, len(words), len(statement.sql))
+        name = words[1].text if words[1].kind == "ident" else words[1].text.lower()
+        if name in self._prepared:
+            raise PgError(DUPLICATE_PREPARED_STATEMENT, f'prepared statement "{name}" already exists')
+        index = 2
+        declared: list[int] = []
+        if words[index].kind == "op" and words[index].text == "(":
+            close = next((i for i in range(index, len(words)) if words[i].text == ")"), None)
+            if close is None:
+                raise sc._syntax(words, len(words), len(statement.sql))
+            type_text = statement.sql[words[index].start + 1 : words[close].start]
+            from pgserver.types import type_for_sql
+
+            declared = [type_for_sql(t)[0].oid for t in type_text.split(",") if t.strip()]
+            index = close + 1
+        if index >= len(words) or not words[index].is_word("AS"):
+            raise sc._syntax(words, index, len(statement.sql))
+        body = statement.sql[words[index + 1].start :] if index + 1 < len(words) else ""
+        prepared = await self.prepare(body, declared)
+        self._prepared[name] = (prepared, prepared.state)
+        return StaticCursor("PREPARE")
+
+    async def _sql_execute(self, statement: Statement) -> Cursor:
+        words = statement.words
+        if len(words) < 2:
+            raise sc._syntax(words, 1, len(statement.sql))
+        name = words[1].text if words[1].kind == "ident" else words[1].text.lower()
+        if name not in self._prepared:
+            raise PgError(INVALID_SQL_STATEMENT_NAME, f'prepared statement "{name}" does not exist')
+        prepared, _ = self._prepared[name]
+        values: list[Any] = []
+        if len(words) > 2:
+            from pgserver.sql.quals import NotPushable, literal_value
+
+            args_sql = statement.sql[words[2].start :]
+            tree = parse_statement("SELECT " + args_sql.strip()[1:-1]) if args_sql.strip().startswith("(") else None
+            if tree is None or not isinstance(tree, exp.Select):
+                raise sc._syntax(words, 2, len(statement.sql))
+            try:
+                values = [literal_value(e) for e in tree.expressions]
+            except NotPushable:
+                raise PgError(FEATURE_NOT_SUPPORTED, "EXECUTE arguments must be constants") from None
+        if len(values) != len(prepared.param_type_oids):
+            raise PgError("42601", f'wrong number of parameters for prepared statement "{name}"',
+                          detail=f"Expected {len(prepared.param_type_oids)} parameters but got {len(values)}.")
+        return await self.execute(prepared, values)
+
+    def _deallocate(self, statement: Statement) -> StaticCursor:
+        words = [w for w in statement.words[1:] if not w.is_word("PREPARE")]
+        if len(words) == 1 and words[0].is_word("ALL"):
+            self._prepared.clear()
+            return StaticCursor("DEALLOCATE ALL")
+        if len(words) != 1:
+            raise sc._syntax(statement.words, 1, len(statement.sql))
+        name = words[0].text if words[0].kind == "ident" else words[0].text.lower()
+        if self._prepared.pop(name, None) is None:
+            raise PgError(INVALID_SQL_STATEMENT_NAME, f'prepared statement "{name}" does not exist')
+        return StaticCursor("DEALLOCATE")
+
+
+def _explain_parts(statement: Statement) -> tuple[str, frozenset[str]]:
+    words = statement.words
+    options: set[str] = set()
+    index = 1
+    if index < len(words) and words[index].kind == "op" and words[index].text == "(":
+        index += 1
+        while index < len(words) and words[index].text != ")":
+            word = words[index]
+            if word.kind == "word":
+                value_off = index + 1 < len(words) and words[index + 1].is_word("OFF", "FALSE")
+                if not value_off:
+                    options.add(word.text.upper())
+            index += 1
+        index += 1
+    else:
+        while index < len(words) and words[index].is_word("ANALYZE", "ANALYSE", "VERBOSE"):
+            options.add("ANALYZE" if words[index].is_word("ANALYSE") else words[index].text.upper())
+            index += 1
+    if index >= len(words):
+        raise PgError(SYNTAX_ERROR, "syntax error at end of input", position=len(statement.sql) + 1)
+    return statement.sql[words[index].start :], frozenset(options)
+

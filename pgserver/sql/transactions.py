@@ -1,0 +1,95 @@
+"""Transaction block state exactly as PostgreSQL reports it: 'I', 'T' or 'E'.
+
+Nothing here is transactional on the remote side (the views are read-only); the block
+matters for clients (status byte, 25P02 in a failed block, savepoints) and for the
+session settings, which PostgreSQL rolls back with the transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pgserver.errors import NO_ACTIVE_SQL_TRANSACTION, PgError
+from pgserver.sql.settings import SessionSettings
+
+SAVEPOINT_NOT_FOUND = "3B001"
+
+
+@dataclass
+class Savepoint:
+    name: str
+    settings: Any
+    failed_before: bool
+
+
+@dataclass
+class TransactionState:
+    settings: SessionSettings
+    status: str = "I"
+    read_only: bool = False
+    _start_settings: Any = None
+    _savepoints: list[Savepoint] = field(default_factory=list)
+
+    @property
+    def in_block(self) -> bool:
+        return self.status in {"T", "E"}
+
+    def begin(self) -> bool:
+        """False when a block is already open (PostgreSQL warns and carries on)."""
+        if self.in_block:
+            return False
+        self.status = "T"
+        self._start_settings = self.settings.snapshot()
+        self._savepoints.clear()
+        return True
+
+    def commit(self) -> str:
+        """Ends the block; the tag is ROLLBACK when the block had failed, like PostgreSQL."""
+        failed = self.status == "E"
+        if failed:
+            self.settings.restore(self._start_settings)
+        else:
+            self.settings.end_transaction()
+        self._finish()
+        return "ROLLBACK" if failed else "COMMIT"
+
+    def rollback(self) -> None:
+        if self.in_block and self._start_settings is not None:
+            self.settings.restore(self._start_settings)
+        self._finish()
+
+    def _finish(self) -> None:
+        self.status = "I"
+        self.read_only = False
+        self._start_settings = None
+        self._savepoints.clear()
+
+    def fail(self) -> None:
+        if self.status == "T":
+            self.status = "E"
+
+    def savepoint(self, name: str) -> None:
+        if not self.in_block:
+            raise PgError(NO_ACTIVE_SQL_TRANSACTION, "SAVEPOINT can only be used in transaction blocks")
+        self._savepoints.append(Savepoint(name.lower(), self.settings.snapshot(), False))
+
+    def _find(self, name: str, command: str) -> int:
+        if not self.in_block:
+            raise PgError(NO_ACTIVE_SQL_TRANSACTION, f"{command} can only be used in transaction blocks")
+        for index in range(len(self._savepoints) - 1, -1, -1):
+            if self._savepoints[index].name == name.lower():
+                return index
+        raise PgError(SAVEPOINT_NOT_FOUND, f'savepoint "{name}" does not exist')
+
+    def release(self, name: str) -> None:
+        index = self._find(name, "RELEASE SAVEPOINT")
+        del self._savepoints[index:]
+
+    def rollback_to(self, name: str) -> None:
+        index = self._find(name, "ROLLBACK TO SAVEPOINT")
+        savepoint = self._savepoints[index]
+        del self._savepoints[index + 1 :]
+        self.settings.restore(savepoint.settings)
+        savepoint.settings = self.settings.snapshot()
+        self.status = "T"
