@@ -41,7 +41,7 @@ ROW_RELATIONS = [
     "pg_catalog.pg_namespace", "pg_catalog.pg_opclass", "pg_catalog.pg_operator", "pg_catalog.pg_opfamily",
     "pg_catalog.pg_proc", "pg_catalog.pg_range", "pg_catalog.pg_tablespace", "pg_catalog.pg_type",
     "pg_catalog.pg_settings", "pg_catalog.pg_ts_config", "pg_catalog.pg_ts_parser", "pg_catalog.pg_ts_template",
-    "pg_catalog.pg_ts_dict", "pg_catalog.pg_views",
+    "pg_catalog.pg_ts_dict", "pg_catalog.pg_views", "pg_catalog.pg_authid",
     "information_schema.tables", "information_schema.columns", "information_schema.views",
 ]
 # Restrict rows of per-relation catalogs to built-in objects of these schemas.
@@ -53,7 +53,8 @@ REL_FILTER = {
     "pg_catalog.pg_index": "indrelid IN (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
     "WHERE n.nspname IN ('pg_catalog','information_schema'))",
     "pg_catalog.pg_constraint": "connamespace IN (SELECT oid FROM pg_namespace WHERE nspname IN ('pg_catalog','information_schema'))",
-    "pg_catalog.pg_collation": "collprovider <> 'i'",  # ICU collations: ~800 rows no client browses
+    "pg_catalog.pg_collation": "collprovider <> 'i'",
+    "pg_catalog.pg_authid": "oid <> 10",  # the predefined pg_* roles; the bootstrap user is ours  # ICU collations: ~800 rows no client browses
     "information_schema.tables": "table_schema IN ('pg_catalog','information_schema')",
     "information_schema.columns": "table_schema IN ('pg_catalog','information_schema')",
     "information_schema.views": "table_schema IN ('pg_catalog','information_schema')",
@@ -139,7 +140,7 @@ def _column_expr(relation: str, name: str, typname: str) -> str:
     if (relation, name) in NODE_TREE_TEXT:
         return NODE_TREE_TEXT[(relation, name)]
     if typname == "pg_node_tree":
-        return "NULL::text"
+        return f"{ident}::text"
     if typname == "oidvector":
         return f"{ident}::oid[]"
     if typname == "int2vector":

@@ -377,9 +377,18 @@ def register(duck: duckdb.DuckDBPyConnection, functions: SessionFunctions) -> No
     for (name, arity), sig in SIGNATURES.items():
         impl = getattr(functions, f"{name}_{arity}")
         duck.create_function(
-            duck_name(name, arity), _fixed_arity(impl, arity), list(sig.params), sig.returns,
-            null_handling="special" if sig.null_calls else "default", side_effects=True,
+            duck_name(name, arity), _fixed_arity(impl if sig.null_calls else _strict(impl), arity),
+            list(sig.params), sig.returns, null_handling="special", side_effects=True,
         )
+
+
+def _strict(impl: Callable[..., Any]) -> Callable[..., Any]:
+    """NULL in, NULL out (PostgreSQL's STRICT), while still allowing a NULL result."""
+
+    def call(*args: Any) -> Any:
+        return None if any(a is None for a in args) else impl(*args)
+
+    return call
 
 
 def _fixed_arity(impl: Callable[..., Any], arity: int) -> Callable[..., Any]:

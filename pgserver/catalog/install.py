@@ -102,7 +102,12 @@ def _session_table(rel: CatalogRelation, catalog: Catalog, session: CatalogSessi
                     usebypassrls=True, passwd="********", valuntil=None, useconfig=None)
     if rel.name in ("pg_authid", "pg_shadow"):
         role["rolpassword" if rel.name == "pg_authid" else "passwd"] = None
-    return _to_arrow(rel, [role])
+    rows = [role]
+    if rel.name in ("pg_authid", "pg_roles"):  # PostgreSQL's predefined roles (pg_monitor …)
+        predefined = catalog.base.rows_as_dicts("pg_catalog.pg_authid")
+        rows += [{**r, "rolpassword": "********" if rel.name == "pg_roles" else None, "rolconfig": None}
+                 for r in predefined]
+    return _to_arrow(rel, rows)
 
 
 def _derived_views(catalog: Catalog) -> dict[str, list[dict[str, Any]]]:

@@ -139,7 +139,7 @@ def _table_rows(cat: Catalog, alloc: OidAllocator, spec: TableSpec, oid: int, ns
     cat.add_row("pg_catalog.pg_type", **{**record, "oid": rowtype, "typname": spec.name, "typnamespace": nsp,
                                          "typtype": "c", "typcategory": "C", "typrelid": oid, "typarray": arraytype,
                                          "typowner": OWNER, "typispreferred": False})
-    cat.add_row("pg_catalog.pg_type", **{**record_array, "oid": arraytype, "typname": ("_" + spec.name)[: NAMEDATALEN - 1],
+    cat.add_row("pg_catalog.pg_type", **{**record_array, "oid": arraytype, "typname": ("_" + spec.name)[: NAMEDATALEN - 1], "typtype": "b",
                                          "typnamespace": nsp, "typelem": rowtype, "typowner": OWNER})
     _depend(cat, PG_TYPE, rowtype, 0, PG_CLASS, oid, 0, "i")
     _depend(cat, PG_TYPE, arraytype, 0, PG_TYPE, rowtype, 0, "i")

@@ -120,6 +120,10 @@ def rewrite(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
     postgres-dialect AST for the SQL layer to transpile to DuckDB."""
     rel_names = _relations(catalog)
     ctes = {cte.alias_or_name for cte in expr.find_all(exp.CTE)}
+    projections = [(select, i, proj.sql("postgres"), output_name(proj))
+                   for select in expr.find_all(exp.Select)
+                   for i, proj in enumerate(select.expressions)
+                   if not isinstance(proj, exp.Alias | exp.Star)]
     # Deepest nodes first, so a replacement never hides a node still to be visited.
     for node in reversed(list(expr.walk())):
         if node.parent is None and node is not expr:
@@ -130,7 +134,39 @@ def rewrite(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
                 expr = replacement
             else:
                 node.replace(replacement)
+    # Keep PostgreSQL's output column names for rewritten projections (current_schema, not pgcat_…).
+    for select, i, before, name in projections:
+        proj = select.expressions[i]
+        if not isinstance(proj, exp.Alias) and proj.sql("postgres") != before:
+            proj.replace(exp.alias_(proj.copy(), exp.to_identifier(name, quoted=True)))
     return expr
+
+
+def output_name(node: exp.Expression) -> str:
+    """The column name PostgreSQL gives an unaliased select-list expression (FigureColname)."""
+    if isinstance(node, exp.Column):
+        return node.name
+    if isinstance(node, exp.Cast):
+        inner = output_name(node.this)
+        return inner if inner != "?column?" else _type_name(node.to).split(".")[-1]
+    if isinstance(node, exp.Bracket):
+        return output_name(node.this)
+    if isinstance(node, exp.Dot):
+        if isinstance(node.expression, exp.Anonymous):
+            return node.expression.name.lower()
+        return node.expression.name
+    for cls, name in NODE_FUNCTIONS.items():
+        if isinstance(node, cls):
+            return name
+    if isinstance(node, exp.Anonymous):
+        return node.name.lower()
+    if isinstance(node, exp.Case):
+        default = node.args.get("default")
+        inner = output_name(default) if default is not None else "?column?"
+        return inner if inner != "?column?" else "case"
+    if isinstance(node, exp.Func):
+        return node.sql_name().lower()
+    return "?column?"
 
 
 def _rewrite_node(node: exp.Expression, rel_names: dict[str, set[str]], ctes: set[str]) -> exp.Expression | None:
