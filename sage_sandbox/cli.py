@@ -1,0 +1,54 @@
+"""`pgserver sandbox …`: run the Sage 200 API sandbox on a TCP port (uvicorn)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+
+from .app import create_app
+from .config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxConfig
+from .faults import FaultSpecError, parse_fault_spec
+from .server import uvicorn_config
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pgserver sandbox",
+                                     description="Serve the Sage 200 REST API sandbox with demo data.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8200)
+    parser.add_argument("--scale", type=float, default=1.0, help="multiplies transactional tables (default 1)")
+    parser.add_argument("--seed", type=int, default=200, help="demo data / jitter / fault seed")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="fixed delay per request")
+    parser.add_argument("--jitter-ms", type=float, default=0.0, help="plus a random delay up to this")
+    parser.add_argument("--faults", default="", help='e.g. "429:0.1,500:0.05,hang:count=1,drop:0.01"')
+    parser.add_argument("--token-lifetime", type=int, default=3600, help="access token lifetime (s)")
+    parser.add_argument("--log-level", default="info")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        parse_fault_spec(args.faults)
+    except FaultSpecError as exc:
+        print(f"pgserver sandbox: --faults: {exc}", file=sys.stderr)
+        return 2
+    if args.scale <= 0:
+        print("pgserver sandbox: --scale must be positive", file=sys.stderr)
+        return 2
+    config = SandboxConfig(scale=args.scale, seed=args.seed, latency_ms=args.latency_ms, jitter_ms=args.jitter_ms,
+                           faults=args.faults, token_lifetime=args.token_lifetime)
+    base = f"http://{args.host}:{args.port}"
+    print(f"Sage 200 sandbox on {base}  (client_id={DEMO_CLIENT_ID} client_secret={DEMO_CLIENT_SECRET})\n"
+          f"  authorize: {base}/authorize   token: {base}/oauth/token\n"
+          f"  API: {base}/uk/sage200/accounts/v1/ (StandardUK), {base}/uk/sage200extra/accounts/v1/ (ProfessionalUK)",
+          file=sys.stderr)
+    uvicorn.Server(uvicorn_config(create_app(config), args.host, args.port, args.log_level)).run()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Deterministic demo data for the sandbox: schemas, generators and in-memory tables."""

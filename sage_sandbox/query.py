@@ -1,0 +1,223 @@
+"""Run a collection request against a table: filter, sort, page, select and expand.
+
+Filtering and sorting produce a list of row positions, cached per (table version,
+$filter, $orderby) so a client paging through 100 000 rows with $skip pays for the
+sort once. Rendering builds JSON-ready dicts only for the rows on the page.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from sage_sandbox.errors import bad_request
+from sage_sandbox.odata.filter_eval import compile_filter
+from sage_sandbox.odata.options import OrderKey, QueryOptions
+
+from .data.table import Absent, Table, ToMany, ToOne
+
+_CACHE_SIZE = 16
+
+
+class TableSource(Protocol):
+    """What query execution needs from a company's dataset."""
+
+    def table(self, name: str) -> Table: ...
+
+    def children(self, target: str, fk: str, key: Any) -> list[int]: ...
+
+
+class PositionCache:
+    """A small LRU of filtered+sorted row positions."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[tuple[Any, ...], list[int]] = OrderedDict()
+
+    def get(self, key: tuple[Any, ...]) -> list[int] | None:
+        found = self._items.get(key)
+        if found is not None:
+            self._items.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[Any, ...], positions: list[int]) -> None:
+        self._items[key] = positions
+        while len(self._items) > _CACHE_SIZE:
+            self._items.popitem(last=False)
+
+
+def _resolver(table: Table):  # noqa: ANN202 - returns the Resolver closure
+    def resolve(path: str) -> tuple[str, Sequence[Any]]:
+        if path in table.fields:
+            return table.fields[path], table.columns[path]
+        head = path.split(".")[0]
+        if head in table.relations:
+            raise bad_request(f"cannot filter on '{path}': '{head}' is an expandable field", source="$filter")
+        raise bad_request(f"unknown field '{path}' in $filter for resource {table.name}", source="$filter")
+
+    return resolve
+
+
+def check_orderby(table: Table, keys: list[OrderKey]) -> None:
+    for key in keys:
+        if key.field not in table.fields:
+            if key.field.split(".")[0] in table.relations:
+                raise bad_request(f"cannot order by expandable field '{key.field}'", source="$orderby")
+            raise bad_request(f"unknown field '{key.field}' in $orderby for resource {table.name}", source="$orderby")
+
+
+def select_positions(
+    table: Table, options: QueryOptions, default_sort: list[OrderKey], cache: PositionCache
+) -> list[int]:
+    """Positions of the rows that pass $filter, in $orderby (or default) order."""
+    order = options.orderby or default_sort
+    check_orderby(table, order)
+    cache_key = (table.name, id(table), table.version, options.filter_text, tuple(order))
+    found = cache.get(cache_key)
+    if found is not None:
+        return found
+    positions: list[int] = list(range(len(table)))
+    if options.filter is not None:
+        predicate = compile_filter(options.filter, _resolver(table))
+        positions = [i for i in positions if predicate(i)]
+    for key in reversed(order):
+        column = table.columns[key.field]
+        if table.fields[key.field] == "s":
+            positions.sort(key=lambda i: (v := column[i]) is not None and (1, v.casefold()) or (0, ""),
+                           reverse=key.descending)
+        else:
+            positions.sort(key=lambda i: (0, 0) if (v := column[i]) is None else (1, v), reverse=key.descending)
+    cache.put(cache_key, positions)
+    return positions
+
+
+def count_rows(table: Table, options: QueryOptions) -> int:
+    if options.filter is None:
+        return len(table)
+    predicate = compile_filter(options.filter, _resolver(table))
+    return sum(1 for i in range(len(table)) if predicate(i))
+
+
+# ---------------------------------------------------------------------------
+# Rendering
+# ---------------------------------------------------------------------------
+
+
+class Renderer:
+    """Builds the JSON objects for rows of one table under $select/$expand."""
+
+    def __init__(self, source: TableSource, table: Table, options: QueryOptions,
+                 visible: dict[str, list[str]] | None = None) -> None:
+        self.source = source
+        self.table = table
+        self.visible = visible or {}
+        self.expand = self._check_expand(options.expand)
+        self.select = self._check_select(options.select)
+
+    def fields_of(self, table: Table) -> list[str]:
+        return self.visible.get(table.name, list(table.fields))
+
+    def _check_expand(self, items: list[str]) -> list[str]:
+        for item in items:
+            head = item.split(".")[0]
+            if head not in self.table.relations:
+                if head in self.table.fields:
+                    raise bad_request(f"'{head}' is not an expandable field of {self.table.name}", source="$expand")
+                raise bad_request(f"unknown field '{item}' in $expand for resource {self.table.name}",
+                                  source="$expand")
+        return [item.split(".")[0] for item in items]
+
+    def _check_select(self, items: list[str] | None) -> dict[str, list[str]] | None:
+        if items is None:
+            return None
+        chosen: dict[str, list[str]] = {}
+        own = set(self.fields_of(self.table))
+        for item in items:
+            head, _, rest = item.partition(".")
+            if head in own and not rest:
+                chosen.setdefault(head, [])
+            elif head in self.table.relations:
+                if head not in self.expand:
+                    raise bad_request(f"'{item}' is in $select but '{head}' is not in $expand", source="$select")
+                if rest and not self._child_has(head, rest):
+                    raise bad_request(f"unknown field '{item}' in $select for resource {self.table.name}",
+                                      source="$select")
+                chosen.setdefault(head, []).append(rest)
+            else:
+                raise bad_request(f"unknown field '{item}' in $select for resource {self.table.name}",
+                                  source="$select")
+        return chosen
+
+    def _child_has(self, relation: str, path: str) -> bool:
+        target = self.source.table(self.table.relations[relation].target)
+        head, _, rest = path.partition(".")
+        rel = self.table.relations[relation]
+        prefix = rel.rename_prefix if isinstance(rel, ToMany) else ""
+        names = {self._rename(f, prefix) for f in self.fields_of(target)}
+        if head in names and not rest:
+            return True
+        child_rel = target.relations.get(head)
+        return isinstance(child_rel, ToOne) and (not rest or rest in self.fields_of(self.source.table(child_rel.target)))
+
+    @staticmethod
+    def _rename(name: str, prefix: str) -> str:
+        return name[len(prefix):] if prefix and name.startswith(prefix) else name
+
+    def render(self, pos: int) -> dict[str, Any]:
+        table = self.table
+        out: dict[str, Any] = {}
+        names = self.fields_of(table) if self.select is None else [f for f in self.fields_of(table) if f in self.select]
+        for name in names:
+            out[name] = table.columns[name][pos]
+        for relation in self.expand:
+            if self.select is not None and relation not in self.select:
+                continue
+            value = self._related(table, pos, relation, nested=True)
+            subpaths = [p for p in (self.select or {}).get(relation, []) if p]
+            if subpaths and value is not None:
+                value = [_prune(v, subpaths) for v in value] if isinstance(value, list) else _prune(value, subpaths)
+            out[relation] = value
+        return out
+
+    def _related(self, table: Table, pos: int, relation: str, nested: bool) -> Any:
+        rel = table.relations[relation]
+        if isinstance(rel, Absent) and not rel.is_array:
+            return None
+        if isinstance(rel, ToOne):
+            key = table.columns[rel.fk][pos]
+            target = self.source.table(rel.target)
+            target_pos = None if key is None else target.position(key)
+            if target_pos is None:
+                return None
+            return self._object(target, target_pos, "", nested)
+        if not isinstance(rel, ToMany):  # Absent: a field the sandbox does not model
+            return [] if rel.is_array else None
+        target = self.source.table(rel.target)
+        key = table.columns[table.key][pos]
+        return [self._object(target, p, rel.rename_prefix, nested, rel.keep)
+                for p in self.source.children(rel.target, rel.fk, key)]
+
+    def _object(self, table: Table, pos: int, prefix: str, nested: bool,
+                keep: tuple[str, ...] = ()) -> dict[str, Any]:
+        names = self.fields_of(table)
+        if prefix:  # a line view's rows as the lines of their document
+            names = [n for n in names if n.startswith(prefix) or n in keep]
+        out = {self._rename(name, prefix): table.columns[name][pos] for name in names}
+        if nested:
+            for name, rel in table.relations.items():
+                if isinstance(rel, ToOne):
+                    out[name] = self._related(table, pos, name, nested=False)
+        return out
+
+
+def _prune(value: dict[str, Any], subpaths: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for path in subpaths:
+        head, _, rest = path.partition(".")
+        if head not in value:
+            continue
+        if rest and isinstance(value[head], dict):
+            out[head] = {**out.get(head, {}), **_prune(value[head], [rest])}
+        else:
+            out[head] = value[head]
+    return out

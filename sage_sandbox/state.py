@@ -1,0 +1,53 @@
+"""The live state of one sandbox: config, Sage ID store, company data and the request log."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from .config import SandboxConfig
+from .data.dataset import COMPANIES, Dataset
+from .faults import FaultInjector, parse_fault_spec
+from .oauth import SageId
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One request as the sandbox saw it (tests read these)."""
+
+    method: str
+    path: str
+    query: str  # the raw query string, still percent-encoded
+    status: int  # 0 when the connection was dropped before any response
+    duration_ms: float
+    fault: str | None = None  # the injected fault kind, if any
+
+
+class SandboxState:
+    """Shared by the ASGI app and whoever created it (`app.state.sandbox`)."""
+
+    def __init__(self, config: SandboxConfig) -> None:
+        self.config = config
+        self.sage_id = SageId(config)
+        self.faults = FaultInjector(parse_fault_spec(config.faults), config.seed)
+        self.companies = {p.company_id: Dataset(p, config.seed, config.scale) for p in COMPANIES}
+        self.requests: list[RequestRecord] = []
+        self._lock = threading.Lock()
+
+    def record(self, entry: RequestRecord) -> None:
+        with self._lock:
+            self.requests.append(entry)
+
+    def clear(self) -> None:
+        """Forget the request log (data, tokens and fault counters are kept)."""
+        with self._lock:
+            self.requests.clear()
+
+    def mint_token(self, lifetime: int | None = None) -> str:
+        """An access token for in-process clients, without the OAuth round trip."""
+        return str(self.sage_id.mint(lifetime)["access_token"])
+
+    def auth_headers(self, company_id: int = 1, lifetime: int | None = None) -> dict[str, str]:
+        """Headers for a data call: a fresh bearer token, X-Site and X-Company."""
+        return {"Authorization": f"Bearer {self.mint_token(lifetime)}", "X-Site": self.config.site_id,
+                "X-Company": str(company_id)}
