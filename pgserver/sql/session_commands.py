@@ -197,7 +197,8 @@ def set_command(words: Sequence[Word], sql: str, settings: SessionSettings, txn:
     if word.is_word("NAMES"):
         settings.set("client_encoding", _value_text(words, index + 1, sql), local=local, in_transaction=txn.in_block)
         return StaticCursor("SET")
-    if word.is_word("SCHEMA"):
+    if word.is_word("SCHEMA") and not _is_assignment(words, index + 1):
+        # PostgreSQL's SET SCHEMA 'x' is search_path; `SET Schema = x` is the connection property
         settings.set("search_path", _value_text(words, index + 1, sql), local=local, in_transaction=txn.in_block)
         return StaticCursor("SET")
     if word.is_word("TRANSACTION"):
@@ -219,6 +220,10 @@ def set_command(words: Sequence[Word], sql: str, settings: SessionSettings, txn:
         raise _syntax(words, index, len(sql))
     settings.set(name, _value_text(words, index + 1, sql), local=local, in_transaction=txn.in_block)
     return StaticCursor("SET")
+
+
+def _is_assignment(words: Sequence[Word], index: int) -> bool:
+    return index < len(words) and (words[index].is_word("TO") or (words[index].kind == "op" and words[index].text == "="))
 
 
 def reset_command(words: Sequence[Word], sql: str, settings: SessionSettings) -> StaticCursor:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,8 +18,11 @@ import pyarrow as pa
 
 from pgserver.provider import (
     AnyOf,
+    Column,
     Comparison,
     Op,
+    ProcedureParameter,
+    ProcedureSpec,
     Qual,
     ScanContext,
     ScanPlan,
@@ -113,5 +116,40 @@ def customers_rows(count: int = 10) -> list[dict[str, Any]]:
     return rows
 
 
-def sequence(values: Sequence[Any]) -> list[Any]:
-    return list(values)
+CUSTOMERS_COLUMNS = (
+    Column("Id", "bigint", is_key=True, nullable=False),
+    Column("AccountNumber", "varchar(20)"),
+    Column("Name", "varchar(60)"),
+    Column("Balance", "numeric(18,2)"),
+    Column("CreditLimit", "integer"),
+    Column("IsActive", "boolean"),
+    Column("Created", "date"),
+    Column("CurrencyId", "bigint", references="Currencies.Id"),
+)
+
+
+def currencies_rows() -> list[dict[str, Any]]:
+    return [{"Id": 1, "Code": "GBP", "Name": "Pound Sterling"}, {"Id": 2, "Code": "EUR", "Name": "Euro"},
+            {"Id": 3, "Code": "USD", "Name": "US Dollar"}]
+
+
+@dataclass
+class EchoProcedure:
+    """A procedure returning its input twice (like the OAuth helper procedures' shape)."""
+
+    spec: ProcedureSpec
+    calls: list[dict[str, Any]] = field(default_factory=list)
+
+    async def call(self, arguments: Mapping[str, Any], ctx: ScanContext) -> list[tuple[Any, ...]]:
+        self.calls.append(dict(arguments))
+        url = f"https://auth.example/authorize?redirect={arguments.get('CallbackURL')}"
+        return [(url, arguments.get("State") or "none")]
+
+
+def echo_procedure() -> EchoProcedure:
+    return EchoProcedure(ProcedureSpec("StandardUK", "GetOAuthAuthorizationURL", "Builds the URL", (
+        ProcedureParameter("CallbackURL", "text", required=True),
+        ProcedureParameter("State", "text"),
+        ProcedureParameter("URL", "text", direction="OUT"),
+        ProcedureParameter("StateOut", "text", direction="OUT"),
+    )))

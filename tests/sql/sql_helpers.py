@@ -1,0 +1,79 @@
+"""Helpers for the SQL-layer tests: a world of in-memory providers and a statement runner."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sql_memory_provider import (
+    CUSTOMERS_COLUMNS,
+    EchoProcedure,
+    MemoryProvider,
+    currencies_rows,
+    customers_rows,
+    echo_procedure,
+)
+
+from pgserver.engine import ResultColumn
+from pgserver.errors import PgError
+from pgserver.provider import Column, TableSpec
+from pgserver.sql import DataSource, SqlEngine, SqlEngineFactory
+
+
+@dataclass
+class World:
+    customers: MemoryProvider
+    pro_customers: MemoryProvider
+    currencies: MemoryProvider
+    sys_tables: MemoryProvider
+    procedure: EchoProcedure
+    factory: SqlEngineFactory
+
+def make_world(rows: int = 10, batch_size: int = 2) -> World:
+    customers = MemoryProvider(TableSpec("StandardUK", "Customers", CUSTOMERS_COLUMNS, default_sort=("Id",)),
+                               customers_rows(rows), pushable={"id", "accountnumber", "creditlimit"},
+                               batch_size=batch_size)
+    pro = MemoryProvider(TableSpec("ProfessionalUK", "Customers", CUSTOMERS_COLUMNS),
+                         customers_rows(3), pushable={"id"}, batch_size=batch_size)
+    currencies = MemoryProvider(TableSpec("StandardUK", "Currencies", (
+        Column("Id", "bigint", is_key=True), Column("Code", "varchar(3)"), Column("Name", "varchar(60)"))),
+        currencies_rows(), pushable={"id"})
+    sys_tables = MemoryProvider(TableSpec("sys", "sys_tables", (
+        Column("CatalogName", "text"), Column("SchemaName", "text"), Column("TableName", "text"))),
+        [{"CatalogName": "CData", "SchemaName": "StandardUK", "TableName": "Customers"}])
+    procedure = echo_procedure()
+    source = DataSource.build([customers, pro, currencies, sys_tables], [procedure],
+                              properties={"Schema": "StandardUK"})
+    return World(customers, pro, currencies, sys_tables, procedure, SqlEngineFactory({"sage200": source}))
+
+@dataclass
+class Result:
+    columns: list[ResultColumn] | None
+    rows: list[tuple[Any, ...]]
+    tag: str
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns or []]
+
+async def run(engine: SqlEngine, sql: str, params: Sequence[Any] = (), oids: Sequence[int] = ()) -> Result:
+    """Prepare + execute + fetch everything, as the protocol does for one statement."""
+    try:
+        prepared = await engine.prepare(sql, list(oids))
+        cursor = await engine.execute(prepared, list(params))
+        try:
+            rows = await cursor.fetch(None)
+            assert await cursor.fetch(None) == []
+            return Result(cursor.columns, rows, cursor.command_tag)
+        finally:
+            await cursor.close()
+    except PgError:
+        engine.statement_failed()
+        raise
+
+async def error_of(engine: SqlEngine, sql: str, params: Sequence[Any] = ()) -> PgError:
+    with pytest.raises(PgError) as caught:
+        await run(engine, sql, params)
+    return caught.value
