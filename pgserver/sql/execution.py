@@ -26,6 +26,9 @@ from pgserver.sql.result_types import pg_type_of_column, pg_type_of_duckdb, pyth
 from pgserver.sql.scans import LiveScan, canceled_error
 
 ARROW_BATCH_ROWS = 1024
+# DuckDB reads ahead of the client into a streaming buffer; a small one bounds how many
+# provider batches (API pages) are fetched before the client asks for more rows.
+STREAMING_BUFFER = "16KB"
 TableOid = Callable[[str, str], int]
 
 
@@ -108,6 +111,7 @@ class QueryCursor:
         """Register the inputs and start DuckDB (binding errors surface here)."""
         token = current_token()
         self._cursor = self._duck.cursor()
+        self._cursor.execute(f"SET streaming_buffer_size = '{STREAMING_BUFFER}'")
         for slot in self.plan.scans:
             assert slot.plan is not None
             live = LiveScan(slot.relation.provider, slot.plan, self._ctx, token)

@@ -54,11 +54,11 @@ def _qual(expression: exp.Expression, alias: str, spec: TableSpec) -> Qual:
         value = _value(expression.expression, column)
         if not isinstance(value, str):
             raise NotPushable
-        return Comparison(column.name, Op.LIKE, value)
+        return Comparison(column.name, Op.NOT_LIKE if expression.args.get("negate") else Op.LIKE, value)
     if isinstance(expression, exp.Is):
         column = _column(expression.this, alias, spec)
         if isinstance(expression.expression, exp.Null):
-            return Comparison(column.name, Op.IS_NULL)
+            return Comparison(column.name, Op.IS_NOT_NULL if expression.args.get("negate") else Op.IS_NULL)
         raise NotPushable
     if isinstance(expression, exp.In) and expression.expressions and not expression.args.get("query"):
         column = _column(expression.this, alias, spec)
@@ -74,9 +74,10 @@ def _qual(expression: exp.Expression, alias: str, spec: TableSpec) -> Qual:
         if isinstance(inner, exp.Like) and not isinstance(inner.expression, exp.Escape):
             like = _qual(inner, alias, spec)
             assert isinstance(like, Comparison)
-            return Comparison(like.column, Op.NOT_LIKE, like.value)
+            return Comparison(like.column, Op.LIKE if like.op == Op.NOT_LIKE else Op.NOT_LIKE, like.value)
         if isinstance(inner, exp.Is) and isinstance(inner.expression, exp.Null):
-            return Comparison(_column(inner.this, alias, spec).name, Op.IS_NOT_NULL)
+            negated = not inner.args.get("negate")
+            return Comparison(_column(inner.this, alias, spec).name, Op.IS_NOT_NULL if negated else Op.IS_NULL)
         return Not(_qual(inner, alias, spec))
     if isinstance(expression, exp.Column):
         column = _column(expression, alias, spec)

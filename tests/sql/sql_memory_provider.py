@@ -110,7 +110,7 @@ def customers_rows(count: int = 10) -> list[dict[str, Any]]:
             "Balance": decimal.Decimal(f"{i * 10}.50"),
             "CreditLimit": i * 100,
             "IsActive": i % 3 != 0,
-            "Created": dt.date(2024, 1, i),
+            "Created": dt.date(2024, 1, 1) + dt.timedelta(days=i - 1),
             "CurrencyId": 1 + i % 2,
         })
     return rows
