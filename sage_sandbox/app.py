@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from urllib.parse import parse_qsl, unquote
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -40,7 +41,8 @@ async def token(request: Request) -> Response:
         return JSONResponse({"error": "invalid_request",
                              "error_description": "the body must be application/x-www-form-urlencoded"},
                             status_code=400)
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    # parsed with the standard library: starlette's form parser needs python-multipart
+    form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
     try:
         answer = sage_id.token(form, _basic_credentials(request))
     except OAuthError as exc:
@@ -58,8 +60,6 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
         user, _, password = base64.b64decode(value).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError):
         return None
-    from urllib.parse import unquote
-
     return unquote(user), unquote(password)
 
 
