@@ -1,0 +1,101 @@
+"""Wiring: from a ServerConfig to the EngineFactory the server calls for each connection.
+
+Kept in one small module so the server and CLI do not import the SQL layer, the providers
+or the sandbox until a server is actually started.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from pgserver.config import DatabaseConfig, ServerConfig
+from pgserver.engine import EngineFactory
+
+if TYPE_CHECKING:
+    from pgserver.sql import DataSource
+
+SANDBOX_ORIGIN = "http://sage-sandbox.invalid"  # never resolved: requests go through the ASGI transport
+
+
+def build_engine_factory(config: ServerConfig) -> EngineFactory:
+    """One SqlEngineFactory serving every configured database."""
+    from pgserver.sql.factory import SqlEngineFactory
+
+    sources = {name: build_data_source(db) for name, db in config.databases.items()}
+    return SqlEngineFactory(sources)
+
+
+def _property_defaults(db: DatabaseConfig) -> Mapping[str, Any]:
+    """The database's connection-property defaults: its edition as Schema, then the configured table."""
+    return {"Schema": db.edition, **db.properties}
+
+
+def build_data_source(db: DatabaseConfig) -> DataSource:
+    """Providers (the 78 Sage views, the sys_* tables, the OAuth procedures) of one configured database."""
+    import httpx
+
+    from pgserver.sql import DataSource
+    from providers.sage200.model import load_views
+    from providers.sage200.provider import sage_providers
+    from providers.sage200.session import SageDataSource
+    from providers.system import system_providers
+
+    defaults = _property_defaults(db)
+    if db.uses_sandbox:
+        from sage_sandbox.app import create_app
+        from sage_sandbox.config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+
+        sage = SageDataSource(api_base_url=SANDBOX_ORIGIN, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET,
+                              token_store_path=db.token_store, transport=httpx.ASGITransport(app=create_app()),
+                              defaults=defaults)
+    else:
+        sage = SageDataSource(api_base_url=db.api_base_url, client_id=db.client_id, client_secret=db.client_secret,
+                              token_store_path=db.token_store, defaults=defaults)
+    providers, procedures = sage_providers(sage)
+    system = system_providers(load_views(), procedures, catalog=db.name)
+    tables = [*providers, *system]
+    seams = catalog_seam_factory([p.spec for p in tables], [p.spec for p in procedures], db.name)
+    return DataSource.build(tables, procedures, defaults, catalog=seams)
+
+
+class _CatalogSeam:
+    """Adapts pgserver.catalog (Catalog + install + rewrite) to the SQL layer's CatalogSeam protocol."""
+
+    def __init__(self, catalog: Any, session: Any) -> None:
+        self.catalog = catalog
+        self.session = session
+
+    def install(self, duck: Any) -> None:
+        from pgserver.catalog import install
+
+        install(duck, self.catalog, self.session)
+
+    def rewrite(self, tree: Any) -> Any:
+        from pgserver.catalog import rewrite
+
+        return rewrite(tree, self.catalog)
+
+    def table_oid(self, schema: str, name: str) -> int | None:
+        from pgserver.errors import PgError
+
+        try:
+            return int(self.catalog.table_oid(schema, name))
+        except PgError:
+            return None
+
+
+def catalog_seam_factory(tables: list[Any], procedures: list[Any], database: str) -> Any:
+    """A CatalogSeamFactory: one Catalog per user (it answers current_user-dependent rows), shared
+    by that user's sessions; one CatalogSession per connection."""
+    from pgserver.catalog import Catalog, CatalogSession
+
+    catalogs: dict[str, Any] = {}
+
+    def make(info: Any) -> _CatalogSeam:
+        catalog = catalogs.get(info.user)
+        if catalog is None:
+            catalog = catalogs[info.user] = Catalog(tables, procedures, database, info.user)
+        return _CatalogSeam(catalog, CatalogSession(info.user, info.database, info.settings))
+
+    return make
