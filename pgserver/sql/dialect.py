@@ -6,6 +6,8 @@ DuckDB settings in `DUCKDB_SETTINGS`, applied once per session):
 - division by zero raises (22012) → DuckDB `error_on_division_by_zero`;
 - LIKE/ILIKE treat backslash as the default escape character in PostgreSQL, not in DuckDB;
 - SESSION_USER/USER are PostgreSQL keywords that DuckDB answers with its own user name;
+- CURRENT_DATE/CURRENT_TIME aliased to their own name confuse DuckDB's binder, so they are
+  written as function calls;
 - timestamps with time zone come back in UTC (the session TimeZone is applied on output).
 """
 
@@ -31,6 +33,10 @@ def to_duckdb_sql(tree: exp.Expression) -> str:
 def _fix_node(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Like | exp.ILike) and not isinstance(node.parent, exp.Escape):
         return exp.Escape(this=node.copy(), expression=exp.Literal.string("\\"))
+    if isinstance(node, exp.CurrentDate) and not node.this:
+        return exp.Anonymous(this="current_date", expressions=[])
+    if isinstance(node, exp.CurrentTime) and not node.this:
+        return exp.Anonymous(this="get_current_time", expressions=[])
     if type(node).__name__ in {"SessionUser", "CurrentUser"}:
         return exp.Anonymous(this="current_user", expressions=[])
     if isinstance(node, exp.Column) and not node.table and node.name.lower() in {"user", "session_user"} \
