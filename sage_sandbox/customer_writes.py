@@ -140,6 +140,7 @@ async def create_customer(request: Request) -> Response:
     now = _now(request)
 
     def work() -> Any:
+        dataset.prepare_for_writes()
         customers = dataset.table("customers")
         values, address = _validate(dataset, body, creating=True)
         reference = values.get("reference") or _generate_reference(customers, values["name"])
@@ -156,6 +157,7 @@ async def create_customer(request: Request) -> Response:
                              ("address_1", "address_2", "address_3", "address_4", "city", "county", "postcode",
                               "country", "contact_name")}})
         defaults = _defaults(dataset, now)
+        dataset.positions.clear()
         pos = customers.append({**defaults, **values, "id": new_id, "reference": reference,
                                 "short_name": values.get("short_name") or reference,
                                 "_main_address_id": address_id})
@@ -190,6 +192,7 @@ async def update_customer(request: Request) -> Response:
     now = _now(request)
 
     def work() -> Any:
+        dataset.prepare_for_writes()
         customers = dataset.table("customers")
         pos = customers.position(record_id)
         if pos is None:
@@ -207,6 +210,7 @@ async def update_customer(request: Request) -> Response:
             if address_pos is not None:
                 addresses.update(address_pos, {**address, "date_time_updated": now})
         customers.update(pos, {**values, "date_time_updated": now})
+        dataset.positions.clear()
         return _render(dataset, customers, pos)
 
     return json_response(await in_thread(dataset, work))
@@ -225,6 +229,7 @@ async def delete_customer(request: Request) -> Response:
     record_id = parse_id(request.path_params["id"])
 
     def work() -> None:
+        dataset.prepare_for_writes()
         customers = dataset.table("customers")
         pos = customers.position(record_id)
         if pos is None:
@@ -236,6 +241,7 @@ async def delete_customer(request: Request) -> Response:
         addresses = dataset.table("_customer_addresses")
         address_pos = addresses.position(customers.columns["_main_address_id"][pos])
         customers.delete(pos)
+        dataset.positions.clear()
         if address_pos is not None:
             addresses.delete(address_pos)
 

@@ -40,6 +40,10 @@ class PositionCache:
             self._items.move_to_end(key)
         return found
 
+    def clear(self) -> None:
+        """Drop everything: a write may change values that views read through lookups."""
+        self._items.clear()
+
     def put(self, key: tuple[Any, ...], positions: list[int]) -> None:
         self._items[key] = positions
         while len(self._items) > _CACHE_SIZE:

@@ -34,6 +34,13 @@ class Dataset:
         with self.lock:
             return self.builder.table(name)
 
+    def prepare_for_writes(self) -> None:
+        """Build every table before the first write, so generated data never depends on writes
+        (an order generated after a POST must not pick the new customer)."""
+        with self.lock:
+            for name in BUILDERS:
+                self.builder.table(name)
+
     def has_resource(self, name: str) -> bool:
         return name in load_schemas() and name in BUILDERS
 
