@@ -211,8 +211,15 @@ class PgServer:
     # --- cancel requests ----------------------------------------------------------------
 
     def _register(self, engine: Engine) -> int:
-        pid = self._next_pid
-        self._next_pid = self._next_pid + 1 if self._next_pid < 2**31 - 1 else 10_000
+        """A process id for BackendKeyData: the engine's own (what pg_backend_pid() says) when it has a free one."""
+        own = getattr(engine, "backend_pid", None)
+        if isinstance(own, int) and 0 < own < 2**31 and own not in self._backends:
+            pid = own
+        else:
+            pid = self._next_pid
+            while pid in self._backends:
+                pid = pid + 1 if pid < 2**31 - 1 else 10_000
+            self._next_pid = pid + 1 if pid < 2**31 - 1 else 10_000
         secret = struct.unpack(">i", secrets.token_bytes(4))[0]
         self._backends[pid] = _Backend(secret, engine)
         return pid

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import itertools
 import re
 import threading
 from collections.abc import Mapping, Sequence
@@ -35,6 +36,7 @@ ROW_COLUMNS = [
     ResultColumn("big", types.INT8),
 ]
 BASE_TIME = dt.datetime(2024, 1, 2, 3, 4, 5, 500000, tzinfo=dt.UTC)
+_PIDS = itertools.count(70_000)
 
 
 def make_row(i: int) -> tuple[Any, ...]:
@@ -98,6 +100,7 @@ class FakeEngine:
     sleeping: threading.Event = field(default_factory=threading.Event)
     statements: list[str] = field(default_factory=list)
     closed: bool = False
+    backend_pid: int = field(default_factory=lambda: next(_PIDS))
 
     def __post_init__(self) -> None:
         self.settings["session_authorization"] = self.user

@@ -8,7 +8,7 @@ import struct
 import pgproto_wire as w
 import psycopg
 import pytest
-from pgproto_server import PASSWORDS, RunningServer
+from pgproto_server import PASSWORDS, RunningServer, make_config, running_server
 
 
 class RawClient:
@@ -73,8 +73,10 @@ def raw(pg_server: RunningServer) -> RawClient:
     client.close()
 
 
-def test_startup_sequence(raw: RawClient) -> None:
+def test_startup_sequence(pg_server: RunningServer, raw: RawClient) -> None:
     messages = raw.login()
+    pid, _secret = struct.unpack(">ii", next(body for code, body in messages if code == b"K"))
+    assert pid == pg_server.factory.engines[-1].backend_pid  # BackendKeyData agrees with pg_backend_pid()
     codes = _codes(messages)
     assert codes[0] == "R" and codes[-2:] == ["K", "Z"]
     status = dict(tuple(body[:-1].decode().split("\0")) for code, body in messages if code == b"S")
@@ -209,3 +211,14 @@ def test_protocol_minor_version_is_negotiated(pg_server: RunningServer) -> None:
         assert client.read() == (b"R", struct.pack(">i", 3))
     finally:
         client.close()
+
+
+def test_silent_clients_are_dropped_after_the_authentication_timeout(tmp_path: object) -> None:
+    with running_server(make_config(None, authentication_timeout=0.2)) as server:
+        idle = RawClient(server.port)
+        try:
+            idle.send(w.startup({"user": "clear", "database": "sage200"}))
+            assert idle.read() == (b"R", struct.pack(">i", 3))
+            assert idle.read() is None  # never answered the password request: closed by the server
+        finally:
+            idle.close()
