@@ -46,6 +46,7 @@ class MemoryProvider:
     closed: int = 0
     scan_delay: float = 0.0  # seconds to wait before each batch (for cancel tests)
     contexts: list[ScanContext] = field(default_factory=list)
+    scan_started: anyio.Event | None = None  # set when a scan begins (for cancel tests)
 
     def _can_push(self, qual: Qual) -> bool:
         if isinstance(qual, Comparison):
@@ -79,6 +80,8 @@ class MemoryProvider:
     async def scan(self, plan: ScanPlan, ctx: ScanContext) -> AsyncIterator[pa.RecordBatch]:
         self.scans_started += 1
         self.contexts.append(ctx)
+        if self.scan_started is not None:
+            self.scan_started.set()
         request = plan.request
         rows = [r for r in self.rows if all(self._matches(r, q) for q in plan.pushed_quals)]
         if plan.order_pushed:

@@ -1,0 +1,144 @@
+"""EXPLAIN output, read-only errors, cancel, the engine factory and the catalog seam."""
+
+from __future__ import annotations
+
+import anyio
+import pytest
+from sql_helpers import error_of, make_world, run
+from sqlglot import exp
+
+from pgserver.errors import PgError
+from pgserver.sql import DataSource, SessionInfo, SqlEngineFactory
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_explain_shows_api_requests_pushdown_and_local_sql(engine, world) -> None:
+    result = await run(engine, "explain select name from customers where id < 5 and name like 'C%' "
+                               "order by id limit 2")
+    assert result.names == ["QUERY PLAN"] and result.tag == "EXPLAIN"
+    text = "\n".join(row[0] for row in result.rows)
+    assert "Remote Scan on StandardUK.Customers customers" in text
+    assert "Pushed Filter: Id < 5" in text
+    assert "Offered, Not Pushed: Name LIKE 'C%'" in text
+    assert "Local Filter: customers.name LIKE 'C%'" in text
+    assert "Order By (not pushed): Id ASC" not in text  # residual LIKE: ORDER BY/LIMIT were never offered
+    assert "API: GET /customers quals=1" in text
+    assert "Local (DuckDB): SELECT" in text
+    assert world.customers.scans_started == 0  # EXPLAIN plans but never scans
+
+
+async def test_explain_reports_pushed_order_and_limit_and_verbose_adds_duckdb_plan(engine) -> None:
+    text = "\n".join(r[0] for r in (await run(engine, "explain verbose select id from customers "
+                                                       "where id < 5 order by id desc limit 2")).rows)
+    assert "Order By (pushed): Id DESC" in text and "Limit (pushed): 2" in text
+    assert "ORDER_BY" in text.upper() or "TOP_N" in text.upper() or "PROJECTION" in text.upper()
+    assert (await error_of(engine, "explain analyze select 1")).sqlstate == "0A000"
+
+
+@pytest.mark.parametrize(("sql", "sqlstate", "message"), [
+    ("insert into customers (id) values (1)", "55000", 'cannot insert into view "Customers"'),
+    ("update Customers set name = 'x'", "55000", 'cannot update view "Customers"'),
+    ("delete from standarduk.customers where id = 1", "55000", 'cannot delete from view "Customers"'),
+    ("truncate customers", "42809", '"Customers" is not a table'),
+    ("insert into nosuch values (1)", "42P01", 'relation "nosuch" does not exist'),
+    ("copy customers from stdin", "55000", 'cannot copy to view "customers"'),
+    ("copy customers to stdout", "0A000", "COPY is not supported"),
+    ("create table t (a int)", "0A000", "CREATE is not supported: this database is read-only"),
+    ("drop view customers", "0A000", "DROP is not supported: this database is read-only"),
+])
+async def test_writes_and_ddl_are_refused_clearly(engine, sql: str, sqlstate: str, message: str) -> None:
+    error = await error_of(engine, sql)
+    assert (error.sqlstate, error.message) == (sqlstate, message)
+    assert error.hint or sqlstate == "42P01"
+
+
+async def test_cancel_interrupts_a_waiting_scan() -> None:
+    world = make_world(rows=50, batch_size=1)
+    world.customers.scan_delay = 30.0
+    world.customers.scan_started = anyio.Event()
+    engine = await world.factory.connect("demo", "sage200", {})
+    caught: list[PgError] = []
+
+    async def query() -> None:
+        try:
+            await run(engine, "select * from customers")
+        except PgError as err:
+            caught.append(err)
+
+    try:
+        with anyio.fail_after(20):  # a safety net for a hang, not a timing assertion
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(query)
+                await world.customers.scan_started.wait()
+                engine.cancel()
+        assert [(e.sqlstate, e.message) for e in caught] == [
+            ("57014", "canceling statement due to user request")]
+        assert world.customers.closed == 1
+        assert (await run(engine, "select count(*) from currencies")).rows == [(3,)]  # session still usable
+    finally:
+        await engine.close()
+
+
+async def test_factory_rejects_unknown_database_and_applies_startup_settings(world) -> None:
+    with pytest.raises(PgError) as caught:
+        await world.factory.connect("demo", "nosuch", {})
+    assert (caught.value.sqlstate, caught.value.message) == ("3D000", 'database "nosuch" does not exist')
+    engine = await world.factory.connect("demo", "sage200", {
+        "application_name": "psql", "DateStyle": "ISO, DMY", "options": "-c MaxRows=3 -c search_path=StandardUK"})
+    try:
+        status = engine.parameter_status()
+        assert status["application_name"] == "psql" and status["DateStyle"] == "ISO, DMY"
+        assert status["server_version"].startswith("15.") and status["client_encoding"] == "UTF8"
+        assert (await run(engine, "show search_path")).rows == [("StandardUK",)]
+        assert len((await run(engine, "select id from customers")).rows) == 3
+    finally:
+        await engine.close()
+    with pytest.raises(PgError) as caught:
+        await world.factory.connect("demo", "sage200", {"options": "-c MaxRows=many"})
+    assert caught.value.sqlstate == "22023"
+
+
+class RecordingCatalog:
+    """A stand-in for pgserver.catalog: records the seam calls and rewrites one table name."""
+
+    def __init__(self, info: SessionInfo) -> None:
+        self.info = info
+        self.installed = 0
+        self.rewritten: list[str] = []
+
+    def install(self, duck) -> None:  # type: ignore[no-untyped-def]
+        self.installed += 1
+        duck.execute("ATTACH ':memory:' AS fakecat")
+        duck.execute("CREATE TABLE fakecat.main.pg_namespace AS SELECT 11 AS oid, 'pg_catalog' AS nspname")
+
+    def rewrite(self, tree: exp.Expression) -> exp.Expression:
+        self.rewritten.append(tree.sql(dialect="postgres"))
+        for table in tree.find_all(exp.Table):
+            if table.name == "pg_namespace":
+                table.set("catalog", exp.to_identifier("fakecat"))
+                table.set("db", exp.to_identifier("main"))
+        return tree
+
+    def table_oid(self, schema: str, name: str) -> int | None:
+        return 424242 if name == "Customers" else None
+
+
+async def test_catalog_seam_is_installed_rewrites_queries_and_supplies_oids() -> None:
+    world = make_world()
+    catalogs: list[RecordingCatalog] = []
+
+    def factory(info: SessionInfo) -> RecordingCatalog:
+        catalogs.append(RecordingCatalog(info))
+        return catalogs[-1]
+
+    source = DataSource(world.factory.databases["sage200"].tables, {"Schema": "StandardUK"}, factory)
+    engine = await SqlEngineFactory({"db": source}).connect("demo", "db", {})
+    try:
+        assert catalogs[0].installed == 1 and catalogs[0].info.database == "db"
+        assert (await run(engine, "select nspname from pg_namespace")).rows == [("pg_catalog",)]
+        assert any("pg_namespace" in sql for sql in catalogs[0].rewritten)
+        result = await run(engine, "select id from customers where id = 1")
+        assert result.columns[0].table_oid == 424242 and result.columns[0].column_number == 1
+    finally:
+        await engine.close()
