@@ -59,7 +59,7 @@ def explain_lines(plan: QueryPlan, duckdb_sql: str, duckdb_plan: list[str] | Non
         if pushed:
             lines.append(f"  Pushed Filter: {' AND '.join(format_qual(q) for q in pushed)}")
         if residual:
-            lines.append(f"  Offered, Not Pushed: {' AND '.join(format_qual(q) for q in residual)}")
+            lines.append(f"  Not Exact (re-checked locally): {' AND '.join(format_qual(q) for q in residual)}")
         if slot.residual_sql:
             lines.append(f"  Local Filter: {' AND '.join(slot.residual_sql)}")
         if request.order_by:

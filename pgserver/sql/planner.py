@@ -78,6 +78,7 @@ def build_plan(tree: exp.Expression, env: PlanEnvironment, *, call_providers: bo
     names = _root_output_names(tree)
     scans, procedures = _resolve_tables(tree, env)
     _lowercase_identifiers(tree)
+    _apply_root_names(tree, names)  # before qualify, so ORDER BY 2 / GROUP BY 1 refer to the final names
     qualified = True
     try:
         tree = qualify(tree, schema=_schema(scans, procedures), dialect="postgres", expand_stars=False,
@@ -86,7 +87,6 @@ def build_plan(tree: exp.Expression, env: PlanEnvironment, *, call_providers: bo
         # sqlglot could not follow every name: DuckDB still binds the query (and reports real
         # errors); we only lose column pruning and qual pushdown.
         qualified = False
-    _apply_root_names(tree, names)
     plan = QueryPlan(tree, scans, procedures, None, qualified)
     slots = {slot.name: slot for slot in scans}
     if qualified:

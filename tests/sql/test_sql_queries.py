@@ -22,6 +22,12 @@ async def test_join_with_aggregate_group_by_having(engine) -> None:
     assert [c.type_oid for c in result.columns] == [pgtypes.VARCHAR, pgtypes.INT8, pgtypes.NUMERIC]
 
 
+async def test_positional_order_and_group_by_refer_to_output_columns(engine) -> None:
+    result = await run(engine, "select isactive, count(*) from customers group by 1 order by 2 desc, 1")
+    assert result.names == ["isactive", "count"]
+    assert result.rows == [(True, 7), (False, 3)]
+
+
 async def test_window_functions(engine) -> None:
     result = await run(engine, "select id, row_number() over (partition by isactive order by id desc) rn, "
                                "sum(creditlimit) over (order by id) running from customers where id <= 4 order by id")
