@@ -3,7 +3,8 @@
 resources.json is the sandbox's own copy of the response fields per resource (from the
 API reference, Appendix A, via the project's data model). Scalar fields become table
 columns; `obj`/`arr` fields are the expandable ones. The Standard edition serves the
-same records without analysis codes 6..20 (docs/decisions/0205-sandbox-editions.md).
+same records without analysis codes 6..20 where the Standard schema lacks them
+(docs/decisions/0205-sandbox-editions.md).
 """
 
 from __future__ import annotations
@@ -17,7 +18,15 @@ from pathlib import Path
 RESOURCES_PATH = Path(__file__).with_name("resources.json")
 STANDARD = "StandardUK"
 PROFESSIONAL = "ProfessionalUK"
-_PRO_ONLY = re.compile(r"(^|_)analysis_code_([6-9]|1[0-9]|20)$")
+_HIGH_ANALYSIS = re.compile(r"^(.*)analysis_code_([6-9]|1[0-9]|20)$")
+# Where the Standard edition has analysis codes 1..5 only (the CData StandardUK schema): the field
+# prefixes whose analysis_code_6..20 it lacks. Other resources carry 1..20 in both editions.
+STANDARD_HIDDEN: dict[str, tuple[str, ...]] = {
+    "customers": ("",), "suppliers": ("",), "pop_orders": ("",), "product_transaction_views": ("",),
+    "sop_order_line_views": ("sop_order_line_",), "pop_order_line_views": ("pop_order_line_",),
+    "sop_proforma_line_views": ("sop_proforma_line_",),
+    "sop_quote_line_views": ("sop_quote_", "sop_quote_line_"),
+}
 
 
 @dataclass(frozen=True)
@@ -31,7 +40,9 @@ class ResourceSchema:
     def fields_for(self, edition: str) -> list[str]:
         if edition == PROFESSIONAL:
             return list(self.scalars)
-        return [f for f in self.scalars if not _PRO_ONLY.search(f)]
+        hidden = STANDARD_HIDDEN.get(self.name, ())
+        return [f for f in self.scalars
+                if not ((m := _HIGH_ANALYSIS.match(f)) and m.group(1) in hidden)]
 
 
 @cache
