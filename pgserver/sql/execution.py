@@ -18,7 +18,7 @@ from anyio import to_thread
 from anyio.lowlevel import current_token
 
 from pgserver.engine import ResultColumn
-from pgserver.errors import PgError
+from pgserver.errors import QUERY_CANCELED, PgError
 from pgserver.provider import ScanContext, arrow_schema, arrow_type
 from pgserver.sql.duckdb_errors import translate
 from pgserver.sql.planner import ProcedureSlot, QueryPlan
@@ -88,7 +88,7 @@ class QueryCursor:
 
     def __init__(self, duck: duckdb.DuckDBPyConnection, plan: QueryPlan, sql: str, client_sql: str,
                  ctx: ScanContext, table_oid: TableOid, procedure_rows: dict[str, list[tuple[Any, ...]]],
-                 on_close: Callable[[QueryCursor], None] | None = None) -> None:
+                 on_close: Callable[[QueryCursor], None] | None = None, timeout_ms: int = 0) -> None:
         self.plan = plan
         self.sql = sql
         self.client_sql = client_sql
@@ -105,11 +105,16 @@ class QueryCursor:
         self._canceled = False
         self._closed = False
         self._on_close = on_close
+        self._timeout_ms = timeout_ms
+        self._deadline: float | None = None
+        self._timed_out = False
         self.row_count = 0
 
     async def start(self) -> None:
         """Register the inputs and start DuckDB (binding errors surface here)."""
         token = current_token()
+        if self._timeout_ms > 0:
+            self._deadline = anyio.current_time() + self._timeout_ms / 1000
         self._cursor = self._duck.cursor()
         self._cursor.execute(f"SET streaming_buffer_size = '{STREAMING_BUFFER}'")
         for slot in self.plan.scans:
@@ -130,14 +135,20 @@ class QueryCursor:
 
     async def _in_thread(self, function: Callable[..., Any], *args: Any) -> Any:
         if self._canceled:
-            raise canceled_error()
+            raise self._canceled_error()
         try:
-            return await to_thread.run_sync(function, *args)
+            if self._deadline is None:
+                return await to_thread.run_sync(function, *args)
+            async with anyio.create_task_group() as group:
+                group.start_soon(self._watchdog, self._deadline)
+                result = await to_thread.run_sync(function, *args)
+                group.cancel_scope.cancel()
+            return result
         except PgError:
             raise
         except Exception as err:
             if self._canceled or any(s.canceled for s in self._scans):
-                raise canceled_error() from None
+                raise self._canceled_error() from None
             for scan in self._scans:
                 if isinstance(scan.error, PgError):
                     raise scan.error from None
@@ -165,6 +176,17 @@ class QueryCursor:
     @property
     def command_tag(self) -> str:
         return f"SELECT {self.row_count}"
+
+    async def _watchdog(self, deadline: float) -> None:
+        """statement_timeout: cancel the statement like a CancelRequest would."""
+        await anyio.sleep_until(deadline)
+        self._timed_out = True
+        self.cancel()
+
+    def _canceled_error(self) -> PgError:
+        if self._timed_out:
+            return PgError(QUERY_CANCELED, "canceling statement due to statement timeout")
+        return canceled_error()
 
     def cancel(self) -> None:
         """From the event loop (CancelRequest): stop DuckDB and abort pending provider pulls."""

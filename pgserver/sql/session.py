@@ -242,7 +242,8 @@ class SqlEngine:
         for proc in plan.procedures:
             procedure_rows[proc.name] = await proc.procedure.call(proc.arguments, self.ctx)
         cursor = QueryCursor(self.duck, plan, to_duckdb_sql(plan.tree), client_sql, self.ctx, self.table_oid,
-                             procedure_rows, on_close=self._active.discard)
+                             procedure_rows, on_close=self._active.discard,
+                             timeout_ms=int(self.settings.get("statement_timeout")))
         self._active.add(cursor)
         try:
             await cursor.start()

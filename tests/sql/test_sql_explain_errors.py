@@ -80,6 +80,21 @@ async def test_cancel_interrupts_a_waiting_scan() -> None:
         await engine.close()
 
 
+async def test_statement_timeout_cancels_a_slow_scan() -> None:
+    world = make_world(rows=5, batch_size=1)
+    world.customers.scan_delay = 30.0
+    engine = await world.factory.connect("demo", "sage200", {})
+    try:
+        await run(engine, "set statement_timeout = 50")
+        with anyio.fail_after(20):  # a safety net for a hang, not a timing assertion
+            error = await error_of(engine, "select * from customers")
+        assert (error.sqlstate, error.message) == ("57014", "canceling statement due to statement timeout")
+        await run(engine, "set statement_timeout = 0")
+        assert (await run(engine, "select count(*) from currencies")).rows == [(3,)]
+    finally:
+        await engine.close()
+
+
 async def test_factory_rejects_unknown_database_and_applies_startup_settings(world) -> None:
     with pytest.raises(PgError) as caught:
         await world.factory.connect("demo", "nosuch", {})
