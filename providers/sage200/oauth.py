@@ -13,8 +13,10 @@ from __future__ import annotations
 import logging
 import secrets
 import warnings
+from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import anyio
@@ -28,13 +30,16 @@ with warnings.catch_warnings():
     from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 from pgserver.errors import (
+    FDW_ERROR,
     FDW_UNABLE_TO_ESTABLISH_CONNECTION,
     INVALID_AUTHORIZATION_SPECIFICATION,
     PgError,
 )
+from providers.sage200.client import RETRYABLE_STATUS, RetryPolicy
 from providers.sage200.tokens import StoredToken, TokenStore
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DEFAULT_SCOPE = "openid profile email offline_access"
 SAGE_AUDIENCE = "s200ukipd/sage200"
@@ -58,7 +63,9 @@ class OAuthSettings:
         return f"OAuthSettings(client_id={self.client_id!r}, token_url={self.token_url!r})"
 
 
-def _oauth_failure(action: str, exc: Exception) -> PgError:
+def _oauth_failure(action: str, exc: BaseException) -> PgError:
+    if isinstance(exc, PgError):
+        return exc
     if isinstance(exc, OAuthError):
         reason = exc.error or "error"
         description = (exc.description or "")[:200]
@@ -68,25 +75,57 @@ def _oauth_failure(action: str, exc: Exception) -> PgError:
             f"Sage ID refused to {action} ({text})",
             hint="Sign in again: CALL GetOAuthAuthorizationURL() then GetOAuthAccessToken(...).",
         )
-    if isinstance(exc, httpx.HTTPError):
+    if isinstance(exc, httpx.HTTPStatusError):
+        return PgError(FDW_ERROR, f"Sage ID failed to {action} (HTTP {exc.response.status_code})")
+    if isinstance(exc, (httpx.HTTPError, TimeoutError)):
         return PgError(
             FDW_UNABLE_TO_ESTABLISH_CONNECTION, f"cannot reach Sage ID to {action} ({type(exc).__name__})"
         )
     return PgError(INVALID_AUTHORIZATION_SPECIFICATION, f"Sage ID answered badly when asked to {action}")
 
 
+def _transient(exc: BaseException) -> bool:
+    """Worth another try: gateway errors, rate limits, lost connections, garbled bodies."""
+    if isinstance(exc, httpx.HTTPStatusError):
+        return exc.response.status_code in RETRYABLE_STATUS
+    return isinstance(exc, (httpx.TransportError, TimeoutError, ValueError))
+
+
 class SageAuth:
     """Tokens for one data source: obtain, refresh, rotate, persist."""
 
     def __init__(
-        self, settings: OAuthSettings, store: TokenStore, client: AsyncOAuth2Client, may_refresh: bool = True
+        self,
+        settings: OAuthSettings,
+        store: TokenStore,
+        client: AsyncOAuth2Client,
+        may_refresh: bool = True,
+        policy: RetryPolicy | None = None,
+        timeout: float | None = 60.0,
     ) -> None:
         self.settings = settings
         self.may_refresh = may_refresh  # InitiateOAuth=OFF: use the stored token as it is
         self.store = store
         self.client = client  # the data source's shared client (tokens go in explicit headers)
-        self._lock = anyio.Lock()
+        self.policy = policy or RetryPolicy()
+        self.timeout = timeout
         self._token: StoredToken | None = None
+
+    async def _retrying(self, action: str, call: Callable[[], Awaitable[T]]) -> T:
+        """`call()` with the per-request timeout, retried like data requests on transient failures."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                with anyio.fail_after(self.timeout) if self.timeout else nullcontext():
+                    return await call()
+            except (OAuthError, PgError) as exc:
+                raise _oauth_failure(action, exc) from None
+            except (httpx.HTTPError, TimeoutError, ValueError, KeyError) as exc:
+                if not _transient(exc) or attempt >= self.policy.attempts:
+                    raise _oauth_failure(action, exc) from None
+                log.info("Sage ID: %s failed (%s); retry %d", action, type(exc).__name__, attempt)
+                await self.policy.sleep(self.policy.backoff(attempt))
 
     # -- the three OAuth steps -------------------------------------------------
 
@@ -105,17 +144,19 @@ class SageAuth:
         )
         return url, state
 
+    async def _fetch_code_token(self, code: str, redirect_uri: str | None) -> dict[str, Any]:
+        return await self.client.fetch_token(
+            self.settings.token_url,
+            grant_type="authorization_code",
+            code=code,
+            redirect_uri=redirect_uri or self.settings.redirect_uri,
+        )
+
     async def exchange_code(self, code: str, redirect_uri: str | None = None) -> StoredToken:
         """Trade an authorization code for tokens, and store them."""
-        try:
-            response = await self.client.fetch_token(
-                self.settings.token_url,
-                grant_type="authorization_code",
-                code=code,
-                redirect_uri=redirect_uri or self.settings.redirect_uri,
-            )
-        except (OAuthError, httpx.HTTPError, ValueError, KeyError) as exc:
-            raise _oauth_failure("exchange the authorization code", exc) from None
+        response = await self._retrying(
+            "exchange the authorization code", lambda: self._fetch_code_token(code, redirect_uri)
+        )
         return self._keep(response, None)
 
     async def refresh(self, refresh_token: str | None = None) -> StoredToken:
@@ -128,31 +169,30 @@ class SageAuth:
                 "no OAuth refresh token is stored",
                 hint="Sign in: CALL GetOAuthAuthorizationURL() then GetOAuthAccessToken(...).",
             )
-        try:
-            response = await self.client.refresh_token(
-                self.settings.token_url,
-                refresh_token=refresh_token,
-            )
-        except (OAuthError, httpx.HTTPError, ValueError, KeyError) as exc:
-            raise _oauth_failure("refresh the access token", exc) from None
+        response = await self._retrying(
+            "refresh the access token",
+            lambda: self.client.refresh_token(self.settings.token_url, refresh_token=refresh_token),
+        )
         log.info("Sage ID access token refreshed")
         return self._keep(response, refresh_token)
 
     async def authorize_without_browser(self) -> StoredToken:
-        """The code flow for an authorization server that approves at once (the sandbox)."""
+        """The code flow for an authorization server that approves at once (the sandbox).
+        A transient failure anywhere restarts the whole flow (codes are single-use)."""
+        return self._keep(await self._retrying("sign in", self._browserless_flow), None)
+
+    async def _browserless_flow(self) -> dict[str, Any]:
         url, state = self.authorization_url()
-        response: httpx.Response | None = None
-        try:
-            for _ in range(5):  # a few hops at most: /authorize → (login?) → redirect_uri
-                response = await self.client.get(url, follow_redirects=False, auth=None)
-                location = response.headers.get("location")
-                if response.status_code not in (301, 302, 303, 307, 308) or not location:
-                    break
-                url = urljoin(url, location)
-                if url.startswith(self.settings.redirect_uri.split("?")[0]):
-                    return await self._code_from_redirect(url, state)
-        except httpx.HTTPError as exc:
-            raise _oauth_failure("start the sign-in", exc) from None
+        for _ in range(5):  # a few hops at most: /authorize → (login?) → redirect_uri
+            response = await self.client.get(url, follow_redirects=False, auth=None)
+            if response.status_code in RETRYABLE_STATUS:
+                response.raise_for_status()
+            location = response.headers.get("location")
+            if response.status_code not in (301, 302, 303, 307, 308) or not location:
+                break
+            url = urljoin(url, location)
+            if url.startswith(self.settings.redirect_uri.split("?")[0]):
+                return await self._fetch_code_token(self._code_from_redirect(url, state), None)
         raise PgError(
             INVALID_AUTHORIZATION_SPECIFICATION,
             "Sage ID needs an interactive sign-in",
@@ -160,7 +200,8 @@ class SageAuth:
             "'WEB', '<code>').",
         )
 
-    async def _code_from_redirect(self, url: str, state: str) -> StoredToken:
+    @staticmethod
+    def _code_from_redirect(url: str, state: str) -> str:
         query = parse_qs(urlsplit(url).query)
         if query.get("state", [None])[0] != state:
             raise PgError(INVALID_AUTHORIZATION_SPECIFICATION, "Sage ID sign-in returned a mismatched state")
@@ -172,7 +213,7 @@ class SageAuth:
         code = query.get("code", [None])[0]
         if not code:
             raise PgError(INVALID_AUTHORIZATION_SPECIFICATION, "Sage ID sign-in returned no code")
-        return await self.exchange_code(code)
+        return code
 
     # -- what scans use ----------------------------------------------------------
 
@@ -186,8 +227,9 @@ class SageAuth:
             self.settings.refresh_leeway
         ):
             return token.access_token
-        async with self._lock:
-            token = self._token or self.store.load()
+        async with self.store.lock:
+            # Another session on the same store may have rotated the token: the file wins.
+            token = self.store.load() or self._token
             if (
                 token is not None
                 and token.access_token != rejected
@@ -200,7 +242,15 @@ class SageAuth:
                     self._token = token
                     return token.access_token
             elif token is not None and token.refresh_token:
-                return (await self.refresh(token.refresh_token)).access_token
+                try:
+                    return (await self.refresh(token.refresh_token)).access_token
+                except PgError as exc:
+                    # A refused grant (e.g. the sandbox restarted) can be replaced by a new
+                    # sign-in where that needs no browser; otherwise the refusal stands.
+                    if exc.sqlstate != INVALID_AUTHORIZATION_SPECIFICATION or not self.settings.auto_authorize:
+                        raise
+                    log.info("Sage ID refused the stored refresh token; signing in again")
+                    return (await self.authorize_without_browser()).access_token
             if self.settings.auto_authorize:
                 return (await self.authorize_without_browser()).access_token
             raise PgError(

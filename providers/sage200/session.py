@@ -105,6 +105,7 @@ class SageSession:
         self._client: AsyncOAuth2Client | None = None
         self._client_loop: object = None
         self._auths: dict[tuple[Any, ...], SageAuth] = {}
+        self._stores: dict[str | None, TokenStore] = {}
         self._sites: dict[tuple[str, str], list[Site]] = {}
         self._sites_lock = anyio.Lock()
 
@@ -191,8 +192,10 @@ class SageSession:
         client = self.client()
         found = self._auths.get(key)
         if found is None:
-            found = SageAuth(settings, TokenStore(store_path), client, may_refresh=initiate != "OFF")
+            store = self._stores.setdefault(store_path, TokenStore(store_path))
+            found = SageAuth(settings, store, client, may_refresh=initiate != "OFF", policy=self.source.retry)
             self._auths[key] = found
+        found.timeout = self.timeout(ctx)  # token requests use the connection's Timeout too
         return found
 
     # -- sites and companies ---------------------------------------------------------------

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import anyio
+
 from pgserver.errors import INVALID_AUTHORIZATION_SPECIFICATION, PgError
 
 
@@ -70,6 +72,7 @@ class TokenStore:
     def __init__(self, path: str | os.PathLike[str] | None) -> None:
         self.path = Path(path) if path is not None else None
         self._memory: StoredToken | None = None
+        self.lock = anyio.Lock()  # one refresh at a time per store: refresh tokens are single-use
 
     def load(self) -> StoredToken | None:
         if self.path is None:
