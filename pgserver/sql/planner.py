@@ -9,66 +9,23 @@ in it, so DuckDB always produces the right answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
-
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.optimizer.qualify import qualify
-from sqlglot.optimizer.scope import Scope, traverse_scope
+from sqlglot.optimizer.scope import traverse_scope
 
-from pgserver.errors import UNDEFINED_TABLE, PgError
-from pgserver.provider import Column, Procedure, Qual, ScanContext, ScanPlan, ScanRequest, SortKey
+from pgserver.errors import PgError
+from pgserver.provider import ScanPlan, ScanRequest, SortKey
 from pgserver.sql.output_names import output_name, root_selects
+from pgserver.sql.planner_types import PlanEnvironment, ProcedureSlot, QueryPlan, ScanSlot, scan_sources
+from pgserver.sql.procedure_calls import procedure_slot
+from pgserver.sql.provenance import output_columns
 from pgserver.sql.quals import NotPushable, literal_value, split_conjuncts, to_quals
-from pgserver.sql.tableset import NameScope, Relation, TableSet, resolve_procedure, resolve_relation
+from pgserver.sql.tableset import resolve_relation
+
+__all__ = ["PlanEnvironment", "ProcedureSlot", "QueryPlan", "ScanSlot", "build_plan"]
 
 CATALOG_SCHEMAS = {"pg_catalog", "information_schema"}
-
-
-@dataclass
-class ScanSlot:
-    """One table reference of the query and what its provider was offered and promised."""
-
-    name: str  # the DuckDB relation name
-    relation: Relation
-    alias: str
-    request: ScanRequest
-    plan: ScanPlan | None = None
-    conjuncts: list[tuple[exp.Expression, list[Qual]]] = field(default_factory=list)
-    nullable: bool = False
-    residual_sql: list[str] = field(default_factory=list)  # conjuncts on this table kept for DuckDB
-
-
-@dataclass
-class ProcedureSlot:
-    """A `FROM procedure(args)` reference: called before DuckDB runs, its rows registered."""
-
-    name: str
-    procedure: Procedure
-    arguments: dict[str, Any]
-
-
-@dataclass
-class QueryPlan:
-    tree: exp.Expression  # the query as DuckDB will run it (PostgreSQL dialect tree)
-    scans: list[ScanSlot]
-    procedures: list[ProcedureSlot]
-    output_columns: list[tuple[ScanSlot, Column] | None] | None  # per result column, when known
-    qualified: bool
-    max_rows_applied: int | None = None
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class PlanEnvironment:
-    tables: TableSet
-    scope: NameScope
-    ctx: ScanContext
-    max_rows: int | None = None
-    rewrite: Callable[[exp.Expression], exp.Expression] | None = None
-    name_prefix: str = "__scan"
 
 
 def build_plan(tree: exp.Expression, env: PlanEnvironment, *, call_providers: bool = True) -> QueryPlan:
@@ -100,7 +57,7 @@ def build_plan(tree: exp.Expression, env: PlanEnvironment, *, call_providers: bo
     _apply_max_rows(plan, env)
     if call_providers:
         _plan_providers(plan, env)
-    plan.output_columns = _output_columns(plan) if qualified else None
+    plan.output_columns = output_columns(plan) if qualified else None
     return plan
 
 
@@ -115,7 +72,7 @@ def _resolve_tables(tree: exp.Expression, env: PlanEnvironment) -> tuple[list[Sc
     procedures: list[ProcedureSlot] = []
     for table in list(tree.find_all(exp.Table)):
         if isinstance(table.this, exp.Func):
-            slot = _procedure_slot(table, env, len(procedures))
+            slot = procedure_slot(table, env, len(procedures))
             if slot is not None:
                 procedures.append(slot)
             continue
@@ -145,49 +102,6 @@ def _resolve_tables(tree: exp.Expression, env: PlanEnvironment) -> tuple[list[Sc
         table.replace(replacement)
         scans.append(ScanSlot(slot_name, relation, alias.lower(), ScanRequest(columns=[])))
     return scans, procedures
-
-
-def _procedure_slot(table: exp.Table, env: PlanEnvironment, index: int) -> ProcedureSlot | None:
-    function = table.this
-    name = function.name if isinstance(function, exp.Anonymous) else function.sql_name()
-    procedure = resolve_procedure(env.tables, env.scope, table.db or None, name)
-    if procedure is None:
-        return None
-    arguments = procedure_arguments(procedure, function.expressions)
-    slot_name = f"__proc{index}"
-    alias_node = table.args.get("alias")
-    new_alias = alias_node.copy() if alias_node is not None else exp.TableAlias(this=exp.to_identifier(name.lower()))
-    table.replace(exp.Table(this=exp.to_identifier(slot_name), alias=new_alias))
-    return ProcedureSlot(slot_name, procedure, arguments)
-
-
-def procedure_arguments(procedure: Procedure, arguments: list[exp.Expression]) -> dict[str, Any]:
-    """Positional and `name => value` arguments matched to the procedure's IN parameters."""
-    from pgserver.errors import UNDEFINED_FUNCTION
-
-    inputs = [p for p in procedure.spec.parameters if p.direction.upper() != "OUT"]
-    by_name = {p.name.lower(): p for p in inputs}
-    values: dict[str, Any] = {}
-    for index, argument in enumerate(arguments):
-        if isinstance(argument, exp.Kwarg | exp.PropertyEQ | exp.EQ) and isinstance(argument.this, exp.Var | exp.Column | exp.Identifier):
-            key = argument.this.name.lower()
-            if key not in by_name:
-                raise PgError(UNDEFINED_FUNCTION, f'procedure {procedure.spec.name} has no parameter "{argument.this.name}"')
-            parameter = by_name[key]
-            value_node = argument.expression
-        else:
-            if index >= len(inputs):
-                raise PgError(UNDEFINED_FUNCTION, f"procedure {procedure.spec.name} takes at most {len(inputs)} arguments")
-            parameter = inputs[index]
-            value_node = argument
-        try:
-            values[parameter.name] = literal_value(value_node)
-        except NotPushable:
-            raise PgError("0A000", f"arguments of procedure {procedure.spec.name} must be constants") from None
-    missing = [p.name for p in inputs if p.required and p.name not in values]
-    if missing:
-        raise PgError(UNDEFINED_FUNCTION, f"procedure {procedure.spec.name} requires parameter(s): {', '.join(missing)}")
-    return values
 
 
 def _position(identifier: exp.Identifier) -> int | None:
@@ -236,21 +150,12 @@ def _apply_root_names(tree: exp.Expression, names: list[str | None]) -> None:
 # ---------------------------------------------------------------------------
 
 
-def _scan_sources(scope: Scope, slots: dict[str, ScanSlot]) -> dict[str, ScanSlot]:
-    """alias → slot for the scan references directly in this scope's FROM/JOINs."""
-    found = {}
-    for alias, source in scope.sources.items():
-        if isinstance(source, exp.Table) and source.name in slots:
-            found[alias.lower()] = slots[source.name]
-    return found
-
-
 def _collect_columns(tree: exp.Expression, slots: dict[str, ScanSlot]) -> None:
     needed: dict[str, set[str]] = {name: set() for name in slots}
     all_columns: set[str] = set()
     alias_to_slots: dict[str, list[ScanSlot]] = {}
     for scope in traverse_scope(tree):
-        sources = _scan_sources(scope, slots)
+        sources = scan_sources(scope, slots)
         for alias, slot in sources.items():
             alias_to_slots.setdefault(alias, []).append(slot)
         if isinstance(scope.expression, exp.Select):
@@ -287,7 +192,7 @@ def _collect_quals(tree: exp.Expression, slots: dict[str, ScanSlot]) -> None:
         select = scope.expression
         if not isinstance(select, exp.Select):
             continue
-        sources = _scan_sources(scope, slots)
+        sources = scan_sources(scope, slots)
         if not sources:
             continue
         nullable = _nullable_aliases(select)
@@ -461,53 +366,3 @@ def _drop_pushed_conjuncts(plan: QueryPlan, slot: ScanSlot) -> None:
                 select.set("where", None)
     if scan_plan.limit_pushed and slot.request.offset and isinstance(plan.tree, exp.Select):
         plan.tree.set("offset", None)  # the provider skipped those rows already
-
-
-# ---------------------------------------------------------------------------
-# result column provenance (declared types, table OIDs)
-# ---------------------------------------------------------------------------
-
-
-def _output_columns(plan: QueryPlan) -> list[tuple[ScanSlot, Column] | None] | None:
-    select = root_selects(plan.tree)
-    if select is None:
-        return None
-    scopes = traverse_scope(plan.tree)
-    root_scope = next((s for s in scopes if s.expression is select), None)
-    if root_scope is None:
-        return None
-    slots = {s.name: s for s in plan.scans}
-    sources = _scan_sources(root_scope, slots)
-    result: list[tuple[ScanSlot, Column] | None] = []
-    for projection in select.expressions:
-        inner = projection.this if isinstance(projection, exp.Alias) else projection
-        if isinstance(inner, exp.Star):
-            if len(sources) != len(root_scope.sources):
-                return None
-            for slot in _from_order(select, sources):
-                result.extend((slot, c) for c in slot.relation.spec.columns)
-        elif isinstance(inner, exp.Column) and isinstance(inner.this, exp.Star):
-            slot = sources.get(inner.table.lower())
-            if slot is None:
-                return None
-            result.extend((slot, c) for c in slot.relation.spec.columns)
-        elif isinstance(inner, exp.Column) and inner.table.lower() in sources:
-            slot = sources[inner.table.lower()]
-            column = slot.relation.spec.column(inner.name)
-            result.append((slot, column) if column is not None else None)
-        else:
-            result.append(None)
-    return result
-
-
-def _from_order(select: exp.Select, sources: dict[str, ScanSlot]) -> list[ScanSlot]:
-    aliases = []
-    from_ = select.args.get("from_") or select.args.get("from")
-    if from_ is not None:
-        aliases.append(from_.this.alias_or_name.lower())
-    aliases.extend(j.this.alias_or_name.lower() for j in select.args.get("joins") or [])
-    return [sources[a] for a in aliases if a in sources]
-
-
-def undefined_table(name: str) -> PgError:
-    return PgError(UNDEFINED_TABLE, f'relation "{name}" does not exist')

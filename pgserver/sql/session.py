@@ -17,29 +17,30 @@ from sqlglot import exp
 
 from pgserver.engine import Cursor, Notice, Prepared, ResultColumn
 from pgserver.errors import (
-    DUPLICATE_PREPARED_STATEMENT,
     FEATURE_NOT_SUPPORTED,
     IN_FAILED_SQL_TRANSACTION,
-    INVALID_SQL_STATEMENT_NAME,
     SYNTAX_ERROR,
     PgError,
 )
+from pgserver.provider import arrow_schema
 from pgserver.sql import session_commands as sc
 from pgserver.sql.cursors import CursorRegistry, parse_declare, parse_fetch
 from pgserver.sql.datasource import CatalogSeam, DataSource, SessionInfo
 from pgserver.sql.dialect import DUCKDB_SETTINGS, to_duckdb_sql
 from pgserver.sql.duckdb_errors import translate
-from pgserver.sql.execution import QueryCursor, describe
+from pgserver.sql.execution import QueryCursor, describe, procedure_table
 from pgserver.sql.explain import explain_lines
 from pgserver.sql.params import bind, infer_types, parameter_count, typed_null
 from pgserver.sql.parsing import parse_statement
 from pgserver.sql.pgfunctions import install_pg_functions
-from pgserver.sql.planner import PlanEnvironment, QueryPlan, build_plan, procedure_arguments
+from pgserver.sql.planner import PlanEnvironment, QueryPlan, build_plan
+from pgserver.sql.procedure_calls import call_statement
 from pgserver.sql.results import StaticCursor, text_columns
 from pgserver.sql.settings import SessionSettings
 from pgserver.sql.splitter import split_statements
+from pgserver.sql.sql_prepared import SqlPreparedStatements
 from pgserver.sql.statements import Statement, allowed_in_failed_block, classify
-from pgserver.sql.tableset import NameScope, resolve_procedure, stable_table_oid
+from pgserver.sql.tableset import NameScope, stable_table_oid
 from pgserver.sql.transactions import TransactionState
 from pgserver.sql.writes import reject_ddl, reject_write
 
@@ -82,7 +83,7 @@ class SqlEngine:
         self.ctx = SessionScanContext(settings)
         self._notices: list[Notice] = []
         self._active: set[QueryCursor] = set()
-        self._prepared: dict[str, tuple[Prepared, PreparedState]] = {}
+        self.sql_prepared = SqlPreparedStatements()
         self._execution_ids = itertools.count()
         self.duck = duckdb.connect(":memory:")
         for name, value in DUCKDB_SETTINGS.items():
@@ -286,7 +287,7 @@ class SqlEngine:
             return await self._discard(statement)
         if verb in {"LISTEN", "UNLISTEN"}:
             if len(words) != 2:
-                raise sc._syntax(words, min(len(words), 2), len(sql))
+                raise sc.syntax_error(words, min(len(words), 2), len(sql))
             return StaticCursor(verb)
         if verb == "NOTIFY":
             raise PgError(FEATURE_NOT_SUPPORTED, "NOTIFY is not supported", hint="This server sends no notifications.")
@@ -300,25 +301,25 @@ class SqlEngine:
             assert state.tree is not None
             return await self._explain(state.tree, state.explain_options, params, oids)
         if verb == "CALL":
-            return await self._call(statement)
+            return await call_statement(statement, self.source.tables, self.name_scope(), self.ctx)
         if verb == "PREPARE":
-            return await self._sql_prepare(statement)
+            return await self.sql_prepared.prepare(statement, self.prepare)
         if verb == "EXECUTE":
-            return await self._sql_execute(statement)
+            return await self.sql_prepared.execute(statement, self.execute)
         if verb == "DEALLOCATE":
-            return self._deallocate(statement)
+            return self.sql_prepared.deallocate(statement)
         raise PgError(FEATURE_NOT_SUPPORTED, f"{verb} is not supported")
 
     async def _discard(self, statement: Statement) -> StaticCursor:
         words = statement.words
         if len(words) != 2 or not words[1].is_word("ALL", "PLANS", "SEQUENCES", "TEMP", "TEMPORARY"):
-            raise sc._syntax(statement.words, min(len(words), 2), len(statement.sql))
+            raise sc.syntax_error(statement.words, min(len(words), 2), len(statement.sql))
         what = words[1].text.upper()
         if what == "ALL":
             if self.transaction.in_block:
                 raise PgError("25001", "DISCARD ALL cannot run inside a transaction block")
             await self.cursors.close_all()
-            self._prepared.clear()
+            self.sql_prepared.clear()
             self.settings.reset_all()
         return StaticCursor(f"DISCARD {'TEMP' if what == 'TEMPORARY' else what}")
 
@@ -342,9 +343,6 @@ class SqlEngine:
         return StaticCursor("EXPLAIN", text_columns("QUERY PLAN"), [(line,) for line in explain_lines(plan, sql, duck_plan)])
 
     def _duckdb_explain(self, plan: QueryPlan, sql: str, tree: exp.Expression) -> list[str]:
-        from pgserver.provider import arrow_schema
-        from pgserver.sql.execution import procedure_table
-
         cursor = self.duck.cursor()
         try:
             for slot in plan.scans:
@@ -358,92 +356,6 @@ class SqlEngine:
             return [line for row in rows for line in str(row[-1]).splitlines()]
         finally:
             cursor.close()
-
-    async def _call(self, statement: Statement) -> StaticCursor:
-        words = statement.words
-        if len(words) < 2:
-            raise sc._syntax(words, 1, len(statement.sql))
-        body = statement.sql[words[1].start :]
-        tree = parse_statement("SELECT * FROM " + body)
-        table = tree.find(exp.Table)
-        function = table.this if table is not None else None
-        if not isinstance(function, exp.Func):
-            raise PgError(SYNTAX_ERROR, "syntax error in CALL", position=words[1].start + 1)
-        name = function.name if isinstance(function, exp.Anonymous) else function.sql_name()
-        procedure = resolve_procedure(self.source.tables, self.name_scope(), table.db or None, name)
-        if procedure is None:
-            raise PgError("42883", f"procedure {name} does not exist",
-                          hint="No procedure matches the given name and argument types.", position=words[1].start + 1)
-        arguments = procedure_arguments(procedure, function.expressions)
-        rows = await procedure.call(arguments, self.ctx)
-        outputs = [p for p in procedure.spec.parameters if p.direction.upper() == "OUT"]
-        from pgserver.provider import Column
-        from pgserver.sql.result_types import pg_type_of_column
-
-        columns = [ResultColumn(p.name, *pg_type_of_column(Column(p.name, p.pg_type))) for p in outputs]
-        return StaticCursor("CALL", columns or None, [tuple(r) for r in rows])
-
-    async def _sql_prepare(self, statement: Statement) -> StaticCursor:
-        words = statement.words
-        if len(words) < 4:
-            raise sc._syntax(words, len(words), len(statement.sql))
-        name = words[1].text if words[1].kind == "ident" else words[1].text.lower()
-        if name in self._prepared:
-            raise PgError(DUPLICATE_PREPARED_STATEMENT, f'prepared statement "{name}" already exists')
-        index = 2
-        declared: list[int] = []
-        if words[index].kind == "op" and words[index].text == "(":
-            close = next((i for i in range(index, len(words)) if words[i].text == ")"), None)
-            if close is None:
-                raise sc._syntax(words, len(words), len(statement.sql))
-            type_text = statement.sql[words[index].start + 1 : words[close].start]
-            from pgserver.types import type_for_sql
-
-            declared = [type_for_sql(t)[0].oid for t in type_text.split(",") if t.strip()]
-            index = close + 1
-        if index >= len(words) or not words[index].is_word("AS"):
-            raise sc._syntax(words, index, len(statement.sql))
-        body = statement.sql[words[index + 1].start :] if index + 1 < len(words) else ""
-        prepared = await self.prepare(body, declared)
-        self._prepared[name] = (prepared, prepared.state)
-        return StaticCursor("PREPARE")
-
-    async def _sql_execute(self, statement: Statement) -> Cursor:
-        words = statement.words
-        if len(words) < 2:
-            raise sc._syntax(words, 1, len(statement.sql))
-        name = words[1].text if words[1].kind == "ident" else words[1].text.lower()
-        if name not in self._prepared:
-            raise PgError(INVALID_SQL_STATEMENT_NAME, f'prepared statement "{name}" does not exist')
-        prepared, _ = self._prepared[name]
-        values: list[Any] = []
-        if len(words) > 2:
-            from pgserver.sql.quals import NotPushable, literal_value
-
-            args_sql = statement.sql[words[2].start :]
-            tree = parse_statement("SELECT " + args_sql.strip()[1:-1]) if args_sql.strip().startswith("(") else None
-            if tree is None or not isinstance(tree, exp.Select):
-                raise sc._syntax(words, 2, len(statement.sql))
-            try:
-                values = [literal_value(e) for e in tree.expressions]
-            except NotPushable:
-                raise PgError(FEATURE_NOT_SUPPORTED, "EXECUTE arguments must be constants") from None
-        if len(values) != len(prepared.param_type_oids):
-            raise PgError("42601", f'wrong number of parameters for prepared statement "{name}"',
-                          detail=f"Expected {len(prepared.param_type_oids)} parameters but got {len(values)}.")
-        return await self.execute(prepared, values)
-
-    def _deallocate(self, statement: Statement) -> StaticCursor:
-        words = [w for w in statement.words[1:] if not w.is_word("PREPARE")]
-        if len(words) == 1 and words[0].is_word("ALL"):
-            self._prepared.clear()
-            return StaticCursor("DEALLOCATE ALL")
-        if len(words) != 1:
-            raise sc._syntax(statement.words, 1, len(statement.sql))
-        name = words[0].text if words[0].kind == "ident" else words[0].text.lower()
-        if self._prepared.pop(name, None) is None:
-            raise PgError(INVALID_SQL_STATEMENT_NAME, f'prepared statement "{name}" does not exist')
-        return StaticCursor("DEALLOCATE")
 
 
 def _explain_parts(statement: Statement) -> tuple[str, frozenset[str]]:

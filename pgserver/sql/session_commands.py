@@ -18,7 +18,7 @@ from pgserver.sql.settings import SessionSettings, canonical_guc
 from pgserver.sql.transactions import TransactionState
 
 
-def _syntax(words: Sequence[Word], index: int, sql_length: int) -> PgError:
+def syntax_error(words: Sequence[Word], index: int, sql_length: int) -> PgError:
     if index < len(words):
         return PgError(SYNTAX_ERROR, f'syntax error at or near "{words[index].text}"', position=words[index].start + 1)
     return PgError(SYNTAX_ERROR, "syntax error at end of input", position=sql_length + 1)
@@ -43,7 +43,7 @@ def begin(words: Sequence[Word], sql: str, txn: TransactionState, notices: list[
     index = 1
     if words[0].is_word("START"):
         if len(words) < 2 or not words[1].is_word("TRANSACTION"):
-            raise _syntax(words, 1, len(sql))
+            raise syntax_error(words, 1, len(sql))
         index = 2
     else:
         index = _strip_optional(words, index, "WORK", "TRANSACTION")
@@ -69,7 +69,7 @@ def _transaction_modes(words: Sequence[Word], index: int, sql: str, settings: Se
                 level.append(words[index].text.lower())
                 index += 1
             if " ".join(level) not in {"read committed", "read uncommitted", "repeatable read", "serializable"}:
-                raise _syntax(words, index, len(sql))
+                raise syntax_error(words, index, len(sql))
         elif word.is_word("READ") and index + 1 < len(words) and words[index + 1].is_word("ONLY", "WRITE"):
             read_only = words[index + 1].is_word("ONLY")
             index += 2
@@ -78,7 +78,7 @@ def _transaction_modes(words: Sequence[Word], index: int, sql: str, settings: Se
         elif word.is_word("NOT") and index + 1 < len(words) and words[index + 1].is_word("DEFERRABLE"):
             index += 2
         else:
-            raise _syntax(words, index, len(sql))
+            raise syntax_error(words, index, len(sql))
     return read_only
 
 
@@ -95,11 +95,11 @@ def _and_chain(words: Sequence[Word], index: int, sql: str) -> None:
     if index < len(words) and words[index].is_word("AND"):
         rest = [w.text.upper() for w in words[index + 1 :]]
         if rest not in (["CHAIN"], ["NO", "CHAIN"]):
-            raise _syntax(words, index + 1, len(sql))
+            raise syntax_error(words, index + 1, len(sql))
         if rest == ["CHAIN"]:
             raise PgError("0A000", "COMMIT AND CHAIN is not supported")
     elif index < len(words):
-        raise _syntax(words, index, len(sql))
+        raise syntax_error(words, index, len(sql))
 
 
 def rollback(words: Sequence[Word], sql: str, txn: TransactionState, notices: list[Notice]) -> StaticCursor:
@@ -107,7 +107,7 @@ def rollback(words: Sequence[Word], sql: str, txn: TransactionState, notices: li
     if index < len(words) and words[index].is_word("TO"):
         index = _strip_optional(words, index + 1, "SAVEPOINT")
         if index >= len(words):
-            raise _syntax(words, index, len(sql))
+            raise syntax_error(words, index, len(sql))
         txn.rollback_to(_name(words[index]))
         return StaticCursor("ROLLBACK")
     _and_chain(words, index, sql)
@@ -119,7 +119,7 @@ def rollback(words: Sequence[Word], sql: str, txn: TransactionState, notices: li
 
 def savepoint(words: Sequence[Word], sql: str, txn: TransactionState) -> StaticCursor:
     if len(words) != 2:
-        raise _syntax(words, min(2, len(words)), len(sql))
+        raise syntax_error(words, min(2, len(words)), len(sql))
     txn.savepoint(_name(words[1]))
     return StaticCursor("SAVEPOINT")
 
@@ -127,7 +127,7 @@ def savepoint(words: Sequence[Word], sql: str, txn: TransactionState) -> StaticC
 def release(words: Sequence[Word], sql: str, txn: TransactionState) -> StaticCursor:
     index = _strip_optional(words, 1, "SAVEPOINT")
     if index != len(words) - 1:
-        raise _syntax(words, index + 1 if index < len(words) else index, len(sql))
+        raise syntax_error(words, index + 1 if index < len(words) else index, len(sql))
     txn.release(_name(words[index]))
     return StaticCursor("RELEASE")
 
@@ -140,7 +140,7 @@ def release(words: Sequence[Word], sql: str, txn: TransactionState) -> StaticCur
 def _value_text(words: Sequence[Word], index: int, sql: str) -> str | None:
     """The value list after `=`/TO as PostgreSQL stores it ('a, b'); None for DEFAULT."""
     if index >= len(words):
-        raise _syntax(words, index, len(sql))
+        raise syntax_error(words, index, len(sql))
     if len(words) == index + 1 and words[index].is_word("DEFAULT"):
         return None
     parts: list[str] = []
@@ -156,16 +156,16 @@ def _value_text(words: Sequence[Word], index: int, sql: str) -> str | None:
                 position += 1
                 parts.append("-" + words[position].text)
             else:
-                raise _syntax(words, position, len(sql))
+                raise syntax_error(words, position, len(sql))
             expect_value = False
         else:
             if not (word.kind == "op" and word.text == ","):
                 # PostgreSQL allows `SET x = 10 ms`? no: units go inside quotes; a bare second word is an error
-                raise _syntax(words, position, len(sql))
+                raise syntax_error(words, position, len(sql))
             expect_value = True
         position += 1
     if expect_value:
-        raise _syntax(words, position, len(sql))
+        raise syntax_error(words, position, len(sql))
     return ", ".join(parts)
 
 
@@ -184,7 +184,7 @@ def set_command(words: Sequence[Word], sql: str, settings: SessionSettings, txn:
             return StaticCursor("SET")
         index += 1
     if index >= len(words):
-        raise _syntax(words, index, len(sql))
+        raise syntax_error(words, index, len(sql))
     if local and not txn.in_block:
         notices.append(Notice("WARNING", NO_ACTIVE_SQL_TRANSACTION, "SET LOCAL can only be used in transaction blocks"))
     word = words[index]
@@ -210,14 +210,14 @@ def set_command(words: Sequence[Word], sql: str, settings: SessionSettings, txn:
             txn.read_only = read_only
         return StaticCursor("SET")
     if word.kind not in {"word", "ident"}:
-        raise _syntax(words, index, len(sql))
+        raise syntax_error(words, index, len(sql))
     name = word.text
     index += 1
     while index + 1 < len(words) and words[index].kind == "op" and words[index].text == ".":
         name += "." + words[index + 1].text  # custom "myapp.setting" names
         index += 2
     if index >= len(words) or not (words[index].is_word("TO") or (words[index].kind == "op" and words[index].text == "=")):
-        raise _syntax(words, index, len(sql))
+        raise syntax_error(words, index, len(sql))
     settings.set(name, _value_text(words, index + 1, sql), local=local, in_transaction=txn.in_block)
     return StaticCursor("SET")
 
@@ -236,7 +236,7 @@ def reset_command(words: Sequence[Word], sql: str, settings: SessionSettings) ->
     if len(words) == 3 and words[1].is_word("SESSION") and words[2].is_word("AUTHORIZATION"):
         return StaticCursor("RESET")
     if len(words) != 2 or words[1].kind not in {"word", "ident"}:
-        raise _syntax(words, min(len(words), 2), len(sql))
+        raise syntax_error(words, min(len(words), 2), len(sql))
     settings.reset(words[1].text)
     return StaticCursor("RESET")
 
@@ -253,7 +253,7 @@ def show_command(words: Sequence[Word], sql: str, settings: SessionSettings, txn
     name = _SHOW_PHRASES.get(rest)
     if name is None:
         if len(words) != 2 or words[1].kind not in {"word", "ident"}:
-            raise _syntax(words, min(len(words), 2), len(sql))
+            raise syntax_error(words, min(len(words), 2), len(sql))
         name = words[1].text
     if name.lower() == "transaction_read_only":
         value = "on" if txn.read_only else settings.get(name)

@@ -1,0 +1,66 @@
+"""The planner's data: table references (scan slots), procedure references and the query plan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlglot import exp
+from sqlglot.optimizer.scope import Scope
+
+from pgserver.provider import Column, Procedure, Qual, ScanContext, ScanPlan, ScanRequest
+from pgserver.sql.tableset import NameScope, Relation, TableSet
+
+
+@dataclass
+class ScanSlot:
+    """One table reference of the query and what its provider was offered and promised."""
+
+    name: str  # the DuckDB relation name
+    relation: Relation
+    alias: str
+    request: ScanRequest
+    plan: ScanPlan | None = None
+    conjuncts: list[tuple[exp.Expression, list[Qual]]] = field(default_factory=list)
+    nullable: bool = False
+    residual_sql: list[str] = field(default_factory=list)  # conjuncts on this table kept for DuckDB
+
+
+@dataclass
+class ProcedureSlot:
+    """A `FROM procedure(args)` reference: called before DuckDB runs, its rows registered."""
+
+    name: str
+    procedure: Procedure
+    arguments: dict[str, Any]
+
+
+@dataclass
+class QueryPlan:
+    tree: exp.Expression  # the query as DuckDB will run it (PostgreSQL dialect tree)
+    scans: list[ScanSlot]
+    procedures: list[ProcedureSlot]
+    output_columns: list[tuple[ScanSlot, Column] | None] | None  # per result column, when known
+    qualified: bool
+    max_rows_applied: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlanEnvironment:
+    tables: TableSet
+    scope: NameScope
+    ctx: ScanContext
+    max_rows: int | None = None
+    rewrite: Callable[[exp.Expression], exp.Expression] | None = None
+    name_prefix: str = "__scan"
+
+
+def scan_sources(scope: Scope, slots: dict[str, ScanSlot]) -> dict[str, ScanSlot]:
+    """alias → slot for the scan references directly in this scope's FROM/JOINs."""
+    found = {}
+    for alias, source in scope.sources.items():
+        if isinstance(source, exp.Table) and source.name in slots:
+            found[alias.lower()] = slots[source.name]
+    return found
