@@ -127,6 +127,14 @@ class SqlEngine:
             await cursor.close()
         self.duck.close()
 
+    def portal(self, name: str) -> Cursor | None:
+        """The cursor a SQL DECLARE created under `name`, for protocol-level Describe/Execute of that
+        portal (PostgreSQL exposes DECLAREd cursors as portals; psycopg's server cursors rely on it)."""
+        try:
+            return self.cursors.get(name).cursor
+        except PgError:
+            return None
+
     # -- names -----------------------------------------------------------------------
     def name_scope(self) -> NameScope:
         return NameScope.from_properties(lambda name: self.settings.property(name))

@@ -250,7 +250,7 @@ def _validate(guc: Guc, value: str) -> str:
     if key == "datestyle":
         return _datestyle(guc, value)
     if key == "client_encoding":
-        if value.replace("-", "").replace("_", "").upper() not in {"UTF8", "UNICODE"}:
+        if re.sub(r"[^a-z0-9]", "", value.lower()) not in {"utf8", "unicode"}:  # like PostgreSQL's clean_encoding_name
             raise PgError(INVALID_PARAMETER_VALUE, f'invalid value for parameter "client_encoding": "{value}"',
                           hint="This server only speaks UTF8.")
         return "UTF8"

@@ -114,6 +114,9 @@ async def test_cursors_declare_fetch_move_close(engine, world) -> None:
     assert (await error_of(engine, "declare c cursor for select 1")).sqlstate == "25P01"
     await run(engine, "begin")
     assert (await run(engine, "declare c cursor for select id from customers order by id")).tag == "DECLARE CURSOR"
+    portal = engine.portal("c")
+    assert portal is not None and [c.name for c in portal.columns] == ["id"]
+    assert engine.portal("nosuch") is None
     first = await run(engine, "fetch 3 from c")
     assert first.rows == [(1,), (2,), (3,)] and first.tag == "FETCH 3" and first.names == ["id"]
     assert (await run(engine, "fetch next from c")).rows == [(4,)]
