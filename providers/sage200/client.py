@@ -127,10 +127,9 @@ class SageHttp:
                 with anyio.fail_after(timeout):
                     return await self.client.get(url, headers=headers, timeout=timeout, auth=None)
             return await self.client.get(url, headers=headers, timeout=None, auth=None)
-        except TimeoutError:
-            raise TransientError(f"no answer within {timeout:g} s", kind="timeout") from None
-        except httpx.TimeoutException:
-            raise TransientError(f"no answer within {timeout:g} s", kind="timeout") from None
+        except (TimeoutError, httpx.TimeoutException):
+            limit = f"within {timeout:g} s" if timeout else "(transport timeout)"
+            raise TransientError(f"no answer {limit}", kind="timeout") from None
         except httpx.ConnectError as exc:
             raise TransientError(f"cannot connect ({type(exc).__name__})", kind="connect") from None
         except httpx.TransportError as exc:
