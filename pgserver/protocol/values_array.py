@@ -140,9 +140,27 @@ def parse_array(text: str, decode: Callable[[str], Any], type_name: str, delimit
     result = parse_level()
     if s[pos:].strip():
         raise _bad(type_name, text, "Junk after closing right brace.")
-    if result:
-        _shape(result)  # nested levels must be rectangular, as array_in insists
+    _check_rectangular(result, type_name, text)
     return result
+
+
+def _check_rectangular(items: list[Any], type_name: str, text: str) -> None:
+    """array_in's rules: a level holds only elements or only sub-arrays, all of the same shape."""
+    subs = [isinstance(i, list) for i in items]
+    if any(subs) and not all(subs):
+        raise _bad(type_name, text, "Unexpected array element.")
+    if all(subs) and items:
+        shapes = {_nested_shape(i) for i in items}
+        if len(shapes) != 1 or any(_nested_shape(i) == (0,) for i in items):
+            raise _bad(type_name, text, "Multidimensional arrays must have sub-arrays with matching dimensions.")
+        for item in items:
+            _check_rectangular(item, type_name, text)
+
+
+def _nested_shape(item: Any) -> tuple[int, ...]:
+    if not isinstance(item, list):
+        return ()
+    return (len(item), *(_nested_shape(item[0]) if item else ()))
 
 
 def _bad(type_name: str, text: str, detail: str) -> PgError:

@@ -31,10 +31,14 @@ def resolve_time_zone(name: str) -> dt.tzinfo:
     key = name.strip()
     if key.upper() in ("UTC", "GMT", "Z", "ZULU", "UCT", "ETC/UTC", "ETC/GMT"):
         return dt.UTC
-    m = re.fullmatch(r"([+-])(\d{1,2})(?::?(\d{2}))?", key)
-    if m:  # a bare ISO offset: '+02', '-05:30' (PostgreSQL reads these as offsets east of UTC here)
-        sign = -1 if m.group(1) == "-" else 1
-        return dt.timezone(sign * dt.timedelta(hours=int(m.group(2)), minutes=int(m.group(3) or 0)))
+    if re.fullmatch(r"[+-]?\d+(?:\.\d+)?", key):  # a number: hours east of UTC ('+3', '-7', '5.5')
+        offset = dt.timedelta(hours=float(key))
+        return dt.timezone(offset, format_offset(offset))
+    m = re.fullmatch(r"([A-Za-z]{3,})?([+-]?)(\d{1,2})(?::(\d{2}))?", key)
+    if m and (m.group(1) or m.group(4)):  # POSIX 'UTC+3' / '+05:30': hours WEST of UTC, as PostgreSQL reads them
+        sign = 1 if m.group(2) == "-" else -1
+        offset = sign * dt.timedelta(hours=int(m.group(3)), minutes=int(m.group(4) or 0))
+        return dt.timezone(offset, m.group(1) or "")  # the abbreviation PG prints is the POSIX name, maybe empty
     try:
         return zoneinfo.ZoneInfo(key)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
@@ -167,15 +171,18 @@ def _special(text: str, kind: str) -> None:
         raise PgError(FEATURE_NOT_SUPPORTED, f'special {kind} value "{text.strip()}" is not supported')
 
 
-def _split_date(text: str, kind: str) -> tuple[dt.date, str]:
+def _split_date(text: str, kind: str, day_first: bool = False) -> tuple[dt.date, str]:
     s = text.strip()
     m = _DATE_RE.match(s)
     try:
         if m:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))), s[m.end():]
-        m = _MDY_RE.match(s)  # DateStyle MDY: 01/02/2024 is January 2nd
+        m = _MDY_RE.match(s)  # DateStyle MDY: 01/02/2024 is January 2nd; DMY (and German 02.01.2024): day first
         if m:
-            return dt.date(int(m.group(3)), int(m.group(1)), int(m.group(2))), s[m.end():]
+            first, second = int(m.group(1)), int(m.group(2))
+            day_first = day_first or s[m.end(1)] == "."
+            month, day = (second, first) if day_first else (first, second)
+            return dt.date(int(m.group(3)), month, day), s[m.end():]
     except ValueError as exc:
         raise PgError(DATETIME_FIELD_OVERFLOW, f'date/time field value out of range: "{text}"') from exc
     _special(text, kind)
@@ -216,9 +223,9 @@ def _parse_offset(rest: str, text: str, kind: str) -> dt.tzinfo | None:
     return dt.timezone(sign * delta)
 
 
-def parse_date(text: str) -> dt.date:
+def parse_date(text: str, day_first: bool = False) -> dt.date:
     """ISO 'YYYY-MM-DD' (or MDY '01/02/2024'); a trailing time or zone is ignored as date_in does."""
-    value, _rest = _split_date(text, "date")
+    value, _rest = _split_date(text, "date", day_first)
     return value
 
 
@@ -236,8 +243,8 @@ def parse_timetz(text: str, tz: dt.tzinfo) -> dt.time:
     return value.replace(tzinfo=zone)
 
 
-def _parse_datetime(text: str, kind: str) -> tuple[dt.datetime, dt.tzinfo | None]:
-    day, rest = _split_date(text, kind)
+def _parse_datetime(text: str, kind: str, day_first: bool) -> tuple[dt.datetime, dt.tzinfo | None]:
+    day, rest = _split_date(text, kind, day_first)
     moment = dt.time(0)
     stripped = rest.lstrip()
     if stripped[:1] in ("T", "t") or (stripped[:1].isdigit() and rest[:1] in (" ", "\t")):
@@ -245,15 +252,15 @@ def _parse_datetime(text: str, kind: str) -> tuple[dt.datetime, dt.tzinfo | None
     return dt.datetime.combine(day, moment), _parse_offset(rest, text, kind)
 
 
-def parse_timestamp(text: str) -> dt.datetime:
+def parse_timestamp(text: str, day_first: bool = False) -> dt.datetime:
     """timestamp without time zone: any zone written in the text is ignored, as timestamp_in does."""
-    value, _zone = _parse_datetime(text, "timestamp")
+    value, _zone = _parse_datetime(text, "timestamp", day_first)
     return value
 
 
-def parse_timestamptz(text: str, tz: dt.tzinfo) -> dt.datetime:
+def parse_timestamptz(text: str, tz: dt.tzinfo, day_first: bool = False) -> dt.datetime:
     """An aware datetime in UTC; text without a zone is read in the session zone."""
-    value, zone = _parse_datetime(text, "timestamp with time zone")
+    value, zone = _parse_datetime(text, "timestamp with time zone", day_first)
     if zone is None:
         local = value.replace(tzinfo=tz)
         # zoneinfo resolves ambiguous/skipped local times with fold=0, as PostgreSQL does (earlier offset).

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from pgserver.errors import PgError
 from pgserver.protocol import values_datetime as dtv
+from pgserver.protocol import values_styles as styles
 
 if TYPE_CHECKING:
     from pgserver.types import FormatContext
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 INVALID_TEXT_REPRESENTATION = "22P02"
 NUMERIC_VALUE_OUT_OF_RANGE = "22003"
 DATATYPE_MISMATCH = "42804"
+INVALID_PARAMETER_VALUE = "22023"
 
 SQL_NAMES = {
     "int2": "smallint", "int4": "integer", "int8": "bigint", "oid": "oid", "float4": "real",
@@ -204,10 +206,12 @@ def format_bytea(value: Any, output: str) -> str:
 def parse_bytea(text: str) -> bytes:
     if text.startswith("\\x"):
         digits = "".join(text[2:].split())
-        try:
-            return bytes.fromhex(digits)
-        except ValueError as exc:
-            raise invalid("bytea", text) from exc
+        bad = next((c for c in digits if c not in "0123456789abcdefABCDEF"), None)
+        if bad is not None:
+            raise PgError(INVALID_PARAMETER_VALUE, f'invalid hexadecimal digit: "{bad}"')
+        if len(digits) % 2:
+            raise PgError(INVALID_PARAMETER_VALUE, "invalid hexadecimal data: odd number of digits")
+        return bytes.fromhex(digits)
     out = bytearray()
     i = 0
     raw = text.encode()
@@ -329,19 +333,29 @@ def _vector_text(value: Any, ctx: FormatContext) -> str:
 def _datetime_text(kind: str) -> Callable[[Any, FormatContext], str]:
     def encode(value: Any, ctx: FormatContext) -> str:
         tz = dtv.resolve_time_zone(ctx.time_zone)
+        iso = ctx.date_style.replace(" ", "").upper().startswith("ISO")
         if kind == "date":
-            return dtv.format_date(value.date() if isinstance(value, dt.datetime) else value)
+            day = value.date() if isinstance(value, dt.datetime) else value
+            return dtv.format_date(day) if iso else styles.format_date(day, ctx.date_style)
         if kind == "time":
             return dtv.format_time(value.time() if isinstance(value, dt.datetime) else value)
         if kind == "timetz":
             return dtv.format_timetz(value.timetz() if isinstance(value, dt.datetime) else value)
         if kind == "timestamp":
-            return dtv.format_timestamp(value, tz)
-        if kind == "timestamptz":
-            return dtv.format_timestamptz(value, tz)
-        return dtv.format_interval(value)
+            if iso:
+                return dtv.format_timestamp(value, tz)
+            local = dtv.to_session_zone(value, tz).replace(tzinfo=None) if getattr(value, "tzinfo", None) \
+                else dt.datetime.combine(value, dt.time()) if not isinstance(value, dt.datetime) else value
+            return styles.format_timestamp(local, ctx.date_style, None)
+        return dtv.format_timestamptz(value, tz) if iso else styles.format_timestamptz(value, tz, ctx.date_style)
 
     return encode
+
+
+def _interval_text(value: Any, ctx: FormatContext) -> str:
+    if isinstance(value, str):
+        return value
+    return styles.format_interval(value, ctx.interval_style)
 
 
 def _checked(kind: str, types: tuple[type, ...], fn: Callable[[Any, FormatContext], str]) -> Callable[..., str]:
@@ -373,10 +387,14 @@ TEXT_ENCODERS: dict[str, Callable[[Any, FormatContext], str]] = {
     "timetz": _checked("timetz", (dt.time, dt.datetime), _datetime_text("timetz")),
     "timestamp": _checked("timestamp", (dt.date,), _datetime_text("timestamp")),
     "timestamptz": _checked("timestamptz", (dt.date,), _datetime_text("timestamptz")),
-    "interval": lambda v, c: v if isinstance(v, str) else dtv.format_interval(v),
+    "interval": _interval_text,
     "vector": _vector_text,
     "void": lambda v, c: "",
 }
+
+
+def _day_first(ctx: FormatContext) -> bool:
+    return styles.parse_date_style(ctx.date_style)[1] == "DMY"
 
 
 def _interval_value(text: str) -> Any:
@@ -396,11 +414,11 @@ TEXT_DECODERS: dict[str, Callable[[str, FormatContext], Any]] = {
     "json": lambda s, c: parse_json(s, "json"),
     "jsonb": lambda s, c: parse_json(s, "jsonb"),
     "money": lambda s, c: parse_money(s),
-    "date": lambda s, c: dtv.parse_date(s),
+    "date": lambda s, c: dtv.parse_date(s, _day_first(c)),
     "time": lambda s, c: dtv.parse_time(s),
     "timetz": lambda s, c: dtv.parse_timetz(s, dtv.resolve_time_zone(c.time_zone)),
-    "timestamp": lambda s, c: dtv.parse_timestamp(s),
-    "timestamptz": lambda s, c: dtv.parse_timestamptz(s, dtv.resolve_time_zone(c.time_zone)),
+    "timestamp": lambda s, c: dtv.parse_timestamp(s, _day_first(c)),
+    "timestamptz": lambda s, c: dtv.parse_timestamptz(s, dtv.resolve_time_zone(c.time_zone), _day_first(c)),
     "interval": lambda s, c: _interval_value(s),
     "vector": lambda s, c: [parse_int(p, "int4") for p in s.split()],
     "void": lambda s, c: None,

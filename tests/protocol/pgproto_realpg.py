@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
+
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
@@ -46,13 +48,16 @@ def real_postgres() -> Iterator[str]:
     proc = subprocess.Popen(_as_postgres([str(PG_BIN / "postgres"), "-D", str(data)]),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(300):
+        url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        for _ in range(600):  # until it accepts logins (not just TCP: "the database system is starting up")
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                psycopg.connect(url, connect_timeout=2).close()
                 break
-            except OSError:
+            except psycopg.OperationalError:
+                if proc.poll() is not None:
+                    raise RuntimeError("PostgreSQL exited during start-up") from None
                 time.sleep(0.05)
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        yield url
     finally:
         pid_file = data / "postmaster.pid"
         pid = int(pid_file.read_text().split()[0]) if pid_file.exists() else proc.pid

@@ -13,6 +13,7 @@ import psycopg
 import pytest
 
 from pgserver import types as t
+from pgserver.errors import PgError
 
 CASES = [
     ("true", "bool"), ("false", "bool"),
@@ -69,26 +70,84 @@ def _oracle(pg: psycopg.Connection, literal: str, type_sql: str) -> tuple[int, s
     return oid, text, bytes(binary)
 
 
+def _mismatches(pg: psycopg.Connection, ctx: t.FormatContext, cases: list[tuple[str, str]],
+                check_decode: bool) -> list[str]:
+    found = []
+    for literal, type_sql in cases:
+        oid, pg_text, pg_binary = _oracle(pg, literal, type_sql)
+        value = t.decode_binary(oid, pg_binary)
+        ours = t.encode_text(oid, value, ctx)
+        if ours != pg_text.encode():
+            found.append(f"text {literal}::{type_sql}: ours {ours!r} pg {pg_text!r}")
+        if t.encode_binary(oid, value) != pg_binary:
+            found.append(f"binary {literal}::{type_sql}: ours {t.encode_binary(oid, value)!r} pg {pg_binary!r}")
+        if check_decode:
+            from_text = t.decode_text(oid, pg_text, ctx)
+            if not _same(from_text, value):
+                found.append(f"decode_text {literal}::{type_sql}: {from_text!r} != {value!r}")
+    return found
+
+
 @pytest.mark.parametrize("zone", ZONES)
 @pytest.mark.parametrize("float_digits", [1, 0, 3, -2])
 def test_text_and_binary_match_postgres(pg: psycopg.Connection, zone: str, float_digits: int) -> None:
     pg.execute(f"SET TimeZone = '{zone}'")
     pg.execute(f"SET extra_float_digits = {float_digits}")
     ctx = t.FormatContext(time_zone=zone, extra_float_digits=float_digits)
+    # fewer float digits do not round-trip (PG itself rejects its own 1.79769313486232e+308)
+    mismatches = _mismatches(pg, ctx, CASES, check_decode=float_digits > 0)
+    pg.execute("RESET extra_float_digits")
+    assert not mismatches, "\n".join(mismatches)
+
+
+DATETIME_CASES = [c for c in CASES if c[1].split("[")[0] in
+                  ("date", "time", "timetz", "timestamp", "timestamptz", "interval")]
+
+
+@pytest.mark.parametrize("date_style", ["SQL, DMY", "SQL, MDY", "Postgres, MDY", "Postgres, DMY", "German",
+                                        "ISO, DMY"])
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata", "+3", "+05:30", "America/Caracas", "Europe/London"])
+def test_date_styles_match_postgres(pg: psycopg.Connection, date_style: str, zone: str) -> None:
+    pg.execute(f"SET DateStyle = '{date_style}'")
+    pg.execute(f"SET TimeZone = '{zone}'")
+    try:
+        shown = pg.execute("SHOW DateStyle").fetchone()[0]
+        ctx = t.FormatContext(date_style=shown, time_zone=zone)
+        mismatches = _mismatches(pg, ctx, DATETIME_CASES, check_decode=False)
+        if not date_style.startswith("Postgres"):  # dates and timestamps read back in the same style
+            readable = [c for c in DATETIME_CASES if c[1] in ("date", "timestamp", "date[]", "timestamp[]")]
+            mismatches += _mismatches(pg, ctx, readable, check_decode=True)
+    finally:
+        pg.execute("RESET DateStyle")
+    assert not mismatches, "\n".join(mismatches)
+
+
+INTERVALS = ["1 year 2 months 3 days 04:05:06.5", "-1 day", "-1 day +02:00", "1 day -02:00",
+             "-1 year -2 mons +3 days -04:05", "0", "-0.5 sec", "13 months", "23:59:59", "-1 year -2 months",
+             "-3 days -04:00", "1 sec", "-1 sec", "5 min -1 sec", "100 hours", "1 day 0.000001 sec",
+             "-1 mon 1 day", "2 years -1 sec", "1 min 1.5 sec ago"]
+
+
+@pytest.mark.parametrize("style", ["sql_standard", "iso_8601", "postgres_verbose", "postgres"])
+def test_interval_styles_match_postgres(pg: psycopg.Connection, style: str) -> None:
+    pg.execute("CREATE TEMP TABLE IF NOT EXISTS intervals (n int, i interval)")
+    pg.execute("TRUNCATE intervals")
+    for n, text in enumerate(INTERVALS):  # parsed in the default style, printed in `style`
+        pg.execute("INSERT INTO intervals VALUES (%s, %s::interval)", [n, text])
+    pg.execute(f"SET IntervalStyle = '{style}'")
+    try:
+        rows = pg.execute("SELECT interval_out(i)::text, interval_send(i) FROM intervals ORDER BY n").fetchall()
+    finally:
+        pg.execute("RESET IntervalStyle")
+    ctx = t.FormatContext(interval_style=style)
     mismatches = []
-    for literal, type_sql in CASES:
-        oid, pg_text, pg_binary = _oracle(pg, literal, type_sql)
-        value = t.decode_binary(oid, pg_binary)
-        ours = t.encode_text(oid, value, ctx)
-        if ours != pg_text.encode():
-            mismatches.append(f"text {literal}::{type_sql}: ours {ours!r} pg {pg_text!r}")
-        if t.encode_binary(oid, value) != pg_binary:
-            mismatches.append(f"binary {literal}::{type_sql}: ours {t.encode_binary(oid, value)!r} pg {pg_binary!r}")
-        if float_digits <= 0:
-            continue  # fewer digits do not round-trip (PG itself rejects its 1.79769313486232e+308)
-        from_text = t.decode_text(oid, pg_text, ctx)
-        if not _same(from_text, value):
-            mismatches.append(f"decode_text {literal}::{type_sql}: {from_text!r} != {value!r}")
+    for pg_text, binary in rows:
+        value = t.decode_binary(t.INTERVAL, bytes(binary))
+        ours = t.encode_text(t.INTERVAL, value, ctx).decode()
+        if ours != pg_text:
+            mismatches.append(f"{style}: ours {ours!r} pg {pg_text!r}")
+        if style in ("postgres", "iso_8601", "postgres_verbose") and not _same(t.decode_text(t.INTERVAL, pg_text), value):
+            mismatches.append(f"decode_text {pg_text!r}: {t.decode_text(t.INTERVAL, pg_text)!r} != {value!r}")
     assert not mismatches, "\n".join(mismatches)
 
 
@@ -139,3 +198,64 @@ def test_type_for_sql_matches_postgres(pg: psycopg.Connection, spelling: str) ->
     ).fetchone()
     ours, our_typmod = t.type_for_sql(spelling)
     assert (ours.oid, our_typmod, t.format_type(ours.oid, our_typmod)) == (oid, typmod, shown)
+
+
+INPUTS = [
+    (" 42 ", "int4"), ("+5", "int2"), ("-9223372036854775808", "int8"), ("4294967295", "oid"),
+    ("yes", "bool"), ("ON", "bool"), ("1", "bool"), (" f ", "bool"), ("tr", "bool"), ("of", "bool"),
+    ("1e3", "float8"), (" 3.5 ", "float8"), ("-Infinity", "float8"), ("inf", "float4"), (".5", "float4"),
+    ("1e3", "numeric"), ("-0.00", "numeric"), ("  12.50  ", "numeric"), ("NaN", "numeric"), ("-inf", "numeric"),
+    ("2024-1-2", "date"), ("2024-01-02 +01", "date"), ("01/02/2024", "date"), ("2024-01-02 03:04:05", "date"),
+    ("2024-01-02T03:04:05Z", "timestamp"), ("2024-01-02 03:04:05.1234567", "timestamp"),
+    ("2024-01-02 03:04", "timestamp"), ("2024-01-02", "timestamp"), ("2024-01-02 03:04:05+05:30", "timestamp"),
+    ("2024-01-02T03:04:05Z", "timestamptz"), ("2024-07-02 03:04:05", "timestamptz"),
+    ("2024-01-02 03:04:05.5-08", "timestamptz"), ("2024-03-31 01:30:00", "timestamptz"),
+    ("2024-01-02 03:04:05+0530", "timestamptz"), ("2024-01-02 03:04:05.999999999+00", "timestamptz"),
+    ("03:04", "time"), ("03:04:05.5", "time"), ("03:04:05.5+02", "timetz"),
+    ("1 day 02:00:00", "interval"), ("P1DT2H", "interval"), ("3 hours", "interval"), ("1.5 days", "interval"),
+    ("-1 day", "interval"), ("@ 1 day ago", "interval"), ("00:00:01.5", "interval"), ("1 year 2 mons", "interval"),
+    ("2 weeks", "interval"), ("1.5 months", "interval"), ("-1 day +02:00", "interval"), ("90 min", "interval"),
+    ("P1Y2M3DT4H5M6.5S", "interval"), ("10", "interval"), ("1 hour 30 minutes ago", "interval"),
+    ("{A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11}", "uuid"), ("a0eebc999c0b4ef8bb6d6bb9bd380a11", "uuid"),
+    ("\\x4142", "bytea"), ("a\\000b\\\\", "bytea"), ("\\x 41 42", "bytea"),
+    ('{"a": [1, 2]}', "jsonb"), ("[1,2]", "json"),
+    ("{1, 2 ,3}", "int4[]"), ('{"a,b",c, " d "}', "text[]"), ("{{1},{2}}", "int8[]"), ("{NULL,null,\"NULL\"}", "text[]"),
+    ("[0:1]={5,6}", "int4[]"), ("{}", "text[]"), ("{2024-01-02, 2024-02-03}", "date[]"), ('{"a\\"b"}', "text[]"),
+    ("$1,234.56", "money"), ("12", "money"),
+]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/London"])
+def test_parameter_text_input_matches_postgres(pg: psycopg.Connection, zone: str) -> None:
+    """What drivers send as text Bind parameters must mean what PostgreSQL's input functions make of it."""
+    pg.execute(f"SET TimeZone = '{zone}'")
+    ctx = t.FormatContext(time_zone=zone)
+    mismatches = []
+    for text, type_sql in INPUTS:
+        oid, send = pg.execute(f"SELECT t.oid::int, t.typsend::text FROM pg_type t WHERE t.oid = '{type_sql}'::regtype"
+                               ).fetchone()
+        binary = pg.execute(f"SELECT {send}(%s::{type_sql})", [text]).fetchone()[0]
+        expected = t.decode_binary(oid, bytes(binary))
+        ours = t.decode_text(oid, text, ctx)
+        if not _same(ours, expected) or type(ours) is not type(expected):
+            mismatches.append(f"{text!r}::{type_sql}: ours {ours!r} pg {expected!r}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+@pytest.mark.parametrize(("text", "type_sql", "sqlstate"), [
+    ("abc", "int4", "22P02"), ("2147483648", "int4", "22003"), ("1_000", "int4", "22P02"), ("1.5", "int8", "22P02"),
+    ("maybe", "bool", "22P02"), ("1e400", "float8", "22003"), ("1e39", "float4", "22003"), ("1_0", "float8", "22P02"),
+    ("12a", "numeric", "22P02"), ("2024-02-30", "date", "22008"), ("yesterday-ish", "date", "22007"),
+    ("25:00", "time", "22008"), ("2024-01-02 03:04:05 nowhere", "timestamptz", "22007"), ("1 fortnight", "interval", "22007"),
+    ("not-a-uuid", "uuid", "22P02"), ("\\xZZ", "bytea", "22023"), ("\\x123", "bytea", "22023"), ("{{1},{2,3}}", "int4[]", "22P02"), ("{bad", "json", "22P02"),
+    ("{1,2", "int4[]", "22P02"), ("{{1},2}", "int4[]", "22P02"), ("{a}", "int4[]", "22P02"), ("1,2", "text[]", "22P02"),
+])
+def test_bad_parameter_text_is_rejected_like_postgres(pg: psycopg.Connection, text: str, type_sql: str,
+                                                      sqlstate: str) -> None:
+    with pytest.raises(psycopg.Error) as theirs:
+        pg.execute(f"SELECT %s::{type_sql}", [text])
+    assert theirs.value.sqlstate == sqlstate
+    oid = t.type_for_sql(type_sql)[0].oid
+    with pytest.raises(PgError) as ours:
+        t.decode_text(oid, text)
+    assert ours.value.sqlstate == sqlstate
