@@ -151,3 +151,20 @@ def test_token_store_atomic_and_private(tmp_path: Path) -> None:
     path.write_text("{not json")
     with pytest.raises(PgError):
         store.load()
+
+
+async def test_initiate_oauth_off_uses_the_stored_token_only(tmp_path: Path) -> None:
+    fake = FakeSage([customer(1)], expires_in=30)
+    s = session(fake, tmp_path)
+    assert await s.auth().access_token() == "access-1"
+    # inside the refresh leeway but not expired: used as it is, no token request
+    assert await s.auth(Ctx(InitiateOAuth="OFF")).access_token() == "access-1"
+    assert len(fake.token_posts) == 1
+    store = TokenStore(tmp_path / "state" / "tokens.json")
+    stored = store.load()
+    assert stored is not None
+    store.save(StoredToken(stored.access_token, stored.refresh_token, time.time() - 5))  # expired
+    with pytest.raises(PgError) as err:
+        await session(fake, tmp_path).auth(Ctx(InitiateOAuth="OFF")).access_token()
+    assert err.value.sqlstate == "28000" and "expired" in err.value.message
+    assert len(fake.token_posts) == 1

@@ -220,3 +220,26 @@ async def test_subscription_key_header(tmp_path: Path) -> None:
     fake = FakeSage([customer(1)])
     await run(setup(fake, tmp_path), ScanRequest(["Id"]), SubscriptionKey="sub-123")
     assert fake.requests[-1].headers["ocp-apim-subscription-key"] == "sub-123"
+
+
+async def test_pushed_limit_and_offset_span_pages(tmp_path: Path) -> None:
+    fake = FakeSage([customer(i) for i in range(1, 101)])
+    table, plan = await run(setup(fake, tmp_path), ScanRequest(["Id"], limit=25, offset=5), PageSize=10, MaxThreads=4)
+    assert plan.limit_pushed and table.column("Id").to_pylist() == list(range(6, 31))
+    assert fake.data_requests() == [
+        f"{BASE}/customers?$select=id&$orderby=id asc&$top=10&$skip=5",
+        f"{BASE}/customers?$count=true",
+        f"{BASE}/customers?$select=id&$orderby=id asc&$top=10&$skip=15",
+        f"{BASE}/customers?$select=id&$orderby=id asc&$top=5&$skip=25",
+        f"{BASE}/customers?$count=true",
+    ]
+
+
+async def test_invalid_property_values_are_rejected(tmp_path: Path) -> None:
+    provider = setup(FakeSage([customer(1)]), tmp_path)
+    with pytest.raises(PgError) as err:
+        provider.plan(ScanRequest(["Id"]), Ctx(PageSize=6000))
+    assert err.value.sqlstate == "22023" and "PageSize" in err.value.message
+    with pytest.raises(PgError) as err:
+        await run(provider, ScanRequest(["Id"]), MaxThreads="lots")
+    assert err.value.sqlstate == "22023" and "MaxThreads" in err.value.message
