@@ -239,7 +239,7 @@ class SageViewProvider:
 
         first_page = PageRequest(0, query.offset, query.first_top())
         batch, keys = await fetch(first_page, exact=False)
-        if problem := check.accept(keys):  # pragma: no cover - check_page already passed
+        if problem := check.accept(keys):
             raise _changed(problem)
         yield batch
         got = len(keys)

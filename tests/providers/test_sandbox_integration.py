@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -63,9 +64,19 @@ def data_requests(app: Any) -> list[Any]:
     return [r for r in app.state.sandbox.requests if "/accounts/v1/" in r.path and not r.path.endswith("/sites")]
 
 
-async def test_where_id_and_limit_in_process(tmp_path: Path) -> None:
+@pytest.mark.parametrize("over", ["asgi", "http"])
+async def test_where_id_and_limit(tmp_path: Path, over: str) -> None:
     app = create_app(SandboxConfig())
-    providers, procedures = sage_providers(source(tmp_path, "http://sandbox.test", httpx.ASGITransport(app=app)))
+    with ExitStack() as stack:
+        if over == "http":
+            src = source(tmp_path, stack.enter_context(serve_in_thread(app)))
+        else:
+            src = source(tmp_path, "http://sandbox.test", httpx.ASGITransport(app=app))
+        await check_where_id_and_limit(app, src)
+
+
+async def check_where_id_and_limit(app: Any, src: SageDataSource) -> None:
+    providers, procedures = sage_providers(src)
     assert len(providers) == 78 and len(procedures) == 6
     customers = view(providers, "StandardUK", "Customers")
     everyone = await scan_all(customers, ScanRequest(["Id", "Name"]))
