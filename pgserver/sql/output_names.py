@@ -13,7 +13,10 @@ _CAST_NAMES = {"int": "int4", "integer": "int4", "bigint": "int8", "smallint": "
                "double precision": "float8", "real": "float4", "decimal": "numeric", "character varying": "varchar",
                "timestamp with time zone": "timestamptz", "timestamp without time zone": "timestamp",
                "char": "bpchar", "character": "bpchar"}
-_FUNCTION_NAMES = {"current_timestamp": "now", "current_version": "version", "current_schema": "current_schema", "count_star": "count", "listagg": "string_agg", "group_concat": "string_agg",
+_FUNCTION_NAMES = {"current_timestamp": "now", "current_version": "version", "current_schema": "current_schema",
+                   "time_to_str": "to_char", "str_to_time": "to_timestamp", "str_to_date": "to_date",
+                   "logical_and": "bool_and", "logical_or": "bool_or", "regexp_like": "?column?",
+                   "array_contains_all": "?column?", "date_part": "date_part", "count_star": "count", "listagg": "string_agg", "group_concat": "string_agg",
                    "array_agg": "array_agg", "strpos": "position", "substring": "substring"}
 
 
@@ -51,6 +54,9 @@ def output_name(expression: exp.Expression) -> str | None:
         return "case"
     if isinstance(expression, exp.Exists):
         return "exists"
+    if isinstance(expression, exp.Binary | exp.Unary | exp.Predicate) and not isinstance(expression, exp.Not) \
+            and not isinstance(expression, exp.Anonymous):
+        return "?column?"  # operators: 2 ^ 3, a AND b, x ~ 'y'
     if isinstance(expression, exp.Anonymous):
         return str(expression.this).lower()
     if isinstance(expression, exp.Func):

@@ -28,6 +28,10 @@ __all__ = ["PlanEnvironment", "ProcedureSlot", "QueryPlan", "ScanSlot", "build_p
 CATALOG_SCHEMAS = {"pg_catalog", "information_schema"}
 
 
+class _NothingToQualify(Exception):
+    pass
+
+
 def build_plan(tree: exp.Expression, env: PlanEnvironment, *, call_providers: bool = True) -> QueryPlan:
     """Resolve and plan `tree` (a parsed, parameter-bound SELECT/UNION/WITH)."""
     if env.rewrite is not None:
@@ -36,10 +40,14 @@ def build_plan(tree: exp.Expression, env: PlanEnvironment, *, call_providers: bo
     scans, procedures = _resolve_tables(tree, env)
     _lowercase_identifiers(tree)
     _apply_root_names(tree, names)  # before qualify, so ORDER BY 2 / GROUP BY 1 refer to the final names
-    qualified = True
+    qualified = bool(scans or procedures)  # nothing to prune or push otherwise (catalog queries, SELECT 1)
     try:
+        if not qualified:
+            raise _NothingToQualify
         tree = qualify(tree, schema=_schema(scans, procedures), dialect="postgres", expand_stars=False,
                        validate_qualify_columns=True, quote_identifiers=True, identify=False)
+    except _NothingToQualify:
+        pass
     except (SqlglotError, KeyError, ValueError, AttributeError, TypeError):
         # sqlglot could not follow every name: DuckDB still binds the query (and reports real
         # errors); we only lose column pruning and qual pushdown.
