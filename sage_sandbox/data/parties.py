@@ -8,7 +8,7 @@ from typing import Any
 
 from .builder import NOW, Builder, builds, money, stamps
 from .reference import SETUP, nominal_id
-from .table import Absent, Table, ToMany, ToOne
+from .table import Absent, Computed, Table, ToMany, ToOne
 from .words import (
     BUSINESS_KINDS,
     BUSINESS_SUFFIXES,
@@ -178,7 +178,27 @@ def customers(b: Builder) -> Table:
     for name, column in list(table.columns.items()):  # customers are writable: every column concrete
         if not isinstance(column, list):
             table.columns[name] = list(column)
+    ledger_balances(b, table, "sales_posted_transactions", "customer_id")
     return table
+
+
+def ledger_balances(b: Builder, table: Table, ledger: str, fk: str) -> None:
+    """Make `balance` the account's outstanding ledger total (invoices less credit notes), read on
+    first access so that building the accounts does not build the ledger."""
+    ids = table.columns["id"]
+    totals: dict[int, float] = {}
+
+    def compute(i: int) -> float:
+        if not totals:
+            posted = b.table(ledger).columns
+            totals[-1] = 0.0  # marks "computed" even for an empty ledger
+            for account, kind, outstanding in zip(posted[fk], posted["trader_transaction_type"],
+                                                  posted["document_outstanding_value"], strict=True):
+                sign = -1.0 if kind.endswith(("CreditNote", "Receipt", "Payment")) else 1.0
+                totals[account] = totals.get(account, 0.0) + sign * outstanding
+        return money(totals.get(ids[i], 0.0))
+
+    table.columns["balance"] = Computed(ids.__len__, compute)
 
 
 def _owner_ids(b: Builder, owner_table: str) -> list[int]:
@@ -310,13 +330,15 @@ def suppliers(b: Builder) -> Table:
     columns["is_supplier_payments_enabled"] = [rng.random() < 0.6 for _ in range(n)]
     columns["_main_address_id"] = list(b.table("_supplier_addresses").columns["id"])
     columns["_bank_id"] = list(b.table("_supplier_banks").columns["id"])
-    return b.make("suppliers", columns, {
+    table = b.make("suppliers", columns, {
         "main_address": ToOne("_main_address_id", "_supplier_addresses"), "bank": ToOne("_bank_id", "_supplier_banks"),
         "currency": ToOne("currency_id", "currencies"), "country_code": ToOne("country_code_id", "_country_codes"),
         "default_tax_code": ToOne("default_tax_code_id", "tax_codes"),
         "default_nominal_code": ToOne("default_nominal_code_id", "nominal_codes"),
         "contacts": ToMany("supplier_contacts", "supplier_id"),
     })
+    ledger_balances(b, table, "purchase_posted_transactions", "supplier_id")
+    return table
 
 
 @builds("_supplier_banks")

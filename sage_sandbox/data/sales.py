@@ -97,6 +97,19 @@ def _line_view(b: Builder, kind: str, docs: DocumentSet, headers: Table) -> Tabl
     customer_ids = Lookup(header_ids, headers, "customer_id")
     currency_ids = Lookup(header_ids, headers, "currency_id")
     lines["customer_id"] = customer_ids
+    if kind == "sop_order":  # completed orders were allocated, despatched and invoiced in full
+        status = Lookup(header_ids, headers, "document_status")
+        quantity = lines[f"{kind}_line_quantity"]
+
+        def done(i: int) -> float:
+            return quantity[i] if status[i] == "EnumDocumentStatusComplete" else 0.0
+
+        def allocated(i: int) -> float:
+            return quantity[i] if status[i] in ("EnumDocumentStatusComplete", "EnumDocumentStatusLive") else 0.0
+
+        for field_name, compute in (("allocated_quantity", allocated), ("despatch_receipt_quantity", done),
+                                    ("invoice_credit_quantity", done)):
+            lines[f"{kind}_line_{field_name}"] = Computed(header_ids.__len__, compute)
     joins = [
         Join(f"{kind}_", header_ids, headers),
         Join(f"{kind}_currency_", currency_ids, b.table("currencies")),

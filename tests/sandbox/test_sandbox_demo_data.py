@@ -210,3 +210,25 @@ def test_scale_multiplies_transactions_not_masters() -> None:
     assert len(three.table("sop_orders")) == 3 * len(one.table("sop_orders"))
     assert len(three.table("customers")) == len(one.table("customers"))
     assert len(three.table("sop_order_line_views")) > 2.5 * len(one.table("sop_order_line_views"))
+
+
+def test_balances_match_the_ledgers(sandbox: Running) -> None:
+    for accounts, ledger, fk in (("customers", "sales_posted_transactions", "customer_id"),
+                                 ("suppliers", "purchase_posted_transactions", "supplier_id")):
+        expected: dict[int, float] = {}
+        for t in fetch(sandbox, PRO, ledger, 1):
+            sign = -1 if t["trader_transaction_type"].endswith(("CreditNote", "Receipt", "Payment")) else 1
+            expected[t[fk]] = expected.get(t[fk], 0.0) + sign * t["document_outstanding_value"]
+        rows = fetch(sandbox, PRO, accounts, 1)
+        assert any(r["balance"] for r in rows)
+        for row in rows:
+            assert row["balance"] == round(expected.get(row["id"], 0.0), 2), row["reference"]
+
+
+def test_completed_orders_are_despatched_in_full(sandbox: Running) -> None:
+    lines = fetch(sandbox, PRO, "sop_order_line_views", 1)
+    for line in lines:
+        complete = line["sop_order_document_status"] == "EnumDocumentStatusComplete"
+        expected = line["sop_order_line_quantity"] if complete else 0.0
+        assert line["sop_order_line_despatch_receipt_quantity"] == expected
+        assert line["sop_order_line_invoice_credit_quantity"] == expected
