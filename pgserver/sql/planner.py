@@ -28,10 +28,6 @@ __all__ = ["PlanEnvironment", "ProcedureSlot", "QueryPlan", "ScanSlot", "build_p
 CATALOG_SCHEMAS = {"pg_catalog", "information_schema"}
 
 
-class _NothingToQualify(Exception):
-    pass
-
-
 def build_plan(tree: exp.Expression, env: PlanEnvironment, *, call_providers: bool = True) -> QueryPlan:
     """Resolve and plan `tree` (a parsed, parameter-bound SELECT/UNION/WITH)."""
     if env.rewrite is not None:
@@ -40,18 +36,16 @@ def build_plan(tree: exp.Expression, env: PlanEnvironment, *, call_providers: bo
     scans, procedures = _resolve_tables(tree, env)
     _lowercase_identifiers(tree)
     _apply_root_names(tree, names)  # before qualify, so ORDER BY 2 / GROUP BY 1 refer to the final names
-    qualified = bool(scans or procedures)  # nothing to prune or push otherwise (catalog queries, SELECT 1)
-    try:
-        if not qualified:
-            raise _NothingToQualify
-        tree = qualify(tree, schema=_schema(scans, procedures), dialect="postgres", expand_stars=False,
-                       validate_qualify_columns=True, quote_identifiers=True, identify=False)
-    except _NothingToQualify:
-        pass
-    except (SqlglotError, KeyError, ValueError, AttributeError, TypeError):
-        # sqlglot could not follow every name: DuckDB still binds the query (and reports real
-        # errors); we only lose column pruning and qual pushdown.
-        qualified = False
+    qualified = False
+    if scans or procedures:  # nothing to prune or push otherwise (catalog queries, SELECT 1)
+        try:
+            tree = qualify(tree, schema=_schema(scans, procedures), dialect="postgres", expand_stars=False,
+                           validate_qualify_columns=True, quote_identifiers=True, identify=False)
+            qualified = True
+        except (SqlglotError, KeyError, ValueError, AttributeError, TypeError):
+            # sqlglot could not follow every name: DuckDB still binds the query (and reports real
+            # errors); we only lose column pruning and qual pushdown.
+            pass
     plan = QueryPlan(tree, scans, procedures, None, qualified)
     slots = {slot.name: slot for slot in scans}
     if qualified:
