@@ -12,7 +12,7 @@ Dependency rule: the standard library and pgserver.errors (itself stdlib-only) o
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -444,6 +444,60 @@ def encode_binary(oid: int, value: Any) -> bytes | None:
     if kind is None or kind == "vector":
         raise _no_binary(oid)
     return values_binary.BINARY_ENCODERS[kind](value)
+
+
+def text_encoder(oid: int, ctx: FormatContext | None = None) -> Callable[[Any], bytes | None]:
+    """encode_text for one column, resolved once: what the server calls per DataRow value."""
+    from pgserver.protocol import values_text
+
+    context = ctx or _DEFAULT_CONTEXT
+    kind = _KIND_BY_OID.get(oid)
+    t = TYPES_BY_OID.get(oid)
+    general = values_text.TEXT_ENCODERS.get(kind or "text") if t is None or not t.is_array else None
+    if kind in ("int2", "int4", "int8"):
+        def encode_int(value: Any) -> bytes | None:
+            if value is None:
+                return None
+            if type(value) is int:
+                return str(value).encode()
+            return encode_text(oid, value, context)
+        return encode_int
+    if kind == "text":
+        def encode_str(value: Any) -> bytes | None:
+            if value is None:
+                return None
+            if type(value) is str:
+                return value.encode()
+            return encode_text(oid, value, context)
+        return encode_str
+    if kind == "float8" and context.extra_float_digits > 0:
+        fast_float = values_text.format_float8_shortest
+        def encode_float(value: Any) -> bytes | None:
+            if value is None:
+                return None
+            if type(value) is float:
+                return fast_float(value).encode()
+            return encode_text(oid, value, context)
+        return encode_float
+    if general is not None:
+        def encode_kind(value: Any) -> bytes | None:
+            if value is None:
+                return None
+            return general(value, context).encode()
+        return encode_kind
+    return lambda value: encode_text(oid, value, context)
+
+
+def binary_encoder(oid: int) -> Callable[[Any], bytes | None]:
+    """encode_binary for one column, resolved once."""
+    from pgserver.protocol import values_binary
+
+    kind = _KIND_BY_OID.get(oid)
+    t = TYPES_BY_OID.get(oid)
+    if kind is None or kind == "vector" or (t is not None and t.is_array):
+        return lambda value: encode_binary(oid, value)
+    encoder = values_binary.BINARY_ENCODERS[kind]
+    return lambda value: None if value is None else encoder(value)
 
 
 def decode_text(oid: int, data: bytes | str, ctx: FormatContext | None = None) -> Any:

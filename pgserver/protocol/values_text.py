@@ -95,6 +95,15 @@ def format_float(value: float, single: bool, extra_float_digits: int) -> str:
     return f"{sign}{digits[: exp10 + 1]}.{digits[exp10 + 1:]}"
 
 
+def format_float8_shortest(value: float) -> str:
+    """float8out with extra_float_digits > 0, fast: Python's repr is already the shortest round-trip."""
+    magnitude = abs(value)
+    if 1e-4 <= magnitude < 1e15:
+        text = repr(value)
+        return text[:-2] if text.endswith(".0") else text
+    return format_float(value, False, 1)
+
+
 def to_decimal(value: Any) -> decimal.Decimal:
     if isinstance(value, decimal.Decimal):
         return value

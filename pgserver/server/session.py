@@ -26,7 +26,7 @@ from pgserver.errors import (
 )
 from pgserver.protocol import backend
 from pgserver.protocol import frontend as fe
-from pgserver.server.connection import MessageStream
+from pgserver.server.connection import MessageStream, PeerClosed
 
 log = logging.getLogger("pgserver.server")
 
@@ -128,11 +128,8 @@ class Session:
                 pass
             return 0
         ctx = self.format_context()
-        encoders = [
-            (lambda v, oid=c.type_oid: types.encode_binary(oid, v)) if f == 1
-            else (lambda v, oid=c.type_oid: types.encode_text(oid, v, ctx))
-            for c, f in zip(columns, formats, strict=True)
-        ]
+        encoders = [types.binary_encoder(c.type_oid) if f == 1 else types.text_encoder(c.type_oid, ctx)
+                    for c, f in zip(columns, formats, strict=True)]
         sent = 0
         while limit is None or sent < limit:
             rows = await cursor.fetch(FETCH_BATCH if limit is None else min(FETCH_BATCH, limit - sent))
@@ -174,6 +171,8 @@ class Session:
                     raise
                 self._report_error(error)
                 skipping = True
+            except PeerClosed:
+                raise
             except Exception as exc:  # noqa: BLE001 - reported as XX000, the connection stays usable
                 self._report_error(_internal(exc))
                 skipping = True
@@ -214,6 +213,8 @@ class Session:
         except PgError as error:
             self._report_error(error)
             return False
+        except PeerClosed:
+            raise
         except Exception as exc:  # noqa: BLE001
             self._report_error(_internal(exc))
             return False

@@ -79,6 +79,8 @@ def _mismatches(pg: psycopg.Connection, ctx: t.FormatContext, cases: list[tuple[
         ours = t.encode_text(oid, value, ctx)
         if ours != pg_text.encode():
             found.append(f"text {literal}::{type_sql}: ours {ours!r} pg {pg_text!r}")
+        if t.text_encoder(oid, ctx)(value) != ours or t.binary_encoder(oid)(value) != t.encode_binary(oid, value):
+            found.append(f"per-column encoders disagree on {literal}::{type_sql}")
         if t.encode_binary(oid, value) != pg_binary:
             found.append(f"binary {literal}::{type_sql}: ours {t.encode_binary(oid, value)!r} pg {pg_binary!r}")
         if check_decode:
