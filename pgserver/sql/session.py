@@ -43,6 +43,7 @@ from pgserver.sql.statements import Statement, allowed_in_failed_block, classify
 from pgserver.sql.tableset import NameScope, stable_table_oid
 from pgserver.sql.transactions import TransactionState
 from pgserver.sql.writes import reject_ddl, reject_write
+from pgserver.types import FormatContext
 
 _backend_ids = itertools.count(1)
 
@@ -105,6 +106,14 @@ class SqlEngine:
 
     def statement_failed(self) -> None:
         self.transaction.fail()
+
+    @property
+    def format_context(self) -> FormatContext:
+        """How values look on the wire for this session (read by the protocol layer per result)."""
+        get = self.settings.get
+        return FormatContext(date_style=get("DateStyle"), time_zone=get("TimeZone"),
+                             extra_float_digits=int(get("extra_float_digits")), bytea_output=get("bytea_output"),
+                             interval_style=get("IntervalStyle"))
 
     def parameter_status(self) -> dict[str, str]:
         self.settings.take_changes()
