@@ -248,3 +248,46 @@ def test_column_subset_in_requested_order() -> None:
     table = scan(provider, Ctx(), ["tablename", "SchemaName"])
     assert table.column_names == ["TableName", "SchemaName"]
     assert table.num_rows == 78
+
+
+# -- end to end through the SQL layer (the path a client's query takes) -------------------------------
+
+
+async def _engine_rows(statements: list[str], options: str = "") -> list[list[tuple]]:
+    from pgserver.sql.datasource import DataSource
+    from pgserver.sql.factory import SqlEngineFactory
+
+    source = DataSource.build(system_providers(load_views(), [OAUTH_PROCEDURE], catalog="sage200"),
+                              properties={"OAuthClientSecret": "hunter2"})
+    engine = await SqlEngineFactory({"sage200": source}).connect("demo", "sage200", {"options": options})
+    results = []
+    try:
+        for sql in statements:
+            prepared = await engine.prepare(sql, [])
+            cursor = await engine.execute(prepared, [])
+            results.append(await cursor.fetch(None))
+            await cursor.close()
+    finally:
+        await engine.close()
+    return results
+
+
+def test_through_the_sql_engine() -> None:
+    results = anyio.run(_engine_rows, [
+        "SELECT ColumnName, DataTypeName FROM sys_tablecolumns WHERE TableName = 'Banks' "
+        "AND SchemaName = 'StandardUK' ORDER BY Ordinal LIMIT 2",
+        "SELECT Value FROM sys_connection_props WHERE Name IN ('MaxRows', 'OAuthClientSecret') ORDER BY Name",
+        "SET Timeout = 9",
+        "SELECT Value FROM sys_connection_props WHERE Name = 'Timeout'",
+        "SET BrowsableSchemas = 'ProfessionalUK'",
+        "SELECT SchemaName FROM sys.sys_schemas ORDER BY 1",
+        "SELECT ColumnName, Direction FROM sys_procedureparameters "
+        "WHERE ProcedureName = 'GetOAuthAccessToken' AND IncludeResultColumns = 'True' ORDER BY Ordinal",
+    ], "-c MaxRows=50")
+    assert results[0] == [("Id", "bigint"), ("Code", "text")]
+    assert results[1] == [("50",), (MASK,)]
+    assert results[3] == [("9",)]
+    # The default Schema (StandardUK) stays visible, as in name resolution.
+    assert results[5] == [("ProfessionalUK",), ("StandardUK",)]
+    assert results[6] == [("AuthMode", 1), ("Verifier", 1), ("CallbackUrl", 1), ("OAuthAccessToken", 4),
+                          ("ExpiresIn", 4)]

@@ -27,12 +27,17 @@ SPEC_TYPES: dict[str, str] = {
 }
 
 
-def table_spec(name: str, description: str, columns: Sequence[tuple[str, str, str]]) -> TableSpec:
-    """A sys_* TableSpec from (name, spec type, description) triples as the spec lists them."""
+def table_spec(name: str, description: str, columns: Sequence[tuple[str, str, str]],
+               offered: Sequence[str] = ()) -> TableSpec:
+    """A sys_* TableSpec from (name, spec type, description) triples as the spec lists them.
+
+    `offered` names the columns whose quals the provider wants to see in plan() (a pseudo
+    column); other columns are marked not filterable, so their quals go straight to DuckDB.
+    """
     return TableSpec(
         schema=SYSTEM_SCHEMA,
         name=name,
-        columns=tuple(Column(n, SPEC_TYPES[t], d, filterable=False) for n, t, d in columns),
+        columns=tuple(Column(n, SPEC_TYPES[t], d, filterable=n in offered) for n, t, d in columns),
         description=description,
         kind="view",
     )

@@ -92,7 +92,7 @@ class SysProcedureParameters(_ProcedureTable):
          "being a native Sage 200 procedure."),
         (INCLUDE_RESULT_COLUMNS, "Boolean", "Pseudo column: whether the output should include columns from the "
          "result set in addition to parameters. Defaults to False."),
-    ])
+    ], offered=[INCLUDE_RESULT_COLUMNS])
 
     def plan(self, request: ScanRequest, ctx: ScanContext) -> ScanPlan:
         plan = super().plan(request, ctx)
