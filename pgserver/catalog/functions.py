@@ -52,6 +52,7 @@ SIGNATURES: dict[tuple[str, int], Signature] = {
     ("pg_get_statisticsobjdef_columns", 1): Signature((OID,), V),
     ("pg_get_serial_sequence", 2): Signature((V, V), V),
     ("pg_table_is_visible", 1): Signature((OID,), B),
+    ("pg_relation_is_publishable", 1): Signature((V,), B),
     ("pg_type_is_visible", 1): Signature((OID,), B),
     ("pg_function_is_visible", 1): Signature((OID,), B),
     ("pg_get_userbyid", 1): Signature((OID,), V),
@@ -139,6 +140,7 @@ class SessionFunctions:
         self.session = session
         self.names = NameResolver(catalog, session)
         self._xid = itertools.count(1000)
+        self._predefined_roles = {r["oid"]: r["rolname"] for r in catalog.base.rows_as_dicts("pg_catalog.pg_authid")}
         self._view_defs = {(r["schemaname"], r["viewname"]): r["definition"]
                            for r in catalog.base.rows_as_dicts("pg_catalog.pg_views")}
 
@@ -167,7 +169,15 @@ class SessionFunctions:
 
     def pg_get_indexdef_3(self, oid: int, column: int, pretty: bool) -> str | None:
         if column == 0:
-            return self.cat.indexdef.get(oid)
+            definition = self.cat.indexdef.get(oid)
+            table = self.cat.classes.get(self.cat.index_table.get(oid, 0))
+            if definition is None or table is None or not pretty:
+                return definition
+            # Pretty output names the table as regclass does: unqualified when visible.
+            schema = self.cat.namespace_names[table.namespace_oid]
+            words = self.cat.keyword_categories
+            qualified = f"{quote_ident_if_needed(schema, words)}.{quote_ident_if_needed(table.name, words)}"
+            return definition.replace(f" ON {qualified} ", f" ON {self.names.relation_name(table.oid)} ", 1)
         keys = self.cat.index_columns.get(oid)
         if keys is None or not 0 < column <= len(keys):
             return None if keys is None else ""
@@ -216,7 +226,12 @@ class SessionFunctions:
         return self.names.proc_visible(oid)
 
     def pg_get_userbyid_1(self, oid: int) -> str:
-        return self.session.user if oid == 10 else f"unknown (OID={oid})"
+        if oid == 10:
+            return self.session.user
+        return self._predefined_roles.get(oid, f"unknown (OID={oid})")
+
+    def pg_relation_is_publishable_1(self, relation: str) -> bool:
+        return True
 
     def obj_description_1(self, oid: int) -> str | None:
         return next((t for (o, _c, s), t in self.cat.descriptions.items() if o == oid and s == 0), None)
@@ -342,7 +357,7 @@ class SessionFunctions:
         return quote_ident_if_needed(name, self.cat.keyword_categories) if name else str(oid)
 
     def regrole_out_1(self, oid: int) -> str:
-        return self.session.user if oid == 10 else str(oid)
+        return self.pg_get_userbyid_1(oid) if oid == 10 or oid in self._predefined_roles else str(oid)
 
     # -- sizes and privileges -------------------------------------------------------------
     def _zero(self, *args: Any) -> int:

@@ -51,7 +51,7 @@ _OPERATORS: dict[str, Any] = {
     "-": lambda a, b: exp.Sub(this=a, expression=b),
 }
 FUNCTION_NAMES = {name for name, _ in SIGNATURES} | {"pg_get_keywords", "_pg_expandarray", "array_lower",
-                                                     "array_upper"}
+                                                     "array_upper", "pg_partition_ancestors"}
 
 
 def _relations(catalog: Catalog) -> dict[str, set[str]]:
@@ -137,7 +137,8 @@ def rewrite(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
     # Keep PostgreSQL's output column names for rewritten projections (current_schema, not pgcat_…).
     for select, i, before, name in projections:
         proj = select.expressions[i]
-        if not isinstance(proj, exp.Alias) and proj.sql("postgres") != before:
+        changed = proj.sql("postgres") != before or isinstance(proj, exp.Literal | exp.Null)
+        if not isinstance(proj, exp.Alias) and changed:
             proj.replace(exp.alias_(proj.copy(), exp.to_identifier(name, quoted=True)))
     return expr
 
@@ -151,6 +152,9 @@ def output_name(node: exp.Expression) -> str:
         return inner if inner != "?column?" else _type_name(node.to).split(".")[-1]
     if isinstance(node, exp.Bracket):
         return output_name(node.this)
+    if isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select) and node.this.expressions:
+        first = node.this.expressions[0]
+        return first.alias if isinstance(first, exp.Alias) else output_name(first)
     if isinstance(node, exp.Dot):
         if isinstance(node.expression, exp.Anonymous):
             return node.expression.name.lower()
@@ -197,7 +201,7 @@ def _rewrite_node(node: exp.Expression, rel_names: dict[str, set[str]], ctes: se
 
 
 def _table(node: exp.Table, rel_names: dict[str, set[str]], ctes: set[str]) -> exp.Expression | None:
-    if isinstance(node.this, exp.Anonymous):  # a function in FROM
+    if isinstance(node.this, exp.Func):  # a function in FROM
         if node.this.name.lower() == "pg_get_keywords" and node.db.lower() in ("", "pg_catalog"):
             return _catalog_table("pg_catalog", "pg_get_keywords", node, "pg_get_keywords")
         if node.db.lower() in SCHEMAS:
@@ -256,6 +260,9 @@ def _function(node: exp.Func) -> exp.Expression | None:
         return None  # handled in FROM
     elif name == "_pg_expandarray" and len(args) == 1:
         replacement = _expandarray(args[0])
+    elif name == "pg_partition_ancestors" and len(args) == 1:
+        # No partitioning here: a relation's only "ancestor" is itself.
+        replacement = exp.Unnest(expressions=[exp.Array(expressions=[_duck_cast(args[0], "UINTEGER")])])
     elif name in ("array_lower", "array_upper") and len(args) == 2:
         replacement = _array_bound(name, args[0])
     elif name in {n for n, _ in SIGNATURES}:
@@ -288,7 +295,7 @@ def _cast(node: exp.Cast) -> exp.Expression | None:
     if target in REG_TYPES:
         kind = "regproc" if target == "regprocedure" else target
         if kind not in ("regclass", "regtype", "regproc", "regnamespace", "regrole"):
-            return exp.cast(operand, "UINTEGER")
+            return _duck_cast(operand, "UINTEGER")
         parent = node.parent
         if _is_text(operand):
             return _call(f"{kind}_in", [operand])
@@ -296,18 +303,38 @@ def _cast(node: exp.Cast) -> exp.Expression | None:
             return _call(f"{kind}_out", [operand])
         if isinstance(parent, exp.Select) or (isinstance(parent, exp.Alias) and isinstance(parent.parent, exp.Select)):
             return _call(f"{kind}_out", [operand])
-        return exp.cast(operand, "UINTEGER")
+        return _duck_cast(operand, "UINTEGER")
     if target in OID_LIKE_TYPES:
-        return exp.cast(operand, "UINTEGER" if target != "information_schema.cardinal_number" else "INTEGER")
+        return _duck_cast(operand, "UINTEGER" if target != "information_schema.cardinal_number" else "INTEGER")
     if target in TEXT_LIKE_TYPES or target.startswith("information_schema."):
-        return exp.cast(operand, "VARCHAR")
+        return _duck_cast(operand, "VARCHAR")
     if target in ("int2vector", "oidvector"):
-        return exp.cast(operand, "SMALLINT[]" if target == "int2vector" else "UINTEGER[]")
+        return _duck_cast(operand, "SMALLINT[]" if target == "int2vector" else "UINTEGER[]")
     to = node.to
+    kind = to.args.get("kind") if isinstance(to, exp.DataType) else None
+    if isinstance(kind, exp.Dot) and kind.this.name.lower() == "pg_catalog":
+        try:  # CAST(x AS pg_catalog.text) -> CAST(x AS text)
+            node.set("to", exp.DataType.build(kind.expression.name, dialect="postgres"))
+        except Exception:
+            return None
+        return _cast(node) or node
+    if isinstance(to, exp.DataType) and to.this == exp.DataType.Type.ARRAY and to.expressions:
+        element = to.expressions[0]
+        element_kind = element.args.get("kind") if isinstance(element, exp.DataType) else None
+        if isinstance(element_kind, exp.Dot) and element_kind.this.name.lower() == "pg_catalog":
+            try:  # CAST(x AS pg_catalog.int2[]) -> CAST(x AS int2[])
+                node.set("to", exp.DataType.build(f"{element_kind.expression.name}[]", dialect="postgres"))
+            except Exception:
+                return None
+            return _cast(node) or node
     if isinstance(to, exp.DataType) and to.this == exp.DataType.Type.ARRAY and isinstance(operand, exp.Literal) \
             and operand.is_string:
         return _array_literal(operand.this, to)
     return None
+
+
+def _duck_cast(node: exp.Expression, duck_type: str) -> exp.Expression:
+    return exp.cast(node, exp.DataType.build(duck_type, dialect="duckdb"))
 
 
 def _is_text(node: exp.Expression) -> bool:

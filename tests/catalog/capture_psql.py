@@ -12,7 +12,7 @@ import subprocess
 
 import psycopg
 
-from tests.catalog.conftest import DATABASE, _generator, test_tables
+from tests.catalog.conftest import DATABASE, _generator, sample_tables
 from tests.catalog.corpus import CORPUS_DIR
 from tests.catalog.ddl import ddl_for
 
@@ -40,7 +40,7 @@ def capture(conninfo: str) -> str:
 
 
 def _label(command: str) -> str:
-    return re.sub(r"\W+", "_", command).strip("_")
+    return re.sub(r"\W+", "_", command.replace("+", "plus")).strip("_")
 
 
 def main() -> None:
@@ -50,7 +50,7 @@ def main() -> None:
             admin.execute(f"CREATE DATABASE {DATABASE}")
         conninfo = pg.conninfo.replace(f"dbname={pg.dbname}", f"dbname={DATABASE}")
         with psycopg.connect(conninfo, autocommit=True) as conn:
-            for statement in ddl_for(test_tables()):
+            for statement in ddl_for(sample_tables()):
                 conn.execute(statement)
         (CORPUS_DIR / "psql.sql").write_text(capture(conninfo))
 

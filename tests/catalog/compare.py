@@ -23,7 +23,7 @@ IGNORED_COLUMNS = {
     "relfilenode", "reltoastrelid", "relhastriggers", "relfrozenxid", "relminmxid", "relpages", "relallvisible",
     "relacl", "nspacl", "datacl", "typacl", "proacl", "datfrozenxid", "datminmxid", "datcollversion",
     "is_insertable_into", "is_updatable",  # our relations are read-only
-    "index_rel_size", "total_rel_size", "rel_size",
+    "index_rel_size", "total_rel_size", "rel_size", "Size",  # we store no data: sizes are 0
 }
 
 

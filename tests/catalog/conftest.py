@@ -31,7 +31,7 @@ def _generator() -> Any:
     return module
 
 
-def test_tables() -> list[TableSpec]:
+def sample_tables() -> list[TableSpec]:
     """Five real Sage views plus one table with a composite key and assorted types."""
     from providers.sage200.model import load_views
 
@@ -52,7 +52,7 @@ def test_tables() -> list[TableSpec]:
     return [*sage, extra]
 
 
-def test_procedures() -> list[ProcedureSpec]:
+def sample_procedures() -> list[ProcedureSpec]:
     return [ProcedureSpec("sys", "GetOAuthAccessToken", "Gets an access token.", (
         ProcedureParameter("Verifier", "text", "The verifier.", required=True),
         ProcedureParameter("State", "text", "Any state."),
@@ -63,12 +63,12 @@ def test_procedures() -> list[ProcedureSpec]:
 
 @pytest.fixture(scope="session")
 def tables() -> list[TableSpec]:
-    return test_tables()
+    return sample_tables()
 
 
 @pytest.fixture(scope="session")
 def catalog(tables: list[TableSpec]) -> Catalog:
-    return Catalog(tables, test_procedures(), DATABASE, USER)
+    return Catalog(tables, sample_procedures(), DATABASE, USER)
 
 
 def session_settings() -> DictSettings:

@@ -19,7 +19,7 @@ FROM pg_catalog.pg_namespace n
 WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
 ORDER BY 1;
 
--- [dn.1] action: psql \dn+
+-- [dnplus.1] action: psql \dn+
 SELECT n.nspname AS "Name",
   pg_catalog.pg_get_userbyid(n.nspowner) AS "Owner",
   pg_catalog.array_to_string(n.nspacl, E'\n') AS "Access privileges",
@@ -55,7 +55,7 @@ WHERE c.relkind IN ('r','p','t','s','')
   AND n.nspname OPERATOR(pg_catalog.~) '^(StandardUK)$' COLLATE pg_catalog.default
 ORDER BY 1,2;
 
--- [dt_StandardUK.1] action: psql \dt+ "StandardUK".*
+-- [dtplus_StandardUK.1] action: psql \dt+ "StandardUK".*
 SELECT n.nspname as "Schema",
   c.relname as "Name",
   CASE c.relkind WHEN 'r' THEN 'table' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'i' THEN 'index' WHEN 'S' THEN 'sequence' WHEN 't' THEN 'TOAST table' WHEN 'f' THEN 'foreign table' WHEN 'p' THEN 'partitioned table' WHEN 'I' THEN 'partitioned index' END as "Type",
@@ -388,7 +388,7 @@ FROM pg_catalog.pg_class c, pg_catalog.pg_inherits i
 WHERE c.oid = i.inhrelid AND i.inhparent = '16408'
 ORDER BY pg_catalog.pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT', c.oid::pg_catalog.regclass::pg_catalog.text;
 
--- [d_StandardUK_Customers.1] action: psql \d+ "StandardUK"."Customers"
+-- [dplus_StandardUK_Customers.1] action: psql \d+ "StandardUK"."Customers"
 SELECT c.oid,
   n.nspname,
   c.relname
@@ -398,7 +398,7 @@ WHERE c.relname OPERATOR(pg_catalog.~) '^(Customers)$' COLLATE pg_catalog.defaul
   AND n.nspname OPERATOR(pg_catalog.~) '^(StandardUK)$' COLLATE pg_catalog.default
 ORDER BY 2, 3;
 
--- [d_StandardUK_Customers.2] action: psql \d+ "StandardUK"."Customers"
+-- [dplus_StandardUK_Customers.2] action: psql \d+ "StandardUK"."Customers"
 SELECT c.relchecks, c.relkind, c.relhasindex, c.relhasrules, c.relhastriggers, c.relrowsecurity, c.relforcerowsecurity, false AS relhasoids, c.relispartition, pg_catalog.array_to_string(c.reloptions || array(select 'toast.' || x from pg_catalog.unnest(tc.reloptions) x), ', ')
 , c.reltablespace, CASE WHEN c.reloftype = 0 THEN '' ELSE c.reloftype::pg_catalog.regtype::pg_catalog.text END, c.relpersistence, c.relreplident, am.amname
 FROM pg_catalog.pg_class c
@@ -406,7 +406,7 @@ FROM pg_catalog.pg_class c
 LEFT JOIN pg_catalog.pg_am am ON (c.relam = am.oid)
 WHERE c.oid = '16408';
 
--- [d_StandardUK_Customers.3] action: psql \d+ "StandardUK"."Customers"
+-- [dplus_StandardUK_Customers.3] action: psql \d+ "StandardUK"."Customers"
 SELECT a.attname,
   pg_catalog.format_type(a.atttypid, a.atttypmod),
   (SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid, true)
@@ -425,7 +425,7 @@ FROM pg_catalog.pg_attribute a
 WHERE a.attrelid = '16408' AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attnum;
 
--- [d_StandardUK_Customers.4] action: psql \d+ "StandardUK"."Customers"
+-- [dplus_StandardUK_Customers.4] action: psql \d+ "StandardUK"."Customers"
 SELECT c2.relname, i.indisprimary, i.indisunique, i.indisclustered, i.indisvalid, pg_catalog.pg_get_indexdef(i.indexrelid, 0, true),
   pg_catalog.pg_get_constraintdef(con.oid, true), contype, condeferrable, condeferred, i.indisreplident, c2.reltablespace
 FROM pg_catalog.pg_class c, pg_catalog.pg_class c2, pg_catalog.pg_index i
@@ -433,7 +433,7 @@ FROM pg_catalog.pg_class c, pg_catalog.pg_class c2, pg_catalog.pg_index i
 WHERE c.oid = '16408' AND c.oid = i.indrelid AND i.indexrelid = c2.oid
 ORDER BY i.indisprimary DESC, c2.relname;
 
--- [d_StandardUK_Customers.5] action: psql \d+ "StandardUK"."Customers"
+-- [dplus_StandardUK_Customers.5] action: psql \d+ "StandardUK"."Customers"
 SELECT true as sametable, conname,
   pg_catalog.pg_get_constraintdef(r.oid, true) as condef,
   conrelid::pg_catalog.regclass AS ontable
@@ -442,7 +442,7 @@ WHERE r.conrelid = '16408' AND r.contype = 'f'
      AND conparentid = 0
 ORDER BY conname;
 
--- [d_StandardUK_Customers.6] action: psql \d+ "StandardUK"."Customers"
+-- [dplus_StandardUK_Customers.6] action: psql \d+ "StandardUK"."Customers"
 SELECT conname, conrelid::pg_catalog.regclass AS ontable,
        pg_catalog.pg_get_constraintdef(oid, true) AS condef
   FROM pg_catalog.pg_constraint c
@@ -451,7 +451,7 @@ SELECT conname, conrelid::pg_catalog.regclass AS ontable,
        AND contype = 'f' AND conparentid = 0
 ORDER BY conname;
 
--- [d_StandardUK_Customers.7] action: psql \d+ "StandardUK"."Customers"
+-- [dplus_StandardUK_Customers.7] action: psql \d+ "StandardUK"."Customers"
 SELECT pol.polname, pol.polpermissive,
   CASE WHEN pol.polroles = '{0}' THEN NULL ELSE pg_catalog.array_to_string(array(select rolname from pg_catalog.pg_roles where oid = any (pol.polroles) order by 1),',') END,
   pg_catalog.pg_get_expr(pol.polqual, pol.polrelid),
@@ -465,7 +465,7 @@ SELECT pol.polname, pol.polpermissive,
 FROM pg_catalog.pg_policy pol
 WHERE pol.polrelid = '16408' ORDER BY 1;
 
--- [d_StandardUK_Customers.8] action: psql \d+ "StandardUK"."Customers"
+-- [dplus_StandardUK_Customers.8] action: psql \d+ "StandardUK"."Customers"
 SELECT oid, stxrelid::pg_catalog.regclass, stxnamespace::pg_catalog.regnamespace::pg_catalog.text AS nsp, stxname,
 pg_catalog.pg_get_statisticsobjdef_columns(oid) AS columns,
   'd' = any(stxkind) AS ndist_enabled,
@@ -476,7 +476,7 @@ FROM pg_catalog.pg_statistic_ext
 WHERE stxrelid = '16408'
 ORDER BY nsp, stxname;
 
--- [d_StandardUK_Customers.9] action: psql \d+ "StandardUK"."Customers"
+-- [dplus_StandardUK_Customers.9] action: psql \d+ "StandardUK"."Customers"
 SELECT pubname
      , NULL
      , NULL
@@ -504,7 +504,7 @@ FROM pg_catalog.pg_publication p
 WHERE p.puballtables AND pg_catalog.pg_relation_is_publishable('16408')
 ORDER BY 1;
 
--- [d_StandardUK_Customers.10] action: psql \d+ "StandardUK"."Customers"
+-- [dplus_StandardUK_Customers.10] action: psql \d+ "StandardUK"."Customers"
 SELECT t.tgname, pg_catalog.pg_get_triggerdef(t.oid, true), t.tgenabled, t.tgisinternal,
   CASE WHEN t.tgparentid != 0 THEN
     (SELECT u.tgrelid::pg_catalog.regclass
@@ -518,14 +518,14 @@ FROM pg_catalog.pg_trigger t
 WHERE t.tgrelid = '16408' AND (NOT t.tgisinternal OR (t.tgisinternal AND t.tgenabled = 'D'))
 ORDER BY 1;
 
--- [d_StandardUK_Customers.11] action: psql \d+ "StandardUK"."Customers"
+-- [dplus_StandardUK_Customers.11] action: psql \d+ "StandardUK"."Customers"
 SELECT c.oid::pg_catalog.regclass
 FROM pg_catalog.pg_class c, pg_catalog.pg_inherits i
 WHERE c.oid = i.inhparent AND i.inhrelid = '16408'
   AND c.relkind != 'p' AND c.relkind != 'I'
 ORDER BY inhseqno;
 
--- [d_StandardUK_Customers.12] action: psql \d+ "StandardUK"."Customers"
+-- [dplus_StandardUK_Customers.12] action: psql \d+ "StandardUK"."Customers"
 SELECT c.oid::pg_catalog.regclass, c.relkind, inhdetachpending, pg_catalog.pg_get_expr(c.relpartbound, c.oid)
 FROM pg_catalog.pg_class c, pg_catalog.pg_inherits i
 WHERE c.oid = i.inhrelid AND i.inhparent = '16408'

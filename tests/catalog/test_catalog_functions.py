@@ -1,0 +1,139 @@
+"""install() + rewrite() in DuckDB without a real PostgreSQL: behaviour clients depend on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import pytest
+import sqlglot
+
+from pgserver.catalog import (
+    Catalog,
+    CatalogSession,
+    DictSettings,
+    install,
+    is_catalog_query,
+    pg_error_from_duckdb,
+)
+from pgserver.catalog import rewrite as rewrite_query
+from pgserver.errors import PgError
+from tests.catalog.conftest import DATABASE, USER, sample_procedures, sample_tables
+
+
+def run(duck: duckdb.DuckDBPyConnection, catalog: Catalog, sql: str) -> list[tuple[Any, ...]]:
+    tree = rewrite_query(sqlglot.parse_one(sql, read="postgres"), catalog)
+    return duck.execute(tree.sql("duckdb")).fetchall()
+
+
+def test_oids_are_stable_across_builds_and_table_sets(catalog: Catalog) -> None:
+    again = Catalog(sample_tables(), sample_procedures(), DATABASE, USER)
+    fewer = Catalog([t for t in sample_tables() if t.name in ("Customers", "Banks")], [], DATABASE, USER)
+    oid = catalog.table_oid("StandardUK", "Customers")
+    assert again.table_oid("StandardUK", "Customers") == oid
+    assert fewer.table_oid("StandardUK", "Customers") == oid
+    assert oid >= 16384
+    assert catalog.column_number("StandardUK", "Customers", "id") == 1
+
+
+def test_regclass_in_and_out_follow_search_path(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    oid = catalog.table_oid("StandardUK", "Customers")
+    assert run(duck, catalog, """SELECT '"StandardUK"."Customers"'::regclass::oid""") == [(oid,)]
+    assert run(duck, catalog, "SELECT 'standarduk.customers'::regclass::oid") == [(oid,)]  # unique case-insensitive match
+    assert run(duck, catalog, f"SELECT {oid}::regclass") == [('"StandardUK"."Customers"',)]
+    run(duck, catalog, """SELECT set_config('search_path', '"StandardUK", public', false)""")
+    assert run(duck, catalog, f"SELECT {oid}::regclass, current_schema()") == [('"Customers"', "StandardUK")]
+    assert run(duck, catalog, f"SELECT pg_table_is_visible({oid})") == [(True,)]
+
+
+def test_psql_style_lookup(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    rows = run(duck, catalog, """
+        SELECT n.nspname, c.relname, c.relkind FROM pg_catalog.pg_class c
+        LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relname OPERATOR(pg_catalog.~) '^(Customers)$' COLLATE pg_catalog.default
+          AND n.nspname OPERATOR(pg_catalog.~) '^(StandardUK)$' COLLATE pg_catalog.default""")
+    assert rows == [("StandardUK", "Customers", "r")]
+
+
+def test_primary_and_foreign_keys(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    rows = run(duck, catalog, """
+        SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint
+        WHERE conrelid = '"StandardUK"."Customers"'::regclass ORDER BY conname""")
+    assert rows == [
+        ("Customers_CurrencyId_fkey", "f", 'FOREIGN KEY ("CurrencyId") REFERENCES "StandardUK"."Currencies"("Id")'),
+        ("Customers_DefaultTaxCodeId_fkey", "f",
+         'FOREIGN KEY ("DefaultTaxCodeId") REFERENCES "StandardUK"."TaxCodes"("Id")'),
+        ("Customers_pkey", "p", 'PRIMARY KEY ("Id")'),
+    ]
+    assert run(duck, catalog, """SELECT i.indkey[0], 1 = ANY(i.indkey) FROM pg_index i
+        WHERE i.indrelid = '"sys"."sys_keycolumns"'::regclass""") == [(1, True)]
+
+
+def test_comments_and_types(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    rows = run(duck, catalog, """
+        SELECT a.attname, format_type(a.atttypid, a.atttypmod), col_description(a.attrelid, a.attnum)
+        FROM pg_attribute a WHERE a.attrelid = 'sys.sys_keycolumns'::regclass AND a.attnum > 0 ORDER BY a.attnum""")
+    assert rows[0] == ("TableName", "character varying(128)", "The table.")
+    assert rows[4] == ("Ratio", "numeric(18,5)", None)
+    assert rows[5][1] == "timestamp with time zone"
+    assert run(duck, catalog, "SELECT obj_description('sys.sys_keycolumns'::regclass, 'pg_class')") == [
+        ("Key columns of every table.",)]
+
+
+def test_settings_are_live(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    run(duck, catalog, "SELECT set_config('application_name', 'probe', false)")
+    assert run(duck, catalog, "SELECT current_setting('application_name')") == [("probe",)]
+    assert run(duck, catalog, "SELECT setting FROM pg_settings WHERE name = 'application_name'") == [("probe",)]
+    assert run(duck, catalog, "SELECT current_setting('no.such', true)") == [(None,)]
+
+
+def test_udf_errors_keep_their_sqlstate(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    with pytest.raises(duckdb.Error) as caught:
+        run(duck, catalog, "SELECT 'nope'::regclass")
+    error = pg_error_from_duckdb(caught.value)
+    assert error is not None and error.sqlstate == "42P01"
+    with pytest.raises(duckdb.Error) as caught:
+        run(duck, catalog, "SELECT current_setting('no_such_setting')")
+    error = pg_error_from_duckdb(caught.value)
+    assert error is not None and error.sqlstate == "42704"
+
+
+def test_unknown_catalog_relation_is_42p01(catalog: Catalog) -> None:
+    with pytest.raises(PgError) as caught:
+        rewrite_query(sqlglot.parse_one("SELECT * FROM pg_catalog.pg_nothing", read="postgres"), catalog)
+    assert caught.value.sqlstate == "42P01"
+
+
+def test_is_catalog_query(catalog: Catalog) -> None:
+    def check(sql: str) -> bool:
+        return is_catalog_query(sqlglot.parse_one(sql, read="postgres"), catalog)
+
+    assert check("SELECT current_database()")
+    assert check("SELECT * FROM information_schema.tables")
+    assert check("SELECT relname FROM pg_class")
+    assert not check('SELECT * FROM "StandardUK"."Customers"')
+    assert not check('SELECT c.relname FROM pg_class c JOIN "StandardUK"."Customers" x ON true')
+    assert not check("SELECT 1")
+
+
+def test_session_user_and_roles(catalog: Catalog) -> None:
+    session = CatalogSession("alice", DATABASE, DictSettings({"search_path": "public"}))
+    duck = duckdb.connect()
+    try:
+        install(duck, catalog, session)
+        assert run(duck, catalog, "SELECT current_user, session_user, user") == [("alice", "alice", "alice")]
+        assert run(duck, catalog, "SELECT rolname FROM pg_roles WHERE oid = 10") == [("alice",)]
+        assert run(duck, catalog, "SELECT has_table_privilege('sys.sys_keycolumns', 'SELECT'), "
+                                  "has_table_privilege('sys.sys_keycolumns', 'INSERT')") == [(True, False)]
+    finally:
+        duck.close()
+
+
+def test_information_schema_foreign_keys(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    rows = run(duck, catalog, """
+        SELECT kcu.table_name, kcu.column_name, ccu.table_name, ccu.column_name
+        FROM information_schema.referential_constraints rc
+        JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = rc.constraint_name
+        JOIN information_schema.key_column_usage ccu ON ccu.constraint_name = rc.unique_constraint_name
+        WHERE kcu.table_name = 'Customers' ORDER BY 2""")
+    assert rows == [("Customers", "CurrencyId", "Currencies", "Id"), ("Customers", "DefaultTaxCodeId", "TaxCodes", "Id")]
