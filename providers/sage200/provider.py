@@ -206,7 +206,7 @@ class SageViewProvider:
         columns = list(plan.request.columns)
         if query.limit == 0:
             return
-        http = self.session.http()
+        http = self.session.http(ctx)
         timeout = self.session.timeout(ctx)
         threads = self.session.int_prop(ctx, "MaxThreads", 1)
         site = await self.session.company(ctx, self.base_path)

@@ -24,6 +24,7 @@ from pgserver.provider import ScanContext
 from providers.sage200.client import AuthHeaders, RetryPolicy, SageHttp
 from providers.sage200.oauth import DEFAULT_SCOPE, SAGE_AUDIENCE, AsyncOAuth2Client, OAuthSettings, SageAuth
 from providers.sage200.tokens import TokenStore
+from providers.sage200.transport import HttpOptions, http_options
 
 SAGE_API_HOST = "api.columbus.sage.com"
 SAGE_ID_AUTHORIZE = "https://id.sage.com/authorize"
@@ -102,39 +103,52 @@ class SageSession:
 
     def __init__(self, source: SageDataSource) -> None:
         self.source = source
-        self._client: AsyncOAuth2Client | None = None
+        self._clients: dict[HttpOptions, AsyncOAuth2Client] = {}
         self._client_loop: object = None
         self._auths: dict[tuple[Any, ...], SageAuth] = {}
         self._stores: dict[str | None, TokenStore] = {}
         self._sites: dict[tuple[str, str], list[Site]] = {}
         self._sites_lock = anyio.Lock()
 
-    # -- shared client -----------------------------------------------------------
+    # -- shared clients -----------------------------------------------------------
 
-    def client(self) -> AsyncOAuth2Client:
-        """The shared client for the running event loop (created on first use)."""
+    def options(self, ctx: ScanContext | None) -> HttpOptions:
+        """The connection's proxy/TLS settings (none apply through an injected transport)."""
+        if self.source.transport is not None:
+            return HttpOptions()
+        return http_options(lambda name: self.prop(ctx, name))
+
+    def client(self, ctx: ScanContext | None = None) -> AsyncOAuth2Client:
+        """The pooled client for the running event loop and the connection's proxy/TLS settings."""
         loop = _loop_key()
-        if self._client is None or self._client_loop is not loop:
+        if loop is not self._client_loop:  # a client must not cross event loops
+            self._clients.clear()
+            self._auths.clear()
+            self._client_loop = loop
+        options = self.options(ctx)
+        client = self._clients.get(options)
+        if client is None:
             settings = self.source.oauth_settings()
-            self._client = AsyncOAuth2Client(
+            extra = {"transport": self.source.transport} if self.source.transport else options.client_kwargs()
+            client = AsyncOAuth2Client(
                 client_id=settings.client_id,
                 client_secret=settings.client_secret,
                 token_endpoint_auth_method="client_secret_post" if settings.client_secret else "none",
                 base_url=self.source.api_base_url,
-                transport=self.source.transport,
                 limits=httpx.Limits(max_connections=100, max_keepalive_connections=40),
                 headers={"Accept": "application/json"},
+                **extra,
             )
-            self._client_loop = loop
-            self._auths.clear()
-        return self._client
+            self._clients[options] = client
+        return client
 
-    def http(self) -> SageHttp:
-        return SageHttp(self.client(), self.source.retry)
+    def http(self, ctx: ScanContext | None = None) -> SageHttp:
+        return SageHttp(self.client(ctx), self.source.retry)
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            client, self._client = self._client, None
+        clients, self._clients = list(self._clients.values()), {}
+        self._auths.clear()
+        for client in clients:
             await client.aclose()
 
     # -- connection properties -------------------------------------------------------
@@ -188,8 +202,8 @@ class SageSession:
             auto_authorize=base.auto_authorize and initiate == "GETANDREFRESH",
             refresh_leeway=base.refresh_leeway,
         )
-        key = (client_id, secret, scope, redirect, store_path, settings.auto_authorize, initiate)
-        client = self.client()
+        client = self.client(ctx)
+        key = (id(client), client_id, secret, scope, redirect, store_path, settings.auto_authorize, initiate)
         found = self._auths.get(key)
         if found is None:
             store = self._stores.setdefault(store_path, TokenStore(store_path))
@@ -208,7 +222,7 @@ class SageSession:
             return self._sites[key]
         async with self._sites_lock:
             if key not in self._sites:
-                body = await self.http().get_json(
+                body = await self.http(ctx).get_json(
                     base_path + "/sites",
                     [],
                     auth_headers=self.header_source(ctx, None),
