@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from .data.dataset import Dataset
 from .data.schema import PROFESSIONAL, STANDARD, load_schemas
-from .data.table import Table
+from .data.table import Absent, Table, ToMany
 from .errors import ApiError
 from .jsonfmt import dumps
 from .odata.filter_parser import filter_fields
@@ -176,7 +176,7 @@ def metadata(table: Table, visible: dict[str, list[str]], with_expandable: bool)
     names = visible.get(table.name, list(table.fields))
     out = [{"name": n, "type": _type_name(table.fields[n])} for n in names]
     if with_expandable:
-        out += [{"name": n, "type": "array" if getattr(r, "is_array", False) or type(r).__name__ == "ToMany"
+        out += [{"name": n, "type": "array" if isinstance(r, ToMany) or (isinstance(r, Absent) and r.is_array)
                  else "object"} for n, r in table.relations.items()]
     return out
 

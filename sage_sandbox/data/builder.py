@@ -32,6 +32,21 @@ def builds(name: str) -> Callable[[BuildFunction], BuildFunction]:
     return register
 
 
+def builds_together(names: Sequence[str], build_all: Callable[[Builder], None]) -> None:
+    """Register one generator that produces several tables at once (documents and their lines)."""
+
+    def builder_for(name: str) -> BuildFunction:
+        def build(b: Builder) -> Table:
+            if name not in b.tables:
+                build_all(b)
+            return b.tables[name]
+
+        return build
+
+    for name in names:
+        BUILDERS[name] = builder_for(name)
+
+
 @dataclass(frozen=True)
 class CompanyProfile:
     """One company on the demo site."""

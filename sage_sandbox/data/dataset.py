@@ -7,7 +7,7 @@ from typing import Any
 
 from sage_sandbox.query import PositionCache
 
-from . import ledger, parties, purchases, reference, sales, stock  # noqa: F401  (registers the builders)
+from . import banks, ledger, parties, purchases, reference, sales, stock  # noqa: F401  (registers the builders)
 from .builder import BUILDERS, Builder, CompanyProfile
 from .schema import load_schemas
 from .table import Table

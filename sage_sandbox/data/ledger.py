@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .builder import HISTORY_START, NOW, Builder, money, stamp_after
+from .builder import HISTORY_START, NOW, Builder, builds, builds_together, money, stamp_after
 from .reference import nominal_id
 from .table import Lookup, Table, ToMany, ToOne
 
@@ -126,6 +126,13 @@ def build_trader_ledger(b: Builder, side: str) -> None:
         b.tables["sales_transaction_views"] = _transaction_view(b, table)
 
 
+builds_together(("sales_posted_transactions", "sales_transaction_views", "_sales_nominal_items",
+                 "_sales_tax_items"), lambda b: build_trader_ledger(b, "sales"))
+builds_together(("purchase_posted_transactions", "_purchase_nominal_items", "_purchase_tax_items"),
+                lambda b: build_trader_ledger(b, "purchase"))
+
+
+@builds("sales_historical_transactions")
 def build_historical(b: Builder) -> Table:
     cols: dict[str, Any] = _post(b, "sales", historical=True, base_id=10_000_001)
     cols["customer_id"] = cols.pop("_party_id")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .builder import HISTORY_START, NOW, Builder, builds, qty, stamp_after
+from .builder import HISTORY_START, NOW, Builder, builds, builds_together, qty, stamp_after
 from .documents import Join, generate_documents, view_columns
 from .schema import load_schemas
 from .table import Constant, Lookup, Table, ToMany, ToOne
@@ -70,39 +70,7 @@ def _purchase_orders(b: Builder) -> None:
                                               key="pop_order_line_id")
 
 
-def _pop_builder(name: str):  # noqa: ANN202 - returns a registered builder
-    def build(b: Builder) -> Table:
-        if name not in b.tables:
-            _purchase_orders(b)
-        return b.tables[name]
-
-    return build
-
-
-for _name in ("pop_orders", "_pop_order_delivery_addresses", "pop_order_line_views"):
-    builds(_name)(_pop_builder(_name))
-
-
-def _ledger_builder(name: str):  # noqa: ANN202 - returns a registered builder
-    def build(b: Builder) -> Table:
-        if name not in b.tables:
-            from .ledger import build_trader_ledger
-
-            build_trader_ledger(b, "purchase")
-        return b.tables[name]
-
-    return build
-
-
-for _name in ("purchase_posted_transactions", "_purchase_nominal_items", "_purchase_tax_items"):
-    builds(_name)(_ledger_builder(_name))
-
-
-@builds("sales_historical_transactions")
-def sales_historical_transactions(b: Builder) -> Table:
-    from .ledger import build_historical
-
-    return build_historical(b)
+builds_together(("pop_orders", "_pop_order_delivery_addresses", "pop_order_line_views"), _purchase_orders)
 
 
 @builds("bank_posted_transactions")

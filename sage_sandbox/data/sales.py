@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
-from .builder import HISTORY_START, NOW, Builder, builds, money, stamp_after
+from .builder import HISTORY_START, Builder, builds_together, money
 from .documents import DocumentSet, Join, generate_documents, view_columns
 from .schema import load_schemas
 from .table import Absent, Computed, Lookup, Table, ToMany, ToOne
@@ -123,7 +124,7 @@ def _line_view(b: Builder, kind: str, docs: DocumentSet, headers: Table) -> Tabl
     return b.make(view, view_columns(list(fields), lines, joins), key=f"{kind}_line_id")
 
 
-def _documents(b: Builder, kind: str) -> None:
+def _documents(b: Builder, *, kind: str) -> None:
     """Build header, delivery-address and line-view tables of one document kind together."""
     spec = {"sop_order": (300, 1_000_001, 2_000_001, "", ORDER_STATUSES),
             "sop_quote": (60, 1_400_001, 2_600_001, "Q", QUOTE_STATUSES),
@@ -136,38 +137,15 @@ def _documents(b: Builder, kind: str) -> None:
     b.tables[f"{kind}_line_views"] = _line_view(b, kind, docs, headers)
 
 
-def _documents_builder(kind: str, name: str):  # noqa: ANN202 - returns a registered builder
-    def build(b: Builder) -> Table:
-        if name not in b.tables:
-            _documents(b, kind)
-        return b.tables[name]
-
-    return build
-
-
 for _kind in ("sop_order", "sop_quote", "sop_proforma"):
-    header = "sop_orders" if _kind == "sop_order" else f"_{_kind}s"
-    for _name in (header, f"_{_kind}_delivery_addresses", f"{_kind}_line_views"):
-        builds(_name)(_documents_builder(_kind, _name))
+    _header = "sop_orders" if _kind == "sop_order" else f"_{_kind}s"
+    builds_together((_header, f"_{_kind}_delivery_addresses", f"{_kind}_line_views"),
+                    partial(_documents, kind=_kind))
 
 
 # ---------------------------------------------------------------------------
 # Invoices/credits and the sales ledger
 # ---------------------------------------------------------------------------
-
-
-@builds("_sop_invoice_credits")
-def sop_invoice_credits(b: Builder) -> Table:
-    if "_sop_invoice_credits" not in b.tables:
-        _invoices(b)
-    return b.tables["_sop_invoice_credits"]
-
-
-@builds("customer_sop_invoice_credit_line_views")
-def invoice_credit_line_views(b: Builder) -> Table:
-    if "customer_sop_invoice_credit_line_views" not in b.tables:
-        _invoices(b)
-    return b.tables["customer_sop_invoice_credit_line_views"]
 
 
 def _invoices(b: Builder) -> None:
@@ -221,31 +199,4 @@ def _invoices(b: Builder) -> None:
     b.tables["customer_sop_invoice_credit_line_views"] = table
 
 
-TRANSACTION_FIELDS_FROM_LEDGER = ("sales_posted_transactions", "sales_transaction_views", "_sales_nominal_items",
-                                  "_sales_tax_items")
-
-
-@builds("sales_posted_transactions")
-def sales_posted_transactions(b: Builder) -> Table:
-    if "sales_posted_transactions" not in b.tables:
-        from .ledger import build_trader_ledger
-
-        build_trader_ledger(b, "sales")
-    return b.tables["sales_posted_transactions"]
-
-
-for _name in TRANSACTION_FIELDS_FROM_LEDGER[1:]:
-    def _ledger_part(b: Builder, _n: str = _name) -> Table:
-        sales_posted_transactions(b)
-        return b.tables[_n]
-
-    builds(_name)(_ledger_part)
-
-
-def receipt_day(rng: Any, day: dt.datetime, terms: int) -> dt.datetime | None:
-    """When an invoice dated `day` was paid (None if not yet)."""
-    paid = day + dt.timedelta(days=max(1, int(rng.gauss(terms, 12))))
-    return paid if paid < NOW else None
-
-
-__all__ = ["money", "stamp_after", "receipt_day"]
+builds_together(("_sop_invoice_credits", "customer_sop_invoice_credit_line_views"), _invoices)
