@@ -8,7 +8,7 @@ from pgserver.errors import INVALID_CATALOG_NAME, PgError
 from pgserver.properties import ConnectionProperties
 from pgserver.sql.datasource import DataSource
 from pgserver.sql.session import SqlEngine
-from pgserver.sql.settings import SessionSettings
+from pgserver.sql.settings import SessionSettings, default_search_path
 
 # Startup packet keys that are not run-time parameters.
 _NOT_SETTINGS = {"user", "database", "options", "replication"}
@@ -26,6 +26,7 @@ class SqlEngineFactory:
         properties = ConnectionProperties.from_mapping(source.properties)
         others = properties.apply_options(startup.get("options", "") or "")
         settings = SessionSettings(user, properties)
+        settings.set_session_default("search_path", default_search_path(properties.get("Schema")))
         for name, value in startup.items():
             if name.lower() in _NOT_SETTINGS or name.startswith("_pq_."):
                 continue

@@ -146,7 +146,7 @@ class SqlEngine:
 
     # -- names -----------------------------------------------------------------------
     def name_scope(self) -> NameScope:
-        return NameScope.from_properties(lambda name: self.settings.property(name))
+        return NameScope.from_properties(lambda name: self.settings.property(name), self.settings.get("search_path"))
 
     def _current_schema(self) -> str | None:
         return self.name_scope().default_schema or "public"

@@ -109,7 +109,8 @@ class SessionSettings:
     """The GUC values of one session and its connection properties."""
 
     def __init__(self, user: str, properties: PropertiesLike | None) -> None:
-        self._values: dict[str, str] = {key: g.default for key, g in GUCS.items()}
+        self._defaults: dict[str, str] = {key: g.default for key, g in GUCS.items()}
+        self._values: dict[str, str] = dict(self._defaults)
         self._values["session_authorization"] = user
         self._custom: dict[str, str] = {}  # "myapp.x" style placeholders
         self._session_values: dict[str, str] | None = None  # values to restore after SET LOCAL
@@ -158,6 +159,8 @@ class SessionSettings:
                     raise PgError(INVALID_PARAMETER_VALUE, f'connection property "{name}" has no DEFAULT; '
                                   "use RESET or give a value")
                 self.properties.set(name, value)
+                if name.lower() == "schema":
+                    self._follow_schema()
                 return
             if "." in name:
                 self._custom[name.lower()] = value or ""
@@ -166,12 +169,28 @@ class SessionSettings:
         if not guc.settable:
             raise PgError(CANT_CHANGE_RUNTIME_PARAM, f'parameter "{guc.name}" cannot be changed')
         key = guc.name.lower()
-        new_value = guc.default if value is None else _validate(guc, value)
+        new_value = self._defaults[key] if value is None else _validate(guc, value)
         if local and in_transaction and self._session_values is None:
             self._session_values = dict(self._values)
         if local and not in_transaction:
             return  # PostgreSQL warns and does nothing outside a transaction block
         self._assign(key, new_value)
+
+    def _follow_schema(self) -> None:
+        """A new Schema property moves the default search_path (and the current one if untouched)."""
+        old_default = self._defaults["search_path"]
+        self._defaults["search_path"] = default_search_path(self.property("Schema"))
+        if self._values["search_path"] == old_default:
+            self._assign("search_path", self._defaults["search_path"])
+
+    def set_session_default(self, name: str, value: str) -> None:
+        """Change what RESET/DEFAULT returns to for this session (startup options, server defaults)."""
+        guc = canonical_guc(name)
+        if guc is None:
+            raise PgError(UNDEFINED_OBJECT, f'unrecognized configuration parameter "{name}"')
+        key = guc.name.lower()
+        self._defaults[key] = _validate(guc, value)
+        self._assign(key, self._defaults[key])
 
     def reset(self, name: str) -> None:
         guc = canonical_guc(name)
@@ -186,7 +205,7 @@ class SessionSettings:
     def reset_all(self) -> None:
         for key, guc in GUCS.items():
             if guc.settable:
-                self._assign(key, guc.default)
+                self._assign(key, self._defaults[key])
         self._custom.clear()
 
     def _assign(self, key: str, value: str) -> None:
@@ -221,6 +240,16 @@ class SessionSettings:
         if self.properties is None or not self.properties.is_property(name):
             return default
         return self.properties.get(name)
+
+
+def default_search_path(schema: str | None) -> str:
+    """PostgreSQL's default path plus the edition schema and sys, so catalog visibility
+    (pg_table_is_visible, psql \\dv) matches how unqualified names resolve."""
+    parts = ['"$user"', "public"]
+    if schema:
+        parts.append(f'"{schema}"' if schema != schema.lower() else schema)
+    parts.append("sys")
+    return ", ".join(parts)
 
 
 def _display(value: Any) -> str:

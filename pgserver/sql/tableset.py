@@ -78,16 +78,18 @@ class NameScope:
 
     default_schema: str | None
     browsable: frozenset[str] | None  # lower-cased; None = all
+    search_path: tuple[str, ...] = ()  # lower-cased schema names from the search_path setting
 
     @classmethod
-    def from_properties(cls, lookup: Mapping[str, Any] | Any) -> NameScope:
+    def from_properties(cls, lookup: Mapping[str, Any] | Any, search_path: str = "") -> NameScope:
         """Reads `Schema` and `BrowsableSchemas` (comma-separated) through a .get-like callable."""
         schema = _text(lookup("Schema"))
         browsable_text = _text(lookup("BrowsableSchemas"))
         browsable = None
         if browsable_text:
             browsable = frozenset(s.strip().lower() for s in browsable_text.split(",") if s.strip())
-        return cls(schema or None, browsable)
+        path = tuple(p.strip().strip('"').lower() for p in search_path.split(",") if p.strip())
+        return cls(schema or None, browsable, path)
 
     def visible(self, schema: str) -> bool:
         lowered = schema.lower()
@@ -118,13 +120,15 @@ def resolve_relation(tables: TableSet, scope: NameScope, schema: str | None, nam
 
 
 def _unqualified(tables: TableSet, scope: NameScope, lowered: str) -> Relation | None:
-    order: list[str] = []
+    # search_path first (a client's SET search_path = "ProfessionalUK" works as in PostgreSQL),
+    # then the Schema connection property, then the system tables.
+    order: list[str] = [s for s in scope.search_path if s not in {"$user", "public", "pg_catalog"}]
     if scope.default_schema:
         order.append(scope.default_schema.lower())
     order.append(SYSTEM_SCHEMA)
     for schema in order:
         relation = tables.relations.get((schema, lowered))
-        if relation is not None:
+        if relation is not None and scope.visible(relation.spec.schema):
             return relation
     if scope.default_schema is None:
         # No default schema configured: a name unique across visible schemas still resolves.

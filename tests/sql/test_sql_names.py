@@ -42,14 +42,22 @@ async def test_other_edition_reachable_by_schema(engine, world) -> None:
 async def test_schema_property_picks_the_default_schema(world) -> None:
     engine = await world.factory.connect("demo", "sage200", {"options": "-c Schema=ProfessionalUK"})
     try:
-        assert (await run(engine, "select count(*) from customers")).rows == [(3,)]
-        await run(engine, "set schema 'StandardUK'")  # PostgreSQL syntax for search_path: no effect on names
-        assert (await run(engine, "show search_path")).rows == [("StandardUK",)]
+        assert (await run(engine, "show search_path")).rows == [('"$user", public, "ProfessionalUK", sys',)]
         assert (await run(engine, "select count(*) from customers")).rows == [(3,)]
         await run(engine, "SET Schema = StandardUK")  # the connection property
+        await run(engine, "reset search_path")
         assert (await run(engine, "select count(*) from customers")).rows == [(10,)]
     finally:
         await engine.close()
+
+
+async def test_search_path_is_honoured_before_the_schema_property(engine) -> None:
+    assert (await run(engine, "select count(*) from customers")).rows == [(10,)]
+    await run(engine, "set schema 'ProfessionalUK'")  # PostgreSQL's SET SCHEMA sets search_path
+    assert (await run(engine, "show search_path")).rows == [("ProfessionalUK",)]
+    assert (await run(engine, "select count(*) from customers")).rows == [(3,)]
+    await run(engine, "set search_path to public")
+    assert (await run(engine, "select count(*) from customers")).rows == [(10,)]  # falls back to Schema
 
 
 async def test_browsable_schemas_hides_the_other_edition(world) -> None:
