@@ -12,6 +12,7 @@ import dataclasses
 import getpass
 import logging
 import shlex
+import ssl
 import sys
 from collections.abc import Sequence
 
@@ -62,7 +63,11 @@ def _serve(args: argparse.Namespace) -> int:
     from pgserver.app import build_engine_factory
     from pgserver.server import PgServer
 
-    server = PgServer(config, build_engine_factory(config))
+    try:
+        server = PgServer(config, build_engine_factory(config))
+    except (OSError, ssl.SSLError) as exc:  # unreadable or mismatched certificate/key
+        print(f"pgserver: cannot load the TLS certificate/key: {exc}", file=sys.stderr)
+        return 2
 
     async def run() -> None:
         async with anyio.create_task_group() as tg:

@@ -143,6 +143,9 @@ def parse_config(data: Mapping[str, Any], base_dir: Path = Path(".")) -> ServerC
     key = _path(server["tls_key"], "server.tls_key", base_dir) if "tls_key" in server else None
     if (cert is None) != (key is None):
         raise ConfigError("server.tls_cert and server.tls_key must be set together")
+    for name, path in (("tls_cert", cert), ("tls_key", key)):
+        if path is not None and not path.is_file():
+            raise ConfigError(f"server.{name}: no such file: {path}")
     users = tuple(_user(u, i) for i, u in enumerate(_expect(data.get("users", []), list, "[[users]]")))
     names = [u.name for u in users]
     if len(set(names)) != len(names):

@@ -30,6 +30,9 @@ def test_default_config() -> None:
 
 
 def test_full_config_file(tmp_path: Path) -> None:
+    (tmp_path / "certs").mkdir()
+    (tmp_path / "certs/server.crt").write_text("x")
+    (tmp_path / "certs/server.key").write_text("x")
     verifier = "SCRAM-SHA-256$4096:qnF22D4+j4AELgzGCsow9Q==$qnEpYf3mgloeEp7zBb32nPacZOjFaTvLpugFmuv1Mjw=:pIsTfrUrt/BsOeTludB0eOj3Z4WXoywOitDMF/Sifpw="
     path = _write(tmp_path, f'''
 [server]
@@ -73,6 +76,7 @@ CompanyId = "2"
     ({"server": {"port": "x"}, "users": [], "databases": {}}, "server.port must be a int"),
     ({"server": {"port": 70000}}, "between 0 and 65535"),
     ({"server": {"tls_cert": "a"}}, "must be set together"),
+    ({"server": {"tls_cert": "/nonexistent.crt", "tls_key": "/nonexistent.key"}}, "no such file: /nonexistent.crt"),
     ({"users": [{"name": "a"}], "databases": {"d": {}}}, "neither scram nor password"),
     ({"users": [{"name": "a", "scram": "md5xyz"}], "databases": {"d": {}}}, "not a SCRAM-SHA-256 verifier"),
     ({"users": [{"name": "a", "password": "p"}], "databases": {"d": {"edition": "Gold"}}}, "edition must be"),

@@ -222,3 +222,28 @@ def test_silent_clients_are_dropped_after_the_authentication_timeout(tmp_path: o
             assert idle.read() is None  # never answered the password request: closed by the server
         finally:
             idle.close()
+
+
+def test_gssenc_then_ssl_request_like_libpq(pg_server: RunningServer) -> None:
+    client = RawClient(pg_server.port)
+    try:
+        client.send(struct.pack(">ii", 8, 80877104))
+        assert client.sock.recv(1) == b"N"
+        client.send(w.ssl_request())
+        assert client.sock.recv(1) == b"S"  # the TLS handshake would follow
+    finally:
+        client.close()
+
+
+def test_connection_limit(tmp_path: object) -> None:
+    with running_server(make_config(None, max_connections=1)) as server:
+        first = RawClient(server.port)
+        first.login()
+        second = RawClient(server.port)  # connected only once the first one is in
+        try:
+            second.send(w.startup({"user": "clear", "database": "sage200"}))
+            reply = second.read()
+            assert reply is not None and _error_fields(reply[1])["C"] == "53300"
+        finally:
+            first.close()
+            second.close()
