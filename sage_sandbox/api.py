@@ -210,3 +210,36 @@ async def get_resource(request: Request) -> Response:
         return Renderer(dataset, table, options, visible).render(pos)
 
     return json_response(await in_thread(dataset, work))
+
+
+async def list_children(request: Request) -> Response:
+    """`/customers/{id}/customer_contacts` and the like: a child collection of one record."""
+    edition = edition_of(request)
+    require_token(request)
+    dataset = require_company(request)
+    options = parse_options(dict(request.query_params))
+    record_id = parse_id(request.path_params["id"])
+    child = request.path_params["child"]
+
+    def work() -> Any:
+        parent = resource_table(request, dataset)
+        relation = next((r for r in parent.relations.values()
+                         if isinstance(r, ToMany) and r.target == child and dataset.has_resource(child)), None)
+        if relation is None:
+            raise ApiError(404, "ResourceNotFound", f"{parent.name} has no '{child}' collection.", "routing")
+        if parent.position(record_id) is None:
+            raise ApiError(404, "ResourceNotFound", f"No {parent.name} record with id {record_id}.", "routing")
+        table = dataset.table(child)
+        visible = edition_table(table, edition)
+        check_fields(table, options, visible)
+        if options.metadata is not None:
+            return metadata(table, visible, options.metadata)
+        mine = set(dataset.children(child, relation.fk, record_id))
+        positions = [p for p in select_positions(table, options, [OrderKey(table.key)], dataset.positions)
+                     if p in mine]
+        if options.count:
+            return len(positions)
+        renderer = Renderer(dataset, table, options, visible)
+        return [renderer.render(pos) for pos in positions[options.skip: options.skip + options.top]]
+
+    return json_response(await in_thread(dataset, work))

@@ -91,6 +91,7 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
         Route(f"{API}/customers/{{id}}", customer_writes.delete_customer, methods=["DELETE"]),
         Route(f"{API}/{{resource}}", api.list_resource, methods=["GET"]),
         Route(f"{API}/{{resource}}/{{id}}", api.get_resource, methods=["GET"]),
+        Route(f"{API}/{{resource}}/{{id}}/{{child}}", api.list_children, methods=["GET"]),
     ]
     app = Starlette(routes=routes, exception_handlers={ApiError: api_error, 404: not_found,
                                                        405: method_not_allowed})

@@ -169,3 +169,13 @@ def test_bad_options_are_400_with_json_body(sandbox: Running, params: dict[str, 
     body = response.json()
     assert isinstance(body, list) and body[0]["$severity"] == "error"
     assert fragment in body[0]["$message"]
+
+
+def test_child_collection_of_a_record(sandbox: Running) -> None:
+    contacts = sandbox.get(f"{PRO}/customers/27825/customer_contacts").json()
+    expected = sandbox.get(f"{PRO}/customer_contacts", **{"$filter": "customer_id eq 27825"}).json()
+    assert contacts == expected and contacts
+    count = sandbox.get(f"{PRO}/customers/27825/customer_contacts", **{"$count": "true"}).json()
+    assert count == len(contacts)
+    assert sandbox.get(f"{PRO}/customers/1/customer_contacts").status_code == 404
+    assert sandbox.get(f"{PRO}/customers/27825/sop_orders").status_code == 404
