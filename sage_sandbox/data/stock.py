@@ -75,12 +75,21 @@ def products(b: Builder) -> Table:
         "weight": [round(rng.uniform(0.05, 25), 4) for _ in items], "commodity_code": ["84713000"] * n,
         "stock_nominal_code_id": Lookup(group_ids, groups, "stock_nominal_code_id"),
         "revenue_nominal_code_id": Lookup(group_ids, groups, "revenue_nominal_code_id"),
+        "accrual_nominal_code_id": Lookup(group_ids, groups, "accrual_nominal_code_id"),
+        "issue_nominal_code_id": Lookup(group_ids, groups, "issue_nominal_code_id"),
+        "fulfilment_sequence_type": ["FulfilmentSequenceTypeStockThenSupplier"] * n,
+        "label_printing_option_type": ["LabelPrintingOptionTypeNone"] * n,
+        "traceable_type": ["TraceableTypeNone"] * n, "shelf_life_type": ["ShelfLifeTypeNone"] * n,
+        "landed_costs_type": ["LandedCostsTypeNone"] * n, "bom_item_type": ["BomItemTypeNotABomItem"] * n,
+        "auto_generate_option_type": ["AutoGenerateOptionTypeNone"] * n,
         "_price": [i[3] for i in items], "date_time_created": created, "date_time_updated": updated,
     }
     return b.make("products", columns, {
         "product_group": ToOne("product_group_id", "product_groups"), "tax_code": ToOne("tax_code_id", "tax_codes"),
         "stock_nominal_code": ToOne("stock_nominal_code_id", "nominal_codes"),
         "revenue_nominal_code": ToOne("revenue_nominal_code_id", "nominal_codes"),
+        "accrual_nominal_code": ToOne("accrual_nominal_code_id", "nominal_codes"),
+        "issue_nominal_code": ToOne("issue_nominal_code_id", "nominal_codes"),
         "warehouse_holdings": ToMany("warehouse_holdings", "product_id"),
     })
 

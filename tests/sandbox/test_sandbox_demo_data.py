@@ -56,6 +56,8 @@ FOREIGN_KEYS: dict[tuple[str, str], tuple[str, str]] = {
     ("products", "tax_code_id"): ("tax_codes", "id"),
     ("products", "stock_nominal_code_id"): ("nominal_codes", "id"),
     ("products", "revenue_nominal_code_id"): ("nominal_codes", "id"),
+    ("products", "accrual_nominal_code_id"): ("nominal_codes", "id"),
+    ("products", "issue_nominal_code_id"): ("nominal_codes", "id"),
     **{("product_groups", f"{k}_nominal_code_id"): ("nominal_codes", "id")
        for k in ("stock", "revenue", "accrual", "issue")},
     ("warehouse_holdings", "product_id"): ("products", "id"),
