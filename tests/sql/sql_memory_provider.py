@@ -85,9 +85,13 @@ class MemoryProvider:
         request = plan.request
         rows = [r for r in self.rows if all(self._matches(r, q) for q in plan.pushed_quals)]
         if plan.order_pushed:
-            for key in reversed(request.order_by):
+            for key in reversed(request.order_by):  # stable sorts, last key first
                 name = self.spec.column(key.column).name
-                rows.sort(key=lambda r, n=name: (r[n] is None, r[n]), reverse=key.descending)
+                nulls_first = key.descending if key.nulls_first is None else key.nulls_first
+                present = sorted((r for r in rows if r[name] is not None), key=lambda r, n=name: r[n],
+                                 reverse=key.descending)
+                missing = [r for r in rows if r[name] is None]
+                rows = missing + present if nulls_first else present + missing
         if plan.limit_pushed:
             rows = rows[request.offset : request.offset + (request.limit or len(rows))]
         schema = arrow_schema(self.spec, request.columns)

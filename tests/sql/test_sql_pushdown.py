@@ -79,6 +79,14 @@ async def test_order_and_limit_pushed_only_when_safe(engine, world) -> None:
     assert world.customers.plans[-1].limit_pushed
 
 
+async def test_null_ordering_is_offered_and_honoured(engine, world) -> None:
+    assert (await run(engine, "select id from customers order by name nulls first limit 2")).rows == [(4,), (1,)]
+    assert world.customers.requests[-1].order_by == [SortKey("Name", nulls_first=True)]
+    assert (await run(engine, "select id from customers order by name desc limit 2")).rows == [(4,), (9,)]
+    assert world.customers.requests[-1].order_by == [SortKey("Name", descending=True)]
+    assert (await run(engine, "select id from customers order by name limit 10")).rows[-1] == (4,)
+
+
 @pytest.mark.parametrize("sql", [
     "select id from customers where name like 'C%' order by id limit 2",  # residual filter
     "select count(*) from customers group by isactive limit 1",  # aggregate
