@@ -183,7 +183,9 @@ def _rewrite_node(node: exp.Expression, rel_names: dict[str, set[str]], ctes: se
     if isinstance(node, exp.Operator):
         op = node.args.get("operator", "")
         op = op.split(".")[-1].strip() if isinstance(op, str) else str(op)
-        build = _OPERATORS.get(op)
+        # psql's \d patterns arrive as OPERATOR(pg_catalog.~) with unquoted names folded to lower
+        # case; our schemas and tables keep mixed case, so these matches ignore case (decision 0602).
+        build = _OPERATORS.get("~*" if op == "~" else "!~*" if op == "!~" else op)
         if build is None:
             raise PgError(UNDEFINED_FUNCTION, f"operator does not exist: OPERATOR(pg_catalog.{op})")
         return build(node.this, node.expression)
