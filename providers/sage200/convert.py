@@ -25,7 +25,7 @@ from pgserver.errors import (
     NUMERIC_VALUE_OUT_OF_RANGE,
     PgError,
 )
-from pgserver.provider import TableSpec, arrow_schema
+from pgserver.provider import Column, TableSpec, arrow_schema
 
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 _WIDE = decimal.Context(prec=80)  # quantize without spurious InvalidOperation; Arrow checks the range
@@ -120,9 +120,7 @@ def _to_date(value: Any) -> dt.date:
     if not isinstance(value, str):
         raise _BadValue(INVALID_DATETIME_FORMAT, "not a date string")
     try:
-        if len(value.strip()) == 10:
-            return dt.date.fromisoformat(value.strip())
-        return parse_timestamp(value).date()
+        return dt.date.fromisoformat(value.strip()[:10])  # the business date as written
     except ValueError:
         raise _BadValue(INVALID_DATETIME_FORMAT, "not an ISO-8601 date") from None
 
@@ -173,6 +171,27 @@ def _snippet(value: Any) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
+def _fast_array(raw: list[Any], arrow: pa.DataType) -> pa.Array | None:
+    """The column straight from the JSON values when they already have the right Python
+    types (the common case); None sends the column through the checked per-value path."""
+    try:
+        if pa.types.is_string(arrow) or pa.types.is_boolean(arrow) or pa.types.is_decimal(arrow):
+            return pa.array(raw, type=arrow)  # Arrow refuses wrong types and lossy rescaling
+        if pa.types.is_integer(arrow):
+            if all(type(v) is int or v is None for v in raw):  # Arrow would truncate Decimal('5.5')
+                return pa.array(raw, type=arrow)
+            return None
+        if pa.types.is_date(arrow):
+            return pa.array([None if v is None else dt.date.fromisoformat(v[:10]) for v in raw], type=arrow)
+        if pa.types.is_timestamp(arrow):
+            values = [None if v is None else dt.datetime.fromisoformat(v) for v in raw]
+            aware = pa.array(values, type=pa.timestamp("us", tz="UTC"))  # naive values are taken as UTC
+            return aware if arrow.tz else aware.cast(arrow)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
+        return None
+    return None
+
+
 def page_to_batch(spec: TableSpec, columns: Sequence[str], records: Sequence[dict[str, Any]]) -> pa.RecordBatch:
     """One RecordBatch with schema `arrow_schema(spec, columns)` from the page's objects."""
     schema = arrow_schema(spec, list(columns))
@@ -183,29 +202,37 @@ def page_to_batch(spec: TableSpec, columns: Sequence[str], records: Sequence[dic
     for field in schema:
         column = spec.column(field.name)
         assert column is not None  # arrow_schema only lists known columns
-        path = (column.source or "").split(".") if column.source else []
-        convert = converter_for(field.type)
-        values: list[Any] = []
-        for record in records:
-            raw = read_path(record, path) if path else None
-            if raw is None:
-                values.append(None)
-                continue
-            try:
-                values.append(convert(raw))
-            except _BadValue as bad:
-                raise PgError(
-                    bad.sqlstate,
-                    f"Sage 200 returned a value for {spec.name}.{column.name} that is {bad.reason}: "
-                    f"{_snippet(raw)}",
-                ) from None
-        try:
-            arrays.append(pa.array(values, type=field.type))
-        except (pa.ArrowInvalid, OverflowError) as exc:
-            raise PgError(
-                NUMERIC_VALUE_OUT_OF_RANGE,
-                f"Sage 200 returned a value for {spec.name}.{column.name} out of range for "
-                f"{column.pg_type}",
-                detail=str(exc)[:200],
-            ) from None
+        path = column.source.split(".") if column.source else []
+        if len(path) == 1:
+            key = path[0]
+            raw = [record.get(key) for record in records]
+        else:
+            raw = [read_path(record, path) if path else None for record in records]
+        fast = _fast_array(raw, field.type)
+        arrays.append(fast if fast is not None else _checked_array(spec, column, field.type, raw))
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def _checked_array(spec: TableSpec, column: Column, arrow: pa.DataType, raw: list[Any]) -> pa.Array:
+    """Per-value conversion with a precise error for the first value that does not fit."""
+    convert = converter_for(arrow)
+    values: list[Any] = []
+    for value in raw:
+        if value is None:
+            values.append(None)
+            continue
+        try:
+            values.append(convert(value))
+        except _BadValue as bad:
+            raise PgError(
+                bad.sqlstate,
+                f"Sage 200 returned a value for {spec.name}.{column.name} that is {bad.reason}: {_snippet(value)}",
+            ) from None
+    try:
+        return pa.array(values, type=arrow)
+    except (pa.ArrowInvalid, OverflowError) as exc:
+        raise PgError(
+            NUMERIC_VALUE_OUT_OF_RANGE,
+            f"Sage 200 returned a value for {spec.name}.{column.name} out of range for {column.pg_type}",
+            detail=str(exc)[:200],
+        ) from None

@@ -63,6 +63,8 @@ def test_types_and_paths() -> None:
     ("row", "sqlstate"),
     [
         ('{"id": "abc"}', "22P02"),
+        ('{"id": 5.5}', "22P02"),  # never truncated to 5
+        ('{"small": 70000}', "22003"),
         ('{"flag": "maybe"}', "22P02"),
         ('{"at": "yesterday"}', "22007"),
         ('{"money": 1e30}', "22003"),
@@ -72,6 +74,11 @@ def test_bad_values_name_the_column(row: str, sqlstate: str) -> None:
     with pytest.raises(PgError) as err:
         convert(row)
     assert err.value.sqlstate == sqlstate and "T." in err.value.message
+
+
+def test_integral_decimals_and_numeric_text_are_accepted() -> None:
+    first = convert('{"id": 5.0, "money": "7.1", "flag": "true"}').to_pylist()[0]
+    assert first["Id"] == 5 and first["Money"] == Decimal("7.10") and first["Flag"] is True
 
 
 def test_no_columns_keeps_row_count() -> None:
