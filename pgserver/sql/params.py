@@ -69,6 +69,11 @@ def _infer_one(parameter: exp.Parameter, specs: Sequence[TableSpec]) -> int | No
                 return oid
         if isinstance(parent, exp.Like | exp.ILike):
             return pgtypes.TEXT
+        for literal_node in parent.find_all(exp.Literal):
+            if literal_node.parent is parameter:
+                continue  # the parameter's own number
+            if not literal_node.is_string:
+                return pgtypes.INT4 if literal_node.this.lstrip("-").isdigit() else pgtypes.NUMERIC
     return None
 
 

@@ -110,6 +110,8 @@ async def test_parameters_are_inferred_and_bound(engine, world) -> None:
     assert await cursor.fetch(None) == [("Customer 2",)]
     await cursor.close()
     assert world.customers.requests[-1].quals[0].value == 2
+    prepared = await engine.prepare("select $1 + 1, $2 * 1.5", [])
+    assert prepared.param_type_oids == [pgtypes.INT4, pgtypes.NUMERIC]
     prepared = await engine.prepare("select $1::date + 1, $2", [0, 0])
     assert prepared.param_type_oids == [pgtypes.DATE, pgtypes.TEXT]
     cursor = await engine.execute(prepared, [dt.date(2024, 2, 28), "x"])
