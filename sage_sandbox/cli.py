@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import uvicorn
 
 from .app import create_app
-from .config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxConfig
+from .config import DEMO_CLIENT_ID, SandboxConfig
 from .faults import FaultSpecError, parse_fault_spec
 from .server import uvicorn_config
 
@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = SandboxConfig(scale=args.scale, seed=args.seed, latency_ms=args.latency_ms, jitter_ms=args.jitter_ms,
                            faults=args.faults, token_lifetime=args.token_lifetime)
     base = f"http://{args.host}:{args.port}"
-    print(f"Sage 200 sandbox on {base}  (client_id={DEMO_CLIENT_ID} client_secret={DEMO_CLIENT_SECRET})\n"
+    print(f"Sage 200 sandbox on {base}  (client_id={DEMO_CLIENT_ID}; demo secret in docs/sandbox.md)\n"
           f"  authorize: {base}/authorize   token: {base}/oauth/token\n"
           f"  API: {base}/uk/sage200/accounts/v1/ (StandardUK), {base}/uk/sage200extra/accounts/v1/ (ProfessionalUK)",
           file=sys.stderr)
