@@ -220,6 +220,11 @@ def _foreign_keys(cat: Catalog, alloc: OidAllocator, spec: TableSpec, class_oids
             f"FOREIGN KEY ({q(col.name)}) REFERENCES {q(target_spec.schema)}.{q(target_spec.name)}"
             f"({q(target_spec.columns[target_attnum - 1].name)})"
         )
+        # PostgreSQL enforces a foreign key with triggers on both tables; psql's \d only lists
+        # foreign keys ("Foreign-key constraints", "Referenced by") when relhastriggers is set.
+        for row in cat.rows["pg_catalog.pg_class"]:
+            if row["oid"] in (oid, target_oid):
+                row["relhastriggers"] = True
         _depend(cat, PG_CONSTRAINT, con_oid, 0, PG_CLASS, oid, attnum, "a")
         _depend(cat, PG_CONSTRAINT, con_oid, 0, PG_CLASS, index[0], 0, "n")
         _depend(cat, PG_CONSTRAINT, con_oid, 0, PG_CLASS, target_oid, target_attnum, "n")

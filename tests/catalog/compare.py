@@ -20,7 +20,7 @@ from pgserver.catalog import Catalog, rewrite
 
 REG_TYPE_OIDS = {24, 2202, 2203, 2204, 2205, 2206, 3734, 3769, 4089, 4096, 4191}
 IGNORED_COLUMNS = {
-    "relfilenode", "reltoastrelid", "relhastriggers", "relfrozenxid", "relminmxid", "relpages", "relallvisible",
+    "relfilenode", "reltoastrelid", "relfrozenxid", "relminmxid", "relpages", "relallvisible",
     "relacl", "nspacl", "datacl", "typacl", "proacl", "datfrozenxid", "datminmxid", "datcollversion",
     "is_insertable_into", "is_updatable",  # our relations are read-only
     "index_rel_size", "total_rel_size", "rel_size", "Size",  # we store no data: sizes are 0
