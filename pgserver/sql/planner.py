@@ -30,6 +30,8 @@ CATALOG_SCHEMAS = {"pg_catalog", "information_schema"}
 
 def build_plan(tree: exp.Expression, env: PlanEnvironment, *, call_providers: bool = True) -> QueryPlan:
     """Resolve and plan `tree` (a parsed, parameter-bound SELECT/UNION/WITH)."""
+    if isinstance(tree, exp.Values):
+        tree = _values_as_select(tree)
     if env.rewrite is not None:
         tree = env.rewrite(tree)
     names = _root_output_names(tree)
@@ -66,6 +68,15 @@ def build_plan(tree: exp.Expression, env: PlanEnvironment, *, call_providers: bo
 # ---------------------------------------------------------------------------
 # name resolution
 # ---------------------------------------------------------------------------
+
+
+def _values_as_select(values: exp.Values) -> exp.Select:
+    """A top-level VALUES list as PostgreSQL names it: columns column1, column2 …"""
+    first = values.expressions[0] if values.expressions else None
+    width = len(first.expressions) if isinstance(first, exp.Tuple) else 1
+    alias = exp.TableAlias(this=exp.to_identifier("*VALUES*", quoted=True),
+                           columns=[exp.to_identifier(f"column{i}") for i in range(1, width + 1)])
+    return exp.select("*").from_(exp.Subquery(this=values, alias=alias))
 
 
 def _resolve_tables(tree: exp.Expression, env: PlanEnvironment) -> tuple[list[ScanSlot], list[ProcedureSlot]]:

@@ -28,6 +28,13 @@ async def test_positional_order_and_group_by_refer_to_output_columns(engine) -> 
     assert result.rows == [(True, 7), (False, 3)]
 
 
+async def test_values_and_table_statements(engine) -> None:
+    values = await run(engine, "values (1, 'a'), (2, 'b')")
+    assert values.names == ["column1", "column2"] and values.rows == [(1, "a"), (2, "b")]
+    table = await run(engine, "table currencies")
+    assert table.names == ["Id", "Code", "Name"] and len(table.rows) == 3
+
+
 async def test_window_functions(engine) -> None:
     result = await run(engine, "select id, row_number() over (partition by isactive order by id desc) rn, "
                                "sum(creditlimit) over (order by id) running from customers where id <= 4 order by id")
