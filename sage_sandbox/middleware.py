@@ -66,7 +66,7 @@ class SandboxMiddleware:
                 await self._inject(rule, scope, receive, send_logged)
         finally:
             self.state.record(RequestRecord(
-                method=scope["method"], path=scope["path"], query=scope.get("query_string", b"").decode("latin-1"),
+                method=scope["method"], path=scope["path"], query=redact(scope.get("query_string", b"").decode("latin-1")),
                 status=status["code"], duration_ms=(time.perf_counter() - started) * 1000,
                 fault=rule.kind if rule else None))
 
@@ -109,6 +109,19 @@ class SandboxMiddleware:
             abort()
             await anyio.sleep(0)
         # without a transport (in-process) the client simply receives the half body
+
+
+SECRET_PARAMETERS = frozenset({"client_secret", "refresh_token", "access_token", "code_verifier", "code",
+                               "id_token"})
+
+
+def redact(query: str) -> str:
+    """The query string with the values of credential parameters replaced, for the request log."""
+    parts = []
+    for part in query.split("&") if query else []:
+        name, sep, _ = part.partition("=")
+        parts.append(f"{name}=***" if sep and name.lower() in SECRET_PARAMETERS else part)
+    return "&".join(parts)
 
 
 async def _drop(scope: Scope) -> None:

@@ -127,3 +127,10 @@ def test_request_log_and_latency() -> None:
         assert state.requests == []
 
     asyncio.run(run())
+
+
+def test_request_log_redacts_credentials() -> None:
+    from sage_sandbox.middleware import redact
+
+    assert redact("client_id=a&client_secret=s3cret&code=xyz&state=1") == "client_id=a&client_secret=***&code=***&state=1"
+    assert redact("") == ""
