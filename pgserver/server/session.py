@@ -49,6 +49,7 @@ class SessionState:
     statements: dict[str, Prepared] = field(default_factory=dict)
     portals: dict[str, Portal] = field(default_factory=dict)
     parameters: dict[str, str] = field(default_factory=dict)  # last reported ParameterStatus values
+    pending_reports: dict[str, str] = field(default_factory=dict)  # changed, to report before ReadyForQuery
 
 
 def _fields(columns: Sequence[ResultColumn], formats: Sequence[int]) -> list[backend.FieldDescription]:
@@ -86,12 +87,18 @@ class Session:
                                    interval_style=params.get("IntervalStyle", "postgres"))
 
     def _send_side_channel(self) -> None:
-        """Notices as they happen; ParameterStatus for changed settings."""
+        """Notices as they happen; changed parameters are noted now (the format context follows them)
+        and reported just before ReadyForQuery, as PostgreSQL 14+ does."""
         for notice in self.engine.take_notices():
             self.stream.send(backend.notice(notice.severity, notice.sqlstate, notice.message))
         for name, value in self.engine.take_parameter_changes().items():
             self.state.parameters[name] = value
+            self.state.pending_reports[name] = value
+
+    def _send_parameter_changes(self) -> None:
+        for name, value in self.state.pending_reports.items():
             self.stream.send(backend.parameter_status(name, value))
+        self.state.pending_reports.clear()
 
     def _report_error(self, error: PgError) -> None:
         self.stream.send(backend.error_response(error))
@@ -105,6 +112,7 @@ class Session:
         if status == "I":
             await self._close_all_portals()  # the implicit transaction ended: its portals go with it
         self._send_side_channel()
+        self._send_parameter_changes()
         self.stream.send(backend.ready_for_query(status))
         await self.stream.flush()
 
