@@ -20,6 +20,7 @@ SQL = {
     "commit": ("COMMIT", "COMMIT"),
     "rollback": ("ROLLBACK", "ROLLBACK"),
     "set": ("SET application_name = 'x'", "SET application_name = 'x'"),
+    "break2": ("SELECT 1 / (g - 3) FROM generate_series(1, 5) g", "BREAK 2"),
 }
 
 SCENARIOS: dict[str, list[tuple[str, ...]]] = {
@@ -48,6 +49,10 @@ SCENARIOS: dict[str, list[tuple[str, ...]]] = {
     "set reports parameter status": [("query", "set")],
     "named portal is closed by close": [("query", "begin"), ("parse", "", "rows5"), ("bind", "c", "", "text"),
                                         ("close", "P", "c"), ("execute", "c", 0), ("sync",), ("query", "rollback")],
+    "error in the middle of rows (simple)": [("query", "break2"), ("query", "rows1")],
+    "error in the middle of rows (extended)": [("parse", "", "break2"), ("bind", "", "", "binary"),
+                                               ("execute", "", 0), ("sync",), ("query", "rows1")],
+    "warning notice": [("query", "begin"), ("query", "begin"), ("query", "rollback")],
     "duplicate portal": [("query", "begin"), ("parse", "", "rows1"), ("bind", "c", "", "text"),
                          ("bind", "c", "", "text"), ("sync",), ("query", "rollback")],
 }
