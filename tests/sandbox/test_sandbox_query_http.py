@@ -179,3 +179,27 @@ def test_child_collection_of_a_record(sandbox: Running) -> None:
     assert count == len(contacts)
     assert sandbox.get(f"{PRO}/customers/1/customer_contacts").status_code == 404
     assert sandbox.get(f"{PRO}/customers/27825/sop_orders").status_code == 404
+
+
+def test_concurrent_first_requests_agree() -> None:
+    """Many clients at once while the data is still being built: same answers as one at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    from sage_sandbox import SandboxConfig, create_app, serve_in_thread
+
+    app = create_app(SandboxConfig(seed=3))
+    state = app.state.sandbox
+    with serve_in_thread(app) as base_url, httpx.Client(base_url=base_url, timeout=60) as client:
+        def count(args: tuple[int, str]) -> int:
+            company, resource = args
+            return client.get(f"{PRO}/{resource}", params={"$count": "true"},
+                              headers=state.auth_headers(company)).json()
+
+        jobs = [(company, resource) for company in (1, 2)
+                for resource in ("sop_order_line_views", "sop_orders", "sales_transaction_views", "customers")] * 3
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(count, jobs))
+        assert results == [count(job) for job in jobs]
+    assert {r.status for r in state.requests} == {200}
