@@ -6,6 +6,7 @@ DuckDB settings in `DUCKDB_SETTINGS`, applied once per session):
 - division by zero raises (22012) → DuckDB `error_on_division_by_zero`;
 - LIKE/ILIKE treat backslash as the default escape character in PostgreSQL, not in DuckDB;
 - SESSION_USER/USER are PostgreSQL keywords that DuckDB answers with its own user name;
+- `pg_catalog.fn(...)` calls drop the schema (DuckDB reads `a.f()` as a method call on a);
 - CURRENT_DATE/CURRENT_TIME aliased to their own name confuse DuckDB's binder, so they are
   written as function calls;
 - timestamps with time zone come back in UTC (the session TimeZone is applied on output).
@@ -31,6 +32,9 @@ def to_duckdb_sql(tree: exp.Expression) -> str:
 
 
 def _fix_node(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Dot) and isinstance(node.this, exp.Identifier) \
+            and node.this.name.lower() == "pg_catalog" and isinstance(node.expression, exp.Func):
+        return _fix_node(node.expression.copy())
     if isinstance(node, exp.Like | exp.ILike) and not isinstance(node.parent, exp.Escape):
         return exp.Escape(this=node.copy(), expression=exp.Literal.string("\\"))
     if isinstance(node, exp.CurrentDate) and not node.this:

@@ -36,7 +36,7 @@ from pgserver.sql.pgfunctions import install_pg_functions
 from pgserver.sql.planner import PlanEnvironment, QueryPlan, build_plan
 from pgserver.sql.procedure_calls import call_statement
 from pgserver.sql.results import StaticCursor, text_columns
-from pgserver.sql.settings import SessionSettings
+from pgserver.sql.settings import SessionSettings, milliseconds
 from pgserver.sql.splitter import split_statements
 from pgserver.sql.sql_prepared import SqlPreparedStatements
 from pgserver.sql.statements import Statement, allowed_in_failed_block, classify
@@ -261,7 +261,7 @@ class SqlEngine:
             procedure_rows[proc.name] = await proc.procedure.call(proc.arguments, self.ctx)
         cursor = QueryCursor(self.duck, plan, to_duckdb_sql(plan.tree), client_sql, self.ctx, self.table_oid,
                              procedure_rows, on_close=self._active.discard,
-                             timeout_ms=int(self.settings.get("statement_timeout")))
+                             timeout_ms=milliseconds(self.settings.get("statement_timeout")))
         self._active.add(cursor)
         try:
             await cursor.start()

@@ -291,7 +291,7 @@ def _validate(guc: Guc, value: str) -> str:
                           else f'invalid value for parameter "extra_float_digits": "{value}"')
         return str(int(value))
     if key in {"statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout"}:
-        return str(_milliseconds(guc, value))
+        return _format_ms(_milliseconds(guc, value))
     if key in {"standard_conforming_strings", "default_transaction_read_only", "transaction_read_only",
                "escape_string_warning", "row_security", "jit", "geqo", "check_function_bodies",
                "default_transaction_deferrable", "transaction_deferrable"}:
@@ -351,6 +351,21 @@ def _datestyle(guc: Guc, value: str) -> str:
 
 
 _UNITS_MS = {"us": 0.001, "ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
+
+
+def _format_ms(ms: int) -> str:
+    """As SHOW displays a time setting: the largest unit that divides it exactly (5000 → 5s)."""
+    if ms == 0:
+        return "0"
+    for unit, size in (("d", 86_400_000), ("h", 3_600_000), ("min", 60_000), ("s", 1000)):
+        if ms % size == 0:
+            return f"{ms // size}{unit}"
+    return f"{ms}ms"
+
+
+def milliseconds(text: str) -> int:
+    """A stored time setting ('5s', '250ms', '0') in milliseconds."""
+    return _milliseconds(GUCS["statement_timeout"], text)
 
 
 def _milliseconds(guc: Guc, value: str) -> int:

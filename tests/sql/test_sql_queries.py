@@ -106,6 +106,7 @@ async def test_queries_without_tables_and_client_probes(engine) -> None:
     assert version.startswith("PostgreSQL 15.") and database == "sage200" and schema == "StandardUK"
     assert user == "demo" and version_num == "150008" and pid_ok is True
     assert result.names[:3] == ["version", "current_database", "current_schema"]
+    assert (await run(engine, "select pg_catalog.version()")).rows == [(version,)]
     assert (await run(engine, "select * from generate_series(1, 3)")).rows == [(1,), (2,), (3,)]
 
 

@@ -22,6 +22,10 @@ async def test_set_show_reset_gucs(engine) -> None:
     assert (await run(engine, "show timezone")).rows == [("Europe/London",)]
     await run(engine, "reset timezone")
     assert (await run(engine, "show TimeZone")).rows == [("UTC",)]
+    await run(engine, "set statement_timeout = '5s'")
+    assert (await run(engine, "show statement_timeout")).rows == [("5s",)]
+    await run(engine, "set statement_timeout = 1500")
+    assert (await run(engine, "show statement_timeout")).rows == [("1500ms",)]
     await run(engine, "set datestyle = iso, dmy")
     assert (await run(engine, "show DateStyle")).rows == [("ISO, DMY",)]
     await run(engine, "reset all")
