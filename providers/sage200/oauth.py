@@ -223,7 +223,7 @@ class SageAuth:
         `rejected` is a token the API just answered 401 to: it is renewed even if its
         expiry lies ahead (unless another task has already replaced it)."""
         token = self._token
-        if token is not None and token.access_token != rejected and not token.expires_within(
+        if token is not None and token.access_token != rejected and not token.needs_refresh(
             self.settings.refresh_leeway
         ):
             return token.access_token
@@ -233,7 +233,7 @@ class SageAuth:
             if (
                 token is not None
                 and token.access_token != rejected
-                and not token.expires_within(self.settings.refresh_leeway)
+                and not token.needs_refresh(self.settings.refresh_leeway)
             ):
                 self._token = token
                 return token.access_token

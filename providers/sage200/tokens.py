@@ -31,21 +31,24 @@ class StoredToken:
     expires_at: float | None  # epoch seconds
     token_type: str = "Bearer"
     scope: str | None = None
+    lifetime: float | None = None  # the expires_in it was issued with, in seconds
 
     @classmethod
     def from_response(cls, token: dict[str, Any], previous_refresh: str | None = None) -> StoredToken:
         """From an OAuth token response; keeps the previous refresh token if none came back."""
         expires_at: float | None = None
-        if token.get("expires_at") is not None:
+        lifetime = float(token["expires_in"]) if token.get("expires_in") is not None else None
+        if lifetime is not None:
+            expires_at = time.time() + lifetime
+        elif token.get("expires_at") is not None:
             expires_at = float(token["expires_at"])
-        elif token.get("expires_in") is not None:
-            expires_at = time.time() + float(token["expires_in"])
         return cls(
             access_token=str(token["access_token"]),
             refresh_token=token.get("refresh_token") or previous_refresh,
             expires_at=expires_at,
             token_type=str(token.get("token_type") or "Bearer"),
             scope=token.get("scope"),
+            lifetime=lifetime,
         )
 
     def as_authlib(self) -> dict[str, Any]:
@@ -61,6 +64,13 @@ class StoredToken:
 
     def expires_within(self, seconds: float) -> bool:
         return self.expires_at is not None and self.expires_at - time.time() <= seconds
+
+    def needs_refresh(self, leeway: float) -> bool:
+        """Expiring within `leeway`, shortened to half the lifetime for short-lived tokens
+        (a 30 s token must not be refreshed on every request)."""
+        if self.lifetime is not None:
+            leeway = min(leeway, self.lifetime / 2)
+        return self.expires_within(leeway)
 
     def __repr__(self) -> str:  # never print the secrets
         return f"StoredToken(expires_at={self.expires_at!r}, has_refresh={self.refresh_token is not None})"
@@ -96,6 +106,7 @@ class TokenStore:
             expires_at=data.get("expires_at"),
             token_type=data.get("token_type") or "Bearer",
             scope=data.get("scope"),
+            lifetime=data.get("lifetime"),
         )
 
     def save(self, token: StoredToken) -> None:
@@ -108,6 +119,7 @@ class TokenStore:
             "expires_at": token.expires_at,
             "token_type": token.token_type,
             "scope": token.scope,
+            "lifetime": token.lifetime,
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tokens-", dir=self.path.parent)  # mkstemp creates 0600

@@ -4,7 +4,7 @@ It implements only what the provider runtime's unit tests need — Sage ID's /au
 /oauth/token (with refresh-token rotation), GET /sites, and one collection paged by
 $orderby=id/$top/$skip with $count=true and a tiny `id eq N` filter — and lets a test
 script failures per data request ("503", "429:<seconds>", "truncate", "hang", "short",
-"dup", "400"). The full emulator lives in sage_sandbox and is used by the integration tests.
+"dup", "400", "revoke"). The full emulator lives in sage_sandbox and is used by the integration tests.
 """
 
 from __future__ import annotations
@@ -118,6 +118,9 @@ class FakeSage:
             if self.delay:
                 await anyio.sleep(self.delay)
             fault = self.faults.pop(0) if self.faults else "ok"
+            if fault == "revoke":  # every token dies now (e.g. revoked by an administrator)
+                self.revoke_all()
+                return httpx.Response(401, content=b"")
             return await self._collection(request, fault)
         except BaseException:
             self.cancelled += 1

@@ -67,22 +67,46 @@ async def test_sign_in_without_browser_stores_token_0600(tmp_path: Path) -> None
 
 
 async def test_refresh_before_expiry_rotates_refresh_token(tmp_path: Path) -> None:
-    fake = FakeSage([customer(1)], expires_in=30)  # inside the 60 s leeway: refresh at next use
+    fake = FakeSage([customer(1)])
+    assert await session(fake, tmp_path).auth().access_token() == "access-1"
+    store = TokenStore(tmp_path / "state" / "tokens.json")
+    stored = store.load()
+    assert stored is not None and stored.lifetime == 3600
+    # 30 s before expiry (inside the 60 s leeway) a restarted server refreshes at first use
+    store.save(StoredToken(stored.access_token, stored.refresh_token, time.time() + 30, lifetime=3600))
     s = session(fake, tmp_path)
-    assert await s.auth().access_token() == "access-1"
     assert await s.auth().access_token() == "access-2"
     assert fake.token_posts[-1]["grant_type"] == "refresh_token"
     assert fake.token_posts[-1]["refresh_token"] == "refresh-1"
-    store = tmp_path / "state" / "tokens.json"
-    saved = json.loads(store.read_text())
-    assert saved["refresh_token"] == "refresh-2" and "refresh-1" not in store.read_text()
-    assert file_mode(store) == 0o600
-    # a new session (a restarted server) continues from the stored, rotated token
-    fake.expires_in = 3600
-    again = session(fake, tmp_path)
-    assert await again.auth().access_token() == "access-3"
-    assert fake.token_posts[-1]["refresh_token"] == "refresh-2"
-    assert await again.auth().access_token() == "access-3"  # fresh now: no further token call
+    path = tmp_path / "state" / "tokens.json"
+    saved = json.loads(path.read_text())
+    assert saved["refresh_token"] == "refresh-2" and "refresh-1" not in path.read_text()
+    assert file_mode(path) == 0o600
+    assert await s.auth().access_token() == "access-2"  # fresh now: no further token call
+    assert len(fake.token_posts) == 2
+
+
+async def test_short_lived_tokens_are_not_refreshed_on_every_use(tmp_path: Path) -> None:
+    fake = FakeSage([customer(1)], expires_in=30)  # shorter than the 60 s leeway
+    s = session(fake, tmp_path)
+    assert await s.auth().access_token() == "access-1"
+    assert await s.auth().access_token() == "access-1"
+    assert len(fake.token_posts) == 1
+
+
+async def test_concurrent_requests_share_one_refresh(tmp_path: Path) -> None:
+    fake = FakeSage([customer(i) for i in range(1, 60)])
+    s = session(fake, tmp_path)
+    provider = SageViewProvider(CUSTOMERS, s)
+    ctx = Ctx(PageSize=5, MaxThreads=10)
+    plan = provider.plan(ScanRequest(["Id"]), ctx)
+    assert sum([b.num_rows async for b in provider.scan(plan, ctx)]) == 59
+    fake.faults = ["ok", "ok", "revoke"]  # first page, $count, then the window's requests all get 401
+    before = len(fake.requests)
+    assert sum([b.num_rows async for b in provider.scan(plan, ctx)]) == 59
+    assert [p["grant_type"] for p in fake.token_posts] == ["authorization_code", "refresh_token"]
+    rejected = [r for r in fake.requests[before:] if r.headers.get("authorization") == "Bearer access-1"]
+    assert len(rejected) >= 5  # many requests were refused at once, yet one refresh served them all
 
 
 async def test_revoked_access_token_is_refreshed_once_on_401(tmp_path: Path) -> None:
@@ -154,15 +178,16 @@ def test_token_store_atomic_and_private(tmp_path: Path) -> None:
 
 
 async def test_initiate_oauth_off_uses_the_stored_token_only(tmp_path: Path) -> None:
-    fake = FakeSage([customer(1)], expires_in=30)
+    fake = FakeSage([customer(1)])
     s = session(fake, tmp_path)
     assert await s.auth().access_token() == "access-1"
-    # inside the refresh leeway but not expired: used as it is, no token request
-    assert await s.auth(Ctx(InitiateOAuth="OFF")).access_token() == "access-1"
-    assert len(fake.token_posts) == 1
     store = TokenStore(tmp_path / "state" / "tokens.json")
     stored = store.load()
     assert stored is not None
+    store.save(StoredToken(stored.access_token, stored.refresh_token, time.time() + 30))  # nearly expired
+    # inside the refresh leeway but not expired: used as it is, no token request
+    assert await session(fake, tmp_path).auth(Ctx(InitiateOAuth="OFF")).access_token() == "access-1"
+    assert len(fake.token_posts) == 1
     store.save(StoredToken(stored.access_token, stored.refresh_token, time.time() - 5))  # expired
     with pytest.raises(PgError) as err:
         await session(fake, tmp_path).auth(Ctx(InitiateOAuth="OFF")).access_token()
