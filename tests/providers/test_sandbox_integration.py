@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -170,3 +171,19 @@ def test_large_scan_over_real_http_under_faults(tmp_path: Path) -> None:
         with pytest.raises(PgError) as err:  # with too few attempts the same scan fails, clearly
             anyio.run(read, origin, {"PageSize": 50, "MaxThreads": 8, "Timeout": 2}, 1)
         assert err.value.sqlstate in ("HV000", "HV00N", "57014")
+
+
+async def test_expired_sandbox_token_is_refreshed_and_rotated(tmp_path: Path) -> None:
+    now = [1_700_000_000.0]
+    app = create_app(SandboxConfig(clock=lambda: now[0]))
+    providers, _ = sage_providers(source(tmp_path, "http://sandbox.test", httpx.ASGITransport(app=app)))
+    customers = view(providers, "StandardUK", "Customers")
+    assert (await scan_all(customers, ScanRequest(["Id"], limit=3))).num_rows == 3
+    first_refresh = json.loads((tmp_path / "tokens.json").read_text())["refresh_token"]
+    now[0] += 2 * 3600  # the sandbox's access token has expired; ours looks valid locally
+    app.state.sandbox.clear()
+    assert (await scan_all(customers, ScanRequest(["Id"], limit=3))).num_rows == 3
+    statuses = [(r.path, r.status) for r in app.state.sandbox.requests]
+    assert statuses[0][1] == 401 and ("/oauth/token", 200) in statuses
+    assert json.loads((tmp_path / "tokens.json").read_text())["refresh_token"] != first_refresh
+    await session_of(providers).aclose()  # type: ignore[union-attr]
