@@ -34,6 +34,15 @@ def test_paging_a_scale_100_line_view_returns_every_row_once() -> None:
             assert len(seen) == total
             assert len(set(seen)) == total
             assert seen == sorted(seen)
-        assert len(app.state.sandbox.requests) == k + 2
+            # and a plain resource paged literally by `$orderby=id`
+            orders = (await client.get(f"{PRO}/sop_orders", params={"$count": "true"})).json()
+            assert orders == 30_000
+            ids: list[int] = []
+            for skip in range(0, orders + 500, 500):
+                page = (await client.get(f"{PRO}/sop_orders", params={
+                    "$orderby": "id", "$top": "500", "$skip": str(skip), "$select": "id,document_no"})).json()
+                ids.extend(row["id"] for row in page)
+            assert len(ids) == len(set(ids)) == orders and ids == sorted(ids)
+        assert len(app.state.sandbox.requests) == (k + 2) + 1 + (orders // 500 + 1)
 
     asyncio.run(run())
