@@ -8,6 +8,7 @@ in worker threads; rows leave as Arrow batches converted to Python values.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -18,13 +19,14 @@ from anyio import to_thread
 from anyio.lowlevel import current_token
 
 from pgserver.engine import ResultColumn
-from pgserver.errors import QUERY_CANCELED, PgError
+from pgserver.errors import INTERNAL_ERROR, QUERY_CANCELED, PgError
 from pgserver.provider import ScanContext, arrow_schema, arrow_type
 from pgserver.sql.duckdb_errors import translate
 from pgserver.sql.planner import ProcedureSlot, QueryPlan
 from pgserver.sql.result_types import pg_type_of_column, pg_type_of_duckdb, python_values
 from pgserver.sql.scans import LiveScan, canceled_error
 
+log = logging.getLogger(__name__)
 ARROW_BATCH_ROWS = 1024
 # DuckDB reads ahead of the client into a streaming buffer; a small one bounds how many
 # provider batches (API pages) are fetched before the client asks for more rows.
@@ -152,6 +154,10 @@ class QueryCursor:
             for scan in self._scans:
                 if isinstance(scan.error, PgError):
                     raise scan.error from None
+                if scan.error is not None:
+                    spec = scan.provider.spec
+                    log.error("provider %s.%s failed", spec.schema, spec.name, exc_info=scan.error)
+                    raise PgError(INTERNAL_ERROR, f"internal error while scanning {spec.schema}.{spec.name}") from None
             if isinstance(err, duckdb.Error):
                 raise translate(err, self.client_sql) from None
             raise

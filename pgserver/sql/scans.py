@@ -64,7 +64,7 @@ class LiveScan:
             except StopAsyncIteration:
                 self.finished = True
                 return None
-            except PgError as err:
+            except Exception as err:  # kept so the statement reports it, not DuckDB's wrapper
                 self.error = err
                 raise
             finally:

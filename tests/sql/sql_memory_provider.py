@@ -47,6 +47,8 @@ class MemoryProvider:
     scan_delay: float = 0.0  # seconds to wait before each batch (for cancel tests)
     contexts: list[ScanContext] = field(default_factory=list)
     scan_started: anyio.Event | None = None  # set when a scan begins (for cancel tests)
+    fail_after_batches: int | None = None  # raise fail_with after this many batches
+    fail_with: Exception | None = None
 
     def _can_push(self, qual: Qual) -> bool:
         if isinstance(qual, Comparison):
@@ -99,6 +101,9 @@ class MemoryProvider:
             for start in range(0, max(len(rows), 1), self.batch_size):
                 if self.scan_delay:
                     await anyio.sleep(self.scan_delay)
+                if self.fail_after_batches is not None and self.batches_pulled >= self.fail_after_batches:
+                    assert self.fail_with is not None
+                    raise self.fail_with
                 chunk = rows[start : start + self.batch_size]
                 arrays = [pa.array([r[f.name] for r in chunk], type=f.type) for f in schema]
                 self.batches_pulled += 1

@@ -80,6 +80,23 @@ async def test_cancel_interrupts_a_waiting_scan() -> None:
         await engine.close()
 
 
+async def test_provider_errors_reach_the_client_unchanged() -> None:
+    world = make_world(rows=10, batch_size=2)
+    world.customers.fail_after_batches = 2
+    world.customers.fail_with = PgError("HV000", "Sage 200 API error: 503 Service Unavailable")
+    engine = await world.factory.connect("demo", "sage200", {})
+    try:
+        error = await error_of(engine, "select * from customers")
+        assert (error.sqlstate, error.message) == ("HV000", "Sage 200 API error: 503 Service Unavailable")
+        world.customers.fail_with = RuntimeError("bug in a provider")
+        error = await error_of(engine, "select * from customers")
+        assert error.sqlstate == "XX000" and "Traceback" not in error.message
+        world.customers.fail_after_batches = None
+        assert (await run(engine, "select count(*) from customers")).rows == [(10,)]
+    finally:
+        await engine.close()
+
+
 async def test_statement_timeout_cancels_a_slow_scan() -> None:
     world = make_world(rows=5, batch_size=1)
     world.customers.scan_delay = 30.0
