@@ -6,6 +6,7 @@ host = "127.0.0.1"          # default
 port = 5433                 # default (5432 is left to a real PostgreSQL on the same machine)
 tls_cert = "server.crt"     # optional: both set = SSLRequest is answered 'S'
 tls_key = "server.key"
+require_tls = false         # true: refuse logins without TLS
 
 [[users]]
 name = "demo"
@@ -84,6 +85,7 @@ class ServerConfig:
     max_message_size: int = DEFAULT_MAX_MESSAGE
     max_connections: int = 100
     authentication_timeout: float = 60.0
+    require_tls: bool = False  # refuse logins over unencrypted connections (like pg_hba hostssl)
 
     @property
     def tls_enabled(self) -> bool:
@@ -135,7 +137,7 @@ def parse_config(data: Mapping[str, Any], base_dir: Path = Path(".")) -> ServerC
     _unknown_keys(data, {"server", "users", "databases"}, "the config file")
     server = _expect(data.get("server", {}), dict, "[server]")
     _unknown_keys(server, {"host", "port", "tls_cert", "tls_key", "max_message_size", "max_connections",
-                           "authentication_timeout"}, "[server]")
+                           "authentication_timeout", "require_tls"}, "[server]")
     port = _expect(server.get("port", DEFAULT_PORT), int, "server.port")
     if not 0 <= port <= 65535:
         raise ConfigError("server.port must be between 0 and 65535")
@@ -146,6 +148,9 @@ def parse_config(data: Mapping[str, Any], base_dir: Path = Path(".")) -> ServerC
     for name, path in (("tls_cert", cert), ("tls_key", key)):
         if path is not None and not path.is_file():
             raise ConfigError(f"server.{name}: no such file: {path}")
+    require_tls = _expect(server.get("require_tls", False), bool, "server.require_tls")
+    if require_tls and cert is None:
+        raise ConfigError("server.require_tls needs server.tls_cert and server.tls_key")
     users = tuple(_user(u, i) for i, u in enumerate(_expect(data.get("users", []), list, "[[users]]")))
     names = [u.name for u in users]
     if len(set(names)) != len(names):
@@ -168,6 +173,7 @@ def parse_config(data: Mapping[str, Any], base_dir: Path = Path(".")) -> ServerC
         max_connections=_expect(server.get("max_connections", 100), int, "server.max_connections"),
         authentication_timeout=float(_expect(server.get("authentication_timeout", 60), (int, float),
                                              "server.authentication_timeout")),
+        require_tls=require_tls,
     )
 
 

@@ -188,6 +188,9 @@ class PgServer:
         database = params.get("database") or user
         if params.get("replication", "false").lower() not in ("false", "off", "no", "0"):
             raise fatal(FEATURE_NOT_SUPPORTED, "replication connections are not supported")
+        if self.config.require_tls and not encrypted:
+            raise fatal(INVALID_AUTHORIZATION_SPECIFICATION,
+                        f'connection for user "{user}" refused: this server requires SSL/TLS')
         if self.active_connections > self.config.max_connections:
             raise fatal(TOO_MANY_CONNECTIONS, "sorry, too many clients already")
         await authenticate(stream, self.config, user, self.channel_binding if encrypted else None)

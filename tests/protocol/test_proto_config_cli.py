@@ -84,6 +84,7 @@ CompanyId = "2"
     ({"users": [{"name": "a", "password": "p"}], "databases": {}}, "no [databases.<name>]"),
     ({"users": [{"name": "a", "password": "p"}, {"name": "a", "password": "q"}], "databases": {"d": {}}}, "unique"),
     ({"srever": {}}, "unknown key(s) in the config file: srever"),
+    ({"server": {"require_tls": True}}, "require_tls needs server.tls_cert"),
     ({"users": [{"name": "a", "password": "p"}], "databases": {"d": {"client_secret": 5}}}, "client_secret"),
 ])
 def test_config_errors_name_the_problem(document: dict[str, object], complaint: str) -> None:
@@ -112,6 +113,11 @@ def test_passwd_prints_a_usable_users_entry(tmp_path: Path) -> None:
     assert verify_password(config.user("carol").verifier, "p@ss word")
     assert parse_verifier(str(config.user("carol").verifier))
     assert _cli("passwd", stdin="\n").returncode == 2
+
+
+def test_sandbox_command_is_delegated() -> None:
+    result = _cli("sandbox", "--help")
+    assert result.returncode == 0 and "pgserver sandbox" in result.stdout and "--faults" in result.stdout
 
 
 def test_bad_config_file_exits_with_a_message(tmp_path: Path) -> None:

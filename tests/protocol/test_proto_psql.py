@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from pgproto_server import RunningServer, make_config, running_server
@@ -97,3 +98,10 @@ def test_server_without_tls_refuses_ssl(tmp_path: object) -> None:
         refused = psql(plain.dsn(sslmode="require"), "-c", "SELECT 1")
         assert refused.returncode == 2
         assert "server does not support SSL" in refused.stderr
+
+
+def test_require_tls_refuses_plain_connections(tmp_path: Path) -> None:
+    with running_server(make_config(tmp_path, require_tls=True)) as strict:
+        refused = psql(strict.dsn(sslmode="disable"), "-c", "SELECT 1")
+        assert refused.returncode == 2 and "requires SSL/TLS" in refused.stderr
+        assert psql(strict.dsn(sslmode="prefer"), "-c", "SELECT 1").returncode == 0
