@@ -70,7 +70,7 @@ async def test_requests_go_through_the_configured_proxy() -> None:
     async def headers(_: object) -> dict[str, str]:
         return {"Authorization": "Bearer t"}
 
-    async with anyio.create_task_group() as tg:
+    async with listener, anyio.create_task_group() as tg:
         tg.start_soon(listener.serve, proxy)
         ctx = Ctx(ProxyServer="127.0.0.1", ProxyPort=port, ProxyUser="ann", ProxyPassword="pw")
         assert session.client(ctx) is not session.client(Ctx())  # one pooled client per distinct setting
