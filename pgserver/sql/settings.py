@@ -90,6 +90,7 @@ _GUCS: tuple[Guc, ...] = (
     Guc("geqo", "on"),
     Guc("synchronous_commit", "on"),
     Guc("ssl", "off", settable=False),
+    Guc("ssl_renegotiation_limit", "0"),  # Npgsql 4 (Power BI) sends it in the startup packet over TLS
     Guc("timezone_abbreviations", "Default"),
     Guc("check_function_bodies", "on"),
     Guc("xmloption", "content"),
