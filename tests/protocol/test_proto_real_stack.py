@@ -8,18 +8,24 @@ import dataclasses
 from collections.abc import Iterator
 
 import asyncpg
+import pgproto_wire as w
 import psycopg
 import pytest
 from anyio.from_thread import start_blocking_portal
+from pgproto_server import PASSWORDS
+from test_proto_raw import RawClient, _codes
 
 from pgserver.app import build_engine_factory
-from pgserver.config import default_config
+from pgserver.config import default_config, parse_config
 from pgserver.server import PgServer
 
 
 @pytest.fixture(scope="module")
 def real_port() -> Iterator[int]:
-    config = dataclasses.replace(default_config(), port=0)
+    config = dataclasses.replace(default_config(), port=0, users=(
+        *default_config().users, parse_config({"users": [{"name": "clear", "password": PASSWORDS["clear"],
+                                                          "password_cleartext": True}],
+                                               "databases": {"sage200": {}}}).users[0]))
     server = PgServer(config, build_engine_factory(config))
     with start_blocking_portal() as portal:
         future, port = portal.start_task(server.serve)
@@ -63,3 +69,22 @@ def test_psycopg_text_parameters_and_session_settings(real_port: int) -> None:
             conn.execute("SELECT * FROM no_such_table")
         conn.rollback()
         assert conn.execute("SELECT 1").fetchone() == (1,)
+
+
+def test_npgsql4_start_up_and_batched_statements(real_port: int) -> None:
+    """Npgsql 4 (Power BI): extra start-up parameters, then Parse/Bind/Describe/Execute per statement, one Sync."""
+    client = RawClient(real_port)
+    try:
+        client.send(w.startup({"user": "clear", "client_encoding": "UTF8", "database": "sage200",
+                               "ssl_renegotiation_limit": "0", "application_name": "PowerBI"}))
+        assert client.read()[0] == b"R"
+        client.send(w.msg(b"p", w.cstr(PASSWORDS["clear"])))
+        assert _codes(client.until_ready())[-1] == "Z"
+        batch = b""
+        for sql in ("SELECT 1", "SELECT version()", 'SELECT "Id" FROM "Customers" LIMIT 2'):
+            batch += w.parse("", sql, []) + w.bind("", "", [], [], []) + w.describe("P", "") + w.execute("", 0)
+        client.send(batch + w.sync())
+        codes = _codes(client.until_ready())
+    finally:
+        client.close()
+    assert codes == ["1", "2", "T", "D", "C"] * 2 + ["1", "2", "T", "D", "D", "C", "Z"]
