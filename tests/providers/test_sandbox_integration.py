@@ -14,7 +14,7 @@ import pyarrow as pa
 import pytest
 
 from pgserver.errors import PgError
-from pgserver.provider import Comparison, Op, ScanRequest, arrow_schema
+from pgserver.provider import Comparison, Op, ScanRequest, SortKey, arrow_schema
 from providers.sage200.client import RetryPolicy
 from providers.sage200.provider import SageViewProvider, sage_providers, session_of
 from providers.sage200.session import SageDataSource
@@ -186,4 +186,16 @@ async def test_expired_sandbox_token_is_refreshed_and_rotated(tmp_path: Path) ->
     statuses = [(r.path, r.status) for r in app.state.sandbox.requests]
     assert statuses[0][1] == 401 and ("/oauth/token", 200) in statuses
     assert json.loads((tmp_path / "tokens.json").read_text())["refresh_token"] != first_refresh
+    await session_of(providers).aclose()  # type: ignore[union-attr]
+
+
+async def test_pushed_descending_order_pages_exactly(tmp_path: Path) -> None:
+    app = create_app(SandboxConfig())
+    providers, _ = sage_providers(source(tmp_path, "http://sandbox.test", httpx.ASGITransport(app=app)))
+    lines = view(providers, "StandardUK", "SalesOrderLines")
+    request = ScanRequest(["SalesOrderId", "LineId"], order_by=[SortKey("SalesOrderId", descending=True)], limit=700)
+    table = await scan_all(lines, request, PageSize=64, MaxThreads=4)
+    keys = list(zip(table.column("SalesOrderId").to_pylist(), table.column("LineId").to_pylist(), strict=True))
+    assert len(keys) == 700
+    assert keys == sorted(keys, key=lambda k: (-k[0], k[1]))  # pushed order, then the paging key
     await session_of(providers).aclose()  # type: ignore[union-attr]
