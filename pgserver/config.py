@@ -67,7 +67,7 @@ class DatabaseConfig:
     client_id: str = "pgserver"
     client_secret: str | None = field(default=None, repr=False)
     token_store: str | None = None
-    properties: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    properties: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False)  # may hold secrets
 
     @property
     def uses_sandbox(self) -> bool:

@@ -60,6 +60,7 @@ token_store = "tokens.json"
 [databases.live.properties]
 Timeout = 30
 CompanyId = "2"
+OAuthClientSecret = "prop-secret"
 ''')
     config = load_config(path)
     assert (config.host, config.port) == ("0.0.0.0", 6543)
@@ -68,8 +69,8 @@ CompanyId = "2"
     assert config.user("bob").password_cleartext and verify_password(config.user("bob").verifier, "builder")
     live = config.databases["live"]
     assert (live.edition, live.uses_sandbox, live.token_store) == ("StandardUK", False, str(tmp_path / "tokens.json"))
-    assert dict(live.properties) == {"Timeout": 30, "CompanyId": "2"}
-    assert "top-secret" not in repr(config) and "builder" not in repr(config)
+    assert dict(live.properties) == {"Timeout": 30, "CompanyId": "2", "OAuthClientSecret": "prop-secret"}
+    assert not any(secret in repr(config) for secret in ("top-secret", "builder", "prop-secret"))
 
 
 @pytest.mark.parametrize(("document", "complaint"), [
