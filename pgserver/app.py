@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from pgserver.config import DatabaseConfig, ServerConfig
+from pgserver.config import ConfigError, DatabaseConfig, ServerConfig
 from pgserver.engine import EngineFactory
 
 if TYPE_CHECKING:
@@ -19,11 +19,24 @@ SANDBOX_ORIGIN = "http://sage-sandbox.invalid"  # never resolved: requests go th
 
 
 def build_engine_factory(config: ServerConfig) -> EngineFactory:
-    """One SqlEngineFactory serving every configured database."""
+    """One SqlEngineFactory serving every configured database; ConfigError for bad property defaults."""
     from pgserver.sql.factory import SqlEngineFactory
 
+    for db in config.databases.values():
+        check_properties(db)
     sources = {name: build_data_source(db) for name, db in config.databases.items()}
     return SqlEngineFactory(sources)
+
+
+def check_properties(db: DatabaseConfig) -> None:
+    """Validate [databases.<name>.properties] at start-up rather than at every login."""
+    from pgserver.errors import PgError
+    from pgserver.properties import ConnectionProperties
+
+    try:
+        ConnectionProperties.from_mapping(_property_defaults(db))
+    except PgError as exc:
+        raise ConfigError(f"[databases.{db.name}.properties]: {exc.message}") from None
 
 
 def _property_defaults(db: DatabaseConfig) -> Mapping[str, Any]:

@@ -65,6 +65,9 @@ def _serve(args: argparse.Namespace) -> int:
 
     try:
         server = PgServer(config, build_engine_factory(config))
+    except ConfigError as exc:
+        print(f"pgserver: {exc}", file=sys.stderr)
+        return 2
     except (OSError, ssl.SSLError) as exc:  # unreadable or mismatched certificate/key
         print(f"pgserver: cannot load the TLS certificate/key: {exc}", file=sys.stderr)
         return 2

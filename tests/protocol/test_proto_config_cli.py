@@ -116,6 +116,12 @@ def test_passwd_prints_a_usable_users_entry(tmp_path: Path) -> None:
     assert _cli("passwd", stdin="\n").returncode == 2
 
 
+def test_bad_property_defaults_are_reported_at_start(tmp_path: Path) -> None:
+    config = _write(tmp_path, '[[users]]\nname = "a"\npassword = "p"\n[databases.d.properties]\nTimeout = "soon"\n')
+    result = _cli("serve", "--config", str(config), "--port", "0")
+    assert result.returncode == 2 and "[databases.d.properties]" in result.stderr and "Timeout" in result.stderr
+
+
 def test_sandbox_command_is_delegated() -> None:
     result = _cli("sandbox", "--help")
     assert result.returncode == 0 and "pgserver sandbox" in result.stdout and "--faults" in result.stdout
