@@ -212,6 +212,7 @@ class SageViewProvider:
         site = await self.session.company(ctx, self.base_path)
         headers = self.session.header_source(ctx, site)
         check = KeyOrderCheck([d for _, d in query.order], query.comparable)
+        limiter = self.session.limiter(ctx, threads)
 
         async def fetch(page: PageRequest, exact: bool) -> tuple[pa.RecordBatch, list[tuple[Any, ...]]]:
             def validate(body: Any) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]]]:
@@ -227,15 +228,17 @@ class SageViewProvider:
                     raise InvalidPage(f"the page at $skip={page.skip}: {problem}")
                 return rows, keys
 
-            rows, keys = await http.get_json(
-                query.path, query.params(page.skip, page.top), auth_headers=headers, timeout=timeout, validate=validate
-            )
+            async with limiter:
+                rows, keys = await http.get_json(
+                    query.path, query.params(page.skip, page.top), auth_headers=headers, timeout=timeout, validate=validate
+                )
             return page_to_batch(self.spec, columns, rows), keys
 
         async def count() -> int:
-            return await http.get_json(
-                query.path, query.count_params(), auth_headers=headers, timeout=timeout, validate=_count
-            )
+            async with limiter:
+                return await http.get_json(
+                    query.path, query.count_params(), auth_headers=headers, timeout=timeout, validate=_count
+                )
 
         first_page = PageRequest(0, query.offset, query.first_top())
         batch, keys = await fetch(first_page, exact=False)

@@ -10,6 +10,7 @@ the OAuth overrides) are read from `ctx.property(name)` at scan time.
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -109,6 +110,7 @@ class SageSession:
         self._stores: dict[str | None, TokenStore] = {}
         self._sites: dict[tuple[str, str], list[Site]] = {}
         self._sites_lock = anyio.Lock()
+        self._limiters: weakref.WeakKeyDictionary[Any, anyio.CapacityLimiter] = weakref.WeakKeyDictionary()
 
     # -- shared clients -----------------------------------------------------------
 
@@ -175,6 +177,20 @@ class SageSession:
             bounds = f"{low}..{high}" if high is not None else f">= {low}"
             raise PgError(INVALID_PARAMETER_VALUE, f'connection property "{name}" must be an integer {bounds}')
         return number
+
+    def limiter(self, ctx: ScanContext, threads: int) -> anyio.CapacityLimiter:
+        """MaxThreads requests in flight per connection: all scans of one query (a join
+        reads several views at once) draw from the same allowance."""
+        try:
+            found = self._limiters.get(ctx)
+        except TypeError:  # a context that cannot be weakly referenced: per scan only
+            return anyio.CapacityLimiter(threads)
+        if found is None:
+            found = anyio.CapacityLimiter(threads)
+            self._limiters[ctx] = found
+        elif found.total_tokens != threads:
+            found.total_tokens = threads  # SET MaxThreads took effect
+        return found
 
     def timeout(self, ctx: ScanContext | None) -> float | None:
         seconds = self.int_prop(ctx, "Timeout", 0)

@@ -243,3 +243,19 @@ async def test_invalid_property_values_are_rejected(tmp_path: Path) -> None:
     with pytest.raises(PgError) as err:
         await run(provider, ScanRequest(["Id"]), MaxThreads="lots")
     assert err.value.sqlstate == "22023" and "MaxThreads" in err.value.message
+
+
+async def test_max_threads_is_shared_by_the_scans_of_one_connection(tmp_path: Path) -> None:
+    fake = FakeSage([customer(i) for i in range(1, 101)], delay=0.02)
+    provider = setup(fake, tmp_path)
+    ctx = Ctx(PageSize=5, MaxThreads=3)
+    plan = provider.plan(ScanRequest(["Id"]), ctx)
+    counts: list[int] = []
+
+    async def consume() -> None:
+        counts.append(sum([b.num_rows async for b in provider.scan(plan, ctx)]))
+
+    async with anyio.create_task_group() as tg:  # e.g. a self-join reads the view twice at once
+        tg.start_soon(consume)
+        tg.start_soon(consume)
+    assert counts == [100, 100] and fake.max_in_flight == 3
