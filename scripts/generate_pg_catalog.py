@@ -81,6 +81,7 @@ class RunningPostgres:
     port: int
     user: str
     dbname: str
+    log_file: Path | None = None
 
     @property
     def conninfo(self) -> str:
@@ -94,8 +95,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def throwaway_postgres() -> Iterator[RunningPostgres]:
-    """A fresh PostgreSQL 15 on loopback, removed on exit (PostgreSQL refuses to run as root)."""
+def throwaway_postgres(extra_conf: str = "") -> Iterator[RunningPostgres]:
+    """A fresh PostgreSQL 15 on loopback, removed on exit (PostgreSQL refuses to run as root).
+    `extra_conf` is appended to postgresql.conf; the server log is RunningPostgres.log_file."""
     as_root = os.geteuid() == 0
     prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
     tmp = Path(tempfile.mkdtemp(prefix="pg15cat-"))
@@ -113,7 +115,7 @@ def throwaway_postgres() -> Iterator[RunningPostgres]:
         conf = (
             f"listen_addresses = '127.0.0.1'\nport = {port}\nunix_socket_directories = '{tmp}'\n"
             "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nshared_buffers = 16MB\n"
-            "max_connections = 20\n"
+            "max_connections = 20\n" + extra_conf
         )
         with open(data / "postgresql.conf", "a") as fh:
             fh.write(conf)
@@ -121,7 +123,7 @@ def throwaway_postgres() -> Iterator[RunningPostgres]:
             [*prefix, str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(tmp / "log"), "-w", "start"],
             check=True, capture_output=True,
         )
-        yield RunningPostgres("127.0.0.1", port, "postgres", TEMPLATE_DB)
+        yield RunningPostgres("127.0.0.1", port, "postgres", TEMPLATE_DB, tmp / "log")
     finally:
         pid_file = data / "postmaster.pid"
         if pid_file.exists():

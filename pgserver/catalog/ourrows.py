@@ -157,7 +157,7 @@ def _table_rows(cat: Catalog, alloc: OidAllocator, spec: TableSpec, oid: int, ns
     con_oid = alloc.oid(f"constraint:{spec.schema}.{spec.name}.{pkname}")
     index_oid = alloc.oid(f"index:{spec.schema}.{spec.name}.{pkname}")
     key_types = [column_type(spec.columns[k - 1].pg_type)[0] for k in keys]
-    cat.add_row("pg_catalog.pg_class", **_class_row(index_oid, pkname, nsp, "i", len(keys)))
+    cat.add_row("pg_catalog.pg_class", **_class_row(index_oid, pkname, nsp, "i", len(keys), relpages=1))
     cat.add_row(
         "pg_catalog.pg_index", indexrelid=index_oid, indrelid=oid, indnatts=len(keys), indnkeyatts=len(keys),
         indisunique=True, indnullsnotdistinct=False, indisprimary=True, indisexclusion=False, indimmediate=True,

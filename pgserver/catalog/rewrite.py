@@ -139,7 +139,8 @@ def rewrite(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
         proj = select.expressions[i]
         changed = proj.sql("postgres") != before or isinstance(proj, exp.Literal | exp.Null)
         if not isinstance(proj, exp.Alias) and changed:
-            proj.replace(exp.alias_(proj.copy(), exp.to_identifier(name, quoted=True)))
+            # An explicit Alias node (exp.alias_ would put a subquery's alias on the Subquery itself).
+            proj.replace(exp.Alias(this=proj.copy(), alias=exp.to_identifier(name, quoted=True)))
     return expr
 
 
@@ -262,6 +263,8 @@ def _function(node: exp.Func) -> exp.Expression | None:
         return None  # handled in FROM
     elif name == "_pg_expandarray" and len(args) == 1:
         replacement = _expandarray(args[0])
+    elif name == "json_build_object":
+        replacement = exp.Anonymous(this="json_object", expressions=args)
     elif name == "pg_partition_ancestors" and len(args) == 1:
         # No partitioning here: a relation's only "ancestor" is itself.
         replacement = exp.Unnest(expressions=[exp.Array(expressions=[_duck_cast(args[0], "UINTEGER")])])
@@ -350,25 +353,27 @@ def _array_literal(text: str, to: exp.DataType) -> exp.Expression:
     body = text.strip()
     if not (body.startswith("{") and body.endswith("}")):
         return exp.cast(exp.Literal.string(text), to)
-    items, current, quoted, escaped = [], "", False, False
+    items: list[tuple[str, bool]] = []  # (text, was quoted): only an unquoted NULL is a null element
+    current, quoted, was_quoted, escaped = "", False, False, False
     for ch in body[1:-1]:
         if escaped:
             current, escaped = current + ch, False
         elif ch == "\\":
             escaped = True
         elif ch == '"':
-            quoted = not quoted
+            quoted, was_quoted = not quoted, True
         elif ch == "," and not quoted:
-            items.append(current)
-            current = ""
+            items.append((current, was_quoted))
+            current, was_quoted = "", False
         else:
             current += ch
     if body[1:-1].strip():
-        items.append(current)
+        items.append((current, was_quoted))
     element = to.expressions[0] if to.expressions else exp.DataType.build("text")
     values: list[exp.Expression] = [
-        exp.null() if item.strip().upper() == "NULL" else exp.cast(exp.Literal.string(item.strip()), element)
-        for item in items
+        exp.null() if not was and item.strip().upper() == "NULL"
+        else exp.cast(exp.Literal.string(item if was else item.strip()), element)
+        for item, was in items
     ]
     return exp.cast(exp.Array(expressions=values), to)
 

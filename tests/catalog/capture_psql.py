@@ -12,9 +12,8 @@ import subprocess
 
 import psycopg
 
-from tests.catalog.conftest import DATABASE, _generator, sample_tables
+from tests.catalog.conftest import DATABASE, _generator, create_test_objects
 from tests.catalog.corpus import CORPUS_DIR
-from tests.catalog.ddl import ddl_for
 
 COMMANDS = [
     r"\l", r"\dn", r"\dn+", r"\dt", r'\dt "StandardUK".*', r'\dt+ "StandardUK".*', r"\dv", r"\di", r'\di "StandardUK".*',
@@ -50,8 +49,7 @@ def main() -> None:
             admin.execute(f"CREATE DATABASE {DATABASE}")
         conninfo = pg.conninfo.replace(f"dbname={pg.dbname}", f"dbname={DATABASE}")
         with psycopg.connect(conninfo, autocommit=True) as conn:
-            for statement in ddl_for(sample_tables()):
-                conn.execute(statement)
+            create_test_objects(conn)
         (CORPUS_DIR / "psql.sql").write_text(capture(conninfo))
 
 

@@ -17,6 +17,8 @@ import duckdb
 import sqlglot
 
 from pgserver.catalog import Catalog, rewrite
+from pgserver.sql.output_names import output_name as pg_output_name
+from pgserver.sql.output_names import root_selects
 
 REG_TYPE_OIDS = {24, 2202, 2203, 2204, 2205, 2206, 3734, 3769, 4089, 4096, 4191}
 IGNORED_COLUMNS = {
@@ -100,10 +102,17 @@ def run_real(pg: Any, sql: str) -> tuple[list[str], list[int], list[tuple[Any, .
 
 
 def run_ours(duck: duckdb.DuckDBPyConnection, catalog: Catalog, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    expr = sqlglot.parse_one(sql, read="postgres")
-    duck_sql = rewrite(expr, catalog).sql("duckdb")
+    """Like the server (pgserver.sql.planner.build_plan): rewrite, name the root projections the
+    PostgreSQL way (pgserver.sql.output_names), transpile and run in DuckDB."""
+    expr = rewrite(sqlglot.parse_one(sql, read="postgres"), catalog)
+    root = root_selects(expr)
+    names = [pg_output_name(p) for p in root.expressions] if root is not None else []
+    duck_sql = expr.sql("duckdb")
     cur = duck.execute(duck_sql)
-    return [d[0] for d in cur.description], cur.fetchall()
+    columns = [d[0] for d in cur.description]
+    if names and None not in names and len(names) == len(columns):
+        columns = [str(n) for n in names]
+    return columns, cur.fetchall()
 
 
 def compare(pg: Any, duck: duckdb.DuckDBPyConnection, catalog: Catalog, real_sql: str, our_sql: str,

@@ -104,11 +104,16 @@ def real_pg(tables: list[TableSpec]) -> Iterator[Any]:
             admin.execute(f"CREATE DATABASE {DATABASE}")
         conninfo = pg.conninfo.replace(f"dbname={pg.dbname}", f"dbname={DATABASE}")
         with psycopg.connect(conninfo, autocommit=True) as conn:
-            for statement in ddl_for(tables):
-                conn.execute(statement)
-            conn.execute(
-                'CREATE FUNCTION sys."GetOAuthAccessToken"("Verifier" text, "State" text DEFAULT NULL) '
-                'RETURNS TABLE("OAuthAccessToken" text, "ExpiresIn" integer) LANGUAGE sql '
-                "AS 'SELECT NULL::text, NULL::integer'")
-            conn.execute("""COMMENT ON FUNCTION sys."GetOAuthAccessToken"(text, text) IS 'Gets an access token.'""")
+            create_test_objects(conn, tables)
             yield conn
+
+
+def create_test_objects(conn: Any, tables: list[TableSpec] | None = None) -> None:
+    """The DDL equivalent of sample_tables() and sample_procedures() on a real PostgreSQL."""
+    for statement in ddl_for(tables if tables is not None else sample_tables()):
+        conn.execute(statement)
+    conn.execute(
+        'CREATE FUNCTION sys."GetOAuthAccessToken"("Verifier" text, "State" text DEFAULT NULL) '
+        'RETURNS TABLE("OAuthAccessToken" text, "ExpiresIn" integer) LANGUAGE sql '
+        "AS 'SELECT NULL::text, NULL::integer'")
+    conn.execute("""COMMENT ON FUNCTION sys."GetOAuthAccessToken"(text, text) IS 'Gets an access token.'""")
