@@ -7,8 +7,8 @@ The server gets its own anyio event loop (a blocking portal) on a daemon thread;
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from concurrent.futures import CancelledError
+from contextlib import contextmanager, suppress
 
 import anyio.from_thread
 

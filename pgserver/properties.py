@@ -144,6 +144,8 @@ PROPERTY_DEFS: tuple[PropertyDef, ...] = (
                 "include either aggregation or GROUP BY (-1: no limit).", "Miscellaneous", minimum=-1),
     PropertyDef("MaxThreads", "int", 20, "Specifies the number of concurrent requests.", "Miscellaneous",
                 minimum=1, maximum=1000),
+    PropertyDef("PageSize", "int", 500, "The number of rows requested per Sage 200 API page ($top); the API "
+                "allows at most 5000.", "Miscellaneous", minimum=1, maximum=5000),
     PropertyDef("PseudoColumns", "string", "", "Specifies the pseudocolumns to expose as table columns, as "
                 "'TableName=ColumnName;TableName=ColumnName'.", "Miscellaneous", validate=_pseudo_columns),
     PropertyDef("Timeout", "int", 60, "Specifies the maximum time, in seconds, that the provider waits for a "

@@ -68,7 +68,7 @@ class SandboxMiddleware:
             self.state.record(RequestRecord(
                 method=scope["method"], path=scope["path"], query=redact(scope.get("query_string", b"").decode("latin-1")),
                 status=status["code"], duration_ms=(time.perf_counter() - started) * 1000,
-                fault=rule.kind if rule else None))
+                fault=rule.kind if rule else None, started=started))
 
     async def _inject(self, rule: FaultRule, scope: Scope, receive: Receive, send: Send) -> None:
         if rule.kind in _STATUS_FAULTS:

@@ -21,6 +21,7 @@ class RequestRecord:
     status: int  # 0 when the connection was dropped before any response
     duration_ms: float
     fault: str | None = None  # the injected fault kind, if any
+    started: float = 0.0  # time.perf_counter() when the request arrived (to measure overlap)
 
 
 class SandboxState:
