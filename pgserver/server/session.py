@@ -219,6 +219,8 @@ class Session:
             self.stream.send(backend.command_complete(cursor.command_tag))
             return True
         except PgError as error:
+            if error.severity in ("FATAL", "PANIC"):
+                raise  # the listener reports it and closes the connection
             self._report_error(error)
             return False
         except PeerClosed:

@@ -6,6 +6,7 @@ Commands (case-insensitive):
   SLEEP <seconds>              one row after sleeping in small steps; cancel() makes it fail with 57014
   BREAK <n>                    n rows, then a division_by_zero error mid-stream
   FAIL <sqlstate> <message>    PgError at prepare
+  FATAL <sqlstate> <message>   a FATAL PgError at prepare (the connection must end)
   BOOM                         an unexpected Python exception at execute
   BEGIN / COMMIT / ROLLBACK    transaction status I/T/E
   SET <name> = <value>         a reported parameter change (application_name, TimeZone …)
@@ -115,6 +116,8 @@ class FakeEngine:
         upper = text.upper()
         if m := re.fullmatch(r"FAIL (\w{5}) (.*)", text, re.I | re.S):
             raise PgError(m.group(1), m.group(2))
+        if m := re.fullmatch(r"FATAL (\w{5}) (.*)", text, re.I | re.S):
+            raise PgError(m.group(1), m.group(2), severity="FATAL")
         if self.status == "E" and upper not in ("ROLLBACK", "COMMIT"):
             raise PgError("25P02", "current transaction is aborted, commands ignored until end of transaction block")
         if re.fullmatch(r"SELECT \$\d.*", text, re.I | re.S):

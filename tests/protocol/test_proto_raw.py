@@ -247,3 +247,13 @@ def test_connection_limit(tmp_path: object) -> None:
         finally:
             first.close()
             second.close()
+
+
+@pytest.mark.parametrize("extended", [False, True])
+def test_fatal_engine_errors_end_the_connection(raw: RawClient, extended: bool) -> None:
+    raw.login()
+    sql = "FATAL 57P01 terminating connection due to administrator command"
+    raw.send(w.parse("", sql, []) + w.sync() if extended else w.query(sql))
+    code, body = raw.read()
+    assert code == b"E" and (_error_fields(body)["S"], _error_fields(body)["C"]) == ("FATAL", "57P01")
+    assert raw.read() is None
