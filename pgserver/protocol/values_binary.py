@@ -199,6 +199,8 @@ def encode_time(value: Any) -> bytes:
 
 
 def _time_from_usecs(usecs: int, kind: str) -> dt.time:
+    if usecs == dtv.USECS_PER_DAY:
+        raise PgError(FEATURE_NOT_SUPPORTED, f"{kind} 24:00:00 is not supported")
     if not 0 <= usecs < dtv.USECS_PER_DAY:
         raise bad_binary(kind)
     seconds, micro = divmod(usecs, 1_000_000)
