@@ -42,11 +42,17 @@ def remaining_pages(first_index: int, skip: int, rows: int, page_size: int) -> l
     return pages
 
 
-def windows(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:
-    """`items` in consecutive chunks of at most `size`."""
+def windows(items: Sequence[T], size: int, first: int = 2) -> Iterable[Sequence[T]]:
+    """`items` in consecutive chunks that double from `first` up to `size` (slow start: a
+    consumer that stops early — a LIMIT evaluated locally — has not caused MaxThreads pages
+    to be read ahead; a long scan reaches full concurrency after a few windows)."""
     size = max(1, size)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+    width = max(1, min(first, size))
+    start = 0
+    while start < len(items):
+        yield items[start : start + width]
+        start += width
+        width = min(size, width * 2)
 
 
 async def fetch_window(fetch: Callable[[PageRequest], Awaitable[T]], pages: Sequence[PageRequest]) -> list[T]:

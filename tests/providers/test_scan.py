@@ -13,6 +13,7 @@ import pytest
 
 from pgserver.errors import PgError
 from pgserver.provider import Comparison, Op, ScanRequest, arrow_schema
+from providers.paging import windows
 from providers.sage200.client import RetryPolicy
 from providers.sage200.model import views_for_schema
 from providers.sage200.provider import SageViewProvider
@@ -185,17 +186,17 @@ async def test_closing_the_scan_early_stops_paging(tmp_path: Path) -> None:
 
 
 async def test_cancelling_the_consumer_cancels_requests_in_flight(tmp_path: Path) -> None:
-    fake = FakeSage([customer(i) for i in range(1, 101)], faults=["ok", "ok"] + ["hang"] * 5)
+    fake = FakeSage([customer(i) for i in range(1, 101)], faults=["ok", "ok"] + ["hang"] * 2)
     provider = setup(fake, tmp_path)
     ctx = Ctx(PageSize=10, MaxThreads=5)
     scan = provider.scan(provider.plan(ScanRequest(["Id"]), ctx), ctx)
     assert (await scan.__anext__()).num_rows == 10
     async with anyio.create_task_group() as tg:
-        tg.start_soon(scan.__anext__)  # page 0 done, $count done, then a window of 5 that hangs
-        while fake.in_flight < 5:
+        tg.start_soon(scan.__anext__)  # page 0 done, $count done, then a first window of 2 that hangs
+        while fake.in_flight < 2:
             await anyio.sleep(0.001)
         tg.cancel_scope.cancel()
-    assert fake.cancelled == 5 and fake.in_flight == 0
+    assert fake.cancelled == 2 and fake.in_flight == 0
     await scan.aclose()
 
 
@@ -259,3 +260,9 @@ async def test_max_threads_is_shared_by_the_scans_of_one_connection(tmp_path: Pa
         tg.start_soon(consume)
         tg.start_soon(consume)
     assert counts == [100, 100] and fake.max_in_flight == 3
+
+
+def test_windows_start_small_and_double_up_to_max_threads() -> None:
+    assert [len(w) for w in windows(list(range(40)), 8)] == [2, 4, 8, 8, 8, 8, 2]
+    assert [len(w) for w in windows(list(range(3)), 1)] == [1, 1, 1]
+    assert [list(w) for w in windows([1, 2, 3], 20)] == [[1, 2], [3]]
