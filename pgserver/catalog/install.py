@@ -17,8 +17,9 @@ import pyarrow as pa
 from pgserver.catalog import infoschema
 from pgserver.catalog.catalog import Catalog
 from pgserver.catalog.data import CatalogRelation
-from pgserver.catalog.functions import SessionFunctions, duck_name, register
+from pgserver.catalog.functions import SessionFunctions, register
 from pgserver.catalog.session import CatalogSession
+from pgserver.catalog.signatures import duck_name
 
 CATALOG_DB = "pgcat"
 SCHEMA_FOR = {"pg_catalog": "pg", "information_schema": "info"}

@@ -12,9 +12,10 @@ from typing import Any
 
 from sqlglot import exp
 
+from pgserver.catalog import arrays
 from pgserver.catalog.catalog import Catalog
-from pgserver.catalog.functions import SIGNATURES, duck_name
 from pgserver.catalog.install import CATALOG_DB, SCHEMA_FOR
+from pgserver.catalog.signatures import SIGNATURES, duck_name
 from pgserver.errors import UNDEFINED_FUNCTION, UNDEFINED_TABLE, PgError
 
 SCHEMAS = ("pg_catalog", "information_schema")
@@ -23,8 +24,6 @@ REG_TYPES = {"regclass", "regtype", "regproc", "regprocedure", "regnamespace", "
 TEXT_LIKE_TYPES = {"name", "char", "information_schema.sql_identifier", "information_schema.character_data",
                    "information_schema.yes_or_no", "pg_node_tree", "pg_catalog.name", "pg_catalog.char"}
 OID_LIKE_TYPES = {"oid", "xid", "cid", "pg_catalog.oid", "information_schema.cardinal_number"}
-VECTOR_COLUMNS = {"indkey", "indclass", "indcollation", "indoption", "proargtypes", "stxkeys", "partattrs",
-                  "partclass", "partcollation"}  # int2vector / oidvector: 0-based in PostgreSQL
 KEYWORD_FUNCTIONS = {"user": "current_user", "current_role": "current_user", "current_catalog": "current_database"}
 NODE_FUNCTIONS: dict[type[exp.Expression], str] = {
     exp.CurrentDatabase: "current_database", exp.CurrentUser: "current_user", exp.SessionUser: "session_user",
@@ -193,11 +192,11 @@ def _rewrite_node(node: exp.Expression, rel_names: dict[str, set[str]], ctes: se
     if isinstance(node, exp.Collate):
         return node.this
     if isinstance(node, exp.Bracket):
-        return _subscript(node)
+        return arrays.subscript(node)
     if isinstance(node, exp.EQ | exp.NEQ | exp.GT | exp.GTE | exp.LT | exp.LTE):
-        return _any_all(node)
+        return arrays.any_all(node)
     if isinstance(node, exp.Dot) and isinstance(node.this, exp.Paren):
-        return _expandarray_field(node)
+        return arrays.expandarray_field(node)
     if isinstance(node, exp.Func):
         return _function(node)
     return None
@@ -262,14 +261,14 @@ def _function(node: exp.Func) -> exp.Expression | None:
     elif name == "pg_get_keywords":
         return None  # handled in FROM
     elif name == "_pg_expandarray" and len(args) == 1:
-        replacement = _expandarray(args[0])
+        replacement = arrays.expandarray(args[0])
     elif name == "json_build_object":
         replacement = exp.Anonymous(this="json_object", expressions=args)
     elif name == "pg_partition_ancestors" and len(args) == 1:
         # No partitioning here: a relation's only "ancestor" is itself.
         replacement = exp.Unnest(expressions=[exp.Array(expressions=[_duck_cast(args[0], "UINTEGER")])])
     elif name in ("array_lower", "array_upper") and len(args) == 2:
-        replacement = _array_bound(name, args[0])
+        replacement = arrays.array_bound(name, args[0])
     elif name in {n for n, _ in SIGNATURES}:
         raise PgError(UNDEFINED_FUNCTION, f"function {name} with {len(args)} argument(s) does not exist")
     elif target is not node:
@@ -334,7 +333,7 @@ def _cast(node: exp.Cast) -> exp.Expression | None:
             return _cast(node) or node
     if isinstance(to, exp.DataType) and to.this == exp.DataType.Type.ARRAY and isinstance(operand, exp.Literal) \
             and operand.is_string:
-        return _array_literal(operand.this, to)
+        return arrays.array_literal(operand.this, to)
     return None
 
 
@@ -348,112 +347,9 @@ def _is_text(node: exp.Expression) -> bool:
     return isinstance(node, exp.Cast) and _type_name(node.to) in ("text", "varchar", "name")
 
 
-def _array_literal(text: str, to: exp.DataType) -> exp.Expression:
-    """'{a,b}'::text[] (PostgreSQL array syntax) -> a DuckDB list of the element type."""
-    body = text.strip()
-    if not (body.startswith("{") and body.endswith("}")):
-        return exp.cast(exp.Literal.string(text), to)
-    items: list[tuple[str, bool]] = []  # (text, was quoted): only an unquoted NULL is a null element
-    current, quoted, was_quoted, escaped = "", False, False, False
-    for ch in body[1:-1]:
-        if escaped:
-            current, escaped = current + ch, False
-        elif ch == "\\":
-            escaped = True
-        elif ch == '"':
-            quoted, was_quoted = not quoted, True
-        elif ch == "," and not quoted:
-            items.append((current, was_quoted))
-            current, was_quoted = "", False
-        else:
-            current += ch
-    if body[1:-1].strip():
-        items.append((current, was_quoted))
-    element = to.expressions[0] if to.expressions else exp.DataType.build("text")
-    values: list[exp.Expression] = [
-        exp.null() if not was and item.strip().upper() == "NULL"
-        else exp.cast(exp.Literal.string(item if was else item.strip()), element)
-        for item, was in items
-    ]
-    return exp.cast(exp.Array(expressions=values), to)
 
 
-def _subscript(node: exp.Bracket) -> exp.Expression | None:
-    base = node.this
-    if not (isinstance(base, exp.Column) and base.name.lower() in VECTOR_COLUMNS) or len(node.expressions) != 1:
-        return None
-    index = node.expressions[0]
-    if isinstance(index, exp.Slice):
-        return None
-    literal = _int_literal(index)
-    # sqlglot stores literal subscripts 0-based (PostgreSQL [1] -> 0); vectors start at [0] in PostgreSQL.
-    duck_index = exp.Literal.number(literal + 2) if literal is not None else exp.Add(this=index, expression=exp.Literal.number(1))
-    return exp.Anonymous(this="list_extract", expressions=[base, duck_index])
 
 
-def _int_literal(node: exp.Expression) -> int | None:
-    if isinstance(node, exp.Literal) and not node.is_string:
-        return int(node.this)
-    if isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal) and not node.this.is_string:
-        return -int(node.this.this)
-    return None
 
 
-def _any_all(node: exp.Expression) -> exp.Expression | None:
-    right = node.expression
-    quantifier = None
-    if isinstance(right, exp.Any):
-        quantifier, array = "any", right.this
-    elif isinstance(right, exp.Anonymous) and right.name.lower() == "all" and len(right.expressions) == 1:
-        quantifier, array = "all", right.expressions[0]
-    elif isinstance(right, exp.All):
-        quantifier, array = "all", right.this
-    else:
-        return None
-    if isinstance(array, exp.Paren):
-        array = array.this
-    if isinstance(array, exp.Subquery | exp.Select):
-        return None
-    element = exp.to_identifier("__pgcat_e")
-    compare = node.__class__(this=node.this.copy(), expression=exp.column(element))
-    lam = exp.Lambda(this=compare, expressions=[element])
-    matches = exp.Anonymous(this="list_filter", expressions=[array, lam])
-    count = exp.Anonymous(this="len", expressions=[matches])
-    total = exp.Anonymous(this="len", expressions=[array.copy()])
-    if quantifier == "any":
-        return exp.GT(this=count, expression=exp.Literal.number(0))
-    return exp.EQ(this=count, expression=total)
-
-
-def _vector_offset(array: exp.Expression) -> int:
-    return 1 if isinstance(array, exp.Column) and array.name.lower() in VECTOR_COLUMNS else 0
-
-
-def _expandarray(array: exp.Expression) -> exp.Expression:
-    """information_schema._pg_expandarray(a): one row per element, a struct (x element, n 1-based position)."""
-    i = exp.to_identifier("__pgcat_i")
-    struct = exp.Struct(expressions=[
-        exp.PropertyEQ(this=exp.to_identifier("x"), expression=exp.Bracket(this=array.copy(), expressions=[exp.column(i)])),
-        exp.PropertyEQ(this=exp.to_identifier("n"), expression=exp.column(i)),
-    ])
-    positions = exp.Anonymous(this="generate_series", expressions=[
-        exp.Literal.number(1), exp.Anonymous(this="len", expressions=[array.copy()])])
-    transform = exp.Anonymous(this="list_transform", expressions=[positions, exp.Lambda(this=struct, expressions=[i])])
-    return exp.Unnest(expressions=[transform])
-
-
-def _expandarray_field(node: exp.Dot) -> exp.Expression | None:
-    inner = node.this.this
-    if isinstance(inner, exp.Unnest):
-        return exp.Dot(this=exp.Paren(this=inner), expression=node.expression)
-    return None
-
-
-def _array_bound(name: str, array: exp.Expression) -> exp.Expression:
-    offset = _vector_offset(array)
-    length = exp.Anonymous(this="len", expressions=[array])
-    if name == "array_lower":
-        return exp.If(this=exp.GT(this=length, expression=exp.Literal.number(0)),
-                      true=exp.Literal.number(1 - offset), false=exp.null())
-    return exp.If(this=exp.GT(this=length.copy(), expression=exp.Literal.number(0)),
-                  true=exp.Sub(this=length.copy(), expression=exp.Literal.number(offset)), false=exp.null())

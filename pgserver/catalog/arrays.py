@@ -1,0 +1,132 @@
+"""PostgreSQL array idioms in catalog queries, rewritten for DuckDB lists.
+
+Why: catalog queries lean on PostgreSQL array behaviour DuckDB does not share:
+'{a,b}'::text[] literals, = ANY(array) / <> ALL(array), 0-based int2vector/oidvector
+subscripts (indkey[0]), information_schema._pg_expandarray and array_lower/upper.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+VECTOR_COLUMNS = {"indkey", "indclass", "indcollation", "indoption", "proargtypes", "stxkeys", "partattrs",
+                  "partclass", "partcollation"}  # int2vector / oidvector: 0-based in PostgreSQL
+
+
+def array_literal(text: str, to: exp.DataType) -> exp.Expression:
+    """'{a,b}'::text[] (PostgreSQL array syntax) -> a DuckDB list of the element type."""
+    body = text.strip()
+    if not (body.startswith("{") and body.endswith("}")):
+        return exp.cast(exp.Literal.string(text), to)
+    items: list[tuple[str, bool]] = []  # (text, was quoted): only an unquoted NULL is a null element
+    current, quoted, was_quoted, escaped = "", False, False, False
+    for ch in body[1:-1]:
+        if escaped:
+            current, escaped = current + ch, False
+        elif ch == "\\":
+            escaped = True
+        elif ch == '"':
+            quoted, was_quoted = not quoted, True
+        elif ch == "," and not quoted:
+            items.append((current, was_quoted))
+            current, was_quoted = "", False
+        else:
+            current += ch
+    if body[1:-1].strip():
+        items.append((current, was_quoted))
+    element = to.expressions[0] if to.expressions else exp.DataType.build("text")
+    values: list[exp.Expression] = [
+        exp.null() if not was and item.strip().upper() == "NULL"
+        else exp.cast(exp.Literal.string(item if was else item.strip()), element)
+        for item, was in items
+    ]
+    return exp.cast(exp.Array(expressions=values), to)
+
+
+
+def subscript(node: exp.Bracket) -> exp.Expression | None:
+    base = node.this
+    if not (isinstance(base, exp.Column) and base.name.lower() in VECTOR_COLUMNS) or len(node.expressions) != 1:
+        return None
+    index = node.expressions[0]
+    if isinstance(index, exp.Slice):
+        return None
+    literal = _int_literal(index)
+    # sqlglot stores literal subscripts 0-based (PostgreSQL [1] -> 0); vectors start at [0] in PostgreSQL.
+    duck_index = exp.Literal.number(literal + 2) if literal is not None else exp.Add(this=index, expression=exp.Literal.number(1))
+    return exp.Anonymous(this="list_extract", expressions=[base, duck_index])
+
+
+
+def _int_literal(node: exp.Expression) -> int | None:
+    if isinstance(node, exp.Literal) and not node.is_string:
+        return int(node.this)
+    if isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal) and not node.this.is_string:
+        return -int(node.this.this)
+    return None
+
+
+
+def any_all(node: exp.Expression) -> exp.Expression | None:
+    right = node.expression
+    quantifier = None
+    if isinstance(right, exp.Any):
+        quantifier, array = "any", right.this
+    elif isinstance(right, exp.Anonymous) and right.name.lower() == "all" and len(right.expressions) == 1:
+        quantifier, array = "all", right.expressions[0]
+    elif isinstance(right, exp.All):
+        quantifier, array = "all", right.this
+    else:
+        return None
+    if isinstance(array, exp.Paren):
+        array = array.this
+    if isinstance(array, exp.Subquery | exp.Select):
+        return None
+    element = exp.to_identifier("__pgcat_e")
+    compare = node.__class__(this=node.this.copy(), expression=exp.column(element))
+    lam = exp.Lambda(this=compare, expressions=[element])
+    matches = exp.Anonymous(this="list_filter", expressions=[array, lam])
+    count = exp.Anonymous(this="len", expressions=[matches])
+    total = exp.Anonymous(this="len", expressions=[array.copy()])
+    if quantifier == "any":
+        return exp.GT(this=count, expression=exp.Literal.number(0))
+    return exp.EQ(this=count, expression=total)
+
+
+
+def _vector_offset(array: exp.Expression) -> int:
+    return 1 if isinstance(array, exp.Column) and array.name.lower() in VECTOR_COLUMNS else 0
+
+
+
+def expandarray(array: exp.Expression) -> exp.Expression:
+    """information_schema._pg_expandarray(a): one row per element, a struct (x element, n 1-based position)."""
+    i = exp.to_identifier("__pgcat_i")
+    struct = exp.Struct(expressions=[
+        exp.PropertyEQ(this=exp.to_identifier("x"), expression=exp.Bracket(this=array.copy(), expressions=[exp.column(i)])),
+        exp.PropertyEQ(this=exp.to_identifier("n"), expression=exp.column(i)),
+    ])
+    positions = exp.Anonymous(this="generate_series", expressions=[
+        exp.Literal.number(1), exp.Anonymous(this="len", expressions=[array.copy()])])
+    transform = exp.Anonymous(this="list_transform", expressions=[positions, exp.Lambda(this=struct, expressions=[i])])
+    return exp.Unnest(expressions=[transform])
+
+
+
+def expandarray_field(node: exp.Dot) -> exp.Expression | None:
+    inner = node.this.this
+    if isinstance(inner, exp.Unnest):
+        return exp.Dot(this=exp.Paren(this=inner), expression=node.expression)
+    return None
+
+
+
+def array_bound(name: str, array: exp.Expression) -> exp.Expression:
+    offset = _vector_offset(array)
+    length = exp.Anonymous(this="len", expressions=[array])
+    if name == "array_lower":
+        return exp.If(this=exp.GT(this=length, expression=exp.Literal.number(0)),
+                      true=exp.Literal.number(1 - offset), false=exp.null())
+    return exp.If(this=exp.GT(this=length.copy(), expression=exp.Literal.number(0)),
+                  true=exp.Sub(this=length.copy(), expression=exp.Literal.number(offset)), false=exp.null())
+
