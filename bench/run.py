@@ -1,0 +1,220 @@
+"""Benchmarks: print figures and ratios against baselines measured in the same run.
+
+    python bench/run.py [--scale 100] [--latency-ms 50] [--rows 1000000] [--only scan,stream,roundtrip]
+
+1. scan      — full scan of a scale-N view against the sandbox (its own process, real HTTP) with
+               fixed latency, as a ratio to the floor ceil(pages / MaxThreads) × latency.
+2. stream    — rows/s streamed to asyncpg and to psql for a large result, as a ratio to a local
+               PostgreSQL 15 serving the same rows.
+3. roundtrip — `SELECT 1` round trips per second, ratio to PostgreSQL 15.
+
+Nothing here asserts: benchmarks print, tests do not time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pgserver.config import DatabaseConfig, ServerConfig, UserConfig  # noqa: E402
+from pgserver.embedded import serve_in_thread  # noqa: E402
+from pgserver.protocol.scram import make_verifier  # noqa: E402
+from sage_sandbox.config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET  # noqa: E402
+from scripts.realpg import throwaway_postgres  # noqa: E402
+
+USER, PASSWORD = "bench", "bench"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def sandbox_process(scale: float, latency_ms: float):  # type: ignore[no-untyped-def]
+    """The sandbox in its own process, so its JSON work does not share our GIL."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "sage_sandbox", "--port", str(port), "--scale", str(scale),
+                             "--latency-ms", str(latency_ms), "--log-level", "warning"], cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                httpx.get(url + "/uk/sage200/accounts/v1/sites", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@contextmanager
+def pgserver(api_url: str, tmp: Path, **properties: Any):  # type: ignore[no-untyped-def]
+    database = DatabaseConfig("sage200", edition="StandardUK", api_base_url=api_url, client_id=DEMO_CLIENT_ID,
+                              client_secret=DEMO_CLIENT_SECRET, token_store=str(tmp / "tokens.json"),
+                              properties=MappingProxyType(properties))
+    config = ServerConfig(host="127.0.0.1", port=0, users=(UserConfig(USER, make_verifier(PASSWORD)),),
+                          databases=MappingProxyType({"sage200": database}))
+    with serve_in_thread(config) as server:
+        yield server.port
+
+
+async def _timed_fetch(dsn: dict[str, Any], sql: str) -> tuple[float, int]:
+    conn = await asyncpg.connect(**dsn)
+    try:
+        started = time.perf_counter()
+        count = 0
+        async with conn.transaction():
+            async for _ in conn.cursor(sql, prefetch=5000):
+                count += 1
+        return time.perf_counter() - started, count
+    finally:
+        await conn.close()
+
+
+def _psql_time(conninfo: str, sql: str, password: str | None = None) -> float:
+    env = {**os.environ}
+    if password:
+        env["PGPASSWORD"] = password
+    started = time.perf_counter()
+    subprocess.run(["psql", "-X", "-A", "-t", "-q", "-o", "/dev/null", "-d", conninfo, "-c", sql], env=env,
+                   check=True)
+    return time.perf_counter() - started
+
+
+def bench_scan(args: argparse.Namespace, tmp: Path) -> None:
+    print(f"\n== 1. full scan: scale {args.scale} sandbox, {args.latency_ms:g} ms latency per request ==")
+    with sandbox_process(args.scale, args.latency_ms) as url, pgserver(url, tmp) as port:
+        dsn = dict(host="127.0.0.1", port=port, user=USER, password=PASSWORD, database="sage200")
+        for threads in (20, 50):
+            for label, sql in (("count(*)", "SELECT count(*) FROM SalesOrderLines"),
+                               ("SELECT *", "SELECT * FROM SalesOrderLines")):
+                async def run(sql: str = sql, threads: int = threads) -> tuple[float, int]:
+                    conn = await asyncpg.connect(**dsn, server_settings={"options": f"-c MaxThreads={threads}"})
+                    try:
+                        rows = await conn.fetchval("SELECT count(*) FROM SalesOrderLines")
+                        started = time.perf_counter()
+                        if sql.startswith("SELECT count"):
+                            await conn.fetchval(sql)
+                        else:
+                            async with conn.transaction():
+                                async for _ in conn.cursor(sql, prefetch=5000):
+                                    pass
+                        return time.perf_counter() - started, int(rows)
+                    finally:
+                        await conn.close()
+
+                elapsed, rows = asyncio.run(run())
+                pages = math.ceil(rows / 500)
+                floor = math.ceil(pages / threads) * args.latency_ms / 1000
+                print(f"  {label:9} MaxThreads={threads:<3} rows={rows:>7} pages={pages:>4}  "
+                      f"{elapsed:7.2f} s   floor {floor:5.2f} s   ratio {elapsed / floor:6.2f}x")
+
+
+def bench_stream(args: argparse.Namespace, tmp: Path) -> None:
+    n = args.rows
+    sql = (f"SELECT i AS id, i * 2 AS doubled, 'row ' || i AS label, (i % 1000)::numeric / 100 AS amount "
+           f"FROM generate_series(1, {n}) AS g(i)")
+    print(f"\n== 2. streaming {n:,} rows (4 columns: int, int, text, numeric) ==")
+    with throwaway_postgres() as pg, pgserver("sandbox", tmp) as port:
+        pg_dsn = dict(host=pg.host, port=pg.port, user=pg.user, database=pg.dbname)
+        our_dsn = dict(host="127.0.0.1", port=port, user=USER, password=PASSWORD, database="sage200")
+        pg_time, pg_rows = asyncio.run(_timed_fetch(pg_dsn, sql))
+        our_time, our_rows = asyncio.run(_timed_fetch(our_dsn, sql))
+        assert pg_rows == our_rows == n
+        print(f"  asyncpg  PostgreSQL {n / pg_time:>10,.0f} rows/s   pgserver {n / our_time:>10,.0f} rows/s   "
+              f"ratio {pg_time / our_time:5.2f} (pgserver speed / PostgreSQL speed)")
+        pg_psql = _psql_time(pg.conninfo, sql)
+        our_psql = _psql_time(f"host=127.0.0.1 port={port} user={USER} dbname=sage200", sql, PASSWORD)
+        print(f"  psql     PostgreSQL {n / pg_psql:>10,.0f} rows/s   pgserver {n / our_psql:>10,.0f} rows/s   "
+              f"ratio {pg_psql / our_psql:5.2f}")
+
+        view_sql = "SELECT * FROM SalesOrderLines"
+        print("  (a Sage view from the in-process sandbox, scale 1, no latency, vs the same rows in a PG table)")
+
+        async def copy_view() -> int:
+            ours = await asyncpg.connect(**our_dsn)
+            theirs = await asyncpg.connect(**pg_dsn)
+            try:
+                stmt = await ours.prepare(view_sql)
+                records = await stmt.fetch()
+                columns = ", ".join(f'"{a.name}" {a.type.name if a.type.name != "numeric" else "numeric"}'
+                                    for a in stmt.get_attributes())
+                await theirs.execute(f"DROP TABLE IF EXISTS lines; CREATE TABLE lines ({columns})")
+                await theirs.copy_records_to_table("lines", records=[tuple(r) for r in records])
+                return len(records)
+            finally:
+                await ours.close()
+                await theirs.close()
+
+        rows = asyncio.run(copy_view())
+        pg_time, _ = asyncio.run(_timed_fetch(pg_dsn, "SELECT * FROM lines"))
+        our_time, _ = asyncio.run(_timed_fetch(our_dsn, view_sql))
+        print(f"  asyncpg  {rows} rows x 59 cols: PostgreSQL {rows / pg_time:>9,.0f} rows/s   "
+              f"pgserver {rows / our_time:>9,.0f} rows/s   ratio {pg_time / our_time:5.2f}")
+
+
+def bench_roundtrip(args: argparse.Namespace, tmp: Path) -> None:
+    n = args.roundtrips
+    print(f"\n== 3. SELECT 1 round trips ({n} sequential, asyncpg, prepared) ==")
+    with throwaway_postgres() as pg, pgserver("sandbox", tmp) as port:
+        async def run(dsn: dict[str, Any]) -> float:
+            conn = await asyncpg.connect(**dsn)
+            try:
+                for _ in range(50):
+                    await conn.fetchval("SELECT 1")
+                started = time.perf_counter()
+                for _ in range(n):
+                    await conn.fetchval("SELECT 1")
+                return time.perf_counter() - started
+            finally:
+                await conn.close()
+
+        pg_time = asyncio.run(run(dict(host=pg.host, port=pg.port, user=pg.user, database=pg.dbname)))
+        our_time = asyncio.run(run(dict(host="127.0.0.1", port=port, user=USER, password=PASSWORD,
+                                        database="sage200")))
+        print(f"  PostgreSQL {pg_time / n * 1e6:8.0f} µs/query   pgserver {our_time / n * 1e6:8.0f} µs/query   "
+              f"ratio {our_time / pg_time:5.2f}x slower")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=100)
+    parser.add_argument("--latency-ms", type=float, default=50)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--roundtrips", type=int, default=2000)
+    parser.add_argument("--only", default="scan,stream,roundtrip")
+    args = parser.parse_args()
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="pgserver-bench-"))
+    chosen = set(args.only.split(","))
+    if "roundtrip" in chosen:
+        bench_roundtrip(args, tmp)
+    if "stream" in chosen:
+        bench_stream(args, tmp)
+    if "scan" in chosen:
+        bench_scan(args, tmp)
+
+
+if __name__ == "__main__":
+    main()
