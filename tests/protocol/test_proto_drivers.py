@@ -188,3 +188,22 @@ def test_psycopg_pipeline_error_skips_until_sync(pg_server: RunningServer) -> No
         assert conn.execute("SELECT 1").fetchone()[0] == 1
         seen = pg_server.factory.engines[-1].statements
         assert seen == ["SELECT 1", "BREAK 1", "SELECT 1"]  # SELECT 2 was skipped until Sync
+
+
+def test_many_concurrent_connections_do_not_interfere(pg_server: RunningServer) -> None:
+    async def one(i: int) -> list[int]:
+        conn = await _connect(pg_server)
+        try:
+            rows = await conn.fetch(f"SELECT {i}")
+            if i % 3 == 0:
+                with pytest.raises(asyncpg.PostgresError):
+                    await conn.fetch("BREAK 2")
+            return [r["n"] for r in rows] + [len(await conn.fetch("SELECT 2"))]
+        finally:
+            await conn.close()
+
+    async def main() -> list[list[int]]:
+        return await asyncio.gather(*(one(i) for i in range(1, 25)))
+
+    results = asyncio.run(main())
+    assert results == [list(range(1, i + 1)) + [2] for i in range(1, 25)]
