@@ -6,6 +6,8 @@ DuckDB settings in `DUCKDB_SETTINGS`, applied once per session):
 - division by zero raises (22012) → DuckDB `error_on_division_by_zero`;
 - LIKE/ILIKE treat backslash as the default escape character in PostgreSQL, not in DuckDB;
 - SESSION_USER/USER are PostgreSQL keywords that DuckDB answers with its own user name;
+- format('%s …', args) uses PostgreSQL's %s/%%; DuckDB's format() uses {} placeholders;
+- octet_length(text) counts UTF-8 bytes (DuckDB's octet_length takes only BLOB/BIT: strlen);
 - `pg_catalog.fn(...)` calls drop the schema (DuckDB reads `a.f()` as a method call on a);
 - CURRENT_DATE/CURRENT_TIME aliased to their own name confuse DuckDB's binder, so they are
   written as function calls;
@@ -13,6 +15,8 @@ DuckDB settings in `DUCKDB_SETTINGS`, applied once per session):
 """
 
 from __future__ import annotations
+
+import re
 
 from sqlglot import exp
 
@@ -31,12 +35,27 @@ def to_duckdb_sql(tree: exp.Expression) -> str:
     return fixed.sql(dialect="duckdb")
 
 
+def _function_name(node: exp.Expression) -> str:
+    if isinstance(node, exp.Anonymous):
+        return str(node.this).lower()
+    return node.sql_name().lower() if isinstance(node, exp.Func) else ""
+
+
 def _fix_node(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Dot) and isinstance(node.this, exp.Identifier) \
             and node.this.name.lower() == "pg_catalog" and isinstance(node.expression, exp.Func):
         return _fix_node(node.expression.copy())
     if isinstance(node, exp.Like | exp.ILike) and not isinstance(node.parent, exp.Escape):
         return exp.Escape(this=node.copy(), expression=exp.Literal.string("\\"))
+    if _function_name(node) == "format":
+        arguments = ([node.this] if isinstance(node, exp.Format) else []) + list(node.expressions)
+        template = arguments[0] if arguments else None
+        if isinstance(template, exp.Literal) and template.is_string and re.fullmatch(r"(?:[^%]|%s|%%)*", template.this):
+            converted = template.this.replace("{", "{{").replace("}", "}}").replace("%s", "{}").replace("%%", "%")
+            return exp.Anonymous(this="format", expressions=[exp.Literal.string(converted),
+                                                             *[e.copy() for e in arguments[1:]]])
+    if isinstance(node, exp.Anonymous) and str(node.this).lower() == "octet_length" and len(node.expressions) == 1:
+        return exp.Anonymous(this="strlen", expressions=[node.expressions[0].copy()])
     if isinstance(node, exp.CurrentDate) and not node.this:
         return exp.Anonymous(this="current_date", expressions=[])
     if isinstance(node, exp.CurrentTime) and not node.this:

@@ -45,6 +45,8 @@ def translate(error: Exception, sql: str) -> PgError:
     if "No function matches" in text or "Could not choose a best candidate function" in text:
         return PgError(e.UNDEFINED_FUNCTION, _first_sentence(text),
                        hint="You might need to add explicit type casts.")
+    if match := re.search(r'(invalid value "[^"]*" for "[^"]+"|invalid value for to_char: .*)', text):
+        return PgError(e.INVALID_DATETIME_FORMAT, match[1])
     if "division by zero" in text.lower() or "Division by zero" in text:
         return PgError(e.DIVISION_BY_ZERO, "division by zero")
     if isinstance(error, duckdb.ConversionException):

@@ -15,6 +15,7 @@ _CAST_NAMES = {"int": "int4", "integer": "int4", "bigint": "int8", "smallint": "
                "char": "bpchar", "character": "bpchar"}
 _FUNCTION_NAMES = {"current_timestamp": "now", "current_version": "version", "current_schema": "current_schema",
                    "time_to_str": "to_char", "str_to_time": "to_timestamp", "str_to_date": "to_date",
+                   "unix_to_time": "to_timestamp",
                    "logical_and": "bool_and", "logical_or": "bool_or", "regexp_like": "?column?",
                    "array_contains_all": "?column?", "date_part": "date_part", "count_star": "count", "listagg": "string_agg", "group_concat": "string_agg",
                    "array_agg": "array_agg", "strpos": "position", "substring": "substring"}

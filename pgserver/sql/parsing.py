@@ -11,6 +11,7 @@ import logging
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.postgres import Postgres
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
@@ -20,7 +21,33 @@ from pgserver.sql.splitter import tokenize
 # sqlglot warns when it falls back to exp.Command; we decide ourselves what that means.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
-DIALECT = "postgres"
+
+
+def _anonymous(name: str, min_args: int = 0):  # type: ignore[no-untyped-def]
+    """Keep a PostgreSQL function as written (sqlglot would translate its template argument)."""
+
+    def build(args: list[exp.Expression], **kwargs: object) -> exp.Expression:
+        if len(args) < min_args:
+            return Postgres.Parser.FUNCTIONS[name.upper()](args, **kwargs)
+        return exp.Anonymous(this=name, expressions=args)
+
+    return build
+
+
+class SagePostgres(Postgres):
+    """PostgreSQL as sqlglot reads it, except to_char/to_date/to_timestamp(text, template):
+    their templates are evaluated by our own UDFs (pg_templates.py), not mapped to strftime."""
+
+    class Parser(Postgres.Parser):
+        FUNCTIONS = {
+            **Postgres.Parser.FUNCTIONS,
+            "TO_CHAR": _anonymous("to_char"),
+            "TO_DATE": _anonymous("to_date"),
+            "TO_TIMESTAMP": _anonymous("to_timestamp", min_args=2),
+        }
+
+
+DIALECT = SagePostgres
 
 
 def parse_statement(sql: str) -> exp.Expression:

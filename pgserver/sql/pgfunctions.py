@@ -8,12 +8,15 @@ session (settings, the default schema) are read through Python UDFs the macros c
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import os
 from collections.abc import Callable
 
 import duckdb
 
 from pgserver.errors import PgError
+from pgserver.sql.pg_templates import format_datetime, format_number, parse_datetime
 from pgserver.sql.settings import SERVER_VERSION
 
 VERSION_STRING = f"PostgreSQL {SERVER_VERSION} on x86_64-pc-linux-gnu, compiled by gcc, 64-bit"
@@ -36,6 +39,8 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, *, database: str, user
             raise ValueError(err.message) from None
 
     duck.create_function("__pg_current_setting", _setting, [varchar], varchar, side_effects=True)
+    duck.create_function("__pg_to_char", _to_char, [varchar, varchar, varchar], varchar)
+    duck.create_function("__pg_to_timestamp", _to_timestamp, [varchar, varchar], duckdb.sqltype("TIMESTAMP"))
     duck.create_function("__pg_current_schema", lambda: current_schema(), [], varchar, side_effects=True)
     macros = {
         "version()": sql_string(VERSION_STRING),
@@ -46,6 +51,13 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, *, database: str, user
         "pg_backend_pid()": str(backend_pid),
         "current_schema()": "__pg_current_schema()",
         "current_setting(name)": "__pg_current_setting(name), (name, missing_ok) AS __pg_current_setting(name)",
+        "to_char(v, f)": "__pg_to_char(CAST(v AS VARCHAR), f, typeof(v))",
+        "to_date(s, f)": "CAST(__pg_to_timestamp(s, f) AS DATE)",
+        "to_timestamp(sec)": "CAST(make_timestamp(CAST(sec * 1000000 AS BIGINT)) AS TIMESTAMPTZ), "
+                             "(s, f) AS CAST(__pg_to_timestamp(s, f) AS TIMESTAMPTZ)",
+        "quote_literal(s)": "chr(39) || replace(CAST(s AS VARCHAR), chr(39), chr(39) || chr(39)) || chr(39)",
+        "quote_ident(s)": "CASE WHEN regexp_full_match(s, '[a-z_][a-z0-9_$]*') THEN s "
+                          "ELSE chr(34) || replace(s, chr(34), chr(34) || chr(34)) || chr(34) END",
         "inet_server_port()": "NULL::INTEGER",
         "inet_server_addr()": "NULL::VARCHAR",
         "pg_is_in_recovery()": "false",
@@ -55,6 +67,23 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, *, database: str, user
     }
     for signature, body in macros.items():
         duck.execute(f"CREATE OR REPLACE MACRO {signature} AS {body}")
+
+
+def _to_char(text: str, template: str, type_name: str) -> str:
+    """to_char(value, template) for dates, timestamps and numbers (value arrives as text)."""
+    kind = type_name.upper()
+    try:
+        if kind == "DATE":
+            return format_datetime(dt.date.fromisoformat(text), template)
+        if kind.startswith("TIMESTAMP"):
+            return format_datetime(dt.datetime.fromisoformat(text), template)
+        return format_number(decimal.Decimal(text), template)
+    except (ValueError, decimal.InvalidOperation) as err:
+        raise ValueError(f"invalid value for to_char: {err}") from None
+
+
+def _to_timestamp(text: str, template: str) -> dt.datetime:
+    return parse_datetime(text, template)
 
 
 def backend_pid() -> int:
