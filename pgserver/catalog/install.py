@@ -1,14 +1,20 @@
 """Install the catalog into one DuckDB connection: tables, settings view, functions.
 
-Why a separate attached database: DuckDB has its own (partial, differently numbered)
+Why separate attached databases: DuckDB has its own (partial, differently numbered)
 pg_catalog and information_schema, which it resolves before ours. Our relations live in
-`pgcat.pg` (pg_catalog) and `pgcat.info` (information_schema); rewrite.py points
-client references there. Session-independent rows are turned into Arrow tables once
-per Catalog and reused by every session.
+`pgcat.pg` (pg_catalog) and `pgcat.info` (information_schema); rewrite.py points client
+references there. `pgcat` is a read-only DuckDB file written once per Catalog and
+attached by every session (attaching takes milliseconds, copying the rows ~0.5 s); the
+few session-dependent relations (roles, pg_settings) live in the in-memory `pgsess`.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
+import tempfile
+import threading
 from typing import Any
 
 import duckdb
@@ -22,9 +28,12 @@ from pgserver.catalog.session import CatalogSession
 from pgserver.catalog.signatures import duck_name
 
 CATALOG_DB = "pgcat"
+SESSION_DB = "pgsess"
 SCHEMA_FOR = {"pg_catalog": "pg", "information_schema": "info"}
 GENERATOR_DB = "postgres"  # the database name inside the dumped information_schema rows
-SESSION_RELATIONS = {"pg_catalog.pg_authid", "pg_catalog.pg_roles", "pg_catalog.pg_user", "pg_catalog.pg_shadow"}
+SESSION_RELATIONS = {"pg_catalog.pg_authid", "pg_catalog.pg_roles", "pg_catalog.pg_user", "pg_catalog.pg_shadow",
+                     "pg_catalog.pg_settings"}
+_BUILD_LOCK = threading.Lock()
 
 _ARROW: dict[str, pa.DataType] = {
     "BOOLEAN": pa.bool_(), "VARCHAR": pa.string(), "SMALLINT": pa.int16(), "INTEGER": pa.int32(),
@@ -40,38 +49,84 @@ def arrow_type(duck_type: str) -> pa.DataType:
 
 
 def duck_table(qualified: str) -> str:
-    """The DuckDB name of a PostgreSQL catalog relation: pg_catalog.pg_class -> pgcat.pg.pg_class."""
+    """The DuckDB name of a PostgreSQL catalog relation: pg_catalog.pg_class -> pgcat.pg."pg_class"."""
     schema, _, name = qualified.partition(".")
-    return f'{CATALOG_DB}.{SCHEMA_FOR[schema]}."{name}"'
+    database = SESSION_DB if qualified in SESSION_RELATIONS else CATALOG_DB
+    return f'{database}.{SCHEMA_FOR[schema]}."{name}"'
 
 
 def install(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogSession) -> None:
-    """Create the catalog relations and functions on `duck` (once per connection)."""
+    """Attach the catalog and create the session's relations and functions on `duck` (once per connection)."""
     attached = {r[0] for r in duck.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
     if CATALOG_DB not in attached:
-        duck.execute(f"ATTACH ':memory:' AS {CATALOG_DB}")
-        for schema in SCHEMA_FOR.values():
-            duck.execute(f"CREATE SCHEMA {CATALOG_DB}.{schema}")
+        path = _catalog_file(catalog)
+        if path is not None:
+            duck.execute(f"ATTACH '{path}' AS {CATALOG_DB} (READ_ONLY)")
+        else:  # no writable temp directory: copy the rows into memory instead
+            duck.execute(f"ATTACH ':memory:' AS {CATALOG_DB}")
+            _fill(duck, catalog, CATALOG_DB)
+    if SESSION_DB not in attached:
+        duck.execute(f"ATTACH ':memory:' AS {SESSION_DB}")
+        duck.execute(f"CREATE SCHEMA {SESSION_DB}.pg")
+    for qualified in sorted(SESSION_RELATIONS - {"pg_catalog.pg_settings"}):
+        rel = catalog.base.relations[qualified]
+        _create(duck, f"{SESSION_DB}.pg.\"{rel.name}\"", rel, _session_table(rel, catalog, session))
+    register(duck, SessionFunctions(catalog, session))
+    _settings_view(duck, catalog)
+
+
+def _catalog_file(catalog: Catalog) -> str | None:
+    """The read-only DuckDB file holding this catalog's session-independent relations (built once)."""
+    with _BUILD_LOCK:
+        path: str | None = getattr(catalog, "_duck_file", None)
+        if path is not None:
+            return path
+        try:
+            handle, path = tempfile.mkstemp(prefix="pgcat-", suffix=".duckdb")
+            os.close(handle)
+            os.unlink(path)  # DuckDB creates the file itself
+            builder = duckdb.connect(path)
+            try:
+                _fill(builder, catalog, None)
+            finally:
+                builder.close()
+        except (OSError, duckdb.IOException):
+            return None
+        atexit.register(_remove, path)
+        catalog._duck_file = path  # type: ignore[attr-defined]
+        return path
+
+
+def _remove(path: str) -> None:
+    for suffix in ("", ".wal"):
+        with contextlib.suppress(OSError):
+            os.unlink(path + suffix)
+
+
+def _fill(duck: duckdb.DuckDBPyConnection, catalog: Catalog, database: str | None) -> None:
+    """Create every session-independent catalog relation in `database` (None: the connection's own)."""
+    prefix = f"{database}." if database else ""
+    for schema in SCHEMA_FOR.values():
+        duck.execute(f"CREATE SCHEMA IF NOT EXISTS {prefix}{schema}")
     tables = _static_tables(catalog)
     for qualified, rel in catalog.base.relations.items():
-        if qualified == "pg_catalog.pg_settings":
+        if qualified in SESSION_RELATIONS - {"pg_catalog.pg_settings"}:
             continue
-        data = _session_table(rel, catalog, session) if qualified in SESSION_RELATIONS else tables[qualified]
-        duck.register("__pgcat_rows", data)
-        try:
-            casts = ", ".join(f'CAST("{c.name}" AS {c.duck_type}) AS "{c.name}"' for c in rel.columns)
-            duck.execute(f"CREATE OR REPLACE TABLE {duck_table(qualified)} AS SELECT {casts} FROM __pgcat_rows")
-        finally:
-            duck.unregister("__pgcat_rows")
-    register(duck, SessionFunctions(catalog, session))
-    _settings_view(duck, catalog, tables)
-    _keywords(duck, catalog)
+        name = "pg_settings_base" if qualified == "pg_catalog.pg_settings" else rel.name
+        _create(duck, f'{prefix}{SCHEMA_FOR[rel.schema]}."{name}"', rel, tables[qualified])
+    _keywords(duck, catalog, prefix)
+
+
+def _create(duck: duckdb.DuckDBPyConnection, target: str, rel: CatalogRelation, data: pa.Table) -> None:
+    duck.register("__pgcat_rows", data)
+    try:
+        casts = ", ".join(f'CAST("{c.name}" AS {c.duck_type}) AS "{c.name}"' for c in rel.columns)
+        duck.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT {casts} FROM __pgcat_rows")
+    finally:
+        duck.unregister("__pgcat_rows")
 
 
 def _static_tables(catalog: Catalog) -> dict[str, pa.Table]:
-    cached: dict[str, pa.Table] | None = getattr(catalog, "_arrow_tables", None)
-    if cached is not None:
-        return cached
     ours = {f"information_schema.{k}": v for k, v in infoschema.build(catalog).items()}
     ours.update(_derived_views(catalog))
     out: dict[str, pa.Table] = {}
@@ -80,7 +135,6 @@ def _static_tables(catalog: Catalog) -> dict[str, pa.Table]:
         if qualified.startswith("information_schema."):
             rows = [_retarget_db(r, catalog.database) for r in rows]
         out[qualified] = _to_arrow(rel, rows)
-    catalog._arrow_tables = out  # type: ignore[attr-defined]
     return out
 
 
@@ -127,15 +181,9 @@ def _derived_views(catalog: Catalog) -> dict[str, list[dict[str, Any]]]:
     return {"pg_catalog.pg_tables": tables, "pg_catalog.pg_indexes": indexes}
 
 
-def _settings_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog, tables: dict[str, pa.Table]) -> None:
+def _settings_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     """pg_settings: PostgreSQL 15's rows, with the live session value of every setting."""
     rel = catalog.base.relations["pg_catalog.pg_settings"]
-    duck.register("__pgcat_rows", tables["pg_catalog.pg_settings"])
-    try:
-        casts = ", ".join(f'CAST("{c.name}" AS {c.duck_type}) AS "{c.name}"' for c in rel.columns)
-        duck.execute(f"CREATE OR REPLACE TABLE {CATALOG_DB}.pg.pg_settings_base AS SELECT {casts} FROM __pgcat_rows")
-    finally:
-        duck.unregister("__pgcat_rows")
     current = duck_name("current_setting", 2)
     cols = ", ".join(
         f'coalesce({current}(name, true), "setting") AS "setting"' if c.name == "setting" else f'"{c.name}"'
@@ -145,7 +193,7 @@ def _settings_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog, tables: di
                  f"SELECT {cols} FROM {CATALOG_DB}.pg.pg_settings_base")
 
 
-def _keywords(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+def _keywords(duck: duckdb.DuckDBPyConnection, catalog: Catalog, prefix: str) -> None:
     """pg_get_keywords() as a table (rewrite.py turns the call into a reference to it)."""
     words = catalog.base.keywords
     table = pa.table({
@@ -154,6 +202,6 @@ def _keywords(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     })
     duck.register("__pgcat_rows", table)
     try:
-        duck.execute(f"CREATE OR REPLACE TABLE {CATALOG_DB}.pg.pg_get_keywords AS SELECT * FROM __pgcat_rows")
+        duck.execute(f"CREATE OR REPLACE TABLE {prefix}pg.pg_get_keywords AS SELECT * FROM __pgcat_rows")
     finally:
         duck.unregister("__pgcat_rows")

@@ -14,7 +14,7 @@ from sqlglot import exp
 
 from pgserver.catalog import arrays
 from pgserver.catalog.catalog import Catalog
-from pgserver.catalog.install import CATALOG_DB, SCHEMA_FOR
+from pgserver.catalog.install import CATALOG_DB, SCHEMA_FOR, SESSION_DB, SESSION_RELATIONS
 from pgserver.catalog.signatures import SIGNATURES, duck_name
 from pgserver.errors import UNDEFINED_FUNCTION, UNDEFINED_TABLE, PgError
 
@@ -224,7 +224,7 @@ def _table(node: exp.Table, rel_names: dict[str, set[str]], ctes: set[str]) -> e
 def _catalog_table(schema: str, name: str, node: exp.Table, alias: str) -> exp.Table:
     table = exp.Table(
         this=exp.to_identifier(name, quoted=True), db=exp.to_identifier(SCHEMA_FOR[schema]),
-        catalog=exp.to_identifier(CATALOG_DB),
+        catalog=exp.to_identifier(SESSION_DB if f"{schema}.{name}" in SESSION_RELATIONS else CATALOG_DB),
     )
     table.set("alias", node.args.get("alias") or exp.TableAlias(this=exp.to_identifier(alias)))
     return table
