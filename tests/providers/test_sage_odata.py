@@ -7,12 +7,12 @@ from decimal import Decimal
 from urllib.parse import parse_qs
 
 import pytest
+from fake_sage import Ctx
 
 from pgserver.provider import AllOf, AnyOf, Column, Comparison, Not, Op, ScanRequest, SortKey, TableSpec
 from providers.sage200.odata import build_filter, encode_query, format_literal, format_timestamp, translate
 from providers.sage200.provider import SageViewProvider
 from providers.sage200.session import SageDataSource, SageSession
-from tests.providers.fake_sage import Ctx
 
 SPEC = TableSpec(
     "StandardUK",

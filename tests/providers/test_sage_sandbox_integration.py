@@ -12,6 +12,7 @@ import anyio
 import httpx
 import pyarrow as pa
 import pytest
+from fake_sage import Ctx
 
 from pgserver.errors import PgError
 from pgserver.provider import Comparison, Op, ScanRequest, SortKey, arrow_schema
@@ -19,7 +20,6 @@ from providers.sage200.client import RetryPolicy
 from providers.sage200.provider import SageViewProvider, sage_providers, session_of
 from providers.sage200.session import SageDataSource
 from sage_sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxConfig, create_app, serve_in_thread
-from tests.providers.fake_sage import Ctx
 
 pytestmark = pytest.mark.anyio
 

@@ -10,6 +10,8 @@ from typing import Any
 import anyio
 import pyarrow as pa
 import pytest
+from fake_sage import BASE, FakeSage, customer
+from fake_sage import Ctx as Ctx
 
 from pgserver.errors import PgError
 from pgserver.provider import Comparison, Op, ScanRequest, arrow_schema
@@ -18,8 +20,6 @@ from providers.sage200.client import RetryPolicy
 from providers.sage200.model import views_for_schema
 from providers.sage200.provider import SageViewProvider
 from providers.sage200.session import SageDataSource, SageSession
-from tests.providers.fake_sage import BASE, FakeSage, customer
-from tests.providers.fake_sage import Ctx as Ctx
 
 pytestmark = pytest.mark.anyio
 

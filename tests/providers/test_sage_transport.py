@@ -9,11 +9,11 @@ from pathlib import Path
 import anyio
 import anyio.abc
 import pytest
+from fake_sage import Ctx
 
 from pgserver.errors import PgError
 from providers.sage200.session import SageDataSource, SageSession
 from providers.sage200.transport import HttpOptions, http_options
-from tests.providers.fake_sage import Ctx
 
 pytestmark = pytest.mark.anyio
 

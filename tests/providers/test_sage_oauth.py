@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from fake_sage import FakeSage, customer
+from test_sage_scan import CUSTOMERS, Ctx, Sleeps
 
 from pgserver.errors import PgError
 from pgserver.provider import ScanRequest
@@ -21,8 +23,6 @@ from providers.sage200.procedures import oauth_procedures
 from providers.sage200.provider import SageViewProvider
 from providers.sage200.session import SageDataSource, SageSession
 from providers.sage200.tokens import StoredToken, TokenStore
-from tests.providers.fake_sage import FakeSage, customer
-from tests.providers.test_scan import CUSTOMERS, Ctx, Sleeps
 
 pytestmark = pytest.mark.anyio
 

@@ -15,12 +15,12 @@ import duckdb
 import httpx
 import pyarrow as pa
 import pytest
+from fake_sage import Ctx
 
 from pgserver.provider import AllOf, AnyOf, Comparison, Not, Op, Qual, ScanRequest, arrow_schema
 from providers.sage200.provider import SageViewProvider, sage_providers, session_of
 from providers.sage200.session import SageDataSource
 from sage_sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxConfig, create_app
-from tests.providers.fake_sage import Ctx
 
 pytestmark = pytest.mark.anyio
 
