@@ -59,25 +59,33 @@ def procedure_arguments(procedure: Procedure, arguments: list[exp.Expression]) -
     return values
 
 
-async def call_statement(statement: Statement, tables: TableSet, scope: NameScope, ctx: ScanContext) -> StaticCursor:
-    """CALL name(args): one result set with the procedure's OUT columns."""
+def _called_procedure(statement: Statement, tables: TableSet, scope: NameScope) -> tuple[Procedure, exp.Func]:
     words = statement.words
     if len(words) < 2:
         raise PgError(SYNTAX_ERROR, "syntax error at end of input", position=len(statement.sql) + 1)
-    body = statement.sql[words[1].start :]
-    tree = parse_statement("SELECT * FROM " + body)
+    tree = parse_statement("SELECT * FROM " + statement.sql[words[1].start :])
     table = tree.find(exp.Table)
     function = table.this if table is not None else None
-    if not isinstance(function, exp.Func):
+    if table is None or not isinstance(function, exp.Func):
         raise PgError(SYNTAX_ERROR, "syntax error in CALL", position=words[1].start + 1)
     name = function.name if isinstance(function, exp.Anonymous) else function.sql_name()
     procedure = resolve_procedure(tables, scope, table.db or None, name)
     if procedure is None:
         raise PgError(UNDEFINED_FUNCTION, f"procedure {name} does not exist",
                       hint="No procedure matches the given name and argument types.", position=words[1].start + 1)
+    return procedure, function
+
+
+def call_columns(statement: Statement, tables: TableSet, scope: NameScope) -> list[ResultColumn] | None:
+    """The result columns of CALL (its OUT parameters), known before it runs (for Describe)."""
+    procedure, _ = _called_procedure(statement, tables, scope)
+    outputs = [p for p in procedure.spec.parameters if p.direction.upper() == "OUT"]
+    return [ResultColumn(p.name, *pg_type_of_column(Column(p.name, p.pg_type))) for p in outputs] or None
+
+
+async def call_statement(statement: Statement, tables: TableSet, scope: NameScope, ctx: ScanContext) -> StaticCursor:
+    """CALL name(args): one result set with the procedure's OUT columns."""
+    procedure, function = _called_procedure(statement, tables, scope)
     arguments = procedure_arguments(procedure, function.expressions)
     rows = await procedure.call(arguments, ctx)
-    outputs = [p for p in procedure.spec.parameters if p.direction.upper() == "OUT"]
-
-    columns = [ResultColumn(p.name, *pg_type_of_column(Column(p.name, p.pg_type))) for p in outputs]
-    return StaticCursor("CALL", columns or None, [tuple(r) for r in rows])
+    return StaticCursor("CALL", call_columns(statement, tables, scope), [tuple(r) for r in rows])

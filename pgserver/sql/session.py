@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -34,7 +34,7 @@ from pgserver.sql.params import bind, infer_types, parameter_count, typed_null
 from pgserver.sql.parsing import parse_statement
 from pgserver.sql.pgfunctions import install_pg_functions
 from pgserver.sql.planner import PlanEnvironment, QueryPlan, build_plan
-from pgserver.sql.procedure_calls import call_statement
+from pgserver.sql.procedure_calls import call_columns, call_statement
 from pgserver.sql.results import StaticCursor, text_columns
 from pgserver.sql.settings import SessionSettings, milliseconds
 from pgserver.sql.splitter import split_statements
@@ -67,7 +67,6 @@ class PreparedState:
     statement: Statement
     tree: exp.Expression | None = None  # queries: parsed, parameters unbound
     explain_options: frozenset[str] = frozenset()
-    declared_oids: list[int] = field(default_factory=list)
 
 
 class SqlEngine:
@@ -169,7 +168,7 @@ class SqlEngine:
     async def prepare(self, sql: str, param_type_oids: Sequence[int]) -> Prepared:
         statement = classify(sql)
         self._check_failed_block(statement)
-        state = PreparedState(statement, declared_oids=list(param_type_oids))
+        state = PreparedState(statement)
         oids: list[int] = list(param_type_oids)
         columns: list[ResultColumn] | None = None
         if statement.kind == "empty":
@@ -227,14 +226,16 @@ class SqlEngine:
                                                                     call_providers=False).scans]
                 oids = infer_types(state.tree, oids, env_specs)
             return text_columns("QUERY PLAN"), oids
-        if verb in {"FETCH"} and len(words) >= 2:
+        if verb == "FETCH" and len(words) >= 2:
             try:
                 request = parse_fetch(words, statement.sql)
                 return self.cursors.get(request.name).columns, oids
             except PgError:
                 return None, oids
         if verb == "CALL":
-            return None, oids
+            return call_columns(statement, self.source.tables, self.name_scope()), oids
+        if verb == "EXECUTE":
+            return self.sql_prepared.columns(statement), oids
         return None, oids
 
     # -- execute -------------------------------------------------------------------------

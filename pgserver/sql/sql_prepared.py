@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from pgserver.engine import Cursor, Prepared
+from pgserver.engine import Cursor, Prepared, ResultColumn
 from pgserver.errors import (
     DUPLICATE_PREPARED_STATEMENT,
     FEATURE_NOT_SUPPORTED,
@@ -34,6 +34,15 @@ class SqlPreparedStatements:
 
     def clear(self) -> None:
         self._prepared.clear()
+
+    def columns(self, statement: Statement) -> list[ResultColumn] | None:
+        """What `EXECUTE name(...)` will return, for Describe before it runs (None if unknown)."""
+        words = statement.words
+        if len(words) < 2:
+            return None
+        name = words[1].text if words[1].kind == "ident" else words[1].text.lower()
+        prepared = self._prepared.get(name)
+        return prepared.columns if prepared is not None else None
 
     async def prepare(self, statement: Statement, prepare: PrepareFn) -> StaticCursor:
         words = statement.words

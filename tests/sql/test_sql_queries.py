@@ -138,6 +138,8 @@ async def test_procedures_via_select_and_call(engine, world) -> None:
     result = await run(engine, "select * from GetOAuthAuthorizationURL(CallbackURL => 'http://cb', State => 's1')")
     assert result.names == ["URL", "StateOut"]
     assert result.rows == [("https://auth.example/authorize?redirect=http://cb", "s1")]
+    prepared = await engine.prepare("CALL GetOAuthAuthorizationURL('http://x')", [])
+    assert [c.name for c in prepared.columns] == ["URL", "StateOut"]
     call = await run(engine, "CALL GetOAuthAuthorizationURL('http://x')")
     assert call.tag == "CALL" and call.rows == [("https://auth.example/authorize?redirect=http://x", "none")]
     assert world.procedure.calls[-1] == {"CallbackURL": "http://x"}

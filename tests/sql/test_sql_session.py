@@ -162,6 +162,7 @@ async def test_discard_deallocate_listen(engine) -> None:
 
 async def test_sql_prepare_and_execute(engine) -> None:
     assert (await run(engine, "prepare q (bigint) as select name from customers where id = $1")).tag == "PREPARE"
+    assert [c.name for c in (await engine.prepare("execute q(5)", [])).columns] == ["name"]
     result = await run(engine, "execute q(5)")
     assert result.rows == [("Customer 5",)] and result.tag == "SELECT 1"
     assert (await error_of(engine, "prepare q as select 1")).sqlstate == "42P05"
