@@ -132,8 +132,8 @@ class SageHttp:
             raise TransientError(f"no answer {limit}", kind="timeout") from None
         except httpx.ConnectError as exc:
             raise TransientError(f"cannot connect ({type(exc).__name__})", kind="connect") from None
-        except httpx.TransportError as exc:
-            raise TransientError(f"connection failed ({type(exc).__name__})", kind="connect") from None
+        except httpx.TransportError as exc:  # dropped mid-answer, bad framing …: the API was reached
+            raise TransientError(f"the connection broke ({type(exc).__name__})") from None
 
     async def get_json(
         self,
