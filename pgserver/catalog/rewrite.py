@@ -222,12 +222,15 @@ def _table(node: exp.Table, rel_names: dict[str, set[str]], ctes: set[str]) -> e
 
 
 def _catalog_table(schema: str, name: str, node: exp.Table, alias: str) -> exp.Table:
-    table = exp.Table(
-        this=exp.to_identifier(name, quoted=True), db=exp.to_identifier(SCHEMA_FOR[schema]),
-        catalog=exp.to_identifier(SESSION_DB if f"{schema}.{name}" in SESSION_RELATIONS else CATALOG_DB),
-    )
-    table.set("alias", node.args.get("alias") or exp.TableAlias(this=exp.to_identifier(alias)))
-    return table
+    """Point the reference at our relation in place, keeping its other parts (joins of a
+    parenthesised join, pivots, sample …)."""
+    database = SESSION_DB if f"{schema}.{name}" in SESSION_RELATIONS else CATALOG_DB
+    node.set("this", exp.to_identifier(name, quoted=True))
+    node.set("db", exp.to_identifier(SCHEMA_FOR[schema]))
+    node.set("catalog", exp.to_identifier(database))
+    if node.args.get("alias") is None:
+        node.set("alias", exp.TableAlias(this=exp.to_identifier(alias)))
+    return node
 
 
 def _column(node: exp.Column) -> exp.Expression | None:

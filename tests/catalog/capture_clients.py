@@ -3,7 +3,8 @@
 Runs each client against a throwaway PostgreSQL 15 holding the test tables, with
 log_statement = 'all', and turns the log into replay-corpus files (corpus/pgjdbc.sql,
 corpus/sqlalchemy.sql) with their bound parameters. Needs Java 17 + Debian's
-libpostgresql-jdbc-java (/usr/share/java/postgresql.jar) and SQLAlchemy 2 (PyPI); run
+libpostgresql-jdbc-java (/usr/share/java/postgresql.jar), SQLAlchemy 2 (PyPI), and
+Debian odbc-postgresql + unixodbc with pyodbc (PyPI) for psqlODBC; run
 once with `python -m tests.catalog.capture_clients` and commit the output.
 """
 
@@ -108,6 +109,31 @@ def run_sqlalchemy(port: int) -> None:
     engine.dispose()
 
 
+def run_odbc(port: int) -> None:
+    import pyodbc
+
+    conn = pyodbc.connect(f"DRIVER={{PostgreSQL Unicode}};SERVER=127.0.0.1;PORT={port};DATABASE={DATABASE};"
+                          "UID=postgres;PWD=;", autocommit=True)
+    cur = conn.cursor()
+    schema, table = "StandardUK", "Customers"
+    calls = [
+        lambda: cur.tables(schema=schema), lambda: cur.tables(table=table, schema=schema, tableType="TABLE"),
+        lambda: cur.tables(catalog="%", schema="", table=""), lambda: cur.tables(schema="%", catalog="", table=""),
+        lambda: cur.tables(tableType="%", catalog="", schema="", table=""),
+        lambda: cur.columns(table=table, schema=schema), lambda: cur.primaryKeys(table, schema=schema),
+        lambda: cur.foreignKeys(table=table, schema=schema), lambda: cur.foreignKeys(foreignTable=table, foreignSchema=schema),
+        lambda: cur.foreignKeys(table="Currencies", schema=schema),
+        lambda: cur.statistics(table, schema=schema), lambda: cur.getTypeInfo(),
+        lambda: cur.rowIdColumns(table, schema=schema), lambda: cur.rowVerColumns(table, schema=schema),
+        lambda: cur.procedures(schema="sys"), lambda: cur.procedureColumns(schema="sys"),
+    ]
+    for call in calls:
+        print(len(call().fetchall()))
+    cur.execute('SELECT * FROM "StandardUK"."Customers"')
+    print([d[0] for d in cur.description][:3])
+    conn.close()
+
+
 def capture(name: str, title: str, client: Callable[[int], None]) -> None:
     generator = _generator()
     with generator.throwaway_postgres(LOG_CONF) as pg:
@@ -126,6 +152,7 @@ def capture(name: str, title: str, client: Callable[[int], None]) -> None:
 def main() -> None:
     capture("pgjdbc", f"pgjdbc ({JDBC_JAR.resolve().name}) DatabaseMetaData and ResultSetMetaData", run_jdbc)
     capture("sqlalchemy", "SQLAlchemy 2 reflection (Inspector, MetaData.reflect) with psycopg 3", run_sqlalchemy)
+    capture("psqlodbc", "psqlODBC (Debian odbc-postgresql, Unicode driver) catalog functions via pyodbc", run_odbc)
 
 
 if __name__ == "__main__":

@@ -87,8 +87,8 @@ def test_corpus_query_matches_postgresql(query: CorpusQuery, catalog: Catalog, r
     back = {real: ours for ours, real in oids.items()}
     real_sql = inline(query.sql, [ids["real"].get(p, p) for p in query.params])
     our_sql = inline(query.sql, [ids["ours"].get(p, p) for p in query.params])
-    # psql embeds the real server's OIDs as literals ('16408'): use ours on our side.
-    our_sql = re.sub(r"'(\d{5,})'", lambda m: f"'{back.get(int(m.group(1)), m.group(1))}'", our_sql)
+    # psql and psqlODBC embed the real server's OIDs as literals ('16408', 16408): use ours on our side.
+    our_sql = re.sub(r"(?<![\w.])(\d{5,})(?![\w.])", lambda m: str(back.get(int(m.group(1)), m.group(1))), our_sql)
     outcome = compare(real_pg, corpus_duck, catalog, real_sql, our_sql, oids)
     if query.id in KNOWN_DIFFERENCES:
         assert not outcome.ok, f"{query.id} now matches PostgreSQL: remove it from KNOWN_DIFFERENCES"
