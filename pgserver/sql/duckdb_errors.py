@@ -14,6 +14,8 @@ import duckdb
 from pgserver import errors as e
 from pgserver.errors import PgError
 
+GROUPING_ERROR = "42803"
+
 
 def translate(error: Exception, sql: str) -> PgError:
     """The PgError a client should see for a DuckDB exception raised by a query over `sql`."""
@@ -25,6 +27,17 @@ def translate(error: Exception, sql: str) -> PgError:
         return PgError(e.UNDEFINED_COLUMN, f'column "{match[1]}" does not exist', position=find_name(sql, match[1]))
     if match := re.search(r'Column "([^"]+)" referenced that exists in the SELECT clause', text):
         return PgError(e.UNDEFINED_COLUMN, f'column "{match[1]}" does not exist', position=find_name(sql, match[1]))
+    if match := re.search(r'(?:Values list|Table) "([^"]+)" does not have a column named "([^"]+)"', text):
+        return PgError(e.UNDEFINED_COLUMN, f"column {match[1]}.{match[2]} does not exist",
+                       position=find_name(sql, match[2]))
+    if match := re.search(r'column "([^"]+)" must appear in the GROUP BY clause', text):
+        return PgError(GROUPING_ERROR, f'column "{match[1]}" must appear in the GROUP BY clause '
+                       "or be used in an aggregate function", position=find_name(sql, match[1]))
+    if match := re.search(r"Type with name (\S+) does not exist", text):
+        name = match[1].rstrip("!")
+        return PgError(e.UNDEFINED_OBJECT, f'type "{name}" does not exist', position=find_name(sql, name))
+    if match := re.search(r'invalid date field format: "([^"]*)"', text):
+        return PgError(e.INVALID_DATETIME_FORMAT, f'invalid input syntax for type date: "{match[1]}"')
     if match := re.search(r'Referenced table "([^"]+)" not found', text):
         return PgError(e.UNDEFINED_TABLE, f'missing FROM-clause entry for table "{match[1]}"',
                        position=find_name(sql, match[1]))

@@ -174,3 +174,23 @@ async def test_catalog_seam_is_installed_rewrites_queries_and_supplies_oids() ->
         assert result.columns[0].table_oid == 424242 and result.columns[0].column_number == 1
     finally:
         await engine.close()
+
+
+@pytest.mark.parametrize(("sql", "sqlstate", "message"), [
+    ("select c.nope from customers c", "42703", "column c.nope does not exist"),
+    ("select x.id from customers c", "42P01", 'missing FROM-clause entry for table "x"'),
+    ("select id from customers group by name", "42803",
+     'column "id" must appear in the GROUP BY clause or be used in an aggregate function'),
+    ("select * from customers where id = 'abc'", "22P02", 'invalid input syntax for type bigint: "abc"'),
+    ("select id from customers where created > 'notadate'", "22007", 'invalid input syntax for type date: "notadate"'),
+    ("select nope(1)", "42883", "function nope does not exist"),
+    ("select id::nosuchtype from customers", "42704", 'type "nosuchtype" does not exist'),
+    ("select 9223372036854775807::bigint + 1", "22003", None),
+    ("select to_date('xx', 'DD/MM/YYYY')", "22007", None),
+])
+async def test_execution_errors_carry_postgresql_sqlstates(engine, sql: str, sqlstate: str, message: str | None) -> None:
+    error = await error_of(engine, sql)
+    assert error.sqlstate == sqlstate
+    if message is not None:
+        assert error.message == message
+    assert "Traceback" not in error.message and "DuckDB" not in error.message
