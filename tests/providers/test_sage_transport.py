@@ -12,6 +12,7 @@ import pytest
 from fake_sage import Ctx
 
 from pgserver.errors import PgError
+from providers.sage200.client import RetryPolicy
 from providers.sage200.session import SageDataSource, SageSession
 from providers.sage200.transport import HttpOptions, http_options
 
@@ -81,4 +82,26 @@ async def test_requests_go_through_the_configured_proxy() -> None:
     request = seen[0].decode()
     assert request.startswith("GET http://api.example/uk/x?$top=1 HTTP/1.1")
     assert "\r\nProxy-Authorization: Basic " + base64.b64encode(b"ann:pw").decode() + "\r\n" in request
+    await session.aclose()
+
+
+async def test_unreachable_api_fails_with_hv00n(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    source = SageDataSource(f"http://127.0.0.1:{port}", "id", "secret",
+                            retry=RetryPolicy(attempts=2, base_delay=0.0))
+    session = SageSession(source)
+
+    async def headers(_: object) -> dict[str, str]:
+        return {"Authorization": "Bearer t"}
+
+    with pytest.raises(PgError) as err:
+        await session.http(Ctx()).get_json("/uk/x", [], auth_headers=headers, timeout=5)
+    assert err.value.sqlstate == "HV00N" and "after 2 attempts" in err.value.message
+    with pytest.raises(PgError) as err:  # the sign-in fails the same way, without the secret
+        await session.auth(Ctx()).access_token()
+    assert err.value.sqlstate == "HV00N" and "secret" not in err.value.message
     await session.aclose()
