@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import socket
 import ssl
 from pathlib import Path
 
@@ -86,8 +87,6 @@ async def test_requests_go_through_the_configured_proxy() -> None:
 
 
 async def test_unreachable_api_fails_with_hv00n(tmp_path: Path) -> None:
-    import socket
-
     with socket.socket() as probe:  # a loopback port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
