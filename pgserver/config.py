@@ -14,7 +14,7 @@ scram = "SCRAM-SHA-256$4096:…$…:…"   # `pgserver passwd demo` prints this 
 password_cleartext = false           # true: ask for the password in clear (only over TLS, please)
 
 [databases.sage200]
-edition = "ProfessionalUK"           # or StandardUK
+edition = "StandardUK"               # (default) or ProfessionalUK
 api_base_url = "sandbox"             # "sandbox" (the in-process emulator) or https://api.columbus.sage.com
 client_id = "…"
 client_secret = "…"
@@ -62,7 +62,7 @@ class UserConfig:
 @dataclass(frozen=True)
 class DatabaseConfig:
     name: str
-    edition: str = "ProfessionalUK"
+    edition: str = "StandardUK"  # the CData Schema default
     api_base_url: str = SANDBOX
     client_id: str = "pgserver"
     client_secret: str | None = field(default=None, repr=False)
@@ -201,7 +201,7 @@ def _user(table: Any, index: int) -> UserConfig:
 def _database(name: str, table: Mapping[str, Any], base_dir: Path) -> DatabaseConfig:
     where = f"[databases.{name}]"
     _unknown_keys(table, {"edition", "api_base_url", "client_id", "client_secret", "token_store", "properties"}, where)
-    edition = _expect(table.get("edition", "ProfessionalUK"), str, f"{where} edition")
+    edition = _expect(table.get("edition", "StandardUK"), str, f"{where} edition")
     match = next((e for e in EDITIONS if e.lower() == edition.lower()), None)
     if match is None:
         raise ConfigError(f"{where} edition must be one of {', '.join(EDITIONS)}")
