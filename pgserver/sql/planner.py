@@ -201,6 +201,7 @@ def _default_columns(slot: ScanSlot, qualified: bool) -> list[str]:
 
 
 def _collect_quals(tree: exp.Expression, slots: dict[str, ScanSlot]) -> None:
+    """Offer WHERE conjuncts, and the ON conjuncts a join lets us apply before joining."""
     for scope in traverse_scope(tree):
         select = scope.expression
         if not isinstance(select, exp.Select):
@@ -214,22 +215,36 @@ def _collect_quals(tree: exp.Expression, slots: dict[str, ScanSlot]) -> None:
                 sources[alias].nullable = True
         where = select.args.get("where")
         for conjunct in split_conjuncts(where.this if where is not None else None):
-            if conjunct.find(exp.Select, exp.Subquery) is not None:
+            _offer_conjunct(conjunct, sources, set(sources) - nullable)
+        for join in select.args.get("joins") or []:
+            on = join.args.get("on")
+            side = (join.side or "").upper()
+            if on is None or side in {"RIGHT", "FULL"}:
                 continue
-            tables = {c.table.lower() for c in conjunct.find_all(exp.Column)}
-            if len(tables) != 1:
-                continue
-            alias = next(iter(tables))
-            slot = sources.get(alias)
-            if slot is None or alias in nullable:
-                continue
-            try:
-                quals = to_quals(conjunct, alias, slot.relation.spec)
-            except NotPushable:
-                slot.residual_sql.append(conjunct.sql(dialect="postgres"))
-                continue
-            slot.conjuncts.append((conjunct, quals))
-            slot.request.quals.extend(quals)
+            # INNER: an ON conjunct on one table filters it before the join. LEFT: only conjuncts on
+            # the joined (right) table may, those on the preserved side must not drop its rows.
+            allowed = set(sources) if not side else {join.this.alias_or_name.lower()}
+            for conjunct in split_conjuncts(on):
+                _offer_conjunct(conjunct, sources, allowed)
+
+
+def _offer_conjunct(conjunct: exp.Expression, sources: dict[str, ScanSlot], allowed: set[str]) -> None:
+    if conjunct.find(exp.Select, exp.Subquery) is not None:
+        return
+    tables = {c.table.lower() for c in conjunct.find_all(exp.Column)}
+    if len(tables) != 1:
+        return
+    alias = next(iter(tables))
+    slot = sources.get(alias)
+    if slot is None or alias not in allowed:
+        return
+    try:
+        quals = to_quals(conjunct, alias, slot.relation.spec)
+    except NotPushable:
+        slot.residual_sql.append(conjunct.sql(dialect="postgres"))
+        return
+    slot.conjuncts.append((conjunct, quals))
+    slot.request.quals.extend(quals)
 
 
 def _nullable_aliases(select: exp.Select) -> set[str]:

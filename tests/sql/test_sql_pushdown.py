@@ -101,12 +101,25 @@ async def test_order_and_limit_not_offered_when_rows_could_change(engine, world,
         assert request.limit is None and request.order_by == []
 
 
+async def test_join_on_conditions_are_offered_where_the_join_allows(engine, world) -> None:
+    inner = await run(engine, "select c.id, k.code from customers c join currencies k on k.id = c.currencyid "
+                              "and k.id = 2 and c.id < 4 order by c.id")
+    assert inner.rows == [(1, "EUR"), (3, "EUR")]
+    assert world.currencies.requests[-1].quals == [Comparison("Id", Op.EQ, 2)]
+    assert world.customers.requests[-1].quals == [Comparison("Id", Op.LT, 4)]
+    left = await run(engine, "select c.id, k.code from customers c left join currencies k on k.id = c.currencyid "
+                             "and k.id = 2 and c.id < 3 order by c.id")
+    assert left.rows[:3] == [(1, "EUR"), (2, None), (3, None)] and len(left.rows) == 10
+    assert world.currencies.requests[-1].quals == [Comparison("Id", Op.EQ, 2)]
+    assert world.customers.requests[-1].quals == []  # the preserved side keeps all its rows
+
+
 async def test_outer_join_keeps_where_on_nullable_side_local(engine, world) -> None:
     sql = ("select c.id, k.code from customers c left join currencies k on k.id = c.currencyid and k.id = 1 "
            "where k.id is null and c.id < 4 order by c.id")
     result = await run(engine, sql)
     assert result.rows == [(1, None), (3, None)]  # pushing k.id IS NULL into the scan would return all three
-    assert world.currencies.requests[-1].quals == []
+    assert world.currencies.requests[-1].quals == [Comparison("Id", Op.EQ, 1)]  # from ON, not the WHERE
     assert world.customers.requests[-1].quals == [Comparison("Id", Op.LT, 4)]
 
 
