@@ -1,18 +1,33 @@
 #!/usr/bin/env bash
 # The one test command (README): installs what the tests need on a fresh Debian machine, then runs them.
+#   Debian: PostgreSQL 15 (server for differential tests, psql), pgjdbc + Java, psqlODBC + unixODBC, pgcli, tmux
+#   PyPI:   the project with its [test] extras (asyncpg, psycopg, SQLAlchemy, pandas, pyodbc …)
+#   npm:    node-postgres for the node client tests (tests/clients/node)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v psql >/dev/null 2>&1 || need_apt+=(postgresql-client)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need_apt+=(postgresql-15)
+[ -f /usr/share/java/postgresql.jar ] || need_apt+=(libpostgresql-jdbc-java)
+command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
+[ -f /usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so ] || need_apt+=(odbc-postgresql)
+command -v odbcinst >/dev/null 2>&1 || need_apt+=(unixodbc)
+[ -f /usr/include/sql.h ] || need_apt+=(unixodbc-dev)
+command -v pgcli >/dev/null 2>&1 || need_apt+=(pgcli)
+command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq "${need_apt[@]}" >/dev/null
+    apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
 python3 -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -v -E "^WARNING: (Location|Running pip)" || true
+
+if [ -f tests/clients/node/package.json ] && [ ! -d tests/clients/node/node_modules/pg ]; then
+    (cd tests/clients/node && npm install --no-audit --no-fund --silent >/dev/null)
+fi
 
 python3 -m ruff check pgserver providers sage_sandbox scripts bench tests
 exec python3 -m pytest -q "$@"
