@@ -56,8 +56,10 @@ def build(cat: Catalog) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {k: [] for k in (
         "schemata", "tables", "columns", "table_constraints", "key_column_usage", "referential_constraints",
         "constraint_column_usage", "constraint_table_usage", "routines", "parameters", "table_privileges")}
-    for name in sorted(cat.namespace_names.values()):
-        out["schemata"].append(dict(catalog_name=db, schema_name=name, schema_owner=cat.user))
+    roles = {r["oid"]: r["rolname"] for r in cat.base.rows_as_dicts("pg_catalog.pg_authid")}
+    for nsp in sorted(cat.all_rows("pg_catalog.pg_namespace"), key=lambda r: r["nspname"]):
+        owner = cat.user if nsp["nspowner"] == 10 else roles.get(nsp["nspowner"], str(nsp["nspowner"]))
+        out["schemata"].append(dict(catalog_name=db, schema_name=nsp["nspname"], schema_owner=owner))
     constraints = list(cat.rows.get("pg_catalog.pg_constraint", ()))
     for oid, spec in sorted(cat.table_specs.items(), key=lambda kv: (kv[1].schema, kv[1].name)):
         where = dict(table_catalog=db, table_schema=spec.schema, table_name=spec.name)

@@ -91,7 +91,7 @@ def is_catalog_query(expr: exp.Expression, catalog: Catalog | None = None) -> bo
         if isinstance(table.this, exp.Anonymous | exp.Func):
             touches_catalog |= table.this.name.lower() in FUNCTION_NAMES
             continue
-        schema, name = table.db.lower(), table.name
+        schema, name = _folded(table.args.get("db")), _folded(table.this)
         if schema in SCHEMAS or (not schema and _is_catalog_name(name, rel_names)):
             touches_catalog = True
         elif not schema and name.lower() in ctes:
@@ -127,7 +127,7 @@ def rewrite(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
     for node in reversed(list(expr.walk())):
         if node.parent is None and node is not expr:
             continue  # detached by an earlier replacement
-        replacement = _rewrite_node(node, rel_names, ctes)
+        replacement = _rewrite_node(node, rel_names, ctes, catalog.database)
         if replacement is not None and replacement is not node:
             if node is expr:
                 expr = replacement
@@ -173,9 +173,10 @@ def output_name(node: exp.Expression) -> str:
     return "?column?"
 
 
-def _rewrite_node(node: exp.Expression, rel_names: dict[str, set[str]], ctes: set[str]) -> exp.Expression | None:
+def _rewrite_node(node: exp.Expression, rel_names: dict[str, set[str]], ctes: set[str],
+                  database: str) -> exp.Expression | None:
     if isinstance(node, exp.Table):
-        return _table(node, rel_names, ctes)
+        return _table(node, rel_names, ctes, database)
     if isinstance(node, exp.Column):
         return _column(node)
     if isinstance(node, exp.Cast):
@@ -202,20 +203,30 @@ def _rewrite_node(node: exp.Expression, rel_names: dict[str, set[str]], ctes: se
     return None
 
 
-def _table(node: exp.Table, rel_names: dict[str, set[str]], ctes: set[str]) -> exp.Expression | None:
+def _folded(part: exp.Expression | None) -> str:
+    """An identifier as PostgreSQL sees it: unquoted names fold to lower case."""
+    if not isinstance(part, exp.Identifier):
+        return "" if part is None else part.name
+    return part.this if part.quoted else part.this.lower()
+
+
+def _table(node: exp.Table, rel_names: dict[str, set[str]], ctes: set[str], database: str) -> exp.Expression | None:
+    schema = _folded(node.args.get("db"))
     if isinstance(node.this, exp.Func):  # a function in FROM
-        if node.this.name.lower() == "pg_get_keywords" and node.db.lower() in ("", "pg_catalog"):
+        if node.this.name.lower() == "pg_get_keywords" and schema in ("", "pg_catalog"):
             return _catalog_table("pg_catalog", "pg_get_keywords", node, "pg_get_keywords")
-        if node.db.lower() in SCHEMAS:
+        if schema in SCHEMAS:
             node.set("db", None)
         return None
     if node.args.get("catalog") is not None:
-        return None
-    schema, name = node.db, node.name
-    if schema.lower() in SCHEMAS:
-        if name not in rel_names[schema.lower()]:
-            raise PgError(UNDEFINED_TABLE, f'relation "{schema.lower()}.{name}" does not exist')
-        return _catalog_table(schema.lower(), name, node, name)
+        if _folded(node.args.get("catalog")) != database or schema not in SCHEMAS:
+            return None  # another database's object: not ours to answer
+        node.set("catalog", None)  # mydb.pg_catalog.pg_class: the current database
+    name = _folded(node.this)
+    if schema in SCHEMAS:
+        if name not in rel_names[schema]:
+            raise PgError(UNDEFINED_TABLE, f'relation "{schema}.{name}" does not exist')
+        return _catalog_table(schema, name, node, name)
     if not schema and name in rel_names["pg_catalog"] and name not in ctes:
         return _catalog_table("pg_catalog", name, node, name)
     return None
