@@ -42,6 +42,9 @@ class SessionFunctions:
     def format_type_2(self, oid: int | None, typmod: int | None) -> str | None:
         if oid is None:
             return None
+        if typmod is None and oid in (1042, 1014):
+            # PostgreSQL: without a typmod bpchar is "character"; with typmod -1 given it stays "bpchar"
+            return "character" if oid == 1042 else "character[]"
         typmod = -1 if typmod is None else typmod
         if pgtypes.find_by_oid(oid) is not None:
             return pgtypes.format_type(oid, typmod)

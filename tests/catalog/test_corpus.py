@@ -36,7 +36,6 @@ KNOWN_DIFFERENCES = {
     "dbeaver[7]": "pg_settings: the real cluster reports its own config file paths and sources",
     "psql[dplus_StandardUK_Customers.2]": "NULL || array: DuckDB gives NULL where PostgreSQL gives an empty array",
     "psql[dd.1]": "system column tableoid: DuckDB tables have no system columns",
-    "psql[dC.1]": "format_type(bpchar, NULL) must say 'character' (typmod NULL differs from -1)",
     "psql[dconfig.1]": "pg_settings: the real cluster reports its own values",
 }
 
