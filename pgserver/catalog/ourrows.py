@@ -133,8 +133,10 @@ def _table_rows(cat: Catalog, alloc: OidAllocator, spec: TableSpec, oid: int, ns
     rowtype = alloc.oid(f"type:{spec.schema}.{spec.name}")
     arraytype = alloc.oid(f"arraytype:{spec.schema}.{spec.name}")
     keys = [i for i, c in enumerate(spec.columns, start=1) if c.is_key]
+    owner = q(cat.user)
+    # Read-only: the owner holds only SELECT (r), so pgjdbc/ODBC privilege listings say so (decision 0600).
     cat.add_row("pg_catalog.pg_class", **_class_row(oid, spec.name, nsp, "r", len(spec.columns), reltype=rowtype,
-                                                     relhasindex=bool(keys)))
+                                                     relhasindex=bool(keys), relacl=[f"{owner}=r/{owner}"]))
     record, record_array = types[RECORD_OID], types[RECORD_ARRAY_OID]
     cat.add_row("pg_catalog.pg_type", **{**record, "oid": rowtype, "typname": spec.name, "typnamespace": nsp,
                                          "typtype": "c", "typcategory": "C", "typrelid": oid, "typarray": arraytype,

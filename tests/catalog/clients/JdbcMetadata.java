@@ -1,6 +1,6 @@
 // Calls the pgjdbc DatabaseMetaData / ResultSetMetaData methods BI tools and IDEs use
 // (DBeaver, SQuirreL, Tableau, ...), so the server log shows the catalog queries pgjdbc sends.
-// Usage: java -cp postgresql.jar:. JdbcMetadata <jdbc-url> <user>
+// Usage: java -cp postgresql.jar:. JdbcMetadata <jdbc-url> <user> [password]
 import java.sql.*;
 
 public class JdbcMetadata {
@@ -12,7 +12,7 @@ public class JdbcMetadata {
     }
 
     public static void main(String[] args) throws Exception {
-        try (Connection c = DriverManager.getConnection(args[0], args[1], "")) {
+        try (Connection c = DriverManager.getConnection(args[0], args[1], args.length > 2 ? args[2] : "")) {
             DatabaseMetaData md = c.getMetaData();
             String s = "StandardUK", t = "Customers";
             drain("getCatalogs", md.getCatalogs());
