@@ -9,6 +9,7 @@ in worker threads; rows leave as Arrow batches converted to Python values.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -22,9 +23,11 @@ from pgserver.engine import ResultColumn
 from pgserver.errors import INTERNAL_ERROR, QUERY_CANCELED, PgError
 from pgserver.provider import ScanContext, arrow_schema, arrow_type
 from pgserver.sql.duckdb_errors import translate
+from pgserver.sql.key_lookups import collect_keys, restrict_target
 from pgserver.sql.planner import ProcedureSlot, QueryPlan
+from pgserver.sql.planner_types import JoinKey, ScanSlot
 from pgserver.sql.result_types import pg_type_of_column, pg_type_of_duckdb, python_values
-from pgserver.sql.scans import LiveScan, canceled_error
+from pgserver.sql.scans import LiveScan, ScanCanceled, canceled_error
 
 log = logging.getLogger(__name__)
 ARROW_BATCH_ROWS = 1024
@@ -110,6 +113,7 @@ class QueryCursor:
         self._timeout_ms = timeout_ms
         self._deadline: float | None = None
         self._timed_out = False
+        self.key_lookups_applied: list[tuple[JoinKey, int]] = []
         self.row_count = 0
 
     async def start(self) -> None:
@@ -119,11 +123,19 @@ class QueryCursor:
             self._deadline = anyio.current_time() + self._timeout_ms / 1000
         self._cursor = self._duck.cursor()
         self._cursor.execute(f"SET streaming_buffer_size = '{STREAMING_BUFFER}'")
+        live_scans: dict[str, LiveScan] = {}
+
+        def live(slot: ScanSlot) -> LiveScan:
+            if slot.name not in live_scans:
+                assert slot.plan is not None
+                live_scans[slot.name] = LiveScan(slot.relation.provider, slot.plan, self._ctx, token)
+                self._scans.append(live_scans[slot.name])
+            return live_scans[slot.name]
+
+        if self.plan.key_lookups:
+            await self._key_lookups(live)
         for slot in self.plan.scans:
-            assert slot.plan is not None
-            live = LiveScan(slot.relation.provider, slot.plan, self._ctx, token)
-            self._scans.append(live)
-            self._cursor.register(slot.name, live.reader())
+            self._cursor.register(slot.name, live(slot).reader())
         for proc in self.plan.procedures:
             self._cursor.register(proc.name, procedure_table(proc, self._procedure_rows.get(proc.name, [])))
         cursor = self._cursor
@@ -134,6 +146,34 @@ class QueryCursor:
 
         self._reader, names, types = await self._in_thread(run)
         self.columns = result_columns(names, types, self.plan, self._table_oid)
+
+    async def _key_lookups(self, live: Callable[[ScanSlot], LiveScan]) -> None:
+        """Read key-lookup drivers ahead (on the event loop) and narrow their targets."""
+        try:
+            with anyio.CancelScope(deadline=self._deadline if self._deadline is not None else math.inf) as scope:
+                for key in self.plan.key_lookups:
+                    values = await collect_keys(live(key.driver), key.driver_column)
+                    if values:  # an empty driver needs no lookup: the join reads little of the target
+                        restrict_target(key, values, self._ctx)
+                        self.key_lookups_applied.append((key, len(values)))
+        except ScanCanceled:
+            raise self._canceled_error() from None
+        except PgError:
+            raise
+        except Exception as err:
+            raise self._scan_failure(err) from None
+        if scope.cancelled_caught:
+            self._timed_out = True
+            raise self._canceled_error()
+
+    def _scan_failure(self, err: Exception) -> PgError:
+        for scan in self._scans:
+            if scan.error is err:
+                spec = scan.provider.spec
+                log.error("provider %s.%s failed", spec.schema, spec.name, exc_info=err)
+                return PgError(INTERNAL_ERROR, f"internal error while scanning {spec.schema}.{spec.name}")
+        log.error("query failed", exc_info=err)
+        return PgError(INTERNAL_ERROR, "internal error")
 
     async def _in_thread(self, function: Callable[..., Any], *args: Any) -> Any:
         if self._canceled:

@@ -6,6 +6,7 @@ import datetime as dt
 import decimal
 
 from pgserver.provider import AllOf, AnyOf, Comparison, Literal, Not, Op, Qual, SortKey
+from pgserver.sql.key_lookups import MAX_KEYS
 from pgserver.sql.planner import QueryPlan
 
 
@@ -73,6 +74,9 @@ def explain_lines(plan: QueryPlan, duckdb_sql: str, duckdb_plan: list[str] | Non
             lines.append("  Note: outer-joined (WHERE filters on it run locally)")
         for description in scan_plan.description if scan_plan else []:
             lines.append(f"  API: {description}")
+    for key in plan.key_lookups:
+        lines.append(f"Key Lookup: {key.target.alias}.{key.target_column} IN (values of "
+                     f"{key.driver.alias}.{key.driver_column}, read first; at most {MAX_KEYS} keys)")
     for proc in plan.procedures:
         arguments = ", ".join(f"{k} => {format_value(v)}" for k, v in proc.arguments.items())
         lines.append(f"Procedure Call {proc.procedure.spec.schema}.{proc.procedure.spec.name}({arguments})")

@@ -17,7 +17,14 @@ from sqlglot.optimizer.scope import traverse_scope
 from pgserver.errors import PgError
 from pgserver.provider import ScanPlan, ScanRequest, SortKey
 from pgserver.sql.output_names import output_name, root_selects
-from pgserver.sql.planner_types import PlanEnvironment, ProcedureSlot, QueryPlan, ScanSlot, scan_sources
+from pgserver.sql.planner_types import (
+    JoinKey,
+    PlanEnvironment,
+    ProcedureSlot,
+    QueryPlan,
+    ScanSlot,
+    scan_sources,
+)
 from pgserver.sql.procedure_calls import procedure_slot
 from pgserver.sql.provenance import output_columns
 from pgserver.sql.quals import NotPushable, literal_value, split_conjuncts, to_quals
@@ -52,7 +59,7 @@ def build_plan(tree: exp.Expression, env: PlanEnvironment, *, call_providers: bo
     slots = {slot.name: slot for slot in scans}
     if qualified:
         _collect_columns(tree, slots)
-        _collect_quals(tree, slots)
+        plan.join_keys = _collect_quals(tree, slots)
     for slot in scans:
         if not qualified or not slot.request.columns:
             needed = slot.request.columns or []
@@ -200,8 +207,10 @@ def _default_columns(slot: ScanSlot, qualified: bool) -> list[str]:
     return [keys[0].name]
 
 
-def _collect_quals(tree: exp.Expression, slots: dict[str, ScanSlot]) -> None:
-    """Offer WHERE conjuncts, and the ON conjuncts a join lets us apply before joining."""
+def _collect_quals(tree: exp.Expression, slots: dict[str, ScanSlot]) -> list[JoinKey]:
+    """Offer WHERE conjuncts, and the ON conjuncts a join lets us apply before joining; return
+    the equi-join keys usable for key lookups."""
+    keys: list[JoinKey] = []
     for scope in traverse_scope(tree):
         select = scope.expression
         if not isinstance(select, exp.Select):
@@ -213,9 +222,11 @@ def _collect_quals(tree: exp.Expression, slots: dict[str, ScanSlot]) -> None:
         for alias in nullable:
             if alias in sources:
                 sources[alias].nullable = True
+        preserved = set(sources) - nullable
         where = select.args.get("where")
         for conjunct in split_conjuncts(where.this if where is not None else None):
-            _offer_conjunct(conjunct, sources, set(sources) - nullable)
+            _offer_conjunct(conjunct, sources, preserved)
+            keys.extend(_join_keys(conjunct, sources, targets=preserved))
         for join in select.args.get("joins") or []:
             on = join.args.get("on")
             side = (join.side or "").upper()
@@ -223,9 +234,33 @@ def _collect_quals(tree: exp.Expression, slots: dict[str, ScanSlot]) -> None:
                 continue
             # INNER: an ON conjunct on one table filters it before the join. LEFT: only conjuncts on
             # the joined (right) table may, those on the preserved side must not drop its rows.
-            allowed = set(sources) if not side else {join.this.alias_or_name.lower()}
+            allowed = preserved if not side else {join.this.alias_or_name.lower()}
             for conjunct in split_conjuncts(on):
                 _offer_conjunct(conjunct, sources, allowed)
+                keys.extend(_join_keys(conjunct, sources, targets=allowed))
+    return keys
+
+
+def _join_keys(conjunct: exp.Expression, sources: dict[str, ScanSlot], targets: set[str]) -> list[JoinKey]:
+    """`a.x = b.y` between two scans: each side may drive a lookup into the other if allowed."""
+    if not isinstance(conjunct, exp.EQ):
+        return []
+    left, right = conjunct.this, conjunct.expression
+    if not isinstance(left, exp.Column) or not isinstance(right, exp.Column):
+        return []
+    found = []
+    for driver, target in ((left, right), (right, left)):
+        driver_slot, target_slot = sources.get(driver.table.lower()), sources.get(target.table.lower())
+        if driver_slot is None or target_slot is None or driver_slot is target_slot:
+            continue
+        if target.table.lower() not in targets:
+            continue
+        driver_column = driver_slot.relation.spec.column(driver.name)
+        target_column = target_slot.relation.spec.column(target.name)
+        if driver_column is None or target_column is None or not target_column.filterable:
+            continue
+        found.append(JoinKey(driver_slot, driver_column.name, target_slot, target_column.name))
+    return found
 
 
 def _offer_conjunct(conjunct: exp.Expression, sources: dict[str, ScanSlot], allowed: set[str]) -> None:
@@ -369,6 +404,23 @@ def _plan_providers(plan: QueryPlan, env: PlanEnvironment) -> None:
             slot.plan = second
     for slot in plan.scans:
         _drop_pushed_conjuncts(plan, slot)
+    plan.key_lookups = _choose_key_lookups(plan)
+
+
+def _choose_key_lookups(plan: QueryPlan) -> list[JoinKey]:
+    """Key lookups worth trying: the driver is filtered by its provider (so probably small), the
+    target is not (so a full scan would page through everything)."""
+    chosen: list[JoinKey] = []
+    used: set[int] = set()
+    for key in plan.join_keys:
+        driver_plan, target_plan = key.driver.plan, key.target.plan
+        if driver_plan is None or target_plan is None or not driver_plan.pushed_quals or target_plan.pushed_quals:
+            continue
+        if id(key.target) in used or id(key.driver) in used or key.target.request.limit is not None:
+            continue
+        chosen.append(key)
+        used.update({id(key.target), id(key.driver)})
+    return chosen
 
 
 def _all_pushed(slot: ScanSlot, scan_plan: ScanPlan) -> bool:

@@ -13,7 +13,7 @@ from pgserver.provider import Column, Procedure, Qual, ScanContext, ScanPlan, Sc
 from pgserver.sql.tableset import NameScope, Relation, TableSet
 
 
-@dataclass
+@dataclass(eq=False)
 class ScanSlot:
     """One table reference of the query and what its provider was offered and promised."""
 
@@ -25,6 +25,17 @@ class ScanSlot:
     conjuncts: list[tuple[exp.Expression, list[Qual]]] = field(default_factory=list)
     nullable: bool = False
     residual_sql: list[str] = field(default_factory=list)  # conjuncts on this table kept for DuckDB
+
+
+@dataclass(frozen=True)
+class JoinKey:
+    """`driver.column = target.column` in a join where filtering the target by the driver's
+    values cannot change the result (inner joins; the joined side of a left join)."""
+
+    driver: ScanSlot
+    driver_column: str  # declared names
+    target: ScanSlot
+    target_column: str
 
 
 @dataclass
@@ -45,6 +56,8 @@ class QueryPlan:
     qualified: bool
     max_rows_applied: int | None = None
     notes: list[str] = field(default_factory=list)
+    join_keys: list[JoinKey] = field(default_factory=list)  # candidate key lookups
+    key_lookups: list[JoinKey] = field(default_factory=list)  # chosen after the first provider plans
 
 
 @dataclass

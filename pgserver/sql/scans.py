@@ -39,16 +39,26 @@ class LiveScan:
         self.finished = False
         self.batches_pulled = 0
         self.error: BaseException | None = None
+        self.prefetched: list[pa.RecordBatch] = []  # read before DuckDB started (key lookups)
 
     def reader(self) -> pa.RecordBatchReader:
         return pa.RecordBatchReader.from_batches(self.schema, self._batches())
 
     def _batches(self) -> Iterator[pa.RecordBatch]:
+        while self.prefetched:
+            yield self.prefetched.pop(0)
         while True:
             batch = from_thread.run(self._next, token=self._token)
             if batch is None:
                 return
             yield batch
+
+    async def prefetch(self) -> pa.RecordBatch | None:
+        """Pull one batch now (on the event loop) and keep it for DuckDB; None when exhausted."""
+        batch = await self._next()
+        if batch is not None:
+            self.prefetched.append(batch)
+        return batch
 
     async def _next(self) -> pa.RecordBatch | None:
         if self.canceled:

@@ -194,3 +194,29 @@ async def test_execution_errors_carry_postgresql_sqlstates(engine, sql: str, sql
     if message is not None:
         assert error.message == message
     assert "Traceback" not in error.message and "DuckDB" not in error.message
+
+
+async def test_cancel_while_a_key_lookup_reads_its_driver() -> None:
+    world = make_world(rows=10, batch_size=1)
+    world.customers.scan_delay = 30.0
+    world.customers.scan_started = anyio.Event()
+    engine = await world.factory.connect("demo", "sage200", {})
+    caught: list[PgError] = []
+
+    async def query() -> None:
+        try:
+            await run(engine, "select c.id, k.code from customers c join currencies k on k.id = c.currencyid "
+                              "where c.id < 3")
+        except PgError as err:
+            caught.append(err)
+
+    try:
+        with anyio.fail_after(20):  # a safety net for a hang, not a timing assertion
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(query)
+                await world.customers.scan_started.wait()
+                engine.cancel()
+        assert [e.sqlstate for e in caught] == ["57014"]
+        assert world.currencies.scans_started == 0
+    finally:
+        await engine.close()

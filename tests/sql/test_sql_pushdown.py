@@ -171,3 +171,31 @@ async def test_scan_context_exposes_connection_properties(world) -> None:
         assert ctx.properties.get("Schema") == "StandardUK"
     finally:
         await engine.close()
+
+
+async def test_key_lookup_narrows_the_unfiltered_side_of_a_join(engine, world) -> None:
+    sql = ("select c.id, k.code from customers c join currencies k on k.id = c.currencyid "
+           "where c.id < 3 order by c.id")
+    assert (await run(engine, sql)).rows == [(1, "EUR"), (2, "GBP")]
+    assert world.currencies.requests[-1].quals == [Comparison("Id", Op.IN, (2, 1))]
+    assert world.customers.scans_started == 1  # the driver's batches were reused, not read twice
+    plan_text = "\n".join(r[0] for r in (await run(engine, "explain " + sql)).rows)
+    assert "Key Lookup: k.Id IN (values of c.CurrencyId" in plan_text
+
+
+async def test_key_lookup_from_the_other_side_and_through_left_joins(engine, world) -> None:
+    result = await run(engine, "select c.id from currencies k join customers c on c.currencyid = k.id "
+                               "where k.id = 2 order by 1")
+    assert result.rows == [(1,), (3,), (5,), (7,), (9,)]
+    assert Comparison("CurrencyId", Op.IN, (2,)) in world.customers.requests[-1].quals
+    left = await run(engine, "select c.id, k.code from customers c left join currencies k on k.id = c.currencyid "
+                             "where c.id = 4")
+    assert left.rows == [(4, "GBP")]
+    assert world.currencies.requests[-1].quals == [Comparison("Id", Op.IN, (1,))]
+
+
+async def test_no_key_lookup_when_both_sides_are_filtered_or_neither(engine, world) -> None:
+    await run(engine, "select c.id from customers c join currencies k on k.id = c.currencyid where k.id = 1 and c.id = 2")
+    assert world.currencies.requests[-1].quals == [Comparison("Id", Op.EQ, 1)]
+    await run(engine, "select c.id from customers c join currencies k on k.id = c.currencyid")
+    assert world.currencies.requests[-1].quals == [] and world.customers.requests[-1].quals == []
