@@ -105,7 +105,7 @@ def bind(tree: exp.Expression, values: Sequence[Any], type_oids: Sequence[int]) 
 
 def typed_null(oid: int) -> exp.Expression:
     """NULL of a parameter's type (used to describe a statement before values are known)."""
-    return exp.cast(exp.null(), _type_sql(oid))
+    return exp.cast(exp.null(), _type_sql(oid), dialect="postgres")  # postgres: regclass, oid … parse
 
 
 def _type_sql(oid: int) -> str:
@@ -120,7 +120,7 @@ def _type_sql(oid: int) -> str:
 def literal(value: Any, oid: int) -> exp.Expression:
     """A SQL literal for a decoded parameter value."""
     if value is None:
-        return exp.cast(exp.null(), _type_sql(oid)) if oid not in {pgtypes.TEXT, pgtypes.UNKNOWN} else exp.null()
+        return exp.cast(exp.null(), _type_sql(oid), dialect="postgres") if oid not in {pgtypes.TEXT, pgtypes.UNKNOWN} else exp.null()
     if isinstance(value, bool):
         return exp.Boolean(this=value)
     if isinstance(value, int):
