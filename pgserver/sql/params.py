@@ -56,6 +56,8 @@ def _infer_one(parameter: exp.Parameter, specs: Sequence[TableSpec]) -> int | No
     while isinstance(parent, exp.Paren):
         parent = parent.parent
     if isinstance(parent, exp.Cast):
+        if parent.to.sql(dialect="postgres").lower().removeprefix("pg_catalog.").startswith("reg"):
+            return pgtypes.TEXT  # $n::regclass takes a name; the catalog rewrite resolves it (pgserver.catalog)
         try:
             return pgtypes.type_for_sql(parent.to.sql(dialect="postgres"))[0].oid
         except PgError:

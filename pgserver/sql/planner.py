@@ -408,13 +408,14 @@ def _plan_providers(plan: QueryPlan, env: PlanEnvironment) -> None:
 
 
 def _choose_key_lookups(plan: QueryPlan) -> list[JoinKey]:
-    """Key lookups worth trying: the driver is filtered by its provider (so probably small), the
-    target is not (so a full scan would page through everything)."""
+    """Key lookups worth trying: the driver is filtered (quals were offered to it — providers may send
+    a filter yet re-check it locally, so offered counts, not only exact), the target is not filtered
+    by its provider (so a full scan would page through everything)."""
     chosen: list[JoinKey] = []
     used: set[int] = set()
     for key in plan.join_keys:
         driver_plan, target_plan = key.driver.plan, key.target.plan
-        if driver_plan is None or target_plan is None or not driver_plan.pushed_quals or target_plan.pushed_quals:
+        if driver_plan is None or target_plan is None or not key.driver.request.quals or target_plan.pushed_quals:
             continue
         if id(key.target) in used or id(key.driver) in used or key.target.request.limit is not None:
             continue
