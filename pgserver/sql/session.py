@@ -148,7 +148,14 @@ class SqlEngine:
         return NameScope.from_properties(lambda name: self.settings.property(name), self.settings.get("search_path"))
 
     def _current_schema(self) -> str | None:
-        return self.name_scope().default_schema or "public"
+        """Like PostgreSQL: the first search_path schema that exists (ours), else the Schema
+        property's (SQLAlchemy and others reflect "the default schema" from this)."""
+        scope = self.name_scope()
+        ours = {s.lower(): s for s in self.source.tables.schemas}
+        for schema in scope.search_path:
+            if schema in ours:
+                return ours[schema]
+        return scope.default_schema or "public"
 
     def table_oid(self, schema: str, name: str) -> int:
         if self.catalog is not None:

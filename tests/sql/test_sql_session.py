@@ -168,3 +168,16 @@ async def test_sql_prepare_and_execute(engine) -> None:
     assert (await error_of(engine, "prepare q as select 1")).sqlstate == "42P05"
     assert (await run(engine, "deallocate q")).tag == "DEALLOCATE"
     assert (await error_of(engine, "execute q(5)")).sqlstate == "26000"
+
+
+async def test_current_schema_follows_search_path_then_schema_property(engine) -> None:
+    assert (await run(engine, "select current_schema()")).rows == [("StandardUK",)]
+    await run(engine, "set search_path = professionaluk, public")
+    assert (await run(engine, "select current_schema()")).rows == [("ProfessionalUK",)]
+
+
+async def test_secret_properties_are_masked_in_show(engine) -> None:
+    await run(engine, "set OAuthClientSecret = 'very-secret-value'")
+    shown = (await run(engine, "show OAuthClientSecret")).rows[0][0]
+    assert "very-secret-value" not in shown and shown
+    assert all("very-secret-value" not in str(row) for row in (await run(engine, "show all")).rows)
