@@ -178,6 +178,8 @@ def set_command(words: Sequence[Word], sql: str, settings: SessionSettings, txn:
             local = True
         elif index + 1 < len(words) and words[index + 1].is_word("CHARACTERISTICS", "AUTHORIZATION"):
             if words[index + 1].is_word("AUTHORIZATION"):
+                if len(words) == index + 3 and words[index + 2].is_word("DEFAULT"):
+                    return StaticCursor("SET")  # back to the login user, which we never left (Npgsql's reset)
                 raise PgError("42501", "permission denied to set session authorization")
             # SET SESSION CHARACTERISTICS AS TRANSACTION <modes>
             _transaction_modes(words, _strip_optional(words, index + 2, "AS", "TRANSACTION"), sql, settings)

@@ -181,3 +181,22 @@ async def test_secret_properties_are_masked_in_show(engine) -> None:
     shown = (await run(engine, "show OAuthClientSecret")).rows[0][0]
     assert "very-secret-value" not in shown and shown
     assert all("very-secret-value" not in str(row) for row in (await run(engine, "show all")).rows)
+
+
+async def test_npgsql_connection_reset_sequence(engine) -> None:
+    """Npgsql sends this (one simple query) when a pooled connection is reused."""
+    sql = ("SET SESSION AUTHORIZATION DEFAULT;RESET ALL;CLOSE ALL;UNLISTEN *;SELECT pg_advisory_unlock_all();"
+           "DISCARD SEQUENCES;DISCARD TEMP;")
+    tags = [(await run(engine, statement)).tag for statement in engine.split(sql)]
+    assert tags == ["SET", "RESET", "CLOSE CURSOR", "UNLISTEN", "SELECT 1", "DISCARD SEQUENCES", "DISCARD TEMP"]
+    assert (await error_of(engine, "set session authorization other")).sqlstate == "42501"
+
+
+async def test_dbeaver_start_up_statements(engine) -> None:
+    await run(engine, "SET extra_float_digits = 3")
+    await run(engine, "SET application_name = 'DBeaver 25.1.5 - Main <sage200>'")
+    result = await run(engine, "SELECT current_schema(),session_user")
+    assert result.rows == [("StandardUK", "demo")] and result.names == ["current_schema", "session_user"]
+    await run(engine, "SET search_path = professionaluk,public")
+    assert (await run(engine, "SHOW search_path")).rows == [("professionaluk, public",)]
+    assert (await run(engine, "select count(*) from customers")).rows == [(3,)]
