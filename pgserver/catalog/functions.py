@@ -34,6 +34,8 @@ class SessionFunctions:
         self.session = session
         self.names = NameResolver(catalog, session)
         self._xid = itertools.count(1000)
+        self._default_settings = {r["name"].lower(): r["setting"]
+                                  for r in catalog.base.rows_as_dicts("pg_catalog.pg_settings")}
         self._predefined_roles = {r["oid"]: r["rolname"] for r in catalog.base.rows_as_dicts("pg_catalog.pg_authid")}
         self._view_defs = {(r["schemaname"], r["viewname"]): r["definition"]
                            for r in catalog.base.rows_as_dicts("pg_catalog.pg_views")}
@@ -171,15 +173,26 @@ class SessionFunctions:
 
     session_user_0 = current_user_0
 
-    def current_setting_1(self, name: str) -> str:
-        return self.session.settings.get(name)
+    def _setting(self, name: str, missing_ok: bool) -> str | None:
+        """The session's value; for a PostgreSQL setting the session does not track, PostgreSQL 15's
+        default (from pg_settings), so clients probing e.g. default_table_access_method get an answer."""
+        try:
+            return self.session.settings.get(name)
+        except PgError:
+            default = self._default_settings.get(name.lower())
+            if default is not None:
+                return default
+            if missing_ok:
+                return None
+            raise
+
+    def current_setting_1(self, name: str) -> str | None:
+        return self._setting(name, missing_ok=False)
 
     def current_setting_2(self, name: str | None, missing_ok: bool | None) -> str | None:
         if name is None:
             return None
-        if missing_ok:
-            return self.session.setting(name)
-        return self.session.settings.get(name)
+        return self._setting(name, missing_ok=bool(missing_ok))
 
     def set_config_3(self, name: str | None, value: str | None, is_local: bool | None) -> str:
         if name is None:

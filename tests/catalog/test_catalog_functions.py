@@ -85,6 +85,8 @@ def test_settings_are_live(duck: duckdb.DuckDBPyConnection, catalog: Catalog) ->
     assert run(duck, catalog, "SELECT current_setting('application_name')") == [("probe",)]
     assert run(duck, catalog, "SELECT setting FROM pg_settings WHERE name = 'application_name'") == [("probe",)]
     assert run(duck, catalog, "SELECT current_setting('no.such', true)") == [(None,)]
+    # Not tracked by the session: PostgreSQL 15's default, as clients (SQLAlchemy) expect.
+    assert run(duck, catalog, "SELECT current_setting('default_table_access_method')") == [("heap",)]
 
 
 def test_udf_errors_keep_their_sqlstate(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
