@@ -93,7 +93,8 @@ class QueryCursor:
 
     def __init__(self, duck: duckdb.DuckDBPyConnection, plan: QueryPlan, sql: str, client_sql: str,
                  ctx: ScanContext, table_oid: TableOid, procedure_rows: dict[str, list[tuple[Any, ...]]],
-                 on_close: Callable[[QueryCursor], None] | None = None, timeout_ms: int = 0) -> None:
+                 on_close: Callable[[QueryCursor], None] | None = None, timeout_ms: int = 0,
+                 limiter: anyio.CapacityLimiter | None = None) -> None:
         self.plan = plan
         self.sql = sql
         self.client_sql = client_sql
@@ -111,6 +112,9 @@ class QueryCursor:
         self._closed = False
         self._on_close = on_close
         self._timeout_ms = timeout_ms
+        # The session's own thread budget: a statement waiting on a slow API never holds one of
+        # anyio's shared default worker tokens that other sessions need.
+        self._limiter = limiter
         self._deadline: float | None = None
         self._timed_out = False
         self.key_lookups_applied: list[tuple[JoinKey, int]] = []
@@ -180,10 +184,10 @@ class QueryCursor:
             raise self._canceled_error()
         try:
             if self._deadline is None:
-                return await to_thread.run_sync(function, *args)
+                return await to_thread.run_sync(function, *args, limiter=self._limiter)
             async with anyio.create_task_group() as group:
                 group.start_soon(self._watchdog, self._deadline)
-                result = await to_thread.run_sync(function, *args)
+                result = await to_thread.run_sync(function, *args, limiter=self._limiter)
                 group.cancel_scope.cancel()
             return result
         except PgError:
@@ -256,9 +260,9 @@ class QueryCursor:
         reader, self._reader = self._reader, None
         cursor, self._cursor = self._cursor, None
         if reader is not None:
-            await to_thread.run_sync(reader.close)
+            await to_thread.run_sync(reader.close, limiter=self._limiter)
         if cursor is not None:
-            await to_thread.run_sync(cursor.close)
+            await to_thread.run_sync(cursor.close, limiter=self._limiter)
         with anyio.CancelScope(shield=True):
             await self._release_scans()
         if self._on_close is not None:

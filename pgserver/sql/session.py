@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
 import duckdb
 from sqlglot import exp
 
@@ -46,6 +47,7 @@ from pgserver.sql.writes import reject_ddl, reject_write
 from pgserver.types import FormatContext
 
 _backend_ids = itertools.count(1)
+THREADS_PER_SESSION = 4  # concurrent DuckDB calls of one session (open portals/cursors fetching at once)
 
 
 class SessionScanContext:
@@ -85,6 +87,7 @@ class SqlEngine:
         self._active: set[QueryCursor] = set()
         self.sql_prepared = SqlPreparedStatements()
         self._execution_ids = itertools.count()
+        self._limiter: anyio.CapacityLimiter | None = None
         self.duck = duckdb.connect(":memory:")
         for name, value in DUCKDB_SETTINGS.items():
             self.duck.execute(f"SET GLOBAL {name} = {value}")
@@ -269,7 +272,8 @@ class SqlEngine:
             procedure_rows[proc.name] = await proc.procedure.call(proc.arguments, self.ctx)
         cursor = QueryCursor(self.duck, plan, to_duckdb_sql(plan.tree), client_sql, self.ctx, self.table_oid,
                              procedure_rows, on_close=self._active.discard,
-                             timeout_ms=milliseconds(self.settings.get("statement_timeout")))
+                             timeout_ms=milliseconds(self.settings.get("statement_timeout")),
+                             limiter=self._thread_limiter())
         self._active.add(cursor)
         try:
             await cursor.start()
@@ -277,6 +281,11 @@ class SqlEngine:
             await cursor.close()
             raise
         return cursor
+
+    def _thread_limiter(self) -> anyio.CapacityLimiter:
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(THREADS_PER_SESSION)
+        return self._limiter
 
     def _plan(self, tree: exp.Expression, params: Sequence[Any], oids: Sequence[int]) -> QueryPlan:
         bound = bind(tree, params, oids) if parameter_count(tree) else tree.copy()
