@@ -72,6 +72,9 @@ def translate(error: Exception, sql: str) -> PgError:
         return PgError(e.INVALID_TEXT_REPRESENTATION, _first_sentence(text))
     if isinstance(error, duckdb.OutOfRangeException):
         return PgError(e.NUMERIC_VALUE_OUT_OF_RANGE, _first_sentence(text))
+    if isinstance(error, duckdb.PermissionException):
+        return PgError(e.INSUFFICIENT_PRIVILEGE, "permission denied: this server does not read or write files",
+                       hint="Only the Sage 200 views, system tables and built-in functions are available.")
     if isinstance(error, duckdb.ParserException):
         return PgError(e.SYNTAX_ERROR, _first_sentence(text))
     if isinstance(error, duckdb.BinderException):

@@ -97,6 +97,9 @@ class SqlEngine:
         self.catalog: CatalogSeam | None = source.catalog(info) if source.catalog is not None else None
         if self.catalog is not None:
             self.catalog.install(self.duck)
+        # Clients must never reach the server's files or extensions through DuckDB table functions
+        # (read_csv('/etc/passwd'), COPY … TO, ATTACH, INSTALL): set once setup has loaded what it needs.
+        self.duck.execute("SET enable_external_access = false")
 
     # -- Engine protocol: bookkeeping ------------------------------------------------
     def split(self, sql: str) -> list[str]:

@@ -220,3 +220,11 @@ async def test_cancel_while_a_key_lookup_reads_its_driver() -> None:
         assert world.currencies.scans_started == 0
     finally:
         await engine.close()
+
+
+@pytest.mark.parametrize("sql", ["select * from read_csv('/etc/passwd')", "select * from read_text('/etc/hostname')",
+                                 "select * from read_parquet('/etc/x.parquet')"])
+async def test_server_files_are_not_reachable_through_duckdb(engine, sql: str) -> None:
+    error = await error_of(engine, sql)
+    assert error.sqlstate == "42501"
+    assert "root:" not in error.message
