@@ -16,6 +16,7 @@ from sqlglot.optimizer.scope import traverse_scope
 
 from pgserver.errors import PgError
 from pgserver.provider import ScanPlan, ScanRequest, SortKey
+from pgserver.sql.key_lookups import choose_key_lookups, join_keys_of
 from pgserver.sql.output_names import output_name, root_selects
 from pgserver.sql.planner_types import (
     JoinKey,
@@ -226,7 +227,7 @@ def _collect_quals(tree: exp.Expression, slots: dict[str, ScanSlot]) -> list[Joi
         where = select.args.get("where")
         for conjunct in split_conjuncts(where.this if where is not None else None):
             _offer_conjunct(conjunct, sources, preserved)
-            keys.extend(_join_keys(conjunct, sources, targets=preserved))
+            keys.extend(join_keys_of(conjunct, sources, targets=preserved))
         for join in select.args.get("joins") or []:
             on = join.args.get("on")
             side = (join.side or "").upper()
@@ -237,30 +238,8 @@ def _collect_quals(tree: exp.Expression, slots: dict[str, ScanSlot]) -> list[Joi
             allowed = preserved if not side else {join.this.alias_or_name.lower()}
             for conjunct in split_conjuncts(on):
                 _offer_conjunct(conjunct, sources, allowed)
-                keys.extend(_join_keys(conjunct, sources, targets=allowed))
+                keys.extend(join_keys_of(conjunct, sources, targets=allowed))
     return keys
-
-
-def _join_keys(conjunct: exp.Expression, sources: dict[str, ScanSlot], targets: set[str]) -> list[JoinKey]:
-    """`a.x = b.y` between two scans: each side may drive a lookup into the other if allowed."""
-    if not isinstance(conjunct, exp.EQ):
-        return []
-    left, right = conjunct.this, conjunct.expression
-    if not isinstance(left, exp.Column) or not isinstance(right, exp.Column):
-        return []
-    found = []
-    for driver, target in ((left, right), (right, left)):
-        driver_slot, target_slot = sources.get(driver.table.lower()), sources.get(target.table.lower())
-        if driver_slot is None or target_slot is None or driver_slot is target_slot:
-            continue
-        if target.table.lower() not in targets:
-            continue
-        driver_column = driver_slot.relation.spec.column(driver.name)
-        target_column = target_slot.relation.spec.column(target.name)
-        if driver_column is None or target_column is None or not target_column.filterable:
-            continue
-        found.append(JoinKey(driver_slot, driver_column.name, target_slot, target_column.name))
-    return found
 
 
 def _offer_conjunct(conjunct: exp.Expression, sources: dict[str, ScanSlot], allowed: set[str]) -> None:
@@ -404,24 +383,8 @@ def _plan_providers(plan: QueryPlan, env: PlanEnvironment) -> None:
             slot.plan = second
     for slot in plan.scans:
         _drop_pushed_conjuncts(plan, slot)
-    plan.key_lookups = _choose_key_lookups(plan)
+    plan.key_lookups = choose_key_lookups(plan)
 
-
-def _choose_key_lookups(plan: QueryPlan) -> list[JoinKey]:
-    """Key lookups worth trying: the driver is filtered (quals were offered to it — providers may send
-    a filter yet re-check it locally, so offered counts, not only exact), the target is not filtered
-    by its provider (so a full scan would page through everything)."""
-    chosen: list[JoinKey] = []
-    used: set[int] = set()
-    for key in plan.join_keys:
-        driver_plan, target_plan = key.driver.plan, key.target.plan
-        if driver_plan is None or target_plan is None or not key.driver.request.quals or target_plan.pushed_quals:
-            continue
-        if id(key.target) in used or id(key.driver) in used or key.target.request.limit is not None:
-            continue
-        chosen.append(key)
-        used.update({id(key.target), id(key.driver)})
-    return chosen
 
 
 def _all_pushed(slot: ScanSlot, scan_plan: ScanPlan) -> bool:

@@ -55,7 +55,6 @@ class QueryPlan:
     output_columns: list[tuple[ScanSlot, Column] | None] | None  # per result column, when known
     qualified: bool
     max_rows_applied: int | None = None
-    notes: list[str] = field(default_factory=list)
     join_keys: list[JoinKey] = field(default_factory=list)  # candidate key lookups
     key_lookups: list[JoinKey] = field(default_factory=list)  # chosen after the first provider plans
 
