@@ -1,7 +1,7 @@
 """Key lookups: filter a join's unfiltered side by the keys its filtered side actually has.
 
 `orders o JOIN customers c ON c.Id = o.CustomerId WHERE o.DocumentNo = 'X'` would page
-through every customer. When the planner marked such a join key (planner._choose_key_lookups),
+through every customer. When choose_key_lookups() picked such a join key after the first provider plans,
 the driver's scan (o) is read first — it is filtered by its provider, so usually small — and
 if it ends within the limits below, the target (c) is re-planned with `Id IN (<those keys>)`.
 The join itself still runs in DuckDB, so the result is the same either way; only the API
