@@ -206,6 +206,8 @@ class SqlEngine:
     def _reject_non_query(self, tree: exp.Expression) -> None:
         if isinstance(tree, exp.Insert | exp.Update | exp.Delete | exp.Merge):
             reject_write(tree.sql(dialect="postgres"), self.source.tables, self.name_scope())
+        if isinstance(tree, exp.Select) and tree.args.get("into") is not None:
+            raise reject_ddl("SELECT INTO", tree.sql(dialect="postgres"))
         if not isinstance(tree, exp.Query | exp.Values):
             raise PgError(FEATURE_NOT_SUPPORTED, f"statement not supported: {tree.key.upper()}",
                           hint="This server answers SELECT queries and session commands.")

@@ -46,6 +46,7 @@ async def test_explain_reports_pushed_order_and_limit_and_verbose_adds_duckdb_pl
     ("copy customers to stdout", "0A000", "COPY is not supported"),
     ("create table t (a int)", "0A000", "CREATE is not supported: this database is read-only"),
     ("drop view customers", "0A000", "DROP is not supported: this database is read-only"),
+    ("select * into copy_of from customers", "0A000", "SELECT INTO is not supported: this database is read-only"),
 ])
 async def test_writes_and_ddl_are_refused_clearly(engine, sql: str, sqlstate: str, message: str) -> None:
     error = await error_of(engine, sql)
