@@ -45,7 +45,9 @@ JSON_HEADERS = {"Cache-Control": "no-cache,no-store", "Pragma": "no-cache"}
 
 
 def json_response(payload: Any, status: int = 200) -> Response:
-    return Response(dumps(payload), status_code=status, media_type="application/json; charset=utf-8",
+    """`payload` as the API's JSON; bytes are taken as an already encoded body."""
+    body = payload if isinstance(payload, bytes) else dumps(payload)
+    return Response(body, status_code=status, media_type="application/json; charset=utf-8",
                     headers=JSON_HEADERS)
 
 
@@ -166,8 +168,7 @@ async def list_resource(request: Request) -> Response:
         renderer = Renderer(dataset, table, options, visible)
         default = DEFAULT_SORT.get(table.name, [OrderKey(table.key)])
         positions = select_positions(table, options, default, dataset.positions)
-        page = positions[options.skip: options.skip + options.top]
-        return [renderer.render(pos) for pos in page]
+        return renderer.render_json(positions[options.skip: options.skip + options.top], dataset.rows)
 
     return json_response(await in_thread(dataset, work))
 
@@ -240,6 +241,6 @@ async def list_children(request: Request) -> Response:
         if options.count:
             return len(positions)
         renderer = Renderer(dataset, table, options, visible)
-        return [renderer.render(pos) for pos in positions[options.skip: options.skip + options.top]]
+        return renderer.render_json(positions[options.skip: options.skip + options.top], dataset.rows)
 
     return json_response(await in_thread(dataset, work))

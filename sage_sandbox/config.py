@@ -22,6 +22,7 @@ class SandboxConfig:
     latency_ms: float = 0.0  # fixed delay added to every request
     jitter_ms: float = 0.0  # plus a uniform random delay in [0, jitter_ms)
     faults: str = ""  # fault spec, see sage_sandbox.faults (e.g. "429:0.1,hang:count=1")
+    row_cache_mb: float = 1024.0  # rendered rows kept per company for paging again (0 disables)
     hang_seconds: float = 120.0  # how long a "hang" fault holds a request (unless the client leaves)
     token_lifetime: int = 3600  # access-token lifetime in seconds (expires_in)
     refresh_token_lifetime: int = 90 * 86400

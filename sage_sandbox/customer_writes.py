@@ -157,7 +157,7 @@ async def create_customer(request: Request) -> Response:
                              ("address_1", "address_2", "address_3", "address_4", "city", "county", "postcode",
                               "country", "contact_name")}})
         defaults = _defaults(dataset, now)
-        dataset.positions.clear()
+        dataset.forget_derived()
         pos = customers.append({**defaults, **values, "id": new_id, "reference": reference,
                                 "short_name": values.get("short_name") or reference,
                                 "_main_address_id": address_id})
@@ -210,7 +210,7 @@ async def update_customer(request: Request) -> Response:
             if address_pos is not None:
                 addresses.update(address_pos, {**address, "date_time_updated": now})
         customers.update(pos, {**values, "date_time_updated": now})
-        dataset.positions.clear()
+        dataset.forget_derived()
         return _render(dataset, customers, pos)
 
     return json_response(await in_thread(dataset, work))
@@ -241,7 +241,7 @@ async def delete_customer(request: Request) -> Response:
         addresses = dataset.table("_customer_addresses")
         address_pos = addresses.position(customers.columns["_main_address_id"][pos])
         customers.delete(pos)
-        dataset.positions.clear()
+        dataset.forget_derived()
         if address_pos is not None:
             addresses.delete(address_pos)
 

@@ -3,6 +3,10 @@
 The fraction of a second keeps only its significant digits (`…57.6Z`, `…45.96Z`) and is
 left out when zero, as captured real responses show; date-only business fields are
 stored as midnight and so come out as `…T00:00:00Z`.
+
+Encoding uses orjson (about ten times faster than the json module on a 500-row page); it
+writes floats in their shortest round-trip form like `repr` (money keeps its 2/5/6 dp), and
+falls back to the json module for what orjson refuses (integers beyond 64 bits).
 """
 
 from __future__ import annotations
@@ -10,6 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
+
+import orjson
+
+_TIMESTAMPS: dict[dt.datetime, str] = {}  # formatted timestamps (many repeat: dates at midnight)
+_TIMESTAMPS_MAX = 200_000
 
 
 def format_timestamp(value: dt.datetime) -> str:
@@ -30,12 +39,28 @@ def parse_timestamp(text: str) -> dt.datetime:
     return value
 
 
+def cached_timestamp(value: dt.datetime) -> str:
+    """format_timestamp, remembered (bounded) because rendering a page formats thousands."""
+    text = _TIMESTAMPS.get(value)
+    if text is None:
+        if len(_TIMESTAMPS) >= _TIMESTAMPS_MAX:
+            _TIMESTAMPS.clear()
+        text = _TIMESTAMPS[value] = format_timestamp(value)
+    return text
+
+
 def _default(value: Any) -> Any:
     if isinstance(value, dt.datetime):
-        return format_timestamp(value)
+        return cached_timestamp(value)
     raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME  # datetimes go through _default: the API's own format
 
 
 def dumps(payload: Any) -> bytes:
     """Encode a response body (UTF-8, no ASCII escaping: '£' stays '£')."""
-    return json.dumps(payload, default=_default, ensure_ascii=False, separators=(",", ":")).encode()
+    try:
+        return orjson.dumps(payload, default=_default, option=_OPTIONS)
+    except orjson.JSONEncodeError:
+        return json.dumps(payload, default=_default, ensure_ascii=False, separators=(",", ":")).encode()

@@ -31,7 +31,7 @@ class SandboxState:
         self.config = config
         self.sage_id = SageId(config)
         self.faults = FaultInjector(parse_fault_spec(config.faults), config.seed)
-        self.companies = {p.company_id: Dataset(p, config.seed, config.scale) for p in COMPANIES}
+        self.companies = {p.company_id: Dataset(p, config.seed, config.scale, config.row_cache_mb) for p in COMPANIES}
         self.requests: list[RequestRecord] = []
         self._lock = threading.Lock()
 

@@ -6,6 +6,7 @@ import threading
 from typing import Any
 
 from sage_sandbox.query import PositionCache
+from sage_sandbox.row_cache import DEFAULT_BUDGET_MB, RowCache
 
 from . import banks, ledger, parties, purchases, reference, sales, stock  # noqa: F401  (registers the builders)
 from .builder import BUILDERS, Builder, CompanyProfile
@@ -23,10 +24,12 @@ COMPANIES: tuple[CompanyProfile, ...] = (
 class Dataset:
     """The tables of one company; safe to share between request threads."""
 
-    def __init__(self, profile: CompanyProfile, seed: int, scale: float) -> None:
+    def __init__(self, profile: CompanyProfile, seed: int, scale: float,
+                 row_cache_mb: float = DEFAULT_BUDGET_MB) -> None:
         self.profile = profile
         self.builder = Builder(profile, seed, scale)
         self.positions = PositionCache()
+        self.rows = RowCache(int(row_cache_mb * (1 << 20)))
         self.lock = threading.RLock()
         self._children: dict[tuple[str, str, int], dict[Any, list[int]]] = {}
 
@@ -40,6 +43,11 @@ class Dataset:
         with self.lock:
             for name in BUILDERS:
                 self.builder.table(name)
+
+    def forget_derived(self) -> None:
+        """Drop cached sort orders and rendered rows: called before every write."""
+        self.positions.clear()
+        self.rows.clear()
 
     def has_resource(self, name: str) -> bool:
         return name in load_schemas() and name in BUILDERS

@@ -38,6 +38,19 @@ class Lookup(Sequence[Any]):
         for i in range(len(self.keys)):
             yield self[i]
 
+    def take(self, positions: Sequence[int]) -> list[Any]:
+        """The values at `positions`, resolved a column at a time (a page render's hot path)."""
+        if self.target._index is None:
+            self.target.position(None)  # builds the key index
+        index = self.target._index
+        assert index is not None
+        found = list(map(index.get, take(self.keys, positions)))  # a None key finds nothing
+        column = self.target.columns[self.field_name]
+        if None not in found:
+            return take(column, found)
+        values = iter(take(column, [p for p in found if p is not None]))
+        return [None if p is None else next(values) for p in found]
+
 
 class Computed(Sequence[Any]):
     """Column computed from the row position (for values that are cheap to derive)."""
@@ -55,6 +68,10 @@ class Computed(Sequence[Any]):
     def __iter__(self) -> Iterator[Any]:
         for i in range(len(self)):
             yield self.compute(i)
+
+    def take(self, positions: Sequence[int]) -> list[Any]:
+        compute = self.compute
+        return [compute(p) for p in positions]
 
 
 @dataclass(frozen=True)
@@ -156,6 +173,17 @@ class Constant(Sequence[Any]):
     def __iter__(self) -> Iterator[Any]:
         for _ in range(len(self)):
             yield self.value
+
+    def take(self, positions: Sequence[int]) -> list[Any]:
+        return [self.value] * len(positions)
+
+
+def take(column: Sequence[Any], positions: Sequence[int]) -> list[Any]:
+    """column[p] for each position: derived columns resolve in bulk, lists by plain indexing."""
+    bulk = getattr(column, "take", None)
+    if bulk is not None:
+        return bulk(positions)
+    return list(map(column.__getitem__, positions))
 
 
 @dataclass(frozen=True)
