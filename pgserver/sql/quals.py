@@ -62,7 +62,10 @@ def _qual(expression: exp.Expression, alias: str, spec: TableSpec) -> Qual:
         raise NotPushable
     if isinstance(expression, exp.In) and expression.expressions and not expression.args.get("query"):
         column = _column(expression.this, alias, spec)
-        return Comparison(column.name, Op.IN, tuple(_value(v, column) for v in expression.expressions))
+        values = tuple(_value(v, column) for v in expression.expressions)
+        if any(v is None for v in values):
+            raise NotPushable  # NULL in the list makes NOT IN unknown: three-valued logic stays in DuckDB
+        return Comparison(column.name, Op.IN, values)
     if isinstance(expression, exp.Between) and not expression.args.get("symmetric"):
         return AllOf(tuple(to_quals(expression, alias, spec)))
     if isinstance(expression, exp.Or):

@@ -56,6 +56,12 @@ async def test_or_in_between_not_and_null_tests(engine, world) -> None:
     assert again.rows == [(3,), (6,)]
 
 
+async def test_in_lists_with_null_stay_local(engine, world) -> None:
+    assert (await run(engine, "select id from customers where id not in (1, null)")).rows == []
+    assert world.customers.requests[-1].quals == []
+    assert (await run(engine, "select id from customers where id in (1, null)")).rows == [(1,)]
+
+
 async def test_between_inside_or_becomes_allof(engine, world) -> None:
     await run(engine, "select id from customers where id between 1 and 2 or id = 7")
     assert world.customers.requests[-1].quals == [
