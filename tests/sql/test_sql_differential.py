@@ -124,6 +124,15 @@ QUERIES = [
     'AND k."Code" = \'EUR\') ORDER BY 1',
     'SELECT "Id", "Balance" * 2, "Balance" / 4, "CreditLimit" / 7 FROM customers WHERE NOT "IsActive" ORDER BY 1',
     'SELECT count(*) FILTER (WHERE "IsActive"), string_agg("AccountNumber", \',\' ORDER BY "Id") FROM customers',
+    'SELECT "Id", row_number() OVER (ORDER BY "Name" DESC), rank() OVER (ORDER BY "IsActive") FROM customers ORDER BY 1',
+    'SELECT string_agg(coalesce("Name", \'-\'), \',\' ORDER BY "Name" DESC) FROM customers',
+    'SELECT array_agg("Name" ORDER BY "Name") FROM customers WHERE "Id" > 2 AND "Id" < 6',
+    'SELECT "Id", lag("Balance") OVER (ORDER BY "Id"), first_value("Name") OVER (ORDER BY "Name" NULLS FIRST) '
+    'FROM customers ORDER BY 1',
+    'SELECT "CurrencyId", percentile_cont(0.5) WITHIN GROUP (ORDER BY "CreditLimit") FROM customers GROUP BY 1 ORDER BY 1',
+    'SELECT extract(month FROM "Created"), count(*) FROM customers GROUP BY 1 ORDER BY 1',
+    'SELECT "Id" FROM customers WHERE "Created" BETWEEN \'2024-01-03\' AND \'2024-01-05\' ORDER BY 1',
+    'SELECT "Id", "Balance" FROM customers WHERE "Balance" > 30.5 AND "Balance" <= 70.50 ORDER BY "Balance" DESC',
 ]
 
 
