@@ -7,10 +7,61 @@ subscripts (indkey[0]), information_schema._pg_expandarray and array_lower/upper
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlglot import exp
 
-VECTOR_COLUMNS = {"indkey", "indclass", "indcollation", "indoption", "proargtypes", "stxkeys", "partattrs",
-                  "partclass", "partcollation"}  # int2vector / oidvector: 0-based in PostgreSQL
+INT2VECTOR_COLUMNS = {"indkey", "indoption", "stxkeys", "partattrs"}
+OIDVECTOR_COLUMNS = {"indclass", "indcollation", "proargtypes", "partclass", "partcollation"}
+VECTOR_COLUMNS = INT2VECTOR_COLUMNS | OIDVECTOR_COLUMNS  # stored as text "1 2"; 0-based subscripts in PostgreSQL
+VECTOR_MACROS = {"pgcat_int2vector", "pgcat_oidvector"}  # text -> list, created by install()
+
+
+def is_vector(node: exp.Expression) -> bool:
+    """An int2vector/oidvector value in list form (a vector column converted by VectorScope.as_list)."""
+    return isinstance(node, exp.Anonymous) and node.name.lower() in VECTOR_MACROS
+
+
+@dataclass(frozen=True)
+class VectorScope:
+    """Where vector columns keep their text form, and which subquery aliases carry them.
+
+    A vector column projected by the root SELECT reaches the client as PostgreSQL's text
+    ("1 2", which drivers parse); everywhere else it becomes a list. A subquery projection
+    `i.indoption AS i_indoption` makes `tmp.i_indoption[...]` in the outer query a vector too.
+    """
+
+    root: exp.Select | None
+    aliases: frozenset[str]
+
+    @classmethod
+    def of(cls, tree: exp.Expression) -> VectorScope:
+        root: exp.Expression | None = tree
+        while isinstance(root, exp.SetOperation | exp.Subquery):
+            root = root.this if isinstance(root, exp.Subquery) else root.left
+        root_select = root if isinstance(root, exp.Select) else None
+        aliases = frozenset(
+            proj.alias.lower()
+            for select in tree.find_all(exp.Select) if select is not root_select
+            for proj in select.expressions
+            if isinstance(proj, exp.Alias) and isinstance(proj.this, exp.Column)
+            and proj.this.name.lower() in VECTOR_COLUMNS
+        )
+        return cls(root_select, aliases)
+
+    def as_list(self, node: exp.Column) -> exp.Expression | None:
+        name = node.name.lower()
+        if name not in VECTOR_COLUMNS:
+            return None
+        parent = node.parent
+        projection = parent if isinstance(parent, exp.Alias) else node
+        if projection.parent is self.root and self.root is not None and projection in self.root.expressions:
+            return None
+        macro = "pgcat_int2vector" if name in INT2VECTOR_COLUMNS else "pgcat_oidvector"
+        return exp.Anonymous(this=macro, expressions=[node.copy()])
+
+    def holds_vector(self, node: exp.Expression) -> bool:
+        return is_vector(node) or (isinstance(node, exp.Column) and node.name.lower() in self.aliases)
 
 
 def array_literal(text: str, to: exp.DataType) -> exp.Expression:
@@ -44,9 +95,9 @@ def array_literal(text: str, to: exp.DataType) -> exp.Expression:
 
 
 
-def subscript(node: exp.Bracket) -> exp.Expression | None:
+def subscript(node: exp.Bracket, vectors: VectorScope) -> exp.Expression | None:
     base = node.this
-    if not (isinstance(base, exp.Column) and base.name.lower() in VECTOR_COLUMNS) or len(node.expressions) != 1:
+    if not vectors.holds_vector(base) or len(node.expressions) != 1:
         return None
     index = node.expressions[0]
     if isinstance(index, exp.Slice):
@@ -94,8 +145,8 @@ def any_all(node: exp.Expression) -> exp.Expression | None:
 
 
 
-def _vector_offset(array: exp.Expression) -> int:
-    return 1 if isinstance(array, exp.Column) and array.name.lower() in VECTOR_COLUMNS else 0
+def _vector_offset(array: exp.Expression, vectors: VectorScope) -> int:
+    return 1 if vectors.holds_vector(array) else 0
 
 
 
@@ -121,8 +172,8 @@ def expandarray_field(node: exp.Dot) -> exp.Expression | None:
 
 
 
-def array_bound(name: str, array: exp.Expression) -> exp.Expression:
-    offset = _vector_offset(array)
+def array_bound(name: str, array: exp.Expression, vectors: VectorScope) -> exp.Expression:
+    offset = _vector_offset(array, vectors)
     length = exp.Anonymous(this="len", expressions=[array])
     if name == "array_lower":
         return exp.If(this=exp.GT(this=length, expression=exp.Literal.number(0)),

@@ -18,8 +18,9 @@ from typing import Any
 DATA_FILE = "pg15_catalog.json.gz"
 
 # How a PostgreSQL catalog column type is stored in DuckDB. OID-like types (oid, reg*)
-# are UINTEGER so joins and comparisons with bound int8 parameters work; *vector types
-# become lists (their subscripts are 0-based in PostgreSQL: rewrite.py shifts them).
+# are UINTEGER so joins and comparisons with bound int8 parameters work; int2vector and
+# oidvector keep PostgreSQL's text form ("1 2", which drivers parse) and rewrite.py turns
+# them into lists wherever a query computes with them (decision 0601).
 _DUCK_TYPES: dict[str, str] = {
     "bool": "BOOLEAN",
     "boolean": "BOOLEAN",
@@ -47,8 +48,8 @@ _DUCK_TYPES: dict[str, str] = {
     "bytea": "BLOB",
     "interval": "INTERVAL",
     "timestamptz": "TIMESTAMPTZ",
-    "int2vector": "SMALLINT[]",
-    "oidvector": "UINTEGER[]",
+    "int2vector": "VARCHAR",  # PostgreSQL's text form "1 2": drivers (psqlODBC, pgjdbc) parse it
+    "oidvector": "VARCHAR",
     '"char"[]': "VARCHAR[]",
     "aclitem[]": "VARCHAR[]",
     "boolean[]": "BOOLEAN[]",

@@ -73,6 +73,9 @@ def install(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogS
         _create(duck, f"{SESSION_DB}.pg.\"{rel.name}\"", rel, _session_table(rel, catalog, session))
     register(duck, SessionFunctions(catalog, session))
     _settings_view(duck, catalog)
+    for macro, element in (("pgcat_int2vector", "SMALLINT"), ("pgcat_oidvector", "UINTEGER")):
+        duck.execute(f"CREATE OR REPLACE MACRO {macro}(v) AS CASE WHEN v = '' THEN CAST([] AS {element}[]) "
+                     f"ELSE CAST(string_split(v, ' ') AS {element}[]) END")
 
 
 def _catalog_file(catalog: Catalog) -> str | None:
@@ -138,8 +141,18 @@ def _static_tables(catalog: Catalog) -> dict[str, pa.Table]:
     return out
 
 
+VECTOR_TYPES = ("int2vector", "oidvector")
+
+
+def _value(value: Any, pg_type: str) -> Any:
+    if pg_type in VECTOR_TYPES and isinstance(value, list):
+        return " ".join(str(v) for v in value)  # PostgreSQL's int2vector/oidvector text form
+    return value
+
+
 def _to_arrow(rel: CatalogRelation, rows: list[dict[str, Any]]) -> pa.Table:
-    arrays = [pa.array([r.get(c.name) for r in rows], type=arrow_type(c.duck_type)) for c in rel.columns]
+    arrays = [pa.array([_value(r.get(c.name), c.pg_type) for r in rows], type=arrow_type(c.duck_type))
+              for c in rel.columns]
     return pa.Table.from_arrays(arrays, names=rel.column_names) if rel.columns else pa.table({})
 
 

@@ -119,6 +119,7 @@ def rewrite(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
     postgres-dialect AST for the SQL layer to transpile to DuckDB."""
     rel_names = _relations(catalog)
     ctes = {cte.alias_or_name for cte in expr.find_all(exp.CTE)}
+    vectors = arrays.VectorScope.of(expr)
     projections = [(select, i, proj.sql("postgres"), output_name(proj))
                    for select in expr.find_all(exp.Select)
                    for i, proj in enumerate(select.expressions)
@@ -127,7 +128,7 @@ def rewrite(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
     for node in reversed(list(expr.walk())):
         if node.parent is None and node is not expr:
             continue  # detached by an earlier replacement
-        replacement = _rewrite_node(node, rel_names, ctes, catalog.database)
+        replacement = _rewrite_node(node, rel_names, ctes, catalog.database, vectors)
         if replacement is not None and replacement is not node:
             if node is expr:
                 expr = replacement
@@ -174,11 +175,14 @@ def output_name(node: exp.Expression) -> str:
 
 
 def _rewrite_node(node: exp.Expression, rel_names: dict[str, set[str]], ctes: set[str],
-                  database: str) -> exp.Expression | None:
+                  database: str, vectors: arrays.VectorScope) -> exp.Expression | None:
     if isinstance(node, exp.Table):
         return _table(node, rel_names, ctes, database)
     if isinstance(node, exp.Column):
-        return _column(node)
+        column = _column(node)
+        if column is not None and column is not node:
+            return column  # a keyword function (current_user …)
+        return vectors.as_list(node) or column
     if isinstance(node, exp.Cast):
         return _cast(node)
     if isinstance(node, exp.Operator):
@@ -193,13 +197,13 @@ def _rewrite_node(node: exp.Expression, rel_names: dict[str, set[str]], ctes: se
     if isinstance(node, exp.Collate):
         return node.this
     if isinstance(node, exp.Bracket):
-        return arrays.subscript(node)
+        return arrays.subscript(node, vectors)
     if isinstance(node, exp.EQ | exp.NEQ | exp.GT | exp.GTE | exp.LT | exp.LTE):
         return arrays.any_all(node)
     if isinstance(node, exp.Dot) and isinstance(node.this, exp.Paren):
         return arrays.expandarray_field(node)
     if isinstance(node, exp.Func):
-        return _function(node)
+        return _function(node, vectors)
     return None
 
 
@@ -265,7 +269,7 @@ def _call(name: str, args: list[exp.Expression]) -> exp.Expression:
     return exp.Anonymous(this=duck_name(name, len(args)), expressions=cast_args)
 
 
-def _function(node: exp.Func) -> exp.Expression | None:
+def _function(node: exp.Func, vectors: arrays.VectorScope) -> exp.Expression | None:
     name, target = _function_name(node)
     if name is None:
         return None
@@ -282,7 +286,7 @@ def _function(node: exp.Func) -> exp.Expression | None:
         # No partitioning here: a relation's only "ancestor" is itself.
         replacement = exp.Unnest(expressions=[exp.Array(expressions=[_duck_cast(args[0], "UINTEGER")])])
     elif name in ("array_lower", "array_upper") and len(args) == 2:
-        replacement = arrays.array_bound(name, args[0])
+        replacement = arrays.array_bound(name, args[0], vectors)
     elif name in {n for n, _ in SIGNATURES}:
         raise PgError(UNDEFINED_FUNCTION, f"function {name} with {len(args)} argument(s) does not exist")
     elif target is not node:
@@ -327,7 +331,9 @@ def _cast(node: exp.Cast) -> exp.Expression | None:
     if target in TEXT_LIKE_TYPES or target.startswith("information_schema."):
         return _duck_cast(operand, "VARCHAR")
     if target in ("int2vector", "oidvector"):
-        return _duck_cast(operand, "SMALLINT[]" if target == "int2vector" else "UINTEGER[]")
+        if arrays.is_vector(operand):
+            return operand
+        return _duck_cast(operand, "VARCHAR")
     to = node.to
     kind = to.args.get("kind") if isinstance(to, exp.DataType) else None
     if isinstance(kind, exp.Dot) and kind.this.name.lower() == "pg_catalog":

@@ -74,7 +74,7 @@ VECTOR_TYPE_OIDS = {22, 30}  # int2vector, oidvector: psycopg returns their text
 
 def canonical(value: Any, oids: dict[int, int] | None = None, type_oid: int = 0) -> Any:
     if type_oid in VECTOR_TYPE_OIDS and isinstance(value, str):
-        return tuple(int(v) for v in value.split())
+        return tuple(canonical(int(v), oids) for v in value.split())
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int):
@@ -127,7 +127,7 @@ def compare(pg: Any, duck: duckdb.DuckDBPyConnection, catalog: Catalog, real_sql
     keep = [i for i, (n, t) in enumerate(zip(names, types, strict=True))
             if n not in IGNORED_COLUMNS and t not in REG_TYPE_OIDS]
     real = sorted((tuple(canonical(r[i], None, types[i]) for i in keep) for r in real_rows), key=repr)
-    ours = sorted((tuple(canonical(r[i], oids) for i in keep) for r in our_rows), key=repr)
+    ours = sorted((tuple(canonical(r[i], oids, types[i]) for i in keep) for r in our_rows), key=repr)
     if real == ours:
         return Outcome(True, f"{len(real)} rows equal")
     missing = [r for r in real if r not in ours][:3]

@@ -65,8 +65,11 @@ def test_primary_and_foreign_keys(duck: duckdb.DuckDBPyConnection, catalog: Cata
          'FOREIGN KEY ("DefaultTaxCodeId") REFERENCES "StandardUK"."TaxCodes"("Id")'),
         ("Customers_pkey", "p", 'PRIMARY KEY ("Id")'),
     ]
-    assert run(duck, catalog, """SELECT i.indkey[0], 1 = ANY(i.indkey) FROM pg_index i
-        WHERE i.indrelid = '"sys"."sys_keycolumns"'::regclass""") == [(1, True)]
+    key_index = """FROM pg_index i WHERE i.indrelid = '"sys"."sys_keycolumns"'::regclass"""
+    assert run(duck, catalog, f"SELECT i.indkey[0], i.indkey[1], 2 = ANY(i.indkey) {key_index}") == [(1, 2, True)]
+    # Projected, int2vector keeps PostgreSQL's text form, which drivers (psqlODBC, pgjdbc) parse.
+    assert run(duck, catalog, f"SELECT i.indkey, i.indclass {key_index}") == [("1 2", "3126 3126")]
+    assert run(duck, catalog, f"SELECT k.keys[1] FROM (SELECT i.indkey AS keys {key_index}) k") == [(2,)]
 
 
 def test_comments_and_types(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
