@@ -94,7 +94,7 @@ class QueryCursor:
     def __init__(self, duck: duckdb.DuckDBPyConnection, plan: QueryPlan, sql: str, client_sql: str,
                  ctx: ScanContext, table_oid: TableOid, procedure_rows: dict[str, list[tuple[Any, ...]]],
                  on_close: Callable[[QueryCursor], None] | None = None, timeout_ms: int = 0,
-                 limiter: anyio.CapacityLimiter | None = None) -> None:
+                 limiter: anyio.CapacityLimiter | None = None, time_zone: str = "UTC") -> None:
         self.plan = plan
         self.sql = sql
         self.client_sql = client_sql
@@ -115,6 +115,7 @@ class QueryCursor:
         # The session's own thread budget: a statement waiting on a slow API never holds one of
         # anyio's shared default worker tokens that other sessions need.
         self._limiter = limiter
+        self._time_zone = time_zone
         self._deadline: float | None = None
         self._timed_out = False
         self.key_lookups_applied: list[tuple[JoinKey, int]] = []
@@ -127,6 +128,7 @@ class QueryCursor:
             self._deadline = anyio.current_time() + self._timeout_ms / 1000
         self._cursor = self._duck.cursor()
         self._cursor.execute(f"SET streaming_buffer_size = '{STREAMING_BUFFER}'")
+        self._apply_time_zone(self._cursor)
         live_scans: dict[str, LiveScan] = {}
 
         def live(slot: ScanSlot) -> LiveScan:
@@ -150,6 +152,16 @@ class QueryCursor:
 
         self._reader, names, types = await self._in_thread(run)
         self.columns = result_columns(names, types, self.plan, self._table_oid)
+
+    def _apply_time_zone(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        """timestamptz arithmetic, extract/date_trunc and casts to text follow the session TimeZone,
+        as in PostgreSQL (DuckDB's ICU time zones; a zone ICU lacks keeps UTC)."""
+        if not self._time_zone or self._time_zone.upper() == "UTC":
+            return
+        try:
+            cursor.execute(f"SET TimeZone = '{self._time_zone.replace(chr(39), '')}'")
+        except duckdb.Error:
+            log.debug("DuckDB does not know time zone %r; timestamptz stays in UTC", self._time_zone)
 
     async def _key_lookups(self, live: Callable[[ScanSlot], LiveScan]) -> None:
         """Read key-lookup drivers ahead (on the event loop) and narrow their targets."""

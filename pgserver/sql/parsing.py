@@ -39,6 +39,35 @@ class SagePostgres(Postgres):
     their templates are evaluated by our own UDFs (pg_templates.py), not mapped to strftime."""
 
     class Parser(Postgres.Parser):
+        # `timestamptz '…'::timestamp` is (timestamptz '…')::timestamp in PostgreSQL; sqlglot applies
+        # the `::` to the bare literal first and wraps the result in the typed-literal cast, which
+        # swaps the two casts. We hold the literal's postfix operators back until the typed literal
+        # is built, then apply them to it.
+        _defer_literal_ops = False
+        _deferred_literal = False
+
+        def _parse_type(self, *args: object, **kwargs: object) -> exp.Expression | None:  # type: ignore[override]
+            outer_defer, outer_deferred = self._defer_literal_ops, self._deferred_literal
+            self._defer_literal_ops, self._deferred_literal = True, False
+            try:
+                result = super()._parse_type(*args, **kwargs)  # type: ignore[arg-type]
+                deferred = self._deferred_literal
+            finally:
+                self._defer_literal_ops, self._deferred_literal = outer_defer, outer_deferred
+            if deferred and result is not None:
+                result = self._parse_column_ops(result)
+            return result
+
+        def _parse_column_ops(self, this: exp.Expression | None) -> exp.Expression | None:
+            if self._defer_literal_ops and isinstance(this, exp.Literal):
+                self._deferred_literal = True
+                return this
+            defer, self._defer_literal_ops = self._defer_literal_ops, False
+            try:
+                return super()._parse_column_ops(this)
+            finally:
+                self._defer_literal_ops = defer
+
         FUNCTIONS = {
             **Postgres.Parser.FUNCTIONS,
             "TO_CHAR": _anonymous("to_char"),

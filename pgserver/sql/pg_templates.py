@@ -40,8 +40,8 @@ def _match_token(template: str, index: int) -> tuple[str, str] | None:
     return None
 
 
-def format_datetime(value: dt.datetime | dt.date, template: str) -> str:
-    """to_char(timestamp/date, template)."""
+def format_datetime(value: dt.datetime | dt.date, template: str, zone_name: str | None = None) -> str:
+    """to_char(timestamp/date, template); `zone_name` is what TZ/OF print for a timestamptz."""
     if not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time())
     out: list[str] = []
@@ -69,7 +69,7 @@ def format_datetime(value: dt.datetime | dt.date, template: str) -> str:
             index += 1
             continue
         token, written = found
-        out.append(_date_field(value, token, written, fill))
+        out.append(_date_field(value, token, written, fill, zone_name))
         index += len(token)
     return "".join(out)
 
@@ -78,7 +78,7 @@ def _number(value: int, width: int, fill: bool) -> str:
     return str(value).zfill(width) if fill else str(value)
 
 
-def _date_field(value: dt.datetime, token: str, written: str, fill: bool) -> str:
+def _date_field(value: dt.datetime, token: str, written: str, fill: bool, zone_name: str | None = None) -> str:
     hour12 = value.hour % 12 or 12
     iso_year, iso_week, _ = value.isocalendar()
     simple = {
@@ -92,7 +92,7 @@ def _date_field(value: dt.datetime, token: str, written: str, fill: bool) -> str
         "DDD": _number(value.timetuple().tm_yday, 3, fill), "DD": _number(value.day, 2, fill),
         "D": str(value.isoweekday() % 7 + 1), "Q": str((value.month - 1) // 3 + 1),
         "WW": _number((value.timetuple().tm_yday - 1) // 7 + 1, 2, fill), "IW": _number(iso_week, 2, fill),
-        "TZ": "UTC" if value.tzinfo else "", "OF": "+00" if value.tzinfo else "",
+        "TZ": (zone_name or "UTC") if value.tzinfo else "", "OF": (zone_name or "+00") if value.tzinfo else "",
     }
     if token in simple:
         return simple[token]

@@ -71,16 +71,26 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, *, database: str, user
 
 
 def _to_char(text: str, template: str, type_name: str) -> str:
-    """to_char(value, template) for dates, timestamps and numbers (value arrives as text)."""
+    """to_char(value, template) for dates, timestamps and numbers (value arrives as text; a
+    timestamptz as DuckDB printed it in the statement's TimeZone, offset included)."""
     kind = type_name.upper()
     try:
         if kind == "DATE":
             return format_datetime(dt.date.fromisoformat(text), template)
         if kind.startswith("TIMESTAMP"):
-            return format_datetime(dt.datetime.fromisoformat(text), template)
+            return format_datetime(dt.datetime.fromisoformat(text), template, zone_name=_zone_of(text))
         return format_number(decimal.Decimal(text), template)
     except (ValueError, decimal.InvalidOperation) as err:
         raise ValueError(f"invalid value for to_char: {err}") from None
+
+
+def _zone_of(text: str) -> str | None:
+    """'+01' style offset of a printed timestamptz, for the TZ/OF patterns."""
+    if len(text) > 19 and text[-3] in "+-":
+        return text[-3:]
+    if len(text) > 19 and len(text) >= 6 and text[-6] in "+-":
+        return text[-6:]
+    return None
 
 
 def _to_timestamp(text: str, template: str) -> dt.datetime:

@@ -278,7 +278,7 @@ class SqlEngine:
         cursor = QueryCursor(self.duck, plan, to_duckdb_sql(plan.tree), client_sql, self.ctx, self.table_oid,
                              procedure_rows, on_close=self._active.discard,
                              timeout_ms=milliseconds(self.settings.get("statement_timeout")),
-                             limiter=self._thread_limiter())
+                             limiter=self._thread_limiter(), time_zone=self.settings.get("TimeZone"))
         self._active.add(cursor)
         try:
             await cursor.start()

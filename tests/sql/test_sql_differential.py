@@ -76,6 +76,8 @@ CASES = [
     "regexp_replace('a1b2', '[0-9]', 'X', 'g')", "regexp_replace('a1b2', '[0-9]', 'X')", "translate('abc', 'ab', 'xy')",
     "format('%s-%s', 'a', 1)", "quote_ident('A b')", "string_to_array('a,b', ',')",
     "'abc' < 'abd'", "'B' < 'a'", "length(NULL)", "coalesce(NULL::text, 'x') || 'y'", "9223372036854775807::bigint",
+    "date '2024-01-01'::text", "interval '1 day'::text", "(date '2024-01-01' + 1)::text",
+    "timestamp '2024-01-01 10:00'::date", "'2024-01-01 10:00:00'::timestamp::text",
     "(-5) % 3", "-5 / 3", "5::float8 / 2", "4 / 2 * 1.5", "'x' = 'x '", "trim(both 'x' from 'xaxx')",
 ]
 
@@ -213,5 +215,34 @@ async def test_queries_over_views_match_postgresql_tables(postgres: Any) -> None
             if not same:
                 mismatches.append(f"{sql}\n  PostgreSQL {expected!r}\n  ours       {got!r}")
     finally:
+        await engine.close()
+    assert mismatches == [], "\n".join(mismatches)
+
+
+TIME_ZONE_CASES = [
+    "to_char(timestamptz '2024-07-01 12:00:00+00', 'YYYY-MM-DD HH24:MI')",
+    "extract(hour from timestamptz '2024-07-01 12:00:00+00')",
+    "date_trunc('day', timestamptz '2024-07-01 23:30:00+00')",
+    "'2024-07-01 12:00'::timestamptz",
+    "timestamptz '2024-01-15 12:00:00+00'::timestamp",
+    "timestamptz '2024-03-31 00:30:00+00' + interval '1 day'",
+]
+
+
+async def test_session_time_zone_applies_like_postgresql(postgres: Any) -> None:
+    world = make_world()
+    engine = await world.factory.connect("demo", "sage200", {})
+    mismatches = []
+    try:
+        await run(engine, "SET TimeZone = 'Europe/London'")
+        postgres.execute("SET TimeZone = 'Europe/London'")
+        for expression in TIME_ZONE_CASES:
+            sql = f"SELECT {expression}"
+            expected = postgres.execute(sql).fetchone()[0]
+            got = (await run(engine, sql)).rows[0][0]
+            if not _same(got, expected):
+                mismatches.append(f"{expression}: PostgreSQL {expected!r}, ours {got!r}")
+    finally:
+        postgres.execute("SET TimeZone = 'UTC'")
         await engine.close()
     assert mismatches == [], "\n".join(mismatches)
