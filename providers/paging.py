@@ -1,19 +1,22 @@
-"""Offset paging helpers: page arithmetic, a concurrent fetch window, key-order checks.
+"""Offset paging helpers: page arithmetic, a sliding window of page requests, key-order checks.
 
 A scan is an async generator, and the SQL layer may resume it from a different task
 each time (e.g. `anyio.from_thread.run(agen.__anext__)` per batch), so no task group
-may stay open across a `yield`. Concurrency therefore happens inside one await:
-`fetch_window` starts up to MaxThreads page requests, waits for all of them and
-returns their results in page order; the generator then yields them one by one.
-Cancelling the consumer cancels the window's requests at once; between windows
-nothing is in flight. See docs/decisions/0501-paging-and-concurrency.md.
+may stay open across a `yield`. `PagePipeline` therefore runs each page request as an
+asyncio task of its own, owned by the pipeline rather than by the consumer's task: it
+keeps requests going while the consumer is away, hands results back strictly in page
+order, and bounds how many pages are outstanding (in flight or done but not yet taken),
+so memory stays flat. Cancelling the consumer while it waits, or closing the pipeline,
+cancels every outstanding request. See docs/decisions/0701-sliding-page-window.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import anyio
 
@@ -42,40 +45,79 @@ def remaining_pages(first_index: int, skip: int, rows: int, page_size: int) -> l
     return pages
 
 
-def windows(items: Sequence[T], size: int, first: int = 2) -> Iterable[Sequence[T]]:
-    """`items` in consecutive chunks that double from `first` up to `size` (slow start: a
-    consumer that stops early — a LIMIT evaluated locally — has not caused MaxThreads pages
-    to be read ahead; a long scan reaches full concurrency after a few windows)."""
-    size = max(1, size)
-    width = max(1, min(first, size))
-    start = 0
-    while start < len(items):
-        yield items[start : start + width]
-        start += width
-        width = min(size, width * 2)
+class PagePipeline(Generic[T]):
+    """Fetches `pages` with a sliding window and returns the results in page order.
 
+    At most `limit` pages are outstanding; the window starts at `first` and grows by one
+    for every page taken (slow start: a consumer that stops early — a LIMIT evaluated
+    locally — has not made the provider read `limit` pages ahead, while a long scan
+    reaches full width after a few round trips). How many requests are really in flight
+    is bounded by the caller's `fetch` (a per-connection CapacityLimiter). The first
+    failure cancels the other requests and is raised as itself by `next()`.
+    """
 
-async def fetch_window(fetch: Callable[[PageRequest], Awaitable[T]], pages: Sequence[PageRequest]) -> list[T]:
-    """Fetch all `pages` concurrently; results in page order. The first failure cancels
-    the others and is raised as itself (not wrapped in an ExceptionGroup)."""
-    results: list[Any] = [None] * len(pages)
-    failure: list[BaseException] = []
+    def __init__(self, fetch: Callable[[PageRequest], Awaitable[T]], pages: Sequence[PageRequest],
+                 limit: int, first: int = 2) -> None:
+        self._fetch = fetch
+        self._pages = list(pages)
+        self._limit = max(1, limit)
+        self._window = max(1, min(first, self._limit))
+        self._started = 0
+        self._outstanding: deque[tuple[PageRequest, asyncio.Task[T]]] = deque()
+        self._closed = False
 
-    async with anyio.create_task_group() as tg:
+    def start(self) -> None:
+        """Start the first window's requests now (`next()` does this too)."""
+        if not self._closed:
+            self._fill()
 
-        async def one(position: int, page: PageRequest) -> None:
-            try:
-                results[position] = await fetch(page)
-            except Exception as exc:
-                if not failure:
-                    failure.append(exc)
-                tg.cancel_scope.cancel()
+    def _fill(self) -> None:
+        loop = asyncio.get_running_loop()
+        while len(self._outstanding) < self._window and self._started < len(self._pages):
+            page = self._pages[self._started]
+            self._started += 1
+            self._outstanding.append((page, loop.create_task(self._run(page))))
 
-        for position, page in enumerate(pages):
-            tg.start_soon(one, position, page)
-    if failure:
-        raise failure[0]
-    return results
+    async def _run(self, page: PageRequest) -> T:
+        return await self._fetch(page)
+
+    async def next(self) -> tuple[PageRequest, T] | None:
+        """The next page and its result, in page order; None when every page was taken."""
+        if self._closed:
+            return None
+        self._fill()
+        if not self._outstanding:
+            return None
+        page, head = self._outstanding[0]
+        try:
+            while True:
+                for _, task in self._outstanding:
+                    if task.done() and not task.cancelled() and task.exception() is not None:
+                        raise task.exception()  # type: ignore[misc]
+                if head.done():
+                    break
+                await asyncio.wait([t for _, t in self._outstanding], return_when=asyncio.FIRST_COMPLETED)
+        except BaseException:
+            await self.aclose()  # cancelled while waiting, or a request failed: stop them all
+            raise
+        self._outstanding.popleft()
+        self._window = min(self._limit, self._window + 1)
+        self._fill()
+        return page, head.result()
+
+    async def aclose(self) -> None:
+        """Cancel every outstanding request and wait until they have stopped."""
+        self._closed = True
+        tasks = [task for _, task in self._outstanding]
+        self._outstanding.clear()
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            with anyio.CancelScope(shield=True):
+                await asyncio.wait(tasks)
+        for task in tasks:  # retrieve results so asyncio does not warn about unobserved errors
+            if not task.cancelled():
+                task.exception()
 
 
 def _before(a: tuple[Any, ...], b: tuple[Any, ...], descending: Sequence[bool]) -> bool:

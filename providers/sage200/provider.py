@@ -5,8 +5,8 @@ Scan protocol (docs/decisions/0501-paging-and-concurrency.md):
 1. the first page alone (`$top`=PageSize, or the pushed LIMIT): a short page ends the scan,
    so `WHERE Id = 5` and `LIMIT 10` cost one request;
 2. otherwise `$count=true` with the same `$filter`, then the remaining pages — each must
-   hold exactly the rows the count implies — fetched MaxThreads at a time, yielded in
-   page order;
+   hold exactly the rows the count implies — through a sliding window (up to MaxThreads
+   requests in flight, at most 2 x MaxThreads pages outstanding), yielded in page order;
 3. every row's paging key must sort strictly after the previous row's (no repeats), and
    after a multi-page scan the count is taken again: a change means rows moved while we
    read, and the scan fails rather than return a row twice or miss one.
@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from pgserver.errors import FDW_ERROR, PgError
 from pgserver.provider import Procedure, Provider, ScanContext, ScanPlan, ScanRequest, TableSpec
-from providers.paging import KeyOrderCheck, PageRequest, fetch_window, remaining_pages, windows
+from providers.paging import KeyOrderCheck, PagePipeline, PageRequest, remaining_pages
 from providers.sage200.client import InvalidPage
 from providers.sage200.convert import page_to_batch, parse_timestamp
 from providers.sage200.odata import (
@@ -255,9 +255,10 @@ class SageViewProvider:
         if target < got:
             raise _changed(f"$count says {total} rows, but the first page already held {got}")
         pages = remaining_pages(1, query.offset + got, target - got, query.page_size)
-        for window in windows(pages, threads):
-            results = await fetch_window(lambda p: fetch(p, exact=True), window)
-            for page, (batch, keys) in zip(window, results, strict=True):
+        pipeline = PagePipeline(lambda p: fetch(p, exact=True), pages, 2 * threads)
+        try:
+            while (item := await pipeline.next()) is not None:
+                page, (batch, keys) = item
                 problem = check.accept(keys)
                 attempts = 1
                 while problem and attempts < self.session.source.retry.attempts:
@@ -267,6 +268,8 @@ class SageViewProvider:
                 if problem:
                     raise _changed(problem)
                 yield batch
+        finally:
+            await pipeline.aclose()
         if pages and (recount := await count()) != total:
             raise _changed(f"$count went from {total} to {recount} during the scan")
 

@@ -15,7 +15,7 @@ from fake_sage import Ctx as Ctx
 
 from pgserver.errors import PgError
 from pgserver.provider import Comparison, Op, ScanRequest, arrow_schema
-from providers.paging import windows
+from providers.paging import PagePipeline, PageRequest, remaining_pages
 from providers.sage200.client import RetryPolicy
 from providers.sage200.model import views_for_schema
 from providers.sage200.provider import SageViewProvider
@@ -262,7 +262,88 @@ async def test_max_threads_is_shared_by_the_scans_of_one_connection(tmp_path: Pa
     assert counts == [100, 100] and fake.max_in_flight == 3
 
 
-def test_windows_start_small_and_double_up_to_max_threads() -> None:
-    assert [len(w) for w in windows(list(range(40)), 8)] == [2, 4, 8, 8, 8, 8, 2]
-    assert [len(w) for w in windows(list(range(3)), 1)] == [1, 1, 1]
-    assert [list(w) for w in windows([1, 2, 3], 20)] == [[1, 2], [3]]
+class ScriptedPages:
+    """A fetch whose pages finish only when the test says so; records starts and cancellations."""
+
+    def __init__(self) -> None:
+        self.started: list[int] = []
+        self.cancelled: list[int] = []
+        self.release: dict[int, anyio.Event] = {}
+        self.fail: set[int] = set()
+
+    def finish(self, *indexes: int) -> None:
+        for index in indexes:
+            self.release.setdefault(index, anyio.Event()).set()
+
+    async def __call__(self, page: PageRequest) -> str:
+        self.started.append(page.index)
+        try:
+            await self.release.setdefault(page.index, anyio.Event()).wait()
+        except BaseException:
+            self.cancelled.append(page.index)
+            raise
+        if page.index in self.fail:
+            raise RuntimeError(f"page {page.index} failed")
+        return f"rows of page {page.index}"
+
+
+async def settle() -> None:
+    for _ in range(10):
+        await anyio.sleep(0)
+
+
+async def test_pipeline_yields_in_page_order_while_later_pages_finish_first() -> None:
+    fetch = ScriptedPages()
+    pipeline = PagePipeline(fetch, remaining_pages(0, 0, 60, 10), limit=6, first=6)
+    pipeline.start()
+    fetch.finish(5, 4, 3, 2, 1)  # everything but the head is done
+    await settle()
+    assert sorted(fetch.started) == [0, 1, 2, 3, 4, 5]
+    fetch.finish(0)
+    got = [await pipeline.next() for _ in range(6)]
+    assert [(page.index, result) for page, result in got] == [(i, f"rows of page {i}") for i in range(6)]  # type: ignore[misc]
+    assert await pipeline.next() is None
+
+
+async def test_pipeline_slides_instead_of_waiting_for_a_whole_window() -> None:
+    fetch = ScriptedPages()
+    pipeline = PagePipeline(fetch, remaining_pages(0, 0, 200, 10), limit=4, first=2)
+    pipeline.start()
+    await settle()
+    assert fetch.started == [0, 1]  # slow start: two pages before the consumer took any
+    fetch.finish(0)
+    page, _ = await pipeline.next()  # type: ignore[misc]
+    assert page.index == 0
+    await settle()
+    assert fetch.started == [0, 1, 2, 3]  # page 1 still running, yet two more started (no barrier)
+    fetch.finish(1, 2, 3)
+    for expected in (1, 2, 3):
+        page, _ = await pipeline.next()  # type: ignore[misc]
+        assert page.index == expected
+        await settle()
+        taken = expected + 1
+        assert len(fetch.started) - taken <= 4  # outstanding (in flight or waiting) never exceeds the limit
+    await pipeline.aclose()
+    assert fetch.cancelled and set(fetch.cancelled) == set(fetch.started) - {0, 1, 2, 3}
+
+
+async def test_pipeline_raises_a_later_failure_at_once_and_cancels_the_rest() -> None:
+    fetch = ScriptedPages()
+    fetch.fail.add(2)
+    pipeline = PagePipeline(fetch, remaining_pages(0, 0, 100, 10), limit=4, first=4)
+    pipeline.start()
+    fetch.finish(2)  # page 2 fails while page 0 is still running
+    with pytest.raises(RuntimeError, match="page 2 failed"):
+        await pipeline.next()
+    assert sorted(fetch.cancelled) == [0, 1, 3]
+    assert await pipeline.next() is None
+
+
+async def test_pipeline_cancelled_consumer_cancels_every_request() -> None:
+    fetch = ScriptedPages()
+    pipeline = PagePipeline(fetch, remaining_pages(0, 0, 100, 10), limit=3, first=3)
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(pipeline.next)
+        await settle()
+        tg.cancel_scope.cancel()
+    assert sorted(fetch.cancelled) == [0, 1, 2]
