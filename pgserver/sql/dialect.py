@@ -7,6 +7,7 @@ DuckDB settings in `DUCKDB_SETTINGS`, applied once per session):
 - LIKE/ILIKE treat backslash as the default escape character in PostgreSQL, not in DuckDB;
 - SESSION_USER/USER are PostgreSQL keywords that DuckDB answers with its own user name;
 - format('%s …', args) uses PostgreSQL's %s/%%; DuckDB's format() uses {} placeholders;
+- to_hex() is lower case in PostgreSQL, upper case in DuckDB;
 - octet_length(text) counts UTF-8 bytes (DuckDB's octet_length takes only BLOB/BIT: strlen);
 - `pg_catalog.fn(...)` calls drop the schema (DuckDB reads `a.f()` as a method call on a);
 - CURRENT_DATE/CURRENT_TIME aliased to their own name confuse DuckDB's binder, so they are
@@ -56,6 +57,8 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
                                                              *[e.copy() for e in arguments[1:]]])
     if isinstance(node, exp.Anonymous) and str(node.this).lower() == "octet_length" and len(node.expressions) == 1:
         return exp.Anonymous(this="strlen", expressions=[node.expressions[0].copy()])
+    if isinstance(node, exp.Hex) and not isinstance(node.parent, exp.Lower):
+        return exp.Lower(this=node.copy())
     if isinstance(node, exp.CurrentDate) and not node.this:
         return exp.Anonymous(this="current_date", expressions=[])
     if isinstance(node, exp.CurrentTime) and not node.this:

@@ -78,6 +78,14 @@ CASES = [
     "'abc' < 'abd'", "'B' < 'a'", "length(NULL)", "coalesce(NULL::text, 'x') || 'y'", "9223372036854775807::bigint",
     "date '2024-01-01'::text", "interval '1 day'::text", "(date '2024-01-01' + 1)::text",
     "timestamp '2024-01-01 10:00'::date", "'2024-01-01 10:00:00'::timestamp::text",
+    "'abc' || 1.5", "length(' a ')", "upper(NULL)", "position('' in 'abc')", "split_part('a,b,c', ',', -1)",
+    "left('abc', -1)", "right('abc', -1)", "repeat('a', 0)", "lpad('abc', 2)", "rpad('abc', 5)", "round(-0.5)",
+    "round(1234.5678, -2)", "trunc(-0.5)", "div(7, 2)", "7::numeric % 3", "'1e3'::float8", "cast('  12 ' as int)",
+    "'true'::bool", "1.5::int", "-1.5::int", "(-1.5)::int", "'2.5'::numeric::int", "10 / 3 * 3", "2 + 3 * 4 ^ 2",
+    "'a' < 'B'", "'abc' > 'abd'", "coalesce(1, 2.5)", "substring('abcdef' from 4)", "substring('abc' from 0 for 2)",
+    "initcap('hELLO wORLD-foo bar_baz')", "replace('abc', '', 'x')", "strpos('abc', '')", "reverse(NULL)",
+    "md5('')", "ltrim('  a  ')", "translate('12345', '143', 'ax')", "to_hex(255)", "abs(-5.5)", "ceil(-0.5)",
+    "greatest(NULL, 1)", "least(NULL, NULL, 3)", "nullif('a', 'b')", "coalesce(NULL, 'x', 'y')",
     "(-5) % 3", "-5 / 3", "5::float8 / 2", "4 / 2 * 1.5", "'x' = 'x '", "trim(both 'x' from 'xaxx')",
 ]
 
