@@ -143,6 +143,25 @@ QUERIES = [
     'SELECT extract(month FROM "Created"), count(*) FROM customers GROUP BY 1 ORDER BY 1',
     'SELECT "Id" FROM customers WHERE "Created" BETWEEN \'2024-01-03\' AND \'2024-01-05\' ORDER BY 1',
     'SELECT "Id", "Balance" FROM customers WHERE "Balance" > 30.5 AND "Balance" <= 70.50 ORDER BY "Balance" DESC',
+    'SELECT c."Id", x.d FROM customers c, LATERAL (SELECT c."CreditLimit" * 2 AS d) x WHERE c."Id" < 3 ORDER BY 1',
+    'SELECT "Id", (SELECT k."Code" FROM currencies k WHERE k."Id" = c."CurrencyId") FROM customers c ORDER BY 1',
+    'SELECT "Id" FROM customers WHERE "Id" NOT IN (SELECT CASE WHEN "Id" = 1 THEN NULL ELSE "Id" END '
+    'FROM currencies) ORDER BY 1',
+    'SELECT "Id" FROM customers WHERE "CurrencyId" IN (SELECT "Id" FROM currencies WHERE "Code" <> \'GBP\') ORDER BY 1',
+    '(SELECT "Code" FROM currencies) INTERSECT (SELECT \'EUR\') ',
+    'SELECT "Code" FROM currencies EXCEPT SELECT \'EUR\' ORDER BY 1',
+    'SELECT "IsActive", "CurrencyId", count(*) FROM customers GROUP BY ROLLUP ("IsActive", "CurrencyId") '
+    'ORDER BY 1 NULLS LAST, 2 NULLS LAST',
+    'SELECT sum(CASE WHEN "IsActive" THEN "Balance" ELSE 0 END), count(*) FILTER (WHERE "Name" IS NULL) FROM customers',
+    'SELECT "Id", ntile(3) OVER (ORDER BY "Id"), dense_rank() OVER (ORDER BY "CurrencyId"), '
+    'count(*) OVER (PARTITION BY "CurrencyId") FROM customers ORDER BY 1',
+    'SELECT "Id", sum("CreditLimit") OVER (ORDER BY "CreditLimit" RANGE BETWEEN 100 PRECEDING AND CURRENT ROW) '
+    'FROM customers ORDER BY 1',
+    'SELECT g, count(c."Id") FROM generate_series(1, 3) AS g LEFT JOIN customers c ON c."CurrencyId" = g '
+    'GROUP BY g ORDER BY g',
+    'SELECT "Name" FROM customers ORDER BY "Name" DESC NULLS LAST LIMIT 3',
+    'SELECT DISTINCT ON ("CurrencyId") "CurrencyId", "Id" FROM customers ORDER BY "CurrencyId", "Id" DESC',
+    'SELECT count(*), sum("Balance"), avg("Balance") FROM customers WHERE "Id" > 100',
 ]
 
 
