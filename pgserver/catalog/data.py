@@ -69,6 +69,7 @@ class CatalogColumn:
     name: str
     pg_type: str  # as format_type shows it: 'oid', 'name', 'information_schema.sql_identifier'
     duck_type: str
+    base_type: str = ""  # typname, or a domain's base typname: 'oid', 'name', 'int4', 'varchar'
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def builtin() -> BuiltinCatalog:
     for qualified, entry in doc["relations"].items():
         schema, _, name = qualified.partition(".")
         columns = tuple(
-            CatalogColumn(col_name, fmt, duck_type(fmt if fmt.endswith("[]") else base))
+            CatalogColumn(col_name, fmt, duck_type(fmt if fmt.endswith("[]") else base), base)
             for col_name, fmt, base in entry["columns"]
         )
         rows = tuple(tuple(r) for r in entry.get("rows", ()))

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from pgserver.catalog import arrays
+from pgserver.catalog import arrays, result_types
 from pgserver.catalog.catalog import Catalog
 from pgserver.catalog.install import CATALOG_DB, SCHEMA_FOR, SESSION_DB, SESSION_RELATIONS
 from pgserver.catalog.signatures import SIGNATURES, duck_name
@@ -134,6 +134,7 @@ def rewrite(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
                 expr = replacement
             else:
                 node.replace(replacement)
+    _record_result_types(expr, catalog)
     # Keep PostgreSQL's output column names for rewritten projections (current_schema, not pgcat_…).
     for select, i, before, name in projections:
         proj = select.expressions[i]
@@ -142,6 +143,23 @@ def rewrite(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
             # An explicit Alias node (exp.alias_ would put a subquery's alias on the Subquery itself).
             proj.replace(exp.Alias(this=proj.copy(), alias=exp.to_identifier(name, quoted=True)))
     return expr
+
+
+def _record_result_types(expr: exp.Expression, catalog: Catalog) -> None:
+    """Note the PostgreSQL types of the root SELECT's catalog columns (see result_types.py)."""
+    root = arrays.VectorScope.of(expr).root
+    if root is None:
+        return
+    schemas = {v: k for k, v in SCHEMA_FOR.items()}
+    sources = {}
+    for table in [root.args.get("from_") or root.args.get("from"), *(root.args.get("joins") or [])]:
+        node = table.this if table is not None else None
+        if isinstance(node, exp.Table) and node.catalog in (CATALOG_DB, SESSION_DB):
+            relation = catalog.base.relations.get(f"{schemas.get(node.db, '')}.{node.name}")
+            if relation is not None:
+                sources[node.alias_or_name.lower()] = relation
+    class_oids = {key: oid for key, oid in catalog.class_by_name.items() if key[0] in SCHEMAS}
+    result_types.record(expr, sources, catalog.base, class_oids)
 
 
 def output_name(node: exp.Expression) -> str:

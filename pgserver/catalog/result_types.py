@@ -1,0 +1,114 @@
+"""PostgreSQL result types of catalog queries (RowDescription), as PostgreSQL would report them.
+
+Why: DuckDB only knows its storage types (UINTEGER for oid, VARCHAR for name, "char" and
+int2vector), and drivers act on the reported type: psqlODBC converts an int2vector (22)
+column such as pg_index.indkey into a short array and misreads anything else, Npgsql
+reads oid columns as uint. rewrite() records, on the root SELECT, the PostgreSQL type of
+every projection that is a plain column of a catalog relation (or a * over them), and
+the SQL layer asks `result_types(tree)` when it builds the RowDescription.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from pgserver import types as pgtypes
+from pgserver.catalog.data import BuiltinCatalog, CatalogColumn, CatalogRelation
+from pgserver.errors import PgError
+
+META_KEY = "pgcat_result_types"
+_REG_TYPES = {"regproc", "regprocedure", "regoper", "regoperator", "regclass", "regtype", "regnamespace",
+              "regrole", "regconfig", "regdictionary", "regcollation"}
+
+
+@dataclass(frozen=True)
+class ResultType:
+    """What RowDescription says about one result column."""
+
+    type_oid: int
+    typmod: int = -1
+    table_oid: int = 0
+    column_number: int = 0
+
+
+def column_type_oid(column: CatalogColumn) -> int:
+    """The type OID reported for a catalog column. reg* columns hold OIDs here, so they are
+    reported as oid; information_schema domains as their base type."""
+    declared = column.pg_type
+    if declared.removesuffix("[]") in _REG_TYPES:
+        return pgtypes.OID if not declared.endswith("[]") else 1028
+    name = declared if declared.endswith("[]") or "." not in declared else column.base_type
+    try:
+        return pgtypes.type_for_sql(name)[0].oid
+    except PgError:
+        return pgtypes.TEXT
+
+
+def record(tree: exp.Expression, sources: dict[str, CatalogRelation], base: BuiltinCatalog,
+           class_oids: dict[tuple[str, str], int]) -> None:
+    """Compute and attach the result types of the root SELECT (after rewriting)."""
+    root: exp.Expression | None = tree
+    while isinstance(root, exp.SetOperation | exp.Subquery):
+        root = root.this if isinstance(root, exp.Subquery) else root.left
+    if not isinstance(root, exp.Select):
+        return
+    types: list[ResultType | None] = []
+    for projection in root.expressions:
+        inner = projection.this if isinstance(projection, exp.Alias) else projection
+        if isinstance(inner, exp.Star):
+            if not sources or len(sources) != len(_from_aliases(root)):
+                return  # * over a non-catalog source: unknown column list
+            for alias in _from_aliases(root):
+                types.extend(_typed(sources[alias], c, class_oids) for c in sources[alias].columns)
+        elif isinstance(inner, exp.Column) and isinstance(inner.this, exp.Star):
+            rel = sources.get(inner.table.lower())
+            if rel is None:
+                return
+            types.extend(_typed(rel, c, class_oids) for c in rel.columns)
+        elif isinstance(inner, exp.Column):
+            types.append(_column(inner, sources, _from_aliases(root), class_oids))
+        else:
+            types.append(None)
+    root.meta[META_KEY] = types
+
+
+def _from_aliases(select: exp.Select) -> list[str]:
+    aliases = []
+    from_ = select.args.get("from_") or select.args.get("from")
+    if from_ is not None:
+        aliases.append(from_.this.alias_or_name.lower())
+    aliases.extend(j.this.alias_or_name.lower() for j in select.args.get("joins") or [])
+    return aliases
+
+
+def _column(node: exp.Column, sources: dict[str, CatalogRelation], all_sources: list[str],
+            class_oids: dict[tuple[str, str], int]) -> ResultType | None:
+    if node.table:
+        candidates = [sources[node.table.lower()]] if node.table.lower() in sources else []
+    elif len(sources) == len(all_sources):
+        candidates = [r for r in sources.values() if any(c.name == node.name.lower() for c in r.columns)]
+    else:
+        return None  # an unqualified name that may belong to a non-catalog source
+    if len(candidates) != 1:
+        return None
+    rel = candidates[0]
+    column = next((c for c in rel.columns if c.name == node.name.lower()), None)
+    return _typed(rel, column, class_oids) if column is not None else None
+
+
+def _typed(rel: CatalogRelation, column: CatalogColumn, class_oids: dict[tuple[str, str], int]) -> ResultType:
+    number = rel.column_names.index(column.name) + 1
+    return ResultType(column_type_oid(column), -1, class_oids.get((rel.schema, rel.name), 0), number)
+
+
+def result_types(tree: exp.Expression) -> list[ResultType | None] | None:
+    """What rewrite() recorded for the root SELECT of `tree` (None: nothing known)."""
+    root: exp.Expression | None = tree
+    while isinstance(root, exp.SetOperation | exp.Subquery):
+        root = root.this if isinstance(root, exp.Subquery) else root.left
+    if not isinstance(root, exp.Select) or not root.meta:
+        return None
+    found = root.meta.get(META_KEY)
+    return list(found) if found is not None else None
