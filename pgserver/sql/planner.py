@@ -318,7 +318,13 @@ def _apply_max_rows(plan: QueryPlan, env: PlanEnvironment) -> None:
 def _int_arg(node: exp.Expression | None) -> int | None:
     if node is None:
         return None
-    value = node.args.get("expression") or node.this
+    if isinstance(node, exp.Fetch):  # FETCH FIRST n ROWS ONLY (WITH TIES changes which rows qualify)
+        options = node.args.get("limit_options")
+        if options is not None and (options.args.get("with_ties") or options.args.get("percent")):
+            return None
+        value = node.args.get("count") or exp.Literal.number(1)
+    else:
+        value = node.args.get("expression") or node.this
     try:
         number = literal_value(value)
     except NotPushable:

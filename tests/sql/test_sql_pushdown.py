@@ -93,6 +93,12 @@ async def test_null_ordering_is_offered_and_honoured(engine, world) -> None:
     assert (await run(engine, "select id from customers order by name limit 10")).rows[-1] == (4,)
 
 
+async def test_fetch_first_is_offered_like_limit(engine, world) -> None:
+    result = await run(engine, "select id from customers where id < 9 order by id desc fetch first 2 rows only")
+    assert result.rows == [(8,), (7,)]
+    assert world.customers.requests[-1].limit == 2 and world.customers.plans[-1].limit_pushed
+
+
 @pytest.mark.parametrize("sql", [
     "select id from customers where name like 'C%' order by id limit 2",  # residual filter
     "select count(*) from customers group by isactive limit 1",  # aggregate
@@ -100,6 +106,7 @@ async def test_null_ordering_is_offered_and_honoured(engine, world) -> None:
     "select id, row_number() over () from customers limit 2",  # window
     "select c.id from customers c join currencies k on k.id = c.currencyid order by c.id limit 2",  # join
     "select id from customers order by upper(name) limit 2",  # expression ordering
+    "select id from customers order by isactive fetch first 2 rows with ties",  # ties: more rows than the count
 ])
 async def test_order_and_limit_not_offered_when_rows_could_change(engine, world, sql: str) -> None:
     await run(engine, sql)
