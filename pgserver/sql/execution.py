@@ -19,6 +19,7 @@ import pyarrow as pa
 from anyio import to_thread
 from anyio.lowlevel import current_token
 
+from pgserver.catalog.result_types import result_types as catalog_result_types
 from pgserver.engine import ResultColumn
 from pgserver.errors import INTERNAL_ERROR, QUERY_CANCELED, PgError
 from pgserver.provider import ScanContext, arrow_schema, arrow_type
@@ -47,10 +48,15 @@ def procedure_table(slot: ProcedureSlot, rows: list[tuple[Any, ...]]) -> pa.Tabl
 def result_columns(names: list[str], duck_types: list[str], plan: QueryPlan, table_oid: TableOid) -> list[ResultColumn]:
     """RowDescription fields: declared types for plain column references, DuckDB's otherwise."""
     provenance = plan.output_columns if plan.output_columns and len(plan.output_columns) == len(names) else None
+    catalog = catalog_result_types(plan.tree)  # pg_catalog columns: oid, name, int2vector … (pgserver.catalog)
+    catalog = catalog if catalog is not None and len(catalog) == len(names) else None
     columns = []
     for index, (name, duck_type) in enumerate(zip(names, duck_types, strict=True)):
         source = provenance[index] if provenance else None
-        if source is not None:
+        known = catalog[index] if catalog is not None else None
+        if source is None and known is not None:
+            columns.append(ResultColumn(name, known.type_oid, known.typmod, known.table_oid, known.column_number))
+        elif source is not None:
             slot, column = source
             oid, typmod = pg_type_of_column(column)
             spec = slot.relation.spec
