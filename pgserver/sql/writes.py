@@ -35,7 +35,7 @@ def reject_write(sql: str, tables: TableSet, scope: NameScope) -> None:
             shown = target[1] if target else "the view"
             raise PgError(OBJECT_NOT_IN_PREREQUISITE_STATE, f'cannot copy to view "{shown}"', hint=_READ_ONLY_HINT)
         raise PgError(FEATURE_NOT_SUPPORTED, "COPY is not supported",
-                      hint="Use SELECT (or psql's \\copy (SELECT …) TO …) to export rows.")
+                      hint="Export rows with a SELECT (psql: \\o file, or \\pset format csv).")
     target = _target_name(sql)
     if target is not None:
         schema, name, position = target
