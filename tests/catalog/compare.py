@@ -17,6 +17,7 @@ import duckdb
 import sqlglot
 
 from pgserver.catalog import Catalog, rewrite
+from pgserver.catalog.result_types import result_types
 from pgserver.sql.output_names import output_name as pg_output_name
 from pgserver.sql.output_names import root_selects
 
@@ -101,7 +102,8 @@ def run_real(pg: Any, sql: str) -> tuple[list[str], list[int], list[tuple[Any, .
     return names, types, cur.fetchall()
 
 
-def run_ours(duck: duckdb.DuckDBPyConnection, catalog: Catalog, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+def run_ours(duck: duckdb.DuckDBPyConnection, catalog: Catalog,
+             sql: str) -> tuple[list[str], list[tuple[Any, ...]], list[int | None]]:
     """Like the server (pgserver.sql.planner.build_plan): rewrite, name the root projections the
     PostgreSQL way (pgserver.sql.output_names), transpile and run in DuckDB."""
     expr = rewrite(sqlglot.parse_one(sql, read="postgres"), catalog)
@@ -112,18 +114,25 @@ def run_ours(duck: duckdb.DuckDBPyConnection, catalog: Catalog, sql: str) -> tup
     columns = [d[0] for d in cur.description]
     if names and None not in names and len(names) == len(columns):
         columns = [str(n) for n in names]
-    return columns, cur.fetchall()
+    known = result_types(expr)
+    types = [t.type_oid if t is not None else None for t in known] if known and len(known) == len(columns) \
+        else [None] * len(columns)
+    return columns, cur.fetchall(), types
 
 
 def compare(pg: Any, duck: duckdb.DuckDBPyConnection, catalog: Catalog, real_sql: str, our_sql: str,
             oids: dict[int, int]) -> Outcome:
     names, types, real_rows = run_real(pg, real_sql)
     try:
-        our_names, our_rows = run_ours(duck, catalog, our_sql)
+        our_names, our_rows, our_types = run_ours(duck, catalog, our_sql)
     except Exception as exc:  # the outcome records it; the test decides
         return Outcome(False, f"ours failed: {type(exc).__name__}: {str(exc)[:400]}")
     if [n.lower() for n in names] != [n.lower() for n in our_names]:
         return Outcome(False, f"columns differ:\n real {names}\n ours {our_names}")
+    wrong_types = [(n, real, ours) for n, real, ours in zip(names, types, our_types, strict=True)
+                   if ours is not None and ours != real and not (real in REG_TYPE_OIDS and ours == 26)]
+    if wrong_types:
+        return Outcome(False, f"RowDescription types differ (name, real, ours): {wrong_types}")
     keep = [i for i, (n, t) in enumerate(zip(names, types, strict=True))
             if n not in IGNORED_COLUMNS and t not in REG_TYPE_OIDS]
     real = sorted((tuple(canonical(r[i], None, types[i]) for i in keep) for r in real_rows), key=repr)
