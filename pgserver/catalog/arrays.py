@@ -1,8 +1,9 @@
 """PostgreSQL array idioms in catalog queries, rewritten for DuckDB lists.
 
 Why: catalog queries lean on PostgreSQL array behaviour DuckDB does not share:
-'{a,b}'::text[] literals, = ANY(array) / <> ALL(array), 0-based int2vector/oidvector
-subscripts (indkey[0]), information_schema._pg_expandarray and array_lower/upper.
+'{a,b}'::text[] literals, 0-based int2vector/oidvector subscripts (indkey[0]),
+information_schema._pg_expandarray and array_lower/upper. (= ANY / <> ALL over a list
+DuckDB evaluates itself, so they are left alone and stay visible to pushdown.)
 """
 
 from __future__ import annotations
@@ -116,32 +117,6 @@ def _int_literal(node: exp.Expression) -> int | None:
         return -int(node.this.this)
     return None
 
-
-
-def any_all(node: exp.Expression) -> exp.Expression | None:
-    right = node.expression
-    quantifier = None
-    if isinstance(right, exp.Any):
-        quantifier, array = "any", right.this
-    elif isinstance(right, exp.Anonymous) and right.name.lower() == "all" and len(right.expressions) == 1:
-        quantifier, array = "all", right.expressions[0]
-    elif isinstance(right, exp.All):
-        quantifier, array = "all", right.this
-    else:
-        return None
-    if isinstance(array, exp.Paren):
-        array = array.this
-    if isinstance(array, exp.Subquery | exp.Select):
-        return None
-    element = exp.to_identifier("__pgcat_e")
-    compare = node.__class__(this=node.this.copy(), expression=exp.column(element))
-    lam = exp.Lambda(this=compare, expressions=[element])
-    matches = exp.Anonymous(this="list_filter", expressions=[array, lam])
-    count = exp.Anonymous(this="len", expressions=[matches])
-    total = exp.Anonymous(this="len", expressions=[array.copy()])
-    if quantifier == "any":
-        return exp.GT(this=count, expression=exp.Literal.number(0))
-    return exp.EQ(this=count, expression=total)
 
 
 

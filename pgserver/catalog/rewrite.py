@@ -216,8 +216,6 @@ def _rewrite_node(node: exp.Expression, rel_names: dict[str, set[str]], ctes: se
         return node.this
     if isinstance(node, exp.Bracket):
         return arrays.subscript(node, vectors)
-    if isinstance(node, exp.EQ | exp.NEQ | exp.GT | exp.GTE | exp.LT | exp.LTE):
-        return arrays.any_all(node)
     if isinstance(node, exp.Dot) and isinstance(node.this, exp.Paren):
         return arrays.expandarray_field(node)
     if isinstance(node, exp.Func):
