@@ -9,6 +9,7 @@ DuckDB connection by install.py.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,6 +69,7 @@ class Catalog:
     index_table: dict[int, int] = field(default_factory=dict)
     functiondef: dict[int, tuple[str | None, str | None, str | None]] = field(default_factory=dict)
     table_specs: dict[int, TableSpec] = field(default_factory=dict)
+    duck_file: str | None = field(default=None, repr=False)  # install.py: the shared read-only DuckDB file
 
     def __post_init__(self) -> None:
         self._index_builtins()
@@ -164,13 +166,25 @@ class Catalog:
                 return oid
         return None
 
-    @property
+    @functools.cached_property
     def keyword_categories(self) -> dict[str, str]:
-        cached = getattr(self, "_keywords", None)
-        if cached is None:
-            cached = {k[0]: k[1] for k in self.base.keywords}
-            self._keywords = cached
-        return cached
+        """PostgreSQL keyword -> category (U unreserved, C, T, R reserved), for quote_ident."""
+        return {k[0]: k[1] for k in self.base.keywords}
+
+    @functools.cached_property
+    def relation_names(self) -> dict[str, set[str]]:
+        """The relation names of pg_catalog and information_schema we answer."""
+        names: dict[str, set[str]] = {"pg_catalog": {"pg_get_keywords"}, "information_schema": set()}
+        for qualified in self.base.relations:
+            schema, _, name = qualified.partition(".")
+            names[schema].add(name)
+        return names
+
+    @functools.cached_property
+    def attribute_types(self) -> dict[tuple[int, int], tuple[int, int]]:
+        """(attrelid, attnum) -> (atttypid, atttypmod) of our relations' columns."""
+        return {(r["attrelid"], r["attnum"]): (r["atttypid"], r["atttypmod"])
+                for r in self.rows.get("pg_catalog.pg_attribute", ())}
 
 
 def quote_ident_if_needed(name: str, keywords: dict[str, str]) -> str:

@@ -257,7 +257,7 @@ class SessionFunctions:
         return self.names.relation_name(oid)
 
     def regtype_out_1(self, oid: int) -> str:
-        return self.format_type_2(oid, -1) if oid in self.cat.types else str(oid)  # type: ignore[return-value]
+        return (self.format_type_2(oid, -1) or str(oid)) if oid in self.cat.types else str(oid)
 
     def regproc_out_1(self, oid: int) -> str:
         return self.names.proc_name(oid)

@@ -110,11 +110,7 @@ def build(cat: Catalog) -> dict[str, list[dict[str, Any]]]:
 
 
 def _column_type(cat: Catalog, relid: int, attnum: int) -> tuple[int, int]:
-    index = getattr(cat, "_attribute_types", None)
-    if index is None:
-        index = {(r["attrelid"], r["attnum"]): (r["atttypid"], r["atttypmod"]) for r in cat.rows["pg_catalog.pg_attribute"]}
-        cat._attribute_types = index  # type: ignore[attr-defined]
-    return index[(relid, attnum)]
+    return cat.attribute_types[(relid, attnum)]
 
 
 def _routines(cat: Catalog, out: dict[str, list[dict[str, Any]]]) -> None:

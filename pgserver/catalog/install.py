@@ -81,9 +81,8 @@ def install(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogS
 def _catalog_file(catalog: Catalog) -> str | None:
     """The read-only DuckDB file holding this catalog's session-independent relations (built once)."""
     with _BUILD_LOCK:
-        path: str | None = getattr(catalog, "_duck_file", None)
-        if path is not None:
-            return path
+        if catalog.duck_file is not None:
+            return catalog.duck_file
         try:
             handle, path = tempfile.mkstemp(prefix="pgcat-", suffix=".duckdb")
             os.close(handle)
@@ -96,7 +95,7 @@ def _catalog_file(catalog: Catalog) -> str | None:
         except (OSError, duckdb.IOException):
             return None
         atexit.register(_remove, path)
-        catalog._duck_file = path  # type: ignore[attr-defined]
+        catalog.duck_file = path
         return path
 
 

@@ -2,7 +2,7 @@
 
 Why an AST rewrite: clients send PostgreSQL-only syntax for introspection
 (::regclass, OPERATOR(pg_catalog.~), COLLATE pg_catalog.default, 0-based int2vector
-subscripts, = ANY(array)). The SQL layer parses with sqlglot (postgres dialect), calls
+subscripts, '{a,b}'::text[]). The SQL layer parses with sqlglot (postgres dialect), calls
 `rewrite()` and then transpiles to DuckDB; everything catalog-specific is handled here.
 """
 
@@ -54,15 +54,7 @@ FUNCTION_NAMES = {name for name, _ in SIGNATURES} | {"pg_get_keywords", "_pg_exp
 
 
 def _relations(catalog: Catalog) -> dict[str, set[str]]:
-    cached: dict[str, set[str]] | None = getattr(catalog, "_relation_names", None)
-    if cached is None:
-        cached = {s: set() for s in SCHEMAS}
-        for qualified in catalog.base.relations:
-            schema, _, name = qualified.partition(".")
-            cached[schema].add(name)
-        cached["pg_catalog"].add("pg_get_keywords")
-        catalog._relation_names = cached  # type: ignore[attr-defined]
-    return cached
+    return catalog.relation_names
 
 
 def _function_name(node: exp.Expression) -> tuple[str | None, exp.Expression]:
