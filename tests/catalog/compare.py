@@ -18,6 +18,7 @@ import sqlglot
 
 from pgserver.catalog import Catalog, rewrite
 from pgserver.catalog.result_types import result_types
+from pgserver.sql.dialect import to_duckdb_sql
 from pgserver.sql.output_names import output_name as pg_output_name
 from pgserver.sql.output_names import root_selects
 
@@ -105,11 +106,11 @@ def run_real(pg: Any, sql: str) -> tuple[list[str], list[int], list[tuple[Any, .
 def run_ours(duck: duckdb.DuckDBPyConnection, catalog: Catalog,
              sql: str) -> tuple[list[str], list[tuple[Any, ...]], list[int | None]]:
     """Like the server (pgserver.sql.planner.build_plan): rewrite, name the root projections the
-    PostgreSQL way (pgserver.sql.output_names), transpile and run in DuckDB."""
+    PostgreSQL way (pgserver.sql.output_names), transpile (pgserver.sql.dialect) and run in DuckDB."""
     expr = rewrite(sqlglot.parse_one(sql, read="postgres"), catalog)
     root = root_selects(expr)
     names = [pg_output_name(p) for p in root.expressions] if root is not None else []
-    duck_sql = expr.sql("duckdb")
+    duck_sql = to_duckdb_sql(expr)  # the SQL layer's own transpilation (LIKE escapes, format() …)
     cur = duck.execute(duck_sql)
     columns = [d[0] for d in cur.description]
     if names and None not in names and len(names) == len(columns):
