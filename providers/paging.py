@@ -13,6 +13,7 @@ cancels every outstanding request. See docs/decisions/0701-sliding-page-window.m
 from __future__ import annotations
 
 import asyncio
+import operator
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -147,6 +148,13 @@ class KeyOrderCheck:
 
     def first_problem(self, keys: Sequence[tuple[Any, ...]], previous: tuple[Any, ...] | None) -> str | None:
         """A description of the first ordering/duplicate problem in `keys`, or None."""
+        if self.comparable and not any(self.descending):
+            ordered = keys if previous is None else [previous, *keys]
+            try:  # the common case at C speed: ascending keys without NULLs
+                if all(map(operator.lt, ordered, ordered[1:])):
+                    return None
+            except TypeError:
+                pass  # NULLs or mixed types: the exact rules below
         last = previous
         local: set[tuple[Any, ...]] = set()
         for key in keys:

@@ -143,8 +143,10 @@ class SageHttp:
         auth_headers: AuthHeaders,
         timeout: float | None,
         validate: Callable[[Any], Any] | None = None,
+        parse: Callable[[bytes], Any] = parse_json,
     ) -> Any:
-        """GET path?params → parsed JSON (through `validate`, which may raise InvalidPage)."""
+        """GET path?params → parsed JSON (through `validate`, which may raise InvalidPage).
+        `parse` turns the body into the value `validate` sees (a TransientError is retried)."""
         url = path + ("?" + encode_query(params) if params else "")
         shown = path + ("?" + readable_query(params) if params else "")
         rejected: dict[str, str] | None = None
@@ -157,7 +159,7 @@ class SageHttp:
                     rejected = headers  # the token may have been revoked early: renew it once
                     continue
                 self._raise_for_status(response, shown)
-                value = parse_json(response.content)
+                value = parse(response.content)
                 return validate(value) if validate is not None else value
             except TransientError as exc:
                 failures += 1

@@ -1,6 +1,12 @@
 """One page of Sage 200 JSON objects → one Arrow RecordBatch.
 
-The page was parsed with `parse_float=Decimal`, so money keeps its digits. Columns read
+A page is parsed either exactly (`parse_float=Decimal`) or fast (orjson: numbers with a
+fraction become floats). A float is used only where it provably stands for the digits the
+API sent — a double-precision column, or a numeric(p,s) column whose values all have at
+most s decimals in their shortest form and |v| < 10^(15-s) (such decimals have at most 15
+significant digits, which a double keeps exactly; docs/decisions/0702-exact-fast-json.md).
+Anywhere else a float raises InexactNumber and the caller parses the page exactly. Columns
+are converted a whole column at a time by Arrow where it can. Columns read
 dotted API paths ("main_address.address_1"); a missing object on the way gives NULL.
 Timestamps arrive as ISO-8601 with a trailing Z (UTC) and 1–7 fraction digits and become
 naive UTC datetimes; dates arrive as date-times at midnight; collections become JSON text.
@@ -13,11 +19,14 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import math
+import operator
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pgserver.errors import (
     INVALID_DATETIME_FORMAT,
@@ -29,6 +38,10 @@ from pgserver.provider import Column, TableSpec, arrow_schema
 
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 _WIDE = decimal.Context(prec=80)  # quantize without spurious InvalidOperation; Arrow checks the range
+
+
+class InexactNumber(Exception):
+    """A float from the fast parse cannot be shown to carry the API's digits: parse exactly."""
 
 
 class _BadValue(Exception):
@@ -46,6 +59,8 @@ def dump_json(value: Any) -> str:
         return "[" + ",".join(dump_json(v) for v in value) + "]"
     if isinstance(value, decimal.Decimal):
         return str(value)
+    if isinstance(value, float):
+        raise InexactNumber
     return json.dumps(value)
 
 
@@ -58,6 +73,8 @@ def parse_timestamp(text: str) -> dt.datetime:
 
 
 def _to_int(value: Any) -> int:
+    if isinstance(value, float):
+        raise InexactNumber
     if isinstance(value, bool):
         raise _BadValue(INVALID_TEXT_REPRESENTATION, "a boolean where an integer was expected")
     if isinstance(value, int):
@@ -73,6 +90,8 @@ def _to_decimal(scale: int) -> Callable[[Any], decimal.Decimal]:
     exponent = decimal.Decimal(1).scaleb(-scale)
 
     def convert(value: Any) -> decimal.Decimal:
+        if isinstance(value, float):
+            raise InexactNumber
         if isinstance(value, bool):
             raise _BadValue(INVALID_TEXT_REPRESENTATION, "a boolean where a number was expected")
         try:
@@ -128,6 +147,8 @@ def _to_date(value: Any) -> dt.date:
 def _to_text(value: Any) -> str:
     if isinstance(value, str):
         return value
+    if isinstance(value, float):
+        raise InexactNumber
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dict, list)):
@@ -171,43 +192,90 @@ def _snippet(value: Any) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
+_NONE = type(None)
+
+
+def _decimals_from_floats(raw: list[Any], arrow: pa.Decimal128Type) -> pa.Array:
+    """A numeric(p,s) column from fast-parsed numbers, or InexactNumber when not provably exact."""
+    numbers = pa.array(raw, type=pa.float64())  # refuses ints a double cannot hold exactly
+    largest = pc.max(pc.abs(numbers)).as_py()
+    if largest is not None and (not math.isfinite(largest) or largest >= 10.0 ** (15 - arrow.scale)):
+        raise InexactNumber
+    try:  # the shortest round-trip text of each double, then an exact decimal parse
+        return pc.cast(pc.cast(numbers, pa.string()), arrow)  # fails when a value has more than s decimals
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        raise InexactNumber from None
+
+
 def _fast_array(raw: list[Any], arrow: pa.DataType) -> pa.Array | None:
     """The column straight from the JSON values when they already have the right Python
     types (the common case); None sends the column through the checked per-value path."""
+    types = set(map(type, raw))
     try:
-        if pa.types.is_string(arrow) or pa.types.is_boolean(arrow) or pa.types.is_decimal(arrow):
-            return pa.array(raw, type=arrow)  # Arrow refuses wrong types and lossy rescaling
-        if pa.types.is_integer(arrow):
-            if all(type(v) is int or v is None for v in raw):  # Arrow would truncate Decimal('5.5')
-                return pa.array(raw, type=arrow)
+        if pa.types.is_decimal(arrow):
+            if float in types:
+                if types <= {float, int, _NONE}:
+                    return _decimals_from_floats(raw, arrow)
+                raise InexactNumber
+            return pa.array(raw, type=arrow)  # Decimals/ints: Arrow refuses lossy rescaling
+        if pa.types.is_string(arrow):
+            return pa.array(raw, type=arrow) if types <= {str, _NONE} else None
+        if pa.types.is_boolean(arrow):
+            return pa.array(raw, type=arrow) if types <= {bool, _NONE} else None
+        if pa.types.is_integer(arrow):  # not Arrow's own conversion: it would truncate 5.5
+            return pa.array(raw, type=arrow) if types <= {int, _NONE} else None
+        if pa.types.is_floating(arrow):
+            return pa.array(raw, type=arrow) if types <= {float, int, _NONE} else None
+        if not types <= {str, _NONE}:
             return None
-        if pa.types.is_date(arrow):
-            return pa.array([None if v is None else dt.date.fromisoformat(v[:10]) for v in raw], type=arrow)
+        if pa.types.is_date(arrow):  # the business date as written: the first ten characters
+            return pc.cast(pc.utf8_slice_codeunits(pa.array(raw, type=pa.string()), 0, 10), arrow)
         if pa.types.is_timestamp(arrow):
-            values = [None if v is None else dt.datetime.fromisoformat(v) for v in raw]
-            aware = pa.array(values, type=pa.timestamp("us", tz="UTC"))  # naive values are taken as UTC
+            try:  # ISO-8601 with Z or an offset, up to microseconds
+                aware = pc.cast(pa.array(raw, type=pa.string()), pa.timestamp("us", tz="UTC"))
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                values = [None if v is None else parse_timestamp(v) for v in raw]  # naive = UTC, 7 digits
+                aware = pa.array(values, type=pa.timestamp("us"))
+                return aware if not arrow.tz else aware.cast(pa.timestamp("us", tz="UTC"))
             return aware if arrow.tz else aware.cast(arrow)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
         return None
     return None
 
 
+def extract(records: Sequence[dict[str, Any]], paths: Sequence[Sequence[str]]) -> list[list[Any]]:
+    """The raw values of each dotted path, one list per path (missing → None)."""
+    flat = [p[0] for p in paths if len(p) == 1]
+    by_field: dict[str, list[Any]] = {}
+    if flat and records:
+        names = list(dict.fromkeys(flat))
+        try:  # every row has every field (the API's $select answer): transpose at C speed
+            rows = list(map(operator.itemgetter(*names), records))
+            columns = list(zip(*rows, strict=True)) if len(names) > 1 else [rows]
+            by_field = {name: list(column) for name, column in zip(names, columns, strict=True)}
+        except (KeyError, TypeError):
+            by_field = {name: [record.get(name) for record in records] for name in names}
+    out: list[list[Any]] = []
+    for path in paths:
+        if len(path) == 1:
+            out.append(by_field.get(path[0], []) if records else [])
+        else:
+            out.append([read_path(record, path) if path else None for record in records])
+    return out
+
+
 def page_to_batch(spec: TableSpec, columns: Sequence[str], records: Sequence[dict[str, Any]]) -> pa.RecordBatch:
-    """One RecordBatch with schema `arrow_schema(spec, columns)` from the page's objects."""
+    """One RecordBatch with schema `arrow_schema(spec, columns)` from the page's objects.
+    InexactNumber when a fast-parsed float cannot be converted exactly."""
     schema = arrow_schema(spec, list(columns))
     if not schema.names:
         # No column needed (count(*)): a batch with the right number of rows and no fields.
         return pa.RecordBatch.from_struct_array(pa.array([{}] * len(records), type=pa.struct([])))
+    specs = [spec.column(name) for name in schema.names]
+    paths = [column.source.split(".") if column and column.source else [] for column in specs]
     arrays: list[pa.Array] = []
-    for field in schema:
-        column = spec.column(field.name)
+    for field, column, raw in zip(schema, specs, extract(records, paths), strict=True):
         assert column is not None  # arrow_schema only lists known columns
-        path = column.source.split(".") if column.source else []
-        if len(path) == 1:
-            key = path[0]
-            raw = [record.get(key) for record in records]
-        else:
-            raw = [read_path(record, path) if path else None for record in records]
         fast = _fast_array(raw, field.type)
         arrays.append(fast if fast is not None else _checked_array(spec, column, field.type, raw))
     return pa.RecordBatch.from_arrays(arrays, schema=schema)

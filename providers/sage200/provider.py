@@ -14,18 +14,20 @@ Scan protocol (docs/decisions/0501-paging-and-concurrency.md):
 
 from __future__ import annotations
 
+import operator
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import orjson
 import pyarrow as pa
 
 from pgserver.errors import FDW_ERROR, PgError
 from pgserver.provider import Procedure, Provider, ScanContext, ScanPlan, ScanRequest, TableSpec
 from providers.paging import KeyOrderCheck, PagePipeline, PageRequest, remaining_pages
-from providers.sage200.client import InvalidPage
-from providers.sage200.convert import page_to_batch, parse_timestamp
+from providers.sage200.client import InvalidPage, TransientError, parse_json
+from providers.sage200.convert import InexactNumber, page_to_batch, parse_timestamp
 from providers.sage200.odata import (
     build_filter,
     orderby_text,
@@ -69,6 +71,7 @@ class SageQuery:
     page_size: int
     limit: int | None  # rows to read (pushed LIMIT), None = all
     offset: int  # pushed OFFSET
+    plain_keys: bool = False  # every order field compares as its raw JSON value (no normaliser)
 
     def params(self, skip: int, top: int) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
@@ -86,6 +89,18 @@ class SageQuery:
     def first_top(self) -> int:
         return self.page_size if self.limit is None else min(self.page_size, self.limit)
 
+    def keys(self, rows: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        """The paging key of every row (InvalidPage when a row lacks one)."""
+        if not self.plain_keys:
+            return [self.key(row) for row in rows]
+        fields = [f for f, _ in self.order]
+        try:
+            if len(fields) == 1:
+                return [(row[fields[0]],) for row in rows]
+            return list(map(operator.itemgetter(*fields), rows))
+        except (KeyError, TypeError):
+            raise InvalidPage("a row lacks its paging key fields") from None
+
     def key(self, row: dict[str, Any]) -> tuple[Any, ...]:
         try:
             return tuple(norm(row[f]) for (f, _), norm in zip(self.order, self.key_normalisers, strict=True))
@@ -100,6 +115,15 @@ def _normaliser(family: str) -> tuple[Callable[[Any], Any], bool]:
     if family in ("date", "timestamp", "timestamptz"):
         return (lambda v: None if v is None else parse_timestamp(v)), True
     return (lambda v: v), False
+
+
+def parse_fast(content: bytes) -> tuple[Any, bytes | None]:
+    """orjson's parse plus the body to parse again exactly if a float cannot be converted
+    exactly; the exact parse (and None) when orjson refuses the body (e.g. a 20-digit integer)."""
+    try:
+        return orjson.loads(content), content
+    except orjson.JSONDecodeError:
+        return parse_json(content), None
 
 
 def _rows(body: Any) -> list[dict[str, Any]]:
@@ -158,12 +182,14 @@ class SageViewProvider:
         order = tuple(dict.fromkeys(pushed_sort + [(f, False) for f in key_fields if f not in dict(pushed_sort)]))
         normalisers: list[Callable[[Any], Any]] = []
         comparable = True
+        plain = True
         for field_name, _ in order:
             column = next((c for c in spec.columns if c.source == field_name), None)
             family = type_family(column.pg_type) if column is not None else "integer"
             norm, ok = _normaliser(family)
             normalisers.append(norm)
             comparable = comparable and ok
+            plain = plain and family not in ("date", "timestamp", "timestamptz")
         select, expand = select_and_expand(spec, request.columns, [f for f, _ in order])
         page_size = self.session.int_prop(ctx, "PageSize", 1, MAX_PAGE_SIZE)
         query = SageQuery(
@@ -177,6 +203,7 @@ class SageViewProvider:
             page_size=page_size,
             limit=request.limit if limit_pushed else None,
             offset=request.offset if limit_pushed else 0,
+            plain_keys=plain,
         )
         return ScanPlan(
             request=request,
@@ -201,6 +228,19 @@ class SageViewProvider:
 
     # -- scanning ------------------------------------------------------------------
 
+    def _batch(self, columns: list[str], rows: list[dict[str, Any]], content: bytes | None) -> pa.RecordBatch:
+        """The page as Arrow; parsed again exactly when a fast-parsed float may have lost digits."""
+        try:
+            return page_to_batch(self.spec, columns, rows)
+        except InexactNumber:
+            if content is None:  # already exact: cannot happen, Decimal parsing yields no floats
+                raise
+        try:
+            exact_rows = _rows(parse_json(content))
+        except TransientError as exc:
+            raise PgError(FDW_ERROR, f"Sage 200 returned a page that cannot be read exactly: {exc.reason}") from None
+        return page_to_batch(self.spec, columns, exact_rows)
+
     async def scan(self, plan: ScanPlan, ctx: ScanContext) -> AsyncIterator[pa.RecordBatch]:
         query: SageQuery = plan.state
         columns = list(plan.request.columns)
@@ -215,24 +255,26 @@ class SageViewProvider:
         limiter = self.session.limiter(ctx, threads)
 
         async def fetch(page: PageRequest, exact: bool) -> tuple[pa.RecordBatch, list[tuple[Any, ...]]]:
-            def validate(body: Any) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]]]:
+            def validate(parsed: tuple[Any, bytes | None]) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]], bytes | None]:
+                body, content = parsed
                 rows = _rows(body)
                 if len(rows) > page.top or (exact and len(rows) != page.top):
                     raise InvalidPage(
                         f"the page at $skip={page.skip} has {len(rows)} rows, expected "
                         f"{'exactly' if exact else 'at most'} {page.top} (data changing?)"
                     )
-                keys = [query.key(row) for row in rows]
+                keys = query.keys(rows)
                 problem = check.check_page(keys)
                 if problem:
                     raise InvalidPage(f"the page at $skip={page.skip}: {problem}")
-                return rows, keys
+                return rows, keys, content
 
             async with limiter:
-                rows, keys = await http.get_json(
-                    query.path, query.params(page.skip, page.top), auth_headers=headers, timeout=timeout, validate=validate
+                rows, keys, content = await http.get_json(
+                    query.path, query.params(page.skip, page.top), auth_headers=headers, timeout=timeout,
+                    validate=validate, parse=parse_fast,
                 )
-            return page_to_batch(self.spec, columns, rows), keys
+            return self._batch(columns, rows, content), keys
 
         async def count() -> int:
             async with limiter:
