@@ -158,3 +158,21 @@ def test_result_types_are_postgresql_types(catalog: Catalog) -> None:
     star = result_types(rewrite_query(sqlglot.parse_one("SELECT * FROM information_schema.tables",
                                                         read="postgres"), catalog))
     assert star is not None and [t.type_oid for t in star[:4] if t] == [19, 19, 19, 1043]  # domains: base types
+
+
+def test_install_without_a_writable_temp_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The catalog is then copied into the session's memory instead of attached from a file."""
+    import tempfile
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise OSError("read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    catalog = Catalog(sample_tables()[:1], [], DATABASE, USER)
+    duck = duckdb.connect()
+    try:
+        install(duck, catalog, CatalogSession(USER, DATABASE, DictSettings({"search_path": "public"})))
+        assert catalog.duck_file is None
+        assert run(duck, catalog, "SELECT count(*) > 600 FROM pg_type") == [(True,)]
+    finally:
+        duck.close()
