@@ -17,7 +17,7 @@ import decimal
 import enum
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Union
+from typing import Any, Protocol
 
 import pyarrow as pa
 
@@ -84,7 +84,7 @@ class Op(enum.StrEnum):
     IN = "IN"  # value is a tuple of literals
 
 
-Literal = Union[None, bool, int, decimal.Decimal, float, str, dt.date, dt.datetime, tuple]
+Literal = None | bool | int | decimal.Decimal | float | str | dt.date | dt.datetime | tuple
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ class Not:
     item: Qual
 
 
-Qual = Union[Comparison, AnyOf, AllOf, Not]
+Qual = Comparison | AnyOf | AllOf | Not
 
 
 @dataclass(frozen=True)
