@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -149,10 +150,16 @@ class FakeSage:
             page = page[:-1]
         if fault == "dup" and len(page) > 1:
             page = [page[0], *page[:-1]]
-        body = json.dumps(page).encode()
+        body = json_bytes(page)
         if fault == "truncate":
             body = body[: len(body) // 2]
         return httpx.Response(200, content=body, headers={"content-type": "application/json"})
+
+
+def json_bytes(value: Any) -> bytes:
+    """JSON where Decimal values are written as numbers with exactly their digits."""
+    text = json.dumps(value, default=lambda d: f"@@{d}@@" if isinstance(d, Decimal) else str(d))
+    return re.sub(r'"@@([-0-9.eE+]+)@@"', r"\1", text).encode()
 
 
 class Ctx:

@@ -10,7 +10,7 @@ from typing import Any
 import anyio
 import pyarrow as pa
 import pytest
-from fake_sage import BASE, FakeSage, customer
+from fake_sage import BASE, FakeSage, customer, json_bytes
 from fake_sage import Ctx as Ctx
 
 from pgserver.errors import PgError
@@ -347,3 +347,12 @@ async def test_pipeline_cancelled_consumer_cancels_every_request() -> None:
         await settle()
         tg.cancel_scope.cancel()
     assert sorted(fetch.cancelled) == [0, 1, 2]
+
+
+async def test_money_comes_back_exactly_whatever_its_digits(tmp_path: Path) -> None:
+    balances = [Decimal("1234567.89"), Decimal("1234567890123456.78"), Decimal("0.10"), Decimal("-0.01")]
+    rows = [{**customer(i), "balance": b} for i, b in enumerate(balances * 30, start=1)]
+    fake = FakeSage(rows)
+    assert b'"balance": 1234567890123456.78,' in json_bytes(rows[:2])  # a JSON number with all its digits
+    table, _ = await run(setup(fake, tmp_path), ScanRequest(["Id", "Balance"]), PageSize=8, MaxThreads=3)
+    assert table.column("Balance").to_pylist() == balances * 30
