@@ -55,7 +55,12 @@ class SagePostgres(Postgres):
             finally:
                 self._defer_literal_ops, self._deferred_literal = outer_defer, outer_deferred
             if deferred and result is not None:
-                result = self._parse_column_ops(result)
+                # apply the held-back operators now, not deferring again under an enclosing _parse_type
+                defer, self._defer_literal_ops = self._defer_literal_ops, False
+                try:
+                    result = self._parse_column_ops(result)
+                finally:
+                    self._defer_literal_ops = defer
             return result
 
         def _parse_column_ops(self, this: exp.Expression | None) -> exp.Expression | None:
