@@ -1,0 +1,200 @@
+"""DBeaver and Power BI (Npgsql) cannot run here: their statements (tests/clients/traffic, from
+/work/shared/reference/client-traffic) are replayed over the wire the way those clients send them.
+
+In the traffic files `capdb` is the database and `standarduk`/`customers` the schema and table the
+user browses; SCHEMA_OID/TABLE_OID/INDEX_OID stand for their OIDs, looked up on our server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import psycopg
+import pytest
+
+from tests.clients.conftest import DATABASE, SageCustomer
+from tests.clients.replay import (
+    TEXT,
+    Result,
+    bind_param,
+    extended,
+    npgsql_type_loading_command,
+    pipelined,
+    simple,
+    traffic,
+)
+from tests.integration.conftest import USER, Stack
+
+DBEAVER = traffic("dbeaver")
+NPGSQL = traffic("npgsql")
+
+
+@pytest.fixture(scope="module")
+def oids(stack: Stack) -> dict[str, int]:
+    with psycopg.connect(stack.dsn()) as conn:
+        row = conn.execute("""SELECT 'StandardUK'::regnamespace::oid, '"StandardUK"."Customers"'::regclass::oid,
+                                     '"StandardUK"."Customers_pkey"'::regclass::oid""").fetchone()
+    assert row is not None
+    return {"SCHEMA_OID": row[0], "TABLE_OID": row[1], "INDEX_OID": row[2]}
+
+
+@pytest.fixture(scope="module")
+def dbeaver(stack: Stack, oids: dict[str, int]) -> Iterator[dict[str, Result]]:
+    """Every DBeaver statement, in file order, on one connection (as its Main/Metadata contexts do),
+    after the start-up statements pgjdbc and DBeaver send by themselves."""
+    with psycopg.connect(stack.dsn(), autocommit=True) as conn:
+        startup = [simple(conn, "SET extra_float_digits = 3"),
+                   simple(conn, "SET application_name = 'DBeaver 24.2.0 - Main sage200'"),
+                   simple(conn, "SET application_name = 'DBeaver 24.2.0 - Metadata sage200'")]
+        assert all(r.ok for results in startup for r in results), startup
+        outcomes = {}
+        for label, query in DBEAVER.items():
+            params = []
+            for position, value in enumerate(query.params, start=1):
+                value = DATABASE if value == "capdb" else oids.get(value, value) if isinstance(value, str) else value
+                params.append(bind_param(value, jdbc_int4=(label == "25" and position == 2)))
+            outcomes[label] = extended(conn, query.sql, params)
+        outcomes["after.show"] = extended(conn, "SHOW search_path")
+        outcomes["after.count"] = extended(conn, "SELECT COUNT(*) FROM customers")
+        yield outcomes
+
+
+@pytest.mark.parametrize("label", list(DBEAVER))
+def test_dbeaver_statement_succeeds(dbeaver: dict[str, Result], label: str) -> None:
+    result = dbeaver[label]
+    assert result.ok, f"dbeaver[{label}] {DBEAVER[label].sql[:80]!r}: {result.sqlstate} {result.error}"
+
+
+def _expect_dbeaver(customers_count: int) -> dict[str, Callable[[Result], Any]]:
+    return {
+        "1": lambda r: r.column("datname") == [DATABASE],
+        "2": lambda r: r.rows == [[DATABASE]],
+        "3": lambda r: r.rows[0][0].startswith("PostgreSQL 15."),
+        "4": lambda r: r.rows == [] and "enumlabel" in r.columns,
+        "5": lambda r: r.rows == [] and r.columns == ["reltype"],
+        "6": lambda r: r.column("setting") == ["on"],
+        "7": lambda r: len(r.rows) > 100 and "TimeZone" in r.column("name"),
+        "8": lambda r: {"int8", "numeric", "varchar", "timestamp", "bool"} <= set(r.column("typname")),
+        "9": lambda r: r.rows == [],
+        "10": lambda r: r.rows == [["standarduk", USER]] or r.rows[0][1] == USER,
+        "11": lambda r: {"StandardUK", "ProfessionalUK", "sys", "public", "pg_catalog"} <= set(r.column("nspname")),
+        "12": lambda r: len(r.rows) == 1,
+        "14": lambda r: len(r.rows) <= 1,
+        "15": lambda r: r.column("datname") == [DATABASE],
+        "16": lambda r: USER in r.column("rolname"),
+        "17": lambda r: "btree" in r.column("amname"),
+        "18": lambda r: "pg_default" in r.column("spcname"),
+        "20": lambda r: len(r.rows) == 39 and "Customers" in r.column("relname")
+        and all(kind == "r" for kind in r.column("relkind")),
+        "21": lambda r: r.rows == [],
+        "22": lambda r: [n for n, num in zip(r.column("attname"), r.column("attnum"), strict=True)
+                         if int(num or 0) > 0][:3] == ["Id", "Reference", "Name"],
+        "23": lambda r: sorted(r.column("conname")) == ["Customers_CurrencyId_fkey", "Customers_DefaultTaxCodeId_fkey",
+                                                        "Customers_pkey"],
+        "24": lambda r: r.column("relname") == ["Customers_pkey"] and r.column("indisprimary") == ["t"],
+        "25": lambda r: r.rows == [['"Id"']],
+        "26": lambda r: {"GetOAuthAccessToken", "GetOAuthAuthorizationURL", "RefreshOAuthAccessToken"}
+        <= set(r.column("proname")),
+        "27": lambda r: r.rows == [],
+        "28": lambda r: len(r.rows) >= 39,
+        "29": lambda r: r.rows == [],
+        "30": lambda r: r.column("typname") == ["numeric"],
+        "31": lambda r: len(r.rows) == min(customers_count, 200) and r.columns[:3] == ["Id", "Reference", "Name"],
+        "32": lambda r: r.rows == [[str(customers_count)]],
+    }
+
+
+def test_dbeaver_rows_are_sensible(dbeaver: dict[str, Result], stack: Stack) -> None:
+    count = int(stack.psql('SELECT count(*) FROM "StandardUK"."Customers"').stdout)
+    wrong = {label: (dbeaver[label].columns, dbeaver[label].rows[:3])
+             for label, check in _expect_dbeaver(count).items() if dbeaver[label].ok and not check(dbeaver[label])}
+    assert wrong == {}
+
+
+def test_dbeaver_search_path_switch_applies(dbeaver: dict[str, Result]) -> None:
+    """[13] SET search_path = standarduk,public (the toolbar's default schema) holds for later statements."""
+    assert dbeaver["13"].status == "COMMAND_OK"
+    assert dbeaver["after.show"].rows == [["standarduk, public"]]
+    assert dbeaver["after.count"].ok and dbeaver["after.count"].rows == dbeaver["32"].rows
+
+
+# Npgsql 4.0 (Power BI's PostgreSQL connector)
+
+
+def test_npgsql4_type_loading_pipelined(stack: Stack) -> None:
+    """[1]: three statements, each Parse/Bind/Describe/Execute with text results, one Sync."""
+    statements = [NPGSQL["1.1"].sql, "\n\n" + NPGSQL["1.2"].sql, "\n\n\n" + NPGSQL["1.3"].sql]
+    with psycopg.connect(stack.dsn(), autocommit=True) as conn:
+        types, composites, enums = pipelined(conn, statements)
+    assert types.ok, types.error
+    assert composites.ok and composites.rows == [], composites.error
+    assert enums.ok and enums.rows == [], enums.error
+    names = set(types.column("typname"))
+    assert {"int8", "int4", "numeric", "varchar", "text", "bool", "timestamp", "date", "_int8", "record"} <= names
+    ords = [int(o) for o in types.column("ord")]
+    assert ords == sorted(ords)  # ORDER BY ord: base types first, arrays last
+
+
+def test_npgsql_connection_reset_and_begin(stack: Stack) -> None:
+    """[2] DISCARD ALL, [3] the reset string used after prepared statements, [4] BEGIN: simple Query."""
+    with psycopg.connect(stack.dsn(), autocommit=True) as conn:
+        discard = simple(conn, NPGSQL["2"].sql)
+        reset = simple(conn, NPGSQL["3"].sql + ";")
+        begin = simple(conn, NPGSQL["4"].sql)
+        in_transaction = simple(conn, 'SELECT count(*) FROM "StandardUK"."Currencies"')
+        end = simple(conn, "ROLLBACK")
+    assert [r.status for r in discard] == ["COMMAND_OK"], discard
+    assert [r.ok for r in reset] == [True] * 7, reset
+    assert reset[4].rows == [[""]] or reset[4].columns == ["pg_advisory_unlock_all"]
+    assert begin[0].ok and in_transaction[0].ok and int(in_transaction[0].rows[0][0]) >= 1 and end[0].ok
+
+
+# Npgsql 6+ (current Power BI builds and every other .NET app)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["linux", "windows"])
+def test_npgsql_type_loading_one_message(stack: Stack, newline: str) -> None:
+    """[6]: one Query message with four statements; four result sets in order."""
+    with psycopg.connect(stack.dsn(), autocommit=True) as conn:
+        results = simple(conn, npgsql_type_loading_command(newline))
+    assert [r.ok for r in results] == [True] * 4, [r.error for r in results]
+    version, types, composites, enums = results
+    assert version.rows[0][0].startswith("PostgreSQL 15.")
+    assert {"int8", "numeric", "varchar", "timestamp", "bool"} <= set(types.column("typname"))
+    assert {"b", "a", "p"} <= set(types.column("typtype"))
+    assert composites.rows == [] and enums.rows == []
+
+
+def test_npgsql_get_schema_collections(stack: Stack) -> None:
+    """[8]-[11]: GetSchema("Databases"/"Schemata"/"Tables"/"Columns"), restrictions as text parameters."""
+    with psycopg.connect(stack.dsn(), autocommit=True) as conn:
+        databases = extended(conn, NPGSQL["8"].sql)
+        schemata = extended(conn, NPGSQL["9"].sql)
+        tables = extended(conn, NPGSQL["10"].sql)
+        columns_sql = NPGSQL["11"].sql.replace(":table_schema", "$1").replace(":table_name", "$2")
+        columns = extended(conn, columns_sql, [(b"StandardUK", TEXT, 0), (b"Customers", TEXT, 0)])
+    for result in (databases, schemata, tables, columns):
+        assert result.ok, result.error
+    assert databases.rows == [[DATABASE, USER, "UTF8"]]
+    assert {"StandardUK", "ProfessionalUK", "sys"} <= set(schemata.column("nspname"))
+    assert len(tables.rows) == 78 + 14 and set(tables.column("table_type")) == {"BASE TABLE"}
+    assert {"Id", "Reference", "Name", "DateTimeUpdated"} <= set(columns.column("column_name"))  # no ORDER BY
+    assert len(columns.rows) == 40
+
+
+def test_power_bi_navigator_and_preview(stack: Stack, customers: list[SageCustomer]) -> None:
+    """[5]: Power BI lists tables and columns from information_schema, then folds the preview to SQL."""
+    with psycopg.connect(stack.dsn(), autocommit=True) as conn:
+        simple(conn, "DISCARD ALL")
+        tables = extended(conn, "select TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE from INFORMATION_SCHEMA.tables "
+                                "where TABLE_SCHEMA <> 'information_schema' and TABLE_SCHEMA <> 'pg_catalog'")
+        columns = extended(conn, "select COLUMN_NAME, ORDINAL_POSITION, IS_NULLABLE, DATA_TYPE from "
+                                 "INFORMATION_SCHEMA.columns where TABLE_SCHEMA = 'StandardUK' and "
+                                 "TABLE_NAME = 'Customers' order by ORDINAL_POSITION")
+        preview = extended(conn, 'select "Id", "Reference", "Name" from "StandardUK"."Customers" "$Table" '
+                                 'order by "Id" limit 5')
+    assert tables.ok and columns.ok and preview.ok, (tables.error, columns.error, preview.error)
+    assert ["StandardUK", "Customers", "BASE TABLE"] in tables.rows
+    assert columns.rows[0] == ["Id", "1", "NO", "bigint"]
+    assert preview.rows == [[str(c.id), c.reference, c.name] for c in customers]
