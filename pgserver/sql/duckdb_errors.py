@@ -12,6 +12,7 @@ import re
 import duckdb
 
 from pgserver import errors as e
+from pgserver.catalog.errors import pg_error_from_duckdb
 from pgserver.errors import PgError
 
 GROUPING_ERROR = "42803"
@@ -19,6 +20,9 @@ GROUPING_ERROR = "42803"
 
 def translate(error: Exception, sql: str) -> PgError:
     """The PgError a client should see for a DuckDB exception raised by a query over `sql`."""
+    raised = pg_error_from_duckdb(error)  # a catalog UDF's own PgError ('x'::regclass …), SQLSTATE kept
+    if raised is not None:
+        return raised
     message = str(error).split("\n")[0]
     text = re.sub(r"^[A-Za-z ]+ Error: ", "", message)
     if isinstance(error, duckdb.InterruptException):
