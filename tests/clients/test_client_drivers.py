@@ -159,3 +159,11 @@ def test_errors_keep_the_connection_usable(pg: psycopg.Connection) -> None:
         pg.execute('SELECT "NoSuchColumn" FROM "StandardUK"."Customers"')
     pg.rollback()
     assert pg.execute('SELECT count(*) FROM "StandardUK"."Currencies"').fetchone()[0] >= 1
+
+
+@pytest.mark.xfail(strict=True, reason="'WHERE c.relkind = ANY(%s)' with a text[] parameter (pgcli, pgspecial) gives "
+                   "42601 'Invalid LIST argument during lambda function binding'")
+def test_any_of_an_array_parameter(pg: psycopg.Connection) -> None:
+    rows = pg.execute("SELECT n.nspname, c.relname FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_namespace n "
+                      "ON n.oid = c.relnamespace WHERE c.relkind = ANY(%s) ORDER BY 1, 2", [["r", "p", "f"]]).fetchall()
+    assert ("StandardUK", "Customers") in rows
