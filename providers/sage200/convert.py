@@ -264,21 +264,32 @@ def extract(records: Sequence[dict[str, Any]], paths: Sequence[Sequence[str]]) -
     return out
 
 
+class PageConverter:
+    """Turns pages of one scan into batches; the per-column lookups are done once per scan."""
+
+    def __init__(self, spec: TableSpec, columns: Sequence[str]) -> None:
+        self.spec = spec
+        self.schema = arrow_schema(spec, list(columns))
+        self.columns = [spec.column(name) for name in self.schema.names]
+        self.paths = [c.source.split(".") if c and c.source else [] for c in self.columns]
+
+    def convert(self, records: Sequence[dict[str, Any]]) -> pa.RecordBatch:
+        """One RecordBatch with the scan's schema; InexactNumber when a fast-parsed float
+        cannot be converted exactly."""
+        if not self.schema.names:
+            # No column needed (count(*)): a batch with the right number of rows and no fields.
+            return pa.RecordBatch.from_struct_array(pa.array([{}] * len(records), type=pa.struct([])))
+        arrays: list[pa.Array] = []
+        for field, column, raw in zip(self.schema, self.columns, extract(records, self.paths), strict=True):
+            assert column is not None  # arrow_schema only lists known columns
+            fast = _fast_array(raw, field.type)
+            arrays.append(fast if fast is not None else _checked_array(self.spec, column, field.type, raw))
+        return pa.RecordBatch.from_arrays(arrays, schema=self.schema)
+
+
 def page_to_batch(spec: TableSpec, columns: Sequence[str], records: Sequence[dict[str, Any]]) -> pa.RecordBatch:
-    """One RecordBatch with schema `arrow_schema(spec, columns)` from the page's objects.
-    InexactNumber when a fast-parsed float cannot be converted exactly."""
-    schema = arrow_schema(spec, list(columns))
-    if not schema.names:
-        # No column needed (count(*)): a batch with the right number of rows and no fields.
-        return pa.RecordBatch.from_struct_array(pa.array([{}] * len(records), type=pa.struct([])))
-    specs = [spec.column(name) for name in schema.names]
-    paths = [column.source.split(".") if column and column.source else [] for column in specs]
-    arrays: list[pa.Array] = []
-    for field, column, raw in zip(schema, specs, extract(records, paths), strict=True):
-        assert column is not None  # arrow_schema only lists known columns
-        fast = _fast_array(raw, field.type)
-        arrays.append(fast if fast is not None else _checked_array(spec, column, field.type, raw))
-    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+    """One RecordBatch with schema `arrow_schema(spec, columns)` from the page's objects."""
+    return PageConverter(spec, columns).convert(records)
 
 
 def _checked_array(spec: TableSpec, column: Column, arrow: pa.DataType, raw: list[Any]) -> pa.Array:

@@ -27,7 +27,7 @@ from pgserver.errors import FDW_ERROR, PgError
 from pgserver.provider import Procedure, Provider, ScanContext, ScanPlan, ScanRequest, TableSpec
 from providers.paging import KeyOrderCheck, PagePipeline, PageRequest, remaining_pages
 from providers.sage200.client import InvalidPage, TransientError, parse_json
-from providers.sage200.convert import InexactNumber, page_to_batch, parse_timestamp
+from providers.sage200.convert import InexactNumber, PageConverter, parse_timestamp
 from providers.sage200.odata import (
     build_filter,
     orderby_text,
@@ -228,10 +228,11 @@ class SageViewProvider:
 
     # -- scanning ------------------------------------------------------------------
 
-    def _batch(self, columns: list[str], rows: list[dict[str, Any]], content: bytes | None) -> pa.RecordBatch:
+    @staticmethod
+    def _batch(converter: PageConverter, rows: list[dict[str, Any]], content: bytes | None) -> pa.RecordBatch:
         """The page as Arrow; parsed again exactly when a fast-parsed float may have lost digits."""
         try:
-            return page_to_batch(self.spec, columns, rows)
+            return converter.convert(rows)
         except InexactNumber:
             if content is None:  # already exact: cannot happen, Decimal parsing yields no floats
                 raise
@@ -239,7 +240,7 @@ class SageViewProvider:
             exact_rows = _rows(parse_json(content))
         except TransientError as exc:
             raise PgError(FDW_ERROR, f"Sage 200 returned a page that cannot be read exactly: {exc.reason}") from None
-        return page_to_batch(self.spec, columns, exact_rows)
+        return converter.convert(exact_rows)
 
     async def scan(self, plan: ScanPlan, ctx: ScanContext) -> AsyncIterator[pa.RecordBatch]:
         query: SageQuery = plan.state
@@ -252,6 +253,7 @@ class SageViewProvider:
         site = await self.session.company(ctx, self.base_path)
         headers = self.session.header_source(ctx, site)
         check = KeyOrderCheck([d for _, d in query.order], query.comparable)
+        converter = PageConverter(self.spec, columns)
         limiter = self.session.limiter(ctx, threads)
 
         async def fetch(page: PageRequest, exact: bool) -> tuple[pa.RecordBatch, list[tuple[Any, ...]]]:
@@ -274,7 +276,7 @@ class SageViewProvider:
                     query.path, query.params(page.skip, page.top), auth_headers=headers, timeout=timeout,
                     validate=validate, parse=parse_fast,
                 )
-            return self._batch(columns, rows, content), keys
+            return self._batch(converter, rows, content), keys
 
         async def count() -> int:
             async with limiter:
