@@ -104,6 +104,7 @@ class SessionFunctions:
 
     pg_get_triggerdef_1 = pg_get_triggerdef_2 = pg_get_ruledef_1 = pg_get_ruledef_2 = _nothing
     pg_get_partkeydef_1 = pg_get_statisticsobjdef_columns_1 = pg_get_serial_sequence_2 = _nothing
+    pg_get_function_sqlbody_1 = _nothing  # no SQL-standard function bodies here
 
     def pg_get_function_result_1(self, oid: int) -> str | None:
         return (self.cat.functiondef.get(oid) or (None, None, None))[0]

@@ -112,6 +112,7 @@ def rewrite(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
     rel_names = _relations(catalog)
     ctes = {cte.alias_or_name for cte in expr.find_all(exp.CTE)}
     vectors = arrays.VectorScope.of(expr)
+    _system_columns(expr, catalog)
     projections = [(select, i, proj.sql("postgres"), output_name(proj))
                    for select in expr.find_all(exp.Select)
                    for i, proj in enumerate(select.expressions)
@@ -135,6 +136,27 @@ def rewrite(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
             # An explicit Alias node (exp.alias_ would put a subquery's alias on the Subquery itself).
             proj.replace(exp.Alias(this=proj.copy(), alias=exp.to_identifier(name, quoted=True)))
     return expr
+
+
+def _system_columns(expr: exp.Expression, catalog: Catalog) -> None:
+    """`tableoid` of a catalog relation (psql's \\dd reads pgc.tableoid): the relation's pg_class OID.
+    DuckDB tables have no system columns, so the reference becomes that constant."""
+    for select in expr.find_all(exp.Select):
+        sources: dict[str, int] = {}
+        for table in select.find_all(exp.Table):
+            if table.parent_select is not select or isinstance(table.this, exp.Func):
+                continue
+            schema, name = _folded(table.args.get("db")), _folded(table.this)
+            oid = catalog.class_by_name.get((schema or "pg_catalog", name)) if schema in ("", *SCHEMAS) else None
+            if oid is not None:
+                sources[table.alias_or_name.lower()] = oid
+        for column in select.find_all(exp.Column):
+            if column.name.lower() != "tableoid" or column.parent_select is not select:
+                continue
+            oid = sources.get(column.table.lower()) if column.table else (
+                next(iter(sources.values())) if len(sources) == 1 else None)
+            if oid is not None:
+                column.replace(_duck_cast(exp.Literal.number(oid), "UINTEGER"))
 
 
 def _record_result_types(expr: exp.Expression, catalog: Catalog) -> None:

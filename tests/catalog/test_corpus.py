@@ -35,7 +35,6 @@ KNOWN_DIFFERENCES = {
     "pgjdbc[4]": "no TOAST relations: ours hold no data, and the system ones are not shipped",
     "dbeaver[7]": "pg_settings: the real cluster reports its own config file paths and sources",
     "psql[dplus_StandardUK_Customers.2]": "NULL || array: DuckDB gives NULL where PostgreSQL gives an empty array",
-    "psql[dd.1]": "system column tableoid: DuckDB tables have no system columns",
     "psql[dconfig.1]": "pg_settings: the real cluster reports its own values",
 }
 
