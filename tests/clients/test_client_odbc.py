@@ -91,10 +91,6 @@ def test_catalog_functions_match_postgres(our_metadata: dict[str, Any], their_me
     assert our_metadata[action] == their_metadata[action]
 
 
-@pytest.mark.xfail(strict=True, reason="regression (worked at 06:50 UTC): psqlODBC's SQLForeignKeys query has "
-                   "'case ref.confupdtype when 'c' then 0::int2 ...' and our parser now rejects a cast literal after "
-                   "THEN: SELECT CASE 'c' WHEN 'c' THEN 0::int2 ELSE 3::int2 END gives 42601 syntax error at or near "
-                   "\"0\"")
 def test_foreign_keys_match_postgres(our_metadata: dict[str, Any], their_metadata: dict[str, Any]) -> None:
     """SQLForeignKeys: same keys (the order of two constraints on the same table is unspecified by ODBC)."""
     assert len(our_metadata["foreign_keys"]) == 3
