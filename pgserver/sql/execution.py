@@ -23,6 +23,7 @@ from pgserver.catalog.result_types import result_types as catalog_result_types
 from pgserver.engine import ResultColumn
 from pgserver.errors import INTERNAL_ERROR, QUERY_CANCELED, PgError
 from pgserver.provider import ScanContext, arrow_schema, arrow_type
+from pgserver.sql.duck_pool import DuckCursorPool, PooledCursor
 from pgserver.sql.duckdb_errors import translate
 from pgserver.sql.key_lookups import collect_keys, restrict_target
 from pgserver.sql.planner import ProcedureSlot, QueryPlan
@@ -32,9 +33,6 @@ from pgserver.sql.scans import LiveScan, ScanCanceled, canceled_error
 
 log = logging.getLogger(__name__)
 ARROW_BATCH_ROWS = 1024
-# DuckDB reads ahead of the client into a streaming buffer; a small one bounds how many
-# provider batches (API pages) are fetched before the client asks for more rows.
-STREAMING_BUFFER = "16KB"
 TableOid = Callable[[str, str], int]
 
 
@@ -97,7 +95,7 @@ def _read_next(reader: pa.RecordBatchReader) -> pa.RecordBatch | None:
 class QueryCursor:
     """Streams one query's rows; cancel() interrupts DuckDB and the provider scans."""
 
-    def __init__(self, duck: duckdb.DuckDBPyConnection, plan: QueryPlan, sql: str, client_sql: str,
+    def __init__(self, cursors: DuckCursorPool, plan: QueryPlan, sql: str, client_sql: str,
                  ctx: ScanContext, table_oid: TableOid, procedure_rows: dict[str, list[tuple[Any, ...]]],
                  on_close: Callable[[QueryCursor], None] | None = None, timeout_ms: int = 0,
                  limiter: anyio.CapacityLimiter | None = None, time_zone: str = "UTC") -> None:
@@ -105,16 +103,19 @@ class QueryCursor:
         self.sql = sql
         self.client_sql = client_sql
         self.columns: list[ResultColumn] | None = None
-        self._duck = duck
+        self._pool = cursors
         self._ctx = ctx
         self._table_oid = table_oid
         self._procedure_rows = procedure_rows
-        self._cursor: duckdb.DuckDBPyConnection | None = None
+        self._cursor: PooledCursor | None = None
         self._reader: pa.RecordBatchReader | None = None
+        self._read_ahead: list[pa.RecordBatch | None] = []  # batches read with the statement's start (None: end)
         self._buffer: list[tuple[Any, ...]] = []
         self._scans: list[LiveScan] = []
         self._exhausted = False
+        self._reader_done = False
         self._canceled = False
+        self._failed = False
         self._closed = False
         self._on_close = on_close
         self._timeout_ms = timeout_ms
@@ -129,17 +130,15 @@ class QueryCursor:
 
     async def start(self) -> None:
         """Register the inputs and start DuckDB (binding errors surface here)."""
-        token = current_token()
+        token = current_token() if self.plan.scans else None
         if self._timeout_ms > 0:
             self._deadline = anyio.current_time() + self._timeout_ms / 1000
-        self._cursor = self._duck.cursor()
-        self._cursor.execute(f"SET streaming_buffer_size = '{STREAMING_BUFFER}'")
-        self._apply_time_zone(self._cursor)
+        self._cursor = pooled = self._pool.acquire(self._time_zone)
         live_scans: dict[str, LiveScan] = {}
 
         def live(slot: ScanSlot) -> LiveScan:
             if slot.name not in live_scans:
-                assert slot.plan is not None
+                assert slot.plan is not None and token is not None
                 live_scans[slot.name] = LiveScan(slot.relation.provider, slot.plan, self._ctx, token)
                 self._scans.append(live_scans[slot.name])
             return live_scans[slot.name]
@@ -147,27 +146,31 @@ class QueryCursor:
         if self.plan.key_lookups:
             await self._key_lookups(live)
         for slot in self.plan.scans:
-            self._cursor.register(slot.name, live(slot).reader())
+            pooled.register(slot.name, live(slot).reader())
         for proc in self.plan.procedures:
-            self._cursor.register(proc.name, procedure_table(proc, self._procedure_rows.get(proc.name, [])))
-        cursor = self._cursor
+            pooled.register(proc.name, procedure_table(proc, self._procedure_rows.get(proc.name, [])))
+        connection = pooled.connection
+        # Without provider scans every input is already local: read the first rows in the same worker-thread
+        # call, so a small result (SELECT 1, catalog queries) costs one thread hop. With scans, rows are only
+        # pulled when the client asks (the API is paged lazily).
+        read_ahead = not self.plan.scans
 
-        def run() -> tuple[pa.RecordBatchReader, list[str], list[str]]:
-            relation = cursor.sql(self.sql)
-            return relation.to_arrow_reader(ARROW_BATCH_ROWS), list(relation.columns), [str(t) for t in relation.types]
+        def run() -> tuple[pa.RecordBatchReader, list[str], list[str], list[pa.RecordBatch | None]]:
+            relation = connection.sql(self.sql)
+            reader = relation.to_arrow_reader(ARROW_BATCH_ROWS)
+            names, types = list(relation.columns), [str(t) for t in relation.types]
+            batches: list[pa.RecordBatch | None] = []
+            rows = 0
+            while read_ahead and rows < ARROW_BATCH_ROWS:
+                batch = _read_next(reader)
+                batches.append(batch)
+                if batch is None:
+                    break
+                rows += batch.num_rows
+            return reader, names, types, batches
 
-        self._reader, names, types = await self._in_thread(run)
+        self._reader, names, types, self._read_ahead = await self._in_thread(run)
         self.columns = result_columns(names, types, self.plan, self._table_oid)
-
-    def _apply_time_zone(self, cursor: duckdb.DuckDBPyConnection) -> None:
-        """timestamptz arithmetic, extract/date_trunc and casts to text follow the session TimeZone,
-        as in PostgreSQL (DuckDB's ICU time zones; a zone ICU lacks keeps UTC)."""
-        if not self._time_zone or self._time_zone.upper() == "UTC":
-            return
-        try:
-            cursor.execute(f"SET TimeZone = '{self._time_zone.replace(chr(39), '')}'")
-        except duckdb.Error:
-            log.debug("DuckDB does not know time zone %r; timestamptz stays in UTC", self._time_zone)
 
     async def _key_lookups(self, live: Callable[[ScanSlot], LiveScan]) -> None:
         """Read key-lookup drivers ahead (on the event loop) and narrow their targets."""
@@ -209,8 +212,10 @@ class QueryCursor:
                 group.cancel_scope.cancel()
             return result
         except PgError:
+            self._failed = True
             raise
         except Exception as err:
+            self._failed = True
             if self._canceled or any(s.canceled for s in self._scans):
                 raise self._canceled_error() from None
             for scan in self._scans:
@@ -227,9 +232,12 @@ class QueryCursor:
     async def fetch(self, max_rows: int | None) -> list[tuple[Any, ...]]:
         while not self._exhausted and (max_rows is None or len(self._buffer) < max_rows):
             assert self._reader is not None
-            batch = await self._in_thread(_read_next, self._reader)
+            if self._read_ahead:
+                batch = self._read_ahead.pop(0)
+            else:
+                batch = await self._in_thread(_read_next, self._reader)
             if batch is None:
-                self._exhausted = True
+                self._exhausted = self._reader_done = True
                 await self._release_scans()
                 break
             columns = [python_values(column) for column in batch.columns]
@@ -263,7 +271,7 @@ class QueryCursor:
             scan.cancel()
         if self._cursor is not None:
             try:
-                self._cursor.interrupt()
+                self._cursor.connection.interrupt()
             except duckdb.Error:
                 pass
 
@@ -278,9 +286,15 @@ class QueryCursor:
         reader, self._reader = self._reader, None
         cursor, self._cursor = self._cursor, None
         if reader is not None:
-            await to_thread.run_sync(reader.close, limiter=self._limiter)
+            if self._reader_done:
+                reader.close()  # nothing left to stop: no thread hop
+            else:
+                await to_thread.run_sync(reader.close, limiter=self._limiter)
         if cursor is not None:
-            await to_thread.run_sync(cursor.close, limiter=self._limiter)
+            if self._canceled or self._failed:
+                await to_thread.run_sync(cursor.release, False, limiter=self._limiter)
+            else:
+                cursor.release(True)
         with anyio.CancelScope(shield=True):
             await self._release_scans()
         if self._on_close is not None:

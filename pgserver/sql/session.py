@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
@@ -28,12 +28,14 @@ from pgserver.sql import session_commands as sc
 from pgserver.sql.cursors import CursorRegistry, parse_declare, parse_fetch
 from pgserver.sql.datasource import CatalogSeam, DataSource, SessionInfo
 from pgserver.sql.dialect import DUCKDB_SETTINGS, to_duckdb_sql
+from pgserver.sql.duck_pool import DuckCursorPool
 from pgserver.sql.duckdb_errors import translate
 from pgserver.sql.execution import QueryCursor, describe, procedure_table
 from pgserver.sql.explain import explain_lines
 from pgserver.sql.params import bind, infer_types, parameter_count, typed_null
 from pgserver.sql.parsing import parse_statement
 from pgserver.sql.pgfunctions import install_pg_functions
+from pgserver.sql.plan_cache import PLANS_PER_STATEMENT, STATEMENTS_PER_SESSION, Lru, parameter_key
 from pgserver.sql.planner import PlanEnvironment, QueryPlan, build_plan
 from pgserver.sql.procedure_calls import call_columns, call_statement
 from pgserver.sql.results import StaticCursor, text_columns
@@ -69,6 +71,8 @@ class PreparedState:
     statement: Statement
     tree: exp.Expression | None = None  # queries: parsed, parameters unbound
     explain_options: frozenset[str] = frozenset()
+    # (parameter values, settings version) → (plan, DuckDB SQL) for queries that read no provider
+    local_plans: Lru[tuple[QueryPlan, str]] = field(default_factory=lambda: Lru(PLANS_PER_STATEMENT))
 
 
 class SqlEngine:
@@ -88,7 +92,9 @@ class SqlEngine:
         self.sql_prepared = SqlPreparedStatements()
         self._execution_ids = itertools.count()
         self._limiter: anyio.CapacityLimiter | None = None
+        self._statements: Lru[Prepared] = Lru(STATEMENTS_PER_SESSION)  # prepare() results by SQL text
         self.duck = duckdb.connect(":memory:")
+        self.duck_cursors = DuckCursorPool(self.duck)
         for name, value in DUCKDB_SETTINGS.items():
             self.duck.execute(f"SET GLOBAL {name} = {value}")
         install_pg_functions(self.duck, database=database, user=user, backend_pid=self.backend_pid,
@@ -139,6 +145,7 @@ class SqlEngine:
         await self.cursors.close_all()
         for cursor in list(self._active):
             await cursor.close()
+        self.duck_cursors.close()
         self.duck.close()
 
     def portal(self, name: str) -> Cursor | None:
@@ -179,6 +186,17 @@ class SqlEngine:
 
     # -- prepare -----------------------------------------------------------------------
     async def prepare(self, sql: str, param_type_oids: Sequence[int]) -> Prepared:
+        key = (sql, tuple(param_type_oids), self.settings.version)
+        cached = self._statements.get(key)
+        if cached is not None:
+            self._check_failed_block(cached.state.statement)
+            return Prepared(sql, list(cached.param_type_oids), cached.columns, cached.state)
+        prepared = await self._prepare(sql, param_type_oids)
+        if prepared.state.statement.kind == "query":
+            self._statements.put(key, prepared)
+        return prepared
+
+    async def _prepare(self, sql: str, param_type_oids: Sequence[int]) -> Prepared:
         statement = classify(sql)
         self._check_failed_block(statement)
         state = PreparedState(statement)
@@ -262,7 +280,8 @@ class SqlEngine:
             return StaticCursor("")
         if statement.kind == "query":
             assert state.tree is not None
-            return await self._run_query(state.tree, params, prepared.param_type_oids, statement.sql)
+            return await self._run_query(state.tree, params, prepared.param_type_oids, statement.sql,
+                                         state.local_plans)
         if statement.kind == "write":
             reject_write(statement.sql, self.source.tables, self.name_scope())
         if statement.kind == "ddl":
@@ -270,12 +289,12 @@ class SqlEngine:
         return await self._run_command(statement, state, params, prepared.param_type_oids)
 
     async def _run_query(self, tree: exp.Expression, params: Sequence[Any], oids: Sequence[int],
-                         client_sql: str) -> QueryCursor:
-        plan = self._plan(tree, params, oids)
+                         client_sql: str, local_plans: Lru[tuple[QueryPlan, str]] | None = None) -> QueryCursor:
+        plan, sql = self._planned(tree, params, oids, local_plans)
         procedure_rows = {}
         for proc in plan.procedures:
             procedure_rows[proc.name] = await proc.procedure.call(proc.arguments, self.ctx)
-        cursor = QueryCursor(self.duck, plan, to_duckdb_sql(plan.tree), client_sql, self.ctx, self.table_oid,
+        cursor = QueryCursor(self.duck_cursors, plan, sql, client_sql, self.ctx, self.table_oid,
                              procedure_rows, on_close=self._active.discard,
                              timeout_ms=milliseconds(self.settings.get("statement_timeout")),
                              limiter=self._thread_limiter(), time_zone=self.settings.get("TimeZone"))
@@ -291,6 +310,21 @@ class SqlEngine:
         if self._limiter is None:
             self._limiter = anyio.CapacityLimiter(THREADS_PER_SESSION)
         return self._limiter
+
+    def _planned(self, tree: exp.Expression, params: Sequence[Any], oids: Sequence[int],
+                 local_plans: Lru[tuple[QueryPlan, str]] | None) -> tuple[QueryPlan, str]:
+        """The plan and its DuckDB SQL; reused for queries that read no provider (see plan_cache)."""
+        values = parameter_key(params) if local_plans is not None else None
+        key = (values, self.settings.version) if values is not None else None
+        if key is not None and local_plans is not None:
+            hit = local_plans.get(key)
+            if hit is not None:
+                return hit
+        plan = self._plan(tree, params, oids)
+        planned = (plan, to_duckdb_sql(plan.tree))
+        if key is not None and local_plans is not None and not plan.scans and not plan.procedures:
+            local_plans.put(key, planned)
+        return planned
 
     def _plan(self, tree: exp.Expression, params: Sequence[Any], oids: Sequence[int]) -> QueryPlan:
         bound = bind(tree, params, oids) if parameter_count(tree) else tree.copy()

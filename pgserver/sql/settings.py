@@ -117,6 +117,9 @@ class SessionSettings:
         self._session_values: dict[str, str] | None = None  # values to restore after SET LOCAL
         self.properties = properties
         self._changed: dict[str, str] = {}
+        # Bumped by every write: cached plans (pgserver.sql.plan_cache) are keyed by it, so a plan made
+        # under one search_path / Schema / MaxRows … is never reused under another.
+        self.version = 0
 
     # -- reading -------------------------------------------------------------------
     def get(self, name: str) -> str:
@@ -153,6 +156,7 @@ class SessionSettings:
     # -- writing -------------------------------------------------------------------
     def set(self, name: str, value: str | None, *, local: bool = False, in_transaction: bool = False) -> None:
         """SET name = value (None: DEFAULT). Validates like PostgreSQL where it matters."""
+        self.version += 1
         guc = canonical_guc(name)
         if guc is None:
             if self.properties is not None and self.properties.is_property(name):
@@ -190,10 +194,12 @@ class SessionSettings:
         if guc is None:
             raise PgError(UNDEFINED_OBJECT, f'unrecognized configuration parameter "{name}"')
         key = guc.name.lower()
+        self.version += 1
         self._defaults[key] = _validate(guc, value)
         self._assign(key, self._defaults[key])
 
     def reset(self, name: str) -> None:
+        self.version += 1
         guc = canonical_guc(name)
         if guc is None and self.properties is not None and self.properties.is_property(name):
             reset = getattr(self.properties, "reset", None)
@@ -204,6 +210,7 @@ class SessionSettings:
         self.set(name, None)
 
     def reset_all(self) -> None:
+        self.version += 1
         for key, guc in GUCS.items():
             if guc.settable:
                 self._assign(key, self._defaults[key])
@@ -211,6 +218,7 @@ class SessionSettings:
 
     def _assign(self, key: str, value: str) -> None:
         if self._values.get(key) != value:
+            self.version += 1
             self._values[key] = value
             guc = GUCS[key]
             if guc.reported:
@@ -223,6 +231,7 @@ class SessionSettings:
 
     def restore(self, snap: tuple[dict[str, str], dict[str, str], PropertiesLike | None]) -> None:
         values, custom, props = snap
+        self.version += 1
         for key, value in values.items():
             self._assign(key, value)
         self._custom = dict(custom)

@@ -1,0 +1,91 @@
+"""Re-usable DuckDB cursors of one session.
+
+Each execution needs its own DuckDB cursor (one open result per cursor, several portals
+may stream at once), and every cursor needs per-connection settings (`streaming_buffer_size`
+cannot be set globally; the session's TimeZone). Those SETs cost more than running
+`SELECT 1`, so finished cursors go back to a small pool with their settings in place;
+a cursor whose statement was interrupted is closed instead of being reused.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import duckdb
+
+log = logging.getLogger(__name__)
+
+# DuckDB reads ahead of the client into a streaming buffer; a small one bounds how many
+# provider batches (API pages) are fetched before the client asks for more rows.
+STREAMING_BUFFER = "16KB"
+IDLE_CURSORS = 4
+
+
+class DuckCursorPool:
+    """Hands out DuckDB cursors of the session database with the session's settings applied."""
+
+    def __init__(self, duck: duckdb.DuckDBPyConnection, idle_limit: int = IDLE_CURSORS) -> None:
+        self._duck = duck
+        self._idle: list[tuple[duckdb.DuckDBPyConnection, str]] = []  # (cursor, its TimeZone)
+        self._idle_limit = idle_limit
+        self._closed = False
+
+    def acquire(self, time_zone: str) -> PooledCursor:
+        """A cursor with the streaming buffer bounded and `time_zone` applied."""
+        if self._idle:
+            cursor, zone = self._idle.pop()
+        else:
+            cursor, zone = self._duck.cursor(), "UTC"
+            cursor.execute(f"SET streaming_buffer_size = '{STREAMING_BUFFER}'")
+        wanted = time_zone or "UTC"
+        if zone.upper() != wanted.upper():
+            zone = _apply_time_zone(cursor, wanted)
+        return PooledCursor(self, cursor, zone)
+
+    def _give_back(self, pooled: PooledCursor, reusable: bool) -> None:
+        cursor = pooled.connection
+        for name in pooled.registered:
+            try:
+                cursor.unregister(name)
+            except duckdb.Error:
+                reusable = False
+        if reusable and not self._closed and len(self._idle) < self._idle_limit:
+            self._idle.append((cursor, pooled.time_zone))
+        else:
+            cursor.close()
+
+    def close(self) -> None:
+        self._closed = True
+        idle, self._idle = self._idle, []
+        for cursor, _ in idle:
+            cursor.close()
+
+
+class PooledCursor:
+    """One execution's DuckDB cursor: remembers what it registered, goes back to the pool on release."""
+
+    def __init__(self, pool: DuckCursorPool, connection: duckdb.DuckDBPyConnection, time_zone: str) -> None:
+        self.pool = pool
+        self.connection = connection
+        self.time_zone = time_zone
+        self.registered: list[str] = []
+
+    def register(self, name: str, source: object) -> None:
+        self.connection.register(name, source)
+        self.registered.append(name)
+
+    def release(self, reusable: bool) -> None:
+        """Back to the pool (reusable: its statement finished or was closed normally) or closed."""
+        self.pool._give_back(self, reusable)
+
+
+def _apply_time_zone(cursor: duckdb.DuckDBPyConnection, time_zone: str) -> str:
+    """timestamptz arithmetic, extract/date_trunc and casts to text follow the session TimeZone,
+    as in PostgreSQL (DuckDB's ICU time zones; a zone ICU lacks keeps UTC)."""
+    try:
+        cursor.execute(f"SET TimeZone = '{time_zone.replace(chr(39), '')}'")
+        return time_zone
+    except duckdb.Error:
+        log.debug("DuckDB does not know time zone %r; timestamptz stays in UTC", time_zone)
+        cursor.execute("SET TimeZone = 'UTC'")
+        return time_zone  # remembered as applied, so the same unknown zone is not tried again
