@@ -1,17 +1,21 @@
 """pg_catalog and information_schema answered locally, like PostgreSQL 15 (never calls the API).
 
-The SQL layer uses four things:
-  Catalog(tables, procedures, database, user)    built once per server
-  install(duck, catalog, session)                once per session's DuckDB connection
+What the SQL layer uses:
+  Catalog(tables, procedures, database, user)    built once (per server and user); OIDs, rows
+  Catalog.table_oid(schema, name)                 RowDescription table_oid of one of our relations
+  install(duck, catalog, session)                 once per session's DuckDB connection
   rewrite(expr, catalog)                          on every parsed query, before transpiling
-  is_catalog_query(expr, catalog)                 True: answer locally, never call the Sage API
+  is_catalog_query(expr, catalog)                 True: answered locally, never calls the Sage API
+  result_types(tree)                              PostgreSQL types of catalog result columns
+  pg_error_from_duckdb(exc)                       a catalog UDF's PgError out of DuckDB's exception
 """
 
 from pgserver.catalog.catalog import Catalog
 from pgserver.catalog.errors import pg_error_from_duckdb
 from pgserver.catalog.install import install
+from pgserver.catalog.result_types import result_types
 from pgserver.catalog.rewrite import is_catalog_query, rewrite
 from pgserver.catalog.session import CatalogSession, DictSettings
 
 __all__ = ["Catalog", "CatalogSession", "DictSettings", "install", "is_catalog_query", "pg_error_from_duckdb",
-           "rewrite"]
+           "result_types", "rewrite"]
