@@ -72,9 +72,6 @@ def test_describe_table_with_foreign_keys_matches_postgres(stack: Stack, mirror:
     assert cells(ours(stack, command)) == cells(theirs(mirror, command))
 
 
-@pytest.mark.xfail(strict=True, reason="psql \\dd sends 'SELECT pgc.oid as oid, pgc.tableoid AS tableoid ... FROM "
-                   "pg_catalog.pg_constraint pgc': ERROR column pgc.tableoid does not exist (system column "
-                   "tableoid missing from our pg_catalog relations)")
 def test_object_descriptions_dd(stack: Stack, mirror: Mirror) -> None:
     assert cells(ours(stack, r'\dd "StandardUK".*')) == cells(theirs(mirror, r'\dd "StandardUK".*'))
 
