@@ -12,9 +12,10 @@ from typing import Any
 
 from sqlglot import exp
 
-from pgserver.catalog import arrays, result_types
+from pgserver.catalog import arrays
 from pgserver.catalog.catalog import Catalog
 from pgserver.catalog.install import CATALOG_DB, SCHEMA_FOR, SESSION_DB, SESSION_RELATIONS
+from pgserver.catalog.result_types import record as record_result_types
 from pgserver.catalog.signatures import SIGNATURES, duck_name
 from pgserver.errors import UNDEFINED_FUNCTION, UNDEFINED_TABLE, PgError
 
@@ -173,7 +174,7 @@ def _record_result_types(expr: exp.Expression, catalog: Catalog) -> None:
             if relation is not None:
                 sources[node.alias_or_name.lower()] = relation
     class_oids = {key: oid for key, oid in catalog.class_by_name.items() if key[0] in SCHEMAS}
-    result_types.record(expr, sources, catalog.base, class_oids)
+    record_result_types(expr, sources, catalog.base, class_oids)
 
 
 def output_name(node: exp.Expression) -> str:
