@@ -311,6 +311,10 @@ def _function(node: exp.Func, vectors: arrays.VectorScope) -> exp.Expression | N
         return None  # handled in FROM
     elif name == "_pg_expandarray" and len(args) == 1:
         replacement = arrays.expandarray(args[0])
+    elif name == "generate_subscripts" and args and vectors.holds_vector(args[0]) \
+            and not isinstance(node.parent, exp.Table):
+        # int2vector/oidvector subscripts start at 0 in PostgreSQL, DuckDB lists at 1
+        replacement = exp.Sub(this=node.copy(), expression=exp.Literal.number(1))
     elif name == "json_build_object":
         replacement = exp.Anonymous(this="json_object", expressions=args)
     elif name == "pg_partition_ancestors" and len(args) == 1:

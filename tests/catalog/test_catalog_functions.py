@@ -70,6 +70,7 @@ def test_primary_and_foreign_keys(duck: duckdb.DuckDBPyConnection, catalog: Cata
     # Projected, int2vector keeps PostgreSQL's text form, which drivers (psqlODBC, pgjdbc) parse.
     assert run(duck, catalog, f"SELECT i.indkey, i.indclass {key_index}") == [("1 2", "3126 3126")]
     assert run(duck, catalog, f"SELECT k.keys[1] FROM (SELECT i.indkey AS keys {key_index}) k") == [(2,)]
+    assert run(duck, catalog, f"SELECT generate_subscripts(i.indkey, 1) AS s {key_index} ORDER BY s") == [(0,), (1,)]
 
 
 def test_comments_and_types(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
