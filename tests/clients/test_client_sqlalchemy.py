@@ -177,3 +177,21 @@ def test_pandas_read_sql(engine: Engine, customers: list[SageCustomer]) -> None:
 def test_pandas_read_sql_table(engine: Engine) -> None:
     frame = pd.read_sql_table("Currencies", engine, schema="StandardUK")
     assert list(frame.columns)[:3] == ["Id", "Symbol", "Name"] and len(frame) >= 1
+
+
+def test_other_edition_through_startup_search_path(stack: Stack) -> None:
+    """connect_args options='-c search_path=ProfessionalUK': unqualified names (and schema-less ORM
+    mappings) reach the ProfessionalUK edition; EXPLAIN shows the API it calls."""
+    eng = sa.create_engine(our_url(stack, "psycopg"), connect_args={"options": "-c search_path=ProfessionalUK"})
+    try:
+        with eng.connect() as conn:
+            assert conn.execute(sa.text("SHOW search_path")).scalar() == "ProfessionalUK"
+            plan = "\n".join(r[0] for r in conn.execute(sa.text('EXPLAIN SELECT "Id" FROM "Customers" LIMIT 1')))
+        assert "ProfessionalUK.Customers" in plan and "/uk/sage200extra/accounts/v1/customers" in plan
+        _, customer_cls = mapped_classes(schema=None)
+        customer: Any = customer_cls
+        with Session(eng) as session:
+            ids = session.scalars(sa.select(customer.id).order_by(customer.id).limit(5)).all()
+        assert len(ids) == 5 and ids == sorted(ids)
+    finally:
+        eng.dispose()
