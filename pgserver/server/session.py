@@ -130,12 +130,25 @@ class Session:
 
     async def _stream_rows(self, cursor: Cursor, columns: Sequence[ResultColumn] | None, formats: Sequence[int],
                            limit: int | None) -> int:
-        """Send DataRows; returns how many (stops at `limit` when given)."""
+        """Send DataRows; returns how many (stops at `limit` when given).
+
+        A cursor may offer `fetch_data_rows(max_rows, formats, ctx) -> (bytes, count)`: DataRow messages
+        it encoded itself, a batch at a time ((b"", 0) when exhausted); others yield Python rows."""
         if columns is None:
             while await cursor.fetch(FETCH_BATCH):
                 pass
             return 0
         ctx = self.format_context()
+        fetch_data_rows = getattr(cursor, "fetch_data_rows", None)
+        if fetch_data_rows is not None:  # the cursor encodes whole batches itself (pgserver.sql.wire_rows)
+            sent = 0
+            while limit is None or sent < limit:
+                data, count = await fetch_data_rows(None if limit is None else limit - sent, formats, ctx)
+                if not count:
+                    break
+                await self.stream.send_maybe_flush(data)
+                sent += count
+            return sent
         encoders = [types.binary_encoder(c.type_oid) if f == 1 else types.text_encoder(c.type_oid, ctx)
                     for c, f in zip(columns, formats, strict=True)]
         sent = 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import anyio
@@ -30,6 +30,8 @@ from pgserver.sql.planner import ProcedureSlot, QueryPlan
 from pgserver.sql.planner_types import JoinKey, ScanSlot
 from pgserver.sql.result_types import pg_type_of_column, pg_type_of_duckdb, python_values
 from pgserver.sql.scans import LiveScan, ScanCanceled, canceled_error
+from pgserver.sql.wire_rows import DataRowEncoder
+from pgserver.types import FormatContext
 
 log = logging.getLogger(__name__)
 ARROW_BATCH_ROWS = 1024
@@ -110,7 +112,8 @@ class QueryCursor:
         self._cursor: PooledCursor | None = None
         self._reader: pa.RecordBatchReader | None = None
         self._read_ahead: list[pa.RecordBatch | None] = []  # batches read with the statement's start (None: end)
-        self._buffer: list[tuple[Any, ...]] = []
+        self._pending: pa.RecordBatch | None = None  # the unread rest of the current batch
+        self._encoder: tuple[tuple[tuple[int, ...], FormatContext], DataRowEncoder] | None = None
         self._scans: list[LiveScan] = []
         self._exhausted = False
         self._reader_done = False
@@ -229,25 +232,48 @@ class QueryCursor:
                 raise translate(err, self.client_sql) from None
             raise
 
-    async def fetch(self, max_rows: int | None) -> list[tuple[Any, ...]]:
-        while not self._exhausted and (max_rows is None or len(self._buffer) < max_rows):
+    async def _take(self, max_rows: int | None) -> pa.RecordBatch | None:
+        """The next rows of the result, at most `max_rows` and at most one DuckDB batch; None at the end."""
+        while self._pending is None or self._pending.num_rows == 0:
+            if self._exhausted:
+                return None
             assert self._reader is not None
-            if self._read_ahead:
-                batch = self._read_ahead.pop(0)
-            else:
-                batch = await self._in_thread(_read_next, self._reader)
+            batch = self._read_ahead.pop(0) if self._read_ahead else await self._in_thread(_read_next, self._reader)
             if batch is None:
                 self._exhausted = self._reader_done = True
                 await self._release_scans()
+                return None
+            self._pending = batch
+        batch = self._pending
+        if max_rows is None or max_rows >= batch.num_rows:
+            self._pending = None
+        else:
+            batch, self._pending = batch.slice(0, max_rows), batch.slice(max_rows)
+        self.row_count += batch.num_rows
+        return batch
+
+    async def fetch(self, max_rows: int | None) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = []
+        while max_rows is None or len(rows) < max_rows:
+            batch = await self._take(None if max_rows is None else max_rows - len(rows))
+            if batch is None:
                 break
             columns = [python_values(column) for column in batch.columns]
-            self._buffer.extend(zip(*columns, strict=True))
-        if max_rows is None:
-            rows, self._buffer = self._buffer, []
-        else:
-            rows, self._buffer = self._buffer[:max_rows], self._buffer[max_rows:]
-        self.row_count += len(rows)
+            rows.extend(zip(*columns, strict=True) if columns else [()] * batch.num_rows)
         return rows
+
+    async def fetch_data_rows(self, max_rows: int | None, formats: Sequence[int],
+                              ctx: FormatContext) -> tuple[bytes, int]:
+        """Up to `max_rows` rows (None: the next batch) as DataRow messages in these result formats,
+        encoded a column at a time (wire_rows); (b"", 0) once the result is exhausted."""
+        assert self.columns is not None
+        key = (tuple(formats), ctx)
+        if self._encoder is None or self._encoder[0] != key:
+            self._encoder = (key, DataRowEncoder(self.columns, formats, ctx))
+        batch = await self._take(max_rows)
+        if batch is None:
+            return b"", 0
+        return self._encoder[1].encode(batch), batch.num_rows
 
     @property
     def command_tag(self) -> str:
