@@ -69,6 +69,7 @@ class Catalog:
     index_table: dict[int, int] = field(default_factory=dict)
     functiondef: dict[int, tuple[str | None, str | None, str | None]] = field(default_factory=dict)
     table_specs: dict[int, TableSpec] = field(default_factory=dict)
+    foreign_keys: dict[int, tuple[str, int, str]] = field(default_factory=dict)  # con oid -> (col, target, col)
     duck_file: str | None = field(default=None, repr=False)  # install.py: the shared read-only DuckDB file
 
     def __post_init__(self) -> None:

@@ -84,10 +84,16 @@ class SessionFunctions:
         return quote_ident_if_needed(name, self.cat.keyword_categories) if name else None
 
     def pg_get_constraintdef_1(self, oid: int) -> str | None:
+        foreign_key = self.cat.foreign_keys.get(oid)
+        if foreign_key is not None:  # the referenced table is named as regclass does: qualified unless visible
+            column, target, target_column = foreign_key
+            words = self.cat.keyword_categories
+            return (f"FOREIGN KEY ({quote_ident_if_needed(column, words)}) REFERENCES "
+                    f"{self.names.relation_name(target)}({quote_ident_if_needed(target_column, words)})")
         return self.cat.constraintdef.get(oid)
 
     def pg_get_constraintdef_2(self, oid: int, pretty: bool) -> str | None:
-        return self.cat.constraintdef.get(oid)
+        return self.pg_get_constraintdef_1(oid)
 
     def pg_get_viewdef_1(self, view: str) -> str | None:
         oid = self.names.relation_oid(view, missing_ok=True) if not view.isdigit() else int(view)

@@ -218,6 +218,7 @@ def _foreign_keys(cat: Catalog, alloc: OidAllocator, spec: TableSpec, class_oids
             confdeltype="a", confmatchtype="s", confkey=[target_attnum], conpfeqop=[op], conppeqop=[op],
             conffeqop=[op]))
         target_spec = cat.table_specs[target_oid]
+        cat.foreign_keys[con_oid] = (col.name, target_oid, target_spec.columns[target_attnum - 1].name)
         cat.constraintdef[con_oid] = (
             f"FOREIGN KEY ({q(col.name)}) REFERENCES {q(target_spec.schema)}.{q(target_spec.name)}"
             f"({q(target_spec.columns[target_attnum - 1].name)})"

@@ -28,7 +28,7 @@ OID_LIKE_TYPES = {"oid", "xid", "cid", "pg_catalog.oid", "information_schema.car
 KEYWORD_FUNCTIONS = {"user": "current_user", "current_role": "current_user", "current_catalog": "current_database"}
 NODE_FUNCTIONS: dict[type[exp.Expression], str] = {
     exp.CurrentDatabase: "current_database", exp.CurrentUser: "current_user", exp.SessionUser: "session_user",
-    exp.CurrentSchema: "current_schema", exp.CurrentVersion: "version",
+    exp.CurrentSchema: "current_schema", exp.CurrentVersion: "version", exp.CurrentSchemas: "current_schemas",
 }
 _OPERATORS: dict[str, Any] = {
     "~": lambda a, b: exp.RegexpLike(this=a, expression=b),
@@ -304,7 +304,10 @@ def _function(node: exp.Func, vectors: arrays.VectorScope) -> exp.Expression | N
     name, target = _function_name(node)
     if name is None:
         return None
-    args = list(node.expressions) if isinstance(node, exp.Anonymous) else []
+    if isinstance(node, exp.Anonymous):
+        args = list(node.expressions)
+    else:  # a typed sqlglot node: current_schemas(true) keeps its argument in `this`
+        args = [node.this] if isinstance(node, exp.CurrentSchemas) and node.this is not None else []
     if (name, len(args)) in SIGNATURES:
         replacement = _call(name, args)
     elif name == "pg_get_keywords":

@@ -43,6 +43,11 @@ def test_regclass_in_and_out_follow_search_path(duck: duckdb.DuckDBPyConnection,
     assert run(duck, catalog, f"SELECT {oid}::regclass") == [('"StandardUK"."Customers"',)]
     run(duck, catalog, """SELECT set_config('search_path', '"StandardUK", public', false)""")
     assert run(duck, catalog, f"SELECT {oid}::regclass, current_schema()") == [('"Customers"', "StandardUK")]
+    assert run(duck, catalog, "SELECT current_schemas(true), pg_catalog.current_schemas(false)") == [
+        (["pg_catalog", "StandardUK", "public"], ["StandardUK", "public"])]
+    # pg_get_constraintdef names the referenced table like regclass: unqualified once visible
+    assert run(duck, catalog, """SELECT pg_get_constraintdef(oid) FROM pg_constraint
+        WHERE conname = 'Customers_CurrencyId_fkey'""") == [('FOREIGN KEY ("CurrencyId") REFERENCES "Currencies"("Id")',)]
     assert run(duck, catalog, f"SELECT pg_table_is_visible({oid})") == [(True,)]
 
 
