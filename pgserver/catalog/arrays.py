@@ -96,6 +96,14 @@ def array_literal(text: str, to: exp.DataType) -> exp.Expression:
 
 
 
+def quantified_literal(node: exp.Any | exp.All) -> exp.Expression | None:
+    """x = ANY('{r,v}'): an untyped string is an array literal there (pgcli binds text[] parameters so)."""
+    inner = node.this.this if isinstance(node.this, exp.Paren) else node.this
+    if isinstance(inner, exp.Literal) and inner.is_string and inner.this.strip().startswith("{"):
+        return node.__class__(this=array_literal(inner.this, exp.DataType.build("text[]", dialect="postgres")))
+    return None
+
+
 def subscript(node: exp.Bracket, vectors: VectorScope) -> exp.Expression | None:
     base = node.this
     if not vectors.holds_vector(base) or len(node.expressions) != 1:

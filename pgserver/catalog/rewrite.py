@@ -229,6 +229,8 @@ def _rewrite_node(node: exp.Expression, rel_names: dict[str, set[str]], ctes: se
         return build(node.this, node.expression)
     if isinstance(node, exp.Collate):
         return node.this
+    if isinstance(node, exp.Any | exp.All):
+        return arrays.quantified_literal(node)
     if isinstance(node, exp.Bracket):
         return arrays.subscript(node, vectors)
     if isinstance(node, exp.Dot) and isinstance(node.this, exp.Paren):

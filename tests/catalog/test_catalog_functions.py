@@ -58,6 +58,9 @@ def test_psql_style_lookup(duck: duckdb.DuckDBPyConnection, catalog: Catalog) ->
         WHERE c.relname OPERATOR(pg_catalog.~) '^(Customers)$' COLLATE pg_catalog.default
           AND n.nspname OPERATOR(pg_catalog.~) '^(StandardUK)$' COLLATE pg_catalog.default""")
     assert rows == [("StandardUK", "Customers", "r")]
+    # pgcli/pgspecial bind a text[] parameter: ANY('{r,p}') with an untyped array literal
+    assert run(duck, catalog, """SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'StandardUK' AND c.relkind = ANY('{r,p}')""") == [(5,)]
 
 
 def test_primary_and_foreign_keys(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
