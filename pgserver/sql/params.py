@@ -62,6 +62,8 @@ def _infer_one(parameter: exp.Parameter, specs: Sequence[TableSpec]) -> int | No
             return pgtypes.type_for_sql(parent.to.sql(dialect="postgres"))[0].oid
         except PgError:
             return None
+    if isinstance(parent, exp.Any | exp.All):
+        return 1009  # x = ANY($1): an array (text[]), as pgcli/pgspecial bind a list there
     if isinstance(parent, exp.Limit | exp.Offset | exp.Fetch):
         return pgtypes.INT8
     if isinstance(parent, _COMPARISONS):
