@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.optimizer.qualify import qualify
-from sqlglot.optimizer.scope import traverse_scope
+from sqlglot.optimizer.scope import Scope, traverse_scope
 
 from pgserver.errors import PgError
 from pgserver.provider import ScanPlan, ScanRequest, SortKey
@@ -34,6 +34,7 @@ from pgserver.sql.tableset import resolve_relation
 __all__ = ["PlanEnvironment", "ProcedureSlot", "QueryPlan", "ScanSlot", "build_plan"]
 
 CATALOG_SCHEMAS = {"pg_catalog", "information_schema"}
+_PLAIN = "pg_plain_column"  # node meta: a bare column projection, named after its attribute
 
 
 def build_plan(tree: exp.Expression, env: PlanEnvironment, *, call_providers: bool = True) -> QueryPlan:
@@ -43,6 +44,7 @@ def build_plan(tree: exp.Expression, env: PlanEnvironment, *, call_providers: bo
     if env.rewrite is not None:
         tree = env.rewrite(tree)
     names = _root_output_names(tree)
+    _mark_plain_columns(tree)
     scans, procedures = _resolve_tables(tree, env)
     _lowercase_identifiers(tree)
     _apply_root_names(tree, names)  # before qualify, so ORDER BY 2 / GROUP BY 1 refer to the final names
@@ -70,6 +72,8 @@ def build_plan(tree: exp.Expression, env: PlanEnvironment, *, call_providers: bo
     if call_providers:
         _plan_providers(plan, env)
     plan.output_columns = output_columns(plan) if qualified else None
+    if qualified:
+        _apply_attribute_names(plan.tree, slots)
     return plan
 
 
@@ -150,6 +154,44 @@ def _schema(scans: list[ScanSlot], procedures: list[ProcedureSlot]) -> dict[str,
 def _root_output_names(tree: exp.Expression) -> list[str | None]:
     select = root_selects(tree)
     return [output_name(p) for p in select.expressions] if select is not None else []
+
+
+def _mark_plain_columns(tree: exp.Expression) -> None:
+    """Tag projections that are bare column references (no alias): PostgreSQL names those after the
+    attribute itself, whatever case the query wrote it in (see _apply_attribute_names)."""
+    for select in tree.find_all(exp.Select):
+        for projection in select.expressions:
+            if isinstance(projection, exp.Column) and isinstance(projection.this, exp.Identifier):
+                projection.meta[_PLAIN] = True
+
+
+def _apply_attribute_names(tree: exp.Expression, slots: dict[str, ScanSlot]) -> None:
+    """`SELECT id, NAME FROM customers` answers columns "Id" and "Name", as pg_attribute spells them;
+    through derived tables and CTEs too (inner scopes come first, so their names are already set)."""
+    for scope in traverse_scope(tree):
+        if not isinstance(scope.expression, exp.Select):
+            continue
+        for projection in scope.expression.expressions:
+            column = projection.this if isinstance(projection, exp.Alias) else None
+            if not isinstance(column, exp.Column) or not column.meta.get(_PLAIN):
+                continue
+            name = _attribute_name(scope, column, slots)
+            if name is not None:
+                projection.set("alias", exp.to_identifier(name, quoted=True))
+                projection.meta[_PLAIN] = True
+
+
+def _attribute_name(scope: Scope, column: exp.Column, slots: dict[str, ScanSlot]) -> str | None:
+    source = scope.sources.get(column.table)
+    if isinstance(source, exp.Table) and source.name in slots:
+        declared = slots[source.name].relation.spec.column(column.name)
+        return declared.name if declared is not None else None
+    if isinstance(source, Scope) and isinstance(source.expression, exp.Select):
+        wanted = column.name.lower()
+        for projection in source.expression.expressions:
+            if projection.alias_or_name.lower() == wanted:
+                return projection.alias_or_name if projection.meta.get(_PLAIN) else None
+    return None
 
 
 def _apply_root_names(tree: exp.Expression, names: list[str | None]) -> None:

@@ -19,7 +19,7 @@ async def test_every_spelling_reaches_the_same_view(engine, world, name: str) ->
 async def test_columns_match_case_insensitively_and_keep_postgresql_output_names(engine) -> None:
     result = await run(engine, 'select accountnumber, "AccountNumber", ACCOUNTNUMBER as "Upper", c."Name" '
                                "from customers c where id = 1")
-    assert result.names == ["accountnumber", "AccountNumber", "Upper", "Name"]
+    assert result.names == ["AccountNumber", "AccountNumber", "Upper", "Name"]  # attributes keep their real names
     assert result.rows == [("C001", "C001", "C001", "Customer 1")]
 
 
@@ -96,3 +96,18 @@ async def test_ambiguous_column_is_42702(engine) -> None:
 async def test_cte_names_shadow_nothing_and_resolve_locally(engine) -> None:
     result = await run(engine, "with customers as (select 1 as id) select id from customers")
     assert result.rows == [(1,)]
+
+
+@pytest.mark.parametrize(("sql", "names"), [
+    ("select id, NAME from customers where id = 1", ["Id", "Name"]),
+    ('select c.ID, x."code" from customers c join currencies x on x.id = c.currencyid where c.id = 1', ["Id", "Code"]),
+    ("select id as Foo, id as \"Foo\", name n from customers where id = 1", ["foo", "Foo", "n"]),
+    ("select id from (select id from customers) s where id = 1", ["Id"]),
+    ("select * from (select id, name as n from customers) s where id = 1", ["Id", "n"]),
+    ("with c as (select ID from customers) select c.id from c where id = 1", ["Id"]),
+    ("select x from (select id as x from customers) s where x = 1", ["x"]),
+    ("select id from customers where id = 1 union select id from customers where id = 2 order by 1", ["Id"]),
+])
+async def test_bare_columns_are_named_after_their_attribute(engine, sql: str, names: list[str]) -> None:
+    """PostgreSQL names a bare column reference after pg_attribute's spelling, not the query's."""
+    assert (await run(engine, sql)).names == names

@@ -18,13 +18,13 @@ async def test_join_with_aggregate_group_by_having(engine) -> None:
                                "join currencies k on k.id = c.currencyid group by k.code having count(*) > 1 "
                                "order by k.code")
     assert result.rows == [("EUR", 5, decimal.Decimal("252.50")), ("GBP", 5, decimal.Decimal("302.50"))]
-    assert result.names == ["code", "n", "total"]
+    assert result.names == ["Code", "n", "total"]
     assert [c.type_oid for c in result.columns] == [pgtypes.VARCHAR, pgtypes.INT8, pgtypes.NUMERIC]
 
 
 async def test_positional_order_and_group_by_refer_to_output_columns(engine) -> None:
     result = await run(engine, "select isactive, count(*) from customers group by 1 order by 2 desc, 1")
-    assert result.names == ["isactive", "count"]
+    assert result.names == ["IsActive", "count"]
     assert result.rows == [(True, 7), (False, 3)]
 
 
@@ -113,7 +113,7 @@ async def test_queries_without_tables_and_client_probes(engine) -> None:
 async def test_parameters_are_inferred_and_bound(engine, world) -> None:
     prepared = await engine.prepare("select name from customers where id = $1 and name like $2 limit $3", [0, 0, 0])
     assert prepared.param_type_oids == [pgtypes.INT8, pgtypes.VARCHAR, pgtypes.INT8]
-    assert prepared.columns is not None and prepared.columns[0].name == "name"
+    assert prepared.columns is not None and prepared.columns[0].name == "Name"
     cursor = await engine.execute(prepared, [2, "Cust%", 5])
     assert await cursor.fetch(None) == [("Customer 2",)]
     await cursor.close()
@@ -130,7 +130,7 @@ async def test_parameters_are_inferred_and_bound(engine, world) -> None:
 async def test_describe_reports_columns_before_execution(engine, world) -> None:
     prepared = await engine.prepare("select id, name, balance * 2 as doubled, created from customers", [])
     assert [(c.name, c.type_oid) for c in prepared.columns] == [
-        ("id", pgtypes.INT8), ("name", pgtypes.VARCHAR), ("doubled", pgtypes.NUMERIC), ("created", pgtypes.DATE)]
+        ("Id", pgtypes.INT8), ("Name", pgtypes.VARCHAR), ("doubled", pgtypes.NUMERIC), ("Created", pgtypes.DATE)]
     assert world.customers.scans_started == 0  # describing never calls the API
 
 

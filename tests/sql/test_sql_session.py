@@ -119,10 +119,10 @@ async def test_cursors_declare_fetch_move_close(engine, world) -> None:
     await run(engine, "begin")
     assert (await run(engine, "declare c cursor for select id from customers order by id")).tag == "DECLARE CURSOR"
     portal = engine.portal("c")
-    assert portal is not None and [c.name for c in portal.columns] == ["id"]
+    assert portal is not None and [c.name for c in portal.columns] == ["Id"]
     assert engine.portal("nosuch") is None
     first = await run(engine, "fetch 3 from c")
-    assert first.rows == [(1,), (2,), (3,)] and first.tag == "FETCH 3" and first.names == ["id"]
+    assert first.rows == [(1,), (2,), (3,)] and first.tag == "FETCH 3" and first.names == ["Id"]
     assert (await run(engine, "fetch next from c")).rows == [(4,)]
     assert (await run(engine, "move forward 2 in c")).tag == "MOVE 2"
     rest = await run(engine, "fetch all from c")
@@ -162,7 +162,7 @@ async def test_discard_deallocate_listen(engine) -> None:
 
 async def test_sql_prepare_and_execute(engine) -> None:
     assert (await run(engine, "prepare q (bigint) as select name from customers where id = $1")).tag == "PREPARE"
-    assert [c.name for c in (await engine.prepare("execute q(5)", [])).columns] == ["name"]
+    assert [c.name for c in (await engine.prepare("execute q(5)", [])).columns] == ["Name"]
     result = await run(engine, "execute q(5)")
     assert result.rows == [("Customer 5",)] and result.tag == "SELECT 1"
     assert (await error_of(engine, "prepare q as select 1")).sqlstate == "42P05"
