@@ -44,6 +44,9 @@ public class JdbcClientProbe {
             step("systables", () -> rows("systables", meta.getTables(null, "sys", "%", null), "TABLE_NAME", "TABLE_TYPE"));
             step("columns", () -> rows("columns", meta.getColumns(null, "StandardUK", "Customers", "%"),
                 "COLUMN_NAME", "DATA_TYPE", "TYPE_NAME", "COLUMN_SIZE", "DECIMAL_DIGITS", "NULLABLE", "ORDINAL_POSITION", "REMARKS"));
+            step("allcolumns", () -> rows("allcolumns", meta.getColumns(null, "%UK", "%", "%"),
+                "TABLE_SCHEM", "TABLE_NAME", "COLUMN_NAME", "DATA_TYPE", "TYPE_NAME", "COLUMN_SIZE", "DECIMAL_DIGITS", "NULLABLE", "ORDINAL_POSITION"));
+            step("allpks", () -> rows("allpks", meta.getPrimaryKeys(null, "StandardUK", null), "TABLE_NAME", "COLUMN_NAME", "KEY_SEQ", "PK_NAME"));
             step("pk", () -> rows("pk", meta.getPrimaryKeys(null, "StandardUK", "Customers"), "COLUMN_NAME", "KEY_SEQ", "PK_NAME"));
             step("imported", () -> rows("imported", meta.getImportedKeys(null, "StandardUK", "Customers"),
                 "PKTABLE_SCHEM", "PKTABLE_NAME", "PKCOLUMN_NAME", "FKCOLUMN_NAME", "FK_NAME"));

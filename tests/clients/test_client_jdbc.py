@@ -51,8 +51,8 @@ def test_no_metadata_call_failed(ours: dict[str, list[list[str]]]) -> None:
     assert failed == {}
 
 
-@pytest.mark.parametrize("label", ["schemas", "tables", "systables", "columns", "pk", "imported", "exported",
-                                   "index"])
+@pytest.mark.parametrize("label", ["schemas", "tables", "systables", "columns", "allcolumns", "pk", "allpks",
+                                   "imported", "exported", "index"])
 def test_metadata_matches_postgres(ours: dict[str, list[list[str]]], theirs: dict[str, list[list[str]]],
                                    label: str) -> None:
     assert ours[label] == theirs[label]
