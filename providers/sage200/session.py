@@ -24,6 +24,7 @@ from pgserver.errors import INVALID_PARAMETER_VALUE, UNDEFINED_OBJECT, PgError
 from pgserver.provider import ScanContext
 from providers.sage200.client import AuthHeaders, RetryPolicy, SageHttp
 from providers.sage200.oauth import DEFAULT_SCOPE, SAGE_AUDIENCE, AsyncOAuth2Client, OAuthSettings, SageAuth
+from providers.sage200.pool import ShardedTransport
 from providers.sage200.tokens import TokenStore
 from providers.sage200.transport import HttpOptions, http_options
 
@@ -132,6 +133,8 @@ class SageSession:
         if client is None:
             settings = self.source.oauth_settings()
             extra = {"transport": self.source.transport} if self.source.transport else options.client_kwargs()
+            if not self.source.transport and "proxy" not in extra and not options.trust_env:
+                extra["transport"] = ShardedTransport(100, verify=extra["verify"])  # small pools: 0703
             client = AsyncOAuth2Client(
                 client_id=settings.client_id,
                 client_secret=settings.client_secret,
