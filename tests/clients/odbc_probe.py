@@ -37,6 +37,11 @@ def columns(conn: pyodbc.Connection) -> list[list[str | None]]:
     return _cells(r[:18] for r in conn.cursor().columns(schema="StandardUK", table="Customers"))
 
 
+def schema_columns(conn: pyodbc.Connection) -> list[list[str | None]]:
+    """Every column of every table of an edition (Power BI's navigator reads them per table)."""
+    return _cells(r[:18] for r in conn.cursor().columns(schema="ProfessionalUK"))
+
+
 def primary_keys(conn: pyodbc.Connection) -> list[list[str | None]]:
     return _cells(conn.cursor().primaryKeys(schema="StandardUK", table="Customers"))
 
@@ -107,7 +112,7 @@ def all_customers(conn: pyodbc.Connection) -> list[list[str | None]]:
 
 
 ACTIONS: dict[str, Callable[[pyodbc.Connection], list[list[str | None]]]] = {
-    "info": info, "tables": tables, "columns": columns, "primary_keys": primary_keys,
+    "info": info, "tables": tables, "columns": columns, "schema_columns": schema_columns, "primary_keys": primary_keys,
     "foreign_keys": foreign_keys, "statistics": statistics, "type_info": type_info,
     "parameterised_select": parameterised_select, "excel_query": excel_query,
     "power_bi_preview": power_bi_preview, "escapes": escapes, "all_customers": all_customers,

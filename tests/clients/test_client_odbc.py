@@ -65,7 +65,7 @@ def theirs(odbc_dir: Path, mirror: Mirror) -> Probe:
     return probe
 
 
-METADATA = ["tables", "columns", "primary_keys", "type_info"]
+METADATA = ["tables", "columns", "schema_columns", "primary_keys", "type_info"]
 
 
 @pytest.fixture(scope="module")
