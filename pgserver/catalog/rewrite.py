@@ -50,6 +50,11 @@ _OPERATORS: dict[str, Any] = {
     "+": lambda a, b: exp.Add(this=a, expression=b),
     "-": lambda a, b: exp.Sub(this=a, expression=b),
 }
+# Name columns of catalog relations: pattern matches on them ignore case (decision 0602).
+NAME_COLUMNS = {"relname", "nspname", "proname", "typname", "attname", "conname", "datname", "rolname", "usename",
+                "lanname", "amname", "extname", "spcname", "collname", "oprname", "evtname", "tgname", "polname",
+                "pubname", "schemaname", "tablename", "viewname", "indexname", "table_name", "table_schema",
+                "column_name", "routine_name", "schema_name", "srvname", "fdwname", "stxname", "cfgname"}
 FUNCTION_NAMES = {name for name, _ in SIGNATURES} | {"pg_get_keywords", "_pg_expandarray", "array_lower",
                                                      "array_upper", "pg_partition_ancestors"}
 
@@ -229,6 +234,10 @@ def _rewrite_node(node: exp.Expression, rel_names: dict[str, set[str]], ctes: se
         return build(node.this, node.expression)
     if isinstance(node, exp.Collate):
         return node.this
+    if isinstance(node, exp.RegexpLike) and isinstance(node.this, exp.Column) \
+            and node.this.name.lower() in NAME_COLUMNS:
+        # pgcli/pgspecial's \dt patterns use the bare ~ with folded names (psql: OPERATOR(pg_catalog.~))
+        return exp.RegexpILike(this=node.this, expression=node.expression)
     if isinstance(node, exp.Any | exp.All):
         return arrays.quantified_literal(node)
     if isinstance(node, exp.Bracket):

@@ -58,6 +58,9 @@ def test_psql_style_lookup(duck: duckdb.DuckDBPyConnection, catalog: Catalog) ->
         WHERE c.relname OPERATOR(pg_catalog.~) '^(Customers)$' COLLATE pg_catalog.default
           AND n.nspname OPERATOR(pg_catalog.~) '^(StandardUK)$' COLLATE pg_catalog.default""")
     assert rows == [("StandardUK", "Customers", "r")]
+    # pgcli/pgspecial: a bare ~ on a name column with a folded pattern
+    assert run(duck, catalog, "SELECT relname FROM pg_class WHERE relname ~ '^(customers)$'") == [("Customers",)]
+    assert run(duck, catalog, "SELECT count(*) FROM pg_class WHERE 'Customers' ~ '^(customers)$'") == [(0,)]
     # pgcli/pgspecial bind a text[] parameter: ANY('{r,p}') with an untyped array literal
     assert run(duck, catalog, """SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'StandardUK' AND c.relkind = ANY('{r,p}')""") == [(5,)]
