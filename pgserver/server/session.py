@@ -292,6 +292,12 @@ class Session:
             raise PgError(INVALID_SQL_STATEMENT_NAME, f"{what} does not exist")
         return prepared
 
+    def _declared_cursor(self, name: str) -> Cursor | None:
+        """The cursor a SQL DECLARE created under `name`, if the engine keeps such cursors
+        (psycopg's server-side cursors DECLARE, then Describe the portal of that name)."""
+        lookup = getattr(self.engine, "portal", None)
+        return lookup(name) if lookup is not None and name else None
+
     def _portal(self, name: str) -> Portal:
         portal = self.state.portals.get(name)
         if portal is None:
@@ -333,6 +339,9 @@ class Session:
             prepared = self._statement(message.name)
             self.stream.send(backend.parameter_description(prepared.param_type_oids))
             columns, formats = prepared.columns, [0] * len(prepared.columns or [])
+        elif message.name not in self.state.portals and (declared := self._declared_cursor(message.name)) is not None:
+            columns = declared.columns  # a SQL cursor (DECLARE): PostgreSQL describes it as a portal
+            formats = [0] * len(columns or [])
         else:
             portal = self._portal(message.name)
             columns, formats = portal.prepared.columns, portal.formats

@@ -88,3 +88,22 @@ def test_npgsql4_start_up_and_batched_statements(real_port: int) -> None:
     finally:
         client.close()
     assert codes == ["1", "2", "T", "D", "C"] * 2 + ["1", "2", "T", "D", "D", "C", "Z"]
+
+
+@pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
+def test_psycopg_server_side_cursors(real_port: int, binary: bool) -> None:
+    """psycopg's named cursors DECLARE, Describe the portal of that name, then FETCH FORWARD n."""
+    with psycopg.connect(f"host=127.0.0.1 port={real_port} user=demo password=demo dbname=sage200") as conn:
+        with conn.cursor(name="srv", binary=binary) as cursor:
+            cursor.execute('SELECT "Id", "Name" FROM "Customers" WHERE "Id" > %s ORDER BY "Id"', (0,))
+            assert [d.name for d in cursor.description] == ["Id", "Name"]
+            first = cursor.fetchmany(3)
+            rest = cursor.fetchall()
+        everything = conn.execute('SELECT "Id", "Name" FROM "Customers" ORDER BY "Id"').fetchall()
+        assert first + rest == everything and len(first) == 3
+        with conn.cursor(name="big", withhold=True) as cursor:
+            cursor.itersize = 250
+            cursor.execute("SELECT i FROM generate_series(1, 1000) AS g(i)")
+            assert sum(row[0] for row in cursor) == 500500
+        with pytest.raises(psycopg.errors.InvalidCursorName):
+            conn.execute('FETCH 1 FROM "srv"')  # closed with the psycopg cursor
