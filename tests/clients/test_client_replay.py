@@ -13,7 +13,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from tests.clients.conftest import DATABASE, SageCustomer
+from tests.clients.conftest import DATABASE, Mirror, SageCustomer
 from tests.clients.replay import (
     TEXT,
     Result,
@@ -28,6 +28,7 @@ from tests.integration.conftest import USER, Stack
 
 DBEAVER = traffic("dbeaver")
 NPGSQL = traffic("npgsql")
+POWER_BI = traffic("powerbi")
 
 
 @pytest.fixture(scope="module")
@@ -198,3 +199,23 @@ def test_power_bi_navigator_and_preview(stack: Stack, customers: list[SageCustom
     assert ["StandardUK", "Customers", "BASE TABLE"] in tables.rows
     assert columns.rows[0] == ["Id", "1", "NO", "bigint"]
     assert preview.rows == [[str(c.id), c.reference, c.name] for c in customers]
+
+
+@pytest.mark.parametrize("label", list(POWER_BI))
+def test_power_bi_information_schema_matches_postgres(stack: Stack, mirror: Mirror, label: str) -> None:
+    """The navigator's information_schema queries (tests/clients/traffic/powerbi.sql), parameters as text."""
+    query = POWER_BI[label]
+    params = [(str(p).encode(), TEXT, 0) for p in query.params]
+    with psycopg.connect(stack.dsn(), autocommit=True) as conn:
+        ours = extended(conn, query.sql, params)
+    with psycopg.connect(f"host=127.0.0.1 port={mirror.port} user={USER} dbname={DATABASE}", autocommit=True) as conn:
+        theirs = extended(conn, query.sql, params)
+    assert ours.ok, ours.error
+    assert theirs.ok and theirs.rows, theirs.error
+    assert ours.columns == theirs.columns
+    if label == "5":  # system schemas belong to the bootstrap superuser: our login role (decision 0600)
+        system = {"information_schema", "pg_catalog", "pg_toast"}
+        theirs.rows = [[name, USER if name in system else owner] for name, owner in theirs.rows]
+    if label == "4":  # no ORDER BY
+        ours.rows, theirs.rows = sorted(ours.rows), sorted(theirs.rows)
+    assert ours.rows == theirs.rows
