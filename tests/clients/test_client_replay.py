@@ -241,3 +241,28 @@ def test_power_bi_information_schema_matches_postgres(stack: Stack, mirror: Mirr
     if label == "4":  # no ORDER BY
         ours.rows, theirs.rows = sorted(ours.rows), sorted(theirs.rows)
     assert ours.rows == theirs.rows
+
+
+def test_npgsql_type_lists_match_postgres(stack: Stack, mirror: Mirror) -> None:
+    """The types Npgsql 4 and 6+ learn are PostgreSQL 15's: same names, kinds and order classes; the same
+    OIDs for every pg_catalog type (only our own tables' row types have other OIDs)."""
+
+    def load(dsn: str) -> tuple[Result, Result]:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            (npgsql4,) = pipelined(conn, [NPGSQL["1.1"].sql])
+            npgsql6 = simple(conn, npgsql_type_loading_command("\r\n"))[1]
+        return npgsql4, npgsql6
+
+    ours = load(stack.dsn())
+    theirs = load(f"host=127.0.0.1 port={mirror.port} user={USER} dbname={DATABASE}")
+    for mine, real in zip(ours, theirs, strict=True):
+        assert mine.ok and real.ok, (mine.error, real.error)
+        assert mine.columns == real.columns
+        kept = [c for c in ("nspname", "typname", "type", "typtype", "ord") if c in real.columns]
+
+        def shape(result: Result, kept: list[str] = kept) -> list[tuple[str | None, ...]]:
+            return sorted(tuple(row[result.columns.index(c)] for c in kept) for row in result.rows)
+
+        assert shape(mine) == shape(real)
+        builtin = sorted(r for r in real.rows if r[real.columns.index("nspname")] == "pg_catalog")
+        assert builtin and sorted(r for r in mine.rows if r[mine.columns.index("nspname")] == "pg_catalog") == builtin
