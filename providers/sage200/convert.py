@@ -198,8 +198,9 @@ _NONE = type(None)
 def _decimals_from_floats(raw: list[Any], arrow: pa.Decimal128Type) -> pa.Array:
     """A numeric(p,s) column from fast-parsed numbers, or InexactNumber when not provably exact."""
     numbers = pa.array(raw, type=pa.float64())  # refuses ints a double cannot hold exactly
-    largest = pc.max(pc.abs(numbers)).as_py()
-    if largest is not None and (not math.isfinite(largest) or largest >= 10.0 ** (15 - arrow.scale)):
+    present = raw if numbers.null_count == 0 else [v for v in raw if v is not None]
+    largest = max(map(abs, present), default=0.0)
+    if not math.isfinite(largest) or largest >= 10.0 ** (15 - arrow.scale):
         raise InexactNumber
     try:  # the shortest round-trip text of each double, then an exact decimal parse
         return pc.cast(pc.cast(numbers, pa.string()), arrow)  # fails when a value has more than s decimals

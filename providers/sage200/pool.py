@@ -12,6 +12,7 @@ is closed, so a connection is never oversubscribed.
 from __future__ import annotations
 
 import math
+import ssl
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -45,7 +46,11 @@ class ShardedTransport(httpx.AsyncBaseTransport):
                  **transport_options: Any) -> None:
         count = max(1, math.ceil(max_connections / per_shard))
         limits = httpx.Limits(max_connections=per_shard, max_keepalive_connections=per_shard)
-        self.shards = [httpx.AsyncHTTPTransport(limits=limits, **transport_options) for _ in range(count)]
+        verify = transport_options.pop("verify", True)
+        if not isinstance(verify, ssl.SSLContext):  # one context for all shards (loading CAs takes ~30 ms)
+            verify = httpx.create_ssl_context(verify=verify, trust_env=False)
+        self.shards = [httpx.AsyncHTTPTransport(limits=limits, verify=verify, **transport_options)
+                       for _ in range(count)]
         self.busy = [0] * count
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
