@@ -213,9 +213,17 @@ class Session:
             statements = None
         if statements == []:
             self.stream.send(backend.empty_query_response())
+        # Several statements in one Query run as one implicit transaction (engines that track one say so).
+        implicit = len(statements or []) > 1 and hasattr(self.engine, "begin_implicit_transaction")
+        if implicit:
+            self.engine.begin_implicit_transaction()  # type: ignore[attr-defined]
+        failed = False
         for statement in statements or []:
             if not await self._run_simple_statement(statement):
+                failed = True
                 break
+        if implicit:
+            self.engine.end_implicit_transaction(failed)  # type: ignore[attr-defined]
         await self._ready()
 
     async def _run_simple_statement(self, sql: str) -> bool:

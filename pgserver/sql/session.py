@@ -118,6 +118,14 @@ class SqlEngine:
     def statement_failed(self) -> None:
         self.transaction.fail()
 
+    def begin_implicit_transaction(self) -> None:
+        """Called by the protocol before the statements of a multi-statement simple Query."""
+        self.transaction.begin_implicit()
+
+    def end_implicit_transaction(self, failed: bool) -> None:
+        """After them: a failure rolls back what the implicit transaction changed (SET …)."""
+        self.transaction.end_implicit(failed)
+
     @property
     def format_context(self) -> FormatContext:
         """How values look on the wire for this session (read by the protocol layer per result)."""

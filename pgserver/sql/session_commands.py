@@ -87,6 +87,7 @@ def commit(words: Sequence[Word], sql: str, txn: TransactionState, notices: list
     _and_chain(words, index, sql)
     if not txn.in_block:
         notices.append(Notice("WARNING", NO_ACTIVE_SQL_TRANSACTION, "there is no transaction in progress"))
+        txn.commit()  # still ends an implicit transaction (several statements in one Query)
         return StaticCursor("COMMIT")
     return StaticCursor(txn.commit())
 

@@ -345,7 +345,7 @@ def _timezone(guc: Guc, value: str) -> str:
 
 
 def _datestyle(guc: Guc, value: str) -> str:
-    output, order = "ISO", "MDY"
+    output, order, have_order = "ISO", "MDY", False
     for word in re.split(r"[,\s]+", value.strip()):
         if not word:
             continue
@@ -354,9 +354,11 @@ def _datestyle(guc: Guc, value: str) -> str:
             raise PgError(INVALID_PARAMETER_VALUE, f'invalid value for parameter "DateStyle": "{value}"',
                           detail=f'Unrecognized key word: "{word}".')
         if canonical in {"MDY", "DMY", "YMD"}:
-            order = canonical
+            order, have_order = canonical, True
         else:
             output = canonical
+            if canonical == "German" and not have_order:
+                order = "DMY"  # PostgreSQL: German implies day-first unless an order was given
     return f"{output}, {order}"
 
 

@@ -30,6 +30,8 @@ class TransactionState:
     read_only: bool = False
     _start_settings: Any = None
     _savepoints: list[Savepoint] = field(default_factory=list)
+    _implicit: bool = False  # running the statements of one multi-statement simple Query
+    _implicit_settings: Any = None  # settings when the implicit transaction began (None: inside a block)
 
     @property
     def in_block(self) -> bool:
@@ -40,9 +42,23 @@ class TransactionState:
         if self.in_block:
             return False
         self.status = "T"
-        self._start_settings = self.settings.snapshot()
+        # BEGIN inside an implicit transaction takes the statements before it into the block, as in PostgreSQL.
+        implicit, self._implicit_settings = self._implicit_settings, None
+        self._start_settings = implicit if implicit is not None else self.settings.snapshot()
         self._savepoints.clear()
         return True
+
+    def begin_implicit(self) -> None:
+        """The statements of one simple Query run as one implicit transaction (PostgreSQL): an error
+        in a later one undoes the settings the earlier ones changed since the last COMMIT/ROLLBACK."""
+        self._implicit = True
+        self._implicit_settings = self.settings.snapshot() if self.status == "I" else None
+
+    def end_implicit(self, failed: bool) -> None:
+        if failed and self.status == "I" and self._implicit_settings is not None:
+            self.settings.restore(self._implicit_settings)
+        self._implicit = False
+        self._implicit_settings = None
 
     def commit(self) -> str:
         """Ends the block; the tag is ROLLBACK when the block had failed, like PostgreSQL."""
@@ -57,6 +73,8 @@ class TransactionState:
     def rollback(self) -> None:
         if self.in_block and self._start_settings is not None:
             self.settings.restore(self._start_settings)
+        elif not self.in_block and self._implicit_settings is not None:
+            self.settings.restore(self._implicit_settings)  # ROLLBACK ends an implicit transaction too
         self._finish()
 
     def _finish(self) -> None:
@@ -64,6 +82,8 @@ class TransactionState:
         self.read_only = False
         self._start_settings = None
         self._savepoints.clear()
+        if self._implicit:  # COMMIT/ROLLBACK in a multi-statement Query: a new implicit transaction follows
+            self._implicit_settings = self.settings.snapshot()
 
     def fail(self) -> None:
         if self.status == "T":

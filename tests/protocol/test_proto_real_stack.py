@@ -107,3 +107,41 @@ def test_psycopg_server_side_cursors(real_port: int, binary: bool) -> None:
             assert sum(row[0] for row in cursor) == 500500
         with pytest.raises(psycopg.errors.InvalidCursorName):
             conn.execute('FETCH 1 FROM "srv"')  # closed with the psycopg cursor
+
+
+IMPLICIT_TRANSACTION_SCRIPT = [
+    "SET application_name = 'a'",
+    "SET application_name = 'b'; SET DateStyle = 'SQL, DMY'; SELECT 1/0",  # fails: both SETs undone
+    "SET application_name = 'c'; COMMIT; SELECT 1/0",  # COMMIT ends the implicit transaction: 'c' stays
+    "SET application_name = 'd'; BEGIN; SELECT 1/0",  # BEGIN takes the SET into the (now failed) block
+    "ROLLBACK",
+    "SET application_name = 'e'; ROLLBACK; SET DateStyle = 'German'",  # ROLLBACK undoes 'e' only
+    "RESET DateStyle",
+]
+
+
+def _implicit_transaction_trace(conninfo: str) -> list[tuple[str, str, str]]:
+    trace = []
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        for script in IMPLICIT_TRANSACTION_SCRIPT:
+            try:
+                conn.execute(script.encode())  # bytes: sent as one simple Query
+                outcome = "ok"
+            except psycopg.Error as error:
+                outcome = error.sqlstate or "?"
+            status = conn.info.transaction_status.name
+            if status == "IDLE":
+                shown = conn.execute("SHOW application_name").fetchone()[0] + "/" + \
+                    conn.execute("SHOW DateStyle").fetchone()[0]
+            else:
+                shown = "-"
+            trace.append((outcome, status, shown))
+    return trace
+
+
+def test_statements_of_one_query_run_as_one_implicit_transaction(real_port: int, real_pg_url: str) -> None:
+    ours = _implicit_transaction_trace(f"host=127.0.0.1 port={real_port} user=demo password=demo dbname=sage200")
+    theirs = _implicit_transaction_trace(real_pg_url)
+    assert ours == theirs
+    assert [shown for _, _, shown in ours] == ["a/ISO, MDY", "a/ISO, MDY", "c/ISO, MDY", "-", "c/ISO, MDY",
+                                             "c/German, DMY", "c/ISO, MDY"]
