@@ -39,6 +39,15 @@ class SagePostgres(Postgres):
     their templates are evaluated by our own UDFs (pg_templates.py), not mapped to strftime."""
 
     class Parser(Postgres.Parser):
+        def _parse_types(self, *args: object, **kwargs: object) -> exp.Expression | None:  # type: ignore[override]
+            """`oid[]`, `regtype[]`: sqlglot returns the object-identifier type before its `[]`
+            (asyncpg's type introspection casts `$1::oid[]`, pgcli `proargtypes::regtype[]`)."""
+            result = super()._parse_types(*args, **kwargs)  # type: ignore[arg-type]
+            if isinstance(result, exp.ObjectIdentifier) and self._match_pair(TokenType.L_BRACKET, TokenType.R_BRACKET):
+                element = exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=exp.to_identifier(result.name.lower()))
+                return exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[element], nested=True)
+            return result
+
         # `timestamptz '…'::timestamp` is (timestamptz '…')::timestamp in PostgreSQL; sqlglot applies
         # the `::` to the bare literal first and wraps the result in the typed-literal cast, which
         # swaps the two casts. We hold the literal's postfix operators back until the typed literal
