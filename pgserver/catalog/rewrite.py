@@ -363,6 +363,8 @@ def _type_name(to: exp.Expression) -> str:
 def _cast(node: exp.Cast) -> exp.Expression | None:
     target = _type_name(node.to)
     operand = node.this
+    if target.endswith("[]") and target[:-2] in REG_TYPES | OID_LIKE_TYPES:
+        return _oid_array_cast(node, target[:-2], operand)
     if target in REG_TYPES:
         kind = "regproc" if target == "regprocedure" else target
         if kind not in ("regclass", "regtype", "regproc", "regnamespace", "regrole"):
@@ -404,6 +406,26 @@ def _cast(node: exp.Cast) -> exp.Expression | None:
             and operand.is_string:
         return arrays.array_literal(operand.this, to)
     return None
+
+
+def _oid_array_cast(node: exp.Cast, element: str, operand: exp.Expression) -> exp.Expression:
+    """x::oid[] / x::regtype[]: a list of OIDs; a reg*[] read as text[] (pgcli's function
+    signatures: COALESCE(proallargtypes::regtype[], …)::text[]) becomes the list of names."""
+    if isinstance(operand, exp.Literal) and operand.is_string:
+        oids = arrays.array_literal(operand.this, exp.DataType.build("UINTEGER[]", dialect="duckdb"))
+    else:
+        oids = _duck_cast(operand, "UINTEGER[]")
+    kind = "regproc" if element == "regprocedure" else element
+    if kind not in ("regclass", "regtype", "regproc", "regnamespace", "regrole"):
+        return oids
+    ancestor = node.parent
+    while isinstance(ancestor, exp.Paren | exp.Coalesce):
+        ancestor = ancestor.parent
+    if not (isinstance(ancestor, exp.Cast) and _type_name(ancestor.to) in ("text[]", "varchar[]", "name[]")):
+        return oids
+    item = exp.to_identifier("__pgcat_oid")
+    name = exp.Anonymous(this=duck_name(f"{kind}_out", 1), expressions=[exp.column(item)])
+    return exp.Anonymous(this="list_transform", expressions=[oids, exp.Lambda(this=name, expressions=[item])])
 
 
 def _duck_cast(node: exp.Expression, duck_type: str) -> exp.Expression:

@@ -18,12 +18,15 @@ from pgserver.catalog import (
 )
 from pgserver.catalog import rewrite as rewrite_query
 from pgserver.errors import PgError
+from pgserver.sql.dialect import to_duckdb_sql
+from pgserver.sql.parsing import parse_statement
 from tests.catalog.conftest import DATABASE, USER, sample_procedures, sample_tables
 
 
 def run(duck: duckdb.DuckDBPyConnection, catalog: Catalog, sql: str) -> list[tuple[Any, ...]]:
-    tree = rewrite_query(sqlglot.parse_one(sql, read="postgres"), catalog)
-    return duck.execute(tree.sql("duckdb")).fetchall()
+    """As the server runs a query: the SQL layer's parser, our rewrite, the SQL layer's transpiler."""
+    tree = rewrite_query(parse_statement(sql), catalog)
+    return duck.execute(to_duckdb_sql(tree)).fetchall()
 
 
 def test_oids_are_stable_across_builds_and_table_sets(catalog: Catalog) -> None:
@@ -49,6 +52,15 @@ def test_regclass_in_and_out_follow_search_path(duck: duckdb.DuckDBPyConnection,
     assert run(duck, catalog, """SELECT pg_get_constraintdef(oid) FROM pg_constraint
         WHERE conname = 'Customers_CurrencyId_fkey'""") == [('FOREIGN KEY ("CurrencyId") REFERENCES "Currencies"("Id")',)]
     assert run(duck, catalog, f"SELECT pg_table_is_visible({oid})") == [(True,)]
+
+
+def test_oid_and_regtype_arrays(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    """asyncpg introspects with oid = any($1::oid[]); pgcli reads COALESCE(...::regtype[], ...)::text[]."""
+    assert run(duck, catalog, "SELECT typname FROM pg_type WHERE oid = any('{23,25}'::oid[]) ORDER BY 1") == [
+        ("int4",), ("text",)]
+    rows = run(duck, catalog, """SELECT COALESCE(proallargtypes::regtype[], proargtypes::regtype[])::text[]
+        FROM pg_proc WHERE proname = 'GetOAuthAccessToken'""")
+    assert rows == [(["text", "text", "text", "integer"],)]
 
 
 def test_psql_style_lookup(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
