@@ -101,7 +101,7 @@ async def test_concurrent_requests_share_one_refresh(tmp_path: Path) -> None:
     ctx = Ctx(PageSize=5, MaxThreads=10)
     plan = provider.plan(ScanRequest(["Id"]), ctx)
     assert sum([b.num_rows async for b in provider.scan(plan, ctx)]) == 59
-    # first page, $count, windows of 2 and 4 pages; then the last window's 5 requests all get 401
+    # first page, $count and 6 pages succeed; then every request in flight (the window has grown) gets 401
     fake.faults = ["ok"] * 8 + ["revoke"]
     before = len(fake.requests)
     assert sum([b.num_rows async for b in provider.scan(plan, ctx)]) == 59
