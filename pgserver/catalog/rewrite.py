@@ -8,6 +8,7 @@ subscripts, '{a,b}'::text[]). The SQL layer parses with sqlglot (postgres dialec
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlglot import exp
@@ -135,9 +136,12 @@ def rewrite(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
                 node.replace(replacement)
     _record_result_types(expr, catalog)
     # Keep PostgreSQL's output column names for rewritten projections (current_schema, not pgcat_…).
+    root = arrays.VectorScope.of(expr).root
     for select, i, before, name in projections:
         proj = select.expressions[i]
         changed = proj.sql("postgres") != before or isinstance(proj, exp.Literal | exp.Null)
+        # inside a CTE or subquery the outer query refers to these names (WITH w AS (SELECT count(1) …) … count)
+        changed = changed or (select is not root and not isinstance(proj, exp.Column | exp.Dot) and name != "?column?")
         if not isinstance(proj, exp.Alias) and changed:
             # An explicit Alias node (exp.alias_ would put a subquery's alias on the Subquery itself).
             proj.replace(exp.Alias(this=proj.copy(), alias=exp.to_identifier(name, quoted=True)))
@@ -207,8 +211,11 @@ def output_name(node: exp.Expression) -> str:
         default = node.args.get("default")
         inner = output_name(default) if default is not None else "?column?"
         return inner if inner != "?column?" else "case"
-    if isinstance(node, exp.Func):
-        return node.sql_name().lower()
+    if isinstance(node, exp.Binary | exp.Unary | exp.Connector | exp.Predicate):
+        return "?column?"  # operators: a, b, AND, =, LIKE … have no name in PostgreSQL
+    if isinstance(node, exp.Func):  # as written: COUNT(1) -> count, STRING_AGG(…) -> string_agg
+        written = re.match(r"([A-Za-z_][A-Za-z_0-9]*)\s*\(", node.sql("postgres"))
+        return written.group(1).lower() if written else node.sql_name().lower()
     return "?column?"
 
 

@@ -63,6 +63,13 @@ def test_oid_and_regtype_arrays(duck: duckdb.DuckDBPyConnection, catalog: Catalo
     assert rows == [(["text", "text", "text", "integer"],)]
 
 
+def test_subquery_columns_carry_postgresql_names(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    """pgcli: WITH w AS (SELECT …, COUNT(1) … GROUP BY …) SELECT … ORDER BY Count (PostgreSQL names it count)."""
+    rows = run(duck, catalog, """WITH w AS (SELECT relkind, COUNT(1) FROM pg_class GROUP BY relkind)
+        SELECT relkind FROM w WHERE relkind = 'r' ORDER BY Count DESC""")
+    assert rows == [("r",)]
+
+
 def test_psql_style_lookup(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     rows = run(duck, catalog, """
         SELECT n.nspname, c.relname, c.relkind FROM pg_catalog.pg_class c

@@ -31,7 +31,6 @@ KNOWN_DIFFERENCES = {
     "dbeaver[3]": VERSION,
     "npgsql[6]": VERSION,
     "sqlalchemy[1]": VERSION,
-    "pgjdbc[25]": "pgserver.sql.output_names names an unaliased OR expression 'or' (PostgreSQL: ?column?)",
     "pgjdbc[4]": "no TOAST relations: ours hold no data, and the system ones are not shipped",
     "dbeaver[7]": "pg_settings: the real cluster reports its own config file paths and sources",
     "psql[dplus_StandardUK_Customers.2]": "NULL || array: DuckDB gives NULL where PostgreSQL gives an empty array",
