@@ -196,3 +196,32 @@ async def test_pushed_descending_order_pages_exactly(tmp_path: Path) -> None:
     assert len(keys) == 700
     assert keys == sorted(keys, key=lambda k: (-k[0], k[1]))  # pushed order, then the paging key
     await session_of(providers).aclose()  # type: ignore[union-attr]
+
+
+async def test_fast_json_path_matches_the_exact_parse_on_every_view(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """orjson + guarded float→decimal gives exactly what json.loads(parse_float=Decimal) gives."""
+    import providers.sage200.provider as provider_module
+
+    app = create_app(SandboxConfig(scale=0.05))
+    providers, _ = sage_providers(source(tmp_path, "http://sandbox.test", httpx.ASGITransport(app=app)))
+    reparsed: list[int] = []
+    exact_parse = provider_module.parse_json
+
+    def counting_exact_parse(content: bytes) -> Any:
+        reparsed.append(len(content))
+        return exact_parse(content)
+
+    monkeypatch.setattr(provider_module, "parse_json", counting_exact_parse)
+    fast_tables = []
+    for provider in providers:
+        names = [c.name for c in provider.spec.columns]
+        fast_tables.append(await scan_all(provider, ScanRequest(names, limit=60)))
+    fallbacks = len(reparsed)
+    monkeypatch.setattr(provider_module, "parse_fast", lambda content: (exact_parse(content), None))
+    for provider, fast in zip(providers, fast_tables, strict=True):
+        names = [c.name for c in provider.spec.columns]
+        exact = await scan_all(provider, ScanRequest(names, limit=60))
+        assert fast.num_rows > 0 and fast.equals(exact), f"{provider.spec.schema}.{provider.spec.name}"
+    assert fallbacks < len(providers) // 4  # the fast path is the rule, the exact re-parse the exception
+    await session_of(providers).aclose()  # type: ignore[union-attr]
