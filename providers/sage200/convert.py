@@ -211,16 +211,16 @@ def _decimals_from_floats(raw: list[Any], arrow: pa.Decimal128Type) -> pa.Array:
 def _fast_array(raw: list[Any], arrow: pa.DataType) -> pa.Array | None:
     """The column straight from the JSON values when they already have the right Python
     types (the common case); None sends the column through the checked per-value path."""
-    types = set(map(type, raw))
     try:
+        if pa.types.is_string(arrow):  # Arrow refuses anything but str (JSON has no bytes)
+            return pa.array(raw, type=arrow)
+        types = set(map(type, raw))
         if pa.types.is_decimal(arrow):
             if float in types:
                 if types <= {float, int, _NONE}:
                     return _decimals_from_floats(raw, arrow)
                 raise InexactNumber
             return pa.array(raw, type=arrow)  # Decimals/ints: Arrow refuses lossy rescaling
-        if pa.types.is_string(arrow):
-            return pa.array(raw, type=arrow) if types <= {str, _NONE} else None
         if pa.types.is_boolean(arrow):
             return pa.array(raw, type=arrow) if types <= {bool, _NONE} else None
         if pa.types.is_integer(arrow):  # not Arrow's own conversion: it would truncate 5.5
