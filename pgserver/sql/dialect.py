@@ -12,7 +12,8 @@ DuckDB settings in `DUCKDB_SETTINGS`, applied once per session):
 - `pg_catalog.fn(...)` calls drop the schema (DuckDB reads `a.f()` as a method call on a);
 - CURRENT_DATE/CURRENT_TIME aliased to their own name confuse DuckDB's binder, so they are
   written as function calls;
-- timestamps with time zone come back in UTC (the session TimeZone is applied on output).
+- timestamps with time zone come back in UTC (the session TimeZone is applied on output);
+- numeric literals cast to `numeric`, numeric division and avg() keep PostgreSQL's scales (pg_numeric).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from __future__ import annotations
 import re
 
 from sqlglot import exp
+
+from pgserver.sql import pg_numeric
 
 DUCKDB_SETTINGS: dict[str, str] = {
     "integer_division": "true",
@@ -36,6 +39,11 @@ def to_duckdb_sql(tree: exp.Expression) -> str:
     return fixed.sql(dialect="duckdb")
 
 
+def _fixed(node: exp.Expression) -> exp.Expression:
+    """A replaced node's operands are not visited by transform(): fix them explicitly."""
+    return node.transform(_fix_node, copy=True)
+
+
 def _function_name(node: exp.Expression) -> str:
     if isinstance(node, exp.Anonymous):
         return str(node.this).lower()
@@ -43,6 +51,21 @@ def _function_name(node: exp.Expression) -> str:
 
 
 def _fix_node(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Cast) and pg_numeric.is_unconstrained_numeric(node.to):
+        exact = pg_numeric.literal_numeric_type(node.this)
+        if exact is not None:
+            return exp.Cast(this=node.this.copy(), to=exact)
+    if isinstance(node, exp.Div) and pg_numeric.is_numeric_division(node):
+        return pg_numeric.exact_division(_fixed(node.left), _fixed(node.right), bool(node.meta.get(pg_numeric.ROOT_OUTPUT)))
+    if isinstance(node, exp.Round) and node.args.get("decimals") is None and pg_numeric.is_float(node.this):
+        # round(double precision) rounds half to even in PostgreSQL (rint); DuckDB's round() half away from zero
+        return exp.Anonymous(this="round_even", expressions=[_fixed(node.this), exp.Literal.number(0)])
+    if isinstance(node, exp.Sum) and pg_numeric.sums_to_bigint(node):
+        return exp.cast(exp.Sum(this=_fixed(node.this)), exp.DataType.build("BIGINT"))
+    if isinstance(node, exp.Avg) and pg_numeric.averages_exactly(node):
+        argument = node.this
+        return pg_numeric.exact_division(exp.Sum(this=_fixed(argument)), exp.Count(this=_fixed(argument)),
+                                         bool(node.meta.get(pg_numeric.ROOT_OUTPUT)))
     if isinstance(node, exp.Dot) and isinstance(node.this, exp.Identifier) \
             and node.this.name.lower() == "pg_catalog" and isinstance(node.expression, exp.Func):
         return _fix_node(node.expression.copy())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any
 
 import anyio
@@ -31,7 +32,7 @@ from pgserver.sql.planner_types import JoinKey, ScanSlot
 from pgserver.sql.result_types import pg_type_of_column, pg_type_of_duckdb, python_values
 from pgserver.sql.scans import LiveScan, ScanCanceled, canceled_error
 from pgserver.sql.wire_rows import DataRowEncoder
-from pgserver.types import FormatContext
+from pgserver.types import NUMERIC, FormatContext
 
 log = logging.getLogger(__name__)
 ARROW_BATCH_ROWS = 1024
@@ -54,7 +55,9 @@ def result_columns(names: list[str], duck_types: list[str], plan: QueryPlan, tab
     for index, (name, duck_type) in enumerate(zip(names, duck_types, strict=True)):
         source = provenance[index] if provenance else None
         known = catalog[index] if catalog is not None else None
-        if source is None and known is not None:
+        if index in plan.numeric_text_columns:  # exact numeric text (pg_numeric)
+            columns.append(ResultColumn(name, NUMERIC))
+        elif source is None and known is not None:
             columns.append(ResultColumn(name, known.type_oid, known.typmod, known.table_oid, known.column_number))
         elif source is not None:
             slot, column = source
@@ -259,6 +262,8 @@ class QueryCursor:
             if batch is None:
                 break
             columns = [python_values(column) for column in batch.columns]
+            for index in self.plan.numeric_text_columns:
+                columns[index] = [None if v is None else Decimal(v) for v in columns[index]]
             rows.extend(zip(*columns, strict=True) if columns else [()] * batch.num_rows)
         return rows
 

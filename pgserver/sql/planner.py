@@ -18,6 +18,7 @@ from pgserver.errors import PgError
 from pgserver.provider import ScanPlan, ScanRequest, SortKey
 from pgserver.sql.key_lookups import choose_key_lookups, join_keys_of
 from pgserver.sql.output_names import output_name, root_selects
+from pgserver.sql.pg_numeric import mark_numeric_expressions
 from pgserver.sql.planner_types import (
     JoinKey,
     PlanEnvironment,
@@ -74,6 +75,8 @@ def build_plan(tree: exp.Expression, env: PlanEnvironment, *, call_providers: bo
     plan.output_columns = output_columns(plan) if qualified else None
     if qualified:
         _apply_attribute_names(plan.tree, slots)
+    plan.numeric_text_columns = mark_numeric_expressions(
+        plan.tree, {slot.name: slot.relation.spec for slot in scans} if qualified else {})
     return plan
 
 

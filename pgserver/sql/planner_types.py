@@ -57,6 +57,7 @@ class QueryPlan:
     max_rows_applied: int | None = None
     join_keys: list[JoinKey] = field(default_factory=list)  # candidate key lookups
     key_lookups: list[JoinKey] = field(default_factory=list)  # chosen after the first provider plans
+    numeric_text_columns: frozenset[int] = frozenset()  # root columns carried as exact numeric text (pg_numeric)
 
 
 @dataclass

@@ -34,6 +34,7 @@ from pgserver.sql.execution import QueryCursor, describe, procedure_table
 from pgserver.sql.explain import explain_lines
 from pgserver.sql.params import bind, infer_types, parameter_count, typed_null
 from pgserver.sql.parsing import parse_statement
+from pgserver.sql.pg_numeric import install_numeric_functions
 from pgserver.sql.pgfunctions import install_pg_functions
 from pgserver.sql.plan_cache import PLANS_PER_STATEMENT, STATEMENTS_PER_SESSION, Lru, parameter_key
 from pgserver.sql.planner import PlanEnvironment, QueryPlan, build_plan
@@ -99,6 +100,7 @@ class SqlEngine:
             self.duck.execute(f"SET GLOBAL {name} = {value}")
         install_pg_functions(self.duck, database=database, user=user, backend_pid=self.backend_pid,
                              setting=settings.get, current_schema=self._current_schema)
+        install_numeric_functions(self.duck)
         info = SessionInfo(user, database, settings, source.tables)
         self.catalog: CatalogSeam | None = source.catalog(info) if source.catalog is not None else None
         if self.catalog is not None:

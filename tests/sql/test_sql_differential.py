@@ -273,3 +273,44 @@ async def test_session_time_zone_applies_like_postgresql(postgres: Any) -> None:
         postgres.execute("SET TimeZone = 'UTC'")
         await engine.close()
     assert mismatches == [], "\n".join(mismatches)
+
+
+NUMERIC_TEXT_CASES = [
+    "SELECT '1.5'::numeric + 1", "SELECT 10::numeric / 4", "SELECT 1.0 / 3", "SELECT 10 / 4.0",
+    "SELECT 100000::numeric / 3", "SELECT 7.5 / 2.5", "SELECT -7::numeric / 2", "SELECT 0::numeric / 5",
+    "SELECT 2.50::numeric(10,2) / 2", "SELECT 1e3::numeric / 7", "SELECT 10::numeric", "SELECT '0.001'::numeric",
+    "SELECT '3.14159'::numeric * 2", "SELECT round(10::numeric / 3, 2)", "SELECT round(2.345, 2)", "SELECT round(2.5)",
+    "SELECT round(1.005::numeric, 2)", "SELECT 1.5::float8 / 3", "SELECT 1.5 * 2",
+    "SELECT round(2.5::float8), round(-2.5::float8), round(3.5::float8), round(0.5::float8)",
+    "SELECT (i % 1000)::numeric / 100 FROM generate_series(1234, 1234) AS g(i)",
+    "SELECT avg(x::int) FROM generate_series(1, 4) AS g(x)",
+    'SELECT avg("Balance"), avg("CreditLimit") FROM customers',
+    'SELECT "Balance" / 4, "CreditLimit" / 7.0, "Balance" / "CreditLimit" FROM customers WHERE "Id" = 3',
+    'SELECT "IsActive", avg("Balance") FROM customers GROUP BY 1',
+    'SELECT sum("Balance"::bigint) FROM customers',
+    'SELECT sum("CreditLimit"), sum("Id"), sum(x::int) FROM customers, generate_series(1, 2) AS g(x)',
+]
+
+
+async def test_numeric_results_print_like_postgresql(postgres: Any) -> None:
+    """Numeric scale is part of the value a client shows: compare the text PostgreSQL sends, and the type."""
+    from pgserver import types as pgtypes
+
+    world = make_world()
+    engine = await world.factory.connect("demo", "sage200", {})
+    mismatches = []
+    try:
+        for sql in NUMERIC_TEXT_CASES:
+            cursor = postgres.execute(sql)
+            theirs_types = [pgtypes.find_by_oid(d.type_code).sql_name for d in cursor.description]
+            theirs = [tuple(None if v is None else pgtypes.encode_text(d.type_code, v).decode()
+                            for v, d in zip(row, cursor.description, strict=True)) for row in cursor.fetchall()]
+            result = await run(engine, sql)
+            ours_types = [pgtypes.find_by_oid(c.type_oid).sql_name for c in result.columns]
+            ours = [tuple(None if v is None else pgtypes.encode_text(c.type_oid, v).decode()
+                          for v, c in zip(row, result.columns, strict=True)) for row in result.rows]
+            if (sorted(ours), ours_types) != (sorted(theirs), theirs_types):
+                mismatches.append(f"{sql}\n  PostgreSQL {theirs} {theirs_types}\n  ours       {ours} {ours_types}")
+    finally:
+        await engine.close()
+    assert mismatches == [], "\n".join(mismatches)

@@ -1,0 +1,231 @@
+"""PostgreSQL `numeric` semantics DuckDB's fixed-scale DECIMAL does not have.
+
+PostgreSQL keeps a display scale per value: `'1.5'::numeric + 1` is 2.5, `10::numeric / 4`
+is 2.5000000000000000 (division picks its scale from the operands' magnitudes), and
+`avg()` of integers or numerics is such a division. DuckDB has one scale per column, casts
+an unconstrained `numeric` to DECIMAL(18,3) and divides DECIMALs in double precision. So:
+
+- casts of literals to unconstrained `numeric` become DECIMAL(p, s) of the literal itself;
+- a division with a numeric operand (and no float one), and `avg()` of an integer or numeric
+  argument, run PostgreSQL's own algorithm (select_div_scale, round half away from zero) in
+  `__pg_numeric_div` over the operands' exact text. As a root result column the value stays
+  that exact text (the column is reported as numeric and decoded as such); inside an
+  expression it becomes DECIMAL(38, 20) so DuckDB can keep computing with it.
+
+Which operands are numeric is decided from the query (literals, casts, declared column
+types marked by the planner); an operand of unknown type counts as integer-or-numeric.
+"""
+
+from __future__ import annotations
+
+import decimal
+
+import duckdb
+import pyarrow as pa
+from sqlglot import exp
+from sqlglot.optimizer.scope import traverse_scope
+
+from pgserver.provider import TableSpec
+
+NUMERIC_FUNCTION = "__pg_numeric_div"
+NESTED_TYPE = "DECIMAL(38, 20)"  # a division's value inside a larger expression
+NUMERIC_COLUMN = "pg_numeric"  # column meta: declared numeric/decimal/money
+FLOAT_COLUMN = "pg_float"  # column meta: declared real/double precision
+INTEGER_COLUMN = "pg_integer"  # column meta: declared smallint/integer/bigint
+INT4_COLUMN = "pg_int4"  # column meta: declared smallint/integer (their sum() is bigint)
+ROOT_OUTPUT = "pg_root_output"  # node meta: a root result column (may stay exact text)
+_MIN_SIG_DIGITS, _DEC_DIGITS, _MAX_DISPLAY_SCALE = 16, 4, 1000
+_NUMERIC_TYPES = {exp.DataType.Type.DECIMAL, exp.DataType.Type.MONEY}
+_FLOAT_TYPES = {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}
+_INT_TYPES = {exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.SMALLINT, exp.DataType.Type.TINYINT}
+
+
+# -- the arithmetic ----------------------------------------------------------------------
+
+
+def _weight_and_first_digit(value: decimal.Decimal) -> tuple[int, int]:
+    """PostgreSQL's base-10000 weight and leading digit of a value (0, 0 for zero)."""
+    if value.is_zero():
+        return 0, 0
+    magnitude = value.copy_abs()
+    weight = magnitude.adjusted() // _DEC_DIGITS
+    return weight, int(magnitude.scaleb(-_DEC_DIGITS * weight))
+
+
+def _display_scale(value: decimal.Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def divide(dividend: str, divisor: str) -> str:
+    """`dividend / divisor` as PostgreSQL's numeric division prints it."""
+    a, b = decimal.Decimal(dividend), decimal.Decimal(divisor)
+    if b.is_zero():
+        raise ZeroDivisionError("division by zero")
+    weight1, first1 = _weight_and_first_digit(a)
+    weight2, first2 = _weight_and_first_digit(b)
+    qweight = weight1 - weight2 - (1 if first1 <= first2 else 0)
+    scale = max(_MIN_SIG_DIGITS - qweight * _DEC_DIGITS, _display_scale(a), _display_scale(b), 0)
+    scale = min(scale, _MAX_DISPLAY_SCALE)
+    digits = max(a.adjusted() - b.adjusted(), 0) + scale + 40
+    context = decimal.Context(prec=digits, rounding=decimal.ROUND_HALF_UP)
+    quotient = context.divide(a, b).quantize(decimal.Decimal(1).scaleb(-scale), rounding=decimal.ROUND_HALF_UP,
+                                             context=context)
+    if quotient.is_zero():
+        quotient = quotient.copy_abs()
+    return format(quotient, "f")
+
+
+def _divide_arrays(dividends: pa.Array, divisors: pa.Array) -> pa.Array:
+    return pa.array([None if a is None or b is None else divide(a, b)
+                     for a, b in zip(dividends.to_pylist(), divisors.to_pylist(), strict=True)], type=pa.string())
+
+
+def install_numeric_functions(duck: duckdb.DuckDBPyConnection) -> None:
+    varchar = duckdb.sqltype("VARCHAR")
+    duck.create_function(NUMERIC_FUNCTION, _divide_arrays, [varchar, varchar], varchar, type="arrow")
+
+
+# -- recognising numeric expressions -------------------------------------------------------
+
+
+def _unwrap(node: exp.Expression) -> exp.Expression:
+    while isinstance(node, exp.Paren | exp.Neg):
+        node = node.this
+    return node
+
+
+def is_numeric(node: exp.Expression) -> bool:
+    """Whether PostgreSQL would type this expression numeric (from what the query says)."""
+    node = _unwrap(node)
+    if isinstance(node, exp.Literal):
+        return not node.is_string and any(c in node.this for c in ".eE")
+    if isinstance(node, exp.Cast):
+        return node.to.this in _NUMERIC_TYPES
+    if isinstance(node, exp.Column):
+        return bool(node.meta.get(NUMERIC_COLUMN))
+    if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Mod):
+        return (is_numeric(node.left) or is_numeric(node.right)) and not is_float(node.left) \
+            and not is_float(node.right)
+    if isinstance(node, exp.Div):
+        return is_numeric_division(node)
+    if isinstance(node, exp.Round | exp.Abs | exp.Sum | exp.Min | exp.Max | exp.Coalesce):
+        return is_numeric(node.this)
+    if isinstance(node, exp.Avg):
+        return averages_exactly(node)
+    return False
+
+
+def is_float(node: exp.Expression) -> bool:
+    node = _unwrap(node)
+    if isinstance(node, exp.Cast):
+        return node.to.this in _FLOAT_TYPES
+    if isinstance(node, exp.Column):
+        return bool(node.meta.get(FLOAT_COLUMN))
+    return False
+
+
+def _is_integer(node: exp.Expression) -> bool:
+    node = _unwrap(node)
+    if isinstance(node, exp.Literal):
+        return not node.is_string and node.this.isdigit()
+    if isinstance(node, exp.Cast):
+        return node.to.this in _INT_TYPES
+    if isinstance(node, exp.Column):
+        return bool(node.meta.get(INTEGER_COLUMN))
+    return False
+
+
+def sums_to_bigint(node: exp.Sum) -> bool:
+    """sum() of smallint/integer is bigint in PostgreSQL (DuckDB: HUGEINT); plain aggregate calls only."""
+    if isinstance(node.parent, exp.Window | exp.Filter):
+        return False
+    argument = _unwrap(node.this)
+    if isinstance(argument, exp.Cast):
+        return argument.to.this in {exp.DataType.Type.INT, exp.DataType.Type.SMALLINT}
+    return isinstance(argument, exp.Column) and bool(argument.meta.get(INT4_COLUMN))
+
+
+def is_numeric_division(node: exp.Div) -> bool:
+    return (is_numeric(node.left) or is_numeric(node.right)) and not is_float(node.left) and not is_float(node.right)
+
+
+def averages_exactly(node: exp.Avg) -> bool:
+    """avg() of an integer or numeric argument is numeric in PostgreSQL (plain aggregate calls only)."""
+    if isinstance(node.parent, exp.Window | exp.Filter) or isinstance(node.this, exp.Distinct):
+        return False
+    return is_numeric(node.this) or _is_integer(node.this)
+
+
+def exact_division(dividend: exp.Expression, divisor: exp.Expression, root_output: bool) -> exp.Expression:
+    """The DuckDB expression computing PostgreSQL's numeric division of two (already fixed) operands."""
+    call = exp.Anonymous(this=NUMERIC_FUNCTION, expressions=[
+        exp.cast(dividend, exp.DataType.build("VARCHAR")), exp.cast(divisor, exp.DataType.build("VARCHAR"))])
+    return call if root_output else exp.cast(call, exp.DataType.build(NESTED_TYPE, dialect="duckdb"))
+
+
+def literal_numeric_type(node: exp.Expression) -> exp.DataType | None:
+    """DECIMAL(p, s) holding a literal exactly, for `'1.5'::numeric` (None: not a finite literal)."""
+    if not isinstance(node, exp.Literal):
+        return None
+    try:
+        value = decimal.Decimal(node.this.strip())
+    except decimal.InvalidOperation:
+        return None
+    if not value.is_finite():
+        return None
+    scale = _display_scale(value)
+    digits = len(value.as_tuple().digits)
+    precision = max(digits, scale, 1) if scale else max(digits + max(value.as_tuple().exponent, 0), 1)  # type: ignore[operator]
+    if precision > 38:
+        return None
+    return exp.DataType.build(f"DECIMAL({precision}, {scale})", dialect="duckdb")
+
+
+def is_unconstrained_numeric(data_type: exp.DataType) -> bool:
+    return data_type.this == exp.DataType.Type.DECIMAL and not data_type.expressions
+
+
+# -- marking a planned query -------------------------------------------------------------------
+
+
+def mark_numeric_expressions(tree: exp.Expression, specs: dict[str, TableSpec]) -> frozenset[int]:
+    """Tag columns with their declared numeric/float/integer kind and root result columns that may
+    stay exact text; returns the indexes of those root columns (reported as numeric)."""
+    for scope in traverse_scope(tree):
+        for column in scope.columns:
+            source = scope.sources.get(column.table)
+            spec = specs.get(source.name) if isinstance(source, exp.Table) else None
+            declared = spec.column(column.name) if spec is not None else None
+            if declared is not None:
+                for kind in _declared_kinds(declared.pg_type):
+                    column.meta[kind] = True
+    select = tree
+    if not isinstance(select, exp.Select) or select.args.get("order") is not None or select.args.get("distinct"):
+        return frozenset()
+    if any(isinstance(p, exp.Star) or (isinstance(p, exp.Column) and isinstance(p.this, exp.Star))
+           for p in select.expressions):
+        return frozenset()
+    exact: set[int] = set()
+    for index, projection in enumerate(select.expressions):
+        node = projection.this if isinstance(projection, exp.Alias) else projection
+        while isinstance(node, exp.Paren):
+            node = node.this
+        if (isinstance(node, exp.Div) and is_numeric_division(node)) or \
+                (isinstance(node, exp.Avg) and averages_exactly(node)):
+            node.meta[ROOT_OUTPUT] = True
+            exact.add(index)
+    return frozenset(exact)
+
+
+def _declared_kinds(pg_type: str) -> tuple[str, ...]:
+    name = pg_type.lower().split("(")[0].strip()
+    if name in {"numeric", "decimal", "money"}:
+        return (NUMERIC_COLUMN,)
+    if name in {"double precision", "float8", "real", "float4", "float"}:
+        return (FLOAT_COLUMN,)
+    if name in {"integer", "int", "int4", "smallint", "int2"}:
+        return INTEGER_COLUMN, INT4_COLUMN
+    if name in {"bigint", "int8"}:
+        return (INTEGER_COLUMN,)
+    return ()
