@@ -193,8 +193,8 @@ def output_name(node: exp.Expression) -> str:
     if isinstance(node, exp.Cast):
         inner = output_name(node.this)
         return inner if inner != "?column?" else _type_name(node.to).split(".")[-1]
-    if isinstance(node, exp.Bracket):
-        return output_name(node.this)
+    if isinstance(node, exp.Bracket | exp.Window | exp.Paren):
+        return output_name(node.this)  # row_number() OVER (…) -> row_number
     if isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select) and node.this.expressions:
         first = node.this.expressions[0]
         return first.alias if isinstance(first, exp.Alias) else output_name(first)
