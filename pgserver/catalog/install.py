@@ -32,7 +32,8 @@ SESSION_DB = "pgsess"
 SCHEMA_FOR = {"pg_catalog": "pg", "information_schema": "info"}
 GENERATOR_DB = "postgres"  # the database name inside the dumped information_schema rows
 SESSION_RELATIONS = {"pg_catalog.pg_authid", "pg_catalog.pg_roles", "pg_catalog.pg_user", "pg_catalog.pg_shadow",
-                     "pg_catalog.pg_settings"}
+                     "pg_catalog.pg_settings", "pg_catalog.pg_stat_activity"}
+VIEWS = {"pg_catalog.pg_settings", "pg_catalog.pg_stat_activity"}  # per-session views over live values
 _BUILD_LOCK = threading.Lock()
 
 _ARROW: dict[str, pa.DataType] = {
@@ -68,11 +69,12 @@ def install(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogS
     if SESSION_DB not in attached:
         duck.execute(f"ATTACH ':memory:' AS {SESSION_DB}")
         duck.execute(f"CREATE SCHEMA {SESSION_DB}.pg")
-    for qualified in sorted(SESSION_RELATIONS - {"pg_catalog.pg_settings"}):
+    for qualified in sorted(SESSION_RELATIONS - VIEWS):
         rel = catalog.base.relations[qualified]
         _create(duck, f"{SESSION_DB}.pg.\"{rel.name}\"", rel, _session_table(rel, catalog, session))
     register(duck, SessionFunctions(catalog, session))
     _settings_view(duck, catalog)
+    _activity_view(duck, catalog, session)
     for macro, element in (("pgcat_int2vector", "SMALLINT"), ("pgcat_oidvector", "UINTEGER")):
         duck.execute(f"CREATE OR REPLACE MACRO {macro}(v) AS CASE WHEN v = '' THEN CAST([] AS {element}[]) "
                      f"ELSE CAST(string_split(v, ' ') AS {element}[]) END")
@@ -113,7 +115,7 @@ def _fill(duck: duckdb.DuckDBPyConnection, catalog: Catalog, database: str | Non
     tables = _static_tables(catalog)
     for qualified, rel in catalog.base.relations.items():
         if qualified in SESSION_RELATIONS - {"pg_catalog.pg_settings"}:
-            continue
+            continue  # pg_settings' static rows are shared (pg_settings_base); the view is per session
         name = "pg_settings_base" if qualified == "pg_catalog.pg_settings" else rel.name
         _create(duck, f'{prefix}{SCHEMA_FOR[rel.schema]}."{name}"', rel, tables[qualified])
     _keywords(duck, catalog, prefix)
@@ -203,6 +205,28 @@ def _settings_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     )
     duck.execute(f"CREATE OR REPLACE VIEW {duck_table('pg_catalog.pg_settings')} AS "
                  f"SELECT {cols} FROM {CATALOG_DB}.pg.pg_settings_base")
+
+
+def _activity_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogSession) -> None:
+    """pg_stat_activity: this session's own row (DBeaver's session manager, monitoring tools).
+    Other sessions are not visible: sessions share no registry with the catalog."""
+    rel = catalog.base.relations["pg_catalog.pg_stat_activity"]
+    database_oid = next(r["oid"] for r in catalog.rows["pg_catalog.pg_database"])
+    started = session.started_at.isoformat()
+    values = {
+        "datid": f"CAST({database_oid} AS UINTEGER)", "datname": _literal(session.database),
+        "pid": str(session.backend_pid), "usesysid": "CAST(10 AS UINTEGER)", "usename": _literal(session.user),
+        "application_name": f"{duck_name('current_setting', 2)}('application_name', true)",
+        "client_port": "-1", "backend_start": f"CAST('{started}' AS TIMESTAMPTZ)",
+        "query_start": "current_timestamp", "state_change": "current_timestamp", "state": "'active'",
+        "query": "''", "backend_type": "'client backend'",
+    }
+    cols = ", ".join(f'CAST({values.get(c.name, "NULL")} AS {c.duck_type}) AS "{c.name}"' for c in rel.columns)
+    duck.execute(f"CREATE OR REPLACE VIEW {duck_table('pg_catalog.pg_stat_activity')} AS SELECT {cols}")
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _keywords(duck: duckdb.DuckDBPyConnection, catalog: Catalog, prefix: str) -> None:

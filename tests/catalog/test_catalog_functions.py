@@ -159,6 +159,9 @@ def test_session_user_and_roles(catalog: Catalog) -> None:
         install(duck, catalog, session)
         assert run(duck, catalog, "SELECT current_user, session_user, user") == [("alice", "alice", "alice")]
         assert run(duck, catalog, "SELECT rolname FROM pg_roles WHERE oid = 10") == [("alice",)]
+        run(duck, catalog, "SELECT set_config('application_name', 'DBeaver', false)")
+        assert run(duck, catalog, "SELECT usename, application_name, state, pid = pg_backend_pid() "
+                                  "FROM pg_stat_activity") == [("alice", "DBeaver", "active", True)]
         assert run(duck, catalog, "SELECT has_table_privilege('sys.sys_keycolumns', 'SELECT'), "
                                   "has_table_privilege('sys.sys_keycolumns', 'INSERT')") == [(True, False)]
     finally:
