@@ -62,8 +62,17 @@ def encode_numeric(value: Any) -> bytes:
     if d.is_infinite():
         return struct.pack(">hhHh", 0, 0, NUMERIC_NINF if d < 0 else NUMERIC_PINF, 0x20)  # PG 15 sends dscale 32
     sign, _digits, exponent = d.as_tuple()
-    dscale = max(0, -int(exponent))
     whole, _, frac = format(d.copy_abs(), "f").partition(".")
+    return _numeric_binary(bool(sign), whole, frac, max(0, -int(exponent)))
+
+
+def encode_numeric_text(text: str) -> bytes:
+    """The binary numeric of a value in PostgreSQL's plain text form ('-12.340'): no Decimal needed."""
+    whole, _, frac = text.lstrip("+-").partition(".")
+    return _numeric_binary(text.startswith("-"), whole, frac, len(frac))
+
+
+def _numeric_binary(negative: bool, whole: str, frac: str, dscale: int) -> bytes:
     whole = whole.lstrip("0")
     whole = "0" * (-len(whole) % 4) + whole
     frac = frac + "0" * (-len(frac) % 4)
@@ -77,7 +86,7 @@ def encode_numeric(value: Any) -> bytes:
         groups.pop()
     if not groups:
         weight = 0
-    header = struct.pack(">hhHh", len(groups), weight, NUMERIC_NEG if sign and groups else NUMERIC_POS, dscale)
+    header = struct.pack(">hhHh", len(groups), weight, NUMERIC_NEG if negative and groups else NUMERIC_POS, dscale)
     return header + struct.pack(f">{len(groups)}H", *groups)
 
 

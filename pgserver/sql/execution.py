@@ -274,7 +274,7 @@ class QueryCursor:
         assert self.columns is not None
         key = (tuple(formats), ctx)
         if self._encoder is None or self._encoder[0] != key:
-            self._encoder = (key, DataRowEncoder(self.columns, formats, ctx))
+            self._encoder = (key, DataRowEncoder(self.columns, formats, ctx, self.plan.numeric_text_columns))
         batch = await self._take(max_rows)
         if batch is None:
             return b"", 0

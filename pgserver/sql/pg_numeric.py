@@ -19,6 +19,7 @@ types marked by the planner); an operand of unknown type counts as integer-or-nu
 from __future__ import annotations
 
 import decimal
+import functools
 
 import duckdb
 import pyarrow as pa
@@ -57,9 +58,51 @@ def _display_scale(value: decimal.Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a pure function; amounts and quantities repeat a lot
 def divide(dividend: str, divisor: str) -> str:
-    """`dividend / divisor` as PostgreSQL's numeric division prints it."""
-    a, b = decimal.Decimal(dividend), decimal.Decimal(divisor)
+    """`dividend / divisor` as PostgreSQL's numeric division prints it (operands in plain notation
+    take the integer path; anything else, e.g. a double's exponent form, goes through Decimal)."""
+    a, b = _plain(dividend), _plain(divisor)
+    if a is None or b is None:
+        return _divide_decimal(decimal.Decimal(dividend), decimal.Decimal(divisor))
+    (negative1, mantissa1, scale1), (negative2, mantissa2, scale2) = a, b
+    if mantissa2 == 0:
+        raise ZeroDivisionError("division by zero")
+    weight1, first1 = _weight_and_first(mantissa1, scale1)
+    weight2, first2 = _weight_and_first(mantissa2, scale2)
+    qweight = weight1 - weight2 - (1 if first1 <= first2 else 0)
+    scale = min(max(_MIN_SIG_DIGITS - qweight * _DEC_DIGITS, scale1, scale2, 0), _MAX_DISPLAY_SCALE)
+    shift = scale + scale2 - scale1
+    numerator = mantissa1 * 10**shift if shift >= 0 else mantissa1
+    denominator = mantissa2 if shift >= 0 else mantissa2 * 10**-shift
+    quotient, remainder = divmod(numerator, denominator)
+    if 2 * remainder >= denominator:  # half away from zero (magnitudes here)
+        quotient += 1
+    digits = str(quotient).rjust(scale + 1, "0")
+    text = f"{digits[:-scale]}.{digits[-scale:]}" if scale else digits
+    return "-" + text if negative1 != negative2 and quotient else text
+
+
+def _plain(text: str) -> tuple[bool, int, int] | None:
+    """(negative, mantissa, scale) of '-12.340' → (True, 12340, 3); None for other notations."""
+    negative = text.startswith("-")
+    whole, _, frac = text.lstrip("+-").partition(".")
+    if not (whole or frac) or not (whole + frac).isdigit() or not whole.isascii():
+        return None
+    return negative, int(whole + frac or "0"), len(frac)
+
+
+def _weight_and_first(mantissa: int, scale: int) -> tuple[int, int]:
+    """PostgreSQL's base-10000 weight and leading base-10000 digit of mantissa × 10^-scale (0, 0 for zero)."""
+    if mantissa == 0:
+        return 0, 0
+    adjusted = len(str(mantissa)) - 1 - scale
+    weight = adjusted // _DEC_DIGITS
+    shift = scale + _DEC_DIGITS * weight
+    return weight, mantissa // 10**shift if shift >= 0 else mantissa * 10**-shift
+
+
+def _divide_decimal(a: decimal.Decimal, b: decimal.Decimal) -> str:
     if b.is_zero():
         raise ZeroDivisionError("division by zero")
     weight1, first1 = _weight_and_first_digit(a)

@@ -12,7 +12,8 @@ which is cheaper than the kernels' fixed cost.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -21,6 +22,7 @@ import pyarrow.compute as pc
 from pgserver import types as pgtypes
 from pgserver.engine import ResultColumn
 from pgserver.protocol.backend import data_row
+from pgserver.protocol.values_binary import encode_numeric_text
 from pgserver.protocol.values_styles import parse_date_style
 from pgserver.sql.result_types import python_values
 
@@ -38,10 +40,16 @@ _INT_RANGE = {"int2": (-(2**15), 2**15 - 1), "int4": (-(2**31), 2**31 - 1), "int
 class DataRowEncoder:
     """Encodes result batches of one portal (its columns, result formats and output settings)."""
 
-    def __init__(self, columns: Sequence[ResultColumn], formats: Sequence[int], ctx: pgtypes.FormatContext) -> None:
+    def __init__(self, columns: Sequence[ResultColumn], formats: Sequence[int], ctx: pgtypes.FormatContext,
+                 numeric_text: Collection[int] = ()) -> None:
+        """`numeric_text`: columns whose values are already PostgreSQL's numeric text (pg_numeric)."""
         self._value_encoders = [pgtypes.binary_encoder(c.type_oid) if f == 1 else pgtypes.text_encoder(c.type_oid, ctx)
                                 for c, f in zip(columns, formats, strict=True)]
         self._kinds = [(pgtypes.codec_kind(c.type_oid), f) for c, f in zip(columns, formats, strict=True)]
+        for index in numeric_text:
+            self._kinds[index] = ("numeric text", self._kinds[index][1])
+            if self._kinds[index][1] == 1:
+                self._value_encoders[index] = _numeric_text_binary
         self._iso_dates = parse_date_style(ctx.date_style)[0] == "ISO"
         self._column_encoders: dict[tuple[int, pa.DataType], ColumnEncoder | None] = {}
 
@@ -131,7 +139,16 @@ def _fast_encoder(kind: str | None, fmt: int, arrow: pa.DataType, iso_dates: boo
     return _fast_binary(kind, arrow)
 
 
+def _numeric_text_binary(value: object) -> bytes | None:
+    return None if value is None else _encode_numeric_text(str(value))
+
+
+_encode_numeric_text = functools.lru_cache(maxsize=1 << 16)(encode_numeric_text)
+
+
 def _fast_text(kind: str | None, arrow: pa.DataType, iso_dates: bool) -> ColumnEncoder | None:
+    if kind == "numeric text" and pa.types.is_string(arrow):
+        return lambda column: column.view(pa.binary())  # already exactly PostgreSQL's text
     if kind in ("int2", "int4", "int8") and pa.types.is_integer(arrow):
         return _as_binary_text
     if kind == "text" and (pa.types.is_string(arrow) or pa.types.is_large_string(arrow)):

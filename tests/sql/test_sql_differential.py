@@ -314,3 +314,17 @@ async def test_numeric_results_print_like_postgresql(postgres: Any) -> None:
     finally:
         await engine.close()
     assert mismatches == [], "\n".join(mismatches)
+
+
+def test_integer_path_of_numeric_division_matches_the_decimal_path() -> None:
+    """pg_numeric.divide's integer arithmetic against the Decimal implementation of the same rule."""
+    import random
+
+    from pgserver.sql.pg_numeric import _divide_decimal, divide
+
+    generator = random.Random(7)
+    for _ in range(3000):
+        a = decimal.Decimal(generator.randint(-10**15, 10**15)).scaleb(-generator.randint(0, 9))
+        b = decimal.Decimal(generator.choice([1, -1]) * generator.randint(1, 10**9)).scaleb(-generator.randint(0, 6))
+        a_text, b_text = format(a, "f"), format(b, "f")
+        assert divide(a_text, b_text) == _divide_decimal(a, b), (a_text, b_text)

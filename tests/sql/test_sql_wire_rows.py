@@ -103,3 +103,14 @@ def test_rows_without_columns() -> None:
     batch = pa.RecordBatch.from_pydict({"x": list(range(ROWS))}).select([])
     data = DataRowEncoder([], [], pgtypes.FormatContext()).encode(batch)
     assert data == data_row([]) * ROWS
+
+
+@pytest.mark.parametrize("fmt", [0, 1], ids=["text", "binary"])
+def test_exact_numeric_text_columns_encode_like_decimals(fmt: int) -> None:
+    """Columns pg_numeric carries as PostgreSQL's numeric text go out like the Decimals they spell."""
+    texts = _cycle(["2.3400000000000000", "-0.33333333333333333333", "0", "12345678901234567890.5", None])
+    columns = [ResultColumn("q", pgtypes.NUMERIC)]
+    batch = pa.RecordBatch.from_arrays([pa.array(texts, pa.string())], names=["q"])
+    encoded = DataRowEncoder(columns, [fmt], pgtypes.FormatContext(), numeric_text={0}).encode(batch)
+    encode = pgtypes.binary_encoder(pgtypes.NUMERIC) if fmt else pgtypes.text_encoder(pgtypes.NUMERIC)
+    assert encoded == b"".join(data_row([encode(None if t is None else Decimal(t))]) for t in texts)
