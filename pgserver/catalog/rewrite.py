@@ -247,6 +247,9 @@ def _rewrite_node(node: exp.Expression, rel_names: dict[str, set[str]], ctes: se
         return exp.RegexpILike(this=node.this, expression=node.expression)
     if isinstance(node, exp.Any | exp.All):
         return arrays.quantified_literal(node)
+    if isinstance(node, exp.DPipe) and (isinstance(node.this, exp.Array) or isinstance(node.expression, exp.Array)):
+        # array || array: a NULL side is an empty array in PostgreSQL (psql \d+ reloptions || ARRAY(…))
+        return exp.Anonymous(this="list_concat", expressions=[node.this, node.expression])
     if isinstance(node, exp.Bracket):
         return arrays.subscript(node, vectors)
     if isinstance(node, exp.Dot) and isinstance(node.this, exp.Paren):

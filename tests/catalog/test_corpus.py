@@ -33,7 +33,6 @@ KNOWN_DIFFERENCES = {
     "sqlalchemy[1]": VERSION,
     "pgjdbc[4]": "no TOAST relations: ours hold no data, and the system ones are not shipped",
     "dbeaver[7]": "pg_settings: the real cluster reports its own config file paths and sources",
-    "psql[dplus_StandardUK_Customers.2]": "NULL || array: DuckDB gives NULL where PostgreSQL gives an empty array",
     "psql[dconfig.1]": "pg_settings: the real cluster reports its own values",
 }
 
