@@ -8,14 +8,14 @@ subscripts, '{a,b}'::text[]). The SQL layer parses with sqlglot (postgres dialec
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlglot import exp
 
-from pgserver.catalog import arrays
+from pgserver.catalog import arrays, output_names
 from pgserver.catalog.catalog import Catalog
 from pgserver.catalog.install import CATALOG_DB, SCHEMA_FOR, SESSION_DB, SESSION_RELATIONS
+from pgserver.catalog.output_names import NODE_FUNCTIONS, type_name
 from pgserver.catalog.result_types import record as record_result_types
 from pgserver.catalog.signatures import SIGNATURES, duck_name
 from pgserver.errors import UNDEFINED_FUNCTION, UNDEFINED_TABLE, PgError
@@ -27,10 +27,6 @@ TEXT_LIKE_TYPES = {"name", "char", "information_schema.sql_identifier", "informa
                    "information_schema.yes_or_no", "pg_node_tree", "pg_catalog.name", "pg_catalog.char"}
 OID_LIKE_TYPES = {"oid", "xid", "cid", "pg_catalog.oid", "information_schema.cardinal_number"}
 KEYWORD_FUNCTIONS = {"user": "current_user", "current_role": "current_user", "current_catalog": "current_database"}
-NODE_FUNCTIONS: dict[type[exp.Expression], str] = {
-    exp.CurrentDatabase: "current_database", exp.CurrentUser: "current_user", exp.SessionUser: "session_user",
-    exp.CurrentSchema: "current_schema", exp.CurrentVersion: "version", exp.CurrentSchemas: "current_schemas",
-}
 _OPERATORS: dict[str, Any] = {
     "~": lambda a, b: exp.RegexpLike(this=a, expression=b),
     "!~": lambda a, b: exp.Not(this=exp.RegexpLike(this=a, expression=b)),
@@ -102,7 +98,7 @@ def is_catalog_query(expr: exp.Expression, catalog: Catalog | None = None) -> bo
         if name in FUNCTION_NAMES:
             touches_catalog = True
     for cast in expr.find_all(exp.Cast):
-        if _type_name(cast.to) in REG_TYPES:
+        if type_name(cast.to) in REG_TYPES:
             touches_catalog = True
     return touches_catalog
 
@@ -120,10 +116,7 @@ def rewrite(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
     ctes = {cte.alias_or_name for cte in expr.find_all(exp.CTE)}
     vectors = arrays.VectorScope.of(expr)
     _system_columns(expr, catalog)
-    projections = [(select, i, proj.sql("postgres"), output_name(proj))
-                   for select in expr.find_all(exp.Select)
-                   for i, proj in enumerate(select.expressions)
-                   if not isinstance(proj, exp.Alias | exp.Star)]
+    projections = output_names.collect(expr)
     # Deepest nodes first, so a replacement never hides a node still to be visited.
     for node in reversed(list(expr.walk())):
         if node.parent is None and node is not expr:
@@ -135,16 +128,7 @@ def rewrite(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
             else:
                 node.replace(replacement)
     _record_result_types(expr, catalog)
-    # Keep PostgreSQL's output column names for rewritten projections (current_schema, not pgcat_…).
-    root = arrays.VectorScope.of(expr).root
-    for select, i, before, name in projections:
-        proj = select.expressions[i]
-        changed = proj.sql("postgres") != before or isinstance(proj, exp.Literal | exp.Null)
-        # inside a CTE or subquery the outer query refers to these names (WITH w AS (SELECT count(1) …) … count)
-        changed = changed or (select is not root and not isinstance(proj, exp.Column | exp.Dot) and name != "?column?")
-        if not isinstance(proj, exp.Alias) and changed:
-            # An explicit Alias node (exp.alias_ would put a subquery's alias on the Subquery itself).
-            proj.replace(exp.Alias(this=proj.copy(), alias=exp.to_identifier(name, quoted=True)))
+    output_names.apply(projections, arrays.VectorScope.of(expr).root)
     return expr
 
 
@@ -186,37 +170,6 @@ def _record_result_types(expr: exp.Expression, catalog: Catalog) -> None:
     record_result_types(expr, sources, catalog.base, class_oids)
 
 
-def output_name(node: exp.Expression) -> str:
-    """The column name PostgreSQL gives an unaliased select-list expression (FigureColname)."""
-    if isinstance(node, exp.Column):
-        return node.name
-    if isinstance(node, exp.Cast):
-        inner = output_name(node.this)
-        return inner if inner != "?column?" else _type_name(node.to).split(".")[-1]
-    if isinstance(node, exp.Bracket | exp.Window | exp.Paren):
-        return output_name(node.this)  # row_number() OVER (…) -> row_number
-    if isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select) and node.this.expressions:
-        first = node.this.expressions[0]
-        return first.alias if isinstance(first, exp.Alias) else output_name(first)
-    if isinstance(node, exp.Dot):
-        if isinstance(node.expression, exp.Anonymous):
-            return node.expression.name.lower()
-        return node.expression.name
-    for cls, name in NODE_FUNCTIONS.items():
-        if isinstance(node, cls):
-            return name
-    if isinstance(node, exp.Anonymous):
-        return node.name.lower()
-    if isinstance(node, exp.Case):
-        default = node.args.get("default")
-        inner = output_name(default) if default is not None else "?column?"
-        return inner if inner != "?column?" else "case"
-    if isinstance(node, exp.Binary | exp.Unary | exp.Connector | exp.Predicate):
-        return "?column?"  # operators: a, b, AND, =, LIKE … have no name in PostgreSQL
-    if isinstance(node, exp.Func):  # as written: COUNT(1) -> count, STRING_AGG(…) -> string_agg
-        written = re.match(r"([A-Za-z_][A-Za-z_0-9]*)\s*\(", node.sql("postgres"))
-        return written.group(1).lower() if written else node.sql_name().lower()
-    return "?column?"
 
 
 def _rewrite_node(node: exp.Expression, rel_names: dict[str, set[str]], ctes: set[str],
@@ -358,20 +311,10 @@ def _function(node: exp.Func, vectors: arrays.VectorScope) -> exp.Expression | N
     return replacement
 
 
-def _type_name(to: exp.Expression) -> str:
-    if isinstance(to, exp.ObjectIdentifier):
-        return to.name.lower()
-    if isinstance(to, exp.DataType):
-        kind = to.args.get("kind")
-        if to.this == exp.DataType.Type.USERDEFINED and kind is not None:
-            text = kind.sql("postgres").replace('"', "").lower()
-            return text.removeprefix("pg_catalog.")
-        return to.sql("postgres").lower()
-    return to.sql("postgres").lower()
 
 
 def _cast(node: exp.Cast) -> exp.Expression | None:
-    target = _type_name(node.to)
+    target = type_name(node.to)
     operand = node.this
     if target.endswith("[]") and target[:-2] in REG_TYPES | OID_LIKE_TYPES:
         return _oid_array_cast(node, target[:-2], operand)
@@ -382,7 +325,7 @@ def _cast(node: exp.Cast) -> exp.Expression | None:
         parent = node.parent
         if _is_text(operand):
             return _call(f"{kind}_in", [operand])
-        if isinstance(parent, exp.Cast) and _type_name(parent.to) in ("text", "varchar", "name", "char"):
+        if isinstance(parent, exp.Cast) and type_name(parent.to) in ("text", "varchar", "name", "char"):
             return _call(f"{kind}_out", [operand])
         if isinstance(parent, exp.Select) or (isinstance(parent, exp.Alias) and isinstance(parent.parent, exp.Select)):
             return _call(f"{kind}_out", [operand])
@@ -431,7 +374,7 @@ def _oid_array_cast(node: exp.Cast, element: str, operand: exp.Expression) -> ex
     ancestor = node.parent
     while isinstance(ancestor, exp.Paren | exp.Coalesce):
         ancestor = ancestor.parent
-    if not (isinstance(ancestor, exp.Cast) and _type_name(ancestor.to) in ("text[]", "varchar[]", "name[]")):
+    if not (isinstance(ancestor, exp.Cast) and type_name(ancestor.to) in ("text[]", "varchar[]", "name[]")):
         return oids
     item = exp.to_identifier("__pgcat_oid")
     name = exp.Anonymous(this=duck_name(f"{kind}_out", 1), expressions=[exp.column(item)])
@@ -445,7 +388,7 @@ def _duck_cast(node: exp.Expression, duck_type: str) -> exp.Expression:
 def _is_text(node: exp.Expression) -> bool:
     if isinstance(node, exp.Literal) and node.is_string:
         return True
-    return isinstance(node, exp.Cast) and _type_name(node.to) in ("text", "varchar", "name")
+    return isinstance(node, exp.Cast) and type_name(node.to) in ("text", "varchar", "name")
 
 
 
