@@ -15,6 +15,7 @@ import contextlib
 import os
 import tempfile
 import threading
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -86,7 +87,8 @@ def _catalog_file(catalog: Catalog) -> str | None:
         if catalog.duck_file is not None:
             return catalog.duck_file
         try:
-            handle, path = tempfile.mkstemp(prefix="pgcat-", suffix=".duckdb")
+            _remove_stale_files()
+            handle, path = tempfile.mkstemp(prefix=f"pgcat-{os.getpid()}-", suffix=".duckdb")
             os.close(handle)
             os.unlink(path)  # DuckDB creates the file itself
             builder = duckdb.connect(path)
@@ -99,6 +101,20 @@ def _catalog_file(catalog: Catalog) -> str | None:
         atexit.register(_remove, path)
         catalog.duck_file = path
         return path
+
+
+def _remove_stale_files() -> None:
+    """Delete catalog files of processes that are gone (a server stopped by a signal skips atexit)."""
+    for path in Path(tempfile.gettempdir()).glob("pgcat-*-*.duckdb"):
+        pid_text = path.name.split("-")[1]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid_text), 0)
+        except ProcessLookupError:
+            _remove(str(path))
+        except PermissionError:
+            pass  # alive, another user's
 
 
 def _remove(path: str) -> None:

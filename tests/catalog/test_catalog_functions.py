@@ -210,3 +210,26 @@ def test_install_without_a_writable_temp_dir(monkeypatch: pytest.MonkeyPatch) ->
         assert run(duck, catalog, "SELECT count(*) > 600 FROM pg_type") == [(True,)]
     finally:
         duck.close()
+
+
+def test_catalog_files_of_dead_processes_are_removed(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server stopped by a signal leaves its catalog file; the next server deletes it."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = tmp_path / f"pgcat-{finished.stdout.strip()}-stale.duckdb"
+    alive = tmp_path / f"pgcat-{os.getppid()}-other.duckdb"
+    dead.write_bytes(b"x")
+    alive.write_bytes(b"x")
+    catalog = Catalog(sample_tables()[:1], [], DATABASE, USER)
+    duck = duckdb.connect()
+    try:
+        install(duck, catalog, CatalogSession(USER, DATABASE, DictSettings({"search_path": "public"})))
+    finally:
+        duck.close()
+    assert not dead.exists() and alive.exists()
+    assert catalog.duck_file is not None and catalog.duck_file.startswith(str(tmp_path))
