@@ -10,6 +10,7 @@ a cursor whose statement was interrupted is closed instead of being reused.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 
 import duckdb
 
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 # provider batches (API pages) are fetched before the client asks for more rows.
 STREAMING_BUFFER = "16KB"
 IDLE_CURSORS = 4
+RELATIONS_PER_CURSOR = 64
 
 
 class DuckCursorPool:
@@ -27,6 +29,7 @@ class DuckCursorPool:
     def __init__(self, duck: duckdb.DuckDBPyConnection, idle_limit: int = IDLE_CURSORS) -> None:
         self._duck = duck
         self._idle: list[tuple[duckdb.DuckDBPyConnection, str]] = []  # (cursor, its TimeZone)
+        self._relations: dict[int, OrderedDict[str, duckdb.DuckDBPyRelation]] = {}  # per cursor: SQL → relation
         self._idle_limit = idle_limit
         self._closed = False
 
@@ -42,6 +45,19 @@ class DuckCursorPool:
             zone = _apply_time_zone(cursor, wanted)
         return PooledCursor(self, cursor, zone)
 
+    def relation(self, cursor: duckdb.DuckDBPyConnection, sql: str) -> duckdb.DuckDBPyRelation:
+        """A relation over `sql` that reads no registered scan, kept per cursor: a DuckDB relation runs its
+        query afresh each time it is read, so re-reading it skips parsing and binding the statement again."""
+        cached = self._relations.setdefault(id(cursor), OrderedDict())
+        relation = cached.get(sql)
+        if relation is None:
+            relation = cached[sql] = cursor.sql(sql)
+            if len(cached) > RELATIONS_PER_CURSOR:
+                cached.popitem(last=False)
+        else:
+            cached.move_to_end(sql)
+        return relation
+
     def _give_back(self, pooled: PooledCursor, reusable: bool) -> None:
         cursor = pooled.connection
         for name in pooled.registered:
@@ -52,11 +68,13 @@ class DuckCursorPool:
         if reusable and not self._closed and len(self._idle) < self._idle_limit:
             self._idle.append((cursor, pooled.time_zone))
         else:
+            self._relations.pop(id(cursor), None)
             cursor.close()
 
     def close(self) -> None:
         self._closed = True
         idle, self._idle = self._idle, []
+        self._relations.clear()
         for cursor, _ in idle:
             cursor.close()
 

@@ -162,7 +162,7 @@ class QueryCursor:
         read_ahead = not self.plan.scans
 
         def run() -> tuple[pa.RecordBatchReader, list[str], list[str], list[pa.RecordBatch | None]]:
-            relation = connection.sql(self.sql)
+            relation = self._pool.relation(connection, self.sql) if read_ahead else connection.sql(self.sql)
             reader = relation.to_arrow_reader(ARROW_BATCH_ROWS)
             names, types = list(relation.columns), [str(t) for t in relation.types]
             batches: list[pa.RecordBatch | None] = []

@@ -119,3 +119,11 @@ def test_parameter_keys_tell_apart_values_that_print_differently() -> None:
     assert parameter_key([Decimal("1.0")]) != parameter_key([Decimal("1.00")])
     assert parameter_key([None, "x"]) == parameter_key([None, "x"])
     assert parameter_key([[1, 2]]) is None
+
+
+async def test_cached_local_plans_still_run_every_time(engine) -> None:
+    """A reused plan (and DuckDB relation) is executed afresh: volatile functions give new values."""
+    values = {(await run(engine, "SELECT random()")).rows[0][0] for _ in range(3)}
+    assert len(values) == 3
+    ticks = [(await run(engine, "SELECT clock_timestamp()")).rows[0][0] for _ in range(2)]
+    assert ticks[0] < ticks[1]
