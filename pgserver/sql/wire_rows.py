@@ -187,6 +187,13 @@ def _fast_binary(kind: str | None, arrow: pa.DataType) -> ColumnEncoder | None:
         return lambda column: pc.if_else(column, b"\x01", b"\x00")
     if kind == "text" and (pa.types.is_string(arrow) or pa.types.is_large_string(arrow)):
         return lambda column: column.cast(pa.string()).view(pa.binary())
+    if kind == "numeric" and pa.types.is_decimal(arrow) and arrow.scale >= 0:
+        def numeric(column: pa.Array) -> pa.Array | None:
+            text = pc.cast(column, pa.string())
+            if pc.any(pc.match_substring(text, "E")).as_py():
+                return None
+            return pa.array([None if t is None else _encode_numeric_text(t) for t in text.to_pylist()], pa.binary())
+        return numeric
     if kind == "date" and pa.types.is_date32(arrow):
         def date(column: pa.Array) -> pa.Array | None:
             days = column.cast(pa.int32())
