@@ -36,6 +36,7 @@ class SessionFunctions:
         self._xid = itertools.count(1000)
         self._default_settings = {r["name"].lower(): r["setting"]
                                   for r in catalog.base.rows_as_dicts("pg_catalog.pg_settings")}
+        self._our_namespaces = {r["pronamespace"] for r in catalog.rows.get("pg_catalog.pg_proc", ())}
         self._predefined_roles = {r["oid"]: r["rolname"] for r in catalog.base.rows_as_dicts("pg_catalog.pg_authid")}
         self._view_defs = {(r["schemaname"], r["viewname"]): r["definition"]
                            for r in catalog.base.rows_as_dicts("pg_catalog.pg_views")}
@@ -111,6 +112,20 @@ class SessionFunctions:
     pg_get_triggerdef_1 = pg_get_triggerdef_2 = pg_get_ruledef_1 = pg_get_ruledef_2 = _nothing
     pg_get_partkeydef_1 = pg_get_statisticsobjdef_columns_1 = pg_get_serial_sequence_2 = _nothing
     pg_get_function_sqlbody_1 = _nothing  # no SQL-standard function bodies here
+
+    def pg_get_functiondef_1(self, oid: int) -> str | None:
+        """CREATE FUNCTION text of one of our procedures, rendered from its pg_proc row as PostgreSQL
+        does (psql \\sf, DBeaver's Source tab); None for built-ins, whose definitions are not shipped."""
+        proc = self.cat.procs.get(oid)
+        definition = self.cat.functiondef.get(oid)
+        if proc is None or definition is None or proc[0] not in self._our_namespaces:
+            return None
+        result, arguments, _ = definition
+        words = self.cat.keyword_categories
+        name = (f"{quote_ident_if_needed(self.cat.namespace_names[proc[0]], words)}."
+                f"{quote_ident_if_needed(proc[1], words)}")
+        return (f"CREATE OR REPLACE FUNCTION {name}({arguments})\n RETURNS {result}\n LANGUAGE sql\n"
+                f"AS $function${proc[1]}$function$\n")
 
     def pg_get_function_result_1(self, oid: int) -> str | None:
         return (self.cat.functiondef.get(oid) or (None, None, None))[0]

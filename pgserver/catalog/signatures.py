@@ -35,6 +35,7 @@ SIGNATURES: dict[tuple[str, int], Signature] = {
     ("pg_get_ruledef", 2): Signature((OID, B), V),
     ("pg_get_partkeydef", 1): Signature((OID,), V),
     ("pg_get_function_sqlbody", 1): Signature((OID,), V),
+    ("pg_get_functiondef", 1): Signature((OID,), V),
     ("pg_get_statisticsobjdef_columns", 1): Signature((OID,), V),
     ("pg_get_serial_sequence", 2): Signature((V, V), V),
     ("pg_table_is_visible", 1): Signature((OID,), B),

@@ -61,6 +61,10 @@ def test_oid_and_regtype_arrays(duck: duckdb.DuckDBPyConnection, catalog: Catalo
     rows = run(duck, catalog, """SELECT COALESCE(proallargtypes::regtype[], proargtypes::regtype[])::text[]
         FROM pg_proc WHERE proname = 'GetOAuthAccessToken'""")
     assert rows == [(["text", "text", "text", "integer"],)]
+    definition = run(duck, catalog, "SELECT pg_get_functiondef('sys.\"GetOAuthAccessToken\"'::regproc)")[0][0]
+    assert definition.startswith('CREATE OR REPLACE FUNCTION sys."GetOAuthAccessToken"("Verifier" text, '
+                                 '"State" text DEFAULT NULL::text)\n RETURNS TABLE("OAuthAccessToken" text, '
+                                 '"ExpiresIn" integer)\n LANGUAGE sql\n')
 
 
 def test_subquery_columns_carry_postgresql_names(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
