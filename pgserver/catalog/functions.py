@@ -222,9 +222,6 @@ class SessionFunctions:
         self.session.settings.set(name, value, local=bool(is_local), in_transaction=self.session.in_transaction)
         return self.session.settings.get(name)
 
-    def pg_backend_pid_0(self) -> int:
-        return self.session.backend_pid
-
     def version_0(self) -> str:
         server_version = self.session.setting("server_version") or self.cat.base.server_version
         return f"PostgreSQL {server_version} on x86_64-pc-linux-gnu, compiled by gcc, 64-bit"

@@ -74,6 +74,10 @@ def install(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogS
         rel = catalog.base.relations[qualified]
         _create(duck, f"{SESSION_DB}.pg.\"{rel.name}\"", rel, _session_table(rel, catalog, session))
     register(duck, SessionFunctions(catalog, session))
+    # pg_backend_pid() belongs to the SQL layer (the pid of BackendKeyData); a bare connection gets ours.
+    known = duck.execute("SELECT count(*) FROM duckdb_functions() WHERE function_name = 'pg_backend_pid'").fetchone()
+    if not known or not known[0]:
+        duck.execute(f"CREATE MACRO pg_backend_pid() AS {int(session.backend_pid)}")
     _settings_view(duck, catalog)
     _activity_view(duck, catalog, session)
     for macro, element in (("pgcat_int2vector", "SMALLINT"), ("pgcat_oidvector", "UINTEGER")):
@@ -231,7 +235,7 @@ def _activity_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: C
     started = session.started_at.isoformat()
     values = {
         "datid": f"CAST({database_oid} AS UINTEGER)", "datname": _literal(session.database),
-        "pid": str(session.backend_pid), "usesysid": "CAST(10 AS UINTEGER)", "usename": _literal(session.user),
+        "pid": "pg_backend_pid()", "usesysid": "CAST(10 AS UINTEGER)", "usename": _literal(session.user),
         "application_name": f"{duck_name('current_setting', 2)}('application_name', true)",
         "client_port": "-1", "backend_start": f"CAST('{started}' AS TIMESTAMPTZ)",
         "query_start": "current_timestamp", "state_change": "current_timestamp", "state": "'active'",

@@ -75,7 +75,6 @@ SIGNATURES: dict[tuple[str, int], Signature] = {
     ("regproc_out", 1): Signature((OID,), V),
     ("regnamespace_out", 1): Signature((OID,), V),
     ("regrole_out", 1): Signature((OID,), V),
-    ("pg_backend_pid", 0): Signature((), INT),
     ("version", 0): Signature((), V),
     ("pg_postmaster_start_time", 0): Signature((), "TIMESTAMPTZ"),
     ("pg_conf_load_time", 0): Signature((), "TIMESTAMPTZ"),
