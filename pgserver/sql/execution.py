@@ -176,7 +176,11 @@ class QueryCursor:
             return reader, names, types, batches
 
         self._reader, names, types, self._read_ahead = await self._in_thread(run)
-        self.columns = result_columns(names, types, self.plan, self._table_oid)
+        key = (tuple(names), tuple(types))
+        known = self.plan.described.get(key)  # a reused plan (plan_cache) describes its result once
+        if known is None:
+            known = self.plan.described[key] = result_columns(names, types, self.plan, self._table_oid)
+        self.columns = known
 
     async def _key_lookups(self, live: Callable[[ScanSlot], LiveScan]) -> None:
         """Read key-lookup drivers ahead (on the event loop) and narrow their targets."""
@@ -326,7 +330,8 @@ class QueryCursor:
                 await to_thread.run_sync(cursor.release, False, limiter=self._limiter)
             else:
                 cursor.release(True)
-        with anyio.CancelScope(shield=True):
-            await self._release_scans()
+        if self._scans:
+            with anyio.CancelScope(shield=True):
+                await self._release_scans()
         if self._on_close is not None:
             self._on_close(self)

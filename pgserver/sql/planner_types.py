@@ -58,6 +58,7 @@ class QueryPlan:
     join_keys: list[JoinKey] = field(default_factory=list)  # candidate key lookups
     key_lookups: list[JoinKey] = field(default_factory=list)  # chosen after the first provider plans
     numeric_text_columns: frozenset[int] = frozenset()  # root columns carried as exact numeric text (pg_numeric)
+    described: dict[Any, Any] = field(default_factory=dict)  # (DuckDB names, types) → result columns
 
 
 @dataclass
