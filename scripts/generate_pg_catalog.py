@@ -13,22 +13,15 @@ The same `throwaway_postgres()` context manager is reused by the differential te
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gzip
 import json
-import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+import sys
 from pathlib import Path
 from typing import Any
 
-PG_BIN = Path(os.environ.get("PG15_BIN", "/usr/lib/postgresql/15/bin"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from realpg import throwaway_postgres  # noqa: E402  (re-exported for the tests)
+
 DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "pgserver" / "catalog" / "data" / "pg15_catalog.json.gz"
 TEMPLATE_DB = "postgres"
 
@@ -73,68 +66,6 @@ LOCAL_SETTINGS = {
     "log_directory", "listen_addresses", "port", "krb_server_keyfile", "ssl_cert_file", "ssl_key_file",
     "ssl_ca_file", "ssl_crl_file", "ssl_crl_dir", "log_filename", "fsync", "logging_collector",
 }
-
-
-@dataclass(frozen=True)
-class RunningPostgres:
-    host: str
-    port: int
-    user: str
-    dbname: str
-    log_file: Path | None = None
-
-    @property
-    def conninfo(self) -> str:
-        return f"host={self.host} port={self.port} user={self.user} dbname={self.dbname}"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextlib.contextmanager
-def throwaway_postgres(extra_conf: str = "") -> Iterator[RunningPostgres]:
-    """A fresh PostgreSQL 15 on loopback, removed on exit (PostgreSQL refuses to run as root).
-    `extra_conf` is appended to postgresql.conf; the server log is RunningPostgres.log_file."""
-    as_root = os.geteuid() == 0
-    prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
-    tmp = Path(tempfile.mkdtemp(prefix="pg15cat-"))
-    data = tmp / "data"
-    if as_root:
-        pw = pwd.getpwnam("postgres")
-        os.chown(tmp, pw.pw_uid, pw.pw_gid)
-    port = _free_port()
-    try:
-        subprocess.run(
-            [*prefix, str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-             "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
-            check=True, capture_output=True,
-        )
-        conf = (
-            f"listen_addresses = '127.0.0.1'\nport = {port}\nunix_socket_directories = '{tmp}'\n"
-            "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nshared_buffers = 16MB\n"
-            "max_connections = 20\n" + extra_conf
-        )
-        with open(data / "postgresql.conf", "a") as fh:
-            fh.write(conf)
-        subprocess.run(
-            [*prefix, str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(tmp / "log"), "-w", "start"],
-            check=True, capture_output=True,
-        )
-        yield RunningPostgres("127.0.0.1", port, "postgres", TEMPLATE_DB, tmp / "log")
-    finally:
-        pid_file = data / "postmaster.pid"
-        if pid_file.exists():
-            pid = int(pid_file.read_text().splitlines()[0])
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, 15)  # smart shutdown of our own postmaster
-            for _ in range(200):
-                if not pid_file.exists():
-                    break
-                time.sleep(0.05)
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _column_expr(relation: str, name: str, typname: str) -> str:

@@ -21,7 +21,8 @@ import sqlglot
 from sqlglot import exp
 
 from pgserver.catalog import is_catalog_query
-from tests.catalog.conftest import DATABASE, _generator, create_test_objects
+from scripts import realpg
+from tests.catalog.conftest import DATABASE, create_test_objects
 from tests.catalog.corpus import CORPUS_DIR
 
 JDBC_JAR = Path("/usr/share/java/postgresql.jar")
@@ -135,8 +136,7 @@ def run_odbc(port: int) -> None:
 
 
 def capture(name: str, title: str, client: Callable[[int], None]) -> None:
-    generator = _generator()
-    with generator.throwaway_postgres(LOG_CONF) as pg:
+    with realpg.throwaway_postgres(LOG_CONF) as pg:
         with psycopg.connect(pg.conninfo, autocommit=True) as admin:
             admin.execute(f"CREATE DATABASE {DATABASE}")
         conninfo = pg.conninfo.replace(f"dbname={pg.dbname}", f"dbname={DATABASE}")

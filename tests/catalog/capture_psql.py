@@ -12,7 +12,8 @@ import subprocess
 
 import psycopg
 
-from tests.catalog.conftest import DATABASE, _generator, create_test_objects
+from scripts import realpg
+from tests.catalog.conftest import DATABASE, create_test_objects
 from tests.catalog.corpus import CORPUS_DIR
 
 COMMANDS = [
@@ -43,8 +44,7 @@ def _label(command: str) -> str:
 
 
 def main() -> None:
-    generator = _generator()
-    with generator.throwaway_postgres() as pg:
+    with realpg.throwaway_postgres() as pg:
         with psycopg.connect(pg.conninfo, autocommit=True) as admin:
             admin.execute(f"CREATE DATABASE {DATABASE}")
         conninfo = pg.conninfo.replace(f"dbname={pg.dbname}", f"dbname={DATABASE}")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +11,7 @@ import pytest
 
 from pgserver.catalog import Catalog, CatalogSession, DictSettings, install
 from pgserver.provider import Column, ProcedureParameter, ProcedureSpec, TableSpec
+from scripts import realpg
 from tests.catalog.ddl import ddl_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,14 +19,6 @@ DATABASE = "capdb"
 USER = "postgres"
 SAGE_TABLES = ("Customers", "Currencies", "TaxCodes", "Banks", "BankPostedTransactions")
 
-
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("generate_pg_catalog", ROOT / "scripts" / "generate_pg_catalog.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("generate_pg_catalog", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 def sample_tables() -> list[TableSpec]:
@@ -95,11 +85,10 @@ def duck(catalog: Catalog, session: CatalogSession) -> Iterator[duckdb.DuckDBPyC
 @pytest.fixture(scope="session")
 def real_pg(tables: list[TableSpec]) -> Iterator[Any]:
     """A throwaway PostgreSQL 15 holding empty tables with the same DDL as our TableSpecs."""
-    generator = _generator()
-    if not (generator.PG_BIN / "initdb").exists() or shutil.which("runuser") is None:
+    if not realpg.available():
         pytest.skip("PostgreSQL 15 server binaries are not installed")
     psycopg = pytest.importorskip("psycopg")
-    with generator.throwaway_postgres() as pg:
+    with realpg.throwaway_postgres() as pg:
         with psycopg.connect(pg.conninfo, autocommit=True) as admin:
             admin.execute(f"CREATE DATABASE {DATABASE}")
         conninfo = pg.conninfo.replace(f"dbname={pg.dbname}", f"dbname={DATABASE}")

@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import importlib.util
-import shutil
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sql_helpers import make_world, run
 
 from pgserver.types import PgInterval
+from scripts import realpg
 
 pytestmark = pytest.mark.anyio
 
@@ -90,23 +87,13 @@ CASES = [
 ]
 
 
-def _generator() -> Any:
-    path = Path(__file__).resolve().parents[2] / "scripts" / "generate_pg_catalog.py"
-    spec = importlib.util.spec_from_file_location("generate_pg_catalog_for_sql_tests", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the file executes
-    spec.loader.exec_module(module)
-    return module
-
 
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[Any]:
     psycopg = pytest.importorskip("psycopg")
-    generator = _generator()
-    if not (generator.PG_BIN / "initdb").exists() or shutil.which("runuser") is None:
+    if not realpg.available():
         pytest.skip("PostgreSQL 15 server binaries are not installed")
-    with generator.throwaway_postgres() as pg, psycopg.connect(pg.conninfo, autocommit=True) as conn:
+    with realpg.throwaway_postgres() as pg, psycopg.connect(pg.conninfo, autocommit=True) as conn:
         conn.execute("SET TimeZone = 'UTC'")
         _create_tables(conn)
         yield conn
