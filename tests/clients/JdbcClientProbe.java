@@ -83,6 +83,27 @@ public class JdbcClientProbe {
                     }
                 }
             });
+            // DBeaver's result viewer reads with a fetch size: inside a transaction pgjdbc then pulls the
+            // portal in chunks (Execute with a row limit, PortalSuspended, Execute again).
+            step("fetchsize", () -> {
+                conn.setAutoCommit(false);
+                try (Statement st = conn.createStatement()) {
+                    st.setFetchSize(7);
+                    long n = 0, last = Long.MIN_VALUE;
+                    boolean ordered = true;
+                    try (ResultSet rs = st.executeQuery("SELECT \"Id\" FROM \"StandardUK\".\"Customers\" ORDER BY \"Id\"")) {
+                        while (rs.next()) {
+                            ordered &= rs.getLong(1) > last;
+                            last = rs.getLong(1);
+                            n++;
+                        }
+                    }
+                    System.out.println("fetchsize\t" + n + "\t" + ordered);
+                } finally {
+                    conn.commit();
+                    conn.setAutoCommit(true);
+                }
+            });
             step("bad", () -> {
                 try (Statement st = conn.createStatement()) {
                     st.executeQuery("SELECT * FROM \"StandardUK\".\"NoSuchView\"");

@@ -95,6 +95,12 @@ def test_prepared_statement_past_the_server_prepare_threshold(ours: dict[str, li
     assert ours["prepared"] == [[str(i), first.reference, first.balance, "true"] for i in range(7)]
 
 
+def test_fetch_size_streams_a_whole_view(ours: dict[str, list[list[str]]], stack: Stack) -> None:
+    total = int(stack.psql('SELECT count(*) FROM "StandardUK"."Customers"').stdout)
+    assert ours["fetchsize"] == [[str(total), "true"]]
+    assert total > 7
+
+
 def test_error_then_connection_still_usable(ours: dict[str, list[list[str]]]) -> None:
     assert ours["bad-error"][0][0] == "42P01"
     assert 'relation "StandardUK.NoSuchView" does not exist' in ours["bad-error"][0][1]

@@ -8,12 +8,16 @@ own output instead.
 
 from __future__ import annotations
 
+import csv
+import io
+import os
 import re
+import subprocess
 
 import pytest
 
-from tests.clients.conftest import Mirror, SageCustomer, psql_output
-from tests.integration.conftest import Stack
+from tests.clients.conftest import DATABASE, PSQL, Mirror, SageCustomer, psql_output
+from tests.integration.conftest import PASSWORD, USER, Stack
 
 _SIZE = re.compile(r"^\d+ (bytes|kB)$")
 
@@ -152,3 +156,15 @@ def test_unknown_column_error_keeps_the_quoted_name(stack: Stack) -> None:
     with pytest.raises(AssertionError) as failure:
         psql_output(stack.port, 'SELECT "Code" FROM "StandardUK"."Currencies"')
     assert 'ERROR:  column "Code" does not exist' in str(failure.value)
+
+
+def test_csv_export(stack: Stack, customers: list[SageCustomer]) -> None:
+    """`psql --csv` is the export path (COPY is not offered: decision 0304)."""
+    env = {**os.environ, "PGPASSWORD": PASSWORD}
+    done = subprocess.run([PSQL, "-X", "--csv", "-h", "127.0.0.1", "-p", str(stack.port), "-U", USER, "-d", DATABASE,
+                           "-c", 'SELECT "Id", "Reference", "Name", "Balance" FROM "StandardUK"."Customers" '
+                                 'ORDER BY "Id" LIMIT 5'],
+                          env=env, capture_output=True, text=True, timeout=120, check=True)
+    rows = list(csv.reader(io.StringIO(done.stdout)))
+    assert rows == [["Id", "Reference", "Name", "Balance"],
+                    *[[str(c.id), c.reference, c.name, c.balance] for c in customers]]
