@@ -132,7 +132,7 @@ class Session:
                            limit: int | None) -> int:
         """Send DataRows; returns how many (stops at `limit` when given).
 
-        A cursor may offer `fetch_data_rows(max_rows, formats, ctx) -> (bytes, count)`: DataRow messages
+        A cursor may offer `fetch_data_rows(max_rows, columns, formats, ctx) -> (bytes, count)`: DataRow messages
         it encoded itself, a batch at a time ((b"", 0) when exhausted); others yield Python rows."""
         if columns is None:
             while await cursor.fetch(FETCH_BATCH):
@@ -143,7 +143,7 @@ class Session:
         if fetch_data_rows is not None:  # the cursor encodes whole batches itself (pgserver.sql.wire_rows)
             sent = 0
             while limit is None or sent < limit:
-                data, count = await fetch_data_rows(None if limit is None else limit - sent, formats, ctx)
+                data, count = await fetch_data_rows(None if limit is None else limit - sent, columns, formats, ctx)
                 if not count:
                     break
                 await self.stream.send_maybe_flush(data)

@@ -116,7 +116,7 @@ class QueryCursor:
         self._reader: pa.RecordBatchReader | None = None
         self._read_ahead: list[pa.RecordBatch | None] = []  # batches read with the statement's start (None: end)
         self._pending: pa.RecordBatch | None = None  # the unread rest of the current batch
-        self._encoder: tuple[tuple[tuple[int, ...], FormatContext], DataRowEncoder] | None = None
+        self._encoder: tuple[Any, DataRowEncoder] | None = None
         self._scans: list[LiveScan] = []
         self._exhausted = False
         self._reader_done = False
@@ -271,14 +271,14 @@ class QueryCursor:
             rows.extend(zip(*columns, strict=True) if columns else [()] * batch.num_rows)
         return rows
 
-    async def fetch_data_rows(self, max_rows: int | None, formats: Sequence[int],
+    async def fetch_data_rows(self, max_rows: int | None, columns: Sequence[ResultColumn], formats: Sequence[int],
                               ctx: FormatContext) -> tuple[bytes, int]:
-        """Up to `max_rows` rows (None: the next batch) as DataRow messages in these result formats,
-        encoded a column at a time (wire_rows); (b"", 0) once the result is exhausted."""
-        assert self.columns is not None
-        key = (tuple(formats), ctx)
+        """Up to `max_rows` rows (None: the next batch) as DataRow messages for these columns (as the client
+        was told in RowDescription) and result formats, encoded a column at a time (wire_rows);
+        (b"", 0) once the result is exhausted."""
+        key = (tuple(columns), tuple(formats), ctx)
         if self._encoder is None or self._encoder[0] != key:
-            self._encoder = (key, DataRowEncoder(self.columns, formats, ctx, self.plan.numeric_text_columns))
+            self._encoder = (key, DataRowEncoder(columns, formats, ctx, self.plan.numeric_text_columns))
         batch = await self._take(max_rows)
         if batch is None:
             return b"", 0
