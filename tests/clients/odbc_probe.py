@@ -121,7 +121,11 @@ ACTIONS: dict[str, Callable[[pyodbc.Connection], list[list[str | None]]]] = {
 
 def main(argv: list[str]) -> None:
     global CUSTOMER_ID
-    conn = pyodbc.connect(argv[0], autocommit=True, timeout=30)
+    try:
+        conn = pyodbc.connect(argv[0], autocommit=True, timeout=30)
+    except pyodbc.Error as exc:
+        print(json.dumps({"action": "connect", "error": [str(a) for a in exc.args]}), flush=True)
+        return
     for action in argv[1:]:
         if action.startswith("customer="):
             CUSTOMER_ID = int(action.split("=", 1)[1])

@@ -32,15 +32,16 @@ def odbc_dir(tmp_path_factory: pytest.TempPathFactory, stack: Stack) -> Path:
     """odbcinst.ini registering the driver, odbc.ini with DSN Sage200 (settings as docs/clients/excel-odbc.md)."""
     folder = tmp_path_factory.mktemp("odbc")
     (folder / "odbcinst.ini").write_text(
-        f"[PostgreSQL Unicode]\nDescription=PostgreSQL ODBC driver (Unicode)\nDriver={DRIVER}\n")
+        f"[PostgreSQL Unicode]\nDescription=PostgreSQL ODBC driver (Unicode)\nDriver={DRIVER}\n\n"
+        f"[PostgreSQL ANSI]\nDescription=PostgreSQL ODBC driver (ANSI)\nDriver={DRIVER.with_name('psqlodbca.so')}\n")
     (folder / "odbc.ini").write_text(
         f"[Sage200]\nDriver=PostgreSQL Unicode\nServername=127.0.0.1\nPort={stack.port}\nDatabase={DATABASE}\n"
         f"SSLmode=disable\n")
     return folder
 
 
-def _run(folder: Path, connection_string: str, *actions: str) -> dict[str, Any]:
-    env = {**os.environ, "ODBCSYSINI": str(folder), "ODBCINI": str(folder / "odbc.ini")}
+def _run(folder: Path, connection_string: str, *actions: str, **env_extra: str) -> dict[str, Any]:
+    env = {**os.environ, "ODBCSYSINI": str(folder), "ODBCINI": str(folder / "odbc.ini"), **env_extra}
     done = subprocess.run([sys.executable, "-m", "tests.clients.odbc_probe", connection_string, *actions],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     if done.returncode != 0:
@@ -158,3 +159,13 @@ def test_statements_one_after_another_without_server_prepare(ours: Probe, custom
 def test_excel_microsoft_query_select(ours: Probe, customers: list[SageCustomer]) -> None:
     rows = ours("excel_query")["excel_query"]
     assert rows == [[str(c.id), c.reference, c.name] for c in customers]
+
+
+def test_ansi_driver_in_a_non_utf8_locale_is_refused_clearly(odbc_dir: Path, stack: Stack) -> None:
+    """The ANSI driver asks for the locale's encoding (SQL_ASCII under LC_ALL=C, WIN1252 on a Western
+    Windows): the server speaks only UTF-8 (decision 0304) and says so at connect time."""
+    result = _run(odbc_dir, f"DRIVER={{PostgreSQL ANSI}};SERVER=127.0.0.1;PORT={stack.port};DATABASE={DATABASE};"
+                            f"UID={USER};PWD={PASSWORD};SSLmode=disable", "info", LC_ALL="C", LANG="C")
+    (state, message) = result["connect"]
+    assert state == "22023"
+    assert 'invalid value for parameter "client_encoding": "SQL_ASCII"' in message
