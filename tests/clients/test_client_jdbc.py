@@ -51,7 +51,7 @@ def test_no_metadata_call_failed(ours: dict[str, list[list[str]]]) -> None:
     assert failed == {}
 
 
-@pytest.mark.parametrize("label", ["schemas", "tables", "systables", "columns", "allcolumns", "pk", "allpks",
+@pytest.mark.parametrize("label", ["schemas", "tables", "systables", "columns", "allcolumns", "pk", "allpks", "typeinfo",
                                    "imported", "exported", "index"])
 def test_metadata_matches_postgres(ours: dict[str, list[list[str]]], theirs: dict[str, list[list[str]]],
                                    label: str) -> None:
