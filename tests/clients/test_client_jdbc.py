@@ -55,7 +55,10 @@ def test_no_metadata_call_failed(ours: dict[str, list[list[str]]]) -> None:
                                    "imported", "exported", "index"])
 def test_metadata_matches_postgres(ours: dict[str, list[list[str]]], theirs: dict[str, list[list[str]]],
                                    label: str) -> None:
-    assert ours[label] == theirs[label]
+    if label == "typeinfo":  # pgjdbc lists types in OID order; ours (table row types) have other OIDs
+        assert sorted(ours[label]) == sorted(theirs[label])
+    else:
+        assert ours[label] == theirs[label]
     assert ours[f"{label}-count"] != [["0"]]
 
 
