@@ -196,3 +196,14 @@ def test_other_edition_through_startup_search_path(stack: Stack) -> None:
         assert len(ids) == 5 and ids == sorted(ids)
     finally:
         eng.dispose()
+
+
+def test_pandas_chunks_through_a_server_side_cursor(engine: Engine, stack: Stack) -> None:
+    """stream_results=True makes SQLAlchemy's psycopg dialect read through a named (server-side) cursor."""
+    total = int(stack.psql('SELECT count(*) FROM "StandardUK"."Customers"').stdout)
+    with engine.connect().execution_options(stream_results=True, max_row_buffer=25) as conn:
+        chunks = list(pd.read_sql(sa.text('SELECT "Id", "Name" FROM "StandardUK"."Customers" ORDER BY "Id"'),
+                                  conn, chunksize=25))
+    assert [len(c) for c in chunks] == [25] * (total // 25) + ([total % 25] if total % 25 else [])
+    ids = [i for c in chunks for i in c["Id"]]
+    assert ids == sorted(ids) and len(set(ids)) == total
