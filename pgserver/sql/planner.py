@@ -106,6 +106,8 @@ def _resolve_tables(tree: exp.Expression, env: PlanEnvironment) -> tuple[list[Sc
             continue
         if not isinstance(table.this, exp.Identifier):
             continue
+        if table.catalog and env.database and table.catalog.lower() == env.database.lower():
+            table.set("catalog", None)  # the current database, as PostgreSQL accepts it
         schema = table.db or None
         name = table.name
         if table.catalog or (schema and schema.lower() in CATALOG_SCHEMAS):
@@ -129,7 +131,23 @@ def _resolve_tables(tree: exp.Expression, env: PlanEnvironment) -> tuple[list[Sc
         replacement = exp.Table(this=exp.to_identifier(slot_name), alias=new_alias)
         table.replace(replacement)
         scans.append(ScanSlot(slot_name, relation, alias.lower(), ScanRequest(columns=[])))
+    _unqualify_columns(tree, scans, env.database)
     return scans, procedures
+
+
+def _unqualify_columns(tree: exp.Expression, scans: list[ScanSlot], database: str) -> None:
+    """`"StandardUK"."Customers"."Id"` (SQLAlchemy qualifies every column so) refers to an unaliased
+    table reference: keep only the table part, which is that reference's alias."""
+    unaliased = {(s.relation.spec.schema.lower(), s.alias) for s in scans if s.alias == s.relation.spec.name.lower()}
+    for column in tree.find_all(exp.Column):
+        if not column.args.get("db"):
+            continue
+        catalog = column.args.get("catalog")
+        if catalog is not None and catalog.name.lower() != database.lower():
+            continue
+        if (column.db.lower(), column.table.lower()) in unaliased:
+            column.set("db", None)
+            column.set("catalog", None)
 
 
 def _position(identifier: exp.Identifier) -> int | None:

@@ -69,6 +69,7 @@ class PlanEnvironment:
     max_rows: int | None = None
     rewrite: Callable[[exp.Expression], exp.Expression] | None = None
     name_prefix: str = "__scan"
+    database: str = ""  # the connected database: accepted as the catalog part of a name (sage200.Schema.View)
 
 
 def scan_sources(scope: Scope, slots: dict[str, ScanSlot]) -> dict[str, ScanSlot]:

@@ -111,3 +111,20 @@ async def test_cte_names_shadow_nothing_and_resolve_locally(engine) -> None:
 async def test_bare_columns_are_named_after_their_attribute(engine, sql: str, names: list[str]) -> None:
     """PostgreSQL names a bare column reference after pg_attribute's spelling, not the query's."""
     assert (await run(engine, sql)).names == names
+
+
+async def test_the_current_database_is_accepted_as_catalog(engine) -> None:
+    """Microsoft Query (psqlODBC) writes "sage200"."StandardUK"."Customers"; PostgreSQL accepts its own name."""
+    assert (await run(engine, 'SELECT "Id" FROM "sage200"."StandardUK"."Customers" WHERE "Id" = 1')).rows == [(1,)]
+    assert (await run(engine, "select c.id from SAGE200.standarduk.customers c where c.id = 2")).rows == [(2,)]
+    assert (await error_of(engine, 'SELECT 1 FROM "otherdb"."StandardUK"."Customers"')).sqlstate == "42P01"
+
+
+async def test_schema_qualified_column_references(engine) -> None:
+    """SQLAlchemy qualifies every column of a schema-qualified table with schema and table."""
+    result = await run(engine, 'SELECT "StandardUK"."Customers"."Id", "StandardUK"."Customers"."Name" '
+                               'FROM "StandardUK"."Customers" WHERE "StandardUK"."Customers"."Id" < 3 '
+                               'ORDER BY "StandardUK"."Customers"."Id"')
+    assert result.names == ["Id", "Name"] and result.rows == [(1, "Customer 1"), (2, "Customer 2")]
+    assert (await run(engine, "select sage200.standarduk.customers.id from standarduk.customers "
+                              "where id = 1")).rows == [(1,)]
