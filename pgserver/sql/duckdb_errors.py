@@ -28,11 +28,13 @@ def translate(error: Exception, sql: str) -> PgError:
     if isinstance(error, duckdb.InterruptException):
         return PgError(e.QUERY_CANCELED, "canceling statement due to user request")
     if match := re.search(r'Referenced column "([^"]+)" not found', text):
-        return PgError(e.UNDEFINED_COLUMN, f'column "{match[1]}" does not exist', position=find_name(sql, match[1]))
+        return PgError(e.UNDEFINED_COLUMN, f'column "{as_written(sql, match[1])}" does not exist',
+                       position=find_name(sql, match[1]))
     if match := re.search(r'Column "([^"]+)" referenced that exists in the SELECT clause', text):
-        return PgError(e.UNDEFINED_COLUMN, f'column "{match[1]}" does not exist', position=find_name(sql, match[1]))
+        return PgError(e.UNDEFINED_COLUMN, f'column "{as_written(sql, match[1])}" does not exist',
+                       position=find_name(sql, match[1]))
     if match := re.search(r'(?:Values list|Table) "([^"]+)" does not have a column named "([^"]+)"', text):
-        return PgError(e.UNDEFINED_COLUMN, f"column {match[1]}.{match[2]} does not exist",
+        return PgError(e.UNDEFINED_COLUMN, f"column {match[1]}.{as_written(sql, match[2])} does not exist",
                        position=find_name(sql, match[2]))
     if match := re.search(r'column "([^"]+)" must appear in the GROUP BY clause', text):
         return PgError(GROUPING_ERROR, f'column "{match[1]}" must appear in the GROUP BY clause '
@@ -90,6 +92,16 @@ def translate(error: Exception, sql: str) -> PgError:
     if isinstance(error, duckdb.InvalidInputException):
         return PgError(e.DATA_EXCEPTION, _first_sentence(text))
     return PgError(e.INTERNAL_ERROR, f"query execution failed: {_first_sentence(text)}")
+
+
+def as_written(sql: str, name: str) -> str:
+    """A name as PostgreSQL would report it: as quoted in the client's SQL, else folded to lower case
+    (identifiers reach DuckDB lower-cased, so its messages cannot tell)."""
+    position = find_name(sql, name)
+    if position is None or sql[position - 1] != '"':
+        return name.lower()
+    end = sql.find('"', position)
+    return sql[position:end] if end > 0 else name
 
 
 def find_name(sql: str, name: str) -> int | None:

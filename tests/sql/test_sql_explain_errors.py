@@ -179,6 +179,9 @@ async def test_catalog_seam_is_installed_rewrites_queries_and_supplies_oids() ->
 
 @pytest.mark.parametrize(("sql", "sqlstate", "message"), [
     ("select c.nope from customers c", "42703", "column c.nope does not exist"),
+    ('select "NoPe" from customers', "42703", 'column "NoPe" does not exist'),
+    ('select c."NoPe" from customers c', "42703", "column c.NoPe does not exist"),
+    ("select NoPe from customers", "42703", 'column "nope" does not exist'),
     ("select x.id from customers c", "42P01", 'missing FROM-clause entry for table "x"'),
     ("select id from customers group by name", "42803",
      'column "id" must appear in the GROUP BY clause or be used in an aggregate function'),
