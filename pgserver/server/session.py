@@ -73,6 +73,9 @@ class Session:
         self.stream = stream
         self.engine = engine
         self.state = SessionState(parameters=dict(engine.parameter_status()))
+        share = getattr(engine, "share_protocol_statements", None)
+        if share is not None:  # one namespace with SQL PREPARE/DEALLOCATE, as in PostgreSQL
+            share(self.state.statements)
 
     # --- helpers ------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ session commands directly and queries through planner → providers → DuckDB.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,6 +119,10 @@ class SqlEngine:
 
     def statement_failed(self) -> None:
         self.transaction.fail()
+
+    def share_protocol_statements(self, statements: MutableMapping[str, Prepared]) -> None:
+        """The protocol's named statements join SQL PREPARE's namespace (DEALLOCATE/EXECUTE reach them)."""
+        self.sql_prepared.protocol = statements
 
     def begin_implicit_transaction(self) -> None:
         """Called by the protocol before the statements of a multi-statement simple Query."""

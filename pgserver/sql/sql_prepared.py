@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
 from sqlglot import exp
@@ -31,9 +31,17 @@ class SqlPreparedStatements:
 
     def __init__(self) -> None:
         self._prepared: dict[str, Prepared] = {}
+        # The protocol's named statements (Parse): one namespace with SQL PREPARE in PostgreSQL, so
+        # DEALLOCATE/EXECUTE reach them (psqlODBC frees its statements with DEALLOCATE).
+        self.protocol: MutableMapping[str, Prepared] | None = None
 
     def clear(self) -> None:
         self._prepared.clear()
+
+    def _find(self, name: str) -> Prepared | None:
+        if name in self._prepared:
+            return self._prepared[name]
+        return self.protocol.get(name) if self.protocol is not None and name else None
 
     def columns(self, statement: Statement) -> list[ResultColumn] | None:
         """What `EXECUTE name(...)` will return, for Describe before it runs (None if unknown)."""
@@ -41,7 +49,7 @@ class SqlPreparedStatements:
         if len(words) < 2:
             return None
         name = words[1].text if words[1].kind == "ident" else words[1].text.lower()
-        prepared = self._prepared.get(name)
+        prepared = self._find(name)
         return prepared.columns if prepared is not None else None
 
     async def prepare(self, statement: Statement, prepare: PrepareFn) -> StaticCursor:
@@ -49,7 +57,7 @@ class SqlPreparedStatements:
         if len(words) < 4:
             raise syntax_error(words, len(words), len(statement.sql))
         name = words[1].text if words[1].kind == "ident" else words[1].text.lower()
-        if name in self._prepared:
+        if self._find(name) is not None:
             raise PgError(DUPLICATE_PREPARED_STATEMENT, f'prepared statement "{name}" already exists')
         index = 2
         declared: list[int] = []
@@ -71,9 +79,10 @@ class SqlPreparedStatements:
         if len(words) < 2:
             raise syntax_error(words, 1, len(statement.sql))
         name = words[1].text if words[1].kind == "ident" else words[1].text.lower()
-        if name not in self._prepared:
+        found = self._find(name)
+        if found is None:
             raise PgError(INVALID_SQL_STATEMENT_NAME, f'prepared statement "{name}" does not exist')
-        prepared = self._prepared[name]
+        prepared = found
         values: list[Any] = []
         if len(words) > 2:
             args_sql = statement.sql[words[2].start :]
@@ -93,10 +102,13 @@ class SqlPreparedStatements:
         words = [w for w in statement.words[1:] if not w.is_word("PREPARE")]
         if len(words) == 1 and words[0].is_word("ALL"):
             self._prepared.clear()
+            if self.protocol is not None:
+                self.protocol.clear()
             return StaticCursor("DEALLOCATE ALL")
         if len(words) != 1:
             raise syntax_error(statement.words, 1, len(statement.sql))
         name = words[0].text if words[0].kind == "ident" else words[0].text.lower()
-        if self._prepared.pop(name, None) is None:
+        if self._prepared.pop(name, None) is None and \
+                (self.protocol is None or not name or self.protocol.pop(name, None) is None):
             raise PgError(INVALID_SQL_STATEMENT_NAME, f'prepared statement "{name}" does not exist')
         return StaticCursor("DEALLOCATE")

@@ -145,3 +145,25 @@ def test_statements_of_one_query_run_as_one_implicit_transaction(real_port: int,
     assert ours == theirs
     assert [shown for _, _, shown in ours] == ["a/ISO, MDY", "a/ISO, MDY", "c/ISO, MDY", "-", "c/ISO, MDY",
                                              "c/German, DMY", "c/ISO, MDY"]
+
+
+def test_protocol_statements_share_the_sql_prepare_namespace(real_port: int) -> None:
+    """psqlODBC frees a Parse'd statement with `DEALLOCATE "_PLAN…"`; EXECUTE reaches it too (PostgreSQL)."""
+    client = RawClient(real_port)
+    try:
+        client.send(w.startup({"user": "clear", "database": "sage200"}))
+        assert client.read()[0] == b"R"
+        client.send(w.msg(b"p", w.cstr(PASSWORDS["clear"])))
+        assert _codes(client.until_ready())[-1] == "Z"
+        client.send(w.parse("_PLAN1", "SELECT 41 + 1", []) + w.sync())
+        assert _codes(client.until_ready()) == ["1", "Z"]
+        client.send(w.query('EXECUTE "_PLAN1"'))
+        assert _codes(client.until_ready()) == ["T", "D", "C", "Z"]
+        client.send(w.query('DEALLOCATE "_PLAN1"'))
+        assert _codes(client.until_ready()) == ["C", "Z"]
+        client.send(w.parse("_PLAN1", "SELECT 2", []) + w.sync())  # the name is free again
+        assert _codes(client.until_ready()) == ["1", "Z"]
+        client.send(w.query('PREPARE "_PLAN1" AS SELECT 3'))
+        assert _codes(client.until_ready()) == ["E", "Z"]  # 42P05: one namespace
+    finally:
+        client.close()
