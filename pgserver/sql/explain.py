@@ -5,9 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 
-from pgserver.provider import AllOf, AnyOf, Comparison, Literal, Not, Op, Qual, SortKey
+import duckdb
+from sqlglot import exp
+
+from pgserver.errors import SYNTAX_ERROR, PgError
+from pgserver.provider import AllOf, AnyOf, Comparison, Literal, Not, Op, Qual, SortKey, arrow_schema
+from pgserver.sql.duckdb_errors import translate
+from pgserver.sql.execution import procedure_table
 from pgserver.sql.key_lookups import MAX_KEYS
 from pgserver.sql.planner import QueryPlan
+from pgserver.sql.statements import Statement
 
 
 def format_value(value: Literal) -> str:
@@ -88,3 +95,45 @@ def explain_lines(plan: QueryPlan, duckdb_sql: str, duckdb_plan: list[str] | Non
     for line in duckdb_plan or []:
         lines.append(f"  {line}")
     return lines
+
+
+def duckdb_explain(duck: duckdb.DuckDBPyConnection, plan: QueryPlan, sql: str, tree: exp.Expression) -> list[str]:
+    """DuckDB's own plan of the local query (EXPLAIN VERBOSE), bound over empty inputs."""
+    cursor = duck.cursor()
+    try:
+        for slot in plan.scans:
+            cursor.register(slot.name, arrow_schema(slot.relation.spec, slot.request.columns).empty_table())
+        for proc in plan.procedures:
+            cursor.register(proc.name, procedure_table(proc, []))
+        try:
+            rows = cursor.execute(f"EXPLAIN {sql}").fetchall()
+        except duckdb.Error as err:
+            raise translate(err, tree.sql(dialect="postgres")) from None
+        return [line for row in rows for line in str(row[-1]).splitlines()]
+    finally:
+        cursor.close()
+
+
+def explain_parts(statement: Statement) -> tuple[str, frozenset[str]]:
+    """The query EXPLAIN applies to and its options (ANALYZE, VERBOSE …)."""
+    words = statement.words
+    options: set[str] = set()
+    index = 1
+    if index < len(words) and words[index].kind == "op" and words[index].text == "(":
+        index += 1
+        while index < len(words) and words[index].text != ")":
+            word = words[index]
+            if word.kind == "word":
+                value_off = index + 1 < len(words) and words[index + 1].is_word("OFF", "FALSE")
+                if not value_off:
+                    options.add(word.text.upper())
+            index += 1
+        index += 1
+    else:
+        while index < len(words) and words[index].is_word("ANALYZE", "ANALYSE", "VERBOSE"):
+            options.add("ANALYZE" if words[index].is_word("ANALYSE") else words[index].text.upper())
+            index += 1
+    if index >= len(words):
+        raise PgError(SYNTAX_ERROR, "syntax error at end of input", position=len(statement.sql) + 1)
+    return statement.sql[words[index].start :], frozenset(options)
+

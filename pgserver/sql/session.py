@@ -20,18 +20,15 @@ from pgserver.engine import Cursor, Notice, Prepared, ResultColumn
 from pgserver.errors import (
     FEATURE_NOT_SUPPORTED,
     IN_FAILED_SQL_TRANSACTION,
-    SYNTAX_ERROR,
     PgError,
 )
-from pgserver.provider import arrow_schema
 from pgserver.sql import session_commands as sc
 from pgserver.sql.cursors import CursorRegistry, parse_declare, parse_fetch
 from pgserver.sql.datasource import CatalogSeam, DataSource, SessionInfo
 from pgserver.sql.dialect import DUCKDB_SETTINGS, to_duckdb_sql
 from pgserver.sql.duck_pool import DuckCursorPool
-from pgserver.sql.duckdb_errors import translate
-from pgserver.sql.execution import QueryCursor, describe, procedure_table
-from pgserver.sql.explain import explain_lines
+from pgserver.sql.execution import QueryCursor, describe
+from pgserver.sql.explain import duckdb_explain, explain_lines, explain_parts
 from pgserver.sql.params import bind, infer_types, parameter_count, typed_null
 from pgserver.sql.parsing import parse_statement
 from pgserver.sql.pg_numeric import install_numeric_functions
@@ -264,7 +261,7 @@ class SqlEngine:
         if verb == "SHOW":
             return text_columns(*sc.show_columns(words)), oids
         if verb == "EXPLAIN":
-            query_sql, options = _explain_parts(statement)
+            query_sql, options = explain_parts(statement)
             state.explain_options = options
             state.tree = parse_statement(query_sql)
             self._reject_non_query(state.tree)
@@ -426,44 +423,5 @@ class SqlEngine:
                           hint="Use EXPLAIN (or EXPLAIN VERBOSE) to see the API requests and the local plan.")
         plan = self._plan(tree, params, oids)
         sql = to_duckdb_sql(plan.tree)
-        duck_plan = self._duckdb_explain(plan, sql, tree) if "VERBOSE" in options else None
+        duck_plan = duckdb_explain(self.duck, plan, sql, tree) if "VERBOSE" in options else None
         return StaticCursor("EXPLAIN", text_columns("QUERY PLAN"), [(line,) for line in explain_lines(plan, sql, duck_plan)])
-
-    def _duckdb_explain(self, plan: QueryPlan, sql: str, tree: exp.Expression) -> list[str]:
-        cursor = self.duck.cursor()
-        try:
-            for slot in plan.scans:
-                cursor.register(slot.name, arrow_schema(slot.relation.spec, slot.request.columns).empty_table())
-            for proc in plan.procedures:
-                cursor.register(proc.name, procedure_table(proc, []))
-            try:
-                rows = cursor.execute(f"EXPLAIN {sql}").fetchall()
-            except duckdb.Error as err:
-                raise translate(err, tree.sql(dialect="postgres")) from None
-            return [line for row in rows for line in str(row[-1]).splitlines()]
-        finally:
-            cursor.close()
-
-
-def _explain_parts(statement: Statement) -> tuple[str, frozenset[str]]:
-    words = statement.words
-    options: set[str] = set()
-    index = 1
-    if index < len(words) and words[index].kind == "op" and words[index].text == "(":
-        index += 1
-        while index < len(words) and words[index].text != ")":
-            word = words[index]
-            if word.kind == "word":
-                value_off = index + 1 < len(words) and words[index + 1].is_word("OFF", "FALSE")
-                if not value_off:
-                    options.add(word.text.upper())
-            index += 1
-        index += 1
-    else:
-        while index < len(words) and words[index].is_word("ANALYZE", "ANALYSE", "VERBOSE"):
-            options.add("ANALYZE" if words[index].is_word("ANALYSE") else words[index].text.upper())
-            index += 1
-    if index >= len(words):
-        raise PgError(SYNTAX_ERROR, "syntax error at end of input", position=len(statement.sql) + 1)
-    return statement.sql[words[index].start :], frozenset(options)
-
