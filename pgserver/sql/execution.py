@@ -35,7 +35,8 @@ from pgserver.sql.wire_rows import DataRowEncoder
 from pgserver.types import NUMERIC, FormatContext
 
 log = logging.getLogger(__name__)
-ARROW_BATCH_ROWS = 1024
+ARROW_BATCH_ROWS = 1024  # over provider scans: rows reach the client soon after the first API pages
+LOCAL_BATCH_ROWS = 8192  # without scans: larger batches spread the per-batch encoding cost (wire_rows)
 TableOid = Callable[[str, str], int]
 
 
@@ -163,11 +164,11 @@ class QueryCursor:
 
         def run() -> tuple[pa.RecordBatchReader, list[str], list[str], list[pa.RecordBatch | None]]:
             relation = self._pool.relation(connection, self.sql) if read_ahead else connection.sql(self.sql)
-            reader = relation.to_arrow_reader(ARROW_BATCH_ROWS)
+            reader = relation.to_arrow_reader(LOCAL_BATCH_ROWS if read_ahead else ARROW_BATCH_ROWS)
             names, types = list(relation.columns), [str(t) for t in relation.types]
             batches: list[pa.RecordBatch | None] = []
             rows = 0
-            while read_ahead and rows < ARROW_BATCH_ROWS:
+            while read_ahead and rows < LOCAL_BATCH_ROWS:
                 batch = _read_next(reader)
                 batches.append(batch)
                 if batch is None:
