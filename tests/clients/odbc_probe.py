@@ -84,7 +84,7 @@ def excel_query(conn: pyodbc.Connection) -> list[list[str | None]]:
            f"FROM {prefix}{q('StandardUK')}.{q('Customers')} {q('Customers')} "
            f"WHERE ({q('Customers')}.{q('Id')}<=?) ORDER BY {q('Customers')}.{q('Id')}")
     cur = conn.cursor()
-    cur.execute(sql, CUSTOMER_ID + 4)
+    cur.execute(sql, CUSTOMER_ID)
     return _cells(cur.fetchall())
 
 

@@ -135,10 +135,11 @@ def test_psycopg_named_server_side_cursor(pg: psycopg.Connection, customers: lis
     assert ids[:5] == [c.id for c in customers] and len(ids) > 7
 
 
-@pytest.mark.xfail(strict=True, reason="protocol-level prepared statements are invisible to SQL: after a Parse of "
-                   "'_pg3_0', pg_prepared_statements is empty and DEALLOCATE _pg3_0 fails with 26000 (psqlODBC frees "
-                   "its statements this way)")
+@pytest.mark.xfail(strict=True, reason="pg_prepared_statements does not list protocol-level prepared statements: "
+                   "after psycopg's Parse of '_pg3_0', SELECT name FROM pg_prepared_statements returns no rows "
+                   "(PostgreSQL lists it with from_sql = false)")
 def test_protocol_prepared_statement_visible_to_sql(stack: Stack) -> None:
+    """Protocol and SQL prepared statements share one namespace (psqlODBC DEALLOCATEs what it Parsed)."""
     with psycopg.connect(stack.dsn(), prepare_threshold=0) as conn:
         conn.execute("SELECT 1")  # prepared as _pg3_0
         names = [r[0] for r in conn.execute("SELECT name FROM pg_prepared_statements", prepare=False)]
