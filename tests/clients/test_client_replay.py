@@ -114,7 +114,7 @@ def _expect_dbeaver(customers_count: int) -> dict[str, Callable[[Result], Any]]:
         "7": lambda r: len(r.rows) > 100 and "TimeZone" in r.column("name"),
         "8": lambda r: {"int8", "numeric", "varchar", "timestamp", "bool"} <= set(r.column("typname")),
         "9": lambda r: r.rows == [],
-        "10": lambda r: r.rows == [["standarduk", USER]] or r.rows[0][1] == USER,
+        "10": lambda r: r.rows == [["public", USER]],  # "$user" (no such schema), then public
         "11": lambda r: {"StandardUK", "ProfessionalUK", "sys", "public", "pg_catalog"} <= set(r.column("nspname")),
         "12": lambda r: len(r.rows) == 1,
         "14": lambda r: len(r.rows) <= 1,
