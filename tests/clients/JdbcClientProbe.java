@@ -64,6 +64,9 @@ public class JdbcClientProbe {
                     ResultSetMetaData md = rs.getMetaData();
                     System.out.println("select-meta\t" + md.getColumnTypeName(1) + "\t" + md.getColumnTypeName(2) + "\t"
                         + md.getColumnTypeName(4) + "\t" + md.getPrecision(4) + "\t" + md.getScale(4) + "\t" + md.getTableName(2));
+                    // pgjdbc looks these up in pg_attribute/pg_class by the RowDescription's table OID and attnum
+                    System.out.println("select-base\t" + md.getSchemaName(1) + "\t" + md.getColumnName(1) + "\t"
+                        + md.isNullable(1) + "\t" + md.isNullable(2) + "\t" + md.isAutoIncrement(1));
                     while (rs.next()) {
                         System.out.println("select\t" + rs.getLong(1) + "\t" + rs.getString(2) + "\t" + rs.getString(3) + "\t" + rs.getBigDecimal(4));
                     }

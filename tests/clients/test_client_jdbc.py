@@ -88,6 +88,9 @@ def test_type_info_and_functions(ours: dict[str, list[list[str]]]) -> None:
 
 def test_select_returns_the_sage_rows(ours: dict[str, list[list[str]]], customers: list[SageCustomer]) -> None:
     assert ours["select-meta"] == [["int8", "varchar", "numeric", "18", "2", "Customers"]]
+    # base column metadata: schema ('' from pgjdbc, as against PostgreSQL), NOT NULL key (columnNoNulls = 0),
+    # nullable column (1), not serial
+    assert ours["select-base"] == [["", "Id", "0", "1", "false"]]
     assert ours["select"] == [[str(c.id), c.reference, c.name, c.balance] for c in customers]
 
 
