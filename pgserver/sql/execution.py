@@ -92,9 +92,12 @@ def describe(duck: duckdb.DuckDBPyConnection, plan: QueryPlan, sql: str, client_
 
 
 def _read_next(reader: pa.RecordBatchReader) -> pa.RecordBatch | None:
+    """The next batch, or None at the end — then the reader is closed here, in the worker thread
+    (closing DuckDB's stream from the event loop cost as much as a small query)."""
     try:
         return reader.read_next_batch()
     except StopIteration:
+        reader.close()
         return None
 
 
@@ -321,11 +324,8 @@ class QueryCursor:
         self._closed = True
         reader, self._reader = self._reader, None
         cursor, self._cursor = self._cursor, None
-        if reader is not None:
-            if self._reader_done:
-                reader.close()  # nothing left to stop: no thread hop
-            else:
-                await to_thread.run_sync(reader.close, limiter=self._limiter)
+        if reader is not None and not self._reader_done:  # an exhausted reader closed itself (_read_next)
+            await to_thread.run_sync(reader.close, limiter=self._limiter)
         if cursor is not None:
             if self._canceled or self._failed:
                 await to_thread.run_sync(cursor.release, False, limiter=self._limiter)
