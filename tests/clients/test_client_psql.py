@@ -150,8 +150,6 @@ def test_current_schemas_follow_search_path(stack: Stack, mirror: Mirror) -> Non
                                                                          tuples_only=True)
 
 
-@pytest.mark.xfail(strict=True, reason="an unknown quoted column is reported lower-cased: SELECT \"Code\" FROM "
-                   "\"StandardUK\".\"Currencies\" gives 'column \"code\" does not exist', PostgreSQL says \"Code\"")
 def test_unknown_column_error_keeps_the_quoted_name(stack: Stack) -> None:
     with pytest.raises(AssertionError) as failure:
         psql_output(stack.port, 'SELECT "Code" FROM "StandardUK"."Currencies"')
