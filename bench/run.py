@@ -23,7 +23,6 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import asyncpg
@@ -32,8 +31,6 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pgserver.config import DatabaseConfig, ServerConfig, UserConfig  # noqa: E402
-from pgserver.embedded import serve_in_thread  # noqa: E402
 from pgserver.protocol.scram import make_verifier  # noqa: E402
 from sage_sandbox.config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET  # noqa: E402
 from scripts.realpg import throwaway_postgres  # noqa: E402
@@ -69,13 +66,29 @@ def sandbox_process(scale: float, latency_ms: float):  # type: ignore[no-untyped
 
 @contextmanager
 def pgserver(api_url: str, tmp: Path, **properties: Any):  # type: ignore[no-untyped-def]
-    database = DatabaseConfig("sage200", edition="StandardUK", api_base_url=api_url, client_id=DEMO_CLIENT_ID,
-                              client_secret=DEMO_CLIENT_SECRET, token_store=str(tmp / "tokens.json"),
-                              properties=MappingProxyType(properties))
-    config = ServerConfig(host="127.0.0.1", port=0, users=(UserConfig(USER, make_verifier(PASSWORD)),),
-                          databases=MappingProxyType({"sage200": database}))
-    with serve_in_thread(config) as server:
-        yield server.port
+    """`pgserver serve` in its own process (as deployed), so client-side decoding in this
+    process does not share the server's GIL; yields its port."""
+    port = free_port()
+    props = "".join(f"{k} = {v!r}\n" if isinstance(v, str) else f"{k} = {v}\n" for k, v in properties.items())
+    config = tmp / f"bench-{port}.toml"
+    config.write_text(
+        f'[server]\nhost = "127.0.0.1"\nport = {port}\n\n'
+        f'[[users]]\nname = "{USER}"\nscram = "{make_verifier(PASSWORD)}"\n\n'
+        f'[databases.sage200]\nedition = "StandardUK"\napi_base_url = "{api_url}"\n'
+        f'client_id = "{DEMO_CLIENT_ID}"\nclient_secret = "{DEMO_CLIENT_SECRET}"\n'
+        f'token_store = "{tmp / f"tokens-{port}.json"}"\n\n[databases.sage200.properties]\n{props}')
+    proc = subprocess.Popen([sys.executable, "-m", "pgserver", "serve", "--config", str(config),
+                             "--log-level", "warning"], cwd=ROOT, stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(600):
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 async def _timed_fetch(dsn: dict[str, Any], sql: str) -> tuple[float, int]:
