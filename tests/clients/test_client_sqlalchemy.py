@@ -87,18 +87,20 @@ def test_inspect_with_asyncpg_matches_postgres(stack: Stack, theirs: dict[str, A
     assert asyncio.run(run()) == theirs
 
 
-def test_metadata_reflect_whole_schema_matches_postgres(engine: Engine, mirror_engine: Engine) -> None:
+@pytest.mark.parametrize(("schema", "count"), [("StandardUK", 39), ("sys", 14)])
+def test_metadata_reflect_whole_schema_matches_postgres(engine: Engine, mirror_engine: Engine, schema: str,
+                                                        count: int) -> None:
     """MetaData.reflect (automap, Alembic autogenerate) uses SQLAlchemy's multi-table reflection queries."""
 
     def shape(eng: Engine) -> dict[str, Any]:
         md = sa.MetaData()
-        md.reflect(eng, schema="StandardUK")
+        md.reflect(eng, schema=schema)
         return {name: ([(c.name, str(c.type), c.nullable, c.primary_key) for c in t.columns],
                        sorted((fk.parent.name, fk.target_fullname) for fk in t.foreign_keys), t.comment)
                 for name, t in md.tables.items()}
 
     ours = shape(engine)
-    assert len(ours) == 39
+    assert len(ours) == count
     assert ours == shape(mirror_engine)
 
 
