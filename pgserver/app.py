@@ -99,16 +99,15 @@ class _CatalogSeam:
 
 
 def catalog_seam_factory(tables: list[Any], procedures: list[Any], database: str) -> Any:
-    """A CatalogSeamFactory: one Catalog per user (it answers current_user-dependent rows), shared
-    by that user's sessions; one CatalogSession per connection."""
+    """A CatalogSeamFactory: one Catalog for the database (built on the first connection; rows that name the
+    user are per-session views, decision 0850), shared by every session; one CatalogSession per connection."""
     from pgserver.catalog import Catalog, CatalogSession
 
-    catalogs: dict[str, Any] = {}
+    catalogs: list[Any] = []
 
     def make(info: Any) -> _CatalogSeam:
-        catalog = catalogs.get(info.user)
-        if catalog is None:
-            catalog = catalogs[info.user] = Catalog(tables, procedures, database, info.user)
-        return _CatalogSeam(catalog, CatalogSession(info.user, info.database, info.settings))
+        if not catalogs:
+            catalogs.append(Catalog(tables, procedures, database))
+        return _CatalogSeam(catalogs[0], CatalogSession(info.user, info.database, info.settings))
 
     return make

@@ -1,7 +1,7 @@
 """pg_catalog and information_schema answered locally, like PostgreSQL 15 (never calls the API).
 
 What the SQL layer uses:
-  Catalog(tables, procedures, database, user)    built once (per server and user); OIDs, rows
+  Catalog(tables, procedures, database)          built once per database; OIDs, rows
   Catalog.table_oid(schema, name)                 RowDescription table_oid of one of our relations
   install(duck, catalog, session)                 once per session's DuckDB connection
   rewrite(expr, catalog)                          on every parsed query, before transpiling

@@ -31,6 +31,10 @@ PG_TYPE_OID = 1247
 PG_DATABASE_OID = 1262
 PG_AUTHID_OID = 1260
 DATABASE_OID = 16384 - 1  # below the user range so it never collides with relation OIDs
+# Stands for the session's user in rows that name it (owners, ACLs), so one Catalog serves every user:
+# install.py reads those relations through per-session views that put the user's name in its place.
+# A plain lower-case identifier that is no keyword, so quote_ident leaves it as it is.
+SESSION_USER = "pgcat_session_user_placeholder"
 
 
 @dataclass
@@ -50,7 +54,7 @@ class Catalog:
     tables: list[TableSpec]
     procedures: list[ProcedureSpec]
     database: str
-    user: str
+    user: str = SESSION_USER
     base: BuiltinCatalog = field(default_factory=builtin)
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # our rows per "schema.relation"
     namespaces: dict[str, int] = field(default_factory=dict)

@@ -22,7 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from pgserver.catalog import infoschema
-from pgserver.catalog.catalog import Catalog
+from pgserver.catalog.catalog import Catalog, quote_ident_if_needed
 from pgserver.catalog.data import CatalogRelation
 from pgserver.catalog.functions import SessionFunctions, register
 from pgserver.catalog.session import CatalogSession
@@ -32,9 +32,16 @@ CATALOG_DB = "pgcat"
 SESSION_DB = "pgsess"
 SCHEMA_FOR = {"pg_catalog": "pg", "information_schema": "info"}
 GENERATOR_DB = "postgres"  # the database name inside the dumped information_schema rows
+# Relations whose rows name the session's user (owner, ACL columns): stored once, with Catalog.user (normally
+# the SESSION_USER placeholder) in those columns, as `<name>_base`; each session reads them through a view.
+USER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "pg_catalog.pg_class": ("relacl",), "pg_catalog.pg_tables": ("tableowner",),
+    "information_schema.schemata": ("schema_owner",), "information_schema.table_privileges": ("grantor", "grantee"),
+}
 SESSION_RELATIONS = {"pg_catalog.pg_authid", "pg_catalog.pg_roles", "pg_catalog.pg_user", "pg_catalog.pg_shadow",
-                     "pg_catalog.pg_settings", "pg_catalog.pg_stat_activity"}
-VIEWS = {"pg_catalog.pg_settings", "pg_catalog.pg_stat_activity"}  # per-session views over live values
+                     "pg_catalog.pg_settings", "pg_catalog.pg_stat_activity", *USER_COLUMNS}
+BASED = {"pg_catalog.pg_settings", *USER_COLUMNS}  # shared `<name>_base` table + per-session view
+VIEWS = {"pg_catalog.pg_stat_activity", *BASED}  # per-session views over live values
 _BUILD_LOCK = threading.Lock()
 
 _ARROW: dict[str, pa.DataType] = {
@@ -69,16 +76,17 @@ def install(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogS
             _fill(duck, catalog, CATALOG_DB)
     if SESSION_DB not in attached:
         duck.execute(f"ATTACH ':memory:' AS {SESSION_DB}")
-        duck.execute(f"CREATE SCHEMA {SESSION_DB}.pg")
+        duck.execute(f"CREATE SCHEMA {SESSION_DB}.pg; CREATE SCHEMA {SESSION_DB}.info")
     for qualified in sorted(SESSION_RELATIONS - VIEWS):
         rel = catalog.base.relations[qualified]
         _create(duck, f"{SESSION_DB}.pg.\"{rel.name}\"", rel, _session_table(rel, catalog, session))
     register(duck, SessionFunctions(catalog, session))
     # pg_backend_pid() belongs to the SQL layer (the pid of BackendKeyData); a bare connection gets ours.
-    known = duck.execute("SELECT count(*) FROM duckdb_functions() WHERE function_name = 'pg_backend_pid'").fetchone()
-    if not known or not known[0]:
+    # (Creating it and ignoring "already exists" is ~20 ms cheaper than asking duckdb_functions() first.)
+    with contextlib.suppress(duckdb.CatalogException):
         duck.execute(f"CREATE MACRO pg_backend_pid() AS {int(session.backend_pid)}")
     _settings_view(duck, catalog)
+    _user_views(duck, catalog, session)
     _activity_view(duck, catalog, session)
     for macro, element in (("pgcat_int2vector", "SMALLINT"), ("pgcat_oidvector", "UINTEGER")):
         duck.execute(f"CREATE OR REPLACE MACRO {macro}(v) AS CASE WHEN v = '' THEN CAST([] AS {element}[]) "
@@ -134,9 +142,9 @@ def _fill(duck: duckdb.DuckDBPyConnection, catalog: Catalog, database: str | Non
         duck.execute(f"CREATE SCHEMA IF NOT EXISTS {prefix}{schema}")
     tables = _static_tables(catalog)
     for qualified, rel in catalog.base.relations.items():
-        if qualified in SESSION_RELATIONS - {"pg_catalog.pg_settings"}:
-            continue  # pg_settings' static rows are shared (pg_settings_base); the view is per session
-        name = "pg_settings_base" if qualified == "pg_catalog.pg_settings" else rel.name
+        if qualified in SESSION_RELATIONS - BASED:
+            continue  # BASED relations' static rows are shared (`<name>_base`); their views are per session
+        name = f"{rel.name}_base" if qualified in BASED else rel.name
         _create(duck, f'{prefix}{SCHEMA_FOR[rel.schema]}."{name}"', rel, tables[qualified])
     _keywords(duck, catalog, prefix)
 
@@ -225,6 +233,25 @@ def _settings_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     )
     duck.execute(f"CREATE OR REPLACE VIEW {duck_table('pg_catalog.pg_settings')} AS "
                  f"SELECT {cols} FROM {CATALOG_DB}.pg.pg_settings_base")
+
+
+def _user_views(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogSession) -> None:
+    """Owner and ACL columns name the session's user where the shared rows hold Catalog.user."""
+    for qualified, columns in USER_COLUMNS.items():
+        rel = catalog.base.relations[qualified]
+        replaced = []
+        for column in columns:
+            duck_type = next(c.duck_type for c in rel.columns if c.name == column)
+            if duck_type.endswith("[]"):  # aclitem[]: names as quote_ident writes them
+                old, new = quote_ident_if_needed(catalog.user, {}), quote_ident_if_needed(session.user, {})
+                value = f'list_transform("{column}", lambda a: replace(a, {_literal(old)}, {_literal(new)}))'
+            else:
+                value = f'CASE WHEN "{column}" = {_literal(catalog.user)} THEN {_literal(session.user)} ' \
+                        f'ELSE "{column}" END'
+            replaced.append(f'{value} AS "{column}"')
+        schema = SCHEMA_FOR[rel.schema]
+        duck.execute(f"CREATE OR REPLACE VIEW {duck_table(qualified)} AS SELECT * REPLACE ({', '.join(replaced)}) "
+                     f'FROM {CATALOG_DB}.{schema}."{rel.name}_base"')
 
 
 def _activity_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogSession) -> None:
