@@ -1,21 +1,17 @@
-"""pgcli (Debian package) driven interactively in tmux: connect, describe a view, query, list tables.
-
-pgcli is a full-screen prompt_toolkit application, so it runs in a detached tmux session on a
-private socket; keys go in with send-keys and the screen comes back with capture-pane. Waiting for
-output polls the pane until the next prompt (a deadline only bounds a hung client).
+"""pgcli (Debian package) driven interactively in tmux: connect, describe a view, query, list tables,
+complete names. pgcli is a full-screen prompt_toolkit application, hence the terminal (terminal.py).
 """
 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.clients.conftest import DATABASE, SageCustomer
+from tests.clients.terminal import TmuxTerminal
 from tests.integration.conftest import PASSWORD, USER, Stack
 
 PROMPT = f"{USER}@127:{DATABASE}>"
@@ -25,38 +21,18 @@ pytestmark = pytest.mark.skipif(shutil.which("pgcli") is None or shutil.which("t
                                 reason="needs Debian pgcli and tmux")
 
 
-class PgcliInTmux:
-    """One pgcli process in a tmux session on its own server socket."""
+class Pgcli(TmuxTerminal):
+    """pgcli with its own config, log and history in the test's folder."""
 
     def __init__(self, folder: Path, port: int) -> None:
-        self.socket = str(folder / "tmux.sock")
         rc = folder / "pgclirc"
         rc.write_text(f"[main]\nenable_pager = False\nkeyring = False\nless_chatty = True\n"
                       f"log_file = {folder / 'pgcli.log'}\nhistory_file = {folder / 'history'}\n")
-        command = (f"env XDG_CONFIG_HOME={folder} PGPASSWORD={PASSWORD} pgcli --pgclirc {rc} "
-                   f"-h 127.0.0.1 -p {port} -U {USER} -d {DATABASE}")
-        self._tmux("new-session", "-d", "-s", "pgcli", "-x", "250", "-y", "60", command)
-
-    def _tmux(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-S", self.socket, *args], capture_output=True, text=True, check=True,
-                              timeout=30).stdout
-
-    def screen(self) -> str:
-        """The pane with its scrollback, wrapped lines joined."""
-        return self._tmux("capture-pane", "-p", "-J", "-S", "-5000", "-t", "pgcli")
-
-    def wait_for(self, predicate: Callable[[str], bool], deadline_s: float = 60.0) -> str:
-        end = time.monotonic() + deadline_s
-        while True:
-            text = self.screen()
-            if predicate(text):
-                return text
-            if time.monotonic() > end:
-                raise AssertionError(f"pgcli screen never matched; last screen:\n{text[-3000:]}")
-            time.sleep(0.2)
+        super().__init__(folder, f"env XDG_CONFIG_HOME={folder} PGPASSWORD={PASSWORD} pgcli --pgclirc {rc} "
+                                 f"-h 127.0.0.1 -p {port} -U {USER} -d {DATABASE}")
 
     def run(self, command: str) -> str:
-        """Type `command`, press Enter, return what pgcli printed for it (up to the next prompt)."""
+        """Type `command`, press Enter, return what pgcli printed for it (up to its 'Time:' line)."""
         echo = f"{PROMPT} {command}"
         seen = self.screen().count(echo)
 
@@ -64,33 +40,14 @@ class PgcliInTmux:
             tail = text.split(echo)[-1]
             return text.count(echo) > seen and "Time:" in tail and PROMPT in tail.split("Time:")[-1]
 
-        self._tmux("send-keys", "-t", "pgcli", "-l", command)
-        self._tmux("send-keys", "-t", "pgcli", "Enter")
+        self.type(command)
+        self.press("Enter")
         return self.wait_for(answered).split(echo)[-1].split("Time:")[0]
-
-    def complete(self, partial: str, until: str, deadline_s: float = 60.0) -> str:
-        """Type `partial`, press Tab until the completion menu shows `until`; the line is then cleared."""
-        end = time.monotonic() + deadline_s
-        try:
-            while True:
-                self._tmux("send-keys", "-t", "pgcli", "C-c")
-                self._tmux("send-keys", "-t", "pgcli", "-l", partial)
-                self._tmux("send-keys", "-t", "pgcli", "Tab")
-                try:
-                    return self.wait_for(lambda t: until in t.split(partial[:12])[-1], deadline_s=2.0)
-                except AssertionError:
-                    if time.monotonic() > end:
-                        raise
-        finally:
-            self._tmux("send-keys", "-t", "pgcli", "C-c")
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "-S", self.socket, "kill-server"], capture_output=True, timeout=30)
 
 
 @pytest.fixture(scope="module")
-def pgcli(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgcliInTmux]:
-    session = PgcliInTmux(tmp_path_factory.mktemp("pgcli"), stack.port)
+def pgcli(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pgcli]:
+    session = Pgcli(tmp_path_factory.mktemp("pgcli"), stack.port)
     try:
         session.wait_for(lambda t: PROMPT in t)
         yield session
@@ -98,7 +55,7 @@ def pgcli(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pg
         session.close()
 
 
-def test_describe_a_view(pgcli: PgcliInTmux) -> None:
+def test_describe_a_view(pgcli: Pgcli) -> None:
     out = pgcli.run(r'\d "StandardUK"."Currencies"')
     lines = [" ".join(line.replace("|", " ").split()) for line in out.splitlines()]
     assert "Column Type Modifiers" in lines
@@ -108,7 +65,7 @@ def test_describe_a_view(pgcli: PgcliInTmux) -> None:
     assert '"Currencies_pkey" PRIMARY KEY, btree ("Id")' in out
 
 
-def test_query_a_view(pgcli: PgcliInTmux, customers: list[SageCustomer]) -> None:
+def test_query_a_view(pgcli: Pgcli, customers: list[SageCustomer]) -> None:
     out = pgcli.run('SELECT "Reference", "Name", "Balance" FROM "StandardUK"."Customers" ORDER BY "Id" LIMIT 3')
     rows = [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in out.splitlines()
             if line.startswith("|") and not line.startswith("|-")]
@@ -116,18 +73,18 @@ def test_query_a_view(pgcli: PgcliInTmux, customers: list[SageCustomer]) -> None
     assert rows[1:] == [[c.reference, c.name, c.balance] for c in customers[:3]]
 
 
-def test_error_is_shown_and_session_continues(pgcli: PgcliInTmux) -> None:
+def test_error_is_shown_and_session_continues(pgcli: Pgcli) -> None:
     out = pgcli.run('SELECT * FROM "StandardUK"."NoSuchView"')
     assert 'relation "StandardUK.NoSuchView" does not exist' in out
     assert "1" in pgcli.run("SELECT 1 AS one")
 
 
-def test_list_tables(pgcli: PgcliInTmux) -> None:
+def test_list_tables(pgcli: Pgcli) -> None:
     out = pgcli.run(r'\dt "StandardUK".Cust*')
     assert "Customers" in out and "CustomerContacts" in out
 
 
-def test_completion_of_view_names(pgcli: PgcliInTmux) -> None:
+def test_completion_of_view_names(pgcli: Pgcli) -> None:
     """pgcli's background refresher loads schemas, tables, columns, functions and types from the catalog;
     Tab then offers our views. (The refresh runs once at start-up: retried until it has finished.)"""
     screen = pgcli.complete('SELECT * FROM "StandardUK".Custo', until='"CustomerDeliveryAddresses"')

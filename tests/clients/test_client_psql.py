@@ -12,11 +12,14 @@ import csv
 import io
 import os
 import re
+import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from tests.clients.conftest import DATABASE, PSQL, Mirror, SageCustomer, psql_output
+from tests.clients.terminal import TmuxTerminal
 from tests.integration.conftest import PASSWORD, USER, Stack
 
 _SIZE = re.compile(r"^\d+ (bytes|kB)$")
@@ -168,3 +171,19 @@ def test_csv_export(stack: Stack, customers: list[SageCustomer]) -> None:
     rows = list(csv.reader(io.StringIO(done.stdout)))
     assert rows == [["Id", "Reference", "Name", "Balance"],
                     *[[str(c.id), c.reference, c.name, c.balance] for c in customers]]
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+def test_interactive_tab_completion(stack: Stack, tmp_path: Path) -> None:
+    """psql's readline completion runs its own catalog queries: Tab after a schema lists its views."""
+    terminal = TmuxTerminal(tmp_path, f"env PGPASSWORD={PASSWORD} {PSQL} -X -h 127.0.0.1 -p {stack.port} "
+                                      f"-U {USER} -d {DATABASE}")
+    try:
+        terminal.wait_for(lambda t: f"{DATABASE}=>" in t)
+        screen = terminal.complete('SELECT * FROM "StandardUK".', until='"StandardUK"."Customers"', tabs=3)
+        listed = set(screen.split())
+        assert {'"StandardUK"."Customers"', '"StandardUK"."CustomerContacts"', '"StandardUK"."Currencies"'} <= listed
+        screen = terminal.complete("SELECT * FROM sys.sys_t", until="sys.sys_tablecolumns", tabs=3)
+        assert "sys.sys_tables" in screen  # (not a substring of sys.sys_tablecolumns)
+    finally:
+        terminal.close()
