@@ -73,21 +73,32 @@ def build_data_source(db: DatabaseConfig) -> DataSource:
 
 
 class _CatalogSeam:
-    """Adapts pgserver.catalog (Catalog + install + rewrite) to the SQL layer's CatalogSeam protocol."""
+    """Adapts pgserver.catalog (Catalog + install + rewrite) to the SQL layer's CatalogSeam protocol.
+
+    install() only ATTACHes the shared catalog; the per-session part (UDFs, role rows, views: ~30 ms)
+    is created by the first rewrite() whose statement needs it, so connections that never query the
+    catalog (psql -c, most asyncpg/psycopg work) skip it (decision 0850). rewrite() runs on the event
+    loop thread, the only one that touches the session's main DuckDB connection."""
 
     def __init__(self, catalog: Any, session: Any) -> None:
         self.catalog = catalog
         self.session = session
+        self._pending: Any = None  # the DuckDB connection still waiting for install_session
 
     def install(self, duck: Any) -> None:
-        from pgserver.catalog import install
+        from pgserver.catalog import attach
 
-        install(duck, self.catalog, self.session)
+        attach(duck, self.catalog)
+        self._pending = duck
 
     def rewrite(self, tree: Any) -> Any:
-        from pgserver.catalog import rewrite
+        from pgserver.catalog import install_session, rewrite, uses_session_objects
 
-        return rewrite(tree, self.catalog)
+        rewritten = rewrite(tree, self.catalog)
+        if self._pending is not None and uses_session_objects(rewritten):
+            duck, self._pending = self._pending, None
+            install_session(duck, self.catalog, self.session)
+        return rewritten
 
     def table_oid(self, schema: str, name: str) -> int | None:
         from pgserver.errors import PgError
@@ -99,15 +110,15 @@ class _CatalogSeam:
 
 
 def catalog_seam_factory(tables: list[Any], procedures: list[Any], database: str) -> Any:
-    """A CatalogSeamFactory: one Catalog for the database (built on the first connection; rows that name the
-    user are per-session views, decision 0850), shared by every session; one CatalogSession per connection."""
-    from pgserver.catalog import Catalog, CatalogSession
+    """A CatalogSeamFactory: one Catalog for the database, built with its shared DuckDB file now (server
+    start) rather than on the first connection; rows that name the user are per-session views (decision
+    0850). One CatalogSession per connection."""
+    from pgserver.catalog import Catalog, CatalogSession, shared_file
 
-    catalogs: list[Any] = []
+    catalog = Catalog(tables, procedures, database)
+    shared_file(catalog)
 
     def make(info: Any) -> _CatalogSeam:
-        if not catalogs:
-            catalogs.append(Catalog(tables, procedures, database))
-        return _CatalogSeam(catalogs[0], CatalogSession(info.user, info.database, info.settings))
+        return _CatalogSeam(catalog, CatalogSession(info.user, info.database, info.settings))
 
     return make

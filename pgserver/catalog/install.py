@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+from sqlglot import exp
 
 from pgserver.catalog import infoschema
 from pgserver.catalog.catalog import Catalog, quote_ident_if_needed
@@ -66,9 +67,16 @@ def duck_table(qualified: str) -> str:
 
 def install(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogSession) -> None:
     """Attach the catalog and create the session's relations and functions on `duck` (once per connection)."""
+    attach(duck, catalog)
+    install_session(duck, catalog, session)
+
+
+def attach(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    """ATTACH the shared catalog file and the session database: a few milliseconds, and it must happen
+    before the SQL layer sets `enable_external_access = false`."""
     attached = {r[0] for r in duck.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
     if CATALOG_DB not in attached:
-        path = _catalog_file(catalog)
+        path = shared_file(catalog)
         if path is not None:
             duck.execute(f"ATTACH '{path}' AS {CATALOG_DB} (READ_ONLY)")
         else:  # no writable temp directory: copy the rows into memory instead
@@ -77,6 +85,11 @@ def install(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogS
     if SESSION_DB not in attached:
         duck.execute(f"ATTACH ':memory:' AS {SESSION_DB}")
         duck.execute(f"CREATE SCHEMA {SESSION_DB}.pg; CREATE SCHEMA {SESSION_DB}.info")
+
+
+def install_session(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogSession) -> None:
+    """The session's role rows, per-session views, catalog UDFs and macros (~30 ms, mostly the UDFs):
+    needed only by statements that `uses_session_objects`, so a connection may defer it until one comes."""
     for qualified in sorted(SESSION_RELATIONS - VIEWS):
         rel = catalog.base.relations[qualified]
         _create(duck, f"{SESSION_DB}.pg.\"{rel.name}\"", rel, _session_table(rel, catalog, session))
@@ -93,8 +106,19 @@ def install(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogS
                      f"ELSE CAST(string_split(v, ' ') AS {element}[]) END")
 
 
-def _catalog_file(catalog: Catalog) -> str | None:
-    """The read-only DuckDB file holding this catalog's session-independent relations (built once)."""
+def uses_session_objects(tree: exp.Expression) -> bool:
+    """Whether a rewritten statement reads what install_session creates (or any catalog relation)."""
+    for node in tree.walk():
+        if isinstance(node, exp.Table) and node.catalog in (CATALOG_DB, SESSION_DB):
+            return True
+        if isinstance(node, exp.Anonymous) and str(node.this).lower().startswith("pgcat_"):
+            return True
+    return False
+
+
+def shared_file(catalog: Catalog) -> str | None:
+    """The read-only DuckDB file holding this catalog's session-independent relations (built once;
+    None without a writable temp directory)."""
     with _BUILD_LOCK:
         if catalog.duck_file is not None:
             return catalog.duck_file
