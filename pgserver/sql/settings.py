@@ -206,11 +206,22 @@ class SessionSettings:
             if reset is None:
                 raise PgError(INVALID_PARAMETER_VALUE, f'connection property "{name}" cannot be reset')
             reset(name)
+            if name.lower() == "schema":
+                self._follow_schema()
             return
         self.set(name, None)
 
     def reset_all(self) -> None:
+        """RESET ALL / DISCARD ALL: every GUC and connection property back to its session default
+        (config + startup options), so a pooled connection keeps nothing its previous user SET."""
         self.version += 1
+        reset_property = getattr(self.properties, "reset", None)
+        if self.properties is not None and reset_property is not None:
+            schema = self.property("Schema")
+            for item in self.properties.items():
+                reset_property(item[0])
+            if self.property("Schema") != schema:
+                self._follow_schema()
         for key, guc in GUCS.items():
             if guc.settable:
                 self._assign(key, self._defaults[key])

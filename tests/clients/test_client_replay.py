@@ -282,9 +282,6 @@ def test_npgsql_type_lists_match_postgres(stack: Stack, mirror: Mirror) -> None:
         assert builtin and sorted(r for r in mine.rows if r[mine.columns.index("nspname")] == "pg_catalog") == builtin
 
 
-@pytest.mark.xfail(strict=True, reason="DISCARD ALL / RESET ALL leave connection properties as SET: after "
-                   "'SET MaxRows = 7', RESET ALL and DISCARD ALL keep MaxRows = 7 (RESET MaxRows alone restores -1); "
-                   "PostgreSQL's RESET ALL resets every parameter set in the session")
 @pytest.mark.parametrize("reset", ["2", "3"], ids=["discard_all", "reset_string"])
 def test_npgsql_pool_reset_restores_session_settings(stack: Stack, reset: str) -> None:
     """A pooled connection handed to the next user must not keep the previous user's settings."""
