@@ -17,7 +17,7 @@ from pgserver.errors import (
     WRONG_OBJECT_TYPE,
     PgError,
 )
-from pgserver.sql.command_lexer import lex
+from pgserver.sql.command_lexer import Word, lex
 from pgserver.sql.tableset import NameScope, TableSet, resolve_relation
 
 _VERBS = {"INSERT": "insert into", "UPDATE": "update", "DELETE": "delete from", "MERGE": "merge into"}
@@ -29,8 +29,7 @@ def reject_write(sql: str, tables: TableSet, scope: NameScope) -> None:
     words = lex(sql) or []
     verb = words[0].text.upper() if words else ""
     if verb == "COPY":
-        direction = {w.text.upper() for w in words}
-        if "FROM" in direction:
+        if _copy_direction(words) == "FROM":
             target = _target_name(sql)
             shown = target[1] if target else "the view"
             raise PgError(OBJECT_NOT_IN_PREREQUISITE_STATE, f'cannot copy to view "{shown}"', hint=_READ_ONLY_HINT)
@@ -47,6 +46,19 @@ def reject_write(sql: str, tables: TableSet, scope: NameScope) -> None:
                       detail="Views over the Sage 200 API are not updatable.", hint=_READ_ONLY_HINT)
     raise PgError(OBJECT_NOT_IN_PREREQUISITE_STATE, f"{verb} is not allowed: the database is read-only",
                   hint=_READ_ONLY_HINT)
+
+
+def _copy_direction(words: list[Word]) -> str | None:
+    """FROM or TO of a COPY, read outside parentheses: `COPY (SELECT … FROM t) TO STDOUT` copies out."""
+    depth = 0
+    for word in words[1:]:
+        if word.kind == "op" and word.text == "(":
+            depth += 1
+        elif word.kind == "op" and word.text == ")":
+            depth -= 1
+        elif depth == 0 and word.kind == "word" and word.text.upper() in ("FROM", "TO"):
+            return word.text.upper()
+    return None
 
 
 def _target_name(sql: str) -> tuple[str | None, str, int | None] | None:

@@ -44,6 +44,8 @@ async def test_explain_reports_pushed_order_and_limit_and_verbose_adds_duckdb_pl
     ("insert into nosuch values (1)", "42P01", 'relation "nosuch" does not exist'),
     ("copy customers from stdin", "55000", 'cannot copy to view "customers"'),
     ("copy customers to stdout", "0A000", "COPY is not supported"),
+    ("copy (select id from customers where name = 'from') to stdout", "0A000", "COPY is not supported"),
+    ('copy "from" from stdin', "55000", 'cannot copy to view "from"'),
     ("create table t (a int)", "0A000", "CREATE is not supported: this database is read-only"),
     ("drop view customers", "0A000", "DROP is not supported: this database is read-only"),
     ("select * into copy_of from customers", "0A000", "SELECT INTO is not supported: this database is read-only"),
