@@ -6,7 +6,7 @@
                fixed latency, as a ratio to the floor ceil(pages / MaxThreads) × latency.
 2. stream    — rows/s streamed to asyncpg and to psql for a large result, as a ratio to a local
                PostgreSQL 15 serving the same rows.
-3. roundtrip — `SELECT 1` round trips per second, ratio to PostgreSQL 15.
+3. roundtrip — connect time (SCRAM + first SELECT 1) and `SELECT 1` round trips, ratios to PostgreSQL 15.
 
 Nothing here asserts: benchmarks print, tests do not time.
 """
@@ -198,10 +198,56 @@ def bench_stream(args: argparse.Namespace, tmp: Path) -> None:
               f"pgserver {rows / our_time:>9,.0f} rows/s   ratio {pg_time / our_time:5.2f}")
 
 
+def _scram_hba() -> Path:
+    """A pg_hba.conf asking USER for a SCRAM password over TCP (the cluster's own user stays trusted), so
+    connect times compare like with like: PostgreSQL 15 and pgserver both use 4096 SCRAM iterations."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="pgserver-bench-hba-"))  # readable by the cluster's user
+    hba = folder / "pg_hba.conf"
+    hba.write_text(f"local all all trust\nhost all {USER} 127.0.0.1/32 scram-sha-256\n"
+                   "host all all 127.0.0.1/32 trust\n")
+    folder.chmod(0o755)
+    hba.chmod(0o644)
+    return hba
+
+
+def _connect_times(dsn: dict[str, Any], count: int) -> list[float]:
+    """Seconds for asyncpg.connect + the first SELECT 1, for `count` connections one after another."""
+    async def run() -> list[float]:
+        times = []
+        for _ in range(count):
+            started = time.perf_counter()
+            conn = await asyncpg.connect(**dsn)
+            await conn.fetchval("SELECT 1")
+            times.append(time.perf_counter() - started)
+            await conn.close()
+        return times
+
+    return asyncio.run(run())
+
+
+async def _pg_role(pg: Any) -> None:
+    conn = await asyncpg.connect(host=pg.host, port=pg.port, user=pg.user, database=pg.dbname)
+    try:
+        await conn.execute(f"CREATE ROLE {USER} LOGIN PASSWORD '{PASSWORD}'")
+    finally:
+        await conn.close()
+
+
 def bench_roundtrip(args: argparse.Namespace, tmp: Path) -> None:
     n = args.roundtrips
     print(f"\n== 3. SELECT 1 round trips ({n} sequential, asyncpg, prepared) ==")
-    with throwaway_postgres() as pg, pgserver("sandbox", tmp) as port:
+    with throwaway_postgres(f"hba_file = '{_scram_hba()}'\n") as pg, pgserver("sandbox", tmp) as port:
+        ours = dict(host="127.0.0.1", port=port, user=USER, password=PASSWORD, database="sage200")
+        asyncio.run(_pg_role(pg))
+        pg_connect = sorted(_connect_times(dict(host=pg.host, port=pg.port, user=USER, password=PASSWORD,
+                                                database=pg.dbname), 20))
+        our_connect = sorted(_connect_times(ours, 20))
+        print(f"  connect + first SELECT 1 (SCRAM, median of 20): PostgreSQL {pg_connect[10] * 1e3:6.1f} ms   "
+              f"pgserver {our_connect[10] * 1e3:6.1f} ms (slowest {our_connect[-1] * 1e3:.1f} ms)   "
+              f"ratio {our_connect[10] / pg_connect[10]:5.2f}x slower")
+
         async def run(dsn: dict[str, Any]) -> float:
             conn = await asyncpg.connect(**dsn)
             try:
@@ -215,8 +261,7 @@ def bench_roundtrip(args: argparse.Namespace, tmp: Path) -> None:
                 await conn.close()
 
         pg_time = asyncio.run(run(dict(host=pg.host, port=pg.port, user=pg.user, database=pg.dbname)))
-        our_time = asyncio.run(run(dict(host="127.0.0.1", port=port, user=USER, password=PASSWORD,
-                                        database="sage200")))
+        our_time = asyncio.run(run(ours))
         print(f"  PostgreSQL {pg_time / n * 1e6:8.0f} µs/query   pgserver {our_time / n * 1e6:8.0f} µs/query   "
               f"ratio {our_time / pg_time:5.2f}x slower")
 

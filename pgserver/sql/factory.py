@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from anyio import to_thread
+
 from pgserver.errors import INVALID_CATALOG_NAME, PgError
 from pgserver.properties import ConnectionProperties
 from pgserver.sql.datasource import DataSource
@@ -38,7 +40,9 @@ class SqlEngineFactory:
             settings.set(name, value)
         properties.mark_session_defaults()
         settings.take_changes()
-        return SqlEngine(source, user, database, settings)
+        # Creating the session's DuckDB database and functions takes tens of milliseconds: a worker thread
+        # keeps the event loop (every other session's statements) running meanwhile.
+        return await to_thread.run_sync(SqlEngine, source, user, database, settings)
 
     def _source(self, database: str) -> DataSource:
         for name, source in self.databases.items():

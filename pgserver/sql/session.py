@@ -91,6 +91,7 @@ class SqlEngine:
         self._execution_ids = itertools.count()
         self._limiter: anyio.CapacityLimiter | None = None
         self._statements: Lru[Prepared] = Lru(STATEMENTS_PER_SESSION)  # prepare() results by SQL text
+        self._format_context: tuple[int, FormatContext] | None = None  # (settings version, context)
         self.duck = duckdb.connect(":memory:")
         self.duck_cursors = DuckCursorPool(self.duck)
         for name, value in DUCKDB_SETTINGS.items():
@@ -131,11 +132,17 @@ class SqlEngine:
 
     @property
     def format_context(self) -> FormatContext:
-        """How values look on the wire for this session (read by the protocol layer per result)."""
+        """How values look on the wire for this session (read by the protocol layer per result; kept
+        until a setting changes: SessionSettings.version is bumped by every write)."""
+        cached = self._format_context
+        if cached is not None and cached[0] == self.settings.version:
+            return cached[1]
         get = self.settings.get
-        return FormatContext(date_style=get("DateStyle"), time_zone=get("TimeZone"),
-                             extra_float_digits=int(get("extra_float_digits")), bytea_output=get("bytea_output"),
-                             interval_style=get("IntervalStyle"))
+        context = FormatContext(date_style=get("DateStyle"), time_zone=get("TimeZone"),
+                                extra_float_digits=int(get("extra_float_digits")), bytea_output=get("bytea_output"),
+                                interval_style=get("IntervalStyle"))
+        self._format_context = (self.settings.version, context)
+        return context
 
     def parameter_status(self) -> dict[str, str]:
         self.settings.take_changes()
@@ -157,7 +164,7 @@ class SqlEngine:
         for cursor in list(self._active):
             await cursor.close()
         self.duck_cursors.close()
-        self.duck.close()
+        await anyio.to_thread.run_sync(self.duck.close)  # ~5 ms: not on the event loop
 
     def portal(self, name: str) -> Cursor | None:
         """The cursor a SQL DECLARE created under `name`, for protocol-level Describe/Execute of that
