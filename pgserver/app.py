@@ -119,6 +119,7 @@ def catalog_seam_factory(tables: list[Any], procedures: list[Any], database: str
     shared_file(catalog)
 
     def make(info: Any) -> _CatalogSeam:
-        return _CatalogSeam(catalog, CatalogSession(info.user, info.database, info.settings))
+        return _CatalogSeam(catalog, CatalogSession(info.user, info.database, info.settings,
+                                                   prepared_statements=info.prepared_statements))
 
     return make

@@ -40,9 +40,10 @@ USER_COLUMNS: dict[str, tuple[str, ...]] = {
     "information_schema.schemata": ("schema_owner",), "information_schema.table_privileges": ("grantor", "grantee"),
 }
 SESSION_RELATIONS = {"pg_catalog.pg_authid", "pg_catalog.pg_roles", "pg_catalog.pg_user", "pg_catalog.pg_shadow",
-                     "pg_catalog.pg_settings", "pg_catalog.pg_stat_activity", *USER_COLUMNS}
+                     "pg_catalog.pg_settings", "pg_catalog.pg_stat_activity", "pg_catalog.pg_prepared_statements",
+                     *USER_COLUMNS}
 BASED = {"pg_catalog.pg_settings", *USER_COLUMNS}  # shared `<name>_base` table + per-session view
-VIEWS = {"pg_catalog.pg_stat_activity", *BASED}  # per-session views over live values
+VIEWS = {"pg_catalog.pg_stat_activity", "pg_catalog.pg_prepared_statements", *BASED}  # per-session views over live values
 _BUILD_LOCK = threading.Lock()
 
 _ARROW: dict[str, pa.DataType] = {
@@ -101,6 +102,7 @@ def install_session(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: 
     _settings_view(duck, catalog)
     _user_views(duck, catalog, session)
     _activity_view(duck, catalog, session)
+    _prepared_statements_view(duck, catalog, session)
     for macro, element in (("pgcat_int2vector", "SMALLINT"), ("pgcat_oidvector", "UINTEGER")):
         duck.execute(f"CREATE OR REPLACE MACRO {macro}(v) AS CASE WHEN v = '' THEN CAST([] AS {element}[]) "
                      f"ELSE CAST(string_split(v, ' ') AS {element}[]) END")
@@ -294,6 +296,30 @@ def _activity_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: C
     }
     cols = ", ".join(f'CAST({values.get(c.name, "NULL")} AS {c.duck_type}) AS "{c.name}"' for c in rel.columns)
     duck.execute(f"CREATE OR REPLACE VIEW {duck_table('pg_catalog.pg_stat_activity')} AS SELECT {cols}")
+
+
+def _prepared_statements_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogSession) -> None:
+    """pg_prepared_statements: the session's named statements, read live from the SQL layer through a
+    UDF returning a list of structs (a view cannot call Python otherwise)."""
+    rel = catalog.base.relations["pg_catalog.pg_prepared_statements"]
+    listed = ("name", "statement", "prepare_time", "parameter_types", "from_sql")
+    # prepare_time crosses as epoch seconds: DuckDB needs pytz to take an aware datetime from Python
+    types = {**{c.name: c.duck_type for c in rel.columns}, "prepare_time": "DOUBLE"}
+    struct = ", ".join(f"{name} {types[name]}" for name in listed)
+
+    def rows() -> list[dict[str, Any]]:
+        out = [{name: row[name] for name in listed} for row in session.prepared_statements()]
+        for row in out:
+            row["prepare_time"] = row["prepare_time"].timestamp() if row["prepare_time"] is not None else None
+        return out
+
+    with contextlib.suppress(duckdb.CatalogException):  # a re-install on the same connection
+        duck.create_function("pgcat_prepared_statements", rows, [], f"STRUCT({struct})[]", side_effects=True)
+    cols = ", ".join('to_timestamp(s."prepare_time") AS "prepare_time"' if c.name == "prepare_time"
+                     else f's."{c.name}"' if c.name in listed else f'CAST(0 AS {c.duck_type}) AS "{c.name}"'
+                     for c in rel.columns)
+    duck.execute(f"CREATE OR REPLACE VIEW {duck_table('pg_catalog.pg_prepared_statements')} AS "
+                 f"SELECT {cols} FROM (SELECT unnest(pgcat_prepared_statements()) AS s)")
 
 
 def _literal(text: str) -> str:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from pgserver.errors import UNDEFINED_OBJECT, PgError
 
@@ -53,6 +54,8 @@ class CatalogSession:
     backend_pid: int = field(default_factory=os.getpid)
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     in_transaction: bool = False
+    # The session's named prepared statements, as pg_prepared_statements lists them (the SQL layer owns them)
+    prepared_statements: Callable[[], list[dict[str, Any]]] = field(default=lambda: [])
 
     def setting(self, name: str) -> str | None:
         try:

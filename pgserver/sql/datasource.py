@@ -29,6 +29,8 @@ class SessionInfo:
     database: str
     settings: SessionSettings
     tables: TableSet
+    # pg_prepared_statements' rows (name, statement, prepare_time, parameter_types, from_sql), read live
+    prepared_statements: Callable[[], list[dict[str, Any]]] = lambda: []
 
     @property
     def search_path(self) -> str:

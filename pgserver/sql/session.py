@@ -99,7 +99,7 @@ class SqlEngine:
         install_pg_functions(self.duck, database=database, user=user, backend_pid=self.backend_pid,
                              setting=settings.get, current_schema=self._current_schema)
         install_numeric_functions(self.duck)
-        info = SessionInfo(user, database, settings, source.tables)
+        info = SessionInfo(user, database, settings, source.tables, self.sql_prepared.rows)
         self.catalog: CatalogSeam | None = source.catalog(info) if source.catalog is not None else None
         if self.catalog is not None:
             self.catalog.install(self.duck)
@@ -208,10 +208,12 @@ class SqlEngine:
         cached = self._statements.get(key)
         if cached is not None:
             self._check_failed_block(cached.state.statement)
-            return Prepared(sql, list(cached.param_type_oids), cached.columns, cached.state)
-        prepared = await self._prepare(sql, param_type_oids)
-        if prepared.state.statement.kind == "query":
-            self._statements.put(key, prepared)
+            prepared = Prepared(sql, list(cached.param_type_oids), cached.columns, cached.state)
+        else:
+            prepared = await self._prepare(sql, param_type_oids)
+            if prepared.state.statement.kind == "query":
+                self._statements.put(key, prepared)
+        self.sql_prepared.note_prepared(prepared)
         return prepared
 
     async def _prepare(self, sql: str, param_type_oids: Sequence[int]) -> Prepared:

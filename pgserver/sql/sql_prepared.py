@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
@@ -34,9 +35,43 @@ class SqlPreparedStatements:
         # The protocol's named statements (Parse): one namespace with SQL PREPARE in PostgreSQL, so
         # DEALLOCATE/EXECUTE reach them (psqlODBC frees its statements with DEALLOCATE).
         self.protocol: MutableMapping[str, Prepared] | None = None
+        self._sql_text: dict[str, str] = {}  # name -> the PREPARE statement, as pg_prepared_statements shows it
+        self._times: dict[int, tuple[Prepared, dt.datetime]] = {}  # id(Prepared) -> (it, when prepared)
+        self._prune_at = 64
 
     def clear(self) -> None:
         self._prepared.clear()
+        self._sql_text.clear()
+
+    def note_prepared(self, prepared: Prepared) -> None:
+        """Remember when a statement was prepared (Parse or PREPARE), for pg_prepared_statements.prepare_time.
+        Entries of statements no longer named anywhere are dropped as the table grows."""
+        self._times[id(prepared)] = (prepared, dt.datetime.now(dt.UTC))
+        if len(self._times) > self._prune_at:
+            named = {id(p) for p in self._named()}
+            self._times = {key: value for key, value in self._times.items() if key in named}
+            self._prune_at = 2 * len(self._times) + 64
+
+    def _named(self) -> list[Prepared]:
+        protocol = [p for name, p in self.protocol.items() if name] if self.protocol is not None else []
+        return [*self._prepared.values(), *protocol]
+
+    def rows(self) -> list[dict[str, Any]]:
+        """pg_prepared_statements: SQL PREPAREd statements (from_sql true), then the protocol's named
+        statements (Parse; from_sql false), as PostgreSQL lists both."""
+        out = []
+        sources = [(self._prepared.items(), True),
+                   ((self.protocol or {}).items(), False)]
+        for items, from_sql in sources:
+            for name, prepared in items:
+                if not name:
+                    continue  # the unnamed statement is not listed
+                seen = self._times.get(id(prepared))
+                when = seen[1] if seen is not None and seen[0] is prepared else None
+                out.append(dict(name=name, statement=self._sql_text.get(name, prepared.sql) if from_sql
+                                else prepared.sql, prepare_time=when,
+                                parameter_types=list(prepared.param_type_oids), from_sql=from_sql))
+        return out
 
     def _find(self, name: str) -> Prepared | None:
         if name in self._prepared:
@@ -72,6 +107,7 @@ class SqlPreparedStatements:
             raise syntax_error(words, index, len(statement.sql))
         body = statement.sql[words[index + 1].start :] if index + 1 < len(words) else ""
         self._prepared[name] = await prepare(body, declared)
+        self._sql_text[name] = statement.sql
         return StaticCursor("PREPARE")
 
     async def execute(self, statement: Statement, execute: ExecuteFn) -> Cursor:
@@ -101,13 +137,14 @@ class SqlPreparedStatements:
     def deallocate(self, statement: Statement) -> StaticCursor:
         words = [w for w in statement.words[1:] if not w.is_word("PREPARE")]
         if len(words) == 1 and words[0].is_word("ALL"):
-            self._prepared.clear()
+            self.clear()
             if self.protocol is not None:
                 self.protocol.clear()
             return StaticCursor("DEALLOCATE ALL")
         if len(words) != 1:
             raise syntax_error(statement.words, 1, len(statement.sql))
         name = words[0].text if words[0].kind == "ident" else words[0].text.lower()
+        self._sql_text.pop(name, None)
         if self._prepared.pop(name, None) is None and \
                 (self.protocol is None or not name or self.protocol.pop(name, None) is None):
             raise PgError(INVALID_SQL_STATEMENT_NAME, f'prepared statement "{name}" does not exist')

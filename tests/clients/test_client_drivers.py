@@ -135,9 +135,6 @@ def test_psycopg_named_server_side_cursor(pg: psycopg.Connection, customers: lis
     assert ids[:5] == [c.id for c in customers] and len(ids) > 7
 
 
-@pytest.mark.xfail(strict=True, reason="pg_prepared_statements does not list protocol-level prepared statements: "
-                   "after psycopg's Parse of '_pg3_0', SELECT name FROM pg_prepared_statements returns no rows "
-                   "(PostgreSQL lists it with from_sql = false)")
 def test_protocol_prepared_statement_visible_to_sql(stack: Stack) -> None:
     """Protocol and SQL prepared statements share one namespace (psqlODBC DEALLOCATEs what it Parsed)."""
     with psycopg.connect(stack.dsn(), prepare_threshold=0) as conn:
@@ -145,6 +142,19 @@ def test_protocol_prepared_statement_visible_to_sql(stack: Stack) -> None:
         names = [r[0] for r in conn.execute("SELECT name FROM pg_prepared_statements", prepare=False)]
         assert "_pg3_0" in names
         conn.execute("DEALLOCATE _pg3_0", prepare=False)
+
+
+def test_pg_prepared_statements_lists_sql_and_protocol_statements(stack: Stack) -> None:
+    """PostgreSQL lists PREPAREd statements with from_sql true and Parse'd ones with from_sql false."""
+    with psycopg.connect(stack.dsn(), prepare_threshold=0, autocommit=True) as conn:
+        conn.execute("SELECT 2 WHERE 1 = %s", [1])  # Parse'd as _pg3_0
+        conn.execute("PREPARE by_sql(int8) AS SELECT $1 + 1", prepare=False)
+        query = "SELECT name, statement, from_sql, prepare_time IS NOT NULL FROM pg_prepared_statements ORDER BY 1"
+        listed = conn.execute(query, prepare=False).fetchall()
+        assert listed == [("_pg3_0", "SELECT 2 WHERE 1 = $1", False, True),
+                          ("by_sql", "PREPARE by_sql(int8) AS SELECT $1 + 1", True, True)]
+        conn.execute("DEALLOCATE by_sql", prepare=False)
+        assert [r[0] for r in conn.execute(query, prepare=False)] == ["_pg3_0"]
 
 
 def test_case_branches_with_casts(pg: psycopg.Connection) -> None:
