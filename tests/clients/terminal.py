@@ -60,7 +60,8 @@ class TmuxTerminal:
                     self.press("Tab")
                     time.sleep(0.3)  # readline treats Tabs arriving together as one
                 try:
-                    return self.wait_for(self._shows_after(echo, before, until), deadline_s=2.0)
+                    # generous: the completion query may be slow on a loaded machine, and C-c would abort it
+                    return self.wait_for(self._shows_after(echo, before, until), deadline_s=10.0)
                 except AssertionError:
                     if time.monotonic() > end:
                         raise
