@@ -69,7 +69,7 @@ def build_data_source(db: DatabaseConfig) -> DataSource:
     system = system_providers(load_views(), procedures, catalog=db.name)
     tables = [*providers, *system]
     seams = catalog_seam_factory([p.spec for p in tables], [p.spec for p in procedures], db.name)
-    return DataSource.build(tables, procedures, defaults, catalog=seams)
+    return DataSource.build(tables, procedures, defaults, catalog=seams, prepare_database=seams.attach)
 
 
 class _CatalogSeam:
@@ -109,17 +109,30 @@ class _CatalogSeam:
             return None
 
 
-def catalog_seam_factory(tables: list[Any], procedures: list[Any], database: str) -> Any:
+class CatalogSeams:
     """A CatalogSeamFactory: one Catalog for the database, built with its shared DuckDB file now (server
     start) rather than on the first connection; rows that name the user are per-session views (decision
-    0850). One CatalogSession per connection."""
-    from pgserver.catalog import Catalog, CatalogSession, shared_file
+    0850). One CatalogSession per connection; `attach` is the session-independent part (DataSource's
+    prepare_database, run ahead of connections by pgserver.sql.duck_spares)."""
 
-    catalog = Catalog(tables, procedures, database)
-    shared_file(catalog)
+    def __init__(self, tables: list[Any], procedures: list[Any], database: str) -> None:
+        from pgserver.catalog import Catalog, shared_file
 
-    def make(info: Any) -> _CatalogSeam:
-        return _CatalogSeam(catalog, CatalogSession(info.user, info.database, info.settings,
-                                                   prepared_statements=info.prepared_statements))
+        self.catalog = Catalog(tables, procedures, database)
+        shared_file(self.catalog)
 
-    return make
+    def __call__(self, info: Any) -> _CatalogSeam:
+        from pgserver.catalog import CatalogSession
+
+        return _CatalogSeam(self.catalog, CatalogSession(info.user, info.database, info.settings,
+                                                        prepared_statements=info.prepared_statements))
+
+    def attach(self, duck: Any) -> None:
+        from pgserver.catalog import attach
+
+        attach(duck, self.catalog)
+
+
+def catalog_seam_factory(tables: list[Any], procedures: list[Any], database: str) -> CatalogSeams:
+    """The CatalogSeamFactory of one database (see CatalogSeams)."""
+    return CatalogSeams(tables, procedures, database)

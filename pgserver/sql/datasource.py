@@ -58,8 +58,12 @@ class DataSource:
     tables: TableSet
     properties: Mapping[str, Any] = field(default_factory=dict)
     catalog: CatalogSeamFactory | None = None
+    # Session-independent setup of a new session database (the catalog's ATTACH): may run ahead of the
+    # connection, in another thread (pgserver.sql.duck_spares).
+    prepare_database: Callable[[duckdb.DuckDBPyConnection], None] | None = None
 
     @classmethod
     def build(cls, providers: Iterable[Provider], procedures: Iterable[Procedure] = (),
-              properties: Mapping[str, Any] | None = None, catalog: CatalogSeamFactory | None = None) -> DataSource:
-        return cls(TableSet.build(providers, procedures), dict(properties or {}), catalog)
+              properties: Mapping[str, Any] | None = None, catalog: CatalogSeamFactory | None = None,
+              prepare_database: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> DataSource:
+        return cls(TableSet.build(providers, procedures), dict(properties or {}), catalog, prepare_database)

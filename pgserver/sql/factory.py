@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from anyio import to_thread
@@ -9,7 +10,8 @@ from anyio import to_thread
 from pgserver.errors import INVALID_CATALOG_NAME, PgError
 from pgserver.properties import ConnectionProperties
 from pgserver.sql.datasource import DataSource
-from pgserver.sql.session import SqlEngine
+from pgserver.sql.duck_spares import SpareDatabases
+from pgserver.sql.session import SqlEngine, new_session_database
 from pgserver.sql.settings import SessionSettings, default_search_path
 
 # Startup packet keys that are not run-time parameters.
@@ -21,6 +23,8 @@ class SqlEngineFactory:
 
     def __init__(self, databases: Mapping[str, DataSource]) -> None:
         self.databases = dict(databases)
+        self._spares = {name: SpareDatabases(functools.partial(new_session_database, source))
+                        for name, source in self.databases.items()}
 
     async def connect(self, user: str, database: str, startup: Mapping[str, str]) -> SqlEngine:
         """Raises 3D000 for an unknown database and 22023/42704 for bad startup options."""
@@ -42,10 +46,13 @@ class SqlEngineFactory:
         settings.take_changes()
         # Creating the session's DuckDB database and functions takes tens of milliseconds: a worker thread
         # keeps the event loop (every other session's statements) running meanwhile.
-        return await to_thread.run_sync(SqlEngine, source, user, database, settings)
+        spares = self._spares.get(database)
+        return await to_thread.run_sync(
+            lambda: SqlEngine(source, user, database, settings, spares.take() if spares is not None else None))
 
     def _source(self, database: str) -> DataSource:
         for name, source in self.databases.items():
             if name == database:
                 return source
         raise PgError(INVALID_CATALOG_NAME, f'database "{database}" does not exist')
+

@@ -73,10 +73,26 @@ class PreparedState:
     local_plans: Lru[tuple[QueryPlan, str]] = field(default_factory=lambda: Lru(PLANS_PER_STATEMENT))
 
 
+def new_session_database(source: DataSource) -> duckdb.DuckDBPyConnection:
+    """A session's DuckDB database with everything that does not depend on the session (any thread)."""
+    duck = duckdb.connect(":memory:")
+    try:
+        duck.execute("; ".join(f"SET GLOBAL {name} = {value}" for name, value in DUCKDB_SETTINGS.items()))
+        install_numeric_functions(duck)
+        if source.prepare_database is not None:
+            source.prepare_database(duck)
+    except BaseException:
+        duck.close()
+        raise
+    return duck
+
+
 class SqlEngine:
     """One client connection's SQL session."""
 
-    def __init__(self, source: DataSource, user: str, database: str, settings: SessionSettings) -> None:
+    def __init__(self, source: DataSource, user: str, database: str, settings: SessionSettings,
+                 duck: duckdb.DuckDBPyConnection | None = None) -> None:
+        """`duck`: a fresh database from new_session_database (made ahead by SpareDatabases), else one is made."""
         self.source = source
         self.user = user
         self.database = database
@@ -92,13 +108,10 @@ class SqlEngine:
         self._limiter: anyio.CapacityLimiter | None = None
         self._statements: Lru[Prepared] = Lru(STATEMENTS_PER_SESSION)  # prepare() results by SQL text
         self._format_context: tuple[int, FormatContext] | None = None  # (settings version, context)
-        self.duck = duckdb.connect(":memory:")
+        self.duck = duck if duck is not None else new_session_database(source)
         self.duck_cursors = DuckCursorPool(self.duck)
-        for name, value in DUCKDB_SETTINGS.items():
-            self.duck.execute(f"SET GLOBAL {name} = {value}")
         install_pg_functions(self.duck, database=database, user=user, backend_pid=self.backend_pid,
                              setting=settings.get, current_schema=self._current_schema)
-        install_numeric_functions(self.duck)
         info = SessionInfo(user, database, settings, source.tables, self.sql_prepared.rows)
         self.catalog: CatalogSeam | None = source.catalog(info) if source.catalog is not None else None
         if self.catalog is not None:
