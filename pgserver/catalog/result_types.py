@@ -16,6 +16,7 @@ from sqlglot import exp
 
 from pgserver import types as pgtypes
 from pgserver.catalog.data import BuiltinCatalog, CatalogColumn, CatalogRelation
+from pgserver.catalog.expr_types import ExpressionTyper
 from pgserver.errors import PgError
 
 META_KEY = "pgcat_result_types"
@@ -47,8 +48,9 @@ def column_type_oid(column: CatalogColumn) -> int:
 
 
 def record(tree: exp.Expression, sources: dict[str, CatalogRelation], base: BuiltinCatalog,
-           class_oids: dict[tuple[str, str], int]) -> None:
-    """Compute and attach the result types of the root SELECT (after rewriting)."""
+           class_oids: dict[tuple[str, str], int], typer: ExpressionTyper | None = None) -> None:
+    """Compute and attach the result types of the root SELECT (after rewriting); `typer` types the
+    computed columns and `*` over CTEs and derived tables."""
     root: exp.Expression | None = tree
     while isinstance(root, exp.SetOperation | exp.Subquery):
         root = root.this if isinstance(root, exp.Subquery) else root.left
@@ -59,7 +61,11 @@ def record(tree: exp.Expression, sources: dict[str, CatalogRelation], base: Buil
         inner = projection.this if isinstance(projection, exp.Alias) else projection
         if isinstance(inner, exp.Star):
             if not sources or len(sources) != len(_from_aliases(root)):
-                return  # * over a non-catalog source: unknown column list
+                expanded = typer.star_types(root) if typer is not None else None
+                if expanded is None:
+                    return  # * over a non-catalog source: unknown column list
+                types.extend(None if t is None else ResultType(t) for t in expanded)
+                continue
             for alias in _from_aliases(root):
                 types.extend(_typed(sources[alias], c, class_oids) for c in sources[alias].columns)
         elif isinstance(inner, exp.Column) and isinstance(inner.this, exp.Star):
@@ -68,9 +74,14 @@ def record(tree: exp.Expression, sources: dict[str, CatalogRelation], base: Buil
                 return
             types.extend(_typed(rel, c, class_oids) for c in rel.columns)
         elif isinstance(inner, exp.Column):
-            types.append(_column(inner, sources, _from_aliases(root), class_oids))
+            known = _column(inner, sources, _from_aliases(root), class_oids)
+            if known is None and typer is not None:
+                computed = typer.type_of(inner, root)
+                known = ResultType(computed) if computed is not None else None
+            types.append(known)
         else:
-            types.append(None)
+            computed = typer.type_of(inner, root) if typer is not None else None
+            types.append(ResultType(computed) if computed is not None else None)
     root.meta[META_KEY] = types
 
 

@@ -14,8 +14,11 @@ from sqlglot import exp
 
 from pgserver.catalog import arrays, output_names
 from pgserver.catalog.catalog import Catalog
+from pgserver.catalog.data import CatalogRelation
+from pgserver.catalog.expr_types import ExpressionTyper
 from pgserver.catalog.install import CATALOG_DB, SCHEMA_FOR, SESSION_DB, SESSION_RELATIONS
 from pgserver.catalog.output_names import NODE_FUNCTIONS, type_name
+from pgserver.catalog.result_types import column_type_oid
 from pgserver.catalog.result_types import record as record_result_types
 from pgserver.catalog.signatures import SIGNATURES, duck_name
 from pgserver.errors import UNDEFINED_FUNCTION, UNDEFINED_TABLE, PgError
@@ -167,7 +170,14 @@ def _record_result_types(expr: exp.Expression, catalog: Catalog) -> None:
             if relation is not None:
                 sources[node.alias_or_name.lower()] = relation
     class_oids = {key: oid for key, oid in catalog.class_by_name.items() if key[0] in SCHEMAS}
-    record_result_types(expr, sources, catalog.base, class_oids)
+
+    def relation_of(table: exp.Table) -> CatalogRelation | None:
+        if table.catalog not in (CATALOG_DB, SESSION_DB):
+            return None
+        return catalog.base.relations.get(f"{schemas.get(table.db, '')}.{table.name}")
+
+    typer = ExpressionTyper(expr, relation_of, lambda _rel, column: column_type_oid(column))
+    record_result_types(expr, sources, catalog.base, class_oids, typer)
 
 
 

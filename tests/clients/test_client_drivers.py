@@ -80,13 +80,6 @@ def test_asyncpg_cursor_in_a_transaction(stack: Stack) -> None:
     assert first_ten == sorted(first_ten) and len(set(first_ten)) == 10
 
 
-_INTROSPECTION = ("asyncpg's type-introspection query (WITH RECURSIVE typeinfo_tree ...) is described with "
-                  "attrtypoids as int8[] (OID 1016) instead of oid[] (1028), oid columns as int8 and names as text; "
-                  "asyncpg has no codec for int8[], introspects it with the same query and recurses until "
-                  "RecursionError")
-
-
-@pytest.mark.xfail(strict=True, reason=_INTROSPECTION)
 def test_asyncpg_introspects_array_types(stack: Stack) -> None:
     async def body(conn: asyncpg.Connection) -> list[int]:
         return list(await conn.fetchval('SELECT array_agg("Id" ORDER BY "Id") FROM "StandardUK"."Currencies"'))

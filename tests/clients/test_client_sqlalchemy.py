@@ -71,9 +71,6 @@ def test_inspect_with_psycopg_matches_postgres(engine: Engine, theirs: dict[str,
     assert ours["comment"]["text"].startswith("Customers are one of the most important entities")
 
 
-@pytest.mark.xfail(strict=True, reason="get_indexes returns array_agg() columns typed int8[]; asyncpg's "
-                   "type-introspection query is itself described with int8[] (attrtypoids, PostgreSQL: oid[]), so "
-                   "asyncpg recurses introspecting int8[] until RecursionError")
 def test_inspect_with_asyncpg_matches_postgres(stack: Stack, theirs: dict[str, Any]) -> None:
     async def run() -> dict[str, Any]:
         eng = create_async_engine(our_url(stack, "asyncpg"))

@@ -1,0 +1,148 @@
+"""PostgreSQL types of computed result columns of catalog queries: through CTEs, derived tables,
+array_agg, CASE, COALESCE and casts.
+
+Why: drivers act on the reported type. asyncpg's type-introspection query (WITH RECURSIVE
+typeinfo_tree … SELECT DISTINCT * FROM typeinfo_tree) projects catalog columns through a
+recursive CTE and a derived table, and builds `attrtypoids` with array_agg(atttypid):
+PostgreSQL reports oid, name, "char" and oid[]; DuckDB's storage types (UINTEGER → int8,
+VARCHAR → text, UINTEGER[] → int8[]) make asyncpg introspect int8[] with the same query,
+recursing without end. Anything not understood here stays None (DuckDB's type is used).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlglot import exp
+
+from pgserver import types as pgtypes
+from pgserver.catalog.data import CatalogColumn, CatalogRelation
+from pgserver.errors import PgError
+
+RelationOf = Callable[[exp.Table], CatalogRelation | None]
+ColumnType = Callable[[CatalogRelation, CatalogColumn], int]
+_DEPTH = 12  # CTE/subquery nesting followed; deeper is left to DuckDB's type
+
+
+class ExpressionTyper:
+    """Type OIDs of expressions inside one (rewritten) statement."""
+
+    def __init__(self, tree: exp.Expression, relation_of: RelationOf, column_type: ColumnType) -> None:
+        self.relation_of = relation_of
+        self.column_type = column_type
+        self.ctes: dict[str, exp.CTE] = {}
+        for cte in tree.find_all(exp.CTE):
+            self.ctes.setdefault(cte.alias_or_name.lower(), cte)
+
+    def type_of(self, node: exp.Expression, select: exp.Select, depth: int = 0) -> int | None:
+        """The PostgreSQL type OID of `node`, evaluated in `select` (None: unknown)."""
+        if depth > _DEPTH:
+            return None
+        if isinstance(node, exp.Alias | exp.Paren):
+            return self.type_of(node.this, select, depth)
+        if isinstance(node, exp.Cast):
+            return _declared(node.to) or self.type_of(node.this, select, depth + 1)
+        if isinstance(node, exp.Coalesce):
+            return self.type_of(node.this, select, depth + 1)
+        if isinstance(node, exp.Case):
+            branches = [i.args.get("true") for i in node.args.get("ifs") or []] + [node.args.get("default")]
+            for branch in branches:
+                if branch is not None and not isinstance(branch, exp.Null):
+                    return self.type_of(branch, select, depth + 1)
+            return None
+        if isinstance(node, exp.ArrayAgg):
+            inner = node.this.this if isinstance(node.this, exp.Order) else node.this
+            element = self.type_of(inner, select, depth + 1) if inner is not None else None
+            return _array_of(element)
+        if isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select):
+            first = node.this.expressions[0] if node.this.expressions else None
+            return self.type_of(first, node.this, depth + 1) if first is not None else None
+        if isinstance(node, exp.Column) and not isinstance(node.this, exp.Star):
+            return self._column(node, select, depth)
+        return None
+
+    def star_types(self, select: exp.Select, depth: int = 0) -> list[int | None] | None:
+        """The types `*` expands to over the FROM/JOIN sources of `select` (None: unknown)."""
+        out: list[int | None] = []
+        for source in _sources(select):
+            expanded = self._source_columns(source, depth + 1)
+            if expanded is None:
+                return None
+            out.extend(t for _, t in expanded)
+        return out
+
+    def _column(self, node: exp.Column, select: exp.Select, depth: int) -> int | None:
+        name = node.name.lower()
+        sources = _sources(select)
+        if node.table:
+            sources = [s for s in sources if s.alias_or_name.lower() == node.table.lower()]
+        found = None
+        for source in sources:
+            for column, type_oid in self._source_columns(source, depth + 1) or []:
+                if column == name:
+                    if found is not None:
+                        return None  # ambiguous
+                    found = (type_oid,)
+        return found[0] if found is not None else None
+
+    def _source_columns(self, source: exp.Expression, depth: int) -> list[tuple[str, int | None]] | None:
+        """(name, type) of every column a FROM/JOIN source offers."""
+        if depth > _DEPTH:
+            return None
+        if isinstance(source, exp.Table):
+            relation = self.relation_of(source)
+            if relation is not None:
+                return [(c.name, self.column_type(relation, c)) for c in relation.columns]
+            cte = self.ctes.get(source.name.lower()) if not source.db else None
+            return self._query_columns(cte.this, _column_names(cte), depth) if cte is not None else None
+        if isinstance(source, exp.Subquery):
+            return self._query_columns(source.this, _column_names(source), depth)
+        return None
+
+    def _query_columns(self, query: exp.Expression, names: list[str], depth: int) -> list[tuple[str, int | None]] | None:
+        while isinstance(query, exp.SetOperation | exp.Subquery):
+            query = query.this if isinstance(query, exp.Subquery) else query.left  # the anchor of a UNION
+        if not isinstance(query, exp.Select):
+            return None
+        out: list[tuple[str, int | None]] = []
+        for projection in query.expressions:
+            if isinstance(projection, exp.Star):
+                types = self.star_types(query, depth)
+                if types is None:
+                    return None
+                out.extend(("", t) for t in types)
+            else:
+                out.append((projection.alias_or_name.lower(), self.type_of(projection, query, depth + 1)))
+        if names:
+            out = [(name, type_oid) for name, (_, type_oid) in zip(names, out, strict=False)]
+        return out
+
+
+def _sources(select: exp.Select) -> list[exp.Expression]:
+    from_ = select.args.get("from_") or select.args.get("from")
+    sources = [from_.this] if from_ is not None else []
+    return sources + [j.this for j in select.args.get("joins") or []]
+
+
+def _column_names(node: exp.Expression) -> list[str]:
+    alias = node.args.get("alias")
+    columns = alias.args.get("columns") if isinstance(alias, exp.TableAlias) else None
+    return [c.name.lower() for c in columns or []]
+
+
+def _declared(data_type: exp.DataType) -> int | None:
+    if data_type.this == exp.DataType.Type.UINT:
+        return pgtypes.OID  # the catalog's storage type of oid (rewrite.py casts oid values to it)
+    try:
+        return pgtypes.type_for_sql(data_type.sql(dialect="postgres"))[0].oid
+    except (PgError, KeyError, ValueError):
+        return None
+
+
+def _array_of(element: int | None) -> int | None:
+    if element is None:
+        return None
+    try:
+        return pgtypes.array_of(element).oid
+    except KeyError:
+        return None
