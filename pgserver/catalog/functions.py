@@ -273,9 +273,11 @@ class SessionFunctions:
         return self.names.role_oid(name)
 
     def regclass_out_1(self, oid: int) -> str:
-        return self.names.relation_name(oid)
+        return "-" if oid == 0 else self.names.relation_name(oid)
 
     def regtype_out_1(self, oid: int) -> str:
+        if oid == 0:
+            return "-"  # InvalidOid, as PostgreSQL's reg*out print it
         return (self.format_type_2(oid, -1) or str(oid)) if oid in self.cat.types else str(oid)
 
     def regproc_out_1(self, oid: int) -> str:
@@ -283,9 +285,13 @@ class SessionFunctions:
 
     def regnamespace_out_1(self, oid: int) -> str:
         name = self.cat.namespace_names.get(oid)
+        if oid == 0:
+            return "-"
         return quote_ident_if_needed(name, self.cat.keyword_categories) if name else str(oid)
 
     def regrole_out_1(self, oid: int) -> str:
+        if oid == 0:
+            return "-"
         return self.pg_get_userbyid_1(oid) if oid == 10 or oid in self._predefined_roles else str(oid)
 
     # -- sizes and privileges -------------------------------------------------------------

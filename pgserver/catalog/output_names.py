@@ -32,8 +32,8 @@ def apply(projections: list[Projection], root: exp.Select | None) -> None:
     """Alias the projections the rewrite changed, and the computed ones below the root SELECT."""
     for select, i, before, name in projections:
         proj = select.expressions[i]
-        if isinstance(proj, exp.Alias):
-            continue
+        if isinstance(proj, exp.Alias) or (isinstance(proj, exp.Column) and isinstance(proj.this, exp.Star)):
+            continue  # t.* (possibly with REPLACE, reg_output.py) names its columns itself
         changed = proj.sql("postgres") != before or isinstance(proj, exp.Literal | exp.Null)
         below_root = select is not root and not isinstance(proj, exp.Column | exp.Dot) and name != "?column?"
         if changed or below_root:

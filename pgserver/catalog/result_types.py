@@ -17,6 +17,7 @@ from sqlglot import exp
 from pgserver import types as pgtypes
 from pgserver.catalog.data import BuiltinCatalog, CatalogColumn, CatalogRelation
 from pgserver.catalog.expr_types import ExpressionTyper
+from pgserver.catalog.reg_output import printed_by_name
 from pgserver.errors import PgError
 
 META_KEY = "pgcat_result_types"
@@ -111,7 +112,8 @@ def _column(node: exp.Column, sources: dict[str, CatalogRelation], all_sources: 
 
 def _typed(rel: CatalogRelation, column: CatalogColumn, class_oids: dict[tuple[str, str], int]) -> ResultType:
     number = rel.column_names.index(column.name) + 1
-    return ResultType(column_type_oid(column), -1, class_oids.get((rel.schema, rel.name), 0), number)
+    type_oid = pgtypes.TEXT if printed_by_name(column) else column_type_oid(column)  # see reg_output.py
+    return ResultType(type_oid, -1, class_oids.get((rel.schema, rel.name), 0), number)
 
 
 def result_types(tree: exp.Expression) -> list[ResultType | None] | None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from pgserver.catalog import arrays, output_names
+from pgserver.catalog import arrays, output_names, reg_output
 from pgserver.catalog.catalog import Catalog
 from pgserver.catalog.data import CatalogRelation
 from pgserver.catalog.expr_types import ExpressionTyper
@@ -178,6 +178,10 @@ def _record_result_types(expr: exp.Expression, catalog: Catalog) -> None:
 
     typer = ExpressionTyper(expr, relation_of, lambda _rel, column: column_type_oid(column))
     record_result_types(expr, sources, catalog.base, class_oids, typer)
+    if root.find_ancestor(exp.SetOperation) is None:  # a UNION's branches must keep one type
+        aliases = [t.this.alias_or_name.lower() for t in [root.args.get("from_") or root.args.get("from"),
+                                                           *(root.args.get("joins") or [])] if t is not None]
+        reg_output.apply(root, sources, aliases)
 
 
 

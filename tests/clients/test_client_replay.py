@@ -89,11 +89,7 @@ def test_dbeaver_statement_succeeds(dbeaver: dict[str, Result], label: str) -> N
     assert result.ok, f"dbeaver[{label}] {DBEAVER[label].sql[:80]!r}: {result.sqlstate} {result.error}"
 
 
-_REGPROC = ("regproc columns come back as OID numbers: pg_type.typinput '1701' (PostgreSQL: 'numeric_in'), "
-            "typanalyze '0' (PostgreSQL: '-'), pg_am.amhandler '3' (PostgreSQL: 'heap_tableam_handler')")
-SAME_ROWS = ["2", "4", "5", "6", "9", "10", "12", "13", "14", "18", "19", "21", "25", "27", "29",
-             pytest.param("17", marks=pytest.mark.xfail(strict=True, reason=_REGPROC)),
-             pytest.param("30", marks=pytest.mark.xfail(strict=True, reason=_REGPROC))]
+SAME_ROWS = ["2", "4", "5", "6", "9", "10", "12", "13", "14", "18", "19", "21", "25", "27", "29", "17", "30"]
 
 
 @pytest.mark.parametrize("label", SAME_ROWS)
