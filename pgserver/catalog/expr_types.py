@@ -41,15 +41,12 @@ class ExpressionTyper:
         if isinstance(node, exp.Alias | exp.Paren):
             return self.type_of(node.this, select, depth)
         if isinstance(node, exp.Cast):
-            return _declared(node.to) or self.type_of(node.this, select, depth + 1)
+            return _declared(node.to)
         if isinstance(node, exp.Coalesce):
-            return self.type_of(node.this, select, depth + 1)
+            return self._common([node.this, *node.expressions], select, depth)
         if isinstance(node, exp.Case):
             branches = [i.args.get("true") for i in node.args.get("ifs") or []] + [node.args.get("default")]
-            for branch in branches:
-                if branch is not None and not isinstance(branch, exp.Null):
-                    return self.type_of(branch, select, depth + 1)
-            return None
+            return self._common(branches, select, depth)
         if isinstance(node, exp.ArrayAgg):
             inner = node.this.this if isinstance(node.this, exp.Order) else node.this
             element = self.type_of(inner, select, depth + 1) if inner is not None else None
@@ -60,6 +57,11 @@ class ExpressionTyper:
         if isinstance(node, exp.Column) and not isinstance(node.this, exp.Star):
             return self._column(node, select, depth)
         return None
+
+    def _common(self, branches: list[exp.Expression | None], select: exp.Select, depth: int) -> int | None:
+        """The type all non-NULL branches share (PostgreSQL would resolve mixed ones: left to DuckDB)."""
+        found = {self.type_of(b, select, depth + 1) for b in branches if b is not None and not isinstance(b, exp.Null)}
+        return found.pop() if len(found) == 1 else None
 
     def star_types(self, select: exp.Select, depth: int = 0) -> list[int | None] | None:
         """The types `*` expands to over the FROM/JOIN sources of `select` (None: unknown)."""
@@ -133,6 +135,8 @@ def _column_names(node: exp.Expression) -> list[str]:
 def _declared(data_type: exp.DataType) -> int | None:
     if data_type.this == exp.DataType.Type.UINT:
         return pgtypes.OID  # the catalog's storage type of oid (rewrite.py casts oid values to it)
+    if data_type.this in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT):
+        return None  # rewrite.py casts name and text alike to VARCHAR: which one was meant is lost
     try:
         return pgtypes.type_for_sql(data_type.sql(dialect="postgres"))[0].oid
     except (PgError, KeyError, ValueError):

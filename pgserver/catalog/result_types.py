@@ -112,7 +112,8 @@ def _column(node: exp.Column, sources: dict[str, CatalogRelation], all_sources: 
 
 def _typed(rel: CatalogRelation, column: CatalogColumn, class_oids: dict[tuple[str, str], int]) -> ResultType:
     number = rel.column_names.index(column.name) + 1
-    type_oid = pgtypes.TEXT if printed_by_name(column) else column_type_oid(column)  # see reg_output.py
+    # reg* columns printed by name (reg_output.py) keep their PostgreSQL type: regproc's text form is the name
+    type_oid = pgtypes.type_for_sql(column.pg_type)[0].oid if printed_by_name(column) else column_type_oid(column)
     return ResultType(type_oid, -1, class_oids.get((rel.schema, rel.name), 0), number)
 
 

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from pgserver import types as pgtypes
 from pgserver.engine import ResultColumn
+from pgserver.errors import FEATURE_NOT_SUPPORTED, PgError
 from pgserver.protocol.backend import data_row
 from pgserver.protocol.values_binary import encode_numeric_text
 from pgserver.protocol.values_styles import parse_date_style
@@ -46,6 +47,10 @@ class DataRowEncoder:
         self._value_encoders = [pgtypes.binary_encoder(c.type_oid) if f == 1 else pgtypes.text_encoder(c.type_oid, ctx)
                                 for c, f in zip(columns, formats, strict=True)]
         self._kinds = [(pgtypes.codec_kind(c.type_oid), f) for c, f in zip(columns, formats, strict=True)]
+        for index, column in enumerate(columns):
+            if column.type_oid in _REG_TYPE_OIDS:  # names printed by the catalog (regproc …): see _reg_encoder
+                self._kinds[index] = ("reg", self._kinds[index][1])
+                self._value_encoders[index] = _reg_encoder(self._value_encoders[index], formats[index], column)
         for index in numeric_text:
             self._kinds[index] = ("numeric text", self._kinds[index][1])
             if self._kinds[index][1] == 1:
@@ -137,6 +142,27 @@ def _fast_encoder(kind: str | None, fmt: int, arrow: pa.DataType, iso_dates: boo
     if fmt == 0:
         return _fast_text(kind, arrow, iso_dates)
     return _fast_binary(kind, arrow)
+
+
+_REG_TYPE_OIDS = frozenset({pgtypes.REGPROC, pgtypes.REGPROCEDURE, pgtypes.REGOPER, pgtypes.REGOPERATOR,
+                            pgtypes.REGCLASS, pgtypes.REGTYPE, pgtypes.REGNAMESPACE, pgtypes.REGROLE})
+
+
+def _reg_encoder(encode: Callable[[object], bytes | None], fmt: int,
+                 column: ResultColumn) -> Callable[[object], bytes | None]:
+    """reg* values arrive as the catalog printed them ('numeric_in', decision 0900) or as OIDs. A name is
+    its own text form; its binary form (the OID) is not known here, so that is refused clearly."""
+
+    def encode_reg(value: object) -> bytes | None:
+        if isinstance(value, str):
+            if fmt == 0:
+                return value.encode()
+            raise PgError(FEATURE_NOT_SUPPORTED, f'binary format is not supported for column "{column.name}" '
+                          f"of type {pgtypes.format_type(column.type_oid)}",
+                          hint="Request this column in text format, or select it cast to oid.")
+        return encode(value)
+
+    return encode_reg
 
 
 def _numeric_text_binary(value: object) -> bytes | None:

@@ -114,3 +114,18 @@ def test_exact_numeric_text_columns_encode_like_decimals(fmt: int) -> None:
     encoded = DataRowEncoder(columns, [fmt], pgtypes.FormatContext(), numeric_text={0}).encode(batch)
     encode = pgtypes.binary_encoder(pgtypes.NUMERIC) if fmt else pgtypes.text_encoder(pgtypes.NUMERIC)
     assert encoded == b"".join(data_row([encode(None if t is None else Decimal(t))]) for t in texts)
+
+
+@pytest.mark.parametrize("rows", [1, SMALL_BATCH * 2])
+def test_reg_names_are_their_text_and_refused_in_binary(rows: int) -> None:
+    """regproc columns the catalog printed by name (decision 0900): text as is, OIDs as numbers."""
+    column = ResultColumn("typinput", pgtypes.REGPROC)
+    names = pa.record_batch([pa.array(["numeric_in", "-"] * rows)], names=["typinput"])
+    text = DataRowEncoder([column], [0], pgtypes.FormatContext())
+    assert text.encode(names) == b"".join(data_row([v]) for v in [b"numeric_in", b"-"] * rows)
+    assert text.encode_rows([(1242,)]) == data_row([b"1242"])
+    binary = DataRowEncoder([column], [1], pgtypes.FormatContext())
+    with pytest.raises(PgError) as caught:
+        binary.encode(names)
+    assert caught.value.sqlstate == "0A000"
+    assert binary.encode_rows([(1242,)]) == data_row([struct.pack(">I", 1242)])
