@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pgserver import types as pgtypes
 from pgserver.catalog.catalog import Catalog, quote_ident_if_needed
-from pgserver.catalog.session import CatalogSession
+from pgserver.catalog.session import CatalogSession, split_identifiers
 from pgserver.errors import (
     INVALID_SCHEMA_NAME,
     SYNTAX_ERROR,
@@ -24,30 +24,9 @@ from pgserver.errors import (
 
 def split_qualified(text: str) -> list[str]:
     """'"My Schema".tab' -> ['My Schema', 'tab']: dots outside quotes separate, unquoted parts fold."""
-    parts: list[str] = []
-    current, quoted, was_quoted, i = "", False, False, 0
-    text = text.strip()
-    while i < len(text):
-        ch = text[i]
-        if quoted:
-            if ch == '"' and text[i + 1: i + 2] == '"':
-                current += '"'
-                i += 1
-            elif ch == '"':
-                quoted = False
-            else:
-                current += ch
-        elif ch == '"':
-            quoted = was_quoted = True
-        elif ch == ".":
-            parts.append(current if was_quoted else current.strip().lower())
-            current, was_quoted = "", False
-        else:
-            current += ch
-        i += 1
-    parts.append(current if was_quoted else current.strip().lower())
-    if quoted or any(p == "" for p in parts):
-        raise PgError(SYNTAX_ERROR, f'invalid name syntax: "{text}"')
+    parts, unterminated = split_identifiers(text.strip(), ".")
+    if unterminated or any(p == "" for p in parts):
+        raise PgError(SYNTAX_ERROR, f'invalid name syntax: "{text.strip()}"')
     return parts
 
 

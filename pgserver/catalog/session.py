@@ -69,14 +69,15 @@ class CatalogSession:
         return [self.user if name == "$user" else name for name in split_search_path(raw)]
 
 
-def split_search_path(raw: str) -> list[str]:
-    """Split a search_path value: comma-separated identifiers, double quotes preserve case."""
-    names: list[str] = []
-    current, quoted, i = "", False, 0
-    while i < len(raw):
-        ch = raw[i]
+def split_identifiers(text: str, separator: str) -> tuple[list[str], bool]:
+    """Split on `separator` outside double quotes; quoted parts keep their case ("" is a quote), unquoted
+    parts fold to lower case, whitespace outside quotes is dropped. Returns the parts and whether a quote was left open."""
+    parts: list[str] = []
+    current, quoted, was_quoted, i = "", False, False, 0
+    while i < len(text):
+        ch = text[i]
         if quoted:
-            if ch == '"' and raw[i + 1: i + 2] == '"':
+            if ch == '"' and text[i + 1: i + 2] == '"':
                 current += '"'
                 i += 1
             elif ch == '"':
@@ -84,13 +85,17 @@ def split_search_path(raw: str) -> list[str]:
             else:
                 current += ch
         elif ch == '"':
-            quoted = True
-        elif ch == ",":
-            names.append(current.strip())
-            current = ""
-        else:
-            current += ch.lower()
+            quoted = was_quoted = True
+        elif ch == separator:
+            parts.append(current if was_quoted else current.lower())
+            current, was_quoted = "", False
+        elif not ch.isspace():  # whitespace outside quotes only separates tokens
+            current += ch
         i += 1
-    if current.strip():
-        names.append(current.strip())
-    return [n for n in names if n]
+    parts.append(current if was_quoted else current.lower())
+    return parts, quoted
+
+
+def split_search_path(raw: str) -> list[str]:
+    """Split a search_path value: comma-separated identifiers, double quotes preserve case."""
+    return [name for name in split_identifiers(raw, ",")[0] if name.strip()]
