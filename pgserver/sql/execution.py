@@ -72,15 +72,22 @@ def result_columns(names: list[str], duck_types: list[str], plan: QueryPlan, tab
     return columns
 
 
+def empty_inputs_cursor(duck: duckdb.DuckDBPyConnection, plan: QueryPlan) -> duckdb.DuckDBPyConnection:
+    """A cursor where every scan and procedure of `plan` is an empty relation: to bind or explain the
+    local SQL without calling any provider."""
+    cursor = duck.cursor()
+    for slot in plan.scans:
+        cursor.register(slot.name, arrow_schema(slot.relation.spec, slot.request.columns).empty_table())
+    for proc in plan.procedures:
+        cursor.register(proc.name, procedure_table(proc, []))
+    return cursor
+
+
 def describe(duck: duckdb.DuckDBPyConnection, plan: QueryPlan, sql: str, client_sql: str,
              table_oid: TableOid) -> list[ResultColumn]:
     """The result columns of `sql` without running it: bind it over empty inputs."""
-    cursor = duck.cursor()
+    cursor = empty_inputs_cursor(duck, plan)
     try:
-        for slot in plan.scans:
-            cursor.register(slot.name, arrow_schema(slot.relation.spec, slot.request.columns).empty_table())
-        for proc in plan.procedures:
-            cursor.register(proc.name, procedure_table(proc, []))
         try:
             relation = cursor.sql(sql)
             names, types = list(relation.columns), [str(t) for t in relation.types]

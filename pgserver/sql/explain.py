@@ -9,9 +9,9 @@ import duckdb
 from sqlglot import exp
 
 from pgserver.errors import SYNTAX_ERROR, PgError
-from pgserver.provider import AllOf, AnyOf, Comparison, Literal, Not, Op, Qual, SortKey, arrow_schema
+from pgserver.provider import AllOf, AnyOf, Comparison, Literal, Not, Op, Qual, SortKey
 from pgserver.sql.duckdb_errors import translate
-from pgserver.sql.execution import procedure_table
+from pgserver.sql.execution import empty_inputs_cursor
 from pgserver.sql.key_lookups import MAX_KEYS
 from pgserver.sql.planner import QueryPlan
 from pgserver.sql.statements import Statement
@@ -99,12 +99,8 @@ def explain_lines(plan: QueryPlan, duckdb_sql: str, duckdb_plan: list[str] | Non
 
 def duckdb_explain(duck: duckdb.DuckDBPyConnection, plan: QueryPlan, sql: str, tree: exp.Expression) -> list[str]:
     """DuckDB's own plan of the local query (EXPLAIN VERBOSE), bound over empty inputs."""
-    cursor = duck.cursor()
+    cursor = empty_inputs_cursor(duck, plan)
     try:
-        for slot in plan.scans:
-            cursor.register(slot.name, arrow_schema(slot.relation.spec, slot.request.columns).empty_table())
-        for proc in plan.procedures:
-            cursor.register(proc.name, procedure_table(proc, []))
         try:
             rows = cursor.execute(f"EXPLAIN {sql}").fetchall()
         except duckdb.Error as err:
