@@ -118,11 +118,15 @@ def test_timeout_fails_a_hanging_request_clearly(stack: Stack, faults) -> None: 
 
 
 def test_cancel_stops_a_running_query(stack: Stack, sandbox: SandboxState, faults) -> None:  # noqa: ANN001
+    # 1,133 lines in pages of 50, one request at a time, 200 ms each: the scan needs ~5 s; cancel after 0.8 s.
+    stack.psql("SELECT count(*) FROM Currencies")  # sign-in and site discovery done before the clock matters
     faults("", latency_ms=200)
+    sandbox.clear()
 
     async def run() -> str:
         conn = await asyncpg.connect(host="127.0.0.1", port=stack.port, user=USER, password=PASSWORD,
-                                     database="sage200")
+                                     database="sage200",
+                                     server_settings={"options": "-c PageSize=50 -c MaxThreads=1"})
         try:
             task = asyncio.create_task(conn.fetch("SELECT * FROM SalesOrderLines", timeout=None))
             await asyncio.sleep(0.8)
@@ -134,10 +138,12 @@ def test_cancel_stops_a_running_query(stack: Stack, sandbox: SandboxState, fault
             await conn.close()
 
     assert asyncio.run(run()) == "still usable"
-    time.sleep(0.6)  # requests already in flight at the cancel finish (and are logged) within the latency
+    time.sleep(0.5)  # a request in flight at the cancel finishes (and is logged) within the latency
     settled = len(sandbox.requests)
     time.sleep(1.0)
     assert len(sandbox.requests) == settled  # no new page requests after the cancel: paging stopped
+    pages = [r for r in sandbox.requests if r.path.endswith("/sop_order_line_views")]
+    assert 1 <= len(pages) < 10  # the scan was cut short (it needs 23 pages and a count)
 
 
 def test_high_fault_rate_returns_every_row_once_or_fails(stack: Stack, faults) -> None:  # noqa: ANN001
