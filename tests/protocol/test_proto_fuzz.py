@@ -1,0 +1,267 @@
+"""Robustness fuzzing of the wire protocol: the sans-IO parser, malformed input over real sockets,
+and error flows of the extended protocol compared with a real PostgreSQL 15.
+
+Hypothesis runs derandomized with bounded example counts, so every run checks the same inputs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import struct
+from collections.abc import Callable
+
+import asyncpg
+import pgproto_wire as w
+import psycopg
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pgproto_server import RunningServer
+from test_proto_raw import RawClient, _error_fields
+
+from pgserver.errors import PgError
+from pgserver.protocol.frontend import ReceiveBuffer
+
+FUZZ = settings(derandomize=True, database=None, deadline=None, max_examples=300,
+                suppress_health_check=[HealthCheck.too_slow])
+PARSER_SQLSTATES = {"08P01", "22021", "54000"}  # protocol violation, bad UTF-8, message too large
+MAX_MESSAGE = 1 << 16
+
+# ---------------------------------------------------------------------------
+# 1. The sans-IO parser
+# ---------------------------------------------------------------------------
+
+names = st.text(st.characters(blacklist_characters="\0", blacklist_categories=("Cs",)), max_size=8)
+ints16 = st.integers(-(2**15), 2**15 - 1)
+ints32 = st.integers(-(2**31), 2**31 - 1)
+values = st.one_of(st.none(), st.binary(max_size=8))
+
+valid_messages = st.one_of(
+    names.map(w.query),
+    st.builds(w.parse, names, names, st.lists(st.integers(0, 2**32 - 1), max_size=3)),
+    st.lists(values, max_size=3).flatmap(lambda params: st.builds(
+        w.bind, names, names, st.lists(st.integers(0, 1), max_size=1) | st.lists(st.integers(0, 1),
+                                                                                   min_size=len(params), max_size=len(params)),
+        st.just(params), st.lists(st.integers(0, 1), max_size=3))),
+    st.builds(w.execute, names, ints32),
+    st.builds(w.describe, st.sampled_from("SP"), names),
+    st.builds(lambda k, n: w.msg(b"C", k.encode() + w.cstr(n)), st.sampled_from("SP"), names),
+    st.sampled_from([w.sync(), w.msg(b"H"), w.msg(b"X"), w.msg(b"c")]),
+    st.binary(max_size=8).map(lambda b: w.msg(b"d", b)),
+    st.binary(max_size=8).map(lambda b: w.msg(b"p", b)),
+    names.map(lambda n: w.msg(b"f", w.cstr(n))),
+    st.builds(lambda oid, rest: w.msg(b"F", struct.pack(">I", oid) + rest), st.integers(0, 2**32 - 1),
+              st.binary(max_size=6)),
+)
+
+
+@st.composite
+def mutated(draw: st.DrawFn, base: st.SearchStrategy[bytes]) -> bytes:
+    """A valid message spoilt one way: truncated, bytes flipped, length rewritten, type changed, junk inserted."""
+    data = bytearray(draw(base))
+    how = draw(st.sampled_from(["truncate", "flip", "length", "type", "insert", "count", "none"]))
+    if how == "truncate":
+        del data[draw(st.integers(0, len(data) - 1)):]
+    elif how == "flip":
+        for _ in range(draw(st.integers(1, 3))):
+            data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
+    elif how == "length":
+        data[1:5] = struct.pack(">i", draw(st.one_of(ints32, st.integers(-2, len(data) + 3))))
+    elif how == "type":
+        data[0] = draw(st.integers(0, 255))
+    elif how == "insert":
+        at = draw(st.integers(5, len(data)))
+        junk = draw(st.sampled_from([b"\0", b"\xff\xfe", b"\xc3", b"\x80abc", b"\0\0\0\0"]))
+        data[at:at] = junk
+        data[1:5] = struct.pack(">i", len(data) - 1)  # framing still right, body wrong
+    elif how == "count" and len(data) >= 7:
+        at = draw(st.integers(5, len(data) - 2))
+        data[at: at + 2] = struct.pack(">h", draw(ints16))  # a count or format that disagrees with the payload
+    return bytes(data)
+
+
+Outcome = tuple[list[object], str | None]
+
+
+def _drain(pull: Callable[[], object | None], out: list[object]) -> str | None:
+    """Pull until None; the SQLSTATE of the error that stopped it, if any (any other exception escapes)."""
+    try:
+        while (item := pull()) is not None:
+            out.append(item)
+    except PgError as error:
+        return error.sqlstate
+    return None
+
+
+def _whole(data: bytes, startup: bool = False) -> Outcome:
+    buf = ReceiveBuffer(MAX_MESSAGE)
+    buf.feed(data)
+    out: list[object] = []
+    return out, _drain(buf.next_startup if startup else buf.next_message, out)
+
+
+def _byte_by_byte(data: bytes, startup: bool = False) -> Outcome:
+    buf = ReceiveBuffer(MAX_MESSAGE)
+    out: list[object] = []
+    for i in range(len(data)):
+        buf.feed(data[i: i + 1])
+        if (error := _drain(buf.next_startup if startup else buf.next_message, out)) is not None:
+            return out, error
+    return out, None
+
+
+@FUZZ
+@given(st.lists(st.one_of(valid_messages, mutated(valid_messages)), min_size=1, max_size=4))
+def test_parser_raises_only_protocol_errors_and_is_chunking_independent(messages: list[bytes]) -> None:
+    data = b"".join(messages)
+    whole = _whole(data)
+    assert whole[1] is None or whole[1] in PARSER_SQLSTATES
+    assert _byte_by_byte(data) == whole
+    with_trailing = _whole(data + w.sync() + w.query("SELECT 1"))
+    if whole[1] is not None:
+        assert with_trailing[1] == whole[1] and with_trailing[0] == whole[0]
+    else:  # a message still incomplete swallows the trailing bytes; otherwise they parse on their own
+        assert with_trailing[0][: len(whole[0])] == whole[0]
+
+
+@FUZZ
+@given(st.lists(valid_messages, min_size=1, max_size=4))
+def test_valid_messages_parse_without_error(messages: list[bytes]) -> None:
+    parsed, error = _whole(b"".join(messages))
+    assert error is None and len(parsed) == len(messages)
+
+
+startup_params = st.dictionaries(names.filter(bool), names, max_size=3)
+valid_startups = st.one_of(
+    startup_params.map(w.startup),
+    st.builds(w.startup, startup_params, st.sampled_from([2 << 16, 3 << 16, (3 << 16) | 2, 1234])),
+    st.just(w.ssl_request()), st.just(struct.pack(">ii", 8, 80877104)),
+    st.builds(w.cancel_request, ints32, ints32),
+)
+
+
+@st.composite
+def mutated_startup(draw: st.DrawFn) -> bytes:
+    data = bytearray(draw(valid_startups))
+    how = draw(st.sampled_from(["truncate", "flip", "length", "junk"]))
+    if how == "truncate":
+        del data[draw(st.integers(4, len(data) - 1)):]
+        data[0:4] = struct.pack(">i", max(len(data), 8))
+    elif how == "flip":
+        data[draw(st.integers(4, len(data) - 1))] = draw(st.integers(0, 255))
+    elif how == "length":
+        data[0:4] = struct.pack(">i", draw(st.one_of(ints32, st.integers(0, 12), st.just(10_001))))
+    else:
+        data += draw(st.sampled_from([b"\xff\0", b"x", b"\0\0\0\0"]))
+        data[0:4] = struct.pack(">i", len(data))
+    return bytes(data)
+
+
+@FUZZ
+@given(st.one_of(valid_startups, mutated_startup()))
+def test_startup_parser_raises_only_protocol_errors(data: bytes) -> None:
+    whole = _whole(data, startup=True)
+    assert whole[1] is None or whole[1] in PARSER_SQLSTATES
+    assert _byte_by_byte(data, startup=True) == whole
+    assert len(whole[0]) <= 1
+
+
+# ---------------------------------------------------------------------------
+# 2. Over real sockets, with a well-behaved client alongside
+# ---------------------------------------------------------------------------
+
+
+def _read_to_eof(client: RawClient) -> list[tuple[bytes, bytes]]:
+    out = []
+    while (message := client.read()) is not None:
+        out.append(message)
+    return out
+
+
+def _fatal_then_close(port: int, payload: bytes, login: bool) -> list[str]:
+    """SQLSTATEs of the ErrorResponses the server sent before closing (asserting all are FATAL)."""
+    client = RawClient(port)
+    try:
+        if login:
+            client.login()
+        client.send(payload)
+        client.sock.shutdown(socket.SHUT_WR)  # a half-sent message then ends with EOF, not a hang
+        if payload.startswith(GSSENC_REQUEST):
+            assert client.sock.recv(1) == b"N"  # refused, then the second request is the violation
+        replies = _read_to_eof(client)
+    finally:
+        client.close()
+    assert all(code == b"E" and _error_fields(body)["S"] == "FATAL" for code, body in replies), replies
+    return [_error_fields(body)["C"] for _code, body in replies]
+
+
+def _packet(body: bytes) -> bytes:
+    return struct.pack(">i", len(body) + 4) + body
+
+
+V3 = struct.pack(">i", 196608)
+GSSENC_REQUEST = struct.pack(">ii", 8, 80877104)
+BAD_STARTUPS: list[tuple[bytes, set[str]]] = [
+    (struct.pack(">i", 3), {"08P01"}),
+    (struct.pack(">i", -1) + b"\0" * 8, {"08P01"}),
+    (struct.pack(">ii", 10_001, 196608), {"08P01"}),
+    (struct.pack(">ii", 8, 196608) + b"junk", {"08P01"}),  # no terminator, as PostgreSQL says
+    (_packet(V3 + b"user\0clear\0"), {"08P01"}),  # no final NUL
+    (_packet(V3 + b"user"), {"08P01"}),  # a name without its NUL
+    (_packet(V3 + b"user\0\xff\xfe\0database\0\0"), {"22021"}),  # not UTF-8
+    (_packet(V3 + b"database\0sage200\0\0"), {"28000"}),  # no user
+    (w.startup({"user": "x"}, protocol=2 << 16), {"0A000"}),
+    (struct.pack(">iiii", 20, 80877102, 1, 2) + b"\0" * 4, {"08P01"}),  # CancelRequest of the wrong length
+    (GSSENC_REQUEST * 2, {"08P01"}),  # GSSENCRequest twice
+    (b"\x16\x03\x01\x02\x00\x01", {"08P01"}),  # a TLS ClientHello without SSLRequest: absurd length
+    (w.startup({"user": "clear"})[:9], set()),  # truncated, then EOF: closed without a word
+]
+
+BAD_MESSAGES: list[tuple[bytes, set[str]]] = [
+    (w.msg(b"!", b"what"), {"08P01"}),
+    (w.msg(b"\0"), {"08P01"}),
+    (b"Q" + struct.pack(">i", 3), {"08P01"}),
+    (b"Q" + struct.pack(">i", -5) + b"SELECT 1\0", {"08P01"}),
+    (b"Q" + struct.pack(">i", 2**31 - 1), {"54000"}),
+    (w.msg(b"p", b"again\0"), {"08P01"}),
+    (w.msg(b"Q", b"SELECT 1\0") [:7], set()),  # truncated, then EOF: closed without a word
+]
+
+
+def test_bad_startups_and_messages_close_only_their_connection(pg_server: RunningServer) -> None:
+    """Each bad client gets FATAL (or a plain close) while an asyncpg client keeps querying throughout."""
+    async def main() -> tuple[int, list[list[str]]]:
+        bystander = await asyncpg.connect(host="127.0.0.1", port=pg_server.port, user="demo", password="demo",
+                                          database="sage200", ssl=False)
+        stop = asyncio.Event()
+        done = 0
+
+        async def keep_querying() -> None:
+            nonlocal done
+            while not stop.is_set():
+                assert len(await bystander.fetch("SELECT 3")) == 3
+                done += 1
+                await asyncio.sleep(0)
+
+        worker = asyncio.create_task(keep_querying())
+        seen: list[list[str]] = []
+        try:
+            for payload, _ in BAD_STARTUPS:
+                seen.append(await asyncio.to_thread(_fatal_then_close, pg_server.port, payload, False))
+            for payload, _ in BAD_MESSAGES:
+                seen.append(await asyncio.to_thread(_fatal_then_close, pg_server.port, payload, True))
+        finally:
+            stop.set()
+            await worker
+        assert len(await bystander.fetch("SELECT 2")) == 2  # still fine afterwards
+        await bystander.close()
+        return done, seen
+
+    done, seen = asyncio.run(main())
+    expected = [codes for _, codes in BAD_STARTUPS + BAD_MESSAGES]
+    assert list(zip([set(s) for s in seen], expected)) == list(zip(expected, expected))
+    assert all(len(s) <= 1 for s in seen)
+    assert done >= 1
+    with psycopg.connect(pg_server.dsn(), autocommit=True) as fresh:  # new connections are still accepted
+        assert fresh.execute("SELECT 4").rowcount == 4
