@@ -2,8 +2,10 @@
 
 `ReceiveBuffer` accumulates bytes from any transport; `next_startup()` reads the untyped
 start-up packets (StartupMessage, SSLRequest, GSSENCRequest, CancelRequest) and
-`next_message()` the typed messages after it. Malformed input raises PgError 08P01, after
-which the connection must be closed, as PostgreSQL does.
+`next_message()` the typed messages after it. As in PostgreSQL, broken framing (a bad length,
+an unknown type byte) raises a FATAL PgError 08P01 and the connection must be closed, while a
+well-framed message with a malformed body raises an ERROR (08P01, or 22021 for bad UTF-8)
+after which the stream is still in step and the session carries on (docs/decisions/0950).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pgserver.errors import PROTOCOL_VIOLATION, PgError
+from pgserver.errors import INVALID_PARAMETER_VALUE, PROTOCOL_VIOLATION, PgError
 
 PROTOCOL_3_0 = 196608  # 3 << 16
 SSL_REQUEST_CODE = 80877103  # 1234 << 16 | 5679
@@ -23,7 +25,13 @@ DEFAULT_MAX_MESSAGE = 64 * 1024 * 1024
 
 
 def protocol_error(message: str) -> PgError:
+    """Broken framing: the byte stream can no longer be trusted."""
     return PgError(PROTOCOL_VIOLATION, message, severity="FATAL")
+
+
+def malformed(message: str) -> PgError:
+    """A bad message body: the message was consumed whole, so the connection can go on."""
+    return PgError(PROTOCOL_VIOLATION, message)
 
 
 # ---------------------------------------------------------------------------
@@ -193,7 +201,7 @@ class _Reader:
 
     def _take(self, n: int) -> bytes:
         if n < 0 or self.pos + n > len(self.data):
-            raise protocol_error("insufficient data left in message")
+            raise malformed("insufficient data left in message")
         chunk = self.data[self.pos: self.pos + n]
         self.pos += n
         return chunk
@@ -213,7 +221,7 @@ class _Reader:
     def cstring(self) -> str:
         end = self.data.find(b"\0", self.pos)
         if end < 0:
-            raise protocol_error("invalid string in message")
+            raise malformed("invalid string in message")
         raw = self.data[self.pos: end]
         self.pos = end + 1
         try:
@@ -228,7 +236,7 @@ class _Reader:
 
     def finish(self) -> None:
         if self.pos != len(self.data):
-            raise protocol_error("invalid message format")
+            raise malformed("invalid message format")
 
 
 def parse_startup(body: bytes) -> StartupPacket:
@@ -263,29 +271,29 @@ def _parse_bind(reader: _Reader) -> Bind:
     for _ in range(_count(reader)):
         length = reader.int32()
         if length < -1:
-            raise protocol_error(f"invalid parameter length {length}")
+            raise malformed("insufficient data left in message")  # what PostgreSQL says for -2 and below
         params.append(None if length == -1 else reader._take(length))
     result_formats = tuple(reader.int16() for _ in range(_count(reader)))
+    if len(param_formats) > 1 and len(param_formats) != len(params):
+        raise malformed(
+            f"bind message has {len(param_formats)} parameter formats but {len(params)} parameters")
     for fmt in (*param_formats, *result_formats):
         if fmt not in (0, 1):
-            raise protocol_error(f"unsupported format code: {fmt}")
-    if len(param_formats) > 1 and len(param_formats) != len(params):
-        raise protocol_error(
-            f"bind message has {len(param_formats)} parameter formats but {len(params)} parameters")
+            raise PgError(INVALID_PARAMETER_VALUE, f"unsupported format code: {fmt}")
     return Bind(portal, statement, param_formats, tuple(params), result_formats)
 
 
 def _count(reader: _Reader) -> int:
     n = reader.int16()
     if n < 0:
-        raise protocol_error("invalid count in message")
+        raise malformed("insufficient data left in message")  # PostgreSQL reads the count as unsigned
     return n
 
 
 def _describe_kind(reader: _Reader, what: str) -> str:
     kind = reader.byte()
     if kind not in ("S", "P"):
-        raise protocol_error(f"invalid {what} message subtype {ord(kind)}")
+        raise malformed(f"invalid {what} message subtype {ord(kind)}")
     return kind
 
 
@@ -339,6 +347,7 @@ class ReceiveBuffer:
     def __init__(self, max_message_size: int = DEFAULT_MAX_MESSAGE) -> None:
         self._buf = bytearray()
         self.max_message_size = max_message_size
+        self.last_type = b""  # type byte of the last whole message taken, even when its body was malformed
 
     def feed(self, data: bytes) -> None:
         self._buf += data
@@ -372,4 +381,5 @@ class ReceiveBuffer:
             return None
         body = bytes(self._buf[5: length + 1])
         del self._buf[: length + 1]
+        self.last_type = type_byte
         return parse_message(type_byte, body)

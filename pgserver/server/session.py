@@ -170,7 +170,13 @@ class Session:
     async def run(self) -> None:
         skipping = False
         while True:
-            message = await self.stream.read_message()
+            try:
+                message = await self.stream.read_message()
+            except PgError as error:
+                if error.severity in ("FATAL", "PANIC"):
+                    raise
+                skipping = await self._malformed(error, skipping)
+                continue
             if isinstance(message, fe.Terminate):
                 return
             if isinstance(message, (fe.CopyData, fe.CopyDone, fe.CopyFail)):
@@ -200,6 +206,18 @@ class Session:
             except Exception as exc:  # noqa: BLE001 - reported as XX000, the connection stays usable
                 self._report_error(_internal(exc))
                 skipping = True
+
+    async def _malformed(self, error: PgError, skipping: bool) -> bool:
+        """A well-framed message whose body did not parse: answer as PostgreSQL does; returns the new
+        skip-until-Sync state. PostgreSQL never parses what it skips, nor COPY messages outside COPY."""
+        kind = self.stream.inbox.last_type
+        if kind in (b"d", b"c", b"f") or (skipping and kind != b"S"):
+            return skipping
+        self._report_error(error)
+        if kind in (b"Q", b"S"):  # not extended-query messages: the error ends with ReadyForQuery
+            await self._ready()
+            return False
+        return True
 
     # --- simple query -------------------------------------------------------------
 

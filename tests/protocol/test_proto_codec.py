@@ -110,7 +110,6 @@ def test_sasl_initial_response() -> None:
     w.msg(b"S", b"junk"),  # trailing bytes in a fixed message
     w.msg(b"D", b"Xname\0"),  # bad describe kind
     w.msg(b"E", w.cstr("p")),  # missing max_rows
-    w.bind("", "", [2], [b"x"], []),  # format code 2
     w.bind("", "", [0, 0], [b"x"], []),  # 2 formats for 1 param
     w.msg(b"B", w.cstr("") + w.cstr("") + struct.pack(">hhi", 0, 1, -7) + struct.pack(">h", 0)),
     w.msg(b"P", w.cstr("") + w.cstr("x") + struct.pack(">h", 3) + struct.pack(">I", 23)),

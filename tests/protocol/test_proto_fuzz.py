@@ -260,8 +260,86 @@ def test_bad_startups_and_messages_close_only_their_connection(pg_server: Runnin
 
     done, seen = asyncio.run(main())
     expected = [codes for _, codes in BAD_STARTUPS + BAD_MESSAGES]
-    assert list(zip([set(s) for s in seen], expected)) == list(zip(expected, expected))
+    assert {i: set(codes) for i, codes in enumerate(seen)} == dict(enumerate(expected))  # diff names the case
     assert all(len(s) <= 1 for s in seen)
     assert done >= 1
     with psycopg.connect(pg_server.dsn(), autocommit=True) as fresh:  # new connections are still accepted
         assert fresh.execute("SELECT 4").rowcount == 4
+
+
+# ---------------------------------------------------------------------------
+# 3. Extended-protocol errors: the same bytes to PostgreSQL 15 and to us
+# ---------------------------------------------------------------------------
+
+PARAM_SQL = "SELECT $1::int4"  # means the same to PostgreSQL and to the fake engine
+ONE_ROW = w.query("SELECT 1")  # proves the connection is usable afterwards
+
+
+def _bind_raw(portal: str, stmt: str, formats: list[int], params: list[bytes], tail: bytes) -> bytes:
+    body = w.cstr(portal) + w.cstr(stmt) + struct.pack(f">h{len(formats)}h", len(formats), *formats)
+    body += struct.pack(">h", len(params)) + b"".join(struct.pack(">i", len(p)) + p for p in params)
+    return w.msg(b"B", body + tail)
+
+
+FLOWS: dict[str, bytes] = {
+    "too many parameters": w.parse("s", PARAM_SQL, []) + w.bind("", "s", [], [b"1", b"2"], []) + w.sync(),
+    "too few parameters": w.parse("s", PARAM_SQL, []) + w.bind("", "s", [], [], []) + w.sync(),
+    "format count disagrees": w.parse("s", PARAM_SQL, []) + _bind_raw("", "s", [0, 0], [b"1"], b"\0\0") + w.sync(),
+    "unknown parameter format": w.parse("s", PARAM_SQL, []) + _bind_raw("", "s", [2], [b"1"], b"\0\0") + w.sync(),
+    "negative parameter length": w.parse("s", PARAM_SQL, [])
+    + w.msg(b"B", b"\0s\0\0\0\0\1" + struct.pack(">i", -2) + b"\0\0") + w.sync(),
+    "result format count disagrees": w.parse("s", PARAM_SQL, []) + w.bind("", "s", [], [b"1"], [0, 1]) + w.sync(),
+    "bad text parameter": w.parse("s", PARAM_SQL, []) + w.bind("", "s", [], [b"x"], []) + w.sync(),
+    "short binary parameter": w.parse("s", PARAM_SQL, []) + w.bind("", "s", [1], [b"\0\0\1"], []) + w.sync(),
+    "long binary parameter": w.parse("s", PARAM_SQL, []) + w.bind("", "s", [1], [b"\0\0\0\0\1"], []) + w.sync(),
+    "unknown statement": w.bind("", "nope", [], [], []) + w.execute("") + w.sync(),
+    "execute unknown portal": w.execute("nope") + w.sync(),
+    "describe unknown statement": w.describe("S", "nope") + w.sync(),
+    "describe unknown portal": w.describe("P", "nope") + w.sync(),
+    "close unknown names": w.msg(b"C", b"Snope\0") + w.msg(b"C", b"Pnope\0") + w.sync(),
+    "describe bad subtype": w.msg(b"D", b"Xnope\0") + w.sync(),
+    "close bad subtype": w.msg(b"C", b"Xnope\0") + w.sync(),
+    "parse without terminator": w.msg(b"P", b"s\0SELECT 1") + w.sync(),
+    "parse with trailing bytes": w.msg(b"P", b"s\0SELECT 1\0\0\0junk") + w.sync(),
+    # (PostgreSQL looks the statement up before reading the rest of Bind, so it must exist here.)
+    "truncated bind": w.parse("", "SELECT 1", []) + w.msg(b"B", b"\0\0" + struct.pack(">hh", 1, 0)) + w.sync(),
+    "query without terminator": w.msg(b"Q", b"SELECT 1"),
+    "query not UTF-8": w.msg(b"Q", b"SELECT '\xff\xfe'\0"),
+    "parse not UTF-8": w.parse("", "SELECT 1", []) + w.msg(b"P", b"s\0SELECT '\xc3'\0\0\0") + w.sync(),
+    "errors are skipped until sync": w.execute("nope") + w.msg(b"D", b"Xnope\0") + w.msg(b"P", b"s\0\xff\0\0\0")
+    + w.sync(),
+}
+
+
+def _flow(client: RawClient, payload: bytes) -> list[str]:
+    """Message codes (SQLSTATE for errors) up to the ReadyForQuery after the payload and one more query."""
+    client.send(payload + ONE_ROW)
+    out: list[str] = []
+    ready = 0
+    while ready < 2 and (message := client.read()) is not None:
+        code, body = message
+        out.append(f"E:{_error_fields(body)['C']}" if code == b"E" else code.decode())
+        ready += code == b"Z"
+    return out if ready == 2 else [*out, "EOF"]
+
+
+KNOWN_DIFFERENCES = {  # SQLSTATE differences in code this module does not own (pgserver/types)
+    "short binary parameter": "binary int4 of 3 bytes: 22P03 here, PostgreSQL's int4recv says 08P01",
+}
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(name, marks=pytest.mark.xfail(reason=KNOWN_DIFFERENCES[name], strict=True))
+    if name in KNOWN_DIFFERENCES else name for name in FLOWS])
+def test_extended_errors_match_postgres(real_pg_url: str, pg_server: RunningServer, name: str) -> None:
+    from test_proto_flows_vs_pg import _pg_client
+
+    theirs_client, ours_client = _pg_client(real_pg_url), RawClient(pg_server.port)
+    try:
+        ours_client.login()
+        theirs = _flow(theirs_client, FLOWS[name])
+        ours = _flow(ours_client, FLOWS[name])
+    finally:
+        theirs_client.close()
+        ours_client.close()
+    assert ours == theirs

@@ -153,9 +153,7 @@ def test_empty_queries(raw: RawClient) -> None:
 
 @pytest.mark.parametrize("garbage", [
     w.msg(b"!", b"what"),
-    w.msg(b"Q", b"no terminator"),
     b"Q" + struct.pack(">i", 2),
-    w.msg(b"B", b"\0\0" + struct.pack(">h", 1) + struct.pack(">h", 7)),
     w.msg(b"p", b"password again\0"),
 ])
 def test_malformed_messages_get_08P01_and_close_without_hurting_others(pg_server: RunningServer, raw: RawClient,
