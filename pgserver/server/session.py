@@ -182,8 +182,8 @@ class Session:
             if isinstance(message, (fe.CopyData, fe.CopyDone, fe.CopyFail)):
                 continue  # outside COPY these are ignored, as PostgreSQL does
             if isinstance(message, fe.Query):
-                skipping = False
-                await self.simple_query(message.sql)
+                if not skipping:  # after an extended-query error even Query waits for Sync, as in PostgreSQL
+                    await self.simple_query(message.sql)
                 continue
             if isinstance(message, fe.Sync):
                 skipping = False

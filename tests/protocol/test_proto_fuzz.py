@@ -308,6 +308,9 @@ FLOWS: dict[str, bytes] = {
     "parse not UTF-8": w.parse("", "SELECT 1", []) + w.msg(b"P", b"s\0SELECT '\xc3'\0\0\0") + w.sync(),
     "errors are skipped until sync": w.execute("nope") + w.msg(b"D", b"Xnope\0") + w.msg(b"P", b"s\0\xff\0\0\0")
     + w.sync(),
+    "query while skipping": w.execute("nope") + w.query("SELECT 1") + w.sync(),
+    "sync with a body": w.msg(b"S", b"junk"),
+    "copy messages outside copy": w.msg(b"d", b"x") + w.msg(b"c") + w.msg(b"f", b"no terminator") + w.sync(),
 }
 
 
