@@ -7,6 +7,7 @@ Hypothesis runs derandomized with bounded example counts, so every run checks th
 from __future__ import annotations
 
 import asyncio
+import random
 import socket
 import struct
 from collections.abc import Callable
@@ -267,11 +268,71 @@ def test_bad_startups_and_messages_close_only_their_connection(pg_server: Runnin
         assert fresh.execute("SELECT 4").rowcount == 4
 
 
+PARAM_SQL = "SELECT $1::int4"  # means the same to PostgreSQL and to the fake engine
+SEED_MESSAGES = [w.query("SELECT 2"), w.parse("s", PARAM_SQL, [23]),
+                 w.bind("", "", [1], [b"\0\0\0\1"], [1]), w.execute("", 1), w.describe("S", ""),
+                 w.msg(b"C", b"Ps\0"), w.msg(b"H"), w.msg(b"f", b"oops\0")]
+
+
+def _spoil(rng: random.Random, data: bytes) -> bytes:
+    """Seeded mutations of a real message: flip, truncate (framing kept), length or type rewritten."""
+    out = bytearray(data)
+    how = rng.choice(["flip", "cut", "length", "type"])
+    if how == "flip":
+        out[rng.randrange(5, len(out)) if len(out) > 5 else 0] = rng.randrange(256)
+    elif how == "cut":
+        del out[rng.randrange(5, len(out) + 1):]
+        out[1:5] = struct.pack(">i", len(out) - 1)
+    elif how == "length":
+        out[1:5] = struct.pack(">i", rng.choice([-1, 0, 3, len(out) - 2, len(out) + 2, 2**31 - 1]))
+    else:
+        out[0] = rng.randrange(256)
+    return bytes(out)
+
+
+def _answers(port: int, payload: bytes) -> list[tuple[str, str]]:
+    """(severity, SQLSTATE) of each error, plus ("", "Z") for each ReadyForQuery, until the server closes."""
+    client = RawClient(port)
+    try:
+        client.login()
+        client.send(payload + w.sync() + w.query("SELECT 1") + w.msg(b"X"))
+        client.sock.shutdown(socket.SHUT_WR)
+        out = []
+        for code, body in _read_to_eof(client):
+            if code == b"E":
+                out.append((_error_fields(body)["S"], _error_fields(body)["C"]))
+            elif code == b"Z":
+                out.append(("", "Z"))
+        return out
+    finally:
+        client.close()
+
+
+def test_seeded_mutations_over_a_socket_never_crash_the_server(pg_server: RunningServer) -> None:
+    """120 spoilt messages: each ends in a clean ERROR (then two ReadyForQuery) or one FATAL and a close,
+    never an internal error; an open psycopg connection works throughout."""
+    rng = random.Random(20261122)
+    payloads = [_spoil(rng, rng.choice(SEED_MESSAGES)) for _ in range(120)]
+    with psycopg.connect(pg_server.dsn(), autocommit=True) as bystander:
+        outcomes = []
+        for payload in payloads:
+            answers = _answers(pg_server.port, payload)
+            outcomes.append(answers)
+            assert all(state != "XX000" for _, state in answers), (payload, answers)
+            fatal = [a for a in answers if a[0] == "FATAL"]
+            if fatal:
+                assert answers[-1] == fatal[0] and fatal[0][1] in {"08P01", "54000"}, (payload, answers)
+            else:
+                assert answers[-2:] == [("", "Z"), ("", "Z")], (payload, answers)
+            assert bystander.execute("SELECT 1").rowcount == 1
+    assert any(a and a[-1][0] == "FATAL" for a in outcomes)  # both kinds of outcome were exercised
+    assert any(("ERROR", "08P01") in a for a in outcomes)
+
+
 # ---------------------------------------------------------------------------
 # 3. Extended-protocol errors: the same bytes to PostgreSQL 15 and to us
 # ---------------------------------------------------------------------------
 
-PARAM_SQL = "SELECT $1::int4"  # means the same to PostgreSQL and to the fake engine
 ONE_ROW = w.query("SELECT 1")  # proves the connection is usable afterwards
 
 
