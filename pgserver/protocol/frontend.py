@@ -341,6 +341,9 @@ def parse_message(type_byte: bytes, body: bytes) -> FrontendMessage:
     return msg
 
 
+KNOWN_TYPES = frozenset(b"QPBDECSHXpdcfF")
+
+
 class ReceiveBuffer:
     """Bytes in, whole messages out. Feed whatever the transport delivered; pull until None."""
 
@@ -368,6 +371,8 @@ class ReceiveBuffer:
         return parse_startup(body)
 
     def next_message(self) -> FrontendMessage | None:
+        if self._buf and self._buf[0] not in KNOWN_TYPES:  # PostgreSQL rejects the type before reading on
+            raise protocol_error(f"invalid frontend message type {self._buf[0]}")
         if len(self._buf) < 5:
             return None
         type_byte = bytes(self._buf[:1])

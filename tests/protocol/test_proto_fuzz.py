@@ -226,6 +226,8 @@ BAD_MESSAGES: list[tuple[bytes, set[str]]] = [
     (b"Q" + struct.pack(">i", -5) + b"SELECT 1\0", {"08P01"}),
     (b"Q" + struct.pack(">i", 2**31 - 1), {"54000"}),
     (w.msg(b"p", b"again\0"), {"08P01"}),
+    (b"!" + struct.pack(">i", 2**31 - 1), {"08P01"}),  # the unknown type is refused before the size
+    (b"!" + struct.pack(">i", 100) + b"abc", {"08P01"}),  # ... and before the body arrives
     (w.msg(b"Q", b"SELECT 1\0") [:7], set()),  # truncated, then EOF: closed without a word
 ]
 
@@ -369,6 +371,11 @@ FLOWS: dict[str, bytes] = {
     "parse not UTF-8": w.parse("", "SELECT 1", []) + w.msg(b"P", b"s\0SELECT '\xc3'\0\0\0") + w.sync(),
     "errors are skipped until sync": w.execute("nope") + w.msg(b"D", b"Xnope\0") + w.msg(b"P", b"s\0\xff\0\0\0")
     + w.sync(),
+    "negative row limit": w.parse("", "SELECT 1", []) + w.bind("", "", [], [], []) + w.execute("", -5) + w.sync(),
+    "one format for no parameters": w.parse("", "SELECT 1", []) + w.bind("", "", [1], [], [1]) + w.execute("")
+    + w.sync(),
+    "bind to a statement that failed": w.parse("s", "SELEC 1", []) + w.sync()
+    + w.bind("", "s", [], [], []) + w.sync(),
     "query while skipping": w.execute("nope") + w.query("SELECT 1") + w.sync(),
     "sync with a body": w.msg(b"S", b"junk"),
     "copy messages outside copy": w.msg(b"d", b"x") + w.msg(b"c") + w.msg(b"f", b"no terminator") + w.sync(),
