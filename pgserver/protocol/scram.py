@@ -149,7 +149,10 @@ class ScramServer:
         if mechanism not in self.mechanisms:
             raise PgError(PROTOCOL_VIOLATION, "SASL authentication mechanism not supported", severity="FATAL")
         self.mechanism = mechanism
-        text = message.decode("utf-8", errors="strict") if message else ""
+        try:
+            text = message.decode("utf-8", errors="strict")
+        except UnicodeDecodeError as exc:
+            raise _malformed("client-first-message is not valid UTF-8") from exc
         parts = text.split(",", 2)
         if len(parts) != 3:
             raise _malformed("client-first-message is incomplete")

@@ -232,6 +232,37 @@ BAD_MESSAGES: list[tuple[bytes, set[str]]] = [
 ]
 
 
+def _sasl(mechanism: str, payload: bytes, length: int | None = None) -> bytes:
+    return w.msg(b"p", w.cstr(mechanism) + struct.pack(">i", len(payload) if length is None else length) + payload)
+
+
+# Sent after the StartupMessage of the SCRAM user, in answer to AuthenticationSASL.
+BAD_SASL: list[tuple[bytes, set[str]]] = [
+    (w.query("SELECT 1"), {"08P01"}),  # not a SASL response
+    (_sasl("MD5", b"n,,n=,r=abc"), {"08P01"}),
+    (_sasl("SCRAM-SHA-256", b"n,,n=,r=abc", 99), {"08P01"}),
+    (_sasl("SCRAM-SHA-256", b"\xff\xfe,,n=,r=abc"), {"08P01"}),  # not UTF-8: was an internal error
+    (_sasl("SCRAM-SHA-256", b"", -1), {"08P01"}),
+    (w.msg(b"p", b"SCRAM"), {"08P01"}),
+    (_sasl("SCRAM-SHA-256-PLUS", b"p=tls-server-end-point,,n=,r=abc"), {"08P01"}),  # PLUS without TLS
+    (_sasl("SCRAM-SHA-256", b"n,a=someone,n=,r=abc"), {"0A000"}),
+]
+
+
+def _bad_sasl(port: int, payload: bytes) -> list[str]:
+    client = RawClient(port)
+    try:
+        client.send(w.startup({"user": "demo", "database": "sage200"}))
+        assert client.read() is not None  # AuthenticationSASL
+        client.send(payload)
+        client.sock.shutdown(socket.SHUT_WR)
+        replies = _read_to_eof(client)
+    finally:
+        client.close()
+    assert all(code == b"E" and _error_fields(body)["S"] == "FATAL" for code, body in replies), replies
+    return [_error_fields(body)["C"] for _code, body in replies]
+
+
 def test_bad_startups_and_messages_close_only_their_connection(pg_server: RunningServer) -> None:
     """Each bad client gets FATAL (or a plain close) while an asyncpg client keeps querying throughout."""
     async def main() -> tuple[int, list[list[str]]]:
@@ -254,6 +285,8 @@ def test_bad_startups_and_messages_close_only_their_connection(pg_server: Runnin
                 seen.append(await asyncio.to_thread(_fatal_then_close, pg_server.port, payload, False))
             for payload, _ in BAD_MESSAGES:
                 seen.append(await asyncio.to_thread(_fatal_then_close, pg_server.port, payload, True))
+            for payload, _ in BAD_SASL:
+                seen.append(await asyncio.to_thread(_bad_sasl, pg_server.port, payload))
         finally:
             stop.set()
             await worker
@@ -262,7 +295,7 @@ def test_bad_startups_and_messages_close_only_their_connection(pg_server: Runnin
         return done, seen
 
     done, seen = asyncio.run(main())
-    expected = [codes for _, codes in BAD_STARTUPS + BAD_MESSAGES]
+    expected = [codes for _, codes in BAD_STARTUPS + BAD_MESSAGES + BAD_SASL]
     assert {i: set(codes) for i, codes in enumerate(seen)} == dict(enumerate(expected))  # diff names the case
     assert all(len(s) <= 1 for s in seen)
     assert done >= 1
