@@ -165,12 +165,20 @@ def _decode_usecs(data: bytes, kind: str) -> int:
     return usecs
 
 
+def _after_epoch(epoch: dt.datetime, usecs: int) -> dt.datetime:
+    """Valid in PostgreSQL (years 4713 BC to 294276 AD) but maybe not in Python: 0A000, like dates."""
+    try:
+        return epoch + dt.timedelta(microseconds=usecs)
+    except OverflowError as exc:
+        raise PgError(FEATURE_NOT_SUPPORTED, "timestamps outside years 1-9999 are not supported") from exc
+
+
 def decode_timestamp(data: bytes) -> dt.datetime:
-    return dtv.POSTGRES_EPOCH + dt.timedelta(microseconds=_decode_usecs(data, "timestamp"))
+    return _after_epoch(dtv.POSTGRES_EPOCH, _decode_usecs(data, "timestamp"))
 
 
 def decode_timestamptz(data: bytes) -> dt.datetime:
-    return dtv.POSTGRES_EPOCH_UTC + dt.timedelta(microseconds=_decode_usecs(data, "timestamptz"))
+    return _after_epoch(dtv.POSTGRES_EPOCH_UTC, _decode_usecs(data, "timestamptz"))
 
 
 def encode_date(value: Any) -> bytes:
@@ -250,7 +258,10 @@ def decode_interval(data: bytes) -> Any:
     if len(data) != 16:
         raise bad_binary("interval")
     usecs, days, months = struct.unpack(">qii", data)
-    return dtv.make_interval(months, days, usecs)
+    try:
+        return dtv.make_interval(months, days, usecs)
+    except OverflowError as exc:  # beyond Python's timedelta (999999999 days)
+        raise PgError(FEATURE_NOT_SUPPORTED, "intervals this large are not supported") from exc
 
 
 def encode_bool(value: Any) -> bytes:

@@ -31,6 +31,7 @@ from pgserver.server.connection import MessageStream, PeerClosed
 log = logging.getLogger("pgserver.server")
 
 FETCH_BATCH = 1000
+CHARACTER_NOT_IN_REPERTOIRE = "22021"  # invalid byte sequence for the encoding
 _EMPTY = object()  # Prepared.state of an empty query string (Execute answers EmptyQueryResponse)
 
 
@@ -361,7 +362,11 @@ class Session:
             oid = types.TEXT
         if fmt == 1:
             return types.decode_binary(oid, data)
-        return types.decode_text(oid, data, ctx)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:  # PostgreSQL checks every text parameter against the encoding
+            raise PgError(CHARACTER_NOT_IN_REPERTOIRE, 'invalid byte sequence for encoding "UTF8"') from exc
+        return types.decode_text(oid, text, ctx)
 
     def describe(self, message: fe.Describe) -> None:
         if message.kind == "S":

@@ -21,8 +21,10 @@ from hypothesis import strategies as st
 from pgproto_server import RunningServer
 from test_proto_raw import RawClient, _error_fields
 
+from pgserver import types
 from pgserver.errors import PgError
 from pgserver.protocol.frontend import ReceiveBuffer
+from pgserver.server.session import Session
 
 FUZZ = settings(derandomize=True, database=None, deadline=None, max_examples=300,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -166,6 +168,29 @@ def test_startup_parser_raises_only_protocol_errors(data: bytes) -> None:
     assert whole[1] is None or whole[1] in PARSER_SQLSTATES
     assert _byte_by_byte(data, startup=True) == whole
     assert len(whole[0]) <= 1
+
+
+def test_bind_parameters_of_every_type_fail_only_with_pg_errors() -> None:
+    """Random bytes as a text or binary parameter of every known type: a value or a PgError, never a crash
+    (these were OverflowError for far-off binary timestamps/intervals and UnicodeDecodeError for text)."""
+    rng = random.Random(5)
+    ctx = types.FormatContext(date_style="ISO, MDY", time_zone="UTC", interval_style="postgres")
+    payloads = [bytes(rng.randrange(256) for _ in range(rng.choice([0, 1, 4, 8, 12, 16, rng.randrange(40)])))
+                for _ in range(60)]
+    states: set[str] = set()
+    for oid in types.TYPES_BY_OID:
+        for data in payloads:
+            for fmt in (0, 1):
+                try:
+                    Session._decode_param(oid, fmt, data, ctx)
+                except PgError as error:
+                    states.add(error.sqlstate)
+    assert {"22021", "22P03", "22P02"} <= states  # bad UTF-8, bad binary, bad text were all met
+    far = struct.pack(">q", 2**62)
+    for oid, data in [(types.TIMESTAMP, far), (types.TIMESTAMPTZ, far), (types.INTERVAL, far + far)]:
+        with pytest.raises(PgError) as info:
+            Session._decode_param(oid, 1, data, ctx)
+        assert info.value.sqlstate == "0A000"
 
 
 # ---------------------------------------------------------------------------
@@ -409,6 +434,9 @@ FLOWS: dict[str, bytes] = {
     + w.sync(),
     "bind to a statement that failed": w.parse("s", "SELEC 1", []) + w.sync()
     + w.bind("", "s", [], [], []) + w.sync(),
+    "text parameter not UTF-8": w.parse("", "SELECT $1::text", []) + w.bind("", "", [], [b"\xff\xfe"], [])
+    + w.sync(),
+    "int4 parameter not UTF-8": w.parse("s", PARAM_SQL, []) + w.bind("", "s", [], [b"1\xc3"], []) + w.sync(),
     "query while skipping": w.execute("nope") + w.query("SELECT 1") + w.sync(),
     "sync with a body": w.msg(b"S", b"junk"),
     "copy messages outside copy": w.msg(b"d", b"x") + w.msg(b"c") + w.msg(b"f", b"no terminator") + w.sync(),
