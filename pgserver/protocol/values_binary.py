@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from pgserver.errors import PgError
+from pgserver.errors import PROTOCOL_VIOLATION, PgError
 from pgserver.protocol import values_datetime as dtv
 from pgserver.protocol import values_text as tv
 
@@ -29,6 +29,14 @@ TIMESTAMP_NEG_INFINITY = -(2**63)
 
 def bad_binary(kind: str) -> PgError:
     return PgError(INVALID_BINARY_REPRESENTATION, f"incorrect binary data format for type {tv.SQL_NAMES.get(kind, kind)}")
+
+
+def check_size(data: bytes, size: int, kind: str) -> None:
+    """A fixed-size binary value: too short is 08P01 and too long 22P03, as PostgreSQL's recv functions say."""
+    if len(data) < size:
+        raise PgError(PROTOCOL_VIOLATION, "insufficient data left in message")
+    if len(data) > size:
+        raise bad_binary(kind)
 
 
 def _int_codec(kind: str, fmt: str) -> tuple[Callable[[Any], bytes], Callable[[bytes], Any]]:
@@ -48,8 +56,7 @@ def _int_codec(kind: str, fmt: str) -> tuple[Callable[[Any], bytes], Callable[[b
         return packer.pack(number)
 
     def decode(data: bytes) -> Any:
-        if len(data) != packer.size:
-            raise bad_binary(kind)
+        check_size(data, packer.size, kind)
         return packer.unpack(data)[0]
 
     return encode, decode
@@ -124,8 +131,7 @@ def _float_codec(fmt: str, kind: str) -> tuple[Callable[[Any], bytes], Callable[
             raise PgError(NUMERIC_VALUE_OUT_OF_RANGE, f"value out of range for type {tv.SQL_NAMES[kind]}") from exc
 
     def decode(data: bytes) -> float:
-        if len(data) != packer.size:
-            raise bad_binary(kind)
+        check_size(data, packer.size, kind)
         return packer.unpack(data)[0]
 
     return encode, decode
@@ -157,8 +163,7 @@ def encode_timestamptz(value: Any) -> bytes:
 
 
 def _decode_usecs(data: bytes, kind: str) -> int:
-    if len(data) != 8:
-        raise bad_binary(kind)
+    check_size(data, 8, kind)
     usecs = struct.unpack(">q", data)[0]
     if usecs in (TIMESTAMP_INFINITY, TIMESTAMP_NEG_INFINITY):
         raise PgError(FEATURE_NOT_SUPPORTED, f"infinite {kind} values are not supported")
@@ -192,8 +197,7 @@ def encode_date(value: Any) -> bytes:
 
 
 def decode_date(data: bytes) -> dt.date:
-    if len(data) != 4:
-        raise bad_binary("date")
+    check_size(data, 4, "date")
     days = struct.unpack(">i", data)[0]
     try:
         return dtv.POSTGRES_EPOCH_DATE + dt.timedelta(days=days)
@@ -225,8 +229,7 @@ def _time_from_usecs(usecs: int, kind: str) -> dt.time:
 
 
 def decode_time(data: bytes) -> dt.time:
-    if len(data) != 8:
-        raise bad_binary("time")
+    check_size(data, 8, "time")
     return _time_from_usecs(struct.unpack(">q", data)[0], "time")
 
 
@@ -242,8 +245,7 @@ def encode_timetz(value: Any) -> bytes:
 
 
 def decode_timetz(data: bytes) -> dt.time:
-    if len(data) != 12:
-        raise bad_binary("timetz")
+    check_size(data, 12, "timetz")
     usecs, west = struct.unpack(">qi", data)
     return _time_from_usecs(usecs, "timetz").replace(tzinfo=dt.timezone(dt.timedelta(seconds=-west)))
 
@@ -255,8 +257,7 @@ def encode_interval(value: Any) -> bytes:
 
 
 def decode_interval(data: bytes) -> Any:
-    if len(data) != 16:
-        raise bad_binary("interval")
+    check_size(data, 16, "interval")
     usecs, days, months = struct.unpack(">qii", data)
     try:
         return dtv.make_interval(months, days, usecs)
@@ -271,8 +272,7 @@ def encode_bool(value: Any) -> bytes:
 
 
 def decode_bool(data: bytes) -> bool:
-    if len(data) != 1:
-        raise bad_binary("bool")
+    check_size(data, 1, "bool")
     return data != b"\x00"
 
 
@@ -291,8 +291,7 @@ def encode_uuid(value: Any) -> bytes:
 
 
 def decode_uuid(data: bytes) -> uuid.UUID:
-    if len(data) != 16:
-        raise bad_binary("uuid")
+    check_size(data, 16, "uuid")
     return uuid.UUID(bytes=data)
 
 
@@ -315,8 +314,7 @@ def encode_money(value: Any) -> bytes:
 
 
 def decode_money(data: bytes) -> decimal.Decimal:
-    if len(data) != 8:
-        raise bad_binary("money")
+    check_size(data, 8, "money")
     return decimal.Decimal(struct.unpack(">q", data)[0]).scaleb(-2)
 
 
