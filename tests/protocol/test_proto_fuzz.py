@@ -23,7 +23,7 @@ from test_proto_raw import RawClient, _error_fields
 
 from pgserver import types
 from pgserver.errors import PgError
-from pgserver.protocol.frontend import ReceiveBuffer
+from pgserver.protocol.frontend import Query, ReceiveBuffer, Sync
 from pgserver.server.session import Session
 
 FUZZ = settings(derandomize=True, database=None, deadline=None, max_examples=300,
@@ -88,13 +88,19 @@ Outcome = tuple[list[object], str | None]
 
 
 def _drain(pull: Callable[[], object | None], out: list[object]) -> str | None:
-    """Pull until None; the SQLSTATE of the error that stopped it, if any (any other exception escapes)."""
-    try:
-        while (item := pull()) is not None:
-            out.append(item)
-    except PgError as error:
-        return error.sqlstate
-    return None
+    """Pull until None, past ERRORs (a bad body: the session carries on, so the parser must stay in step);
+    the SQLSTATE of the FATAL error that stopped it, if any. Any other exception escapes."""
+    while True:
+        try:
+            item = pull()
+        except PgError as error:
+            if error.severity != "FATAL":
+                out.append(("ERROR", error.sqlstate))
+                continue
+            return error.sqlstate
+        if item is None:
+            return None
+        out.append(item)
 
 
 def _whole(data: bytes, startup: bool = False) -> Outcome:
@@ -102,6 +108,14 @@ def _whole(data: bytes, startup: bool = False) -> Outcome:
     buf.feed(data)
     out: list[object] = []
     return out, _drain(buf.next_startup if startup else buf.next_message, out)
+
+
+def _fed(data: bytes) -> ReceiveBuffer:
+    """A buffer after parsing all of `data` (past ERRORs, stopping at FATAL)."""
+    buf = ReceiveBuffer(MAX_MESSAGE)
+    buf.feed(data)
+    _drain(buf.next_message, [])
+    return buf
 
 
 def _byte_by_byte(data: bytes, startup: bool = False) -> Outcome:
@@ -121,11 +135,14 @@ def test_parser_raises_only_protocol_errors_and_is_chunking_independent(messages
     whole = _whole(data)
     assert whole[1] is None or whole[1] in PARSER_SQLSTATES
     assert _byte_by_byte(data) == whole
+    assert all(e[1] in PARSER_SQLSTATES for e in whole[0] if isinstance(e, tuple))
     with_trailing = _whole(data + w.sync() + w.query("SELECT 1"))
     if whole[1] is not None:
         assert with_trailing[1] == whole[1] and with_trailing[0] == whole[0]
     else:  # a message still incomplete swallows the trailing bytes; otherwise they parse on their own
         assert with_trailing[0][: len(whole[0])] == whole[0]
+        if not len(_fed(data)):  # nothing left over: the trailing messages come out whole
+            assert with_trailing == ([*whole[0], Sync(), Query("SELECT 1")], None)
 
 
 @FUZZ
@@ -133,6 +150,7 @@ def test_parser_raises_only_protocol_errors_and_is_chunking_independent(messages
 def test_valid_messages_parse_without_error(messages: list[bytes]) -> None:
     parsed, error = _whole(b"".join(messages))
     assert error is None and len(parsed) == len(messages)
+    assert not any(isinstance(item, tuple) for item in parsed)
 
 
 startup_params = st.dictionaries(names.filter(bool), names, max_size=3)
@@ -374,6 +392,7 @@ def test_seeded_mutations_over_a_socket_never_crash_the_server(pg_server: Runnin
     rng = random.Random(20261122)
     payloads = [_spoil(rng, rng.choice(SEED_MESSAGES)) for _ in range(120)]
     with psycopg.connect(pg_server.dsn(), autocommit=True) as bystander:
+        bystander.execute("BEGIN")  # its open transaction must outlive every bad neighbour
         outcomes = []
         for payload in payloads:
             answers = _answers(pg_server.port, payload)
@@ -385,6 +404,8 @@ def test_seeded_mutations_over_a_socket_never_crash_the_server(pg_server: Runnin
             else:
                 assert answers[-2:] == [("", "Z"), ("", "Z")], (payload, answers)
             assert bystander.execute("SELECT 1").rowcount == 1
+        assert bystander.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
+        bystander.execute("COMMIT")
     assert any(a and a[-1][0] == "FATAL" for a in outcomes)  # both kinds of outcome were exercised
     assert any(("ERROR", "08P01") in a for a in outcomes)
 
