@@ -324,6 +324,7 @@ def parse_message(type_byte: bytes, body: bytes) -> FrontendMessage:
             msg = Flush()
         case b"X":
             msg = Terminate()
+            reader.rest()  # PostgreSQL exits without looking at the body
         case b"p":
             msg = AuthenticationResponse(reader.rest())
         case b"d":

@@ -460,6 +460,8 @@ FLOWS: dict[str, bytes] = {
     "text parameter not UTF-8": w.parse("", "SELECT $1::text", []) + w.bind("", "", [], [b"\xff\xfe"], [])
     + w.sync(),
     "int4 parameter not UTF-8": w.parse("s", PARAM_SQL, []) + w.bind("", "s", [], [b"1\xc3"], []) + w.sync(),
+    "terminate with a body": w.msg(b"X", b"junk"),
+    "flush with a body": w.msg(b"H", b"junk") + w.sync(),
     "query while skipping": w.execute("nope") + w.query("SELECT 1") + w.sync(),
     "sync with a body": w.msg(b"S", b"junk"),
     "copy messages outside copy": w.msg(b"d", b"x") + w.msg(b"c") + w.msg(b"f", b"no terminator") + w.sync(),
