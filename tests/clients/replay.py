@@ -20,7 +20,15 @@ from psycopg import pq
 
 from tests.catalog.corpus import CorpusQuery, load
 
+# DBeaver's and Npgsql's statements (copied from the shared reference) are kept once, in the catalog corpus;
+# traffic/ holds only what the client tests replay and the corpus does not (the Power BI navigator subset).
+CORPUS_DIR = Path(__file__).resolve().parent.parent / "catalog" / "corpus"
 TRAFFIC_DIR = Path(__file__).with_name("traffic")
+
+
+def traffic_file(name: str) -> Path:
+    own = TRAFFIC_DIR / f"{name}.sql"
+    return own if own.exists() else CORPUS_DIR / f"{name}.sql"
 VARCHAR, TEXT, INT4, INT8 = 1043, 25, 23, 20
 
 
@@ -109,14 +117,14 @@ def simple(conn: psycopg.Connection, sql: str) -> list[Result]:
 
 
 def traffic(name: str) -> dict[str, CorpusQuery]:
-    """The statements of tests/clients/traffic/<name>.sql by label (dbeaver[20], npgsql[1.2] …)."""
-    return {q.label: q for q in load(TRAFFIC_DIR / f"{name}.sql")}
+    """The statements of <name>.sql (tests/clients/traffic, else tests/catalog/corpus) by label (dbeaver[20], npgsql[1.2] …)."""
+    return {q.label: q for q in load(traffic_file(name))}
 
 
 def npgsql_type_loading_command(newline: str) -> str:
     """Npgsql 6+'s one-message type load ([6] in npgsql.sql): four statements, comments kept, joined with
     `newline` (Environment.NewLine: '\\r\\n' on Windows, where Power BI runs)."""
-    text = (TRAFFIC_DIR / "npgsql.sql").read_text()
+    text = traffic_file("npgsql").read_text()
     start = text.index("SELECT version();", text.index("-- [6] action"))
     end = text.index("-- [7] action")
     block = text[start:end].rstrip() + "\n"
