@@ -1,5 +1,6 @@
-"""DBeaver and Power BI (Npgsql) cannot run here: their statements (tests/clients/traffic, from
-/work/shared/reference/client-traffic) are replayed over the wire the way those clients send them.
+"""DBeaver and Power BI (Npgsql) cannot run here: their statements (tests/catalog/corpus/{dbeaver,npgsql}.sql,
+copied from the shared client-traffic reference, and tests/clients/traffic/powerbi.sql) are replayed over the wire
+the way those clients send them.
 
 In the traffic files `capdb` is the database and `standarduk`/`customers` the schema and table the
 user browses; SCHEMA_OID/TABLE_OID/INDEX_OID stand for their OIDs, looked up on our server.
