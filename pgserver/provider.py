@@ -7,7 +7,7 @@ The SQL layer (pgserver/sql) decides what to offer and runs everything that is n
 pushed in DuckDB. `Provider.scan()` yields Arrow record batches, so a LIMIT above
 the scan stops paging early and memory does not grow with the table.
 
-Dependency rule: this module imports only the standard library and pyarrow.
+Dependency rule: this module imports only the standard library, pyarrow and pgserver.types.
 """
 
 from __future__ import annotations
@@ -172,41 +172,28 @@ class Provider(Protocol):
 
 NUMERIC_ARROW = pa.decimal128(38, 10)
 
+# Arrow carrier per PostgreSQL type name (pgserver.types canonical names); numeric is handled apart.
+_ARROW_BY_TYPE: dict[str, pa.DataType] = {
+    "int8": pa.int64(), "int4": pa.int32(), "int2": pa.int16(), "bool": pa.bool_(), "date": pa.date32(),
+    "timestamp": pa.timestamp("us"), "timestamptz": pa.timestamp("us", tz="UTC"), "float8": pa.float64(),
+    "float4": pa.float32(), "text": pa.string(), "varchar": pa.string(), "bpchar": pa.string(),
+    "name": pa.string(), "json": pa.string(), "jsonb": pa.string(), "oid": pa.uint32(),
+}
+
 
 def arrow_type(pg_type: str) -> pa.DataType:
-    base = pg_type.split("(")[0].strip().lower()
-    mapping: dict[str, pa.DataType] = {
-        "bigint": pa.int64(),
-        "int8": pa.int64(),
-        "integer": pa.int32(),
-        "int4": pa.int32(),
-        "int": pa.int32(),
-        "smallint": pa.int16(),
-        "int2": pa.int16(),
-        "boolean": pa.bool_(),
-        "bool": pa.bool_(),
-        "date": pa.date32(),
-        "timestamp": pa.timestamp("us"),
-        "timestamp without time zone": pa.timestamp("us"),
-        "timestamptz": pa.timestamp("us", tz="UTC"),
-        "timestamp with time zone": pa.timestamp("us", tz="UTC"),
-        "double precision": pa.float64(),
-        "float8": pa.float64(),
-        "real": pa.float32(),
-        "text": pa.string(),
-        "varchar": pa.string(),
-        "character varying": pa.string(),
-        "json": pa.string(),
-        "jsonb": pa.string(),
-        "oid": pa.uint32(),
-    }
-    if base == "numeric":
-        if "(" in pg_type:
-            precision, _, scale = pg_type.split("(")[1].rstrip(")").partition(",")
-            return pa.decimal128(int(precision), int(scale or 0))
-        return NUMERIC_ARROW
+    """The Arrow type carrying values of a declared PostgreSQL type (parsed by the one type registry)."""
+    from pgserver.types import numeric_precision_scale, type_for_sql
+
     try:
-        return mapping[base]
+        pg, typmod = type_for_sql(pg_type)
+    except Exception:  # noqa: BLE001 - the registry raises PgError; a declaration error is a ValueError here
+        raise ValueError(f"no Arrow type for PostgreSQL type {pg_type!r}") from None
+    if pg.name == "numeric":
+        precision_scale = numeric_precision_scale(typmod)
+        return NUMERIC_ARROW if precision_scale is None else pa.decimal128(*precision_scale)
+    try:
+        return _ARROW_BY_TYPE[pg.name]
     except KeyError:
         raise ValueError(f"no Arrow type for PostgreSQL type {pg_type!r}") from None
 
