@@ -9,7 +9,6 @@ the OAuth overrides) are read from `ctx.property(name)` at scan time.
 
 from __future__ import annotations
 
-import asyncio
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from urllib.parse import urlsplit
 
 import anyio
 import httpx
-import sniffio
+from anyio.lowlevel import current_token
 
 from pgserver.errors import INVALID_PARAMETER_VALUE, UNDEFINED_OBJECT, PgError
 from pgserver.provider import ScanContext
@@ -94,10 +93,9 @@ class Site:
 
 
 def _loop_key() -> object:
-    """Identifies the running event loop: an httpx client must not cross loops."""
-    if sniffio.current_async_library() == "asyncio":
-        return asyncio.get_running_loop()
-    return sniffio.current_async_library()
+    """Identifies the running event loop (anyio's token, equal for one loop): an httpx client must not
+    cross loops."""
+    return current_token()
 
 
 class SageSession:
