@@ -122,7 +122,7 @@ class SageSession:
     def client(self, ctx: ScanContext | None = None) -> AsyncOAuth2Client:
         """The pooled client for the running event loop and the connection's proxy/TLS settings."""
         loop = _loop_key()
-        if loop is not self._client_loop:  # a client must not cross event loops
+        if loop != self._client_loop:  # a client must not cross event loops
             self._clients.clear()
             self._auths.clear()
             self._client_loop = loop
