@@ -12,6 +12,8 @@ require_tls = false         # true: refuse logins without TLS
 name = "demo"
 scram = "SCRAM-SHA-256$4096:…$…:…"   # `pgserver passwd demo` prints this line
 password_cleartext = false           # true: ask for the password in clear (only over TLS, please)
+superuser = false                    # true: may sign in to Sage / refresh its tokens through SQL, set the
+                                     # credential properties (OAuth*, Proxy*, SSLServerCert …) and end any session
 
 [databases.sage200]
 edition = "StandardUK"               # (default) or ProfessionalUK
@@ -57,6 +59,7 @@ class UserConfig:
     name: str
     verifier: ScramVerifier = field(repr=False)
     password_cleartext: bool = False
+    superuser: bool = False  # PostgreSQL's rolsuper: the administrator role (docs/decisions/0961)
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ class ServerConfig:
 def default_config() -> ServerConfig:
     """No file: database sage200 on the in-process sandbox, user demo with password demo."""
     return ServerConfig(
-        users=(UserConfig("demo", make_verifier("demo")),),
+        users=(UserConfig("demo", make_verifier("demo"), superuser=True),),
         databases=MappingProxyType({DEFAULT_DATABASE: DatabaseConfig(DEFAULT_DATABASE)}),
     )
 
@@ -180,7 +183,7 @@ def parse_config(data: Mapping[str, Any], base_dir: Path = Path(".")) -> ServerC
 def _user(table: Any, index: int) -> UserConfig:
     where = f"[[users]] #{index + 1}"
     _expect(table, dict, where)
-    _unknown_keys(table, {"name", "scram", "password", "password_cleartext"}, where)
+    _unknown_keys(table, {"name", "scram", "password", "password_cleartext", "superuser"}, where)
     name = _expect(table.get("name"), str, f"{where}.name")
     if "scram" in table and "password" in table:
         raise ConfigError(f"user {name!r}: set either scram or password, not both")
@@ -195,7 +198,8 @@ def _user(table: Any, index: int) -> UserConfig:
     else:
         raise ConfigError(f"user {name!r} has neither scram nor password")
     cleartext = _expect(table.get("password_cleartext", False), bool, f"user {name!r} password_cleartext")
-    return UserConfig(name, verifier, cleartext)
+    superuser = _expect(table.get("superuser", False), bool, f"user {name!r} superuser")
+    return UserConfig(name, verifier, cleartext, superuser)
 
 
 def _database(name: str, table: Mapping[str, Any], base_dir: Path) -> DatabaseConfig:

@@ -98,7 +98,9 @@ class Engine(Protocol):
 
 
 class EngineFactory(Protocol):
-    async def connect(self, user: str, database: str, startup: Mapping[str, str]) -> Engine:
-        """Raises PgError (3D000 unknown database, 22023 bad option …) to refuse the connection."""
+    async def connect(self, user: str, database: str, startup: Mapping[str, str], *,
+                      superuser: bool = False) -> Engine:
+        """Raises PgError (3D000 unknown database, 22023 bad option, 42501 a privileged option from a
+        user who is not a superuser …) to refuse the connection. `superuser`: the login's role."""
         ...
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pgserver.errors import INVALID_PARAMETER_VALUE, UNDEFINED_OBJECT, PgError
+from pgserver.errors import INSUFFICIENT_PRIVILEGE, INVALID_PARAMETER_VALUE, UNDEFINED_OBJECT, PgError
 
 MASK = "********"
 SCHEMAS = ("StandardUK", "ProfessionalUK")
@@ -38,6 +38,9 @@ class PropertyDef:
     maximum: int | None = None
     validate: Callable[[str], str] | None = None  # extra check/canonicaliser for strings
     hierarchy: str = ""  # properties that must be set with this one
+    # Only the data source's config or a superuser may set it: it decides where the tenant's credentials go
+    # (token store, OAuth client, proxy, accepted TLS certificate) or changes them for every connection.
+    privileged: bool = False
 
     @property
     def type_name(self) -> str:
@@ -101,36 +104,36 @@ PROPERTY_DEFS: tuple[PropertyDef, ...] = (
     PropertyDef("AuthScheme", "enum", "OAuth", "The scheme used for authentication. Sage 200 supports OAuth only.",
                 "Authentication", allowed=("OAuth",)),
     PropertyDef("SubscriptionKey", "string", "", "[DEPRECATED] Your subscription key (sent as the "
-                "ocp-apim-subscription-key header when set).", "Authentication", secret=True),
+                "ocp-apim-subscription-key header when set).", "Authentication", secret=True, privileged=True),
     PropertyDef("InitiateOAuth", "enum", "GETANDREFRESH", "How the OAuth access token is obtained: OFF (use the "
                 "stored token only), GETANDREFRESH (get one when missing and refresh it), REFRESH (refresh only).",
-                "OAuth", allowed=("OFF", "GETANDREFRESH", "REFRESH")),
+                "OAuth", allowed=("OFF", "GETANDREFRESH", "REFRESH"), privileged=True),
     PropertyDef("OAuthClientId", "string", "", "Specifies the client ID (also known as the consumer key) assigned "
-                "to your custom OAuth application.", "OAuth", hierarchy="OAuthClientSecret"),
+                "to your custom OAuth application.", "OAuth", hierarchy="OAuthClientSecret", privileged=True),
     PropertyDef("OAuthClientSecret", "string", "", "Specifies the client secret assigned to your custom OAuth "
-                "application.", "OAuth", secret=True, hierarchy="OAuthClientId"),
+                "application.", "OAuth", secret=True, hierarchy="OAuthClientId", privileged=True),
     PropertyDef("OAuthSettingsLocation", "string", "", "The file where OAuth tokens are stored and refreshed "
-                "(empty: the data source's configured token store).", "OAuth"),
-    PropertyDef("CallbackURL", "string", "", "The OAuth redirect URI registered for your application.", "OAuth"),
+                "(empty: the data source's configured token store).", "OAuth", privileged=True),
+    PropertyDef("CallbackURL", "string", "", "The OAuth redirect URI registered for your application.", "OAuth", privileged=True),
     PropertyDef("Scope", "string", "", "This determines the scopes that are requested from Sage (empty: "
-                "'openid profile email offline_access').", "OAuth"),
+                "'openid profile email offline_access').", "OAuth", privileged=True),
     PropertyDef("SSLServerCert", "string", "", "Specifies the certificate to be accepted from the server when "
-                "connecting using TLS/SSL.", "SSL"),
+                "connecting using TLS/SSL.", "SSL", privileged=True),
     PropertyDef("ProxyAutoDetect", "bool", False, "Whether to use the system proxy settings (environment "
-                "variables HTTPS_PROXY/HTTP_PROXY/NO_PROXY).", "Proxy"),
+                "variables HTTPS_PROXY/HTTP_PROXY/NO_PROXY).", "Proxy", privileged=True),
     PropertyDef("ProxyServer", "string", "", "The hostname or IP address of the HTTP proxy to route API "
-                "requests through.", "Proxy", hierarchy="ProxyPort"),
+                "requests through.", "Proxy", hierarchy="ProxyPort", privileged=True),
     PropertyDef("ProxyPort", "int", 80, "The TCP port of the proxy given by ProxyServer.", "Proxy",
-                minimum=1, maximum=65535),
+                minimum=1, maximum=65535, privileged=True),
     PropertyDef("ProxyAuthScheme", "enum", "BASIC", "How to authenticate to the proxy: BASIC or NONE.", "Proxy",
-                allowed=("BASIC", "NONE")),
-    PropertyDef("ProxyUser", "string", "", "The user name for the proxy.", "Proxy", hierarchy="ProxyPassword"),
+                allowed=("BASIC", "NONE"), privileged=True),
+    PropertyDef("ProxyUser", "string", "", "The user name for the proxy.", "Proxy", hierarchy="ProxyPassword", privileged=True),
     PropertyDef("ProxyPassword", "string", "", "The password for the proxy user.", "Proxy", secret=True,
-                hierarchy="ProxyUser"),
+                hierarchy="ProxyUser", privileged=True),
     PropertyDef("ProxySSLType", "enum", "AUTO", "The SSL type when connecting through the proxy: AUTO, ALWAYS, "
-                "NEVER or TUNNEL.", "Proxy", allowed=("AUTO", "ALWAYS", "NEVER", "TUNNEL")),
+                "NEVER or TUNNEL.", "Proxy", allowed=("AUTO", "ALWAYS", "NEVER", "TUNNEL"), privileged=True),
     PropertyDef("ProxyExceptions", "string", "", "A semicolon-separated list of hosts reached directly, not "
-                "through the proxy.", "Proxy"),
+                "through the proxy.", "Proxy", privileged=True),
     PropertyDef("Verbosity", "string", "1", "Specifies the verbosity level of the log file. Supported values "
                 "range from 1 to 5.", "Logging", validate=_verbosity),
     PropertyDef("BrowsableSchemas", "string", "", "Optional setting that restricts the schemas reported to a "
@@ -274,6 +277,9 @@ class ConnectionProperties:
     def __init__(self, values: Mapping[str, Any] | None = None) -> None:
         self._values: dict[str, Any] = {d.name: d.default for d in PROPERTY_DEFS}
         self._explicit: set[str] = set()
+        # False once a connection that is not a superuser's owns these values (restrict()): privileged
+        # properties then keep what the data source's config gave them.
+        self.may_set_privileged = True
         if values:
             self.update(values)
         self._session_defaults = dict(self._values)
@@ -301,6 +307,10 @@ class ConnectionProperties:
         self.mark_session_defaults()
         return others
 
+    def restrict(self, superuser: bool) -> None:
+        """From now on, privileged properties may be set only if `superuser` (startup options, SET)."""
+        self.may_set_privileged = superuser
+
     def mark_session_defaults(self) -> None:
         """The current values become what RESET restores (call after startup options are applied)."""
         self._session_defaults = dict(self._values)
@@ -324,6 +334,9 @@ class ConnectionProperties:
 
     def set(self, name: str, text: str) -> None:
         defn = definition(name)
+        if defn.privileged and not self.may_set_privileged:
+            raise PgError(INSUFFICIENT_PRIVILEGE, f'permission denied to set parameter "{defn.name}"',
+                          detail="Only a superuser or the data source's configuration may set it.")
         self._values[defn.name] = convert(defn, text)
         self._explicit.add(defn.name)
 
@@ -344,6 +357,7 @@ class ConnectionProperties:
         other._values = dict(self._values)
         other._explicit = set(self._explicit)
         other._session_defaults = dict(self._session_defaults)
+        other.may_set_privileged = self.may_set_privileged
         return other
 
     def __iter__(self) -> Iterator[str]:

@@ -223,6 +223,9 @@ class ProcedureSpec:
     name: str
     description: str
     parameters: tuple[ProcedureParameter, ...]  # IN parameters, then OUT (result) columns
+    # Callable by superusers only: the procedure changes what every connection of the data source uses
+    # (its OAuth credentials). Others get 42501 before call() runs (pgserver.sql.procedure_calls).
+    privileged: bool = False
 
 
 class Procedure(Protocol):

@@ -216,13 +216,15 @@ def _retarget_db(row: dict[str, Any], database: str) -> dict[str, Any]:
 
 
 def _session_table(rel: CatalogRelation, catalog: Catalog, session: CatalogSession) -> pa.Table:
-    """Our one role, seen as PostgreSQL's bootstrap superuser (OID 10) under the session's user name."""
-    role = dict(oid=10, rolname=session.user, rolsuper=True, rolinherit=True, rolcreaterole=True,
-                rolcreatedb=True, rolcanlogin=True, rolreplication=True, rolbypassrls=True, rolconnlimit=-1,
+    """Our one role (OID 10, which owns every object) under the session's user name; a superuser only if the
+    login is one (config [[users]] superuser), as is_superuser reports."""
+    su = session.setting("is_superuser") == "on"
+    role = dict(oid=10, rolname=session.user, rolsuper=su, rolinherit=True, rolcreaterole=su,
+                rolcreatedb=su, rolcanlogin=True, rolreplication=su, rolbypassrls=su, rolconnlimit=-1,
                 rolpassword="********", rolvaliduntil=None, rolconfig=None)
     if rel.name in ("pg_user", "pg_shadow"):
-        role = dict(usename=session.user, usesysid=10, usecreatedb=True, usesuper=True, userepl=True,
-                    usebypassrls=True, passwd="********", valuntil=None, useconfig=None)
+        role = dict(usename=session.user, usesysid=10, usecreatedb=su, usesuper=su, userepl=su,
+                    usebypassrls=su, passwd="********", valuntil=None, useconfig=None)
     if rel.name in ("pg_authid", "pg_shadow"):
         role["rolpassword" if rel.name == "pg_authid" else "passwd"] = None
     rows = [role]

@@ -195,7 +195,9 @@ class PgServer:
             raise fatal(TOO_MANY_CONNECTIONS, "sorry, too many clients already")
         await authenticate(stream, self.config, user, self.channel_binding if encrypted else None)
         stream.send(backend.authentication_ok())
-        engine = await self.engine_factory.connect(user, database, params)
+        account = self.config.user(user)
+        engine = await self.engine_factory.connect(user, database, params,
+                                                   superuser=account is not None and account.superuser)
         try:
             for name, value in engine.parameter_status().items():
                 stream.send(backend.parameter_status(name, value))

@@ -26,12 +26,15 @@ class SqlEngineFactory:
         self._spares = {name: SpareDatabases(functools.partial(new_session_database, source))
                         for name, source in self.databases.items()}
 
-    async def connect(self, user: str, database: str, startup: Mapping[str, str]) -> SqlEngine:
-        """Raises 3D000 for an unknown database and 22023/42704 for bad startup options."""
+    async def connect(self, user: str, database: str, startup: Mapping[str, str], *,
+                      superuser: bool = False) -> SqlEngine:
+        """Raises 3D000 for an unknown database, 22023/42704 for bad startup options and 42501 for a
+        privileged property set by a login that is not a superuser."""
         source = self._source(database)
         properties = ConnectionProperties.from_mapping(source.properties)
+        properties.restrict(superuser)
         others = properties.apply_options(startup.get("options", "") or "")
-        settings = SessionSettings(user, properties)
+        settings = SessionSettings(user, properties, superuser=superuser)
         settings.set_session_default("search_path", default_search_path(properties.get("Schema")))
         for name, value in startup.items():
             if name.lower() in _NOT_SETTINGS or name.startswith("_pq_."):

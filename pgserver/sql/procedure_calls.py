@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlglot import exp
 
 from pgserver.engine import ResultColumn
-from pgserver.errors import FEATURE_NOT_SUPPORTED, SYNTAX_ERROR, UNDEFINED_FUNCTION, PgError
+from pgserver.errors import (
+    FEATURE_NOT_SUPPORTED,
+    INSUFFICIENT_PRIVILEGE,
+    SYNTAX_ERROR,
+    UNDEFINED_FUNCTION,
+    PgError,
+)
 from pgserver.provider import Column, Procedure, ScanContext
 from pgserver.sql.parsing import parse_statement
 from pgserver.sql.planner_types import PlanEnvironment, ProcedureSlot
@@ -83,9 +90,21 @@ def call_columns(statement: Statement, tables: TableSet, scope: NameScope) -> li
     return [ResultColumn(p.name, *pg_type_of_column(Column(p.name, p.pg_type))) for p in outputs] or None
 
 
-async def call_statement(statement: Statement, tables: TableSet, scope: NameScope, ctx: ScanContext) -> StaticCursor:
+async def run_procedure(procedure: Procedure, arguments: Mapping[str, Any], ctx: ScanContext, *,
+                        superuser: bool) -> list[tuple[Any, ...]]:
+    """The one way a procedure is called (CALL or FROM): a privileged one needs a superuser."""
+    if procedure.spec.privileged and not superuser:
+        raise PgError(INSUFFICIENT_PRIVILEGE, f"permission denied for procedure {procedure.spec.name}",
+                      detail="It changes the data source's credentials for every connection.",
+                      hint="Ask a superuser of this server (config [[users]] superuser = true), or sign in "
+                           "with `pgserver login`.")
+    return await procedure.call(arguments, ctx)
+
+
+async def call_statement(statement: Statement, tables: TableSet, scope: NameScope, ctx: ScanContext, *,
+                         superuser: bool) -> StaticCursor:
     """CALL name(args): one result set with the procedure's OUT columns."""
     procedure, function = _called_procedure(statement, tables, scope)
     arguments = procedure_arguments(procedure, function.expressions)
-    rows = await procedure.call(arguments, ctx)
+    rows = await run_procedure(procedure, arguments, ctx, superuser=superuser)
     return StaticCursor("CALL", call_columns(statement, tables, scope), [tuple(r) for r in rows])

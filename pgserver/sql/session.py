@@ -35,7 +35,7 @@ from pgserver.sql.pg_numeric import install_numeric_functions
 from pgserver.sql.pgfunctions import install_pg_functions
 from pgserver.sql.plan_cache import PLANS_PER_STATEMENT, STATEMENTS_PER_SESSION, Lru, parameter_key
 from pgserver.sql.planner import PlanEnvironment, QueryPlan, build_plan
-from pgserver.sql.procedure_calls import call_columns, call_statement
+from pgserver.sql.procedure_calls import call_columns, call_statement, run_procedure
 from pgserver.sql.results import StaticCursor, text_columns
 from pgserver.sql.settings import SessionSettings, milliseconds
 from pgserver.sql.splitter import split_statements
@@ -326,7 +326,8 @@ class SqlEngine:
         plan, sql = self._planned(tree, params, oids, local_plans)
         procedure_rows = {}
         for proc in plan.procedures:
-            procedure_rows[proc.name] = await proc.procedure.call(proc.arguments, self.ctx)
+            procedure_rows[proc.name] = await run_procedure(proc.procedure, proc.arguments, self.ctx,
+                                                            superuser=self.settings.superuser)
         cursor = QueryCursor(self.duck_cursors, plan, sql, client_sql, self.ctx, self.table_oid,
                              procedure_rows, on_close=self._active.discard,
                              timeout_ms=milliseconds(self.settings.get("statement_timeout")),
@@ -407,7 +408,8 @@ class SqlEngine:
             assert state.tree is not None
             return await self._explain(state.tree, state.explain_options, params, oids)
         if verb == "CALL":
-            return await call_statement(statement, self.source.tables, self.name_scope(), self.ctx)
+            return await call_statement(statement, self.source.tables, self.name_scope(), self.ctx,
+                                        superuser=self.settings.superuser)
         if verb == "PREPARE":
             return await self.sql_prepared.prepare(statement, self.prepare)
         if verb == "EXECUTE":

@@ -109,10 +109,12 @@ def canonical_guc(name: str) -> Guc | None:
 class SessionSettings:
     """The GUC values of one session and its connection properties."""
 
-    def __init__(self, user: str, properties: PropertiesLike | None) -> None:
+    def __init__(self, user: str, properties: PropertiesLike | None, *, superuser: bool = False) -> None:
         self._defaults: dict[str, str] = {key: g.default for key, g in GUCS.items()}
         self._values: dict[str, str] = dict(self._defaults)
         self._values["session_authorization"] = user
+        self.superuser = superuser  # the login's role (config [[users]] superuser): PostgreSQL's is_superuser
+        self._values["is_superuser"] = self._defaults["is_superuser"] = "on" if superuser else "off"
         self._custom: dict[str, str] = {}  # "myapp.x" style placeholders
         self._session_values: dict[str, str] | None = None  # values to restore after SET LOCAL
         self.properties = properties

@@ -262,7 +262,8 @@ class SageAuth:
     def _keep(self, response: dict[str, Any], previous_refresh: str | None) -> StoredToken:
         if not isinstance(response, dict) or not response.get("access_token"):
             raise PgError(INVALID_AUTHORIZATION_SPECIFICATION, "Sage ID returned no access token")
-        token = StoredToken.from_response(dict(response), previous_refresh)
+        previous = self._token.signed_in_as if self._token is not None else None
+        token = StoredToken.from_response(dict(response), previous_refresh, previous)
         self.store.save(token)
         self._token = token
         return token

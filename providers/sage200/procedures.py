@@ -4,17 +4,20 @@ The seed lists the three procedures by name only; their parameters follow the CD
 convention shared by its OAuth drivers (docs/decisions/0503-oauth-procedures.md):
 
 - GetOAuthAuthorizationURL(CallbackUrl, Scope, State) → URL
-- GetOAuthAccessToken(AuthMode, Verifier, CallbackUrl, Scope, State)
-  → OAuthAccessToken, OAuthRefreshToken, ExpiresIn
-- RefreshOAuthAccessToken(OAuthRefreshToken) → OAuthAccessToken, OAuthRefreshToken, ExpiresIn
+- GetOAuthAccessToken(AuthMode, Verifier, CallbackUrl, Scope, State) → the sign-in's status
+- RefreshOAuthAccessToken(OAuthRefreshToken) → the sign-in's status
 
-Tokens obtained here are also saved to the data source's token store, so the views can
-use them straight away. The results carry tokens because returning them is the purpose
-of these procedures; they are never logged.
+Tokens obtained here are saved to the data source's token store, so the views use them
+straight away. They are never returned to SQL: the token store is shared by every
+connection of the data source, so a token handed to one login would let it bypass the
+read-only SQL surface and rotate the credentials under everyone else (decision 0961).
+The results report status instead (who signed in, scopes, expiry). The two procedures
+that change the stored credentials are privileged: superusers only.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -27,10 +30,15 @@ from providers.sage200.tokens import StoredToken
 
 _P = ProcedureParameter
 
-_TOKEN_RESULT = (
-    _P("OAuthAccessToken", "text", "The access token used for communication with Sage 200.", direction="OUT"),
-    _P("OAuthRefreshToken", "text", "The refresh token used to renew the access token.", direction="OUT"),
+_STATUS_RESULT = (
+    _P("Status", "text", "What happened: 'signed in' or 'refreshed'.", direction="OUT"),
+    _P("SignedInAs", "text", "The Sage ID user the tokens belong to (from the id_token), if known.",
+       direction="OUT"),
+    _P("Scope", "text", "The scopes granted.", direction="OUT"),
+    _P("ExpiresAt", "timestamp with time zone", "When the access token expires.", direction="OUT"),
     _P("ExpiresIn", "integer", "The remaining lifetime of the access token, in seconds.", direction="OUT"),
+    _P("HasRefreshToken", "boolean", "Whether a refresh token is stored, so the access token renews itself.",
+       direction="OUT"),
 )
 
 
@@ -41,9 +49,11 @@ def _text(arguments: Mapping[str, Any], name: str) -> str | None:
     return None
 
 
-def _token_row(token: StoredToken) -> list[tuple[Any, ...]]:
+def _status_row(status: str, token: StoredToken) -> list[tuple[Any, ...]]:
+    """What a sign-in or refresh reports: never a token value."""
     expires_in = None if token.expires_at is None else max(0, int(token.expires_at - time.time()))
-    return [(token.access_token, token.refresh_token, expires_in)]
+    expires_at = None if token.expires_at is None else dt.datetime.fromtimestamp(token.expires_at, dt.UTC)
+    return [(status, token.signed_in_as, token.scope, expires_at, expires_in, bool(token.refresh_token))]
 
 
 class GetOAuthAuthorizationURL:
@@ -76,7 +86,8 @@ class GetOAuthAccessToken:
         self.spec = ProcedureSpec(
             schema,
             "GetOAuthAccessToken",
-            "Gets an OAuth access token from Sage ID and stores it for this data source.",
+            "Signs in to Sage ID and stores the tokens for this data source (superusers only); reports "
+            "the sign-in's status, never the tokens.",
             (
                 _P("AuthMode", "text", "APP: sign in without a browser where the authorization server "
                    "allows it; WEB: exchange the Verifier code from GetOAuthAuthorizationURL."),
@@ -84,8 +95,9 @@ class GetOAuthAccessToken:
                 _P("CallbackUrl", "text", "The callback URL used for GetOAuthAuthorizationURL."),
                 _P("Scope", "text", "Space-separated scopes."),
                 _P("State", "text", "The state used for GetOAuthAuthorizationURL."),
-                *_TOKEN_RESULT,
+                *_STATUS_RESULT,
             ),
+            privileged=True,
         )
 
     async def call(self, arguments: Mapping[str, Any], ctx: ScanContext) -> list[tuple[Any, ...]]:
@@ -100,7 +112,7 @@ class GetOAuthAccessToken:
             token = await auth.authorize_without_browser()
         else:
             raise PgError(INVALID_PARAMETER_VALUE, f"AuthMode must be APP or WEB, not {mode[:20]!r}")
-        return _token_row(token)
+        return _status_row("signed in", token)
 
 
 class RefreshOAuthAccessToken:
@@ -109,16 +121,18 @@ class RefreshOAuthAccessToken:
         self.spec = ProcedureSpec(
             schema,
             "RefreshOAuthAccessToken",
-            "Refreshes the OAuth access token; the rotated refresh token replaces the stored one.",
+            "Refreshes the OAuth access token (superusers only); the rotated refresh token replaces the "
+            "stored one. Reports the status, never the tokens.",
             (
                 _P("OAuthRefreshToken", "text", "The refresh token (default: the stored one)."),
-                *_TOKEN_RESULT,
+                *_STATUS_RESULT,
             ),
+            privileged=True,
         )
 
     async def call(self, arguments: Mapping[str, Any], ctx: ScanContext) -> list[tuple[Any, ...]]:
         token = await self.session.auth(ctx).refresh(_text(arguments, "OAuthRefreshToken"))
-        return _token_row(token)
+        return _status_row("refreshed", token)
 
 
 def oauth_procedures(session: SageSession) -> list[GetOAuthAuthorizationURL | GetOAuthAccessToken | RefreshOAuthAccessToken]:

@@ -8,6 +8,7 @@ replaces the stored one.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import stat
@@ -32,10 +33,12 @@ class StoredToken:
     token_type: str = "Bearer"
     scope: str | None = None
     lifetime: float | None = None  # the expires_in it was issued with, in seconds
+    signed_in_as: str | None = None  # who signed in (the id_token's email or name claim), for status reports
 
     @classmethod
-    def from_response(cls, token: dict[str, Any], previous_refresh: str | None = None) -> StoredToken:
-        """From an OAuth token response; keeps the previous refresh token if none came back."""
+    def from_response(cls, token: dict[str, Any], previous_refresh: str | None = None,
+                      previous_identity: str | None = None) -> StoredToken:
+        """From an OAuth token response; keeps the previous refresh token (and identity) if none came back."""
         expires_at: float | None = None
         lifetime = float(token["expires_in"]) if token.get("expires_in") is not None else None
         if lifetime is not None:
@@ -49,6 +52,7 @@ class StoredToken:
             token_type=str(token.get("token_type") or "Bearer"),
             scope=token.get("scope"),
             lifetime=lifetime,
+            signed_in_as=_identity(token.get("id_token")) or previous_identity,
         )
 
     def as_authlib(self) -> dict[str, Any]:
@@ -74,6 +78,24 @@ class StoredToken:
 
     def __repr__(self) -> str:  # never print the secrets
         return f"StoredToken(expires_at={self.expires_at!r}, has_refresh={self.refresh_token is not None})"
+
+
+def _identity(id_token: Any) -> str | None:
+    """The signed-in user named by an OpenID id_token (email, else name, else subject), for display only:
+    the claims are read, not verified — nothing is decided on them."""
+    if not isinstance(id_token, str) or id_token.count(".") != 2:
+        return None
+    payload = id_token.split(".")[1]
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(claims, dict):
+        return None
+    for key in ("email", "name", "sub"):
+        if isinstance(claims.get(key), str) and claims[key]:
+            return claims[key][:200]
+    return None
 
 
 class TokenStore:
@@ -107,6 +129,7 @@ class TokenStore:
             token_type=data.get("token_type") or "Bearer",
             scope=data.get("scope"),
             lifetime=data.get("lifetime"),
+            signed_in_as=data.get("signed_in_as"),
         )
 
     def save(self, token: StoredToken) -> None:
@@ -120,6 +143,7 @@ class TokenStore:
             "token_type": token.token_type,
             "scope": token.scope,
             "lifetime": token.lifetime,
+            "signed_in_as": token.signed_in_as,
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tokens-", dir=self.path.parent)  # mkstemp creates 0600

@@ -65,7 +65,8 @@ def session_settings() -> DictSettings:
     from pgserver.catalog.data import builtin
 
     values = {r["name"]: r["setting"] for r in builtin().rows_as_dicts("pg_catalog.pg_settings")}
-    values.update({"search_path": '"$user", public', "application_name": ""})
+    # The reference cluster is queried as its bootstrap superuser, so our session is a superuser too.
+    values.update({"search_path": '"$user", public', "application_name": "", "is_superuser": "on"})
     return DictSettings(values)
 
 

@@ -180,7 +180,7 @@ def test_interactive_tab_completion(stack: Stack, tmp_path: Path) -> None:
     terminal = TmuxTerminal(tmp_path, f"env PGPASSWORD={PASSWORD} {PSQL} -X -h 127.0.0.1 -p {stack.port} "
                                       f"-U {USER} -d {DATABASE}")
     try:
-        terminal.wait_for(lambda t: f"{DATABASE}=>" in t)
+        terminal.wait_for(lambda t: f"{DATABASE}=#" in t)  # the stack's login is a superuser: psql shows #
         screen = terminal.complete('SELECT * FROM "StandardUK".', until='"StandardUK"."Customers"', tabs=3)
         listed = set(screen.split())
         assert {'"StandardUK"."Customers"', '"StandardUK"."CustomerContacts"', '"StandardUK"."Currencies"'} <= listed

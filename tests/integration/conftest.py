@@ -67,7 +67,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             client_secret=DEMO_CLIENT_SECRET, token_store=str(tokens),
             properties=MappingProxyType({"Timeout": 10}),
         )
-        config = ServerConfig(host="127.0.0.1", port=0, users=(UserConfig(USER, make_verifier(PASSWORD)),),
+        config = ServerConfig(host="127.0.0.1", port=0, users=(UserConfig(USER, make_verifier(PASSWORD), superuser=True),),
                               databases=MappingProxyType({"sage200": database}))
         with serve_in_thread(config) as server:
             assert server.port

@@ -206,7 +206,8 @@ class FakeEngineFactory:
     databases: tuple[str, ...] = ("sage200",)
     engines: list[FakeEngine] = field(default_factory=list)
 
-    async def connect(self, user: str, database: str, startup: Mapping[str, str]) -> FakeEngine:
+    async def connect(self, user: str, database: str, startup: Mapping[str, str], *,
+                      superuser: bool = False) -> FakeEngine:
         if database not in self.databases:
             raise PgError("3D000", f'database "{database}" does not exist')
         engine = FakeEngine(user, database, startup)

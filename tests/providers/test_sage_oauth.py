@@ -149,15 +149,17 @@ async def test_procedures_web_flow_and_refresh(tmp_path: Path) -> None:
     # the user opens the URL and signs in; Sage ID redirects to the callback with a code
     redirect = (await fake.handle(httpx.Request("GET", url))).headers["location"]
     code = parse_qs(urlsplit(redirect).query)["code"][0]
-    [(access, refresh, expires_in)] = await procs["GetOAuthAccessToken"].call(
-        {"AuthMode": "WEB", "Verifier": code}, Ctx()
-    )
-    assert (access, refresh) == ("access-1", "refresh-1") and 3500 < expires_in <= 3600
+    [row] = await procs["GetOAuthAccessToken"].call({"AuthMode": "WEB", "Verifier": code}, Ctx())
+    status, _who, _scope, expires_at, expires_in, has_refresh = row
+    assert status == "signed in" and has_refresh and 3500 < expires_in <= 3600
+    assert expires_at.tzinfo is not None
+    assert not {"access-1", "refresh-1"} & {str(v) for v in row}  # status only, never a token (0961)
     assert await s.auth().access_token() == "access-1"  # stored for the views
-    [(access2, refresh2, _)] = await procs["RefreshOAuthAccessToken"].call({"OAuthRefreshToken": refresh}, Ctx())
-    assert (access2, refresh2) == ("access-2", "refresh-2")
+    [row] = await procs["RefreshOAuthAccessToken"].call({}, Ctx())  # the stored refresh token
+    assert row[0] == "refreshed" and not {"access-2", "refresh-2"} & {str(v) for v in row}
+    assert await s.auth().access_token() == "access-2"
     with pytest.raises(PgError) as err:  # the rotated-out refresh token is dead
-        await procs["RefreshOAuthAccessToken"].call({"OAuthRefreshToken": refresh}, Ctx())
+        await procs["RefreshOAuthAccessToken"].call({"OAuthRefreshToken": "refresh-1"}, Ctx())
     assert err.value.sqlstate == "28000" and "refresh-1" not in err.value.message
     with pytest.raises(PgError):
         await procs["GetOAuthAccessToken"].call({"AuthMode": "WEB"}, Ctx())

@@ -176,11 +176,17 @@ async def test_current_schema_follows_search_path_then_schema_property(engine) -
     assert (await run(engine, "select current_schema()")).rows == [("ProfessionalUK",)]
 
 
-async def test_secret_properties_are_masked_in_show(engine) -> None:
-    await run(engine, "set OAuthClientSecret = 'very-secret-value'")
-    shown = (await run(engine, "show OAuthClientSecret")).rows[0][0]
-    assert "very-secret-value" not in shown and shown
-    assert all("very-secret-value" not in str(row) for row in (await run(engine, "show all")).rows)
+async def test_secret_properties_are_masked_in_show(world, engine) -> None:
+    error = await error_of(engine, "set OAuthClientSecret = 'very-secret-value'")  # not a superuser
+    assert error.sqlstate == "42501" and error.message == 'permission denied to set parameter "OAuthClientSecret"'
+    admin = await world.factory.connect("demo", "sage200", {}, superuser=True)
+    try:
+        await run(admin, "set OAuthClientSecret = 'very-secret-value'")
+        shown = (await run(admin, "show OAuthClientSecret")).rows[0][0]
+        assert "very-secret-value" not in shown and shown
+        assert all("very-secret-value" not in str(row) for row in (await run(admin, "show all")).rows)
+    finally:
+        await admin.close()
 
 
 async def test_npgsql_connection_reset_sequence(engine) -> None:
