@@ -28,25 +28,36 @@ def _expect_response(message: FrontendMessage, what: str) -> AuthenticationRespo
     return message
 
 
+# PostgreSQL's bounds for messages before authentication ends: a password packet (auth.c) and a SASL token.
+MAX_PASSWORD_MESSAGE = 1000
+MAX_SASL_MESSAGE = 65535
+
+
 async def authenticate(stream: MessageStream, config: ServerConfig, user: str,
-                       channel_binding: bytes | None = None) -> None:
-    """Run the exchange for `user`; returns normally once the password is proven (before AuthenticationOk)."""
+                       channel_binding: bytes | None = None, mock_secret: bytes = b"") -> None:
+    """Run the exchange for `user`; returns normally once the password is proven (before AuthenticationOk).
+    `mock_secret` is the server secret an unknown user's mock salt is derived from."""
     account = config.user(user)
     if account is not None and account.password_cleartext:
         await stream.write_now(backend.authentication_cleartext_password())
-        response = _expect_response(await stream.read_message(), "password")
+        response = _expect_response(await stream.read_message(MAX_PASSWORD_MESSAGE), "password")
         password = response.password()
         if not password:
             raise _failed(user)
         if not verify_password(account.verifier, password):
             raise _failed(user)
         return
-    exchange = ScramServer(user, account.verifier if account else None, channel_binding)
+    exchange = ScramServer(user, account.verifier if account else None, channel_binding, mock_secret)
     await stream.write_now(backend.authentication_sasl(exchange.mechanisms))
-    initial = _expect_response(await stream.read_message(), "SASL")
-    mechanism, client_first = initial.sasl_initial()
-    server_first = exchange.client_first(mechanism, client_first)
-    await stream.write_now(backend.authentication_sasl_continue(server_first))
-    final = _expect_response(await stream.read_message(), "SASL")
+    await _sasl_first_round(stream, exchange)
+    final = _expect_response(await stream.read_message(MAX_SASL_MESSAGE), "SASL")
     server_final = exchange.client_final(final.data)
     stream.send(backend.authentication_sasl_final(server_final))
+
+
+async def _sasl_first_round(stream: MessageStream, exchange: ScramServer) -> None:
+    """client-first in, server-first out. A function of its own so that the (up to 64 kB) messages are gone
+    while the client takes its time over the final message: only the exchange's fixed-size state stays."""
+    initial = _expect_response(await stream.read_message(MAX_SASL_MESSAGE), "SASL")
+    mechanism, client_first = initial.sasl_initial()
+    await stream.write_now(backend.authentication_sasl_continue(exchange.client_first(mechanism, client_first)))

@@ -7,6 +7,8 @@ port = 5433                 # default (5432 is left to a real PostgreSQL on the 
 tls_cert = "server.crt"     # optional: both set = SSLRequest is answered 'S'
 tls_key = "server.key"
 require_tls = false         # true: refuse logins without TLS
+secret_file = "~/.pgserver/server-secret"   # (default) the server's secret for unknown users' SCRAM salts
+client_connection_check_interval = 1.0      # seconds between checks that a busy client is still there (0: off)
 
 [[users]]
 name = "demo"
@@ -89,6 +91,10 @@ class ServerConfig:
     max_connections: int = 100
     authentication_timeout: float = 60.0
     require_tls: bool = False  # refuse logins over unencrypted connections (like pg_hba hostssl)
+    secret_file: Path | None = None  # None: ~/.pgserver/server-secret (pgserver/server/server_secret.py)
+    # While a statement runs, how often to check that its client has not gone away (PostgreSQL's
+    # client_connection_check_interval; 0 disables): a vanished client's scan is cancelled.
+    client_connection_check_interval: float = 1.0
 
     @property
     def tls_enabled(self) -> bool:
@@ -140,7 +146,8 @@ def parse_config(data: Mapping[str, Any], base_dir: Path = Path(".")) -> ServerC
     _unknown_keys(data, {"server", "users", "databases"}, "the config file")
     server = _expect(data.get("server", {}), dict, "[server]")
     _unknown_keys(server, {"host", "port", "tls_cert", "tls_key", "max_message_size", "max_connections",
-                           "authentication_timeout", "require_tls"}, "[server]")
+                           "authentication_timeout", "require_tls", "secret_file",
+                           "client_connection_check_interval"}, "[server]")
     port = _expect(server.get("port", DEFAULT_PORT), int, "server.port")
     if not 0 <= port <= 65535:
         raise ConfigError("server.port must be between 0 and 65535")
@@ -177,7 +184,16 @@ def parse_config(data: Mapping[str, Any], base_dir: Path = Path(".")) -> ServerC
         authentication_timeout=float(_expect(server.get("authentication_timeout", 60), (int, float),
                                              "server.authentication_timeout")),
         require_tls=require_tls,
+        secret_file=_path(server["secret_file"], "server.secret_file", base_dir) if "secret_file" in server else None,
+        client_connection_check_interval=_non_negative(server, "client_connection_check_interval", 1.0),
     )
+
+
+def _non_negative(server: Mapping[str, Any], key: str, default: float) -> float:
+    value = float(_expect(server.get(key, default), (int, float), f"server.{key}"))
+    if value < 0:
+        raise ConfigError(f"server.{key} must not be negative")
+    return value
 
 
 def _user(table: Any, index: int) -> UserConfig:

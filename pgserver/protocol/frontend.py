@@ -371,7 +371,23 @@ class ReceiveBuffer:
         del self._buf[:length]
         return parse_startup(body)
 
-    def next_message(self) -> FrontendMessage | None:
+    def missing_startup(self) -> int:
+        """How many more bytes the start-up packet being received needs, at least (≥ 1)."""
+        if len(self._buf) < 4:
+            return 4 - len(self._buf)
+        (length,) = struct.unpack_from(">i", self._buf)
+        return max(1, length - len(self._buf))
+
+    def missing_message(self) -> int:
+        """How many more bytes the message being received needs, at least (≥ 1)."""
+        if len(self._buf) < 5:
+            return 5 - len(self._buf)
+        (length,) = struct.unpack_from(">i", self._buf, 1)
+        return max(1, length + 1 - len(self._buf))
+
+    def next_message(self, max_size: int | None = None) -> FrontendMessage | None:
+        """The next whole message, or None until more bytes arrive. `max_size` bounds the body below the
+        general limit (authentication messages, as PostgreSQL bounds them before login)."""
         if self._buf and self._buf[0] not in KNOWN_TYPES:  # PostgreSQL rejects the type before reading on
             raise protocol_error(f"invalid frontend message type {self._buf[0]}")
         if len(self._buf) < 5:
@@ -379,6 +395,8 @@ class ReceiveBuffer:
         type_byte = bytes(self._buf[:1])
         (length,) = struct.unpack_from(">i", self._buf, 1)
         if length < 4:
+            raise protocol_error(f"invalid message length {length}")
+        if max_size is not None and length - 4 > max_size:
             raise protocol_error(f"invalid message length {length}")
         if length - 4 > self.max_message_size:
             raise PgError("54000", f"message of {length} bytes exceeds the limit of {self.max_message_size}",

@@ -3,7 +3,8 @@
 Verifiers look exactly like pg_authid.rolpassword ("SCRAM-SHA-256$<iter>:<salt>$<StoredKey>:<ServerKey>"),
 so a verifier made by PostgreSQL works here and vice versa. Channel binding
 'tls-server-end-point' (SCRAM-SHA-256-PLUS) is supported when the server's certificate is known.
-An unknown user gets a mock exchange that fails only at the end, so user names do not leak.
+An unknown user gets a mock exchange that fails only at the end, with a salt derived from a server secret,
+so user names do not leak.
 """
 
 from __future__ import annotations
@@ -119,25 +120,35 @@ def _attributes(message: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def mock_salt(secret: bytes, user: str) -> bytes:
+    """The salt offered for an unknown user: stable for one server (so probing twice shows nothing) but not
+    computable without the server's secret, as PostgreSQL derives it from its cluster's mock_auth_nonce."""
+    return hmac.digest(secret, b"scram-mock-salt\0" + user.encode("utf-8", "surrogatepass"), "sha256")[:16]
+
+
 class ScramServer:
     """One SCRAM exchange: client-first -> server-first, client-final -> server-final.
 
-    `verifier` None means the user is unknown: the exchange runs with a mock salt and fails
-    at the proof, as PostgreSQL does. `channel_binding` is the tls-server-end-point data
-    (hash of the server certificate) when TLS is on, else None.
+    `verifier` None means the user is unknown: the exchange runs with a mock salt (from `mock_secret`) and
+    fails at the proof with the same message as a wrong password, as PostgreSQL does. `channel_binding` is the
+    tls-server-end-point data (hash of the server certificate) when TLS is on, else None.
+
+    The state kept between the two client messages is of fixed size, however long the client's nonce:
+    the AuthMessage prefix goes straight into the two HMACs it feeds, and the nonce is kept as a digest.
     """
 
-    def __init__(self, user: str, verifier: ScramVerifier | None, channel_binding: bytes | None = None) -> None:
+    def __init__(self, user: str, verifier: ScramVerifier | None, channel_binding: bytes | None = None,
+                 mock_secret: bytes = b"") -> None:
         self.user = user
-        self.verifier = verifier or ScramVerifier(
-            DEFAULT_ITERATIONS, hashlib.sha256(b"mock" + user.encode()).digest()[:16], b"\0" * 32, b"\0" * 32)
         self.known_user = verifier is not None
+        self.verifier = verifier or ScramVerifier(DEFAULT_ITERATIONS, mock_salt(mock_secret, user),
+                                                  b"\0" * 32, b"\0" * 32)
         self.channel_binding = channel_binding
         self.server_nonce = _b64(secrets.token_bytes(18))
         self._gs2_header = ""
-        self._client_first_bare = ""
-        self._server_first = ""
-        self._nonce = ""
+        self._nonce_digest = b""
+        self._client_mac: hmac.HMAC | None = None  # HMAC(StoredKey, AuthMessage) fed with its prefix
+        self._server_mac: hmac.HMAC | None = None  # HMAC(ServerKey, AuthMessage) fed with its prefix
         self.mechanism = ""
 
     @property
@@ -168,20 +179,25 @@ class ScramServer:
             # The client believes we do not support binding although we offered it: a downgrade.
             raise _malformed("SCRAM channel binding negotiation error")
         elif cbind_flag not in ("n", "y"):
-            raise _malformed(f"unexpected channel-binding flag {cbind_flag!r}")
+            raise _malformed(f"unexpected channel-binding flag {cbind_flag[:40]!r}")
         attrs = _attributes(bare)
         if len(attrs) < 2 or attrs[0][0] != "n" or attrs[1][0] != "r" or not attrs[1][1]:
             raise _malformed("client-first-message must start with n= and r=")
         if any(key == "m" for key, _ in attrs):
             raise _malformed("mandatory SCRAM extensions are not supported")
         self._gs2_header = f"{cbind_flag},{authzid},"
-        self._client_first_bare = bare
-        self._nonce = attrs[1][1] + self.server_nonce
-        self._server_first = f"r={self._nonce},s={_b64(self.verifier.salt)},i={self.verifier.iterations}"
-        return self._server_first.encode("ascii")
+        nonce = attrs[1][1] + self.server_nonce
+        self._nonce_digest = hashlib.sha256(nonce.encode()).digest()
+        server_first = f"r={nonce},s={_b64(self.verifier.salt)},i={self.verifier.iterations}"
+        prefix = f"{bare},{server_first},".encode()
+        self._client_mac = hmac.new(self.verifier.stored_key, prefix, "sha256")
+        self._server_mac = hmac.new(self.verifier.server_key, prefix, "sha256")
+        return server_first.encode("ascii")
 
     def client_final(self, message: bytes) -> bytes:
         """Check the proof; PgError 28P01 if it is wrong; returns the server-final-message."""
+        if self._client_mac is None or self._server_mac is None:
+            raise _malformed("client-final-message before client-first-message")
         text = message.decode("utf-8", errors="replace")
         attrs = _attributes(text)
         if len(attrs) < 3 or attrs[0][0] != "c" or attrs[1][0] != "r" or attrs[-1][0] != "p":
@@ -191,20 +207,21 @@ class ScramServer:
             expected_cbind += self.channel_binding or b""
         if not hmac.compare_digest(_unb64(attrs[0][1]), expected_cbind):
             raise _malformed("SCRAM channel binding check failed")
-        if attrs[1][1] != self._nonce:
+        if not hmac.compare_digest(hashlib.sha256(attrs[1][1].encode()).digest(), self._nonce_digest):
             raise _malformed("nonce does not match")
         proof = _unb64(attrs[-1][1])
-        without_proof = text[: text.rindex(",p=")]
-        auth_message = f"{self._client_first_bare},{self._server_first},{without_proof}".encode()
-        client_signature = hmac.digest(self.verifier.stored_key, auth_message, "sha256")
+        without_proof = text[: text.rindex(",p=")].encode()
+        client_mac, server_mac = self._client_mac.copy(), self._server_mac.copy()
+        client_mac.update(without_proof)
+        server_mac.update(without_proof)
+        client_signature = client_mac.digest()
         if len(proof) != len(client_signature):
             raise _malformed("malformed proof")
         client_key = bytes(a ^ b for a, b in zip(proof, client_signature, strict=True))
         ok = hmac.compare_digest(hashlib.sha256(client_key).digest(), self.verifier.stored_key)
         if not ok or not self.known_user:
             raise PgError(INVALID_PASSWORD, f'password authentication failed for user "{self.user}"', severity="FATAL")
-        server_signature = hmac.digest(self.verifier.server_key, auth_message, "sha256")
-        return f"v={_b64(server_signature)}".encode("ascii")
+        return f"v={_b64(server_mac.digest())}".encode("ascii")
 
 
 def tls_server_end_point(certificate_der: bytes, signature_hash: str = "sha256") -> bytes:

@@ -26,21 +26,25 @@ class MessageStream:
         self.inbox = ReceiveBuffer(max_message_size)
         self._out = bytearray()
 
-    async def _receive_more(self) -> None:
+    async def _receive_more(self, max_bytes: int = READ_SIZE) -> None:
         try:
-            data = await self.stream.receive(READ_SIZE)
+            data = await self.stream.receive(min(max_bytes, READ_SIZE))
         except (anyio.EndOfStream, anyio.BrokenResourceError, anyio.ClosedResourceError, OSError) as exc:
             raise PeerClosed() from exc
         self.inbox.feed(data)
 
     async def read_startup(self) -> StartupPacket:
+        """Before login nothing beyond the packet is read, so a client that never logs in holds at most one
+        bounded packet (10,000 bytes) of server memory."""
         while (packet := self.inbox.next_startup()) is None:
-            await self._receive_more()
+            await self._receive_more(self.inbox.missing_startup())
         return packet
 
-    async def read_message(self) -> FrontendMessage:
-        while (message := self.inbox.next_message()) is None:
-            await self._receive_more()
+    async def read_message(self, max_size: int | None = None) -> FrontendMessage:
+        """The next message. `max_size` (authentication): the body may not exceed it, and only the bytes of
+        this message are read; otherwise reads run ahead in large chunks (pipelined queries)."""
+        while (message := self.inbox.next_message(max_size)) is None:
+            await self._receive_more(READ_SIZE if max_size is None else self.inbox.missing_message())
         return message
 
     def has_buffered_input(self) -> bool:

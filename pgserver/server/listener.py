@@ -36,6 +36,7 @@ from pgserver.protocol import backend
 from pgserver.protocol import frontend as fe
 from pgserver.protocol.scram import tls_server_end_point
 from pgserver.server.connection import MessageStream, PeerClosed
+from pgserver.server.server_secret import load_server_secret
 from pgserver.server.session import Session
 
 log = logging.getLogger("pgserver.server")
@@ -86,6 +87,7 @@ class PgServer:
         self.config = config
         self.engine_factory = engine_factory
         self.ssl_context, self.channel_binding = build_ssl_context(config)
+        self.mock_secret = load_server_secret(config.secret_file)
         self._backends: dict[int, _Backend] = {}
         self._next_pid = 10_000 + secrets.randbelow(50_000)
         self.active_connections = 0
@@ -193,7 +195,7 @@ class PgServer:
                         f'connection for user "{user}" refused: this server requires SSL/TLS')
         if self.active_connections > self.config.max_connections:
             raise fatal(TOO_MANY_CONNECTIONS, "sorry, too many clients already")
-        await authenticate(stream, self.config, user, self.channel_binding if encrypted else None)
+        await authenticate(stream, self.config, user, self.channel_binding if encrypted else None, self.mock_secret)
         stream.send(backend.authentication_ok())
         account = self.config.user(user)
         engine = await self.engine_factory.connect(user, database, params,
