@@ -125,7 +125,8 @@ class CatalogSeams:
         from pgserver.catalog import CatalogSession
 
         return _CatalogSeam(self.catalog, CatalogSession(info.user, info.database, info.settings,
-                                                        prepared_statements=info.prepared_statements))
+                                                        prepared_statements=info.prepared_statements,
+                                                        activity=info.activity))
 
     def attach(self, duck: Any) -> None:
         from pgserver.catalog import attach

@@ -10,6 +10,7 @@ registry (pgserver/types.py) turns them into text or binary wire formats.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -97,10 +98,49 @@ class Engine(Protocol):
     async def close(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class Activity:
+    """One session as pg_stat_activity shows it."""
+
+    pid: int
+    user: str
+    database: str
+    application_name: str
+    client_addr: str | None
+    client_port: int
+    backend_start: dt.datetime
+    xact_start: dt.datetime | None
+    query_start: dt.datetime | None
+    state_change: dt.datetime
+    state: str
+    query: str
+    wait_event_type: str | None
+    wait_event: str | None
+
+
+@dataclass(frozen=True)
+class SignalResult:
+    sent: bool
+    warning: str | None = None  # PostgreSQL's WARNING when there is no such backend
+
+
+class ServerControl(Protocol):
+    """What a session may ask of the server about the other sessions (pgserver/server/backends.py).
+    Both methods may be called from any thread."""
+
+    def activity(self) -> list[Activity]: ...
+
+    def signal_threadsafe(self, pid: int, *, terminate: bool, by_user: str, superuser: bool) -> SignalResult:
+        """pg_cancel_backend / pg_terminate_backend; PgError 42501 when not allowed."""
+        ...
+
+
 class EngineFactory(Protocol):
     async def connect(self, user: str, database: str, startup: Mapping[str, str], *,
-                      superuser: bool = False) -> Engine:
+                      superuser: bool = False, backend_pid: int | None = None,
+                      server: ServerControl | None = None) -> Engine:
         """Raises PgError (3D000 unknown database, 22023 bad option, 42501 a privileged option from a
-        user who is not a superuser …) to refuse the connection. `superuser`: the login's role."""
+        user who is not a superuser …) to refuse the connection. `superuser`: the login's role;
+        `backend_pid`: the id the server gave the session; `server`: the other sessions."""
         ...
 

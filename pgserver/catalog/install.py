@@ -282,22 +282,68 @@ def _user_views(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: Cata
                      f'FROM {CATALOG_DB}.{schema}."{rel.name}_base"')
 
 
+_ACTIVITY_FIELDS = {  # Activity field -> (pg_stat_activity column, DuckDB type crossing the UDF)
+    "pid": ("pid", "INTEGER"), "user": ("usename", "VARCHAR"), "database": ("datname", "VARCHAR"),
+    "application_name": ("application_name", "VARCHAR"), "client_addr": ("client_addr", "VARCHAR"),
+    "client_port": ("client_port", "INTEGER"), "backend_start": ("backend_start", "DOUBLE"),
+    "xact_start": ("xact_start", "DOUBLE"), "query_start": ("query_start", "DOUBLE"),
+    "state_change": ("state_change", "DOUBLE"), "state": ("state", "VARCHAR"), "query": ("query", "VARCHAR"),
+    "wait_event_type": ("wait_event_type", "VARCHAR"), "wait_event": ("wait_event", "VARCHAR"),
+}
+_PRIVATE = {"client_addr", "client_port", "backend_start", "xact_start", "query_start", "state_change", "state",
+            "wait_event_type", "wait_event"}  # hidden from other roles' rows, as PostgreSQL hides them
+
+
 def _activity_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogSession) -> None:
-    """pg_stat_activity: this session's own row (DBeaver's session manager, monitoring tools).
-    Other sessions are not visible: sessions share no registry with the catalog."""
+    """pg_stat_activity: one row per session of the server, read live from its registry through a UDF returning
+    a list of structs (pgserver/server/backends.py). Another role's session shows '<insufficient privilege>'
+    as its query and NULL where PostgreSQL hides the details, unless this session is a superuser's."""
     rel = catalog.base.relations["pg_catalog.pg_stat_activity"]
     database_oid = next(r["oid"] for r in catalog.rows["pg_catalog.pg_database"])
-    started = session.started_at.isoformat()
-    values = {
-        "datid": f"CAST({database_oid} AS UINTEGER)", "datname": _literal(session.database),
-        "pid": "pg_backend_pid()", "usesysid": "CAST(10 AS UINTEGER)", "usename": _literal(session.user),
-        "application_name": f"{duck_name('current_setting', 2)}('application_name', true)",
-        "client_port": "-1", "backend_start": f"CAST('{started}' AS TIMESTAMPTZ)",
-        "query_start": "current_timestamp", "state_change": "current_timestamp", "state": "'active'",
-        "query": "''", "backend_type": "'client backend'",
-    }
-    cols = ", ".join(f'CAST({values.get(c.name, "NULL")} AS {c.duck_type}) AS "{c.name}"' for c in rel.columns)
-    duck.execute(f"CREATE OR REPLACE VIEW {duck_table('pg_catalog.pg_stat_activity')} AS SELECT {cols}")
+    if session.activity is None:  # a session on its own (tools, tests): its own row
+        started = session.started_at.isoformat()
+        values = {
+            "datid": f"CAST({database_oid} AS UINTEGER)", "datname": _literal(session.database),
+            "pid": "pg_backend_pid()", "usesysid": "CAST(10 AS UINTEGER)", "usename": _literal(session.user),
+            "application_name": f"{duck_name('current_setting', 2)}('application_name', true)",
+            "client_port": "-1", "backend_start": f"CAST('{started}' AS TIMESTAMPTZ)",
+            "query_start": "current_timestamp", "state_change": "current_timestamp", "state": "'active'",
+            "query": "''", "backend_type": "'client backend'",
+        }
+        cols = ", ".join(f'CAST({values.get(c.name, "NULL")} AS {c.duck_type}) AS "{c.name}"' for c in rel.columns)
+        duck.execute(f"CREATE OR REPLACE VIEW {duck_table('pg_catalog.pg_stat_activity')} AS SELECT {cols}")
+        return
+    listing = session.activity
+    superuser = session.setting("is_superuser") == "on"
+    struct = ", ".join(f"{column} {kind}" for column, kind in _ACTIVITY_FIELDS.values())
+
+    def rows() -> list[dict[str, Any]]:
+        out = []
+        for activity in listing():
+            row = {column: getattr(activity, name) for name, (column, _) in _ACTIVITY_FIELDS.items()}
+            for _name, (column, kind) in _ACTIVITY_FIELDS.items():
+                if kind == "DOUBLE" and row[column] is not None:  # timestamps cross as epoch seconds
+                    row[column] = row[column].timestamp()
+            if not superuser and activity.user != session.user:
+                row.update({_ACTIVITY_FIELDS[n][0]: None for n in _PRIVATE}, query="<insufficient privilege>")
+            out.append(row)
+        return out
+
+    with contextlib.suppress(duckdb.CatalogException):  # a re-install on the same connection
+        duck.create_function("pgcat_stat_activity", rows, [], f"STRUCT({struct})[]", side_effects=True)
+    by_column = {column: kind for column, kind in _ACTIVITY_FIELDS.values()}
+    fixed = {"datid": f"CAST({database_oid} AS UINTEGER)", "usesysid": "CAST(10 AS UINTEGER)",
+             "backend_type": "'client backend'"}
+
+    def column(c: Any) -> str:
+        if c.name in by_column:
+            value = f'to_timestamp(s."{c.name}")' if by_column[c.name] == "DOUBLE" else f's."{c.name}"'
+        else:
+            value = fixed.get(c.name, "NULL")
+        return f'CAST({value} AS {c.duck_type}) AS "{c.name}"'
+
+    duck.execute(f"CREATE OR REPLACE VIEW {duck_table('pg_catalog.pg_stat_activity')} AS "
+                 f"SELECT {', '.join(column(c) for c in rel.columns)} FROM (SELECT unnest(pgcat_stat_activity()) AS s)")
 
 
 def _prepared_statements_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogSession) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from pgserver.engine import Activity
 from pgserver.errors import UNDEFINED_OBJECT, PgError
 
 
@@ -56,6 +57,8 @@ class CatalogSession:
     in_transaction: bool = False
     # The session's named prepared statements, as pg_prepared_statements lists them (the SQL layer owns them)
     prepared_statements: Callable[[], list[dict[str, Any]]] = field(default=lambda: [])
+    # Every session of the server, as pg_stat_activity lists them (None: this session alone)
+    activity: Callable[[], list[Activity]] | None = None
 
     def setting(self, name: str) -> str | None:
         try:

@@ -7,12 +7,9 @@ must finish within `authentication_timeout`, as in PostgreSQL.
 
 from __future__ import annotations
 
-import hmac
 import logging
-import secrets
+import socket
 import ssl
-import struct
-from dataclasses import dataclass
 from typing import Any
 
 import anyio
@@ -22,7 +19,7 @@ from anyio.streams.tls import TLSStream
 
 from pgserver.auth import authenticate
 from pgserver.config import ServerConfig
-from pgserver.engine import Engine, EngineFactory
+from pgserver.engine import EngineFactory
 from pgserver.errors import (
     ADMIN_SHUTDOWN,
     FEATURE_NOT_SUPPORTED,
@@ -35,6 +32,7 @@ from pgserver.errors import (
 from pgserver.protocol import backend
 from pgserver.protocol import frontend as fe
 from pgserver.protocol.scram import tls_server_end_point
+from pgserver.server.backends import Backend, BackendRegistry
 from pgserver.server.connection import MessageStream, PeerClosed
 from pgserver.server.server_secret import load_server_secret
 from pgserver.server.session import Session
@@ -74,12 +72,6 @@ def _channel_binding(pem: bytes) -> bytes | None:
     return tls_server_end_point(cert.public_bytes(Encoding.DER), algorithm.name)
 
 
-@dataclass
-class _Backend:
-    secret: int
-    engine: Engine
-
-
 class PgServer:
     """Serves the PostgreSQL protocol on config.host:config.port with engines from `engine_factory`."""
 
@@ -88,8 +80,7 @@ class PgServer:
         self.engine_factory = engine_factory
         self.ssl_context, self.channel_binding = build_ssl_context(config)
         self.mock_secret = load_server_secret(config.secret_file)
-        self._backends: dict[int, _Backend] = {}
-        self._next_pid = 10_000 + secrets.randbelow(50_000)
+        self.backends = BackendRegistry()
         self.active_connections = 0
         self.port: int | None = None
 
@@ -100,7 +91,8 @@ class PgServer:
         self.port = int(listener.extra(SocketAttribute.local_port))
         log.info("listening on %s:%s", self.config.host, self.port)
         task_status.started(self.port)
-        async with listener:
+        async with listener, anyio.create_task_group() as tasks:
+            tasks.start_soon(self.backends.watch_clients, self.config.client_connection_check_interval)
             await listener.serve(self._handle)
 
     # --- one connection -----------------------------------------------------------------
@@ -108,15 +100,16 @@ class PgServer:
     async def _handle(self, client: anyio.abc.SocketStream) -> None:
         stream = MessageStream(client, self.config.max_message_size)
         self.active_connections += 1
-        pid: int | None = None
-        engine: Engine | None = None
+        entry: Backend | None = None
         try:
             with anyio.fail_after(self.config.authentication_timeout):
-                started = await self._startup(stream)
-            if started is None:
+                entry = await self._startup(stream)
+            if entry is None:
                 return
-            pid, engine = started
-            await Session(stream, engine).run()
+            with entry.scope:  # cancelled by pg_terminate_backend or when the client went away
+                await Session(stream, entry.engine, entry.activity).run()
+            if entry.ended_by == "terminate":
+                await self._send_fatal(stream, fatal(ADMIN_SHUTDOWN, "terminating connection due to administrator command"))
         except PgError as error:  # start-up failures and protocol violations: report, then close
             await self._send_fatal(stream, error)
         except (PeerClosed, TimeoutError, ssl.SSLError, anyio.BrokenResourceError, anyio.EndOfStream):
@@ -130,12 +123,12 @@ class PgServer:
             await self._send_fatal(stream, fatal(INTERNAL_ERROR, "internal error"))
         finally:
             self.active_connections -= 1
-            if pid is not None:
-                self._backends.pop(pid, None)
+            if entry is not None:
+                self.backends.remove(entry.pid)
             with anyio.CancelScope(shield=True):
-                if engine is not None:
+                if entry is not None:
                     try:
-                        await engine.close()
+                        await entry.engine.close()
                     except Exception as exc:  # noqa: BLE001
                         log.error("engine.close() failed", exc_info=exc)
                 await stream.aclose()
@@ -148,13 +141,13 @@ class PgServer:
         except PeerClosed:
             pass
 
-    async def _startup(self, stream: MessageStream) -> tuple[int, Engine] | None:
+    async def _startup(self, stream: MessageStream) -> Backend | None:
         """Negotiate TLS, authenticate, connect the engine; None when the connection ends here."""
         packet = await stream.read_startup()
         tls_done = gss_done = False
         while not isinstance(packet, fe.StartupMessage):
             if isinstance(packet, fe.CancelRequest):
-                self.cancel(packet.process_id, packet.secret_key)
+                self.backends.cancel(packet.process_id, packet.secret_key)
                 return None
             if isinstance(packet, fe.SSLRequest) and not tls_done:
                 if stream.has_buffered_input():
@@ -174,7 +167,7 @@ class PgServer:
             packet = await stream.read_startup()
         return await self._login(stream, packet, encrypted=isinstance(stream.stream, TLSStream))
 
-    async def _login(self, stream: MessageStream, packet: fe.StartupMessage, encrypted: bool) -> tuple[int, Engine]:
+    async def _login(self, stream: MessageStream, packet: fe.StartupMessage, encrypted: bool) -> Backend:
         if packet.major != 3:
             raise fatal(FEATURE_NOT_SUPPORTED, f"unsupported frontend protocol {packet.major}.{packet.minor}: "
                         "server supports 3.0 to 3.0")
@@ -198,53 +191,46 @@ class PgServer:
         await authenticate(stream, self.config, user, self.channel_binding if encrypted else None, self.mock_secret)
         stream.send(backend.authentication_ok())
         account = self.config.user(user)
-        engine = await self.engine_factory.connect(user, database, params,
-                                                   superuser=account is not None and account.superuser)
+        superuser = account is not None and account.superuser
+        pid = self.backends.new_pid()
+        engine = await self.engine_factory.connect(user, database, params, superuser=superuser, backend_pid=pid,
+                                                   server=self.backends)
         try:
             for name, value in engine.parameter_status().items():
                 stream.send(backend.parameter_status(name, value))
-            pid = self._register(engine)
-            stream.send(backend.backend_key_data(pid, self._backends[pid].secret))
+            entry = Backend(pid, self.backends.new_secret(), engine, user, superuser, database,
+                            params.get("application_name", ""), _peer(stream), _raw_socket(stream))
+            self.backends.add(entry)
+            stream.send(backend.backend_key_data(pid, entry.secret))
             stream.send(backend.ready_for_query(engine.transaction_status))
             await stream.flush()
         except BaseException:
+            self.backends.remove(pid)
             with anyio.CancelScope(shield=True):
                 await engine.close()
             raise
         log.info("connection authorized: user=%s database=%s application_name=%s tls=%s",
                  user, database, params.get("application_name", ""), encrypted)
-        return pid, engine
-
-    # --- cancel requests ----------------------------------------------------------------
-
-    def _register(self, engine: Engine) -> int:
-        """A process id for BackendKeyData: the engine's own (what pg_backend_pid() says) when it has a free one."""
-        own = getattr(engine, "backend_pid", None)
-        if isinstance(own, int) and 0 < own < 2**31 and own not in self._backends:
-            pid = own
-        else:
-            pid = self._next_pid
-            while pid in self._backends:
-                pid = pid + 1 if pid < 2**31 - 1 else 10_000
-            self._next_pid = pid + 1 if pid < 2**31 - 1 else 10_000
-        secret = struct.unpack(">i", secrets.token_bytes(4))[0]
-        self._backends[pid] = _Backend(secret, engine)
-        return pid
+        return entry
 
     def cancel(self, pid: int, secret: int) -> bool:
         """CancelRequest: cancel that connection's running statement if the secret matches."""
-        entry = self._backends.get(pid)
-        expected = entry.secret if entry is not None else 0
-        matches = hmac.compare_digest(struct.pack(">i", expected), struct.pack(">i", secret))
-        if entry is None or not matches:
-            log.info("ignored a cancel request with a wrong process id or key")
-            return False
-        try:
-            entry.engine.cancel()
-        except Exception as exc:  # noqa: BLE001
-            log.error("engine.cancel() failed", exc_info=exc)
-            return False
-        return True
+        return self.backends.cancel(pid, secret)
+
+
+def _peer(stream: MessageStream) -> tuple[str, int] | None:
+    try:
+        address = stream.stream.extra(SocketAttribute.remote_address)
+    except anyio.TypedAttributeLookupError:
+        return None
+    return (str(address[0]), int(address[1])) if isinstance(address, tuple) else None
+
+
+def _raw_socket(stream: MessageStream) -> socket.socket | None:
+    try:
+        return stream.stream.extra(SocketAttribute.raw_socket)
+    except anyio.TypedAttributeLookupError:
+        return None
 
 
 async def serve(config: ServerConfig, engine_factory: EngineFactory, **kwargs: Any) -> None:

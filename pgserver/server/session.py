@@ -26,6 +26,7 @@ from pgserver.errors import (
 )
 from pgserver.protocol import backend
 from pgserver.protocol import frontend as fe
+from pgserver.server.backends import SessionActivity
 from pgserver.server.connection import MessageStream, PeerClosed
 
 log = logging.getLogger("pgserver.server")
@@ -70,9 +71,10 @@ def _internal(exc: BaseException) -> PgError:
 class Session:
     """Runs the query loop until Terminate or EOF."""
 
-    def __init__(self, stream: MessageStream, engine: Engine) -> None:
+    def __init__(self, stream: MessageStream, engine: Engine, activity: SessionActivity | None = None) -> None:
         self.stream = stream
         self.engine = engine
+        self.activity = activity or SessionActivity()  # what pg_stat_activity shows; busy while a statement runs
         self.state = SessionState(parameters=dict(engine.parameter_status()))
         share = getattr(engine, "share_protocol_statements", None)
         if share is not None:  # one namespace with SQL PREPARE/DEALLOCATE, as in PostgreSQL
@@ -113,6 +115,7 @@ class Session:
 
     async def _ready(self) -> None:
         status = self.engine.transaction_status
+        self.activity.finish(status)
         if status == "I":
             await self._close_all_portals()  # the implicit transaction ended: its portals go with it
         self._send_side_channel()
@@ -184,6 +187,7 @@ class Session:
                 continue  # outside COPY these are ignored, as PostgreSQL does
             if isinstance(message, fe.Query):
                 if not skipping:  # after an extended-query error even Query waits for Sync, as in PostgreSQL
+                    self.activity.start(message.sql, self.engine.transaction_status != "I")
                     await self.simple_query(message.sql)
                 continue
             if isinstance(message, fe.Sync):
@@ -195,6 +199,8 @@ class Session:
                 continue
             if skipping:
                 continue
+            if self.activity.busy_since is None:  # an extended-query batch runs until Sync's ReadyForQuery
+                self.activity.start(self.activity.query, self.engine.transaction_status != "I")
             try:
                 await self.extended(message)
             except PgError as error:
@@ -307,6 +313,7 @@ class Session:
     async def parse(self, message: fe.Parse) -> None:
         if message.statement and message.statement in self.state.statements:
             raise PgError(DUPLICATE_PREPARED_STATEMENT, f'prepared statement "{message.statement}" already exists')
+        self.activity.query = message.sql  # PostgreSQL reports the statement being parsed too
         if not self.engine.split(message.sql):
             prepared = Prepared(message.sql, list(message.param_types), None, state=_EMPTY)
         else:
@@ -394,6 +401,7 @@ class Session:
             self.stream.send(backend.command_complete(f"{tag.split()[0]} 0" if tag.startswith("SELECT ") else tag))
             return
         if portal.cursor is None:
+            self.activity.query = portal.prepared.sql
             portal.cursor = await self.engine.execute(portal.prepared, portal.params)
             self._send_side_channel()
         columns = portal.prepared.columns if portal.prepared.columns is not None else portal.cursor.columns

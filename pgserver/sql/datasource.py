@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import duckdb
 from sqlglot import exp
 
+from pgserver.engine import Activity
 from pgserver.provider import Procedure, Provider
 from pgserver.sql.settings import SessionSettings
 from pgserver.sql.tableset import TableSet
@@ -31,6 +32,8 @@ class SessionInfo:
     tables: TableSet
     # pg_prepared_statements' rows (name, statement, prepare_time, parameter_types, from_sql), read live
     prepared_statements: Callable[[], list[dict[str, Any]]] = lambda: []
+    # pg_stat_activity's rows: every session of the server (None: a session on its own shows itself)
+    activity: Callable[[], list[Activity]] | None = None
 
     @property
     def search_path(self) -> str:

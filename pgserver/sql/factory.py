@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from anyio import to_thread
 
+from pgserver.engine import ServerControl
 from pgserver.errors import INVALID_CATALOG_NAME, PgError
 from pgserver.properties import ConnectionProperties
 from pgserver.sql.datasource import DataSource
@@ -27,7 +28,8 @@ class SqlEngineFactory:
                         for name, source in self.databases.items()}
 
     async def connect(self, user: str, database: str, startup: Mapping[str, str], *,
-                      superuser: bool = False) -> SqlEngine:
+                      superuser: bool = False, backend_pid: int | None = None,
+                      server: ServerControl | None = None) -> SqlEngine:
         """Raises 3D000 for an unknown database, 22023/42704 for bad startup options and 42501 for a
         privileged property set by a login that is not a superuser."""
         source = self._source(database)
@@ -51,7 +53,8 @@ class SqlEngineFactory:
         # keeps the event loop (every other session's statements) running meanwhile.
         spares = self._spares.get(database)
         return await to_thread.run_sync(
-            lambda: SqlEngine(source, user, database, settings, spares.take() if spares is not None else None))
+            lambda: SqlEngine(source, user, database, settings, spares.take() if spares is not None else None,
+                              backend_pid=backend_pid, server=server))
 
     def _source(self, database: str) -> DataSource:
         for name, source in self.databases.items():

@@ -28,9 +28,12 @@ def sql_string(value: str) -> str:
 
 
 def install_pg_functions(duck: duckdb.DuckDBPyConnection, *, database: str, user: str, backend_pid: int,
-                         setting: Callable[[str], str], current_schema: Callable[[], str | None]) -> None:
-    """Create the macros and UDFs on a fresh DuckDB connection (once per session)."""
+                         setting: Callable[[str], str], current_schema: Callable[[], str | None],
+                         signal: Callable[[int, bool], bool]) -> None:
+    """Create the macros and UDFs on a fresh DuckDB connection (once per session). `signal(pid, terminate)`
+    is pg_cancel_backend / pg_terminate_backend (PgError 42501 when not allowed)."""
     varchar = duckdb.sqltype("VARCHAR")
+    integer, boolean = duckdb.sqltype("INTEGER"), duckdb.sqltype("BOOLEAN")
 
     def _setting(name: str) -> str:
         try:
@@ -42,6 +45,9 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, *, database: str, user
     duck.create_function("__pg_to_char", _to_char, [varchar, varchar, varchar], varchar)
     duck.create_function("__pg_to_timestamp", _to_timestamp, [varchar, varchar], duckdb.sqltype("TIMESTAMP"))
     duck.create_function("__pg_current_schema", lambda: current_schema(), [], varchar, side_effects=True)
+    duck.create_function("pg_cancel_backend", lambda pid: signal(pid, False), [integer], boolean, side_effects=True)
+    duck.create_function("__pg_terminate_backend", lambda pid: signal(pid, True), [integer], boolean,
+                         side_effects=True)
     macros = {
         "version()": sql_string(VERSION_STRING),
         "current_database()": sql_string(database),
@@ -49,6 +55,8 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, *, database: str, user
         "current_user()": sql_string(user),
         "session_user()": sql_string(user),
         "pg_backend_pid()": str(backend_pid),
+        # PostgreSQL 14+: an optional timeout (ms) to wait for the end; the session ends at once here.
+        "pg_terminate_backend(pid, timeout := 0)": "__pg_terminate_backend(pid)",
         "current_schema()": "__pg_current_schema()",
         "current_setting(name)": "__pg_current_setting(name), (name, missing_ok) AS __pg_current_setting(name)",
         "to_char(v, f)": "__pg_to_char(CAST(v AS VARCHAR), f, typeof(v))",

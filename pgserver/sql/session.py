@@ -16,7 +16,7 @@ import anyio
 import duckdb
 from sqlglot import exp
 
-from pgserver.engine import Cursor, Notice, Prepared, ResultColumn
+from pgserver.engine import Cursor, Notice, Prepared, ResultColumn, ServerControl
 from pgserver.errors import (
     FEATURE_NOT_SUPPORTED,
     IN_FAILED_SQL_TRANSACTION,
@@ -91,13 +91,16 @@ class SqlEngine:
     """One client connection's SQL session."""
 
     def __init__(self, source: DataSource, user: str, database: str, settings: SessionSettings,
-                 duck: duckdb.DuckDBPyConnection | None = None) -> None:
-        """`duck`: a fresh database from new_session_database (made ahead by SpareDatabases), else one is made."""
+                 duck: duckdb.DuckDBPyConnection | None = None, *, backend_pid: int | None = None,
+                 server: ServerControl | None = None) -> None:
+        """`duck`: a fresh database from new_session_database (made ahead by SpareDatabases), else one is made.
+        `backend_pid`: the id the server gave this session; `server`: the other sessions (none: alone)."""
         self.source = source
         self.user = user
         self.database = database
         self.settings = settings
-        self.backend_pid = 10_000 + next(_backend_ids)
+        self.backend_pid = backend_pid if backend_pid is not None else 10_000 + next(_backend_ids)
+        self.server = server
         self.transaction = TransactionState(settings)
         self.cursors = CursorRegistry()
         self.ctx = SessionScanContext(settings)
@@ -111,14 +114,29 @@ class SqlEngine:
         self.duck = duck if duck is not None else new_session_database(source)
         self.duck_cursors = DuckCursorPool(self.duck)
         install_pg_functions(self.duck, database=database, user=user, backend_pid=self.backend_pid,
-                             setting=settings.get, current_schema=self._current_schema)
-        info = SessionInfo(user, database, settings, source.tables, self.sql_prepared.rows)
+                             setting=settings.get, current_schema=self._current_schema, signal=self._signal_backend)
+        info = SessionInfo(user, database, settings, source.tables, self.sql_prepared.rows,
+                           server.activity if server is not None else None)
         self.catalog: CatalogSeam | None = source.catalog(info) if source.catalog is not None else None
         if self.catalog is not None:
             self.catalog.install(self.duck)
         # Clients must never reach the server's files or extensions through DuckDB table functions
         # (read_csv('/etc/passwd'), COPY … TO, ATTACH, INSTALL): set once setup has loaded what it needs.
         self.duck.execute("SET enable_external_access = false")
+
+    def _signal_backend(self, pid: int, terminate: bool) -> bool:
+        """pg_cancel_backend / pg_terminate_backend (runs on a DuckDB worker thread)."""
+        if self.server is None:  # a session on its own (tests, tools): it is the only backend there is
+            if pid != self.backend_pid:
+                self._notices.append(Notice("WARNING", "01000", f"PID {pid} is not a PostgreSQL backend process"))
+                return False
+            self.cancel()
+            return True
+        result = self.server.signal_threadsafe(pid, terminate=terminate, by_user=self.user,
+                                               superuser=self.settings.superuser)
+        if result.warning:
+            self._notices.append(Notice("WARNING", "01000", result.warning))
+        return result.sent
 
     # -- Engine protocol: bookkeeping ------------------------------------------------
     def split(self, sql: str) -> list[str]:

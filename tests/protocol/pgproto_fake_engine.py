@@ -207,9 +207,11 @@ class FakeEngineFactory:
     engines: list[FakeEngine] = field(default_factory=list)
 
     async def connect(self, user: str, database: str, startup: Mapping[str, str], *,
-                      superuser: bool = False) -> FakeEngine:
+                      superuser: bool = False, backend_pid: int | None = None, server: object = None) -> FakeEngine:
         if database not in self.databases:
             raise PgError("3D000", f'database "{database}" does not exist')
         engine = FakeEngine(user, database, startup)
+        if backend_pid is not None:  # the server's id for the session, as pg_backend_pid() would say
+            engine.backend_pid = backend_pid
         self.engines.append(engine)
         return engine
