@@ -1,22 +1,26 @@
-"""GET requests to the Sage 200 API: per-request timeout, bounded retries, error mapping.
+"""GET requests to the Sage 200 API: a time budget per request, bounded retries, error mapping.
 
-Transient failures — 429 (honouring Retry-After), 500/502/503/504, connection errors, read
-timeouts, truncated or invalid JSON, and pages the caller's validator rejects (short pages,
-duplicate keys) — are retried with exponential backoff and full jitter, a bounded number of
-times; then the request fails with a PgError (SQLSTATE choice: docs/decisions/0502-sage-errors.md).
-A 401 refreshes the access token once. Other 4xx answers fail at once with the API's own
-message. Request headers (bearer token, subscription key) never reach logs or errors.
+The connection's `Timeout` bounds the whole of one logical request — every attempt, every wait between attempts,
+a token refresh on the way — as the spec describes it ("the value in seconds until the timeout error is
+thrown"); per-attempt limits are internal (`RequestBudget`). Transient failures — 500/502/503/504, connection
+errors, truncated or invalid JSON, and pages the caller's validator rejects (short pages, duplicate keys) — are
+retried with exponential backoff and full jitter, a bounded number of times. HTTP 429 (rate limit) is not a
+failure of the request: it waits as long as Retry-After asks (or backs off) and tries again for as long as the
+budget allows, without spending an attempt. Then the request fails with a PgError (SQLSTATE choice:
+docs/decisions/0502-sage-errors.md). A 401 refreshes the access token once. Other 4xx answers fail at once with
+the API's own message. Request headers (bearer token, subscription key) never reach logs or errors.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
 import logging
 import math
 import random
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -43,15 +47,60 @@ RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 class RetryPolicy:
     """How often and how patiently a request is retried."""
 
-    attempts: int = 5  # tries in total, the first included
+    attempts: int = 5  # tries in total, the first included (rate-limited tries do not count)
     base_delay: float = 0.5  # seconds; doubled per retry, full jitter
     max_delay: float = 20.0
     max_retry_after: float = 120.0  # a longer Retry-After is capped to this
+    rate_limited_retries: int = 100  # without a Timeout, how many 429s in a row a request waits out
+    split_from: float = 10.0  # while this much time remains, an attempt may use only half of it (a hang is retried)
     sleep: Callable[[float], Awaitable[None]] = anyio.sleep  # tests record the waits instead
 
     def backoff(self, retry: int) -> float:
         """Delay before retry number `retry` (1-based): uniform in [0, min(max, base·2^(n-1))]."""
         return random.uniform(0, min(self.max_delay, self.base_delay * 2 ** (retry - 1)))
+
+
+class RequestBudget:
+    """The time and tries one logical request may spend: `timeout` seconds in all (None: unbounded)."""
+
+    def __init__(self, policy: RetryPolicy, timeout: float | None) -> None:
+        self.policy = policy
+        self.timeout = timeout
+        self.deadline = None if not timeout else anyio.current_time() + timeout
+        self.failures = 0  # attempts that failed for another reason than a rate limit
+        self.rate_limited = 0
+        self.out_of_time = False  # the last failure came too close to the deadline for another try
+
+    def remaining(self) -> float | None:
+        return None if self.deadline is None else self.deadline - anyio.current_time()
+
+    def attempt_timeout(self) -> float | None:
+        """The limit for the next attempt: half of what remains while that is long (`split_from`), so that an
+        attempt that hangs leaves time to send the request again; the rest when it is short."""
+        left = self.remaining()
+        if left is None:
+            return None
+        return max(0.001, left / 2 if left >= self.policy.split_from else left)
+
+    def next_wait(self, rate_limited: bool, retry_after: float | None) -> float | None:
+        """Count a failed attempt; the delay before the next one, or None when the budget is spent."""
+        if rate_limited:
+            self.rate_limited += 1
+            if self.deadline is None and self.rate_limited > self.policy.rate_limited_retries:
+                return None
+            delay = self.policy.backoff(self.rate_limited)
+        else:
+            self.failures += 1
+            if self.failures >= self.policy.attempts:
+                return None
+            delay = self.policy.backoff(self.failures)
+        if retry_after is not None:
+            delay = max(delay, min(retry_after, self.policy.max_retry_after))
+        left = self.remaining()
+        if left is not None and delay >= left:
+            self.out_of_time = True  # the answer could not come in time
+            return None
+        return delay
 
 
 class TransientError(Exception):
@@ -128,8 +177,7 @@ class SageHttp:
                     return await self.client.get(url, headers=headers, timeout=timeout, auth=None)
             return await self.client.get(url, headers=headers, timeout=None, auth=None)
         except (TimeoutError, httpx.TimeoutException):
-            limit = f"within {timeout:g} s" if timeout else "(transport timeout)"
-            raise TransientError(f"no answer {limit}", kind="timeout") from None
+            raise TransientError("no answer in time", kind="timeout") from None
         except httpx.ConnectError as exc:
             raise TransientError(f"cannot connect ({type(exc).__name__})", kind="connect") from None
         except httpx.TransportError as exc:  # dropped mid-answer, bad framing …: the API was reached
@@ -145,16 +193,18 @@ class SageHttp:
         validate: Callable[[Any], Any] | None = None,
         parse: Callable[[bytes], Any] = parse_json,
     ) -> Any:
-        """GET path?params → parsed JSON (through `validate`, which may raise InvalidPage).
-        `parse` turns the body into the value `validate` sees (a TransientError is retried)."""
+        """GET path?params → parsed JSON (through `validate`, which may raise InvalidPage), all within
+        `timeout` seconds (None: no bound). `parse` turns the body into the value `validate` sees (a
+        TransientError is retried)."""
         url = path + ("?" + encode_query(params) if params else "")
         shown = path + ("?" + readable_query(params) if params else "")
         rejected: dict[str, str] | None = None
-        failures = 0
+        budget = RequestBudget(self.policy, timeout)
         while True:
-            headers = await auth_headers(rejected)
             try:
-                response = await self._attempt(url, headers, timeout)
+                with _within(budget):
+                    headers = await auth_headers(rejected)
+                response = await self._attempt(url, headers, budget.attempt_timeout())
                 if response.status_code == 401 and rejected is None:
                     rejected = headers  # the token may have been revoked early: renew it once
                     continue
@@ -162,22 +212,21 @@ class SageHttp:
                 value = parse(response.content)
                 return validate(value) if validate is not None else value
             except TransientError as exc:
-                failures += 1
-                if failures >= self.policy.attempts:
-                    raise self._give_up(exc, shown, failures) from None
-                delay = self.policy.backoff(failures)
-                if exc.retry_after is not None:
-                    delay = max(delay, min(exc.retry_after, self.policy.max_retry_after))
-                log.info("Sage 200 GET %s: %s; retry %d in %.2f s", shown, exc.reason, failures, delay)
+                delay = budget.next_wait(exc.kind == "rate limit", exc.retry_after)
+                if delay is None:
+                    raise self._give_up(exc, shown, budget) from None
+                log.info("Sage 200 GET %s: %s; retry in %.2f s", shown, exc.reason, delay)
                 await self.policy.sleep(delay)
 
     def _raise_for_status(self, response: httpx.Response, shown: str) -> None:
         status = response.status_code
         if status < 400:
             return
+        if status == 429:
+            raise TransientError(f"HTTP 429 {response.reason_phrase}", kind="rate limit",
+                                 retry_after=parse_retry_after(response.headers.get("retry-after")))
         if status in RETRYABLE_STATUS:
-            retry_after = parse_retry_after(response.headers.get("retry-after")) if status == 429 else None
-            raise TransientError(f"HTTP {status} {response.reason_phrase}", retry_after=retry_after)
+            raise TransientError(f"HTTP {status} {response.reason_phrase}")
         message = api_message(response)
         if status == 401:
             raise PgError(
@@ -189,21 +238,42 @@ class SageHttp:
             raise PgError(INSUFFICIENT_PRIVILEGE, f"Sage 200 denied access: {message}", detail=f"GET {shown}")
         raise PgError(FDW_ERROR, f"Sage 200 API error {status}: {message}", detail=f"GET {shown}")
 
-    def _give_up(self, exc: TransientError, shown: str, failures: int) -> PgError:
+    def _give_up(self, exc: TransientError, shown: str, budget: RequestBudget) -> PgError:
         detail = f"GET {shown}"
-        if exc.kind == "timeout":
+        tries = budget.failures + budget.rate_limited
+        if exc.kind == "timeout" or budget.out_of_time:
+            return timeout_error(budget.timeout, f"{exc.reason} after {tries} attempt(s)", detail)
+        if exc.kind == "rate limit":
+            limit = f"within Timeout ({budget.timeout:g} s)" if budget.timeout else f"after {tries} attempts"
             return PgError(
-                QUERY_CANCELED,
-                f"Sage 200 API request timed out {failures} times ({exc.reason})",
-                detail=detail,
-                hint="Raise the Timeout connection property (0 disables it).",
+                FDW_ERROR, f"the Sage 200 API kept refusing for its rate limit (HTTP 429) {limit}", detail=detail,
+                hint="Try again later, lower MaxThreads, or raise the Timeout connection property.",
             )
         if exc.kind == "connect":
             return PgError(
                 FDW_UNABLE_TO_ESTABLISH_CONNECTION,
-                f"cannot reach the Sage 200 API after {failures} attempts: {exc.reason}",
+                f"cannot reach the Sage 200 API after {tries} attempts: {exc.reason}",
                 detail=detail,
             )
-        return PgError(
-            FDW_ERROR, f"Sage 200 API request failed after {failures} attempts: {exc.reason}", detail=detail
-        )
+        return PgError(FDW_ERROR, f"Sage 200 API request failed after {tries} attempts: {exc.reason}", detail=detail)
+
+
+def timeout_error(timeout: float | None, what: str, detail: str | None = None) -> PgError:
+    """The Timeout connection property ran out: 57014, as a statement timeout is in PostgreSQL."""
+    within = f"within Timeout ({timeout:g} s)" if timeout else "in time"
+    return PgError(QUERY_CANCELED, f"the Sage 200 API did not answer {within}: {what}", detail=detail,
+                   hint="Raise the Timeout connection property (0 disables it).")
+
+
+@contextlib.contextmanager
+def _within(budget: RequestBudget) -> Iterator[None]:
+    """Bound a step of a request (a token refresh before the GET) by the request's remaining budget."""
+    left = budget.remaining()
+    if left is None:
+        yield
+        return
+    try:
+        with anyio.fail_after(max(0.001, left)):
+            yield
+    except TimeoutError:
+        raise TransientError("no answer in time", kind="timeout") from None

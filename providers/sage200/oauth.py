@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 DEFAULT_SCOPE = "openid profile email offline_access"
+SIGN_IN_HINT = "Sign in: CALL GetOAuthAuthorizationURL() then GetOAuthAccessToken('WEB', '<code>'), as a superuser."
 SAGE_AUDIENCE = "s200ukipd/sage200"
 
 
@@ -220,8 +221,10 @@ class SageAuth:
     async def access_token(self, rejected: str | None = None) -> str:
         """A valid access token, refreshed ahead of expiry; one refresh at a time.
 
-        `rejected` is a token the API just answered 401 to: it is renewed even if its
-        expiry lies ahead (unless another task has already replaced it)."""
+        `rejected` is a token the API just answered 401 to: it is renewed even if its expiry lies ahead (unless
+        another task has already replaced it). InitiateOAuth decides what may happen (CData's meaning):
+        OFF uses the stored token as it is — never refreshed, never replaced; REFRESH refreshes it but never
+        starts a sign-in; GETANDREFRESH also signs in where that needs no browser (the sandbox)."""
         token = self._token
         if token is not None and token.access_token != rejected and not token.needs_refresh(
             self.settings.refresh_leeway
@@ -237,11 +240,9 @@ class SageAuth:
             ):
                 self._token = token
                 return token.access_token
-            if token is not None and not self.may_refresh and token.access_token != rejected:
-                if not token.expires_within(0):
-                    self._token = token
-                    return token.access_token
-            elif token is not None and token.refresh_token:
+            if not self.may_refresh:
+                return self._stored_as_it_is(token, rejected)
+            if token is not None and token.refresh_token:
                 try:
                     return (await self.refresh(token.refresh_token)).access_token
                 except PgError as exc:
@@ -253,11 +254,27 @@ class SageAuth:
                     return (await self.authorize_without_browser()).access_token
             if self.settings.auto_authorize:
                 return (await self.authorize_without_browser()).access_token
-            raise PgError(
-                INVALID_AUTHORIZATION_SPECIFICATION,
-                "not signed in to Sage 200" if token is None else "the Sage 200 access token expired",
-                hint="Sign in: CALL GetOAuthAuthorizationURL() then GetOAuthAccessToken('WEB', '<code>').",
-            )
+            if token is None:
+                reason = "not signed in to Sage 200: no OAuth token is stored"
+            elif token.access_token == rejected:
+                reason = "Sage 200 rejected the access token, and no refresh token is stored to renew it"
+            else:
+                reason = "the Sage 200 access token expired, and no refresh token is stored to renew it"
+            raise PgError(INVALID_AUTHORIZATION_SPECIFICATION, reason, hint=SIGN_IN_HINT)
+
+    def _stored_as_it_is(self, token: StoredToken | None, rejected: str | None) -> str:
+        """InitiateOAuth=OFF: the stored token while it works; the real reason when it does not."""
+        if token is None:
+            reason = "no OAuth access token is stored, and InitiateOAuth is OFF"
+        elif token.access_token == rejected:
+            reason = "Sage 200 rejected the stored access token (InitiateOAuth is OFF, so it is not refreshed)"
+        elif token.expires_within(0):
+            reason = "the stored Sage 200 access token expired (InitiateOAuth is OFF, so it is not refreshed)"
+        else:
+            self._token = token  # close to expiry, but still valid: used as it is
+            return token.access_token
+        raise PgError(INVALID_AUTHORIZATION_SPECIFICATION, reason,
+                      hint="Sign in again with `pgserver login`, or set InitiateOAuth to REFRESH or GETANDREFRESH.")
 
     def _keep(self, response: dict[str, Any], previous_refresh: str | None) -> StoredToken:
         if not isinstance(response, dict) or not response.get("access_token"):

@@ -196,3 +196,36 @@ async def test_initiate_oauth_off_uses_the_stored_token_only(tmp_path: Path) -> 
         await session(fake, tmp_path).auth(Ctx(InitiateOAuth="OFF")).access_token()
     assert err.value.sqlstate == "28000" and "expired" in err.value.message
     assert len(fake.token_posts) == 1
+
+
+async def test_initiate_oauth_off_never_refreshes_after_a_401(tmp_path: Path) -> None:
+    """A revoked token under InitiateOAuth=OFF: the scan fails naming the rejection; Sage ID is not asked."""
+    fake = FakeSage([customer(1)])
+    assert await session(fake, tmp_path).auth().access_token() == "access-1"
+    posts = len(fake.token_posts)
+    fake.revoke_all()
+    off = SageViewProvider(CUSTOMERS, session(fake, tmp_path))
+    ctx = Ctx(InitiateOAuth="OFF")
+    with pytest.raises(PgError) as err:
+        async for _ in off.scan(off.plan(ScanRequest(["Id"]), ctx), ctx):
+            pass
+    assert err.value.sqlstate == "28000"
+    assert err.value.message == "Sage 200 rejected the stored access token (InitiateOAuth is OFF, so it is not refreshed)"
+    assert len(fake.token_posts) == posts  # the stored refresh token was never sent
+
+
+async def test_the_error_names_the_real_cause(tmp_path: Path) -> None:
+    fake = FakeSage([customer(1)])
+    with pytest.raises(PgError) as err:  # nothing stored, OFF
+        await session(fake, tmp_path).auth(Ctx(InitiateOAuth="OFF")).access_token()
+    assert err.value.message == "no OAuth access token is stored, and InitiateOAuth is OFF"
+    with pytest.raises(PgError) as err:  # nothing stored, REFRESH: never a sign-in
+        await session(fake, tmp_path).auth(Ctx(InitiateOAuth="REFRESH")).access_token()
+    assert err.value.message == "not signed in to Sage 200: no OAuth token is stored"
+    assert fake.token_posts == [] and not any(r.url.path == "/authorize" for r in fake.requests)
+    store = TokenStore(tmp_path / "state" / "tokens.json")
+    store.save(StoredToken("access-x", None, time.time() + 3600))  # a token without a refresh token
+    auth = session(fake, tmp_path).auth(Ctx(InitiateOAuth="REFRESH"))
+    with pytest.raises(PgError) as err:  # the API rejected it: not "expired"
+        await auth.access_token(rejected="access-x")
+    assert err.value.message == "Sage 200 rejected the access token, and no refresh token is stored to renew it"

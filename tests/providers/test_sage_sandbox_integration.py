@@ -146,7 +146,7 @@ def test_large_scan_over_real_http_under_faults(tmp_path: Path) -> None:
     clean = SandboxConfig(scale=5.0)
 
     async def read(origin: str, props: dict[str, Any], attempts: int) -> pa.Table:
-        src = source(tmp_path, origin, retry=RetryPolicy(attempts=attempts, sleep=no_sleep))
+        src = source(tmp_path, origin, retry=RetryPolicy(attempts=attempts, sleep=no_sleep, split_from=1.0))
         providers, _ = sage_providers(src)
         lines = view(providers, "StandardUK", "SalesOrderLines")
         try:
@@ -159,7 +159,7 @@ def test_large_scan_over_real_http_under_faults(tmp_path: Path) -> None:
     assert expected.num_rows > 5000
     faulty = create_app(config)
     with serve_in_thread(faulty) as origin:
-        got = anyio.run(read, origin, {"PageSize": 100, "MaxThreads": 8, "Timeout": 2}, 8)
+        got = anyio.run(read, origin, {"PageSize": 100, "MaxThreads": 8, "Timeout": 6}, 8)
         injected = [r.fault for r in faulty.state.sandbox.requests if r.fault]
         assert len(injected) >= 10 and len(set(injected)) >= 4  # the scan really went through faults
         keys = list(zip(got.column("SalesOrderId").to_pylist(), got.column("LineId").to_pylist(), strict=True))

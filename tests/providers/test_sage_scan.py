@@ -44,7 +44,8 @@ class Sleeps:
         await anyio.sleep(0)
 
 
-def setup(fake: FakeSage, tmp_path: Path, sleeps: Sleeps | None = None, attempts: int = 4) -> SageViewProvider:
+def setup(fake: FakeSage, tmp_path: Path, sleeps: Sleeps | None = None, attempts: int = 4,
+          split_from: float = 10.0) -> SageViewProvider:
     source = SageDataSource(
         "http://sage.test",
         "demo-client",
@@ -52,7 +53,7 @@ def setup(fake: FakeSage, tmp_path: Path, sleeps: Sleeps | None = None, attempts
         redirect_uri="http://localhost/cb",
         token_store_path=str(tmp_path / "tokens.json"),
         transport=fake.transport(),
-        retry=RetryPolicy(attempts=attempts, base_delay=0.01, sleep=sleeps or Sleeps()),
+        retry=RetryPolicy(attempts=attempts, base_delay=0.01, sleep=sleeps or Sleeps(), split_from=split_from),
     )
     return SageViewProvider(CUSTOMERS, SageSession(source))
 
@@ -123,11 +124,44 @@ async def test_retries_honour_retry_after_and_recover(tmp_path: Path) -> None:
     assert len(sleeps.waits) == 5
 
 
-async def test_timeout_is_retried(tmp_path: Path) -> None:
+async def test_a_hang_is_retried_within_the_timeout(tmp_path: Path) -> None:
+    """While enough of the budget remains, an attempt may use only half of it: a hang leaves time for a retry."""
     fake = FakeSage([customer(i) for i in range(1, 4)], faults=["hang"])
-    table, _ = await run(setup(fake, tmp_path), ScanRequest(["Id"]), Timeout=1)
+    table, _ = await run(setup(fake, tmp_path, split_from=0.5), ScanRequest(["Id"]), Timeout=1)
     assert table.column("Id").to_pylist() == [1, 2, 3]
     assert fake.cancelled == 1
+
+
+async def test_timeout_bounds_the_whole_request_retries_included(tmp_path: Path) -> None:
+    """Timeout is the whole wait on the API for a request (spec: 'until the timeout error is thrown'), not per
+    attempt: a frozen API fails within Timeout, whatever the number of attempts allowed."""
+    fake = FakeSage([customer(1)], faults=["hang"] * 20)
+    started = anyio.current_time()
+    with pytest.raises(PgError) as err:
+        await run(setup(fake, tmp_path, attempts=20, split_from=0.2), ScanRequest(["Id"]), Timeout=2)
+    elapsed = anyio.current_time() - started
+    assert err.value.sqlstate == "57014" and "within Timeout (2 s)" in err.value.message
+    assert 1.9 <= elapsed < 2.2  # Timeout + 10% (issue 8)
+    assert fake.cancelled >= 2  # retried inside the budget
+
+
+async def test_rate_limits_slow_down_without_spending_attempts(tmp_path: Path) -> None:
+    """429 with Retry-After is waited out and does not count as a failed attempt: with 2 attempts allowed, ten
+    rate-limited answers in a row still end in the rows."""
+    sleeps = Sleeps()
+    fake = FakeSage([customer(i) for i in range(1, 4)], faults=["429:1"] * 10)
+    table, _ = await run(setup(fake, tmp_path, sleeps, attempts=2), ScanRequest(["Id"]), Timeout=0)
+    assert table.column("Id").to_pylist() == [1, 2, 3]
+    assert len(sleeps.waits) == 10 and all(w >= 1 for w in sleeps.waits)
+
+
+async def test_a_rate_limit_longer_than_the_budget_fails_clearly(tmp_path: Path) -> None:
+    sleeps = Sleeps()
+    fake = FakeSage([customer(1)], faults=["429:30"])
+    with pytest.raises(PgError) as err:
+        await run(setup(fake, tmp_path, sleeps), ScanRequest(["Id"]), Timeout=5)
+    assert err.value.sqlstate == "57014" and "within Timeout (5 s)" in err.value.message
+    assert sleeps.waits == []  # it did not wait 30 s only to fail
 
 
 async def test_fails_clearly_after_bounded_retries(tmp_path: Path) -> None:
