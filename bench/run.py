@@ -7,6 +7,9 @@
 2. stream    — rows/s streamed to asyncpg and to psql for a large result, as a ratio to a local
                PostgreSQL 15 serving the same rows.
 3. roundtrip — connect time (SCRAM + first SELECT 1) and `SELECT 1` round trips, ratios to PostgreSQL 15.
+4. clients   — 200 concurrent clients: time to connect them all, server RSS and OS threads idle and busy, and
+               transactions/s of a mixed pgbench workload (key lookups, a join, a catalog query), with
+               PostgreSQL 15 holding the same rows under the same pgbench scripts as the baseline.
 
 Nothing here asserts: benchmarks print, tests do not time.
 """
@@ -65,14 +68,16 @@ def sandbox_process(scale: float, latency_ms: float):  # type: ignore[no-untyped
 
 
 @contextmanager
-def pgserver(api_url: str, tmp: Path, **properties: Any):  # type: ignore[no-untyped-def]
+def pgserver(api_url: str, tmp: Path, max_connections: int = 100, with_pid: bool = False,
+             **properties: Any):  # type: ignore[no-untyped-def]
     """`pgserver serve` in its own process (as deployed), so client-side decoding in this
-    process does not share the server's GIL; yields its port."""
+    process does not share the server's GIL; yields its port (and pid with `with_pid`)."""
     port = free_port()
     props = "".join(f"{k} = {v!r}\n" if isinstance(v, str) else f"{k} = {v}\n" for k, v in properties.items())
     config = tmp / f"bench-{port}.toml"
     config.write_text(
-        f'[server]\nhost = "127.0.0.1"\nport = {port}\n\n'
+        f'[server]\nhost = "127.0.0.1"\nport = {port}\nmax_connections = {max_connections}\n'
+        f'secret_file = "{tmp / "server-secret"}"\n\n'
         f'[[users]]\nname = "{USER}"\nscram = "{make_verifier(PASSWORD)}"\n\n'
         f'[databases.sage200]\nedition = "StandardUK"\napi_base_url = "{api_url}"\n'
         f'client_id = "{DEMO_CLIENT_ID}"\nclient_secret = "{DEMO_CLIENT_SECRET}"\n'
@@ -85,7 +90,7 @@ def pgserver(api_url: str, tmp: Path, **properties: Any):  # type: ignore[no-unt
                 if sock.connect_ex(("127.0.0.1", port)) == 0:
                     break
             time.sleep(0.1)
-        yield port
+        yield (port, proc.pid) if with_pid else port
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -266,13 +271,148 @@ def bench_roundtrip(args: argparse.Namespace, tmp: Path) -> None:
               f"ratio {our_time / pg_time:5.2f}x slower")
 
 
+def _process_figures(pid: int) -> tuple[float, int]:
+    """(memory in MB, OS threads) of a process and its children (PostgreSQL's backends). Memory is the
+    proportional set size, so PostgreSQL's shared buffers count once, not once per backend."""
+    pids = [pid] + [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    pss, threads = 0.0, 0
+    for one in pids:
+        try:
+            status = dict(line.split(":", 1) for line in Path(f"/proc/{one}/status").read_text().splitlines())
+            rollup = dict(line.split(":", 1) for line in Path(f"/proc/{one}/smaps_rollup").read_text().splitlines()[1:])
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        pss += int(rollup["Pss"].split()[0]) / 1024
+        threads += int(status["Threads"])
+    return pss, threads
+
+
+_LOOKUP = '\\set id random({low}, {high})\nSELECT "Id", "Reference", "Name", "Balance" FROM "Customers" WHERE "Id" = :id;\n'
+_JOIN = ('\\set k random({low}, {high})\nSELECT c."Name", count(*), sum(l."LineTotalValue") FROM "SalesOrderLines" l '
+         'JOIN "Customers" c ON c."Id" = l."CustomerId" WHERE l."SalesOrderId" = :k GROUP BY 1;\n')
+_CATALOG = ("SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_class c "
+            "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid WHERE c.relname = 'Customers' AND a.attnum > 0 "
+            "ORDER BY a.attnum;\n")
+
+
+def _pgbench(conninfo: str, password: str | None, scripts: list[tuple[Path, int]], clients: int, seconds: int,
+             sample: Any) -> tuple[float, float, int]:
+    """pgbench's tps for the weighted scripts; (tps, peak RSS MB, peak threads) sampled meanwhile."""
+    env = {**os.environ, **({"PGPASSWORD": password} if password else {})}
+    args = [str(Path("/usr/lib/postgresql/15/bin/pgbench")), "-n", "-c", str(clients), "-j", "2", "-T",
+            str(seconds), "-d", conninfo]
+    for script, weight in scripts:
+        args += ["-f", f"{script}@{weight}"]
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak_rss, peak_threads = 0.0, 0
+    while proc.poll() is None:
+        rss, threads = sample()
+        peak_rss, peak_threads = max(peak_rss, rss), max(peak_threads, threads)
+        time.sleep(0.5)
+    out = proc.stdout.read() if proc.stdout else ""
+    tps = next((float(line.split("=")[1].split()[0]) for line in out.splitlines() if line.startswith("tps =")), 0.0)
+    if not tps:
+        print("  pgbench failed:\n" + "\n".join("    " + line for line in out.splitlines()[-8:]))
+    return tps, peak_rss, peak_threads
+
+
+def _connect_many(dsn: dict[str, Any], count: int) -> tuple[float, list[Any], asyncio.AbstractEventLoop]:
+    """Open `count` connections at once; seconds until all answered SELECT 1 (they stay open)."""
+    loop = asyncio.new_event_loop()
+
+    async def one() -> Any:
+        conn = await asyncpg.connect(**dsn, timeout=120)
+        await conn.fetchval("SELECT 1")
+        return conn
+
+    async def all_of_them() -> list[Any]:
+        return await asyncio.gather(*[one() for _ in range(count)])
+
+    started = time.perf_counter()
+    conns = loop.run_until_complete(all_of_them())
+    return time.perf_counter() - started, conns, loop
+
+
+def bench_clients(args: argparse.Namespace, tmp: Path) -> None:
+    n, seconds = args.clients, args.seconds
+    print(f"\n== 4. {n} concurrent clients (asyncpg to connect; pgbench -c {n} -j 2 -T {seconds} for the workload) ==")
+    print("  workload per client: key lookup on Customers (weight 5), a join of SalesOrderLines and Customers by "
+          "order (2), a catalog query (1)")
+    with sandbox_process(1, 0) as url, pgserver(url, tmp, max_connections=n + 10, with_pid=True) as (port, pid), \
+            throwaway_postgres(f"max_connections = {n + 20}\nhba_file = '{_scram_hba()}'\n") as pg:
+        ours = dict(host="127.0.0.1", port=port, user=USER, password=PASSWORD, database="sage200")
+        asyncio.run(_pg_role(pg))
+        theirs = dict(host=pg.host, port=pg.port, user=USER, password=PASSWORD, database=pg.dbname)
+        for view in ("Customers", "SalesOrderLines"):
+            _copy_to_postgres(ours, dict(host=pg.host, port=pg.port, user=pg.user, database=pg.dbname), view)
+            asyncio.run(_rename_copied(pg, view))
+        ranges = asyncio.run(_key_ranges(ours))
+        scripts = []
+        for name, template, weight in (("lookup", _LOOKUP, 5), ("join", _JOIN, 2), ("catalog", _CATALOG, 1)):
+            low, high = ranges.get(name, (0, 0))
+            path = tmp / f"{name}.sql"
+            path.write_text(template.format(low=low, high=high))
+            scripts.append((path, weight))
+        pid_file = Path(pg.log_file).parent / "data" / "postmaster.pid" if pg.log_file else None
+        pg_pid = int(pid_file.read_text().split()[0]) if pid_file is not None and pid_file.exists() else None
+        results = {}
+        for label, dsn, server_pid, conninfo, password in (
+                ("pgserver", ours, pid, f"host=127.0.0.1 port={port} user={USER} dbname=sage200", PASSWORD),
+                ("PostgreSQL", theirs, pg_pid, f"host={pg.host} port={pg.port} user={USER} dbname={pg.dbname}",
+                 PASSWORD)):
+            base = _process_figures(server_pid) if server_pid else (0.0, 0)
+            took, conns, loop = _connect_many(dsn, n)
+            idle = _process_figures(server_pid) if server_pid else (0.0, 0)
+            async def close_all(conns: list[Any] = conns) -> None:
+                await asyncio.gather(*[c.close() for c in conns])
+
+            loop.run_until_complete(close_all())
+            loop.close()
+            tps, peak_rss, peak_threads = _pgbench(conninfo, password, scripts, n, seconds,
+                                                   (lambda p=server_pid: _process_figures(p)) if server_pid
+                                                   else (lambda: (0.0, 0)))
+            results[label] = (took, tps)
+            print(f"  {label:10} connect {n}: {took:6.2f} s   memory idle {idle[0]:7.0f} MB (+{idle[0] - base[0]:.0f} for "
+                  f"{n} idle)   threads idle {idle[1]:5d} (+{idle[1] - base[1]})   busy: memory {peak_rss:7.0f} MB, "
+                  f"threads {peak_threads:5d}   {tps:8.1f} tps")
+        ours_took, ours_tps = results["pgserver"]
+        pg_took, pg_tps = results["PostgreSQL"]
+        print(f"  ratios: connect-all {ours_took / pg_took:5.2f}x PostgreSQL's time   "
+              f"tps {ours_tps / pg_tps if pg_tps else 0:5.2f} of PostgreSQL's")
+
+
+async def _rename_copied(pg: Any, view: str) -> None:
+    conn = await asyncpg.connect(host=pg.host, port=pg.port, user=pg.user, database=pg.dbname)
+    try:
+        await conn.execute(f'DROP TABLE IF EXISTS "{view}"; ALTER TABLE copied RENAME TO "{view}"; '
+                           f'GRANT SELECT ON "{view}" TO {USER}')
+        if view == "Customers":
+            await conn.execute('ALTER TABLE "Customers" ADD PRIMARY KEY ("Id")')
+        else:
+            await conn.execute(f'CREATE INDEX ON "{view}" ("SalesOrderId")')
+    finally:
+        await conn.close()
+
+
+async def _key_ranges(dsn: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    conn = await asyncpg.connect(**dsn)
+    try:
+        lookup = await conn.fetchrow('SELECT min("Id"), max("Id") FROM "Customers"')
+        join = await conn.fetchrow('SELECT min("SalesOrderId"), max("SalesOrderId") FROM "SalesOrderLines"')
+        return {"lookup": (lookup[0], lookup[1]), "join": (join[0], join[1])}
+    finally:
+        await conn.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=100)
     parser.add_argument("--latency-ms", type=float, default=50)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--roundtrips", type=int, default=2000)
-    parser.add_argument("--only", default="scan,stream,roundtrip")
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--seconds", type=int, default=15, help="pgbench duration per server (clients)")
+    parser.add_argument("--only", default="scan,stream,roundtrip,clients")
     args = parser.parse_args()
     import tempfile
 
@@ -284,6 +424,8 @@ def main() -> None:
         bench_stream(args, tmp)
     if "scan" in chosen:
         bench_scan(args, tmp)
+    if "clients" in chosen:
+        bench_clients(args, tmp)
 
 
 if __name__ == "__main__":
