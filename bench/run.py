@@ -303,13 +303,17 @@ def _pgbench(conninfo: str, password: str | None, scripts: list[tuple[Path, int]
             str(seconds), "-d", conninfo]
     for script, weight in scripts:
         args += ["-f", f"{script}@{weight}"]
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peak_rss, peak_threads = 0.0, 0
-    while proc.poll() is None:
-        rss, threads = sample()
-        peak_rss, peak_threads = max(peak_rss, rss), max(peak_threads, threads)
-        time.sleep(0.5)
-    out = proc.stdout.read() if proc.stdout else ""
+    import tempfile
+
+    with tempfile.TemporaryFile("w+") as log:  # a pipe could fill up and stall pgbench
+        proc = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+        peak_rss, peak_threads = 0.0, 0
+        while proc.poll() is None:
+            rss, threads = sample()
+            peak_rss, peak_threads = max(peak_rss, rss), max(peak_threads, threads)
+            time.sleep(0.5)
+        log.seek(0)
+        out = log.read()
     tps = next((float(line.split("=")[1].split()[0]) for line in out.splitlines() if line.startswith("tps =")), 0.0)
     if not tps:
         print("  pgbench failed:\n" + "\n".join("    " + line for line in out.splitlines()[-8:]))
