@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from collections.abc import Sequence
 
 import uvicorn
 
 from .app import create_app
+from .churn import ChurnRound
 from .config import DEMO_CLIENT_ID, SandboxConfig
 from .faults import FaultSpecError, parse_fault_spec
 from .server import uvicorn_config
+from .state import SandboxState
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,8 +28,44 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--jitter-ms", type=float, default=0.0, help="plus a random delay up to this")
     parser.add_argument("--faults", default="", help='e.g. "429:0.1,500:0.05,hang:count=1,drop:0.01"')
     parser.add_argument("--token-lifetime", type=int, default=3600, help="access token lifetime (s)")
+    parser.add_argument("--churn", default="", help='change the data over time, e.g. "every=5,edits=20,'
+                        'header_edits=3,inserts=4,deletes=3" (a round every 5 s)')
     parser.add_argument("--log-level", default="info")
     return parser
+
+
+def parse_churn(text: str) -> tuple[float, ChurnRound] | None:
+    """--churn "every=5,edits=20,…" → (seconds between rounds, the round); None when empty."""
+    if not text.strip():
+        return None
+    options: dict[str, float] = {}
+    for part in text.split(","):
+        name, sep, value = part.strip().partition("=")
+        allowed = {"every", "edits", "header_edits", "inserts", "deletes"}
+        if not sep or name not in allowed:
+            raise ValueError(f"expected name=value with name one of {', '.join(sorted(allowed))}, got {part!r}")
+        try:
+            options[name] = float(value)
+        except ValueError:
+            raise ValueError(f"{name} must be a number, got {value!r}") from None
+        if options[name] < 0:
+            raise ValueError(f"{name} must not be negative")
+    every = options.pop("every", 10.0)
+    if every <= 0:
+        raise ValueError("every must be positive")
+    return every, ChurnRound(**{k: int(v) for k, v in options.items()})
+
+
+def start_churn(state: SandboxState, every: float, spec: ChurnRound) -> threading.Event:
+    """Run a churn round every `every` seconds on a daemon thread; set the returned event to stop."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(every):
+            state.churn(spec)
+
+    threading.Thread(target=loop, daemon=True, name="sandbox-churn").start()
+    return stop
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,6 +74,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parse_fault_spec(args.faults)
     except FaultSpecError as exc:
         print(f"pgserver sandbox: --faults: {exc}", file=sys.stderr)
+        return 2
+    try:
+        churn = parse_churn(args.churn)
+    except ValueError as exc:
+        print(f"pgserver sandbox: --churn: {exc}", file=sys.stderr)
         return 2
     if args.scale <= 0:
         print("pgserver sandbox: --scale must be positive", file=sys.stderr)
@@ -46,7 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"  authorize: {base}/authorize   token: {base}/oauth/token\n"
           f"  API: {base}/uk/sage200/accounts/v1/ (StandardUK), {base}/uk/sage200extra/accounts/v1/ (ProfessionalUK)",
           file=sys.stderr)
-    uvicorn.Server(uvicorn_config(create_app(config), args.host, args.port, args.log_level)).run()
+    app = create_app(config)
+    if churn is not None:
+        start_churn(app.state.sandbox, *churn)
+    uvicorn.Server(uvicorn_config(app, args.host, args.port, args.log_level)).run()
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from .churn import Churner, ChurnReport, ChurnRound
 from .config import SandboxConfig
 from .data.dataset import COMPANIES, Dataset
 from .faults import FaultInjector, parse_fault_spec
@@ -34,6 +35,11 @@ class SandboxState:
         self.companies = {p.company_id: Dataset(p, config.seed, config.scale, config.row_cache_mb) for p in COMPANIES}
         self.requests: list[RequestRecord] = []
         self._lock = threading.Lock()
+        self._churners = {cid: Churner(d, config.seed, config.clock) for cid, d in self.companies.items()}
+
+    def churn(self, spec: ChurnRound | None = None) -> dict[int, ChurnReport]:
+        """One round of changes in every company (sage_sandbox/churn.py): what a busy Sage does between polls."""
+        return {cid: churner.run(spec or ChurnRound()) for cid, churner in self._churners.items()}
 
     def record(self, entry: RequestRecord) -> None:
         with self._lock:
