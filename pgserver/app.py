@@ -7,6 +7,7 @@ or the sandbox until a server is actually started.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pgserver.config import ConfigError, DatabaseConfig, ServerConfig
@@ -24,7 +25,7 @@ def build_engine_factory(config: ServerConfig) -> EngineFactory:
 
     for db in config.databases.values():
         check_properties(db)
-    sources = {name: build_data_source(db) for name, db in config.databases.items()}
+    sources = {name: build_data_source(db, config.mirror_dir()) for name, db in config.databases.items()}
     return SqlEngineFactory(sources)
 
 
@@ -44,13 +45,13 @@ def _property_defaults(db: DatabaseConfig) -> Mapping[str, Any]:
     return {"Schema": db.edition, **db.properties}
 
 
-def build_data_source(db: DatabaseConfig) -> DataSource:
+def build_data_source(db: DatabaseConfig, cache_dir: Path | None = None) -> DataSource:
     """Providers (the 78 Sage views, the sys_* tables, the OAuth procedures) of one configured database."""
     import httpx
 
     from pgserver.sql import DataSource
     from providers.sage200.model import load_views
-    from providers.sage200.provider import sage_providers
+    from providers.sage200.provider import sage_admin, sage_providers
     from providers.sage200.session import SageDataSource
     from providers.system import system_providers
 
@@ -59,15 +60,18 @@ def build_data_source(db: DatabaseConfig) -> DataSource:
         from sage_sandbox.app import create_app
         from sage_sandbox.config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
+        # The in-process sandbox makes its data afresh at every start: its mirror lives in memory only.
         sage = SageDataSource(api_base_url=SANDBOX_ORIGIN, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET,
                               token_store_path=db.token_store, transport=httpx.ASGITransport(app=create_app()),
                               defaults=defaults)
     else:
         sage = SageDataSource(api_base_url=db.api_base_url, client_id=db.client_id, client_secret=db.client_secret,
-                              token_store_path=db.token_store, defaults=defaults)
+                              token_store_path=db.token_store, defaults=defaults, cache_dir=cache_dir)
     providers, procedures = sage_providers(sage)
+    admin_tables, admin_procedures = sage_admin(providers)
+    procedures = [*procedures, *admin_procedures]
     system = system_providers(load_views(), procedures, catalog=db.name)
-    tables = [*providers, *system]
+    tables = [*providers, *admin_tables, *system]
     seams = catalog_seam_factory([p.spec for p in tables], [p.spec for p in procedures], db.name)
     return DataSource.build(tables, procedures, defaults, catalog=seams, prepare_database=seams.attach)
 

@@ -9,6 +9,8 @@ tls_key = "server.key"
 require_tls = false         # true: refuse logins without TLS
 secret_file = "~/.pgserver/server-secret"   # (default) the server's secret for unknown users' SCRAM salts
 client_connection_check_interval = 1.0      # seconds between checks that a busy client is still there (0: off)
+cache_dir = "~/.cache/pgserver"             # (default, or $XDG_CACHE_HOME/pgserver) the mirror's files; "" keeps
+                                            # the mirror in memory (the in-process sandbox always does)
 
 [[users]]
 name = "demo"
@@ -95,6 +97,13 @@ class ServerConfig:
     # While a statement runs, how often to check that its client has not gone away (PostgreSQL's
     # client_connection_check_interval; 0 disables): a vanished client's scan is cancelled.
     client_connection_check_interval: float = 1.0
+    # The mirror's files (docs/decisions/0970): None is the per-user default (default_cache_dir()), "" memory only.
+    cache_dir: Path | str | None = None
+
+    def mirror_dir(self) -> Path | None:
+        if self.cache_dir == "":
+            return None
+        return Path(self.cache_dir).expanduser() if self.cache_dir is not None else default_cache_dir()
 
     @property
     def tls_enabled(self) -> bool:
@@ -147,7 +156,7 @@ def parse_config(data: Mapping[str, Any], base_dir: Path = Path(".")) -> ServerC
     server = _expect(data.get("server", {}), dict, "[server]")
     _unknown_keys(server, {"host", "port", "tls_cert", "tls_key", "max_message_size", "max_connections",
                            "authentication_timeout", "require_tls", "secret_file",
-                           "client_connection_check_interval"}, "[server]")
+                           "client_connection_check_interval", "cache_dir"}, "[server]")
     port = _expect(server.get("port", DEFAULT_PORT), int, "server.port")
     if not 0 <= port <= 65535:
         raise ConfigError("server.port must be between 0 and 65535")
@@ -186,7 +195,23 @@ def parse_config(data: Mapping[str, Any], base_dir: Path = Path(".")) -> ServerC
         require_tls=require_tls,
         secret_file=_path(server["secret_file"], "server.secret_file", base_dir) if "secret_file" in server else None,
         client_connection_check_interval=_non_negative(server, "client_connection_check_interval", 1.0),
+        cache_dir=_cache_dir(server, base_dir),
     )
+
+
+def _cache_dir(server: Mapping[str, Any], base_dir: Path) -> Path | str | None:
+    if "cache_dir" not in server:
+        return None
+    value = _expect(server["cache_dir"], str, "server.cache_dir")
+    return "" if value == "" else _path(value, "server.cache_dir", base_dir)
+
+
+def default_cache_dir() -> Path:
+    """$XDG_CACHE_HOME/pgserver, else ~/.cache/pgserver."""
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "pgserver"
 
 
 def _non_negative(server: Mapping[str, Any], key: str, default: float) -> float:

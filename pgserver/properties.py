@@ -20,7 +20,7 @@ from pgserver.errors import INSUFFICIENT_PRIVILEGE, INVALID_PARAMETER_VALUE, UND
 
 MASK = "********"
 SCHEMAS = ("StandardUK", "ProfessionalUK")
-CATEGORIES = ("Authentication", "OAuth", "SSL", "Proxy", "Logging", "Schema", "Miscellaneous")
+CATEGORIES = ("Authentication", "OAuth", "SSL", "Proxy", "Logging", "Schema", "Caching", "Miscellaneous")
 
 
 @dataclass(frozen=True)
@@ -141,6 +141,15 @@ PROPERTY_DEFS: tuple[PropertyDef, ...] = (
                 validate=_schema_list),
     PropertyDef("Schema", "enum", "StandardUK", "Used to specify what Sage200 Api to use. The default one is the "
                 "Standard UK API.", "Schema", allowed=SCHEMAS),
+    PropertyDef("CacheMode", "enum", "VERIFY", "Where view rows come from: LIVE (every query reads the API), VERIFY "
+                "(the local mirror, brought up to date first: exact, at the cost of the changes only) or TOLERANT "
+                "(the mirror as it is if it was verified within CacheTolerance seconds).", "Caching",
+                allowed=("LIVE", "VERIFY", "TOLERANT")),
+    PropertyDef("CacheTolerance", "int", 600, "With CacheMode TOLERANT: how old, in seconds, a verified mirror may be "
+                "and still answer without asking the API.", "Caching", minimum=0),
+    PropertyDef("CacheReconcileInterval", "int", 3600, "How often, in seconds at most, the mirror compares a view's "
+                "keys with the API to find deleted records even when the record count has not changed (0: only "
+                "when it changed).", "Caching", minimum=0),
     PropertyDef("CompanyId", "string", "", "The ID of your company. If you have multiple companies connected to "
                 "your Sage200 Account, by default the first one is used.", "Miscellaneous", validate=_company_id),
     PropertyDef("MaxRows", "int", -1, "Specifies the maximum number of rows returned for queries that do not "

@@ -133,6 +133,8 @@ class Churner:
         text = str(value or "")
         if name in UNIQUE_TEXT:
             return self._unique(text)
+        if text.isdigit():  # a number kept as text (urn …): stays a number
+            return str(int(text) + 1)
         return (text[:-1] if text.endswith("*") else text + "*") if text else "edited"
 
     # -- inserts ------------------------------------------------------------------------------

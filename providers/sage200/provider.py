@@ -15,7 +15,8 @@ Scan protocol (docs/decisions/0501-paging-and-concurrency.md):
 from __future__ import annotations
 
 import operator
-from collections.abc import AsyncIterator, Callable, Sequence
+import time
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -24,10 +25,14 @@ import orjson
 import pyarrow as pa
 
 from pgserver.errors import FDW_ERROR, PgError
-from pgserver.provider import Procedure, Provider, ScanContext, ScanPlan, ScanRequest, TableSpec
+from pgserver.provider import Procedure, Provider, ScanContext, ScanPlan, ScanRequest, TableSpec, arrow_schema
+from providers.mirror.where import StoreQuery, order_terms
+from providers.mirror.where import translate as translate_qual
 from providers.paging import KeyOrderCheck, PagePipeline, PageRequest, remaining_pages
+from providers.sage200 import mirror
 from providers.sage200.client import InvalidPage, TransientError, parse_json
 from providers.sage200.convert import InexactNumber, PageConverter, parse_timestamp
+from providers.sage200.mirror import RefreshReport, layout_of
 from providers.sage200.odata import (
     build_filter,
     orderby_text,
@@ -154,18 +159,61 @@ def _changed(what: str) -> PgError:
     )
 
 
+def sage_query(spec: TableSpec, path: str, columns: Sequence[str], filter_text: str | None,
+               sort: Sequence[tuple[str, bool]], page_size: int, *, limit: int | None = None,
+               offset: int = 0) -> SageQuery:
+    """The OData options reading `columns` of `spec` at `path` with this `$filter`, in `sort` order then the
+    view's paging key (which makes the order unique)."""
+    key_fields = paging_key(spec)
+    order = tuple(dict.fromkeys([*sort, *((f, False) for f in key_fields if f not in dict(sort))]))
+    normalisers: list[Callable[[Any], Any]] = []
+    comparable = True
+    plain = True
+    for field_name, _ in order:
+        column = next((c for c in spec.columns if c.source == field_name), None)
+        family = type_family(column.pg_type) if column is not None else "integer"
+        norm, ok = _normaliser(family)
+        normalisers.append(norm)
+        comparable = comparable and ok
+        plain = plain and family not in ("date", "timestamp", "timestamptz")
+    select, expand = select_and_expand(spec, columns, [f for f, _ in order])
+    return SageQuery(path=path, filter=filter_text, select=select, expand=expand, order=order,
+                     key_normalisers=tuple(normalisers), comparable=comparable, page_size=page_size,
+                     limit=limit, offset=offset, plain_keys=plain)
+
+
+@dataclass
+class MirrorScan:
+    """The provider-private plan of a scan answered from the mirror (CacheMode VERIFY or TOLERANT)."""
+
+    query: StoreQuery
+    report: RefreshReport | None = None  # what the refresh before it did (set when the scan runs)
+
+
 class SageViewProvider:
     """One Sage 200 view (one edition's resource)."""
 
-    def __init__(self, spec: TableSpec, session: SageSession) -> None:
+    def __init__(self, spec: TableSpec, session: SageSession,
+                 resources: Mapping[str, frozenset[str]] | None = None) -> None:
         self.spec = spec
         self.session = session
         self.base_path = str(spec.extra.get("base_path", ""))
         self.path = self.base_path + str(spec.extra.get("resource", ""))
+        self.mirror_layout = layout_of(spec, paging_key(spec), resources or {})
 
     # -- planning ----------------------------------------------------------------
 
     def plan(self, request: ScanRequest, ctx: ScanContext) -> ScanPlan:
+        if str(self.session.prop(ctx, "CacheMode") or "LIVE").upper() != "LIVE":
+            if not self.mirror_layout.live_columns & set(request.columns):
+                return self._plan_mirror(request, ctx)
+            live = self._plan_live(request, ctx)
+            unkept = ", ".join(sorted(self.mirror_layout.live_columns & set(request.columns)))
+            live.description.insert(0, f"Live (the mirror does not keep embedded records: {unkept}):")
+            return live
+        return self._plan_live(request, ctx)
+
+    def _plan_live(self, request: ScanRequest, ctx: ScanContext) -> ScanPlan:
         spec = self.spec
         filt = build_filter(spec, request.quals)
         all_exact = not filt.residual
@@ -178,33 +226,10 @@ class SageViewProvider:
         limit_offered = request.limit is not None or request.offset > 0
         limit_pushed = limit_offered and all_exact and (not request.order_by or order_pushed)
 
-        key_fields = paging_key(spec)
-        order = tuple(dict.fromkeys(pushed_sort + [(f, False) for f in key_fields if f not in dict(pushed_sort)]))
-        normalisers: list[Callable[[Any], Any]] = []
-        comparable = True
-        plain = True
-        for field_name, _ in order:
-            column = next((c for c in spec.columns if c.source == field_name), None)
-            family = type_family(column.pg_type) if column is not None else "integer"
-            norm, ok = _normaliser(family)
-            normalisers.append(norm)
-            comparable = comparable and ok
-            plain = plain and family not in ("date", "timestamp", "timestamptz")
-        select, expand = select_and_expand(spec, request.columns, [f for f, _ in order])
         page_size = self.session.int_prop(ctx, "PageSize", 1, MAX_PAGE_SIZE)
-        query = SageQuery(
-            path=self.path,
-            filter=filt.text,
-            select=select,
-            expand=expand,
-            order=order,
-            key_normalisers=tuple(normalisers),
-            comparable=comparable,
-            page_size=page_size,
-            limit=request.limit if limit_pushed else None,
-            offset=request.offset if limit_pushed else 0,
-            plain_keys=plain,
-        )
+        query = sage_query(spec, self.path, request.columns, filt.text, pushed_sort, page_size,
+                           limit=request.limit if limit_pushed else None,
+                           offset=request.offset if limit_pushed else 0)
         return ScanPlan(
             request=request,
             pushed_quals=filt.pushed,
@@ -214,6 +239,54 @@ class SageViewProvider:
             description=self._describe(query, ctx),
             state=query,
         )
+
+    def _plan_mirror(self, request: ScanRequest, ctx: ScanContext) -> ScanPlan:
+        """Rows from the mirror (providers/sage200/mirror.py): every qual with an exact DuckDB form is evaluated
+        there, and then ORDER BY and LIMIT too."""
+        query = StoreQuery(list(request.columns))
+        pushed, residual = [], []
+        for qual in request.quals:
+            text = translate_qual(self.spec, qual, query.params)
+            if text is None:
+                residual.append(qual)
+            else:
+                query.where.append(text)
+                pushed.append(qual)
+        order = order_terms(self.spec, request.order_by) if request.order_by and not residual else None
+        order_pushed = bool(order)
+        limit_pushed = not residual and (request.limit is not None or request.offset > 0) and \
+            (not request.order_by or order_pushed)
+        if order:
+            query.order = order
+        if limit_pushed:
+            query.limit, query.offset = request.limit, request.offset
+        mode = str(self.session.prop(ctx, "CacheMode")).upper()
+        return ScanPlan(request=request, pushed_quals=pushed, residual_quals=residual, order_pushed=order_pushed,
+                        limit_pushed=limit_pushed, description=self._describe_mirror(query, mode, ctx),
+                        state=MirrorScan(query))
+
+    def _describe_mirror(self, query: StoreQuery, mode: str, ctx: ScanContext) -> list[str]:
+        layout = self.mirror_layout
+        store = self.session.mirror.known_store(ctx, self.base_path)
+        state = store.state(layout.name) if store is not None else None
+        lines = [f"Mirror {layout.name} (CacheMode={mode}): " + (
+            "not filled yet" if state is None else
+            f"{state.rows} rows, verified {max(0.0, time.time() - state.verified_at):.0f} s ago")]
+        if state is None or not layout.change_fields:
+            lines.append(f"  {'fill' if state is None else 'refresh'}: GET {self.path} (every page), "
+                         "in one transaction")
+        elif mode == "VERIFY" or time.time() - state.verified_at > self.session.int_prop(ctx, "CacheTolerance", 0):
+            changed = " or ".join(f"{f} gt <watermark - {mirror.OVERLAP.seconds} s>" for f in layout.change_fields)
+            lines.append(f"  refresh first: GET {self.path}?$filter={changed}; then $count (and the keys when it "
+                         "differs)")
+            for dep in layout.dependencies:
+                lines.append(f"    and GET {self.base_path}{dep.resource}?$filter={dep.stamp_field} gt … (rows whose "
+                             f"{dep.view_field} names a changed record are read again)")
+        else:
+            lines.append("  no refresh (verified within CacheTolerance)")
+        lines.append(f"  then {query.sql().format(table=layout.name)}"
+                     + (f"  -- parameters {query.params}" if query.params else ""))
+        return lines
 
     def _describe(self, query: SageQuery, ctx: ScanContext) -> list[str]:
         first = f"GET {query.path}?{readable_query(query.params(query.offset, query.first_top()))}"
@@ -243,8 +316,20 @@ class SageViewProvider:
         return converter.convert(exact_rows)
 
     async def scan(self, plan: ScanPlan, ctx: ScanContext) -> AsyncIterator[pa.RecordBatch]:
-        query: SageQuery = plan.state
-        columns = list(plan.request.columns)
+        if isinstance(plan.state, MirrorScan):
+            store, _state, plan.state.report = await self.session.mirror.ensure(self, ctx)
+            schema = arrow_schema(self.spec, list(plan.request.columns))
+            async for batch in mirror.read_rows(store, self.mirror_layout.name, plan.state.query.sql(),
+                                                plan.state.query.params, schema):
+                yield batch
+            return
+        async for batch, _keys in self.pages(plan.state, list(plan.request.columns), ctx):
+            yield batch
+
+    async def pages(self, query: SageQuery, columns: list[str], ctx: ScanContext, spec: TableSpec | None = None
+                    ) -> AsyncIterator[tuple[pa.RecordBatch, list[tuple[Any, ...]]]]:
+        """Every page of `query` (see the module doc), as the batch of `columns` and the rows' paging keys.
+        `spec`: the columns' declarations when they are not the view's own (the mirror reads extra fields)."""
         if query.limit == 0:
             return
         http = self.session.http(ctx)
@@ -253,7 +338,7 @@ class SageViewProvider:
         site = await self.session.company(ctx, self.base_path)
         headers = self.session.header_source(ctx, site)
         check = KeyOrderCheck([d for _, d in query.order], query.comparable)
-        converter = PageConverter(self.spec, columns)
+        converter = PageConverter(spec or self.spec, columns)
         limiter = self.session.limiter(ctx, threads)
 
         async def fetch(page: PageRequest, exact: bool) -> tuple[pa.RecordBatch, list[tuple[Any, ...]]]:
@@ -288,7 +373,7 @@ class SageViewProvider:
         batch, keys = await fetch(first_page, exact=False)
         if problem := check.accept(keys):
             raise _changed(problem)
-        yield batch
+        yield batch, keys
         got = len(keys)
         if got < first_page.top or (query.limit is not None and got >= query.limit):
             return
@@ -311,7 +396,7 @@ class SageViewProvider:
                     attempts += 1
                 if problem:
                     raise _changed(problem)
-                yield batch
+                yield batch, keys
         finally:
             await pipeline.aclose()
         if pages and (recount := await count()) != total:
@@ -324,8 +409,27 @@ def sage_providers(config: SageDataSource) -> tuple[list[Provider], list[Procedu
     from providers.sage200.procedures import oauth_procedures
 
     session = SageSession(config)
-    providers: list[Provider] = [SageViewProvider(spec, session) for spec in load_views()]
+    views = load_views()
+    providers: list[Provider] = []
+    for edition in {v.schema for v in views}:
+        mine = [v for v in views if v.schema == edition]
+        fields: dict[str, set[str]] = {}
+        for v in mine:
+            fields.setdefault(str(v.extra.get("resource", "")), set()).update(
+                c.source.split(".")[0] for c in v.columns if c.source)
+        resources = {path: frozenset(names) for path, names in fields.items()}
+        providers += [SageViewProvider(spec, session, resources) for spec in mine]
+    providers.sort(key=lambda p: views.index(p.spec))  # type: ignore[attr-defined]
     return providers, list(oauth_procedures(session))
+
+
+def sage_admin(providers: Sequence[Provider]) -> tuple[list[Provider], list[Procedure]]:
+    """sys.sys_mirror and the mirror procedures of the data source behind `providers` (sage_providers')."""
+    from providers.sage200.mirror_admin import mirror_admin
+
+    views = [p for p in providers if isinstance(p, SageViewProvider)]
+    table, procedures = mirror_admin(views[0].session, views)
+    return [table], procedures
 
 
 def session_of(providers: Sequence[Provider]) -> SageSession | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,6 +39,9 @@ PROPERTY_DEFAULTS: dict[str, Any] = {
     "CompanyId": "",
     "SubscriptionKey": "",
     "InitiateOAuth": "GETANDREFRESH",
+    "CacheMode": "VERIFY",
+    "CacheTolerance": 600,
+    "CacheReconcileInterval": 3600,
 }
 MAX_PAGE_SIZE = 5000
 
@@ -59,6 +63,7 @@ class SageDataSource:
     transport: httpx.AsyncBaseTransport | None = None  # e.g. httpx.ASGITransport(sandbox app)
     defaults: Mapping[str, Any] = field(default_factory=dict)  # connection-property defaults
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    cache_dir: Path | None = None  # the mirror's files (issue 12); None: the mirror is kept in memory
 
     def __repr__(self) -> str:  # keep the client secret out of logs and tracebacks
         return f"SageDataSource(api_base_url={self.api_base_url!r}, client_id={self.client_id!r})"
@@ -110,6 +115,9 @@ class SageSession:
         self._sites: dict[tuple[str, str], list[Site]] = {}
         self._sites_lock = anyio.Lock()
         self._limiters: weakref.WeakKeyDictionary[Any, anyio.CapacityLimiter] = weakref.WeakKeyDictionary()
+        from providers.sage200.mirror import SageMirror
+
+        self.mirror = SageMirror(self, source.cache_dir)
 
     # -- shared clients -----------------------------------------------------------
 
@@ -151,6 +159,7 @@ class SageSession:
     async def aclose(self) -> None:
         clients, self._clients = list(self._clients.values()), {}
         self._auths.clear()
+        self.mirror.close()
         for client in clients:
             await client.aclose()
 
@@ -199,6 +208,9 @@ class SageSession:
 
     # -- OAuth -----------------------------------------------------------------------
 
+    def _store_path(self, ctx: ScanContext | None) -> str | None:
+        return self.prop(ctx, "OAuthSettingsLocation") or self.source.token_store_path
+
     def auth(self, ctx: ScanContext | None = None) -> SageAuth:
         """The OAuth session for this connection's client id/secret, scope and token store."""
         base = self.source.oauth_settings()
@@ -206,7 +218,7 @@ class SageSession:
         secret = self.prop(ctx, "OAuthClientSecret") or base.client_secret
         scope = str(self.prop(ctx, "Scope") or base.scope)
         redirect = str(self.prop(ctx, "CallbackURL") or base.redirect_uri)
-        store_path = self.prop(ctx, "OAuthSettingsLocation") or self.source.token_store_path
+        store_path = self._store_path(ctx)
         initiate = str(self.prop(ctx, "InitiateOAuth") or "GETANDREFRESH").upper()
         settings = OAuthSettings(
             client_id=client_id,
@@ -233,8 +245,7 @@ class SageSession:
 
     async def sites(self, ctx: ScanContext | None, base_path: str) -> list[Site]:
         """GET {base}/sites once per edition and token store (it needs only the bearer token)."""
-        auth = self.auth(ctx)
-        key = (base_path, str(auth.store.path))
+        key = (base_path, str(TokenStore(self._store_path(ctx)).path))
         if key in self._sites:
             return self._sites[key]
         async with self._sites_lock:
@@ -265,6 +276,14 @@ class SageSession:
                 return site
         known = ", ".join(f"{s.company_id} ({s.company_name})" for s in sites[:20])
         raise PgError(INVALID_PARAMETER_VALUE, f"unknown CompanyId {wanted}", detail=f"Available companies: {known}")
+
+    def known_company(self, ctx: ScanContext | None, base_path: str) -> Site | None:
+        """The connection's company if GET /sites has already been answered (no request)."""
+        sites = self._sites.get((base_path, str(TokenStore(self._store_path(ctx)).path)))
+        if not sites:
+            return None
+        wanted = str(self.prop(ctx, "CompanyId") or "").strip()
+        return next((s for s in sites if not wanted or str(s.company_id) == wanted), None)
 
     def header_source(self, ctx: ScanContext | None, site: Site | None) -> AuthHeaders:
         """The AuthHeaders callback for SageHttp: bearer token (+ X-Site/X-Company, key)."""

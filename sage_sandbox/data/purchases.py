@@ -43,11 +43,11 @@ def _purchase_orders(b: Builder) -> None:
     })
     b.tables["pop_orders"] = headers
     warehouses = b.table("warehouses")
-    home = Constant(warehouses.columns["id"][0], headers.__len__)
     delivery: dict[str, Any] = {"_document_id": headers.columns["id"]}
-    for name in POP_DELIVERY_FIELDS:
+    for name in POP_DELIVERY_FIELDS:  # the home warehouse's address, copied onto every order when it was made
         source = {"contact": "contact", "telephone": "telephone_number", "fax": "fax_number"}.get(name, name)
-        delivery[name] = Lookup(home, warehouses, source if source in warehouses.columns else "description")
+        value = warehouses.columns[source if source in warehouses.columns else "description"][0]
+        delivery[name] = Constant(value, headers.__len__)
     b.tables["_pop_order_delivery_addresses"] = b.make("_pop_order_delivery_addresses", delivery,
                                                        key="_document_id", fields=POP_DELIVERY_FIELDS)
     lines: dict[str, Any] = {k: v for k, v in docs.lines.items() if k != "_header_id"}

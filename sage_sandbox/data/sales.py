@@ -85,8 +85,8 @@ def _delivery_table(b: Builder, kind: str, headers: Table) -> Table:
     ids = headers.columns["id"]
     columns["id"] = Computed(ids.__len__, lambda i: ids[i] + offset)
     for name in DELIVERY_FIELDS:
-        if name != "id":
-            columns[name] = Lookup(keys, cda, name)
+        if name != "id":  # copied when the document was made: later edits of the customer's address do not reach it
+            columns[name] = list(Lookup(keys, cda, name))
     return b.make(f"_{kind}_delivery_addresses", columns, key="_document_id", fields=DELIVERY_FIELDS)
 
 

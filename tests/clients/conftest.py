@@ -38,12 +38,15 @@ class Mirror:
 
 
 def our_table_specs() -> list:
-    """Every relation our server declares: the Sage views of both editions and the sys_* tables."""
+    """Every relation our server declares: the Sage views of both editions, sys_mirror and the sys_* tables."""
     from providers.sage200.model import load_views
+    from providers.sage200.provider import sage_admin, sage_providers
+    from providers.sage200.session import SageDataSource
     from providers.system import system_providers
 
     views = load_views()
-    return [*views, *(p.spec for p in system_providers(views, catalog=DATABASE))]
+    admin, _ = sage_admin(sage_providers(SageDataSource("http://sage.invalid", "unused"))[0])
+    return [*views, *(p.spec for p in admin), *(p.spec for p in system_providers(views, catalog=DATABASE))]
 
 
 @pytest.fixture(scope="session")

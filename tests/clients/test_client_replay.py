@@ -212,7 +212,7 @@ def test_npgsql_get_schema_collections(stack: Stack) -> None:
         assert result.ok, result.error
     assert databases.rows == [[DATABASE, USER, "UTF8"]]
     assert {"StandardUK", "ProfessionalUK", "sys"} <= set(schemata.column("nspname"))
-    assert len(tables.rows) == 78 + 14 and set(tables.column("table_type")) == {"BASE TABLE"}
+    assert len(tables.rows) == 78 + 14 + 1 and set(tables.column("table_type")) == {"BASE TABLE"}
     assert {"Id", "Reference", "Name", "DateTimeUpdated"} <= set(columns.column("column_name"))  # no ORDER BY
     assert len(columns.rows) == 40
 

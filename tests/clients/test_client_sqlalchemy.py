@@ -84,7 +84,7 @@ def test_inspect_with_asyncpg_matches_postgres(stack: Stack, theirs: dict[str, A
     assert asyncio.run(run()) == theirs
 
 
-@pytest.mark.parametrize(("schema", "count"), [("StandardUK", 39), ("sys", 14)])
+@pytest.mark.parametrize(("schema", "count"), [("StandardUK", 39), ("sys", 15)])
 def test_metadata_reflect_whole_schema_matches_postgres(engine: Engine, mirror_engine: Engine, schema: str,
                                                         count: int) -> None:
     """MetaData.reflect (automap, Alembic autogenerate) uses SQLAlchemy's multi-table reflection queries."""

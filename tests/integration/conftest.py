@@ -65,7 +65,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         database = DatabaseConfig(
             "sage200", edition="StandardUK", api_base_url=sandbox_url, client_id=DEMO_CLIENT_ID,
             client_secret=DEMO_CLIENT_SECRET, token_store=str(tokens),
-            properties=MappingProxyType({"Timeout": 10}),
+            # These tests are about the API path (pushdown, paging, faults): the mirror is tested on its own
+            # (tests/integration/test_mirror.py, tests/providers/test_sage_mirror.py).
+            properties=MappingProxyType({"Timeout": 10, "CacheMode": "LIVE"}),
         )
         config = ServerConfig(host="127.0.0.1", port=0, users=(UserConfig(USER, make_verifier(PASSWORD), superuser=True),),
                               databases=MappingProxyType({"sage200": database}))

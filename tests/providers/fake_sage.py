@@ -163,10 +163,11 @@ def json_bytes(value: Any) -> bytes:
 
 
 class Ctx:
-    """A ScanContext over a dict of connection properties."""
+    """A ScanContext over a dict of connection properties. These tests are about the API itself, so the mirror
+    is off unless a test sets CacheMode (tests/providers/test_sage_mirror.py does)."""
 
     def __init__(self, **props: Any) -> None:
-        self.props = props
+        self.props = {"CacheMode": "LIVE", **props}
 
     def property(self, name: str) -> Any:
         return self.props.get(name)

@@ -1,0 +1,128 @@
+"""The mirror over the wire (issue 12): the default CacheMode answers from a verified mirror, EXPLAIN says where
+rows come from, sys_mirror and the procedures report and manage it, and 50 connections share one refresh."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import asyncpg
+import pytest
+
+from pgserver.config import DatabaseConfig, ServerConfig, UserConfig
+from pgserver.embedded import serve_in_thread
+from pgserver.protocol.scram import make_verifier
+from sage_sandbox.app import create_app
+from sage_sandbox.churn import ChurnRound
+from sage_sandbox.config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxConfig
+from sage_sandbox.server import serve_in_thread as sandbox_in_thread
+from sage_sandbox.state import SandboxState
+
+from .conftest import PSQL
+
+
+@dataclass
+class Mirrored:
+    port: int
+    sandbox: SandboxState
+    cache: Path
+
+    def psql(self, *sql: str, user: str = "boss", options: str = "") -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "PGPASSWORD": "pw", "PGOPTIONS": options}
+        args = [PSQL, "-X", "-A", "-t", "-h", "127.0.0.1", "-p", str(self.port), "-U", user, "-d", "sage200"]
+        for statement in sql:
+            args += ["-c", statement]
+        return subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
+
+    def data_requests(self) -> list:
+        return [r for r in list(self.sandbox.requests) if "/accounts/v1/" in r.path and not r.path.endswith("/sites")]
+
+
+@pytest.fixture(scope="module")
+def mirrored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mirrored]:
+    app = create_app(SandboxConfig(scale=1, seed=200))
+    tmp = tmp_path_factory.mktemp("mirror")
+    with sandbox_in_thread(app) as sandbox_url:
+        database = DatabaseConfig("sage200", api_base_url=sandbox_url, client_id=DEMO_CLIENT_ID,
+                                  client_secret=DEMO_CLIENT_SECRET, token_store=str(tmp / "tokens.json"))
+        users = (UserConfig("boss", make_verifier("pw"), superuser=True), UserConfig("clerk", make_verifier("pw")))
+        config = ServerConfig(host="127.0.0.1", port=0, users=users, databases=MappingProxyType({"sage200": database}),
+                              cache_dir=tmp / "cache")
+        with serve_in_thread(config) as server:
+            yield Mirrored(server.port, app.state.sandbox, tmp / "cache")
+
+
+COUNT = 'SELECT count(*), sum("LineTotalValue") FROM "SalesOrderLines"'
+
+
+def test_the_default_mode_answers_from_a_verified_mirror(mirrored: Mirrored) -> None:
+    first = mirrored.psql(COUNT)
+    assert first.returncode == 0, first.stderr
+    mirrored.sandbox.clear()
+    again = mirrored.psql(COUNT)
+    assert again.stdout == first.stdout
+    requests = mirrored.data_requests()
+    assert 2 <= len(requests) <= 7, [r.path for r in requests]  # the delta, $count and related resources
+    assert not any("$skip=500" in r.query for r in requests)  # no page of the view was read again
+    live = mirrored.psql(COUNT, options="-c CacheMode=LIVE")
+    assert live.stdout == first.stdout
+    assert list(mirrored.cache.glob("mirror-standard-1-*.duckdb"))
+
+
+def test_explain_says_where_rows_come_from(mirrored: Mirrored) -> None:
+    mirrored.psql('SELECT 1 FROM "Customers" LIMIT 1')
+    out = mirrored.psql('EXPLAIN SELECT "Name" FROM "Customers" WHERE "Id" = 27825').stdout
+    assert "Mirror StandardUK.Customers (CacheMode=VERIFY)" in out and "refresh first: GET" in out
+    live = mirrored.psql("SET CacheMode = LIVE", 'EXPLAIN SELECT "Name" FROM "Customers" WHERE "Id" = 27825').stdout
+    assert "Mirror" not in live and "$filter=id eq 27825" in live
+    embedded = mirrored.psql('EXPLAIN SELECT "Contacts" FROM "Customers"').stdout
+    assert "Live (the mirror does not keep embedded records: Contacts)" in embedded
+
+
+def test_changes_are_seen_at_once(mirrored: Mirrored) -> None:
+    query = 'SELECT "Id", "Name", "DateTimeUpdated" FROM "Customers" ORDER BY 1'
+    mirrored.psql(query)
+    mirrored.sandbox.churn(ChurnRound(edits=10, header_edits=0, inserts=3, deletes=2, resources=("customers",)))
+    assert mirrored.psql(query).stdout == mirrored.psql(query, options="-c CacheMode=LIVE").stdout
+
+
+def test_sys_mirror_and_the_procedures(mirrored: Mirrored) -> None:
+    mirrored.psql('SELECT count(*) FROM "Banks"')
+    listed = mirrored.psql("SELECT TableName, Rows > 0, SizeOnDisk > 0 FROM sys_mirror WHERE TableName = 'Banks'")
+    assert listed.stdout.split() == ["Banks|t|t"], listed.stderr
+    refreshed = mirrored.psql("CALL RefreshMirror('Banks')").stdout.split("|")
+    assert refreshed[0] == "delta" and int(refreshed[1]) >= 2
+    denied = mirrored.psql("CALL DropMirror('Banks')", user="clerk")
+    assert "permission denied for procedure DropMirror" in denied.stderr
+    assert mirrored.psql("CALL DropMirror('Banks')").stdout.strip() == "t"
+    assert mirrored.psql("SELECT count(*) FROM sys_mirror WHERE TableName = 'Banks'").stdout.strip() == "0"
+
+
+def test_fifty_connections_share_one_refresh(mirrored: Mirrored) -> None:
+    mirrored.psql('SELECT count(*) FROM "SalesOrderLines"')
+    mirrored.sandbox.churn(ChurnRound(edits=10, header_edits=3, inserts=3, deletes=2,
+                                      resources=("sop_order_line_views", "sop_orders")))
+    mirrored.sandbox.clear()
+    mirrored.sandbox.config.latency_ms = 30  # so that the fifty really overlap the refresh
+
+    async def run() -> list[int]:
+        conns = [await asyncpg.connect(host="127.0.0.1", port=mirrored.port, user="boss", password="pw",
+                                       database="sage200") for _ in range(50)]
+        try:
+            return await asyncio.gather(*[c.fetchval('SELECT count(*) FROM "SalesOrderLines"') for c in conns])
+        finally:
+            await asyncio.gather(*[c.close() for c in conns])
+
+    try:
+        counts = asyncio.run(run())
+    finally:
+        mirrored.sandbox.config.latency_ms = 0
+    assert len(set(counts)) == 1
+    view_counts = [r for r in mirrored.data_requests() if r.path.endswith("/sop_order_line_views") and
+                   r.query == "$count=true"]
+    assert len(view_counts) == 1  # exactly one refresh (whose $count ends its delta)
