@@ -55,21 +55,33 @@ def build_data_source(db: DatabaseConfig) -> DataSource:
     from providers.system import system_providers
 
     defaults = _property_defaults(db)
+    truth_table = truth_table_path(db)
     if db.uses_sandbox:
         from sage_sandbox.app import create_app
         from sage_sandbox.config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
         sage = SageDataSource(api_base_url=SANDBOX_ORIGIN, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET,
                               token_store_path=db.token_store, transport=httpx.ASGITransport(app=create_app()),
-                              defaults=defaults)
+                              defaults=defaults, truth_table_path=truth_table)
     else:
         sage = SageDataSource(api_base_url=db.api_base_url, client_id=db.client_id, client_secret=db.client_secret,
-                              token_store_path=db.token_store, defaults=defaults)
+                              token_store_path=db.token_store, defaults=defaults, truth_table_path=truth_table)
     providers, procedures = sage_providers(sage)
     system = system_providers(load_views(), procedures, catalog=db.name)
     tables = [*providers, *system]
     seams = catalog_seam_factory([p.spec for p in tables], [p.spec for p in procedures], db.name)
     return DataSource.build(tables, procedures, defaults, catalog=seams, prepare_database=seams.attach)
+
+
+def truth_table_path(db: DatabaseConfig) -> str | None:
+    """The external-id truth table of a database: next to its token store (`tokens.json` →
+    `tokens.external-ids.sqlite`); in memory when tokens are (decision 0720)."""
+    if not db.token_store:
+        return None
+    from pathlib import Path
+
+    store = Path(db.token_store).expanduser()
+    return str(store.with_name(store.stem + ".external-ids.sqlite"))
 
 
 class _CatalogSeam:

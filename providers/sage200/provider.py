@@ -319,13 +319,17 @@ class SageViewProvider:
 
 
 def sage_providers(config: SageDataSource) -> tuple[list[Provider], list[Procedure]]:
-    """Providers for the 78 views (both editions) and the OAuth procedures of one data source."""
+    """Providers for the 78 views (both editions; Customers writable) and the procedures (OAuth, XML import)
+    of one data source."""
+    from providers.sage200.customer_writer import SageCustomersProvider
     from providers.sage200.model import load_views
     from providers.sage200.procedures import oauth_procedures
+    from providers.sage200.zynk_import import import_procedures
 
     session = SageSession(config)
-    providers: list[Provider] = [SageViewProvider(spec, session) for spec in load_views()]
-    return providers, list(oauth_procedures(session))
+    providers: list[Provider] = [SageCustomersProvider(spec, session) if spec.writes is not None
+                                 else SageViewProvider(spec, session) for spec in load_views()]
+    return providers, [*oauth_procedures(session), *import_procedures(providers)]
 
 
 def session_of(providers: Sequence[Provider]) -> SageSession | None:
