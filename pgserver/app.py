@@ -46,13 +46,23 @@ def _property_defaults(db: DatabaseConfig) -> Mapping[str, Any]:
 
 def build_data_source(db: DatabaseConfig) -> DataSource:
     """Providers (the 78 Sage views, the sys_* tables, the OAuth procedures) of one configured database."""
-    import httpx
-
     from pgserver.sql import DataSource
     from providers.sage200.model import load_views
     from providers.sage200.provider import sage_providers
-    from providers.sage200.session import SageDataSource
     from providers.system import system_providers
+
+    providers, procedures = sage_providers(build_sage_source(db))
+    system = system_providers(load_views(), procedures, catalog=db.name)
+    tables = [*providers, *system]
+    seams = catalog_seam_factory([p.spec for p in tables], [p.spec for p in procedures], db.name)
+    return DataSource.build(tables, procedures, _property_defaults(db), catalog=seams, prepare_database=seams.attach)
+
+
+def build_sage_source(db: DatabaseConfig) -> Any:
+    """The SageDataSource of one configured database (the real API, or an in-process sandbox)."""
+    import httpx
+
+    from providers.sage200.session import SageDataSource
 
     defaults = _property_defaults(db)
     truth_table = truth_table_path(db)
@@ -60,17 +70,11 @@ def build_data_source(db: DatabaseConfig) -> DataSource:
         from sage_sandbox.app import create_app
         from sage_sandbox.config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
-        sage = SageDataSource(api_base_url=SANDBOX_ORIGIN, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET,
+        return SageDataSource(api_base_url=SANDBOX_ORIGIN, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET,
                               token_store_path=db.token_store, transport=httpx.ASGITransport(app=create_app()),
                               defaults=defaults, truth_table_path=truth_table)
-    else:
-        sage = SageDataSource(api_base_url=db.api_base_url, client_id=db.client_id, client_secret=db.client_secret,
-                              token_store_path=db.token_store, defaults=defaults, truth_table_path=truth_table)
-    providers, procedures = sage_providers(sage)
-    system = system_providers(load_views(), procedures, catalog=db.name)
-    tables = [*providers, *system]
-    seams = catalog_seam_factory([p.spec for p in tables], [p.spec for p in procedures], db.name)
-    return DataSource.build(tables, procedures, defaults, catalog=seams, prepare_database=seams.attach)
+    return SageDataSource(api_base_url=db.api_base_url, client_id=db.client_id, client_secret=db.client_secret,
+                          token_store_path=db.token_store, defaults=defaults, truth_table_path=truth_table)
 
 
 def truth_table_path(db: DatabaseConfig) -> str | None:

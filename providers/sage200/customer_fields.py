@@ -159,6 +159,8 @@ def check_value(field: Field, value: Any, shown: str) -> Any:
     """The value as the API takes it (strings, ints, Decimals with the field's scale, bools); PgError when
     a rule refuses it. NULL is an empty string for text (Sage stores no NULL text) and refused otherwise."""
     if value is None:
+        if field.required:
+            raise not_null_error(shown)
         if field.kind == "text":
             return ""
         raise not_null_error(shown, hint="Sage 200 stores no NULL here; give a value.")

@@ -53,6 +53,7 @@ from providers.sage200.client import AmbiguousWrite, ApiRejection
 from providers.sage200.convert import page_to_batch
 from providers.sage200.customer_fields import (
     EXTERNAL_ID,
+    FIELDS,
     ID,
     REFERENCE,
     RELATION,
@@ -96,7 +97,11 @@ class CustomerRecord:
         return value if isinstance(value, str) and value.strip() else None
 
     def shown(self, name: str) -> str:
-        return self.labels.get(name, name)
+        """The caller's name for a field (an XML element), else its Customers column, else itself."""
+        if name in self.labels:
+            return self.labels[name]
+        known = FIELDS.get(name)
+        return known.column if known is not None and known.column else name
 
 
 @dataclass(frozen=True)
@@ -218,6 +223,8 @@ class CustomerWriter:
             return PgError(GENERATED_ALWAYS, f'cannot insert a non-DEFAULT value into column "{record.shown(ID)}"',
                            detail="Customer ids are assigned by Sage 200.",
                            hint="To update a customer by its Id, use UPDATE (or an upsert on Id).")
+        if not _may_match(record, mode) and not str(record.payload.get("name") or "").strip():
+            return not_null_error(record.shown("name"))  # it can only be a create, and a create needs a name
         if record.external_id is not None:
             if len(record.external_id) > 255:
                 return PgError(STRING_DATA_RIGHT_TRUNCATION, "value too long for type character varying(255)",
@@ -557,6 +564,13 @@ class _Results:
                 if r is None:
                     self.on_result(out[i])
         return WriteResult(out)
+
+
+def _may_match(record: CustomerRecord, mode: WriteMode) -> bool:
+    """Whether the record could turn out to be an update of an existing customer."""
+    return (record.id is not None and ID in mode.match_on) or \
+        (record.external_id is not None and EXTERNAL_ID in mode.match_on) or \
+        (record.reference is not None and REFERENCE in mode.match_on)
 
 
 def _failed(record: CustomerRecord, error: PgError) -> RowResult:

@@ -75,6 +75,7 @@ _S200_ADDRESS = {
     "TelephoneAreaCode": "telephone_area_code", "Fax": "fax_subscriber_number",
     "FaxCountryCode": "fax_country_code", "FaxAreaCode": "fax_area_code", "Website": "website",
 }
+_CONTACTS = "contacts are a resource of their own"
 _S200_NAME_PARTS = ("Title", "Forename", "Middlename", "Surname")
 _S200_CONTACT_ONLY = ("Company", "Email", "Mobile", "MobileCountryCode", "MobileAreaCode")
 _S200_NOT_SENT = {
@@ -85,7 +86,7 @@ _S200_NOT_SENT = {
     "DiscountGroupReference": "discount groups are not looked up by name",
     "OrderValueDiscountReference": "order value discounts are not looked up by name",
     "AnalysisCodes": "analysis codes are not looked up by name",
-    "Contacts": "contacts are written through the customer contacts resource, not with the customer",
+    "Contacts": "contacts are a resource of their own",
     "CustomerDeliveryAddress": "delivery addresses are a resource of their own",
     "DeliveryAddresses": "delivery addresses are a resource of their own",
 }
@@ -256,8 +257,7 @@ def _sage200_record(index: int, element: ET.Element) -> ImportRecord:
                         if part.text and part.text.strip():
                             name_parts.append(part.text.strip())
                     elif sub in _S200_CONTACT_ONLY:
-                        b.note(f"not imported: {name}/{sub} (the default contact is written through the customer "
-                               "contacts resource, not with the customer)")
+                        b.note(f"not imported: {name}/{sub} ({_CONTACTS})")
                     else:
                         raise b.unknown(f"{name}/{sub}")
             elif name in _S200_NOT_SENT:
@@ -302,8 +302,7 @@ def _online_record(index: int, element: ET.Element) -> ImportRecord:
             elif name in _ONLINE_DOWNLOAD_ONLY:
                 b.note(f"ignored download-only <{name}>")
             elif name == "contacts":
-                b.note("not imported: <contacts> (contacts are written through the customer contacts resource, "
-                       "not with the customer)")
+                b.note(f"not imported: <contacts> ({_CONTACTS})")
             else:
                 raise b.unknown(name)
         except PgError as exc:
