@@ -278,6 +278,8 @@ def _online_record(index: int, element: ET.Element) -> ImportRecord:
     b = _Builder(index)
     b.label(ID, "id")
     b.label(EXTERNAL_ID, "external_id")
+    b.label(REFERENCE, "reference")
+    b.label("name", "name")
     for child in element:
         name = _local(child.tag)
         try:
