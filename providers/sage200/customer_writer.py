@@ -137,7 +137,7 @@ class _Api:
 
     async def find(self, reference: str) -> dict[str, Any] | None:
         """The customer with this reference (Sage compares references without regard to case)."""
-        rows = await self.send("GET", f"{self.path}?$filter=reference%20eq%20{_q(reference)}&$top=2",
+        rows = await self.send("GET", f"{self.path}?$filter=reference%20eq%20{odata_literal(reference)}&$top=2",
                                idempotent=True)
         wanted = reference.casefold()
         for row in rows if isinstance(rows, list) else []:
@@ -150,7 +150,7 @@ class _Api:
         skip = 0
         while True:
             rows = await self.send(
-                "GET", f"{self.path}?$filter=startswith(reference,{_q(prefix)})&$select=id,reference"
+                "GET", f"{self.path}?$filter=startswith(reference,{odata_literal(prefix)})&$select=id,reference"
                        f"&$orderby=id%20asc&$top=5000&$skip={skip}", idempotent=True)
             batch = [str(r.get("reference", "")) for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
             out += batch
@@ -159,7 +159,8 @@ class _Api:
             skip += 5000
 
 
-def _q(text: str) -> str:
+def odata_literal(text: str) -> str:
+    """A quoted OData string, percent-encoded for a query string."""
     from urllib.parse import quote
 
     return quote(quote_string(text), safe="'")
@@ -186,7 +187,8 @@ class CustomerWriter:
         self.base_path = str(spec.extra.get("base_path", ""))
         self.path = self.base_path + str(spec.extra.get("resource", "/customers"))
 
-    async def _api(self, ctx: ScanContext) -> _Api:
+    async def api(self, ctx: ScanContext) -> _Api:
+        """The requests of one write request, for the connection's company."""
         site = await self.session.company(ctx, self.base_path)
         return _Api(self, ctx, site)
 
@@ -207,7 +209,7 @@ class CustomerWriter:
             for record in records:
                 results.set(record.index, record.error, record.notes)
             return results.done()
-        api = await self._api(ctx)
+        api = await self.api(ctx)
         for record in records:
             if stop_on_error and results.failed:
                 break
@@ -337,10 +339,10 @@ class CustomerWriter:
         customer_id = int(customer["id"])
         body = dict(record.payload)
         notes = list(record.notes)
-        for path in [p for p in body if p == "currency_id"]:  # create-only (Zynk: currency set on create)
-            if body[path] != customer.get(path):
-                notes.append(f"{record.shown(path)} not changed: it is set only when a customer is created")
-            del body[path]
+        if "currency_id" in body:  # create-only (Zynk: the currency is set when a customer is created)
+            if body["currency_id"] != customer.get("currency_id"):
+                notes.append(f"{record.shown('currency_id')} not changed: it is set only when a customer is created")
+            del body["currency_id"]
         if record.reference is not None and str(customer.get("reference", "")).casefold() != \
                 record.reference.casefold():
             other = await api.find(record.reference)
@@ -462,7 +464,7 @@ class CustomerWriter:
             for _, record in changes:
                 results.set(record.index, record.error, record.notes)
             return results.done()
-        api = await self._api(ctx)
+        api = await self.api(ctx)
         for position, (customer_id, record) in enumerate(changes):
             if stop_on_error and results.failed:
                 break
@@ -512,7 +514,7 @@ class CustomerWriter:
                      stop_on_error: bool = True,
                      on_result: Callable[[RowResult], None] | None = None) -> WriteResult:
         results = _Results(len(customer_ids), on_result)
-        api = await self._api(ctx)
+        api = await self.api(ctx)
         for index, customer_id in enumerate(customer_ids):
             if stop_on_error and results.failed:
                 break
@@ -694,7 +696,16 @@ class SageCustomersProvider(SageViewProvider):
 
     async def insert(self, request: InsertRequest, ctx: ScanContext) -> WriteResult:
         records = records_from_rows(self.spec, request.rows, updating=False)
-        mode = WriteMode(tuple(request.match_on), request.on_conflict, self.writer.auto_generate(ctx))
+        writes = self.spec.writes
+        assert writes is not None
+        match_on = []
+        for name in request.match_on:
+            column = writes.column(name)
+            if column is None or not column.identity:
+                raise PgError("42P10", "there is no unique or exclusion constraint matching the ON CONFLICT "
+                                       "specification")
+            match_on.append(column.name)
+        mode = WriteMode(tuple(match_on), request.on_conflict, self.writer.auto_generate(ctx))
         return await self.writer.write(records, mode, ctx, returning=request.returning,
                                        stop_on_error=request.stop_on_error, on_result=request.on_result)
 

@@ -50,7 +50,7 @@ from providers.sage200.customer_fields import (
     check_value,
     set_path,
 )
-from providers.sage200.customer_writer import CustomerRecord, CustomerWriter, WriteMode
+from providers.sage200.customer_writer import CustomerRecord, CustomerWriter, WriteMode, odata_literal
 
 INVALID_XML_DOCUMENT = "2200M"
 
@@ -350,8 +350,6 @@ class _Codes:
         return self.cache[key]
 
     async def _fetch(self, kind: str, code: str) -> int | None:
-        from providers.sage200.customer_writer import _q
-
         if kind == "currency":
             rows = await self.api.send("GET", f"{self.base}/currencies?$expand=currency_iso_code", idempotent=True)
             for row in rows if isinstance(rows, list) else []:
@@ -365,7 +363,7 @@ class _Codes:
             rows = await self.api.send("GET", f"{self.base}/tax_codes?$filter=code%20eq%20{int(code)}", idempotent=True)
         else:
             try:
-                rows = await self.api.send("GET", f"{self.base}/country_codes?$filter=code%20eq%20{_q(code)}",
+                rows = await self.api.send("GET", f"{self.base}/country_codes?$filter=code%20eq%20{odata_literal(code)}",
                                            idempotent=True)
             except ApiRejection as exc:
                 if exc.status == 404:
@@ -386,7 +384,7 @@ _LOOKUP_TABLES = {"currency": ("Currencies", "CurrencyId"), "country_code": ("Co
 async def _resolve_lookups(writer: CustomerWriter, items: Sequence[ImportRecord], ctx: ScanContext) -> None:
     if not any(item.lookups and item.record.error is None for item in items):
         return
-    codes = _Codes(writer, await writer._api(ctx))
+    codes = _Codes(writer, await writer.api(ctx))
     for item in items:
         for lookup in item.lookups:
             if item.record.error is not None:
