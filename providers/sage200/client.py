@@ -315,8 +315,6 @@ class SageHttp:
             except TransientError as exc:
                 delay = budget.next_wait(exc.kind == "rate limit", exc.retry_after)
                 if delay is None:
-                    if exc.kind == "sent":
-                        raise AmbiguousWrite(exc.reason) from None
                     raise self._give_up(exc, shown, budget) from None
                 log.info("Sage 200 %s: %s; retry in %.2f s", shown, exc.reason, delay)
                 await self.policy.sleep(delay)

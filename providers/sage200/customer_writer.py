@@ -253,6 +253,8 @@ class CustomerWriter:
             return await self._create(api, record, target, returning)
         except PgError as exc:
             return _failed(record, exc)
+        except ApiRejection as exc:  # a read on the way was refused
+            return _failed(record, rejection_error(exc, record))
 
     async def _resolve(self, api: _Api, record: CustomerRecord, mode: WriteMode) -> _Target:
         def matched(customer: dict[str, Any], by: str) -> _Target:
@@ -509,6 +511,8 @@ class CustomerWriter:
                              row=await self._row(api, customer, returning), notes=tuple(record.notes))
         except PgError as exc:
             return _failed(record, exc)
+        except ApiRejection as exc:
+            return _failed(record, rejection_error(exc, record))
 
     async def delete(self, customer_ids: Sequence[int], ctx: ScanContext, *, returning: tuple[str, ...] = (),
                      stop_on_error: bool = True,
@@ -539,6 +543,8 @@ class CustomerWriter:
             return RowResult(index, WriteOutcome.DELETED, key={ID: customer_id}, row=before)
         except PgError as exc:
             return RowResult(index, WriteOutcome.FAILED, key={ID: customer_id}, error=exc)
+        except ApiRejection as exc:
+            return RowResult(index, WriteOutcome.FAILED, key={ID: customer_id}, error=_delete_error(exc, customer_id))
 
 
 class _Results:

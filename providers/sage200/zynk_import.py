@@ -395,6 +395,10 @@ async def _resolve_lookups(writer: CustomerWriter, items: Sequence[ImportRecord]
             except PgError as exc:
                 item.record.error = exc
                 break
+            except ApiRejection as exc:
+                item.record.error = PgError("HV000", f"cannot look up <{lookup.element}> {lookup.code}: {exc.message}",
+                                            detail=f"{exc.request} → HTTP {exc.status}")
+                break
             if found is None:
                 table, column = _LOOKUP_TABLES[lookup.kind]
                 item.record.error = PgError(

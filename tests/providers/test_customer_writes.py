@@ -351,3 +351,17 @@ def test_delete(box: Sandbox) -> None:
     assert box.with_reference("GONE01") == [] and len(box.with_reference("A1D001")) == 1
     truth = TruthTable(box.tmp / "tokens.external-ids.sqlite")
     assert anyio.run(truth.get, Scope("c3a91133-a250-c54f-e9ac-08d507348a36", 1, "customers"), "gone-1") is None
+
+
+def test_an_api_that_keeps_failing_fails_the_row_and_says_so(box: Sandbox) -> None:
+    box.faults("500:method=PUT:path=*/customers/*,500:method=POST:path=*/customers")
+    sqlstate, message, _ = error_of(update(box, [RowChange({"Id": A1}, {"Name": "never"})]))
+    assert sqlstate == "HV000" and message.startswith("Sage 200 API request failed after 5 attempts: HTTP 500")
+    sqlstate, message, _ = error_of(insert(box, [{"ExternalId": "down-1", "Reference": "DOWN01", "Name": "Down"}]))
+    assert (sqlstate, message) == ("HV000", "the Sage 200 API did not confirm the create of customer DOWN01: "
+                                            "HTTP 500 Internal Server Error")
+    box.faults("")
+    assert box.with_reference("DOWN01") == []
+    # the pending entry stays, so sending the row again once the API is back creates it exactly once
+    row = only(insert(box, [{"ExternalId": "down-1", "Reference": "DOWN01", "Name": "Down"}], match_on=("ExternalId",)))
+    assert row.outcome is WriteOutcome.CREATED and len(box.with_reference("DOWN01")) == 1
