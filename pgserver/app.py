@@ -46,34 +46,50 @@ def _property_defaults(db: DatabaseConfig) -> Mapping[str, Any]:
 
 
 def build_data_source(db: DatabaseConfig, cache_dir: Path | None = None) -> DataSource:
-    """Providers (the 78 Sage views, the sys_* tables, the OAuth procedures) of one configured database."""
-    import httpx
-
+    """Providers (the 78 Sage views, sys_mirror, the sys_* tables, the procedures) of one configured database;
+    `cache_dir`: where the mirror keeps its files (None: in memory)."""
     from pgserver.sql import DataSource
     from providers.sage200.model import load_views
     from providers.sage200.provider import sage_admin, sage_providers
-    from providers.sage200.session import SageDataSource
     from providers.system import system_providers
 
-    defaults = _property_defaults(db)
-    if db.uses_sandbox:
-        from sage_sandbox.app import create_app
-        from sage_sandbox.config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
-
-        # The in-process sandbox makes its data afresh at every start: its mirror lives in memory only.
-        sage = SageDataSource(api_base_url=SANDBOX_ORIGIN, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET,
-                              token_store_path=db.token_store, transport=httpx.ASGITransport(app=create_app()),
-                              defaults=defaults)
-    else:
-        sage = SageDataSource(api_base_url=db.api_base_url, client_id=db.client_id, client_secret=db.client_secret,
-                              token_store_path=db.token_store, defaults=defaults, cache_dir=cache_dir)
-    providers, procedures = sage_providers(sage)
+    providers, procedures = sage_providers(build_sage_source(db, cache_dir))
     admin_tables, admin_procedures = sage_admin(providers)
     procedures = [*procedures, *admin_procedures]
     system = system_providers(load_views(), procedures, catalog=db.name)
     tables = [*providers, *admin_tables, *system]
     seams = catalog_seam_factory([p.spec for p in tables], [p.spec for p in procedures], db.name)
-    return DataSource.build(tables, procedures, defaults, catalog=seams, prepare_database=seams.attach)
+    return DataSource.build(tables, procedures, _property_defaults(db), catalog=seams, prepare_database=seams.attach)
+
+
+def build_sage_source(db: DatabaseConfig, cache_dir: Path | None = None) -> Any:
+    """The SageDataSource of one configured database (the real API, or an in-process sandbox)."""
+    import httpx
+
+    from providers.sage200.session import SageDataSource
+
+    defaults = _property_defaults(db)
+    truth_table = truth_table_path(db)
+    if db.uses_sandbox:
+        from sage_sandbox.app import create_app
+        from sage_sandbox.config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+
+        # The in-process sandbox makes its data afresh at every start: its mirror lives in memory only.
+        return SageDataSource(api_base_url=SANDBOX_ORIGIN, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET,
+                              token_store_path=db.token_store, transport=httpx.ASGITransport(app=create_app()),
+                              defaults=defaults, truth_table_path=truth_table)
+    return SageDataSource(api_base_url=db.api_base_url, client_id=db.client_id, client_secret=db.client_secret,
+                          token_store_path=db.token_store, defaults=defaults, truth_table_path=truth_table,
+                          cache_dir=cache_dir)
+
+
+def truth_table_path(db: DatabaseConfig) -> str | None:
+    """The external-id truth table of a database: next to its token store (`tokens.json` →
+    `tokens.external-ids.sqlite`); in memory when tokens are (decision 0720)."""
+    if not db.token_store:
+        return None
+    store = Path(db.token_store).expanduser()
+    return str(store.with_name(store.stem + ".external-ids.sqlite"))
 
 
 class _CatalogSeam:

@@ -3,6 +3,7 @@
   pgserver serve [--config FILE] [--host H] [--port P] [--log-level L]
   pgserver passwd [USER]        reads a password, prints a [[users]] entry with its SCRAM verifier
   pgserver sandbox …            the Sage 200 API emulator (sage_sandbox.cli)
+  pgserver import FILE.xml [--database NAME] [--config FILE]   Zynk customer XML into Sage 200
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
     passwd.add_argument("--iterations", type=int, default=4096)
     commands.add_parser("sandbox", help="run the Sage 200 API sandbox (see `pgserver sandbox --help`)",
                         add_help=False)
+    imports = commands.add_parser("import", help="import customers from a Zynk customer XML file")
+    imports.add_argument("file", help="the XML file (Sage 200 <Company> or Sage 200 Online <Customers> format)")
+    imports.add_argument("--database", help="the configured database to import into (default: the first)")
+    imports.add_argument("--config", help="TOML config file (default: the sandbox database)")
+    imports.add_argument("--auto-generate-references", action=argparse.BooleanOptionalAction, default=None,
+                         help="generate references for new customers without one (default: the database's "
+                              "AutoGenerateReferences property)")
     return parser
 
 
@@ -113,6 +121,18 @@ def _passwd(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    """`pgserver import FILE.xml`: pgserver/xml_import.py does the work."""
+    from pgserver.xml_import import run_import
+
+    try:
+        config = load_config(args.config) if args.config else default_config()
+    except ConfigError as exc:
+        print(f"pgserver: {exc}", file=sys.stderr)
+        return 2
+    return run_import(config, args.file, args.database, args.auto_generate_references)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "sandbox":
@@ -122,4 +142,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "import":
+        return _import(args)
     return _passwd(args)

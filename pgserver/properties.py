@@ -160,6 +160,9 @@ PROPERTY_DEFS: tuple[PropertyDef, ...] = (
                 "allows at most 5000.", "Miscellaneous", minimum=1, maximum=5000),
     PropertyDef("PseudoColumns", "string", "", "Specifies the pseudocolumns to expose as table columns, as "
                 "'TableName=ColumnName;TableName=ColumnName'.", "Miscellaneous", validate=_pseudo_columns),
+    PropertyDef("AutoGenerateReferences", "bool", False, "Whether a customer created without a Reference gets "
+                "one generated (three letters of its name and a number, e.g. ZYN001), as Zynk's 'Auto Generate "
+                "References' setting does; off: such a create fails (23502).", "Miscellaneous"),
     PropertyDef("Timeout", "int", 60, "Specifies the maximum time, in seconds, that the provider waits for a "
                 "server response before throwing a timeout error (0: no timeout).", "Miscellaneous", minimum=0),
 )

@@ -15,11 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    from pgserver.errors import PgError
 
 # ---------------------------------------------------------------------------
 # Table declarations
@@ -52,6 +55,8 @@ class TableSpec:
     kind: str = "view"  # "view" (read-only) or "table"
     default_sort: tuple[str, ...] = ()  # the API's default order, as column names
     extra: Mapping[str, Any] = field(default_factory=dict)  # provider-specific (API resource …)
+    # What may be written, when the provider implements `Writable` (None: read-only). See "Writes" below.
+    writes: WriteSpec | None = None
 
     def column(self, name: str) -> Column | None:
         lowered = name.lower()
@@ -63,6 +68,170 @@ class TableSpec:
     @property
     def key_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.is_key)
+
+
+# ---------------------------------------------------------------------------
+# Writes: what a table declares (WriteSpec) and how the SQL layer writes through it (Writable)
+# ---------------------------------------------------------------------------
+#
+# The remote API has no transactions, so the contract is built so that nothing is ever hidden:
+#
+# * every row of a request gets exactly one RowResult, in request order, whatever happens;
+# * every row is checked (types, lengths, required and download-only columns) before anything is sent;
+#   with `stop_on_error` one bad row fails the request with nothing written (the others NOT_ATTEMPTED);
+# * rows are then written one at a time, in order; with `stop_on_error` the first failure ends the request
+#   and the rows before it stay written (they are APPLIED and say so), the rows after it are NOT_ATTEMPTED;
+# * a row is never written twice: a write whose answer was lost is confirmed by reading (creates are found
+#   again by the reference they were sent with) before anything is sent again;
+# * `on_result` is called as each row's result becomes final, so a caller that is cancelled half way still
+#   knows which rows were applied;
+# * the methods raise PgError only before anything was sent (e.g. an unknown CompanyId); from the first
+#   write on, every failure is a row's `error`.
+
+
+@dataclass(frozen=True)
+class WriteColumn:
+    """How one column takes part in writes. Columns of `TableSpec.columns` are listed by name; a write-only
+    column (not in `TableSpec.columns`, e.g. Customers.ExternalId) carries its own `pg_type`."""
+
+    name: str
+    insertable: bool = False  # may be given in an INSERT (otherwise only DEFAULT: 428C9)
+    updatable: bool = False  # may be given in an UPDATE (otherwise only DEFAULT: 428C9)
+    required: bool = False  # NOT NULL when a row is created (23502)
+    identity: bool = False  # a unique key a row can be matched on (ON CONFLICT target, 23505 on a duplicate)
+    generated: bool = False  # the remote system fills it when it is not given (Id, a generated Reference …)
+    pg_type: str | None = None  # only for write-only columns
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class WriteSpec:
+    """What a table lets clients write (the catalog reports it: is_insertable_into, is_updatable …)."""
+
+    columns: tuple[WriteColumn, ...]  # every column of the table, plus write-only ones
+    key: tuple[str, ...]  # the columns UPDATE and DELETE address a row by
+    identity_order: tuple[str, ...]  # the identity columns an upsert tries, in this order (Zynk's order)
+    can_insert: bool = True
+    can_update: bool = True
+    can_delete: bool = True
+
+    def column(self, name: str) -> WriteColumn | None:
+        lowered = name.lower()
+        return next((c for c in self.columns if c.name.lower() == lowered), None)
+
+    @property
+    def write_only(self) -> tuple[WriteColumn, ...]:
+        return tuple(c for c in self.columns if c.pg_type is not None)
+
+
+class WriteOutcome(enum.StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    DELETED = "deleted"
+    UNCHANGED = "unchanged"  # matched an existing row and left it as it was (ON CONFLICT DO NOTHING)
+    NOT_FOUND = "not found"  # the key names no row (any more): nothing written (UPDATE/DELETE count it as 0)
+    FAILED = "failed"  # refused by a field rule or by the API: nothing written for this row; `error` says why
+    NOT_ATTEMPTED = "not attempted"  # after another row failed with stop_on_error: nothing written
+
+    @property
+    def applied(self) -> bool:
+        return self in (WriteOutcome.CREATED, WriteOutcome.UPDATED, WriteOutcome.DELETED)
+
+
+class OnConflict(enum.StrEnum):
+    """What an INSERT does with a row that matches an existing one on an identity column of `match_on`."""
+
+    ERROR = "error"  # 23505 duplicate key (a plain INSERT)
+    UPDATE = "update"  # update the matched row with the row's values (ON CONFLICT DO UPDATE, MERGE, imports)
+    NOTHING = "nothing"  # leave it (ON CONFLICT DO NOTHING): UNCHANGED
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """What happened to one row of a write request."""
+
+    index: int  # the row's position in the request
+    outcome: WriteOutcome
+    key: Mapping[str, Any] | None = None  # the row's key ({"Id": 27825}) when the row exists or existed
+    matched_by: str | None = None  # the identity column that found an existing row (upserts)
+    row: Mapping[str, Any] | None = None  # the `returning` columns: after the write (DELETE: before it)
+    error: PgError | None = None  # why it FAILED
+    notes: tuple[str, ...] = ()  # what was left out and why (e.g. a create-only column on an update)
+
+
+@dataclass
+class WriteResult:
+    rows: list[RowResult]
+
+    @property
+    def applied(self) -> list[RowResult]:
+        return [r for r in self.rows if r.outcome.applied]
+
+    @property
+    def first_error(self) -> PgError | None:
+        return next((r.error for r in self.rows if r.error is not None), None)
+
+    def count(self, *outcomes: WriteOutcome) -> int:
+        return sum(1 for r in self.rows if r.outcome in outcomes)
+
+
+ResultCallback = Callable[[RowResult], None]
+
+
+@dataclass(frozen=True)
+class InsertRequest:
+    """INSERT of `rows`: each maps declared column names to Python values (None is NULL; a column left
+    out takes its default). `match_on` lists the identity columns that find an existing row (tried in
+    `WriteSpec.identity_order`); a plain INSERT passes `("ExternalId",)` where the table has one, so a
+    re-sent insert finds the row it made (issue 14), and gets 23505 for any other duplicate."""
+
+    rows: Sequence[Mapping[str, Any]]
+    match_on: tuple[str, ...] = ()
+    on_conflict: OnConflict = OnConflict.ERROR
+    returning: tuple[str, ...] = ()  # columns to report in RowResult.row
+    stop_on_error: bool = True
+    on_result: ResultCallback | None = None
+
+
+@dataclass(frozen=True)
+class RowChange:
+    key: Mapping[str, Any]  # WriteSpec.key columns → values ({"Id": 27825})
+    values: Mapping[str, Any]  # the columns to change → new values
+
+
+@dataclass(frozen=True)
+class UpdateRequest:
+    changes: Sequence[RowChange]
+    returning: tuple[str, ...] = ()
+    stop_on_error: bool = True
+    on_result: ResultCallback | None = None
+
+
+@dataclass(frozen=True)
+class DeleteRequest:
+    keys: Sequence[Mapping[str, Any]]
+    returning: tuple[str, ...] = ()
+    stop_on_error: bool = True
+    on_result: ResultCallback | None = None
+
+
+class Writable(Protocol):
+    """A provider whose `spec.writes` is set implements this (see the rules above)."""
+
+    spec: TableSpec
+
+    async def insert(self, request: InsertRequest, ctx: ScanContext) -> WriteResult: ...
+
+    async def update(self, request: UpdateRequest, ctx: ScanContext) -> WriteResult: ...
+
+    async def delete(self, request: DeleteRequest, ctx: ScanContext) -> WriteResult: ...
+
+
+def writer_of(provider: Provider) -> Writable | None:
+    """The provider as a Writable when its spec declares writes (None: the table is read-only)."""
+    if provider.spec.writes is None:
+        return None
+    return provider  # type: ignore[return-value]  # declared by spec.writes (the contract above)
 
 
 # ---------------------------------------------------------------------------

@@ -27,6 +27,7 @@ STRING_LIMITS: dict[str, int] = {
     "telephone_country_code": 5, "telephone_area_code": 20, "telephone_subscriber_number": 200,
     "fax_country_code": 5, "fax_area_code": 20, "fax_subscriber_number": 200, "website": 200, "vat_number": 30,
     "duns_code": 9, "status_reason": 60, "trading_terms": 60, "credit_reference": 60,
+    "default_nominal_code_reference": 8, "default_nominal_code_cost_centre": 3, "default_nominal_code_department": 3,
     **{f"analysis_code_{i}": 60 for i in range(1, 21)},
 }
 ADDRESS_LIMITS = {"address_1": 60, "address_2": 60, "address_3": 60, "address_4": 60, "city": 60, "county": 60,
@@ -35,7 +36,7 @@ ALLOWED_VALUES = {"account_status_type": ("AccountStatusActive", "AccountStatusH
                   "exchange_rate_type": ("ExchangeRateSingle", "ExchangeRatePeriod", "ExchangeRateBoth")}
 BOOLEANS = ("on_hold", "terms_agreed", "use_tax_code_as_default", "produce_statements_for_customer")
 DECIMALS = ("credit_limit", "early_settlement_discount_percent", "invoice_discount_percent")
-INTEGERS = ("early_settlement_discount_days", "payment_terms_days")
+INTEGERS = ("early_settlement_discount_days", "payment_terms_days", "months_to_keep_transactions")
 REFERENCES = {"currency_id": "currencies", "country_code_id": "_country_codes", "default_tax_code_id": "tax_codes",
               "price_band_id": "price_bands"}
 READ_ONLY = ("id", "balance", "date_time_created", "date_time_updated")

@@ -2,13 +2,17 @@
 
     spec    := rule ("," rule)*
     rule    := kind (":" option)*
-    kind    := "429" | "500" | "503" | "504" | "hang" | "drop" | "truncate"
+    kind    := "429" | "500" | "503" | "504" | "hang" | "drop" | "drop_reply" | "truncate"
     option  := PROBABILITY            e.g. 0.1   (same as p=0.1)
              | "p=" PROBABILITY
              | "count=" N             fire on the first N matching requests (with p: at most N times)
              | "after=" N             let the first N matching requests through untouched
              | "path=" GLOB           only requests whose path matches (fnmatch, e.g. */customers*)
+             | "method=" METHOD       only requests with this HTTP method (e.g. POST)
              | "retry_after=" SECONDS 429 only: the Retry-After header (default 1)
+
+"drop" closes the connection before the request is served; "drop_reply" serves it (a write is applied)
+and then closes the connection without sending the answer — the lost answer a client must recover from.
 
 Examples: "429:0.1,500:0.05,hang:count=1,drop:0.01,truncate:0.01",
 "503:count=2:path=*/sop_order_line_views*". A rule with neither p nor count always fires.
@@ -23,7 +27,7 @@ import random
 import threading
 from dataclasses import dataclass
 
-KINDS = frozenset({"429", "500", "503", "504", "hang", "drop", "truncate"})
+KINDS = frozenset({"429", "500", "503", "504", "hang", "drop", "drop_reply", "truncate"})
 
 
 class FaultSpecError(ValueError):
@@ -37,12 +41,14 @@ class FaultRule:
     count: int | None = None
     after: int = 0
     path: str | None = None
+    method: str | None = None
     retry_after: int = 1
     seen: int = 0  # matching requests so far
     fired: int = 0  # times this rule fired
 
-    def matches(self, path: str) -> bool:
-        return self.path is None or fnmatch.fnmatchcase(path, self.path)
+    def matches(self, path: str, method: str = "GET") -> bool:
+        return (self.path is None or fnmatch.fnmatchcase(path, self.path)) and \
+            (self.method is None or self.method == method.upper())
 
 
 def parse_fault_spec(spec: str) -> list[FaultRule]:
@@ -72,6 +78,8 @@ def parse_fault_spec(spec: str) -> list[FaultRule]:
                     rule.after = int(value)
                 elif key == "path":
                     rule.path = value
+                elif key == "method":
+                    rule.method = value.upper()
                 elif key == "retry_after":
                     rule.retry_after = int(value)
                 else:
@@ -92,10 +100,10 @@ class FaultInjector:
         self._rng = random.Random(f"faults/{seed}")
         self._lock = threading.Lock()
 
-    def choose(self, path: str) -> FaultRule | None:
+    def choose(self, path: str, method: str = "GET") -> FaultRule | None:
         with self._lock:
             for rule in self.rules:
-                if not rule.matches(path):
+                if not rule.matches(path, method):
                     continue
                 rule.seen += 1
                 if rule.seen <= rule.after:

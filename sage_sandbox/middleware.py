@@ -56,7 +56,7 @@ class SandboxMiddleware:
 
         config = self.state.config
         delay = config.latency_ms + (self._latency_rng.uniform(0, config.jitter_ms) if config.jitter_ms else 0.0)
-        rule = self.state.faults.choose(scope["path"])
+        rule = self.state.faults.choose(scope["path"], scope["method"])
         try:
             if delay > 0:
                 await anyio.sleep(delay / 1000)
@@ -80,6 +80,8 @@ class SandboxMiddleware:
             await self._hang(scope, receive, send)
         elif rule.kind == "drop":
             await _drop(scope)
+        elif rule.kind == "drop_reply":
+            await self._drop_reply(scope, receive)
         elif rule.kind == "truncate":
             await self._truncate(scope, receive, send)
 
@@ -91,6 +93,15 @@ class SandboxMiddleware:
             return
         response = ApiError(504, "GatewayTimeout", "The site did not respond in time.", "gateway").response()
         await response(scope, receive, send)
+
+    async def _drop_reply(self, scope: Scope, receive: Receive) -> None:
+        """Serve the request (a write is applied), then close the connection without any answer."""
+
+        async def discard(message: Message) -> None:
+            pass
+
+        await self.app(scope, receive, discard)
+        await _drop(scope)
 
     async def _truncate(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Run the request, then send the headers and only half of the body, and close."""

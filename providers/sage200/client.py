@@ -36,6 +36,7 @@ from pgserver.errors import (
     QUERY_CANCELED,
     PgError,
 )
+from providers.sage200.convert import dump_json
 from providers.sage200.odata import encode_query, readable_query
 
 log = logging.getLogger(__name__)
@@ -256,6 +257,112 @@ class SageHttp:
                 detail=detail,
             )
         return PgError(FDW_ERROR, f"Sage 200 API request failed after {tries} attempts: {exc.reason}", detail=detail)
+
+
+    # -- writes ------------------------------------------------------------------------------
+
+    async def send_json(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        *,
+        auth_headers: AuthHeaders,
+        timeout: float | None,
+        idempotent: bool,
+    ) -> Any:
+        """POST/PUT/DELETE `body` as JSON → the parsed answer (None for an empty body).
+
+        Sent again only when the API cannot have applied it (no connection, 401 before a token refresh, 429,
+        503) or when sending it again is harmless (`idempotent`: PUT, DELETE). When a non-idempotent write
+        may have been applied but its answer was lost (the connection broke after sending, no answer in
+        time, 500/502/504, a truncated answer), AmbiguousWrite is raised at once: the caller finds out by
+        reading. A refusal (other 4xx) is ApiRejection with the API's own words."""
+        content = None if body is None else dump_json(body).encode()
+        headers_extra = {"Content-Type": "application/json"} if content is not None else {}
+        shown = f"{method} {path}"
+        rejected: dict[str, str] | None = None
+        budget = RequestBudget(self.policy, timeout)
+        while True:
+            try:
+                with _within(budget):
+                    headers = await auth_headers(rejected)
+                response = await self._send(method, path, content, {**headers, **headers_extra},
+                                            budget.attempt_timeout(), idempotent)
+                if response.status_code == 401 and rejected is None:
+                    rejected = headers
+                    continue
+                status = response.status_code
+                if status == 429:
+                    raise TransientError(f"HTTP 429 {response.reason_phrase}", kind="rate limit",
+                                         retry_after=parse_retry_after(response.headers.get("retry-after")))
+                if status == 503:
+                    raise TransientError(f"HTTP 503 {response.reason_phrase}")
+                if status in RETRYABLE_STATUS:
+                    if not idempotent:
+                        raise AmbiguousWrite(f"HTTP {status} {response.reason_phrase}")
+                    raise TransientError(f"HTTP {status} {response.reason_phrase}")
+                if status >= 400:
+                    raise ApiRejection(status, api_data_code(response), api_message(response), shown)
+                if not response.content.strip():
+                    return None
+                try:
+                    return parse_json(response.content)
+                except TransientError as exc:
+                    if not idempotent:
+                        raise AmbiguousWrite(exc.reason) from None
+                    raise
+            except TransientError as exc:
+                delay = budget.next_wait(exc.kind == "rate limit", exc.retry_after)
+                if delay is None:
+                    raise self._give_up(exc, shown, budget) from None
+                log.info("Sage 200 %s: %s; retry in %.2f s", shown, exc.reason, delay)
+                await self.policy.sleep(delay)
+
+    async def _send(self, method: str, path: str, content: bytes | None, headers: dict[str, str],
+                    timeout: float | None, idempotent: bool) -> httpx.Response:
+        try:
+            with anyio.fail_after(timeout) if timeout else contextlib.nullcontext():
+                return await self.client.request(method, path, content=content, headers=headers,
+                                                 timeout=timeout, auth=None)
+        except httpx.ConnectError as exc:  # nothing was sent
+            raise TransientError(f"cannot connect ({type(exc).__name__})", kind="connect") from None
+        except (TimeoutError, httpx.TimeoutException, httpx.TransportError) as exc:
+            reason = "no answer in time" if isinstance(exc, TimeoutError | httpx.TimeoutException) else \
+                f"the connection broke ({type(exc).__name__})"
+            if not idempotent:
+                raise AmbiguousWrite(reason) from None
+            raise TransientError(reason, kind="sent") from None
+
+
+class AmbiguousWrite(Exception):
+    """A write was sent and may have been applied, but its answer never arrived."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ApiRejection(Exception):
+    """The API refused a write (4xx): nothing was applied."""
+
+    def __init__(self, status: int, data_code: str | None, message: str, request: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.data_code = data_code
+        self.message = message
+        self.request = request
+
+
+def api_data_code(response: httpx.Response) -> str | None:
+    """The `$dataCode` of the gateway-style error body (`[{"$dataCode": …}]`), if any."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    first = body[0] if isinstance(body, list) and body else body
+    code = first.get("$dataCode") if isinstance(first, dict) else None
+    return code if isinstance(code, str) else None
 
 
 def timeout_error(timeout: float | None, what: str, detail: str | None = None) -> PgError:

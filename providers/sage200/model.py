@@ -23,6 +23,9 @@ EDITIONS: dict[str, str] = {
     "ProfessionalUK": "/uk/sage200extra/accounts/v1",
 }
 
+# The one resource written through this server (docs/decisions/0720-customer-writes-and-identity.md).
+WRITABLE_RESOURCE = "/customers"
+
 # How a column's value is read from one API JSON object (TableSpec.extra["source_kinds"]).
 SOURCE_FIELD = "field"  # a top-level scalar: row[source]
 SOURCE_NESTED = "nested"  # a subfield of a nested object: row["main_address"]["address_1"]
@@ -75,6 +78,11 @@ def _table_spec(view: dict[str, Any]) -> TableSpec:
     )
     by_source = {c["source"]: c["name"] for c in view["columns"] if c["source_kind"] == SOURCE_FIELD}
     default_sort = [(f, d) for f, d in view["default_sort"]]
+    writes = None
+    if view["resource"] == WRITABLE_RESOURCE:
+        from providers.sage200.customer_fields import customer_write_spec
+
+        writes = customer_write_spec(columns)
     return TableSpec(
         schema=view["schema"],
         name=view["name"],
@@ -91,6 +99,7 @@ def _table_spec(view: dict[str, Any]) -> TableSpec:
             "source_kinds": {c["name"]: c["source_kind"] for c in view["columns"]},
             "client_side_filters": tuple(view["client_side_filters"]),
         },
+        writes=writes,
     )
 
 

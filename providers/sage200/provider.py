@@ -404,9 +404,12 @@ class SageViewProvider:
 
 
 def sage_providers(config: SageDataSource) -> tuple[list[Provider], list[Procedure]]:
-    """Providers for the 78 views (both editions) and the OAuth procedures of one data source."""
+    """Providers for the 78 views (both editions; Customers writable) and the procedures (OAuth, XML import)
+    of one data source."""
+    from providers.sage200.customer_writer import SageCustomersProvider
     from providers.sage200.model import load_views
     from providers.sage200.procedures import oauth_procedures
+    from providers.sage200.zynk_import import import_procedures
 
     session = SageSession(config)
     views = load_views()
@@ -418,9 +421,10 @@ def sage_providers(config: SageDataSource) -> tuple[list[Provider], list[Procedu
             fields.setdefault(str(v.extra.get("resource", "")), set()).update(
                 c.source.split(".")[0] for c in v.columns if c.source)
         resources = {path: frozenset(names) for path, names in fields.items()}
-        providers += [SageViewProvider(spec, session, resources) for spec in mine]
+        providers += [SageCustomersProvider(spec, session, resources) if spec.writes is not None
+                      else SageViewProvider(spec, session, resources) for spec in mine]
     providers.sort(key=lambda p: views.index(p.spec))  # type: ignore[attr-defined]
-    return providers, list(oauth_procedures(session))
+    return providers, [*oauth_procedures(session), *import_procedures(providers)]
 
 
 def sage_admin(providers: Sequence[Provider]) -> tuple[list[Provider], list[Procedure]]:

@@ -27,6 +27,7 @@ from providers.sage200.oauth import DEFAULT_SCOPE, SAGE_AUDIENCE, AsyncOAuth2Cli
 from providers.sage200.pool import ShardedTransport
 from providers.sage200.tokens import TokenStore
 from providers.sage200.transport import HttpOptions, http_options
+from providers.sage200.truth_table import TruthTable
 
 SAGE_API_HOST = "api.columbus.sage.com"
 SAGE_ID_AUTHORIZE = "https://id.sage.com/authorize"
@@ -59,6 +60,7 @@ class SageDataSource:
     token_url: str | None = None  # default: Sage ID for the real API, else {origin}/oauth/token
     audience: str | None = SAGE_AUDIENCE
     token_store_path: str | None = None  # None keeps tokens in memory only
+    truth_table_path: str | None = None  # the external-id truth table (SQLite); None keeps it in memory only
     auto_authorize: bool | None = None  # None: on for anything but the real Sage API
     transport: httpx.AsyncBaseTransport | None = None  # e.g. httpx.ASGITransport(sandbox app)
     defaults: Mapping[str, Any] = field(default_factory=dict)  # connection-property defaults
@@ -115,6 +117,7 @@ class SageSession:
         self._sites: dict[tuple[str, str], list[Site]] = {}
         self._sites_lock = anyio.Lock()
         self._limiters: weakref.WeakKeyDictionary[Any, anyio.CapacityLimiter] = weakref.WeakKeyDictionary()
+        self.truth_table = TruthTable(source.truth_table_path)  # external id ↔ Sage id ↔ reference
         from providers.sage200.mirror import SageMirror
 
         self.mirror = SageMirror(self, source.cache_dir)
@@ -160,6 +163,7 @@ class SageSession:
         clients, self._clients = list(self._clients.values()), {}
         self._auths.clear()
         self.mirror.close()
+        self.truth_table.close()
         for client in clients:
             await client.aclose()
 

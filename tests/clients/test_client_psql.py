@@ -135,7 +135,7 @@ def test_procedures_listed_as_functions(stack: Stack) -> None:
     listed = {(r[0], r[1]): r[2] for r in rows[2:-1]}
     assert set(listed) == {("StandardUK", "GetOAuthAccessToken"), ("StandardUK", "GetOAuthAuthorizationURL"),
                            ("StandardUK", "RefreshOAuthAccessToken"), ("StandardUK", "RefreshMirror"),
-                           ("StandardUK", "DropMirror")}
+                           ("StandardUK", "DropMirror"), ("StandardUK", "ImportCustomersXml")}
     assert listed[("StandardUK", "GetOAuthAuthorizationURL")] == 'TABLE("URL" text)'
 
 

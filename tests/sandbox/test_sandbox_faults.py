@@ -93,6 +93,17 @@ def test_drop_closes_the_connection_without_a_response(faulty) -> None:  # noqa:
     assert any(r.fault == "drop" and r.status == 0 for r in state.requests)
 
 
+def test_drop_reply_applies_the_write_and_loses_the_answer() -> None:
+    app = create_app(SandboxConfig(faults="drop_reply:count=1:path=*/customers"))
+    state = app.state.sandbox
+    with serve_in_thread(app) as base_url, httpx.Client(base_url=base_url, headers=state.auth_headers()) as client:
+        with pytest.raises(httpx.RemoteProtocolError):
+            client.post(f"{PRO}/customers", json={"name": "Lost Answer Ltd", "reference": "LOST001"})
+        found = client.get(f"{PRO}/customers", params={"$filter": "reference eq 'LOST001'"}).json()
+        assert [c["name"] for c in found] == ["Lost Answer Ltd"]  # the create happened
+    assert any(r.fault == "drop_reply" and r.method == "POST" for r in state.requests)
+
+
 def test_truncated_body(faulty) -> None:  # noqa: ANN001
     base_url, state = faulty
     with httpx.Client(base_url=base_url, headers=state.auth_headers()) as client:
