@@ -115,6 +115,7 @@ class SpecView:
     filter_statement: str | None
     sort_text: list[tuple[str, str]] | None
     columns: list[SpecColumn] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)  # the "processed server side" example queries, verbatim
 
 
 def _cells(row: str) -> list[str]:
@@ -199,6 +200,8 @@ def parse_spec(text: str) -> list[SpecView]:
             sort_text = [(f, direction) for f in re.findall(r"'([a-z_0-9]+)'", sort.group(1))]
         view = SpecView(schema, name, description, client_side, statement, sort_text)
         view.columns = [parse_row(r) for r in rows]
+        view.examples = [e.strip() for e in re.findall(r"SELECT \* FROM \w+ WHERE .+?(?= SELECT \* FROM |$)", text_block,
+                                                       flags=re.MULTILINE)]
         views.append(view)
     return views
 
