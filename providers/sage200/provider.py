@@ -29,6 +29,7 @@ from providers.paging import KeyOrderCheck, PagePipeline, PageRequest, remaining
 from providers.sage200.client import InvalidPage, TransientError, parse_json
 from providers.sage200.convert import InexactNumber, PageConverter, parse_timestamp
 from providers.sage200.odata import (
+    FilterPlan,
     build_filter,
     orderby_text,
     readable_query,
@@ -62,7 +63,7 @@ class SageQuery:
     """The provider-private part of a ScanPlan: the OData options of every page."""
 
     path: str
-    filter: str | None
+    filters: FilterPlan  # the `$filter` of every request, and each offered qual's clause of it (EXPLAIN)
     select: str
     expand: str | None
     order: tuple[tuple[str, bool], ...]  # (field, descending): pushed ORDER BY, then the paging key
@@ -72,6 +73,10 @@ class SageQuery:
     limit: int | None  # rows to read (pushed LIMIT), None = all
     offset: int  # pushed OFFSET
     plain_keys: bool = False  # every order field compares as its raw JSON value (no normaliser)
+
+    @property
+    def filter(self) -> str | None:
+        return self.filters.text
 
     def params(self, skip: int, top: int) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
@@ -194,7 +199,7 @@ class SageViewProvider:
         page_size = self.session.int_prop(ctx, "PageSize", 1, MAX_PAGE_SIZE)
         query = SageQuery(
             path=self.path,
-            filter=filt.text,
+            filters=filt,
             select=select,
             expand=expand,
             order=order,
@@ -213,6 +218,7 @@ class SageViewProvider:
             limit_pushed=limit_pushed,
             description=self._describe(query, ctx),
             state=query,
+            reports=list(query.filters.reports),
         )
 
     def _describe(self, query: SageQuery, ctx: ScanContext) -> list[str]:
