@@ -177,7 +177,9 @@ class SageHttp:
             return
         if status in RETRYABLE_STATUS:
             retry_after = parse_retry_after(response.headers.get("retry-after")) if status == 429 else None
-            raise TransientError(f"HTTP {status} {response.reason_phrase}", retry_after=retry_after)
+            said = api_message(response)  # the API's own words, if its body has any
+            reason = f"HTTP {status} {response.reason_phrase}" + (f": {said}" if said != response.reason_phrase else "")
+            raise TransientError(reason, retry_after=retry_after)
         message = api_message(response)
         if status == 401:
             raise PgError(
