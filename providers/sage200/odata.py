@@ -292,6 +292,18 @@ def _integer_clause(field: str, op: Op, value: decimal.Decimal) -> Translation:
     return _refuse(f"an integer is never equal to {value}")
 
 
+def _boolean_order(field: str, op: Op, value: bool) -> Translation:
+    """false < true, as in PostgreSQL; the API compares booleans with eq/ne only."""
+    if (op is Op.LT and value) or (op is Op.LE and not value):
+        return Translation(f"{field} eq false", True)
+    if (op is Op.GT and not value) or (op is Op.GE and value):
+        return Translation(f"{field} eq true", True)
+    if op is Op.GE:  # >= false
+        return Translation(f"{field} ne null", True)
+    # < false or > true: no row, and the API can be told so
+    return Translation(f"{field} eq true and {field} eq false", True, True)
+
+
 def _plain(field: str, op: Op, literal: str, exact: bool = True, note: str = "") -> Translation:
     text = f"{field} {_OPS[op]} {literal}"
     if op is Op.NE:
@@ -320,8 +332,8 @@ def _value_clause(column: Column, field: str, op: Op, value: object) -> Translat
         if family == "timestamp" and value.tzinfo is not None:
             return _refuse("an aware value against a timestamp column is read in the session zone first")
         return _timestamp_clause(field, op, value)
-    if family == "boolean" and op not in (Op.EQ, Op.NE):
-        return _refuse("the API does not order booleans")
+    if family == "boolean" and op not in (Op.EQ, Op.NE) and isinstance(value, bool):
+        return _boolean_order(field, op, value)
     literal = format_literal(column, value)
     if literal is None:
         return _refuse(f"{value!r} has no exact OData literal for {column.name} ({column.pg_type})")
