@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from sqlglot import parse_one
 
-from pgserver.provider import Column, Comparison, Op, TableSpec
+from pgserver.provider import Column, Comparison, TableSpec
 from pgserver.sql.quals import NotPushable, read_text, to_quals
 from pgserver.types import FormatContext
 from scripts import realpg
