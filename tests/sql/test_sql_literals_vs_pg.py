@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import operator
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,7 +25,6 @@ from sqlglot import parse_one
 from pgserver.provider import Column, Comparison, TableSpec
 from pgserver.sql.quals import NotPushable, read_text, to_quals
 from pgserver.types import FormatContext
-from scripts import realpg
 
 LITERALS: list[tuple[str, str]] = [
     # the spec's spellings
@@ -51,12 +49,8 @@ SETTINGS = [FormatContext(time_zone="UTC"), FormatContext(date_style="ISO, DMY",
 
 
 @pytest.fixture(scope="module")
-def postgres() -> Iterator[Any]:
-    psycopg = pytest.importorskip("psycopg")
-    if not realpg.available():
-        pytest.skip("PostgreSQL 15 server binaries are not installed")
-    with realpg.throwaway_postgres() as pg, psycopg.connect(pg.conninfo, autocommit=True) as conn:
-        yield conn
+def postgres(real_postgres: Any) -> Any:
+    return real_postgres
 
 
 def pg_settings(conn: Any, ctx: FormatContext) -> None:
