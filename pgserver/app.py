@@ -59,9 +59,11 @@ def build_data_source(db: DatabaseConfig) -> DataSource:
         from sage_sandbox.app import create_app
         from sage_sandbox.config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
+        # A failure inside the sandbox answers a 500 with its error body, as over a socket (not a Python
+        # exception in our client, which would surface as an internal error).
+        transport = httpx.ASGITransport(app=create_app(), raise_app_exceptions=False)
         sage = SageDataSource(api_base_url=SANDBOX_ORIGIN, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET,
-                              token_store_path=db.token_store, transport=httpx.ASGITransport(app=create_app()),
-                              defaults=defaults)
+                              token_store_path=db.token_store, transport=transport, defaults=defaults)
     else:
         sage = SageDataSource(api_base_url=db.api_base_url, client_id=db.client_id, client_secret=db.client_secret,
                               token_store_path=db.token_store, defaults=defaults)
