@@ -74,10 +74,13 @@ def build_sage_source(db: DatabaseConfig, cache_dir: Path | None = None) -> Any:
         from sage_sandbox.app import create_app
         from sage_sandbox.config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
-        # The in-process sandbox makes its data afresh at every start: its mirror lives in memory only.
+        # The in-process sandbox makes its data afresh at every start: its mirror lives in memory only. A failure
+        # inside it answers a 500 with its error body, as over a socket (not a Python exception in our client,
+        # which would surface as an internal error).
+        transport = httpx.ASGITransport(app=create_app(), raise_app_exceptions=False)
         return SageDataSource(api_base_url=SANDBOX_ORIGIN, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET,
-                              token_store_path=db.token_store, transport=httpx.ASGITransport(app=create_app()),
-                              defaults=defaults, truth_table_path=truth_table)
+                              token_store_path=db.token_store, transport=transport, defaults=defaults,
+                              truth_table_path=truth_table)
     return SageDataSource(api_base_url=db.api_base_url, client_id=db.client_id, client_secret=db.client_secret,
                           token_store_path=db.token_store, defaults=defaults, truth_table_path=truth_table,
                           cache_dir=cache_dir)

@@ -305,6 +305,16 @@ class ScanRequest:
     offset: int = 0
 
 
+@dataclass(frozen=True)
+class QualReport:
+    """How a provider treats one offered qual, in the words of the request it sends (EXPLAIN prints it)."""
+
+    qual: Qual
+    sent: str | None  # the qual's part of the remote request (e.g. an OData `$filter` clause); None: not sent
+    exact: bool  # the remote side evaluates it exactly: not re-checked locally
+    note: str = ""  # why it is not sent, or sent only as a superset
+
+
 @dataclass
 class ScanPlan:
     """The provider's answer: what it will evaluate exactly, and what it will send."""
@@ -316,6 +326,9 @@ class ScanPlan:
     limit_pushed: bool = False
     description: list[str] = field(default_factory=list)  # for EXPLAIN: the API requests, one per line
     state: Any = None  # provider-private
+    # One report per offered qual, made from the request objects the scan sends (remote providers);
+    # empty: EXPLAIN shows pushed_quals as pushed and the residual ones as local filters.
+    reports: list[QualReport] = field(default_factory=list)
 
 
 class ScanContext(Protocol):

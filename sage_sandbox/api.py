@@ -164,10 +164,10 @@ async def list_resource(request: Request) -> Response:
         if options.metadata is not None:
             return metadata(table, visible, options.metadata)
         if options.count:
-            return count_rows(table, options)
+            return count_rows(table, options, dataset)
         renderer = Renderer(dataset, table, options, visible)
         default = DEFAULT_SORT.get(table.name, [OrderKey(table.key)])
-        positions = select_positions(table, options, default, dataset.positions)
+        positions = select_positions(table, options, default, dataset.positions, dataset)
         return renderer.render_json(positions[options.skip: options.skip + options.top], dataset.rows)
 
     return json_response(await in_thread(dataset, work))
@@ -236,7 +236,7 @@ async def list_children(request: Request) -> Response:
         if options.metadata is not None:
             return metadata(table, visible, options.metadata)
         mine = set(dataset.children(child, relation.fk, record_id))
-        positions = [p for p in select_positions(table, options, [OrderKey(table.key)], dataset.positions)
+        positions = [p for p in select_positions(table, options, [OrderKey(table.key)], dataset.positions, dataset)
                      if p in mine]
         if options.count:
             return len(positions)

@@ -69,6 +69,12 @@ async def api_error(request: Request, exc: Exception) -> Response:
     return exc.response(headers)
 
 
+async def internal_error(request: Request, exc: Exception) -> Response:
+    """Anything unforeseen is still an API error with a body that says what failed (never a bare 500)."""
+    return ApiError(500, "InternalServerError", f"An unexpected error occurred: {type(exc).__name__}: {exc}",
+                    "sage200").response()
+
+
 async def not_found(request: Request, exc: Exception) -> Response:
     return ApiError(404, "ResourceNotFound", f"No route for {request.url.path}.", "routing").response()
 
@@ -94,7 +100,7 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
         Route(f"{API}/{{resource}}/{{id}}/{{child}}", api.list_children, methods=["GET"]),
     ]
     app = Starlette(routes=routes, exception_handlers={ApiError: api_error, 404: not_found,
-                                                       405: method_not_allowed})
+                                                       405: method_not_allowed, Exception: internal_error})
     app.state.sandbox = state
     app.add_middleware(SandboxMiddleware, state=state)
     return app

@@ -48,10 +48,23 @@ class SandboxMiddleware:
             return
         started = time.perf_counter()
         status = {"code": 0}
+        recorded = False
+
+        def record() -> None:
+            nonlocal recorded
+            if not recorded:
+                recorded = True
+                self.state.record(RequestRecord(
+                    method=scope["method"], path=scope["path"],
+                    query=redact(scope.get("query_string", b"").decode("latin-1")), status=status["code"],
+                    duration_ms=(time.perf_counter() - started) * 1000, fault=rule.kind if rule else None,
+                    started=started))
 
         async def send_logged(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                record()  # before the client can have the whole answer: the log never lags behind it
             await send(message)
 
         config = self.state.config
@@ -65,10 +78,7 @@ class SandboxMiddleware:
             else:
                 await self._inject(rule, scope, receive, send_logged)
         finally:
-            self.state.record(RequestRecord(
-                method=scope["method"], path=scope["path"], query=redact(scope.get("query_string", b"").decode("latin-1")),
-                status=status["code"], duration_ms=(time.perf_counter() - started) * 1000,
-                fault=rule.kind if rule else None, started=started))
+            record()
 
     async def _inject(self, rule: FaultRule, scope: Scope, receive: Receive, send: Send) -> None:
         if rule.kind in _STATUS_FAULTS:

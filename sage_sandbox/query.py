@@ -12,11 +12,12 @@ from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from typing import Any, Protocol
 
-from sage_sandbox.errors import bad_request
+from sage_sandbox.data.schema import load_schemas
+from sage_sandbox.errors import ApiError, bad_request
 from sage_sandbox.odata.filter_eval import Resolver, compile_filter
 from sage_sandbox.odata.options import OrderKey, QueryOptions
 
-from .data.table import Absent, Table, ToMany, ToOne, take
+from .data.table import Absent, Constant, Lookup, Table, ToMany, ToOne, take
 from .jsonfmt import cached_timestamp, dumps
 from .row_cache import RowCache
 
@@ -53,18 +54,48 @@ class PositionCache:
             self._items.popitem(last=False)
 
 
-def _resolver(table: Table) -> Resolver:
-    """How $filter finds a field's type and column (400 for unknown or expandable fields)."""
+def _resolver(table: Table, source: TableSource) -> Resolver:
+    """How $filter finds a field's type and column: a field of the resource, or a field of one of
+    its nested objects by path (`delivery_address/city`, OData's navigation syntax; null when the
+    object is). A whole object or a collection cannot be compared: 400, as for unknown fields."""
 
     def resolve(path: str) -> tuple[str, Sequence[Any]]:
         if path in table.fields:
             return table.fields[path], table.columns[path]
-        head = path.split(".")[0]
-        if head in table.relations:
-            raise bad_request(f"cannot filter on '{path}': '{head}' is an expandable field", source="$filter")
+        head, _, rest = path.partition(".")
+        relation = table.relations.get(head)
+        if relation is None:
+            raise bad_request(f"unknown field '{path}' in $filter for resource {table.name}", source="$filter")
+        if isinstance(relation, ToMany) or (isinstance(relation, Absent) and relation.is_array):
+            raise bad_request(f"cannot filter on '{path}': '{head}' is a collection", source="$filter")
+        if not rest or "." in rest:
+            raise bad_request(f"cannot filter on '{path}': name one field of the object '{head}'", source="$filter")
+        if isinstance(relation, ToOne):
+            target = source.table(relation.target)
+            if rest in target.fields:
+                return target.fields[rest], Lookup(table.columns[relation.fk], target, rest)
+        else:  # an object the sandbox does not model: always null, typed as the reference documents it
+            schema = load_schemas().get(table.name)
+            api_type = dict(schema.nested.get(head, ())).get(rest) if schema is not None else None
+            if api_type is not None:
+                return api_type, Constant(None, table.__len__)
         raise bad_request(f"unknown field '{path}' in $filter for resource {table.name}", source="$filter")
 
     return resolve
+
+
+def _matching(table: Table, options: QueryOptions, source: TableSource) -> list[int]:
+    """Positions of the rows that pass $filter. A failure while evaluating it (a value the
+    evaluator cannot compare) is the API's fault, answered as a 500 that says what failed."""
+    positions = range(len(table))
+    if options.filter is None:
+        return list(positions)
+    predicate = compile_filter(options.filter, _resolver(table, source))
+    try:
+        return [i for i in positions if predicate(i)]
+    except (TypeError, AttributeError, ValueError, ArithmeticError) as exc:
+        raise ApiError(500, "InternalServerError", f"the $filter could not be evaluated on {table.name}: "
+                       f"{type(exc).__name__}: {exc}", "$filter") from None
 
 
 def check_orderby(table: Table, keys: list[OrderKey]) -> None:
@@ -76,7 +107,7 @@ def check_orderby(table: Table, keys: list[OrderKey]) -> None:
 
 
 def select_positions(
-    table: Table, options: QueryOptions, default_sort: list[OrderKey], cache: PositionCache
+    table: Table, options: QueryOptions, default_sort: list[OrderKey], cache: PositionCache, source: TableSource
 ) -> list[int]:
     """Positions of the rows that pass $filter, in $orderby (or default) order."""
     order = options.orderby or default_sort
@@ -85,10 +116,7 @@ def select_positions(
     found = cache.get(cache_key)
     if found is not None:
         return found
-    positions: list[int] = list(range(len(table)))
-    if options.filter is not None:
-        predicate = compile_filter(options.filter, _resolver(table))
-        positions = [i for i in positions if predicate(i)]
+    positions = _matching(table, options, source)
     for key in reversed(order):
         column = table.columns[key.field]
         if table.fields[key.field] == "s":
@@ -100,11 +128,8 @@ def select_positions(
     return positions
 
 
-def count_rows(table: Table, options: QueryOptions) -> int:
-    if options.filter is None:
-        return len(table)
-    predicate = compile_filter(options.filter, _resolver(table))
-    return sum(1 for i in range(len(table)) if predicate(i))
+def count_rows(table: Table, options: QueryOptions, source: TableSource) -> int:
+    return len(table) if options.filter is None else len(_matching(table, options, source))
 
 
 # ---------------------------------------------------------------------------

@@ -37,7 +37,9 @@ def serve_in_thread(app_or_config: Starlette | SandboxConfig | None = None, host
                     port: int = 0) -> Iterator[str]:
     """Serve on a free loopback port; yields the base URL (e.g. http://127.0.0.1:54321)."""
     app = app_or_config if isinstance(app_or_config, Starlette) else create_app(app_or_config)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly: asyncio turns Nagle off only on sockets whose proto says TCP, and with
+    # Nagle on every response waited for the client's delayed ACK (~40 ms per request on loopback).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     bound_port = sock.getsockname()[1]

@@ -8,6 +8,7 @@ Inputs (read-only, under /work/shared or --shared):
 
 The output is deterministic (same inputs -> same bytes) and committed, so reviewers can
 diff it. Decisions are recorded in docs/decisions/0100-0104.
+It also writes the sandbox's copy of the resources (sage_sandbox/data/resources.json).
 Usage: python scripts/generate_datamodel.py [--shared DIR] [--out FILE] [--check]
 """
 
@@ -28,6 +29,7 @@ from providers.sage200.types_map import pg_type  # noqa: E402
 
 DEFAULT_SHARED = Path("/work/shared")
 DEFAULT_OUT = ROOT / "providers" / "sage200" / "datamodel.json"
+SANDBOX_RESOURCES = ROOT / "sage_sandbox" / "data" / "resources.json"  # the sandbox's copy, with declared types
 EDITIONS = {"StandardUK": "/uk/sage200/accounts/v1", "ProfessionalUK": "/uk/sage200extra/accounts/v1"}
 TABLE_HEADER = "| Name | Type | References | Description |"
 SPEC_TYPES = {"long", "int", "short", "decimal", "bool", "boolean", "date", "datetime", "string"}
@@ -115,6 +117,7 @@ class SpecView:
     filter_statement: str | None
     sort_text: list[tuple[str, str]] | None
     columns: list[SpecColumn] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)  # the "processed server side" example queries, verbatim
 
 
 def _cells(row: str) -> list[str]:
@@ -199,6 +202,8 @@ def parse_spec(text: str) -> list[SpecView]:
             sort_text = [(f, direction) for f in re.findall(r"'([a-z_0-9]+)'", sort.group(1))]
         view = SpecView(schema, name, description, client_side, statement, sort_text)
         view.columns = [parse_row(r) for r in rows]
+        view.examples = [e.strip() for e in re.findall(r"SELECT \* FROM \w+ WHERE .+?(?= SELECT \* FROM |$)", text_block,
+                                                       flags=re.MULTILINE)]
         views.append(view)
     return views
 
@@ -415,7 +420,8 @@ def build(shared: Path) -> tuple[dict[str, Any], list[str]]:
                 "is_key": col.is_key,
                 "references": col.references,
                 "description": col.description,
-                "server_filterable": not client_side and m.kind == "field",
+                # A nested object's field too: the API filters on its path (delivery_address/city).
+                "server_filterable": not client_side and m.kind in ("field", "nested"),
                 "spec_client_side": client_side,
                 "source": m.source,
                 "source_kind": m.kind,
@@ -477,6 +483,29 @@ def build(shared: Path) -> tuple[dict[str, Any], list[str]]:
     return model, problems
 
 
+def sandbox_resources(model: dict[str, Any]) -> dict[str, Any]:
+    """The sandbox's own copy of the resources (sage_sandbox/data/resources.json), with the declared
+    PostgreSQL type of every field path a view column reads: the demo data is checked against it."""
+    declared: dict[str, dict[str, str]] = {}
+    for view in model["views"]:
+        for column in view["columns"]:
+            if not column["source"]:
+                continue
+            paths = declared.setdefault(view["resource"], {})
+            known = paths.setdefault(column["source"], column["pg_type"])
+            if known != column["pg_type"]:
+                raise SystemExit(f"{view['resource']} {column['source']}: declared {known} and {column['pg_type']}")
+    return {
+        path.lstrip("/"): {
+            "view": r["view"],
+            "fields": r["fields"],
+            "nested": {name: n["fields"] for name, n in r["nested"].items()},
+            "declared": dict(sorted(declared.get(path, {}).items())),
+        }
+        for path, r in model["resources"].items()
+    }
+
+
 def render(model: dict[str, Any]) -> str:
     """Stable, diff-friendly JSON: one column (or field, or nested object) per line."""
     return _render(model, 0) + "\n"
@@ -503,13 +532,16 @@ def main(argv: list[str] | None = None) -> int:
     text = render(model)
     for p in problems:
         print(f"unmapped: {p}", file=sys.stderr)
+    sandbox_text = json.dumps(sandbox_resources(model), indent=0, ensure_ascii=False)
     if args.check:
-        current = args.out.read_text() if args.out.exists() else ""
-        if current != text:
-            print(f"{args.out} is out of date", file=sys.stderr)
-            return 1
+        for path, wanted in ((args.out, text), (SANDBOX_RESOURCES, sandbox_text)):
+            current = path.read_text() if path.exists() else ""
+            if current != wanted:
+                print(f"{path} is out of date", file=sys.stderr)
+                return 1
         return 0
     args.out.write_text(text)
+    SANDBOX_RESOURCES.write_text(sandbox_text)
     n_cols = sum(len(v["columns"]) for v in model["views"])
     print(f"wrote {args.out}: {len(model['views'])} views, {n_cols} columns, {len(problems)} unmapped")
     return 0

@@ -189,7 +189,8 @@ def _split_date(text: str, kind: str, day_first: bool = False) -> tuple[dt.date,
     raise _bad(kind, text)
 
 
-def _parse_time_part(s: str, text: str, kind: str) -> tuple[dt.time, str]:
+def _parse_time_part(s: str, text: str, kind: str) -> tuple[dt.time, str, bool]:
+    """(time of day, the rest of the text, whether rounding the fraction carried into the next day)."""
     m = _TIME_RE.match(s)
     if not m:
         raise _bad(kind, text)
@@ -205,9 +206,11 @@ def _parse_time_part(s: str, text: str, kind: str) -> tuple[dt.time, str]:
         value = dt.time(hour, minute, second, micro)
     except ValueError as exc:
         raise PgError(DATETIME_FIELD_OVERFLOW, f'date/time field value out of range: "{text}"') from exc
-    if carry:
-        value = (dt.datetime.combine(POSTGRES_EPOCH_DATE, value) + dt.timedelta(seconds=1)).time()
-    return value, s[m.end():]
+    next_day = False
+    if carry:  # 23:59:59.9999995 rounds to the next day's midnight, as PostgreSQL's time_in/timestamp_in do
+        moment = dt.datetime.combine(POSTGRES_EPOCH_DATE, value) + dt.timedelta(seconds=1)
+        value, next_day = moment.time(), moment.date() != POSTGRES_EPOCH_DATE
+    return value, s[m.end():], next_day
 
 
 def _parse_offset(rest: str, text: str, kind: str) -> dt.tzinfo | None:
@@ -229,14 +232,21 @@ def parse_date(text: str, day_first: bool = False) -> dt.date:
     return value
 
 
+def _no_midnight_carry(next_day: bool, text: str) -> None:
+    if next_day:
+        raise PgError(FEATURE_NOT_SUPPORTED, f'time "{text}" (24:00:00) is not supported')
+
+
 def parse_time(text: str) -> dt.time:
-    value, rest = _parse_time_part(text.strip(), text, "time without time zone")
+    value, rest, next_day = _parse_time_part(text.strip(), text, "time without time zone")
+    _no_midnight_carry(next_day, text)
     _parse_offset(rest, text, "time without time zone")  # validated, then ignored as time_in does
     return value
 
 
 def parse_timetz(text: str, tz: dt.tzinfo) -> dt.time:
-    value, rest = _parse_time_part(text.strip(), text, "time with time zone")
+    value, rest, next_day = _parse_time_part(text.strip(), text, "time with time zone")
+    _no_midnight_carry(next_day, text)
     zone = _parse_offset(rest, text, "time with time zone")
     if zone is None:
         zone = dt.timezone(dt.datetime.now(tz).utcoffset() or dt.timedelta(0))
@@ -246,10 +256,17 @@ def parse_timetz(text: str, tz: dt.tzinfo) -> dt.time:
 def _parse_datetime(text: str, kind: str, day_first: bool) -> tuple[dt.datetime, dt.tzinfo | None]:
     day, rest = _split_date(text, kind, day_first)
     moment = dt.time(0)
+    next_day = False
     stripped = rest.lstrip()
     if stripped[:1] in ("T", "t") or (stripped[:1].isdigit() and rest[:1] in (" ", "\t")):
-        moment, rest = _parse_time_part(stripped.lstrip("Tt"), text, kind)
-    return dt.datetime.combine(day, moment), _parse_offset(rest, text, kind)
+        moment, rest, next_day = _parse_time_part(stripped.lstrip("Tt"), text, kind)
+    value = dt.datetime.combine(day, moment)
+    if next_day:
+        try:
+            value += dt.timedelta(days=1)
+        except OverflowError as exc:
+            raise PgError(DATETIME_FIELD_OVERFLOW, f'date/time field value out of range: "{text}"') from exc
+    return value, _parse_offset(rest, text, kind)
 
 
 def parse_timestamp(text: str, day_first: bool = False) -> dt.datetime:

@@ -9,7 +9,7 @@ import duckdb
 from sqlglot import exp
 
 from pgserver.errors import SYNTAX_ERROR, PgError
-from pgserver.provider import AllOf, AnyOf, Comparison, Literal, Not, Op, Qual, SortKey
+from pgserver.provider import AllOf, AnyOf, Comparison, Literal, Not, Op, Qual, QualReport, SortKey
 from pgserver.sql.duckdb_errors import translate
 from pgserver.sql.execution import empty_inputs_cursor
 from pgserver.sql.key_lookups import MAX_KEYS
@@ -53,6 +53,21 @@ def _sort(key: SortKey) -> str:
     return text
 
 
+def _report_lines(reports: list[QualReport]) -> list[str]:
+    """Each offered qual with its clause of the request (from the provider's own request objects)."""
+    lines: list[str] = []
+    for report in reports:
+        if report.sent is None:
+            lines.append(f"  Not Sent: {format_qual(report.qual)}")
+        else:
+            heading = "Pushed Filter" if report.exact else "Sent, Re-checked Locally"
+            lines.append(f"  {heading}: {format_qual(report.qual)}")
+            lines.append(f"    $filter: {report.sent}")
+        if report.note:
+            lines.append(f"    why: {report.note}")
+    return lines
+
+
 def explain_lines(plan: QueryPlan, duckdb_sql: str, duckdb_plan: list[str] | None = None) -> list[str]:
     """The QUERY PLAN rows: one block per table reference, then the local part."""
     lines: list[str] = []
@@ -62,12 +77,10 @@ def explain_lines(plan: QueryPlan, duckdb_sql: str, duckdb_plan: list[str] | Non
         request = slot.request
         lines.append(f"Remote Scan on {spec.schema}.{spec.name} {slot.alias}")
         lines.append(f"  Columns: {', '.join(request.columns)}")
-        pushed = scan_plan.pushed_quals if scan_plan else []
-        residual = scan_plan.residual_quals if scan_plan else request.quals
-        if pushed:
-            lines.append(f"  Pushed Filter: {' AND '.join(format_qual(q) for q in pushed)}")
-        if residual:
-            lines.append(f"  Not Exact (re-checked locally): {' AND '.join(format_qual(q) for q in residual)}")
+        if scan_plan is not None and scan_plan.reports:
+            lines.extend(_report_lines(scan_plan.reports))
+        elif scan_plan is not None and scan_plan.pushed_quals:
+            lines.append(f"  Pushed Filter: {' AND '.join(format_qual(q) for q in scan_plan.pushed_quals)}")
         if slot.residual_sql:
             lines.append(f"  Local Filter: {' AND '.join(slot.residual_sql)}")
         if request.order_by:

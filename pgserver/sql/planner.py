@@ -31,6 +31,7 @@ from pgserver.sql.procedure_calls import procedure_slot
 from pgserver.sql.provenance import output_columns
 from pgserver.sql.quals import NotPushable, literal_value, split_conjuncts, to_quals
 from pgserver.sql.tableset import resolve_relation
+from pgserver.types import FormatContext
 
 __all__ = ["PlanEnvironment", "ProcedureSlot", "QueryPlan", "ScanSlot", "build_plan"]
 
@@ -63,7 +64,7 @@ def build_plan(tree: exp.Expression, env: PlanEnvironment, *, call_providers: bo
     slots = {slot.name: slot for slot in scans}
     if qualified:
         _collect_columns(tree, slots)
-        plan.join_keys = _collect_quals(tree, slots)
+        plan.join_keys = _collect_quals(tree, slots, env.values)
     for slot in scans:
         if not qualified or not slot.request.columns:
             needed = slot.request.columns or []
@@ -271,7 +272,7 @@ def _default_columns(slot: ScanSlot, qualified: bool) -> list[str]:
     return [keys[0].name]
 
 
-def _collect_quals(tree: exp.Expression, slots: dict[str, ScanSlot]) -> list[JoinKey]:
+def _collect_quals(tree: exp.Expression, slots: dict[str, ScanSlot], values: FormatContext) -> list[JoinKey]:
     """Offer WHERE conjuncts, and the ON conjuncts a join lets us apply before joining; return
     the equi-join keys usable for key lookups."""
     keys: list[JoinKey] = []
@@ -289,7 +290,7 @@ def _collect_quals(tree: exp.Expression, slots: dict[str, ScanSlot]) -> list[Joi
         preserved = set(sources) - nullable
         where = select.args.get("where")
         for conjunct in split_conjuncts(where.this if where is not None else None):
-            _offer_conjunct(conjunct, sources, preserved)
+            _offer_conjunct(conjunct, sources, preserved, values)
             keys.extend(join_keys_of(conjunct, sources, targets=preserved))
         for join in select.args.get("joins") or []:
             on = join.args.get("on")
@@ -300,12 +301,13 @@ def _collect_quals(tree: exp.Expression, slots: dict[str, ScanSlot]) -> list[Joi
             # the joined (right) table may, those on the preserved side must not drop its rows.
             allowed = preserved if not side else {join.this.alias_or_name.lower()}
             for conjunct in split_conjuncts(on):
-                _offer_conjunct(conjunct, sources, allowed)
+                _offer_conjunct(conjunct, sources, allowed, values)
                 keys.extend(join_keys_of(conjunct, sources, targets=allowed))
     return keys
 
 
-def _offer_conjunct(conjunct: exp.Expression, sources: dict[str, ScanSlot], allowed: set[str]) -> None:
+def _offer_conjunct(conjunct: exp.Expression, sources: dict[str, ScanSlot], allowed: set[str],
+                    values: FormatContext) -> None:
     if conjunct.find(exp.Select, exp.Subquery) is not None:
         return
     tables = {c.table.lower() for c in conjunct.find_all(exp.Column)}
@@ -316,7 +318,7 @@ def _offer_conjunct(conjunct: exp.Expression, sources: dict[str, ScanSlot], allo
     if slot is None or alias not in allowed:
         return
     try:
-        quals = to_quals(conjunct, alias, slot.relation.spec)
+        quals = to_quals(conjunct, alias, slot.relation.spec, values)
     except NotPushable:
         slot.residual_sql.append(conjunct.sql(dialect="postgres"))
         return

@@ -11,6 +11,7 @@ from sqlglot.optimizer.scope import Scope
 
 from pgserver.provider import Column, Procedure, Qual, ScanContext, ScanPlan, ScanRequest
 from pgserver.sql.tableset import NameScope, Relation, TableSet
+from pgserver.types import FormatContext
 
 
 @dataclass(eq=False)
@@ -70,6 +71,7 @@ class PlanEnvironment:
     rewrite: Callable[[exp.Expression], exp.Expression] | None = None
     name_prefix: str = "__scan"
     database: str = ""  # the connected database: accepted as the catalog part of a name (sage200.Schema.View)
+    values: FormatContext = field(default_factory=FormatContext)  # DateStyle/TimeZone: how constants read (quals)
 
 
 def scan_sources(scope: Scope, slots: dict[str, ScanSlot]) -> dict[str, ScanSlot]:

@@ -1,9 +1,21 @@
 """Turning WHERE conjuncts into provider quals (pgserver.provider Comparison/AnyOf/AllOf/Not).
 
 Only predicates whose columns all belong to one table reference and whose other operands
-are literals (parameters are bound to literals before planning) become quals. Literals
-are coerced to the column's declared type so a provider sees `date(2024, 1, 2)` for a
-date column compared with '2024-01-02', as PostgreSQL would type it.
+are constants (parameters are bound to literals before planning) become quals. Constants are
+typed as PostgreSQL types them (docs/decisions/0505-literals-and-nested-pushdown.md):
+
+- a quoted literal compared with a column is read by the column type's input function — the
+  type registry's text decoders, with the session's DateStyle and TimeZone — so
+  `date_col = '2017-12-31T01:00:00.000+01:00'` means 2017-12-31 and a `timestamp` column
+  ignores the offset, exactly as PostgreSQL's date_in/timestamp_in do;
+- a typed constant (a cast, a bound parameter, a number) keeps its type and the comparison is
+  rewritten as PostgreSQL would evaluate it into one with a value of the column's type:
+  `date_col < timestamp '2024-01-02 10:00'` is `date_col <= 2024-01-02`, a timestamptz compared
+  with a `timestamp` column is read as wall-clock time in the session's TimeZone (only where that
+  zone's offset is constant around the value, so the rewrite cannot reorder rows).
+
+Anything PostgreSQL would reject, or that we cannot type exactly, is NotPushable: it stays in the
+DuckDB query, which reports PostgreSQL's error or computes the answer.
 """
 
 from __future__ import annotations
@@ -13,11 +25,22 @@ import decimal
 
 from sqlglot import exp
 
+from pgserver import types as pgtypes
+from pgserver.errors import PgError
+from pgserver.protocol.values_datetime import resolve_time_zone
 from pgserver.provider import AllOf, AnyOf, Column, Comparison, Literal, Not, Op, Qual, TableSpec
+from pgserver.types import FormatContext
 
 _FLIP = {Op.LT: Op.GT, Op.LE: Op.GE, Op.GT: Op.LT, Op.GE: Op.LE, Op.EQ: Op.EQ, Op.NE: Op.NE}
 _BINARY: dict[type[exp.Expression], Op] = {exp.EQ: Op.EQ, exp.NEQ: Op.NE, exp.LT: Op.LT, exp.LTE: Op.LE,
                                            exp.GT: Op.GT, exp.GTE: Op.GE}
+DEFAULT_VALUES = FormatContext()
+
+# Type families by registry name (pgserver.types canonical names).
+_INTEGERS = {"int2", "int4", "int8"}
+_NUMBERS = _INTEGERS | {"numeric", "float4", "float8"}
+_TEXTS = {"text", "varchar", "bpchar", "name"}
+_ZONE_MARGIN = dt.timedelta(days=2)  # a zone's offset must be constant this far around a value
 
 
 class NotPushable(Exception):
@@ -34,93 +57,189 @@ def split_conjuncts(condition: exp.Expression | None) -> list[exp.Expression]:
     return [condition]
 
 
-def to_quals(expression: exp.Expression, alias: str, spec: TableSpec) -> list[Qual]:
-    """The quals equivalent to one conjunct on the table reference `alias` (NotPushable if none)."""
-    expression = _unparen(expression)
-    if isinstance(expression, exp.Between) and not expression.args.get("symmetric"):
-        column = _column(expression.this, alias, spec)
-        return [Comparison(column.name, Op.GE, _value(expression.args["low"], column)),
-                Comparison(column.name, Op.LE, _value(expression.args["high"], column))]
-    return [_qual(expression, alias, spec)]
+def to_quals(expression: exp.Expression, alias: str, spec: TableSpec,
+             values: FormatContext = DEFAULT_VALUES) -> list[Qual]:
+    """The quals equivalent to one conjunct on the table reference `alias` (NotPushable if none).
+    `values` carries the session's DateStyle and TimeZone, which decide what date/time text means."""
+    return _Quals(alias, spec, values).conjunct(expression)
 
 
-def _qual(expression: exp.Expression, alias: str, spec: TableSpec) -> Qual:
-    expression = _unparen(expression)
-    for kind, op in _BINARY.items():
-        if type(expression) is kind:
-            return _comparison(expression, op, alias, spec)
-    if isinstance(expression, exp.Like) and not isinstance(expression.expression, exp.Escape):
-        column = _column(expression.this, alias, spec)
-        value = _value(expression.expression, column)
-        if not isinstance(value, str):
+class _Quals:
+    def __init__(self, alias: str, spec: TableSpec, values: FormatContext) -> None:
+        self.alias = alias
+        self.spec = spec
+        self.values = values
+
+    def conjunct(self, expression: exp.Expression) -> list[Qual]:
+        expression = _unparen(expression)
+        if isinstance(expression, exp.Between) and not expression.args.get("symmetric"):
+            column = self.column(expression.this)
+            return [self.compare(column, Op.GE, expression.args["low"]),
+                    self.compare(column, Op.LE, expression.args["high"])]
+        return [self.qual(expression)]
+
+    def qual(self, expression: exp.Expression) -> Qual:
+        expression = _unparen(expression)
+        for kind, op in _BINARY.items():
+            if type(expression) is kind:
+                return self.binary(expression, op)
+        if isinstance(expression, exp.Like) and not isinstance(expression.expression, exp.Escape):
+            column = self.column(expression.this)
+            if _registry_name(column.pg_type) not in _TEXTS:
+                raise NotPushable  # PostgreSQL has no LIKE for it (or casts): DuckDB decides
+            pattern = _unparen(expression.expression)
+            if not isinstance(pattern, exp.Literal) or not pattern.is_string:
+                raise NotPushable
+            return Comparison(column.name, Op.NOT_LIKE if expression.args.get("negate") else Op.LIKE, pattern.this)
+        if isinstance(expression, exp.Is):
+            column = self.column(expression.this)
+            if isinstance(expression.expression, exp.Null):
+                return Comparison(column.name, Op.IS_NOT_NULL if expression.args.get("negate") else Op.IS_NULL)
             raise NotPushable
-        return Comparison(column.name, Op.NOT_LIKE if expression.args.get("negate") else Op.LIKE, value)
-    if isinstance(expression, exp.Is):
-        column = _column(expression.this, alias, spec)
-        if isinstance(expression.expression, exp.Null):
-            return Comparison(column.name, Op.IS_NOT_NULL if expression.args.get("negate") else Op.IS_NULL)
+        if isinstance(expression, exp.In) and expression.expressions and not expression.args.get("query"):
+            column = self.column(expression.this)
+            items = [self.compare(column, Op.EQ, v) for v in expression.expressions]
+            if any(not isinstance(q, Comparison) or q.op is not Op.EQ for q in items):
+                raise NotPushable  # an item that can never be equal: DuckDB evaluates the list
+            return Comparison(column.name, Op.IN, tuple(q.value for q in items if isinstance(q, Comparison)))
+        if isinstance(expression, exp.Between) and not expression.args.get("symmetric"):
+            return AllOf(tuple(self.conjunct(expression)))
+        if isinstance(expression, exp.Or):
+            return AnyOf(tuple(self.qual(e) for e in _flatten(expression, exp.Or)))
+        if isinstance(expression, exp.And):
+            return AllOf(tuple(q for e in _flatten(expression, exp.And) for q in self.conjunct(e)))
+        if isinstance(expression, exp.Not):
+            inner = _unparen(expression.this)
+            if isinstance(inner, exp.Like) and not isinstance(inner.expression, exp.Escape):
+                like = self.qual(inner)
+                assert isinstance(like, Comparison)
+                return Comparison(like.column, Op.LIKE if like.op == Op.NOT_LIKE else Op.NOT_LIKE, like.value)
+            if isinstance(inner, exp.Is) and isinstance(inner.expression, exp.Null):
+                negated = not inner.args.get("negate")
+                return Comparison(self.column(inner.this).name, Op.IS_NOT_NULL if negated else Op.IS_NULL)
+            return Not(self.qual(inner))
+        if isinstance(expression, exp.Column):
+            column = self.column(expression)
+            if _registry_name(column.pg_type) == "bool":
+                return Comparison(column.name, Op.EQ, True)
         raise NotPushable
-    if isinstance(expression, exp.In) and expression.expressions and not expression.args.get("query"):
-        column = _column(expression.this, alias, spec)
-        values = tuple(_value(v, column) for v in expression.expressions)
-        if any(v is None for v in values):
-            raise NotPushable  # NULL in the list makes NOT IN unknown: three-valued logic stays in DuckDB
-        return Comparison(column.name, Op.IN, values)
-    if isinstance(expression, exp.Between) and not expression.args.get("symmetric"):
-        return AllOf(tuple(to_quals(expression, alias, spec)))
-    if isinstance(expression, exp.Or):
-        return AnyOf(tuple(_qual(e, alias, spec) for e in _flatten(expression, exp.Or)))
-    if isinstance(expression, exp.And):
-        return AllOf(tuple(q for e in _flatten(expression, exp.And) for q in to_quals(e, alias, spec)))
-    if isinstance(expression, exp.Not):
-        inner = _unparen(expression.this)
-        if isinstance(inner, exp.Like) and not isinstance(inner.expression, exp.Escape):
-            like = _qual(inner, alias, spec)
-            assert isinstance(like, Comparison)
-            return Comparison(like.column, Op.LIKE if like.op == Op.NOT_LIKE else Op.NOT_LIKE, like.value)
-        if isinstance(inner, exp.Is) and isinstance(inner.expression, exp.Null):
-            negated = not inner.args.get("negate")
-            return Comparison(_column(inner.this, alias, spec).name, Op.IS_NOT_NULL if negated else Op.IS_NULL)
-        return Not(_qual(inner, alias, spec))
-    if isinstance(expression, exp.Column):
-        column = _column(expression, alias, spec)
-        if column.pg_type.lower() in {"boolean", "bool"}:
-            return Comparison(column.name, Op.EQ, True)
+
+    def binary(self, expression: exp.Expression, op: Op) -> Qual:
+        left, right = _unparen(expression.this), _unparen(expression.expression)
+        if isinstance(left, exp.Column):
+            return self.compare(self.column(left), op, right)
+        if isinstance(right, exp.Column):
+            return self.compare(self.column(right), _FLIP[op], left)
+        raise NotPushable
+
+    def column(self, expression: exp.Expression) -> Column:
+        expression = _unparen(expression)
+        if not isinstance(expression, exp.Column) or expression.table.lower() != self.alias.lower():
+            raise NotPushable
+        column = self.spec.column(expression.name)
+        if column is None:
+            raise NotPushable
+        return column  # filterable or not: the provider says what it can send, and why not (EXPLAIN)
+
+    def compare(self, column: Column, op: Op, operand: exp.Expression) -> Qual:
+        """`column op operand` with the operand typed as PostgreSQL types it."""
+        operand = _unparen(operand)
+        if isinstance(operand, exp.Literal) and operand.is_string:  # unknown-type literal: the column's input
+            value = read_text(operand.this, column.pg_type, self.values)
+            if value is None:
+                raise NotPushable
+            return Comparison(column.name, op, value)
+        value = literal_value(operand, self.values)
+        if value is None:
+            raise NotPushable  # `col = NULL` is never true; leave it to DuckDB
+        return comparison_with(column, op, value, self.values)
+
+
+def read_text(text: str, pg_type: str, values: FormatContext = DEFAULT_VALUES) -> Literal:
+    """`text` read by the input function of `pg_type` (None for NULL); NotPushable when PostgreSQL
+    would reject it or our decoder cannot read it (DuckDB then reports or computes it)."""
+    try:
+        pg, _typmod = pgtypes.type_for_sql(pg_type)
+        if pg.name in ("json", "jsonb"):
+            raise NotPushable  # compared as text after a cast at most: left to DuckDB
+        value = pgtypes.decode_text(pg.oid, text, values)
+    except PgError:
+        raise NotPushable from None
+    if isinstance(value, float | decimal.Decimal) and not _finite(value):
+        raise NotPushable
+    return value
+
+
+def comparison_with(column: Column, op: Op, value: Literal, values: FormatContext = DEFAULT_VALUES) -> Comparison:
+    """`column op value` for a typed `value`, rewritten as PostgreSQL evaluates it into a comparison
+    with a value of the column's own type (NotPushable when that is not possible exactly)."""
+    family = _registry_name(column.pg_type)
+    if isinstance(value, bool):
+        if family != "bool":
+            raise NotPushable
+        return Comparison(column.name, op, value)
+    if isinstance(value, int | decimal.Decimal | float):
+        if family not in _NUMBERS or not _finite(value):
+            raise NotPushable
+        return Comparison(column.name, op, value)  # compared numerically: the provider decides
+    if isinstance(value, str):
+        if family not in _TEXTS:
+            raise NotPushable  # PostgreSQL: operator does not exist (text against another type)
+        return Comparison(column.name, op, value)
+    if isinstance(value, dt.datetime | dt.date):
+        return _datetime_comparison(column, family, op, value, values)
     raise NotPushable
 
 
-def _comparison(expression: exp.Expression, op: Op, alias: str, spec: TableSpec) -> Comparison:
-    left, right = _unparen(expression.this), _unparen(expression.expression)
-    if isinstance(left, exp.Column):
-        column = _column(left, alias, spec)
-        value = _value(right, column)
-    elif isinstance(right, exp.Column):
-        column = _column(right, alias, spec)
-        value = _value(left, column)
-        op = _FLIP[op]
-    else:
+def _datetime_comparison(column: Column, family: str, op: Op, value: dt.date, values: FormatContext) -> Comparison:
+    if family not in ("date", "timestamp", "timestamptz"):
         raise NotPushable
-    if value is None:
-        raise NotPushable  # `col = NULL` is never true; leave it to DuckDB
-    return Comparison(column.name, op, value)
+    zone = resolve_time_zone(values.time_zone)
+    if family == "timestamptz":
+        if not isinstance(value, dt.datetime):
+            value = dt.datetime.combine(value, dt.time())
+        if value.tzinfo is None:  # timestamp -> timestamptz: the wall-clock time in the session zone
+            value = value.replace(tzinfo=zone)
+        return Comparison(column.name, op, value.astimezone(dt.UTC))
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        local = wall_clock(value, zone)  # the column is compared as timestamptz in the session zone
+        if local is None:
+            raise NotPushable
+        value = local
+    if family == "timestamp":
+        if not isinstance(value, dt.datetime):
+            value = dt.datetime.combine(value, dt.time())
+        return Comparison(column.name, op, value)
+    if not isinstance(value, dt.datetime):
+        return Comparison(column.name, op, value)
+    # A date column against a timestamp: PostgreSQL compares the date as its midnight.
+    day = value.date()
+    if value.time() == dt.time():
+        return Comparison(column.name, op, day)
+    if op in (Op.LT, Op.LE):
+        return Comparison(column.name, Op.LE, day)
+    if op in (Op.GT, Op.GE):
+        return Comparison(column.name, Op.GT, day)
+    raise NotPushable  # = never holds, <> always does (for non-NULL): DuckDB evaluates it
 
 
-def _column(expression: exp.Expression, alias: str, spec: TableSpec) -> Column:
-    expression = _unparen(expression)
-    if not isinstance(expression, exp.Column) or expression.table.lower() != alias.lower():
-        raise NotPushable
-    column = spec.column(expression.name)
-    if column is None or not column.filterable:
-        raise NotPushable
-    return column
+def wall_clock(instant: dt.datetime, zone: dt.tzinfo) -> dt.datetime | None:
+    """The session-zone wall-clock time of an aware `instant`, or None when the zone's UTC offset
+    changes within two days of it: only then is `timestamp_col op instant` (the column read as
+    timestamptz in that zone) the same as `timestamp_col op wall_clock` for every row."""
+    offset = instant.astimezone(zone).utcoffset()
+    step = dt.timedelta(hours=6)
+    probe = instant - _ZONE_MARGIN
+    while probe <= instant + _ZONE_MARGIN:
+        if probe.astimezone(zone).utcoffset() != offset:
+            return None
+        probe += step
+    return instant.astimezone(zone).replace(tzinfo=None)
 
 
-def _value(expression: exp.Expression, column: Column) -> Literal:
-    return coerce(literal_value(expression), column.pg_type)
-
-
-def literal_value(expression: exp.Expression) -> Literal:
-    """The Python value of a constant expression (NotPushable otherwise)."""
+def literal_value(expression: exp.Expression, values: FormatContext = DEFAULT_VALUES) -> Literal:
+    """The Python value of a constant expression (NotPushable otherwise). A quoted literal stays
+    text (its type is unknown until compared); a cast gives the target type's value."""
     expression = _unparen(expression)
     if isinstance(expression, exp.Null):
         return None
@@ -131,72 +250,74 @@ def literal_value(expression: exp.Expression) -> Literal:
             return expression.this
         return _number(expression.this)
     if isinstance(expression, exp.Neg):
-        inner = literal_value(expression.this)
+        inner = literal_value(expression.this, values)
         if isinstance(inner, int | float | decimal.Decimal) and not isinstance(inner, bool):
             return -inner
         raise NotPushable
-    if isinstance(expression, exp.Cast) and isinstance(_unparen(expression.this), exp.Literal | exp.Neg):
-        value = literal_value(expression.this)
-        return coerce(value, expression.to.sql(dialect="postgres").lower())
+    if isinstance(expression, exp.Cast) and isinstance(_unparen(expression.this), exp.Literal | exp.Neg | exp.Null):
+        inner = _unparen(expression.this)
+        target = expression.to.sql(dialect="postgres")
+        if isinstance(inner, exp.Null):
+            return None
+        if isinstance(inner, exp.Literal) and inner.is_string:
+            return read_text(inner.this, target, values)
+        return cast_value(literal_value(inner, values), target)
     raise NotPushable
 
 
-def _number(text: str) -> int | decimal.Decimal | float:
+def cast_value(value: Literal, target: str) -> Literal:
+    """A numeric constant cast to `target` as PostgreSQL casts it (NotPushable where we do not)."""
+    try:
+        pg, typmod = pgtypes.type_for_sql(target)
+    except PgError:
+        raise NotPushable from None
+    if value is None or isinstance(value, bool) or not isinstance(value, int | decimal.Decimal | float):
+        raise NotPushable
+    name = pg.name
+    if name in _INTEGERS:
+        if isinstance(value, float):
+            return round(value)  # float8 -> int: rint, half to even
+        return int(decimal.Decimal(value).to_integral_value(decimal.ROUND_HALF_UP))  # numeric -> int
+    if name == "numeric" and not isinstance(value, float):
+        scale = pgtypes.numeric_precision_scale(typmod)
+        number = decimal.Decimal(value)
+        if scale is None:
+            return number
+        return number.quantize(decimal.Decimal(1).scaleb(-scale[1]), decimal.ROUND_HALF_UP)
+    if name in ("float8", "float4") and not isinstance(value, float):
+        return float(value) if name == "float8" else _float4(float(value))
+    if name == "float8":
+        return value
+    raise NotPushable
+
+
+def _float4(value: float) -> float:
+    import struct
+
+    return struct.unpack(">f", struct.pack(">f", value))[0]
+
+
+def _number(text: str) -> int | decimal.Decimal:
+    """A numeric constant: integer when it has only digits (PostgreSQL: int4/int8, else numeric),
+    numeric otherwise — `1.5` and `1e3` are numeric in PostgreSQL, never float."""
     if text.isdigit():
         return int(text)
-    if "e" in text.lower():
-        return float(text)
     return decimal.Decimal(text)
 
 
-def _parse_bool(text: str) -> bool:
-    lowered = text.strip().lower()
-    if lowered in {"t", "true", "y", "yes", "on", "1"}:
-        return True
-    if lowered in {"f", "false", "n", "no", "off", "0"}:
-        return False
-    raise NotPushable
+def _finite(value: float | decimal.Decimal | int) -> bool:
+    if isinstance(value, decimal.Decimal):
+        return value.is_finite()
+    if isinstance(value, float):
+        return value == value and value not in (float("inf"), float("-inf"))
+    return True
 
 
-def coerce(value: Literal, pg_type: str) -> Literal:
-    """`value` typed as a literal compared with a column of `pg_type` would be (NotPushable if it cannot be)."""
-    if value is None:
-        return None
-    base = pg_type.split("(")[0].strip().lower()
+def _registry_name(pg_type: str) -> str:
     try:
-        if base in {"bigint", "int8", "integer", "int4", "int", "smallint", "int2"}:
-            if isinstance(value, bool):
-                raise NotPushable
-            if isinstance(value, str):
-                return int(value.strip())
-            return value  # a fractional value stays exact; providers compare numerically
-        if base in {"numeric", "decimal"}:
-            if isinstance(value, bool):
-                raise NotPushable
-            return decimal.Decimal(value.strip()) if isinstance(value, str) else value
-        if base in {"double precision", "float8", "real", "float4"}:
-            return float(value) if isinstance(value, str) else value
-        if base in {"boolean", "bool"}:
-            return _parse_bool(value) if isinstance(value, str) else value
-        if base == "date":
-            if isinstance(value, str):
-                return dt.date.fromisoformat(value.strip())
-            if isinstance(value, dt.datetime):
-                raise NotPushable
-            return value
-        if base.startswith("timestamp"):
-            if isinstance(value, str):
-                return dt.datetime.fromisoformat(value.strip())
-            if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-                return dt.datetime.combine(value, dt.time())
-            return value
-        if base in {"text", "varchar", "character varying", "char", "character", "bpchar", "json", "jsonb"}:
-            if not isinstance(value, str):
-                raise NotPushable  # PostgreSQL would reject text = integer; let DuckDB report it
-            return value
-    except (ValueError, ArithmeticError, decimal.InvalidOperation):
-        raise NotPushable from None
-    raise NotPushable
+        return pgtypes.type_for_sql(pg_type)[0].name
+    except PgError:
+        return ""
 
 
 def _unparen(expression: exp.Expression) -> exp.Expression:

@@ -231,7 +231,8 @@ class SqlEngine:
         return PlanEnvironment(self.source.tables, self.name_scope(), self.ctx,
                                max_rows=max_rows if isinstance(max_rows, int) and max_rows > 0 else None,
                                rewrite=self.catalog.rewrite if self.catalog is not None else None,
-                               name_prefix=f"__scan{next(self._execution_ids)}_", database=self.database)
+                               name_prefix=f"__scan{next(self._execution_ids)}_", database=self.database,
+                               values=self.format_context)
 
     # -- prepare -----------------------------------------------------------------------
     async def prepare(self, sql: str, param_type_oids: Sequence[int]) -> Prepared:

@@ -227,7 +227,9 @@ class SageHttp:
             raise TransientError(f"HTTP 429 {response.reason_phrase}", kind="rate limit",
                                  retry_after=parse_retry_after(response.headers.get("retry-after")))
         if status in RETRYABLE_STATUS:
-            raise TransientError(f"HTTP {status} {response.reason_phrase}")
+            said = api_message(response)  # the API's own words, if its body has any
+            raise TransientError(f"HTTP {status} {response.reason_phrase}"
+                                 + (f": {said}" if said != response.reason_phrase else ""))
         message = api_message(response)
         if status == 401:
             raise PgError(

@@ -34,6 +34,7 @@ from providers.sage200.client import InvalidPage, TransientError, parse_json
 from providers.sage200.convert import InexactNumber, PageConverter, parse_timestamp
 from providers.sage200.mirror import RefreshReport, layout_of
 from providers.sage200.odata import (
+    FilterPlan,
     build_filter,
     orderby_text,
     readable_query,
@@ -67,7 +68,7 @@ class SageQuery:
     """The provider-private part of a ScanPlan: the OData options of every page."""
 
     path: str
-    filter: str | None
+    filters: FilterPlan  # the `$filter` of every request, and each offered qual's clause of it (EXPLAIN)
     select: str
     expand: str | None
     order: tuple[tuple[str, bool], ...]  # (field, descending): pushed ORDER BY, then the paging key
@@ -77,6 +78,10 @@ class SageQuery:
     limit: int | None  # rows to read (pushed LIMIT), None = all
     offset: int  # pushed OFFSET
     plain_keys: bool = False  # every order field compares as its raw JSON value (no normaliser)
+
+    @property
+    def filter(self) -> str | None:
+        return self.filters.text
 
     def params(self, skip: int, top: int) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
@@ -159,11 +164,13 @@ def _changed(what: str) -> PgError:
     )
 
 
-def sage_query(spec: TableSpec, path: str, columns: Sequence[str], filter_text: str | None,
+def sage_query(spec: TableSpec, path: str, columns: Sequence[str], filters: FilterPlan | str | None,
                sort: Sequence[tuple[str, bool]], page_size: int, *, limit: int | None = None,
                offset: int = 0) -> SageQuery:
-    """The OData options reading `columns` of `spec` at `path` with this `$filter`, in `sort` order then the
-    view's paging key (which makes the order unique)."""
+    """The OData options reading `columns` of `spec` at `path` with these filters (a FilterPlan, or a raw
+    `$filter` text the caller built), in `sort` order then the view's paging key (which makes it unique)."""
+    if not isinstance(filters, FilterPlan):
+        filters = FilterPlan(filters, [], [], [])
     key_fields = paging_key(spec)
     order = tuple(dict.fromkeys([*sort, *((f, False) for f in key_fields if f not in dict(sort))]))
     normalisers: list[Callable[[Any], Any]] = []
@@ -177,7 +184,7 @@ def sage_query(spec: TableSpec, path: str, columns: Sequence[str], filter_text: 
         comparable = comparable and ok
         plain = plain and family not in ("date", "timestamp", "timestamptz")
     select, expand = select_and_expand(spec, columns, [f for f, _ in order])
-    return SageQuery(path=path, filter=filter_text, select=select, expand=expand, order=order,
+    return SageQuery(path=path, filters=filters, select=select, expand=expand, order=order,
                      key_normalisers=tuple(normalisers), comparable=comparable, page_size=page_size,
                      limit=limit, offset=offset, plain_keys=plain)
 
@@ -227,7 +234,7 @@ class SageViewProvider:
         limit_pushed = limit_offered and all_exact and (not request.order_by or order_pushed)
 
         page_size = self.session.int_prop(ctx, "PageSize", 1, MAX_PAGE_SIZE)
-        query = sage_query(spec, self.path, request.columns, filt.text, pushed_sort, page_size,
+        query = sage_query(spec, self.path, request.columns, filt, pushed_sort, page_size,
                            limit=request.limit if limit_pushed else None,
                            offset=request.offset if limit_pushed else 0)
         return ScanPlan(
@@ -238,6 +245,7 @@ class SageViewProvider:
             limit_pushed=limit_pushed,
             description=self._describe(query, ctx),
             state=query,
+            reports=list(query.filters.reports),
         )
 
     def _plan_mirror(self, request: ScanRequest, ctx: ScanContext) -> ScanPlan:

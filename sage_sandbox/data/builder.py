@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .schema import load_schemas
-from .table import Absent, Constant, Relation, Table
+from .table import Absent, Constant, Lookup, Relation, Table, ToOne
+from .validate import check_column, declared_paths
 
 NOW = dt.datetime(2025, 6, 30, 17, 0, 0)  # the demo company's "today"
 HISTORY_START = dt.datetime(2023, 4, 1)  # first financial year with transactions
@@ -81,26 +82,54 @@ class Builder:
         self.scale = scale
         self.tables: dict[str, Table] = {}
         self._building: set[str] = set()
+        self._checked: set[str] = set()
+        self._pending: dict[str, list[tuple[str, str, str]]] = {}  # table -> (field, declared, where) to check
 
     def rng(self, name: str) -> random.Random:
         return random.Random(f"{self.seed}/{self.profile.company_id}/{name}")
 
     def table(self, name: str) -> Table:
         found = self.tables.get(name)
-        if found is not None:
-            return found
-        if name in self._building:
-            raise RuntimeError(f"circular build dependency at {name}")
-        builder = BUILDERS.get(name)
-        if builder is None:
-            raise KeyError(name)
-        self._building.add(name)
-        try:
-            table = builder(self)
-        finally:
-            self._building.discard(name)
-        self.tables[name] = table
-        return table
+        if found is None:
+            if name in self._building:
+                raise RuntimeError(f"circular build dependency at {name}")
+            builder = BUILDERS.get(name)
+            if builder is None:
+                raise KeyError(name)
+            self._building.add(name)
+            try:
+                found = builder(self)
+            finally:
+                self._building.discard(name)
+            self.tables[name] = found
+        if name not in self._checked:
+            self._checked.add(name)
+            self._check(found)
+        return found
+
+    def _check(self, table: Table) -> None:
+        """The table's values against their API types and the declared column types (validate.py);
+        a nested object's declared fields are checked in the object's table, now or once it is built."""
+        schema = load_schemas().get(table.name)
+        declared = schema.declared if schema is not None else {}
+        checks = [(f, declared.get(f), f"{table.name}.{f}") for f in table.fields]
+        checks += [(f, d, w) for f, d, w in self._pending.pop(table.name, []) if f in table.fields]
+        for field_name, pg_type, where in checks:
+            check_column(where, table.columns[field_name], table.fields[field_name], pg_type, self._lookup_source)
+        for head, sub, pg_type in declared_paths(declared):
+            relation = table.relations.get(head)
+            if isinstance(relation, ToOne):
+                target = self.tables.get(relation.target)
+                entry = (sub, pg_type, f"{table.name}.{head}.{sub}")
+                if target is not None and relation.target in self._checked:
+                    if sub in target.fields:
+                        check_column(entry[2], target.columns[sub], target.fields[sub], pg_type, self._lookup_source)
+                else:
+                    self._pending.setdefault(relation.target, []).append(entry)
+
+    @staticmethod
+    def _lookup_source(lookup: Lookup) -> Sequence[Any] | None:
+        return lookup.target.columns.get(lookup.field_name)
 
     def masters(self, base: int) -> int:
         """How many master records (customers, suppliers …) this company has."""

@@ -135,7 +135,7 @@ def product_transaction_views(b: Builder) -> Table:
             rows["reference"].append(c[f"{prefix}_document_no"][i])
             rows["second_reference"].append("")
             rows["source_area_name"].append(area)
-            rows["source_area_reference"].append(c[f"{prefix}_id"][i])
+            rows["source_area_reference"].append(c[f"{prefix}_document_no"][i])  # text: the document number
             rows["warehouse_id"].append(c["warehouse_id"][i])
             rows["quantity"].append(qty(sign * c[f"{prefix}_line_quantity"][i]))
             rows["unit_cost_price"].append(c[f"{prefix}_line_cost_price"][i] if sign < 0 else

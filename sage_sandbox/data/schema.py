@@ -36,6 +36,7 @@ class ResourceSchema:
     scalars: dict[str, str]  # field -> api type, in the API's order
     expandable: dict[str, str]  # field -> "obj" or "arr"
     nested: dict[str, tuple[tuple[str, str], ...]]  # documented/inferred subfields of objects
+    declared: dict[str, str]  # field path -> the PostgreSQL type of the view column reading it
 
     def fields_for(self, edition: str) -> list[str]:
         if edition == PROFESSIONAL:
@@ -58,7 +59,7 @@ def load_schemas() -> dict[str, ResourceSchema]:
             else:
                 scalars[field_name] = api_type
         nested = {k: tuple((f, t) for f, t in v) for k, v in spec["nested"].items()}
-        out[name] = ResourceSchema(name, spec["view"], scalars, expandable, nested)
+        out[name] = ResourceSchema(name, spec["view"], scalars, expandable, nested, dict(spec["declared"]))
     return out
 
 

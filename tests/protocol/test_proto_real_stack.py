@@ -167,3 +167,19 @@ def test_protocol_statements_share_the_sql_prepare_namespace(real_port: int) -> 
         assert _codes(client.until_ready()) == ["E", "Z"]  # 42P05: one namespace
     finally:
         client.close()
+
+
+def test_a_failure_inside_the_sandbox_is_an_api_error(real_port: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The in-process sandbox answers its own failures as a 500 with a body, as over a socket; the client
+    reports the API's message (HV000 after the retries), never an internal error (XX000)."""
+    from sage_sandbox import api
+
+    def broken(request: object, dataset: object) -> object:
+        raise RuntimeError("the sandbox broke")
+
+    monkeypatch.setattr(api, "resource_table", broken)
+    with psycopg.connect(f"host=127.0.0.1 port={real_port} user=demo password=demo dbname=sage200") as conn:
+        with pytest.raises(psycopg.Error) as err:
+            conn.execute('SELECT "Id" FROM "Banks"')
+    assert err.value.sqlstate == "HV000"
+    assert "HTTP 500" in str(err.value) and "RuntimeError: the sandbox broke" in str(err.value)

@@ -37,8 +37,10 @@ SPEC = TableSpec(
 )
 
 
-def t(qual):  # noqa: ANN001, ANN201 - test helper
-    return translate(SPEC, qual)
+def t(qual):  # noqa: ANN001, ANN201 - test helper: the translation, None when not sent
+    translation = translate(SPEC, qual)
+    assert (translation.text is None) == bool(translation.note) or translation.text is not None
+    return translation if translation.text is not None else None
 
 
 HOSTILE = [
@@ -169,7 +171,7 @@ def test_or_and_not() -> None:
     assert t(Not(Comparison("Name", Op.EQ, "a"))) is None
     # BETWEEN arrives as two comparisons
     plan = build_filter(SPEC, [Comparison("Opened", Op.GE, dt.date(2020, 1, 1)), Comparison("Opened", Op.LE, dt.date(2020, 12, 31))])
-    assert plan.text == "opened ge 2020-01-01 and opened le 2020-12-31"
+    assert plan.text == "opened ge 2020-01-01 and opened lt 2021-01-01"  # the whole last day, any time of it
     assert len(plan.pushed) == 2 and not plan.residual
 
 
@@ -208,3 +210,104 @@ def test_plan_selects_paging_key_and_expands_collections() -> None:
         "GET /uk/sage200/accounts/v1/things?$select=contacts,id&$expand=contacts&$orderby=id asc&$top=100&$skip=0"
         " (pages until short)"
     )
+
+
+NESTED = TableSpec(
+    "StandardUK",
+    "Orders",
+    (
+        Column("Id", "bigint", is_key=True, nullable=False, source="id"),
+        Column("DeliveryCity", "text", source="delivery_address.city"),
+        Column("DeliveryId", "bigint", source="delivery_address.id"),
+        Column("MainCity", "text", source="main_address.city", filterable=False),
+        Column("Lines", "text", source="lines", filterable=False),
+        Column("Total", "numeric(18,2)", source="total"),
+    ),
+    extra={"resource": "/orders", "base_path": "/uk/sage200/accounts/v1", "client_side_filters": ("MainCity",),
+           "source_kinds": {"DeliveryCity": "nested", "DeliveryId": "nested", "MainCity": "nested", "Lines": "json"}},
+)
+
+
+def test_nested_object_fields_are_sent_as_odata_paths() -> None:
+    city = translate(NESTED, Comparison("DeliveryCity", Op.EQ, "Leeds"))
+    assert city.text == "delivery_address/city eq 'Leeds'" and not city.exact and "case-insensitively" in city.note
+    ident = translate(NESTED, Comparison("DeliveryId", Op.NE, 5))
+    assert ident.text == "delivery_address/id ne 5 and delivery_address/id ne null" and ident.exact
+    assert translate(NESTED, Comparison("DeliveryCity", Op.IS_NULL)).text == "delivery_address/city eq null"
+
+
+def test_what_cannot_be_sent_says_why() -> None:
+    lines = translate(NESTED, Comparison("Lines", Op.EQ, "[]"))
+    assert lines.text is None and "collection rendered as JSON text" in lines.note
+    main = translate(NESTED, Comparison("MainCity", Op.EQ, "Leeds"))
+    assert main.text is None and "spec filters MainCity client side" in main.note
+    ordered = translate(NESTED, Comparison("DeliveryCity", Op.LT, "M"))
+    assert ordered.text is None and "case-insensitively" in ordered.note
+    either = translate(NESTED, AnyOf((Comparison("Id", Op.EQ, 1), Comparison("Lines", Op.IS_NULL))))
+    assert either.text is None and "branch of the OR" in either.note and "JSON text" in either.note
+
+
+def test_dates_are_sent_as_ranges_of_the_api_date_time() -> None:
+    day = dt.date(2017, 12, 31)
+    expected = {
+        Op.EQ: "opened ge 2017-12-31 and opened lt 2018-01-01",
+        Op.NE: "opened lt 2017-12-31 or opened ge 2018-01-01",
+        Op.LT: "opened lt 2017-12-31", Op.LE: "opened lt 2018-01-01",
+        Op.GT: "opened ge 2018-01-01", Op.GE: "opened ge 2017-12-31",
+    }
+    for op, text in expected.items():
+        tr = translate(SPEC, Comparison("Opened", op, day))
+        assert tr.text == text and tr.exact, op
+    assert translate(SPEC, Comparison("Opened", Op.LE, dt.date.max)).text is None
+    assert translate(SPEC, Comparison("Opened", Op.IN, (day, dt.date(2018, 1, 1)))).text == (
+        "(opened ge 2017-12-31 and opened lt 2018-01-01) or (opened ge 2018-01-01 and opened lt 2018-01-02)")
+
+
+def test_timestamps_to_the_millisecond_exact_finer_widened() -> None:
+    ms = dt.datetime(2018, 2, 28, 14, 23, 46, 467000)
+    assert translate(SPEC, Comparison("Updated", Op.EQ, ms)).text == "date_time_updated eq 2018-02-28T14:23:46.467Z"
+    fine = ms + dt.timedelta(microseconds=250)
+    eq = translate(SPEC, Comparison("Updated", Op.EQ, fine))
+    assert eq.text == "date_time_updated ge 2018-02-28T14:23:46.467Z and date_time_updated le 2018-02-28T14:23:46.468Z"
+    assert not eq.exact and "millisecond" in eq.note
+    assert translate(SPEC, Comparison("Updated", Op.LT, fine)).text == "date_time_updated le 2018-02-28T14:23:46.468Z"
+    assert translate(SPEC, Comparison("Updated", Op.GE, fine)).text == "date_time_updated ge 2018-02-28T14:23:46.467Z"
+    assert translate(SPEC, Comparison("Updated", Op.NE, fine)).text is None
+    aware = ms.replace(tzinfo=dt.UTC)  # the SQL layer converts it to the session's wall-clock time first
+    assert translate(SPEC, Comparison("Updated", Op.EQ, aware)).text is None
+
+
+def test_floats_against_decimals_and_integers_are_sent_as_intervals() -> None:
+    tr = translate(SPEC, Comparison("Balance", Op.EQ, 0.1))
+    assert tr.text == "balance ge 0.0999999999 and balance le 0.1000000001" and not tr.exact
+    assert translate(SPEC, Comparison("Balance", Op.LT, 0.1)).text == "balance le 0.1000000001"
+    assert translate(SPEC, Comparison("Qty", Op.GT, 2.0)).text == "qty ge 1.9999999999"
+    assert translate(SPEC, Comparison("Balance", Op.EQ, float("nan"))).text is None
+    assert translate(SPEC, Comparison("Balance", Op.NE, 1.5)).text is None
+    assert translate(SPEC, Comparison("Balance", Op.EQ, 1e300)).text is None
+
+
+def test_integers_against_fractions_and_booleans_in_order() -> None:
+    assert translate(SPEC, Comparison("Qty", Op.LT, Decimal("2.5"))).text == "qty le 2"
+    assert translate(SPEC, Comparison("Qty", Op.GE, Decimal("-2.5"))).text == "qty ge -2"
+    assert translate(SPEC, Comparison("Qty", Op.NE, Decimal("2.5"))).text == "qty ne null"
+    assert translate(SPEC, Comparison("Qty", Op.EQ, Decimal("2.5"))).text is None
+    assert translate(SPEC, Comparison("Id", Op.EQ, 2**70)).text is None  # beyond the API's int64
+    assert translate(SPEC, Comparison("OnHold", Op.LT, True)).text == "on_hold eq false"
+    assert translate(SPEC, Comparison("OnHold", Op.GE, False)).text == "on_hold ne null"
+    never = translate(SPEC, Comparison("OnHold", Op.GT, True))
+    assert never.text == "on_hold eq true and on_hold eq false" and never.exact
+
+
+def test_reports_hold_each_quals_clause_of_the_filter() -> None:
+    quals = [Comparison("Id", Op.GT, 3), Comparison("Name", Op.EQ, "x"), Comparison("Contacts", Op.EQ, "[]"),
+             Comparison("Opened", Op.EQ, dt.date(2020, 1, 1))]
+    plan = build_filter(SPEC, quals)
+    assert [r.sent for r in plan.reports] == ["id gt 3", "name eq 'x'", None,
+                                              "(opened ge 2020-01-01 and opened lt 2020-01-02)"]
+    assert [r.exact for r in plan.reports] == [True, False, False, True]
+    assert all(r.sent is None or r.sent in plan.text for r in plan.reports)
+    long = build_filter(SPEC, [Comparison("Name", Op.EQ, "y" * 5000), Comparison("Name", Op.EQ, "z" * 5000)])
+    assert long.reports[1].sent is None and "6000 characters" in long.reports[1].note
+    scan = provider().plan(ScanRequest(["Id"], quals), Ctx())
+    assert scan.reports == plan.reports and "$filter=" + plan.text in scan.description[0]

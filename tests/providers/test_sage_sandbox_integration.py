@@ -225,3 +225,22 @@ async def test_fast_json_path_matches_the_exact_parse_on_every_view(tmp_path: Pa
         assert fast.num_rows > 0 and fast.equals(exact), f"{provider.spec.schema}.{provider.spec.name}"
     assert fallbacks < len(providers) // 4  # the fast path is the rule, the exact re-parse the exception
     await session_of(providers).aclose()  # type: ignore[union-attr]
+
+
+async def test_an_api_failure_reaches_the_client_as_a_clear_error(tmp_path: Path) -> None:
+    """A $filter the API cannot evaluate is a 500 whose message names what failed; after the retries
+    the client sees that message under HV000 (fdw_error), never an internal error."""
+    app = create_app(SandboxConfig())
+    banks = app.state.sandbox.companies[1].table("banks")
+    banks.columns["code"][0] = 1200  # an integer in a text field: what generation now refuses
+    src = source(tmp_path, "http://sandbox.test", httpx.ASGITransport(app=app),
+                 retry=RetryPolicy(attempts=2, sleep=no_sleep))
+    providers, _ = sage_providers(src)
+    try:
+        with pytest.raises(PgError) as err:
+            await scan_all(view(providers, "StandardUK", "Banks"), ScanRequest(["Id"], [Comparison("Code", Op.EQ, "x")]))
+    finally:
+        await session_of(providers).aclose()  # type: ignore[union-attr]
+    assert err.value.sqlstate == "HV000"
+    assert "HTTP 500" in err.value.message and "could not be evaluated on banks" in err.value.message
+    assert "casefold" in err.value.message and "code eq 'x'" in (err.value.detail or "")

@@ -4,6 +4,8 @@ their sources, and generation is deterministic and scales."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import re
 from functools import cache
 from typing import Any
 
@@ -234,3 +236,75 @@ def test_completed_orders_are_despatched_in_full(sandbox: Running) -> None:
         expected = line["sop_order_line_quantity"] if complete else 0.0
         assert line["sop_order_line_despatch_receipt_quantity"] == expected
         assert line["sop_order_line_invoice_credit_quantity"] == expected
+
+
+def test_every_declared_column_type_is_checked_at_generation() -> None:
+    """All 1,885 view columns: the sandbox knows each one's declared type by its API path (resources.json,
+    from the data model), and generating every table of both companies checks every value against it."""
+    from sage_sandbox.data.builder import BUILDERS
+    from sage_sandbox.data.schema import load_schemas
+
+    schemas = load_schemas()
+    columns = [(v, c) for v in view_specs() for c in v.columns]
+    assert len(columns) == 1885
+    for spec, column in columns:
+        declared = schemas[spec.extra["resource"].lstrip("/")].declared
+        assert declared.get(column.source) == column.pg_type, f"{spec.schema}.{spec.name}.{column.name}"
+    for profile in COMPANIES:
+        dataset = Dataset(profile, 200, 1)
+        for name in BUILDERS:
+            dataset.table(name)  # raises DemoDataError on the first value that does not fit
+
+
+def test_a_value_that_does_not_fit_stops_generation(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sage_sandbox.data import builder
+    from sage_sandbox.data.validate import DemoDataError
+
+    real = builder.BUILDERS["product_transaction_views"]
+
+    def as_before(b: builder.Builder) -> Any:  # the bug this check was written for: an id in a text field
+        table = real(b)
+        table.columns["source_area_reference"] = list(table.columns["id"])
+        return table
+
+    monkeypatch.setitem(builder.BUILDERS, "product_transaction_views", as_before)
+    with pytest.raises(DemoDataError, match=r"product_transaction_views\.source_area_reference: \d+ \(int\) is not"):
+        Dataset(COMPANIES[0], 200, 1).table("product_transaction_views")
+
+
+@pytest.mark.parametrize(("values", "api_type", "declared", "problem"), [
+    ([1, "a"], "s", "text", "is not a value of API type s"),
+    (["x" * 61], "s", "varchar(60)", "longer than varchar(60)"),
+    ([40_000], "i16", "smallint", "out of range for API type i16"),
+    ([2**31], "i64", "integer", "out of range for integer"),
+    ([True], "i32", "integer", "is not a value of API type i32"),
+    ([1.005], "d2", "numeric(18,2)", "more than 2 decimals"),
+    ([10.0**17], "d2", "numeric(18,2)", "does not fit numeric(18,2)"),
+    ([dt.datetime(2024, 1, 1, 9)], "dt", "date", "time of day in a date column"),
+    (["2024-01-01"], "dt", "timestamp", "is not a value of API type dt"),
+    ([None, 1.25, 3], "d2", "numeric(18,2)", None),
+    ([None], "b", "boolean", None),
+])
+def test_value_checks(values: list[Any], api_type: str, declared: str, problem: str | None) -> None:
+    from sage_sandbox.data.validate import DemoDataError, check_column
+
+    if problem is None:
+        check_column("t.f", values, api_type, declared, lambda _: None)
+    else:
+        with pytest.raises(DemoDataError, match=re.escape(problem)):
+            check_column("t.f", values, api_type, declared, lambda _: None)
+
+
+def test_computed_and_lookup_columns_are_checked_too() -> None:
+    from sage_sandbox.data.table import Computed, Lookup, Table
+    from sage_sandbox.data.validate import DemoDataError, check_column
+
+    computed = Computed(lambda: 3, lambda i: "ok" if i < 2 else 7)
+    check_column("t.c", computed, "s", "text", lambda _: None)
+    assert [computed[0], computed[1]] == ["ok", "ok"]
+    with pytest.raises(DemoDataError, match="t.c: 7"):
+        computed[2]  # noqa: B018 - checked as it is computed
+    target = Table("other", {"id": "i64", "name": "s"}, {"id": [1, 2], "name": ["a", "b" * 70]})
+    lookup = Lookup([1, 2], target, "name")
+    with pytest.raises(DemoDataError, match="longer than varchar"):
+        check_column("t.l", lookup, "s", "varchar(60)", lambda column: column.target.columns[column.field_name])

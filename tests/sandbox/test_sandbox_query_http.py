@@ -148,7 +148,9 @@ def test_standard_edition_hides_professional_fields(sandbox: Running) -> None:
 @pytest.mark.parametrize("params, fragment", [
     ({"$filter": "nope eq 1"}, "unknown field 'nope'"),
     ({"$filter": "name eq"}, "invalid $filter"),
-    ({"$filter": "main_address.city eq 'Leeds'"}, "expandable"),
+    ({"$filter": "contacts/name eq 'Leeds'"}, "'contacts' is a collection"),
+    ({"$filter": "main_address eq null"}, "name one field of the object 'main_address'"),
+    ({"$filter": "main_address/nope eq 'x'"}, "unknown field 'main_address.nope'"),
     ({"$orderby": "nope"}, "unknown field 'nope'"),
     ({"$orderby": "name sideways"}, "asc or desc"),
     ({"$top": "5001"}, "must not exceed 5000"),
@@ -203,3 +205,23 @@ def test_concurrent_first_requests_agree() -> None:
             results = list(pool.map(count, jobs))
         assert results == [count(job) for job in jobs]
     assert {r.status for r in state.requests} == {200}
+
+
+def test_filter_on_a_nested_objects_field(sandbox: Running) -> None:
+    """`delivery_address/city` (OData's navigation path) filters on the expanded object's field,
+    case-insensitively like any text; `salutation/is_default` on a boolean."""
+    orders = sandbox.get(f"{PRO}/sop_orders", **{"$expand": "delivery_address", "$top": "5000",
+                                                  "$select": "id,delivery_address"}).json()
+    city = orders[len(orders) // 2]["delivery_address"]["city"]
+    expected = sorted(o["id"] for o in orders if (o["delivery_address"] or {}).get("city", "").lower() == city.lower())
+    got = sandbox.get(f"{PRO}/sop_orders", **{"$filter": f"delivery_address/city eq '{city.upper()}'",
+                                              "$select": "id", "$top": "5000"}).json()
+    assert sorted(o["id"] for o in got) == expected and expected
+    contacts = sandbox.get(f"{STD}/customer_contacts", **{"$expand": "salutation", "$top": "5000",
+                                                          "$select": "id,salutation"}).json()
+    defaults = sorted(c["id"] for c in contacts if c["salutation"] and c["salutation"]["is_default"] is True)
+    got = sandbox.get(f"{STD}/customer_contacts", **{"$filter": "salutation/is_default eq true", "$select": "id",
+                                                     "$top": "5000"}).json()
+    assert sorted(c["id"] for c in got) == defaults
+    count = sandbox.get(f"{STD}/customer_contacts", **{"$filter": "salutation/code ne null", "$count": "true"})
+    assert count.json() == sum(1 for c in contacts if c["salutation"] and c["salutation"]["code"] is not None)

@@ -53,7 +53,7 @@ def test_page_json_is_byte_identical_to_the_per_row_render(dataset: Dataset, res
     table = dataset.table(resource)
     options = parse_options(params)
     positions = select_positions(table, options, DEFAULT_SORT.get(resource, [OrderKey(table.key)]),
-                                 dataset.positions)[:300]
+                                 dataset.positions, dataset)[:300]
     renderer = Renderer(dataset, table, options, edition_table(table, edition))
     expected = _reference_json(renderer, positions)
     assert renderer.render_json(positions) == expected

@@ -17,7 +17,6 @@ import pytest
 from sql_helpers import make_world, run
 
 from pgserver.types import PgInterval
-from scripts import realpg
 
 pytestmark = pytest.mark.anyio
 
@@ -89,14 +88,10 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def postgres() -> Iterator[Any]:
-    psycopg = pytest.importorskip("psycopg")
-    if not realpg.available():
-        pytest.skip("PostgreSQL 15 server binaries are not installed")
-    with realpg.throwaway_postgres() as pg, psycopg.connect(pg.conninfo, autocommit=True) as conn:
-        conn.execute("SET TimeZone = 'UTC'")
-        _create_tables(conn)
-        yield conn
+def postgres(real_postgres: Any) -> Iterator[Any]:
+    real_postgres.execute("SET TimeZone = 'UTC'")
+    _create_tables(real_postgres)
+    yield real_postgres
 
 
 QUERIES = [
