@@ -13,6 +13,7 @@ DuckDB settings in `DUCKDB_SETTINGS`, applied once per session):
 - CURRENT_DATE/CURRENT_TIME aliased to their own name confuse DuckDB's binder, so they are
   written as function calls;
 - timestamps with time zone come back in UTC (the session TimeZone is applied on output);
+- bytea input: '\\x00ff' is hex (PostgreSQL's bytea_output=hex form); DuckDB reads \\x00 as an escape;
 - numeric literals cast to `numeric`, numeric division and avg() keep PostgreSQL's scales (pg_numeric).
 """
 
@@ -50,7 +51,29 @@ def _function_name(node: exp.Expression) -> str:
     return node.sql_name().lower() if isinstance(node, exp.Func) else ""
 
 
+def _bytea_input(node: exp.Cast) -> exp.Expression | None:
+    """text → bytea: the hex form '\\x…' is decoded as hex; the escape form is DuckDB's own."""
+    if not node.to.is_type(exp.DataType.Type.VARBINARY, exp.DataType.Type.BINARY, exp.DataType.Type.BLOB):
+        return None
+    value = node.this
+    if isinstance(value, exp.Literal) and value.is_string:
+        if value.this.startswith("\\x"):
+            return exp.Anonymous(this="from_hex", expressions=[exp.Literal.string(value.this[2:])])
+        return None
+    if isinstance(value, exp.Literal | exp.Null) or value.type is None:
+        return None
+    if value.type.is_type(*exp.DataType.TEXT_TYPES):
+        text = _fixed(value)
+        return exp.Case(ifs=[exp.If(this=exp.Anonymous(this="starts_with", expressions=[text, exp.Literal.string("\\x")]),
+                                    true=exp.Anonymous(this="from_hex", expressions=[
+                                        exp.Substring(this=text.copy(), start=exp.Literal.number(3))]))],
+                        default=exp.Cast(this=text.copy(), to=node.to.copy()))
+    return None
+
+
 def _fix_node(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Cast) and (bytea := _bytea_input(node)) is not None:
+        return bytea
     if isinstance(node, exp.Cast) and pg_numeric.is_unconstrained_numeric(node.to):
         exact = pg_numeric.literal_numeric_type(node.this)
         if exact is not None:

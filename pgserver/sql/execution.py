@@ -111,6 +111,8 @@ def _read_next(reader: pa.RecordBatchReader) -> pa.RecordBatch | None:
 class QueryCursor:
     """Streams one query's rows; cancel() interrupts DuckDB and the provider scans."""
 
+    copy_out = None
+
     def __init__(self, cursors: DuckCursorPool, plan: QueryPlan, sql: str, client_sql: str,
                  ctx: ScanContext, table_oid: TableOid, procedure_rows: dict[str, list[tuple[Any, ...]]],
                  on_close: Callable[[QueryCursor], None] | None = None, timeout_ms: int = 0,
