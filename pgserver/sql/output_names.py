@@ -38,6 +38,8 @@ def output_name(expression: exp.Expression) -> str | None:
         return identifier_name(expression.this) if isinstance(expression.this, exp.Identifier) else expression.name
     if isinstance(expression, exp.Paren):
         return output_name(expression.this)
+    if isinstance(expression, exp.Bracket):  # (f(x))[1] is named f, as PostgreSQL's FigureColname does
+        return output_name(expression.this)
     if isinstance(expression, exp.Cast):
         inner = output_name(expression.this)
         if inner is not None and inner != "?column?":

@@ -16,6 +16,7 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
 from pgserver.errors import SYNTAX_ERROR, PgError
+from pgserver.sql import grammar
 from pgserver.sql.splitter import tokenize
 
 # sqlglot warns when it falls back to exp.Command; we decide ourselves what that means.
@@ -94,7 +95,8 @@ DIALECT = SagePostgres
 
 
 def parse_statement(sql: str) -> exp.Expression:
-    """One statement as a sqlglot tree; PgError 42601 for a syntax error."""
+    """One statement as a sqlglot tree, PostgreSQL-only forms normalised (pgserver/sql/grammar);
+    PgError 42601 for a syntax error."""
     try:
         tokens = tokenize(sql)
     except TokenError as err:
@@ -111,7 +113,7 @@ def parse_statement(sql: str) -> exp.Expression:
     statements = [p for p in parsed if p is not None]
     if len(statements) != 1:
         raise PgError(SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement")
-    return statements[0]
+    return grammar.normalize(statements[0])
 
 
 def syntax_error_at(sql: str, offset: int, text: str) -> PgError:

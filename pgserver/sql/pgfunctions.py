@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import os
+import re
 from collections.abc import Callable
 
 import duckdb
@@ -42,6 +43,7 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, *, database: str, user
     duck.create_function("__pg_to_char", _to_char, [varchar, varchar, varchar], varchar)
     duck.create_function("__pg_to_timestamp", _to_timestamp, [varchar, varchar], duckdb.sqltype("TIMESTAMP"))
     duck.create_function("__pg_current_schema", lambda: current_schema(), [], varchar, side_effects=True)
+    duck.create_function("__pg_regexp_match", regexp_match, [varchar, varchar, varchar], duckdb.list_type(varchar))
     macros = {
         "version()": sql_string(VERSION_STRING),
         "current_database()": sql_string(database),
@@ -58,6 +60,8 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, *, database: str, user
         "quote_literal(s)": "chr(39) || replace(CAST(s AS VARCHAR), chr(39), chr(39) || chr(39)) || chr(39)",
         "quote_ident(s)": "CASE WHEN regexp_full_match(s, '[a-z_][a-z0-9_$]*') THEN s "
                           "ELSE chr(34) || replace(s, chr(34), chr(34) || chr(34)) || chr(34) END",
+        "regexp_match(s, p)": "__pg_regexp_match(s, p, ''), (s, p, f) AS __pg_regexp_match(s, p, f)",
+        "regexp_extract_or_null(s, p, g)": "CASE WHEN regexp_matches(s, p) THEN regexp_extract(s, p, g) END",
         "inet_server_port()": "NULL::INTEGER",
         "inet_server_addr()": "NULL::VARCHAR",
         "pg_is_in_recovery()": "false",
@@ -68,6 +72,32 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, *, database: str, user
     }
     for signature, body in macros.items():
         duck.execute(f"CREATE OR REPLACE MACRO {signature} AS {body}")
+
+
+_REGEX_FLAGS = {"i": re.IGNORECASE, "x": re.VERBOSE, "s": re.DOTALL, "n": re.MULTILINE, "m": re.MULTILINE,
+                "p": 0, "w": re.MULTILINE, "c": 0, "t": 0, "q": 0}
+
+
+def regexp_match(text: str | None, pattern: str | None, flags: str | None = "") -> list[str | None] | None:
+    """regexp_match(string, pattern [, flags]): the first match's subexpressions (or the whole match)."""
+    if text is None or pattern is None or flags is None:
+        return None
+    options = re.DOTALL
+    for flag in flags:
+        if flag == "g":
+            raise ValueError('regexp_match() does not support the "global" option')
+        if flag not in _REGEX_FLAGS:
+            raise ValueError(f'invalid regular expression option: "{flag}"')
+        options |= _REGEX_FLAGS[flag]
+    if "n" in flags or "p" in flags or "w" in flags:
+        options &= ~re.DOTALL
+    try:
+        match = re.search(pattern if "q" not in flags else re.escape(pattern), text, options)
+    except re.error as err:
+        raise ValueError(f"invalid regular expression: {err}") from None
+    if match is None:
+        return None
+    return list(match.groups()) if match.re.groups else [match.group(0)]
 
 
 def _to_char(text: str, template: str, type_name: str) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from pgserver.engine import Notice
 from pgserver.errors import (
     ACTIVE_SQL_TRANSACTION,
+    INVALID_PARAMETER_VALUE,
     NO_ACTIVE_SQL_TRANSACTION,
     SYNTAX_ERROR,
     WARNING,
@@ -170,6 +172,55 @@ def _value_text(words: Sequence[Word], index: int, sql: str) -> str | None:
     return ", ".join(parts)
 
 
+_INTERVAL_FIELDS = ("YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND")
+
+
+def _time_zone_value(words: Sequence[Word], index: int, sql: str) -> str | None:
+    """SET TIME ZONE's zone_value: a zone name, LOCAL/DEFAULT, a number of hours, or
+    INTERVAL 'text' [HOUR TO MINUTE …] (Sequelize sends that form); offsets are stored the way
+    PostgreSQL shows them (`<+05:30>-05:30`, a POSIX zone named after its offset)."""
+    if index < len(words) and words[index].is_word("INTERVAL"):
+        if index + 1 >= len(words) or words[index + 1].kind != "string":
+            raise syntax_error(words, index + 1, len(sql))
+        literal = words[index + 1].text
+        position = index + 2
+        while position < len(words) and words[position].is_word(*_INTERVAL_FIELDS, "TO"):
+            position += 1
+        if position < len(words):
+            raise syntax_error(words, position, len(sql))
+        return offset_zone(_interval_seconds(literal, f"INTERVAL '{literal}'"))
+    value = _value_text(words, index, sql)
+    if value is not None and value.upper() == "LOCAL":
+        return None
+    if value is not None and re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", value):
+        return offset_zone(round(float(value) * 3600))  # SET TIME ZONE 5 / -3.5: hours east of UTC
+    return value
+
+
+def _interval_seconds(text: str, shown: str) -> int:
+    m = re.fullmatch(r"\s*([+-])?(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*", text)
+    if m is None:
+        hours = re.fullmatch(r"\s*([+-]?\d+)\s*(hours?)?\s*", text, re.IGNORECASE)
+        if hours is None:
+            raise PgError(INVALID_PARAMETER_VALUE, f'invalid value for parameter "TimeZone": "{shown}"',
+                          detail="Cannot specify days in time zone interval." if "day" in text.lower() else None)
+        return int(hours.group(1)) * 3600
+    sign = -1 if m.group(1) == "-" else 1
+    return sign * (int(m.group(2)) * 3600 + int(m.group(3) or 0) * 60 + int(m.group(4) or 0))
+
+
+def offset_zone(seconds: int) -> str:
+    """PostgreSQL's name for a fixed offset east of UTC: <+05:30>-05:30 (the POSIX sign is reversed)."""
+    def hhmm(value: int) -> str:
+        hours, rest = divmod(abs(value), 3600)
+        minutes, secs = divmod(rest, 60)
+        text = f"{hours:02d}" + (f":{minutes:02d}" if minutes or secs else "") + (f":{secs:02d}" if secs else "")
+        return text
+    east = "-" if seconds < 0 else "+"
+    west = "+" if seconds < 0 else "-"
+    return f"<{east}{hhmm(seconds)}>{west}{hhmm(seconds)}"
+
+
 def set_command(words: Sequence[Word], sql: str, settings: SessionSettings, txn: TransactionState,
                 notices: list[Notice]) -> StaticCursor:
     index = 1
@@ -192,9 +243,7 @@ def set_command(words: Sequence[Word], sql: str, settings: SessionSettings, txn:
         notices.append(Notice("WARNING", NO_ACTIVE_SQL_TRANSACTION, "SET LOCAL can only be used in transaction blocks"))
     word = words[index]
     if word.is_word("TIME") and index + 1 < len(words) and words[index + 1].is_word("ZONE"):
-        value = _value_text(words, index + 2, sql)
-        if value is not None and value.upper() == "LOCAL":
-            value = None
+        value = _time_zone_value(words, index + 2, sql)
         settings.set("TimeZone", value, local=local, in_transaction=txn.in_block)
         return StaticCursor("SET")
     if word.is_word("NAMES"):
