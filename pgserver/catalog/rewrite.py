@@ -55,8 +55,11 @@ NAME_COLUMNS = {"relname", "nspname", "proname", "typname", "attname", "conname"
                 "lanname", "amname", "extname", "spcname", "collname", "oprname", "evtname", "tgname", "polname",
                 "pubname", "schemaname", "tablename", "viewname", "indexname", "table_name", "table_schema",
                 "column_name", "routine_name", "schema_name", "srvname", "fdwname", "stxname", "cfgname"}
-FUNCTION_NAMES = {name for name, _ in SIGNATURES} | {"pg_get_keywords", "_pg_expandarray", "array_lower",
-                                                     "array_upper", "pg_partition_ancestors"}
+# Set-returning catalog functions in FROM that are a catalog relation's rows (pg_settings is defined as
+# SELECT * FROM pg_show_all_settings() in PostgreSQL).
+TABLE_FUNCTIONS = {"pg_get_keywords": "pg_get_keywords", "pg_show_all_settings": "pg_settings"}
+FUNCTION_NAMES = {name for name, _ in SIGNATURES} | set(TABLE_FUNCTIONS) | {
+    "_pg_expandarray", "array_lower", "array_upper", "pg_partition_ancestors", "aclexplode"}
 
 
 def _relations(catalog: Catalog) -> dict[str, set[str]]:
@@ -236,8 +239,16 @@ def _folded(part: exp.Expression | None) -> str:
 def _table(node: exp.Table, rel_names: dict[str, set[str]], ctes: set[str], database: str) -> exp.Expression | None:
     schema = _folded(node.args.get("db"))
     if isinstance(node.this, exp.Func):  # a function in FROM
-        if node.this.name.lower() == "pg_get_keywords" and schema in ("", "pg_catalog"):
-            return _catalog_table("pg_catalog", "pg_get_keywords", node, "pg_get_keywords")
+        function = node.this.name.lower()
+        rows = node.this.expressions[0] if isinstance(node.this, exp.Unnest) and node.this.expressions else None
+        if isinstance(rows, exp.Anonymous) and rows.name == duck_name("aclexplode", 1):
+            # FROM aclexplode(acl): the rows' fields as columns (the call became unnest(list of structs))
+            select = exp.select(exp.Anonymous(this="unnest", expressions=[
+                rows.copy(), exp.Kwarg(this=exp.to_identifier("recursive"), expression=exp.true())]))
+            alias = node.args.get("alias") or exp.TableAlias(this=exp.to_identifier("aclexplode"))
+            return exp.Subquery(this=select, alias=alias.copy())
+        if function in TABLE_FUNCTIONS and schema in ("", "pg_catalog") and not node.this.expressions:
+            return _catalog_table("pg_catalog", TABLE_FUNCTIONS[function], node, function)
         if schema in SCHEMAS:
             node.set("db", None)
         return None
@@ -296,7 +307,9 @@ def _function(node: exp.Func, vectors: arrays.VectorScope) -> exp.Expression | N
         args = list(node.expressions)
     else:  # a typed sqlglot node: current_schemas(true) keeps its argument in `this`
         args = [node.this] if isinstance(node, exp.CurrentSchemas) and node.this is not None else []
-    if (name, len(args)) in SIGNATURES:
+    if name == "aclexplode" and len(args) == 1:
+        replacement = exp.Unnest(expressions=[_call(name, args)])  # set-returning: a row per privilege
+    elif (name, len(args)) in SIGNATURES:
         replacement = _call(name, args)
     elif name == "pg_get_keywords":
         return None  # handled in FROM

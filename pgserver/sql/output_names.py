@@ -38,6 +38,8 @@ def output_name(expression: exp.Expression) -> str | None:
         return identifier_name(expression.this) if isinstance(expression.this, exp.Identifier) else expression.name
     if isinstance(expression, exp.Paren):
         return output_name(expression.this)
+    if isinstance(expression, exp.Dot) and isinstance(expression.expression, exp.Identifier):
+        return identifier_name(expression.expression)  # (record).field is named after the field
     if isinstance(expression, exp.Bracket):  # (f(x))[1] is named f, as PostgreSQL's FigureColname does
         return output_name(expression.this)
     if isinstance(expression, exp.Cast):
