@@ -140,7 +140,16 @@ def release(words: Sequence[Word], sql: str, txn: TransactionState) -> StaticCur
 # ---------------------------------------------------------------------------
 
 
-def _value_text(words: Sequence[Word], index: int, sql: str) -> str | None:
+def _list_item(word: Word) -> str:
+    """An item of a list setting (search_path) as PostgreSQL stores it: unquoted names fold to lower
+    case, and every name is quoted when it needs quotes (quote_identifier), so "StandardUK" survives."""
+    text = word.text.lower() if word.kind == "word" else word.text
+    if word.kind == "number" or re.fullmatch(r"[a-z_][a-z0-9_$]*", text) or text == "$user" and word.kind == "word":
+        return text
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _value_text(words: Sequence[Word], index: int, sql: str, list_quote: bool = False) -> str | None:
     """The value list after `=`/TO as PostgreSQL stores it ('a, b'); None for DEFAULT."""
     if index >= len(words):
         raise syntax_error(words, index, len(sql))
@@ -153,7 +162,7 @@ def _value_text(words: Sequence[Word], index: int, sql: str) -> str | None:
         word = words[position]
         if expect_value:
             if word.kind in {"string", "number", "word", "ident"}:
-                parts.append(word.text)
+                parts.append(_list_item(word) if list_quote else word.text)
             elif word.kind == "op" and word.text == "-" and position + 1 < len(words) \
                     and words[position + 1].kind == "number":
                 position += 1
@@ -251,7 +260,8 @@ def set_command(words: Sequence[Word], sql: str, settings: SessionSettings, txn:
         return StaticCursor("SET")
     if word.is_word("SCHEMA") and not _is_assignment(words, index + 1):
         # PostgreSQL's SET SCHEMA 'x' is search_path; `SET Schema = x` is the connection property
-        settings.set("search_path", _value_text(words, index + 1, sql), local=local, in_transaction=txn.in_block)
+        settings.set("search_path", _value_text(words, index + 1, sql, list_quote=True), local=local,
+                     in_transaction=txn.in_block)
         return StaticCursor("SET")
     if word.is_word("TRANSACTION"):
         if not txn.in_block:
@@ -270,7 +280,9 @@ def set_command(words: Sequence[Word], sql: str, settings: SessionSettings, txn:
         index += 2
     if index >= len(words) or not (words[index].is_word("TO") or (words[index].kind == "op" and words[index].text == "=")):
         raise syntax_error(words, index, len(sql))
-    settings.set(name, _value_text(words, index + 1, sql), local=local, in_transaction=txn.in_block)
+    guc = canonical_guc(name)
+    list_quote = guc is not None and guc.name == "search_path"
+    settings.set(name, _value_text(words, index + 1, sql, list_quote), local=local, in_transaction=txn.in_block)
     return StaticCursor("SET")
 
 
