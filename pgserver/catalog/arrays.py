@@ -58,6 +58,8 @@ class VectorScope:
         projection = parent if isinstance(parent, exp.Alias) else node
         if projection.parent is self.root and self.root is not None and projection in self.root.expressions:
             return None
+        if isinstance(parent, exp.Group) or (isinstance(parent, exp.Ordered) and isinstance(parent.parent, exp.Order)):
+            return None  # grouping/ordering by the text form groups alike, and matches a projected text column
         macro = "pgcat_int2vector" if name in INT2VECTOR_COLUMNS else "pgcat_oidvector"
         return exp.Anonymous(this=macro, expressions=[node.copy()])
 

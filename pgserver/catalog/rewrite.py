@@ -350,11 +350,13 @@ def _cast(node: exp.Cast) -> exp.Expression | None:
         if kind not in ("regclass", "regtype", "regproc", "regnamespace", "regrole"):
             return _duck_cast(operand, "UINTEGER")
         parent = node.parent
+        projected = isinstance(parent, exp.Select) or (isinstance(parent, exp.Alias) and isinstance(parent.parent, exp.Select))
+        as_text = isinstance(parent, exp.Cast) and type_name(parent.to) in ("text", "varchar", "name", "char")
         if _is_text(operand):
-            return _call(f"{kind}_in", [operand])
-        if isinstance(parent, exp.Cast) and type_name(parent.to) in ("text", "varchar", "name", "char"):
-            return _call(f"{kind}_out", [operand])
-        if isinstance(parent, exp.Select) or (isinstance(parent, exp.Alias) and isinstance(parent.parent, exp.Select)):
+            parsed = _call(f"{kind}_in", [operand])
+            # a projected 'int4'::regtype prints the canonical name (integer), as regtype_out does
+            return _call(f"{kind}_out", [parsed]) if projected or as_text else parsed
+        if as_text or projected:
             return _call(f"{kind}_out", [operand])
         return _duck_cast(operand, "UINTEGER")
     if target in OID_LIKE_TYPES:
@@ -412,8 +414,22 @@ def _duck_cast(node: exp.Expression, duck_type: str) -> exp.Expression:
     return exp.cast(node, exp.DataType.build(duck_type, dialect="duckdb"))
 
 
+_TEXT_FUNCTIONS = {"quote_ident", "quote_literal", "quote_nullable", "concat", "concat_ws", "format", "lower", "upper",
+                   "btrim", "ltrim", "rtrim", "trim", "replace", "substring", "substr", "left", "right",
+                   "current_schema", "current_user", "session_user", "current_database", "pg_get_userbyid"}
+
+
 def _is_text(node: exp.Expression) -> bool:
+    """Whether a reg* cast's operand is text (then it is parsed as a name, regclass_in), not an OID."""
     if isinstance(node, exp.Literal) and node.is_string:
+        return True
+    if isinstance(node, exp.Paren):
+        return _is_text(node.this)
+    if isinstance(node, exp.DPipe | exp.Concat | exp.ConcatWs | exp.Lower | exp.Upper | exp.Trim):
+        return True  # string concatenation and string functions return text
+    if isinstance(node, exp.Anonymous) and node.name.lower() in _TEXT_FUNCTIONS:
+        return True
+    if isinstance(node, exp.Column) and node.name.lower() in NAME_COLUMNS:
         return True
     return isinstance(node, exp.Cast) and type_name(node.to) in ("text", "varchar", "name")
 
