@@ -36,8 +36,14 @@ def _number(parameter: exp.Parameter) -> int | None:
     return None
 
 
+MAX_PARAMETERS = 65535  # a Bind message counts its parameters in an Int16
+
+
 def parameter_count(tree: exp.Expression) -> int:
-    return max((_number(p) or 0 for p in parameters(tree)), default=0)
+    count = max((_number(p) or 0 for p in parameters(tree)), default=0)
+    if count > MAX_PARAMETERS:
+        raise PgError(UNDEFINED_PARAMETER, f"there is no parameter ${count}")
+    return count
 
 
 def infer_types(tree: exp.Expression, declared: Sequence[int], specs: Sequence[TableSpec]) -> list[int]:

@@ -83,6 +83,13 @@ class SagePostgres(Postgres):
             finally:
                 self._defer_literal_ops = defer
 
+        def _parse_parameter(self) -> exp.Expression:  # type: ignore[override]
+            """`@ x` is PostgreSQL's absolute-value prefix operator, not a parameter (sqlglot tokenizes
+            both @ and $ as PARAMETER)."""
+            if self._prev is not None and self._prev.text == "@":
+                return self.expression(exp.Abs(this=self._parse_unary()))
+            return super()._parse_parameter()
+
         FUNCTIONS = {
             **Postgres.Parser.FUNCTIONS,
             "TO_CHAR": _anonymous("to_char"),
