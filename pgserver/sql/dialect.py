@@ -12,6 +12,8 @@ DuckDB settings in `DUCKDB_SETTINGS`, applied once per session):
 - `pg_catalog.fn(...)` calls drop the schema (DuckDB reads `a.f()` as a method call on a);
 - CURRENT_DATE/CURRENT_TIME aliased to their own name confuse DuckDB's binder, so they are
   written as function calls;
+- PostgreSQL's type resolution (unknown literals, int4 constants, fixed function result types):
+  type_resolution.py, applied first;
 - timestamps with time zone come back in UTC (the session TimeZone is applied on output);
 - bytea input: '\\x00ff' is hex (PostgreSQL's bytea_output=hex form); DuckDB reads \\x00 as an escape;
 - numeric literals cast to `numeric`, numeric division and avg() keep PostgreSQL's scales (pg_numeric).
@@ -23,7 +25,7 @@ import re
 
 from sqlglot import exp
 
-from pgserver.sql import pg_numeric
+from pgserver.sql import pg_numeric, type_resolution
 
 DUCKDB_SETTINGS: dict[str, str] = {
     "integer_division": "true",
@@ -36,7 +38,7 @@ DUCKDB_SETTINGS: dict[str, str] = {
 
 def to_duckdb_sql(tree: exp.Expression) -> str:
     """DuckDB SQL for a (resolved) PostgreSQL query tree."""
-    fixed = tree.transform(_fix_node, copy=True)
+    fixed = type_resolution.resolve(tree).transform(_fix_node, copy=False)
     return fixed.sql(dialect="duckdb")
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from pgserver.sql.parsing import WRITTEN_NAME
+
 _CAST_NAMES = {"int": "int4", "integer": "int4", "bigint": "int8", "smallint": "int2", "boolean": "bool",
                "double precision": "float8", "real": "float4", "decimal": "numeric", "character varying": "varchar",
                "timestamp with time zone": "timestamptz", "timestamp without time zone": "timestamp",
@@ -65,11 +67,25 @@ def output_name(expression: exp.Expression) -> str | None:
     if isinstance(expression, exp.Anonymous):
         return str(expression.this).lower()
     if isinstance(expression, exp.Func):
+        written = expression.meta.get(WRITTEN_NAME)
+        if written is not None:
+            return _written_name(expression, written)
+        if isinstance(expression, exp.Abs | exp.Sqrt | exp.Cbrt | exp.Pow):
+            return "?column?"  # written as the operators @, |/, ||/, ^
         name = expression.sql_name().lower()
         return _FUNCTION_NAMES.get(name, name)
     if type(expression).__name__ in {"CurrentUser", "SessionUser"}:
         return "current_user"
     return "?column?"
+
+
+def _written_name(expression: exp.Func, written: str) -> str:
+    """PostgreSQL's name for a call spelled `written`: the function's own name, except for the SQL-syntax
+    forms it names after the function they call (TRIM(LEADING …) is ltrim)."""
+    if written == "trim" and isinstance(expression, exp.Trim):
+        position = str(expression.args.get("position") or "").upper()
+        return {"LEADING": "ltrim", "TRAILING": "rtrim"}.get(position, "btrim")
+    return written
 
 
 def root_selects(tree: exp.Expression) -> exp.Select | None:

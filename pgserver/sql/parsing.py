@@ -19,6 +19,8 @@ from pgserver.errors import SYNTAX_ERROR, PgError
 from pgserver.sql import grammar
 from pgserver.sql.splitter import tokenize
 
+WRITTEN_NAME = "pg_written_name"  # node meta: a function call's name as the client wrote it
+
 # sqlglot warns when it falls back to exp.Command; we decide ourselves what that means.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
@@ -82,6 +84,16 @@ class SagePostgres(Postgres):
                 return super()._parse_column_ops(this)
             finally:
                 self._defer_literal_ops = defer
+
+        def _parse_function_call(self, *args: object, **kwargs: object) -> exp.Expression | None:  # type: ignore[override]
+            """Keep the name the client wrote (sqlglot normalises date_part to Extract, btrim to Trim …):
+            PostgreSQL names the result column after it (output_names.py reads WRITTEN_NAME)."""
+            token = self._curr
+            result = super()._parse_function_call(*args, **kwargs)  # type: ignore[arg-type]
+            func = result.this if isinstance(result, exp.Window) else result
+            if token is not None and isinstance(func, exp.Func) and not isinstance(func, exp.Anonymous):
+                func.meta[WRITTEN_NAME] = token.text.lower()
+            return result
 
         def _parse_parameter(self) -> exp.Expression:  # type: ignore[override]
             """`@ x` is PostgreSQL's absolute-value prefix operator, not a parameter (sqlglot tokenizes

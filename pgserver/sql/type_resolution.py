@@ -1,0 +1,128 @@
+"""PostgreSQL's type-resolution rules (manual chapter 10, "Type Conversion") where DuckDB's differ.
+
+Applied to the resolved query tree just before it is written as DuckDB SQL, by inserting the casts
+PostgreSQL's resolution implies, so DuckDB computes values of PostgreSQL's types (and the result
+columns are described with them):
+
+- **Constants** (10.1): an integer literal is int4 when it fits, else int8, else numeric; DuckDB's
+  adaptive INTEGER_LITERAL would take a smallint operand's type (PostgreSQL: 7 + 2::int2 is int4).
+- **Unknown literals and NULL in operators** (10.2): a string literal or NULL opposite an operand of a
+  known type takes that type (3.5 + '4' is numeric, DuckDB would read the string as a double).
+- **Function results** (10.3): a function whose every pg_proc overload returns the same int2, int4 or
+  float8 type returns it here too (length() is int4, date_part() float8; DuckDB answers BIGINT/DOUBLE).
+- **Explicit casts to varchar(n)/char(n)** truncate (and pad char(n)), as PostgreSQL's explicit casts do.
+
+The types known here come from the tree itself (literals, casts, these function results); anything
+else is left to DuckDB, which already agrees for columns of declared types.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from sqlglot import exp
+
+from pgserver.catalog.data import builtin
+
+INT4_MAX = 2**31 - 1
+INT8_MAX = 2**63 - 1
+_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
+_COMPARISON = (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.NullSafeEQ, exp.NullSafeNEQ)
+_RESULT_TYPES = {21: "SMALLINT", 23: "INTEGER", 701: "DOUBLE"}  # pg_proc result types DuckDB may widen
+_CARRIED = {  # DuckDB types (of a cast target) an unknown operand may safely take
+    exp.DataType.Type.SMALLINT, exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.DECIMAL,
+    exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT, exp.DataType.Type.DATE, exp.DataType.Type.TIMESTAMP,
+    exp.DataType.Type.TIMESTAMPTZ, exp.DataType.Type.INTERVAL, exp.DataType.Type.BOOLEAN,
+}
+
+
+# Argument types a query here can produce (others — geometry, tsvector, bit, network — never reach a call)
+_ARGUMENT_TYPES = {16, 17, 18, 19, 20, 21, 23, 25, 26, 114, 700, 701, 1042, 1043, 1082, 1083, 1114, 1184, 1186,
+                   1266, 1700, 2950, 3802, 2276, 2277, 2283, 5077, 5078, 2776, 1009, 1007, 1016, 1005, 1231, 1022}
+
+
+@functools.cache
+def _fixed_result_types() -> dict[str, str]:
+    """Function name → DuckDB type, for pg_catalog functions whose overloads (over the argument types a
+    query can have here) all return one of _RESULT_TYPES."""
+    seen: dict[str, set[int]] = {}
+    for row in builtin().rows_as_dicts("pg_catalog.pg_proc"):
+        if row["prokind"] != "f" or not set(row["proargtypes"] or []) <= _ARGUMENT_TYPES:
+            continue
+        seen.setdefault(row["proname"], set()).add(row["prorettype"])
+    return {name: _RESULT_TYPES[next(iter(oids))] for name, oids in seen.items()
+            if len(oids) == 1 and next(iter(oids)) in _RESULT_TYPES}
+
+
+def _function_name(node: exp.Expression) -> str | None:
+    if isinstance(node, exp.Anonymous):
+        return str(node.this).lower()
+    if isinstance(node, exp.Func):
+        from pgserver.sql.parsing import WRITTEN_NAME
+
+        written = node.meta.get(WRITTEN_NAME)
+        return written if isinstance(written, str) else None
+    return None
+
+
+def _is_unknown(node: exp.Expression) -> bool:
+    return (isinstance(node, exp.Literal) and node.is_string) or isinstance(node, exp.Null)
+
+
+def _integer_type(node: exp.Expression) -> str | None:
+    """int4/int8/numeric of an integer literal (None: not one)."""
+    if isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit():
+        value = int(node.this)
+        return "INTEGER" if value <= INT4_MAX else "BIGINT" if value <= INT8_MAX else None
+    return None
+
+
+def known_type(node: exp.Expression) -> exp.DataType | None:
+    """The type of `node` when the tree says it plainly (a cast, an integer literal, a typed function)."""
+    if isinstance(node, exp.Paren):
+        return known_type(node.this)
+    if isinstance(node, exp.Cast):
+        return node.to
+    integer = _integer_type(node)
+    if integer is not None:
+        return exp.DataType.build(integer)
+    if isinstance(node, exp.Literal) and not node.is_string:
+        return exp.DataType.build("DECIMAL")
+    if isinstance(node, exp.Boolean):
+        return exp.DataType.build("BOOLEAN")
+    name = _function_name(node)
+    if name is not None and name in _fixed_result_types():
+        return exp.DataType.build(_fixed_result_types()[name])
+    return None
+
+
+def _cast(node: exp.Expression, to: exp.DataType) -> exp.Expression:
+    return exp.Cast(this=node, to=to.copy())
+
+
+def resolve(tree: exp.Expression) -> exp.Expression:
+    """A copy of `tree` with PostgreSQL's resolution made explicit."""
+    tree = tree.copy()
+    for node in list(tree.find_all(*_ARITHMETIC, *_COMPARISON)):
+        _resolve_operands(node)
+    for node in reversed(list(tree.find_all(exp.Func))):  # innermost first: outer copies keep inner casts
+        name = _function_name(node)
+        if name is not None and name in _fixed_result_types() and not isinstance(node.parent, exp.Cast):
+            cast = _cast(node.copy(), exp.DataType.build(_fixed_result_types()[name]))
+            if node is tree:
+                return cast
+            node.replace(cast)
+    return tree
+
+
+def _resolve_operands(node: exp.Expression) -> None:
+    for side, other_side in (("this", "expression"), ("expression", "this")):
+        operand, other = node.args.get(side), node.args.get(other_side)
+        if operand is None or other is None:
+            continue
+        if _is_unknown(operand):
+            target = known_type(other)
+            if target is not None and target.this in _CARRIED and not _is_unknown(other):
+                node.set(side, _cast(operand.copy(), target))
+        elif isinstance(node, _ARITHMETIC) and (integer := _integer_type(operand)) is not None:
+            node.set(side, _cast(operand.copy(), exp.DataType.build(integer)))
