@@ -73,9 +73,27 @@ def _bytea_input(node: exp.Cast) -> exp.Expression | None:
     return None
 
 
+def _sized_text(node: exp.Cast) -> exp.Expression | None:
+    """An explicit cast to varchar(n) truncates to n characters, char(n) also pads with spaces (PostgreSQL);
+    DuckDB's VARCHAR has no length."""
+    if not node.to.is_type(exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR) or len(node.to.expressions) != 1:
+        return None
+    size = node.to.expressions[0]
+    size = size.this if isinstance(size, exp.DataTypeParam) else size
+    if not isinstance(size, exp.Literal) or size.is_string:
+        return None
+    text = exp.Cast(this=_fixed(node.this), to=exp.DataType.build("VARCHAR"))
+    cut = exp.Anonymous(this="left", expressions=[text, size.copy()])
+    if node.to.is_type(exp.DataType.Type.CHAR):
+        return exp.Anonymous(this="rpad", expressions=[cut, size.copy(), exp.Literal.string(" ")])
+    return cut
+
+
 def _fix_node(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Cast) and (bytea := _bytea_input(node)) is not None:
         return bytea
+    if isinstance(node, exp.Cast) and (sized := _sized_text(node)) is not None:
+        return sized
     if isinstance(node, exp.Cast) and pg_numeric.is_unconstrained_numeric(node.to):
         exact = pg_numeric.literal_numeric_type(node.this)
         if exact is not None:

@@ -36,6 +36,9 @@ def output_name(expression: exp.Expression) -> str | None:
         return None
     if isinstance(expression, exp.Alias):
         return identifier_name(expression.args["alias"])
+    written = expression.meta.get(WRITTEN_NAME) if expression.meta else None
+    if isinstance(written, str):  # a function call (sqlglot may have made it an operator: mod → %)
+        return _written_name(expression, written)
     if isinstance(expression, exp.Column):
         return identifier_name(expression.this) if isinstance(expression.this, exp.Identifier) else expression.name
     if isinstance(expression, exp.Paren):
@@ -67,9 +70,6 @@ def output_name(expression: exp.Expression) -> str | None:
     if isinstance(expression, exp.Anonymous):
         return str(expression.this).lower()
     if isinstance(expression, exp.Func):
-        written = expression.meta.get(WRITTEN_NAME)
-        if written is not None:
-            return _written_name(expression, written)
         if isinstance(expression, exp.Abs | exp.Sqrt | exp.Cbrt | exp.Pow):
             return "?column?"  # written as the operators @, |/, ||/, ^
         name = expression.sql_name().lower()
@@ -79,7 +79,7 @@ def output_name(expression: exp.Expression) -> str | None:
     return "?column?"
 
 
-def _written_name(expression: exp.Func, written: str) -> str:
+def _written_name(expression: exp.Expression, written: str) -> str:
     """PostgreSQL's name for a call spelled `written`: the function's own name, except for the SQL-syntax
     forms it names after the function they call (TRIM(LEADING …) is ltrim)."""
     if written == "trim" and isinstance(expression, exp.Trim):

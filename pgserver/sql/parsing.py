@@ -91,7 +91,8 @@ class SagePostgres(Postgres):
             token = self._curr
             result = super()._parse_function_call(*args, **kwargs)  # type: ignore[arg-type]
             func = result.this if isinstance(result, exp.Window) else result
-            if token is not None and isinstance(func, exp.Func) and not isinstance(func, exp.Anonymous):
+            if token is not None and isinstance(func, exp.Expression) and not isinstance(func, exp.Anonymous | exp.Cast) \
+                    and self._prev is not None and self._prev.token_type == TokenType.R_PAREN:
                 func.meta[WRITTEN_NAME] = token.text.lower()
             return result
 

@@ -8,7 +8,6 @@ closest to DuckDB's.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pyarrow as pa
@@ -36,9 +35,10 @@ def pg_type_of_duckdb(duck_type: str) -> tuple[int, int]:
             return pgtypes.array_of(element_oid).oid, -1
         except KeyError:
             return pgtypes.TEXT, -1
-    match = re.fullmatch(r"DECIMAL\((\d+),\s*(\d+)\)", text)
-    if match:
-        return pgtypes.NUMERIC, pgtypes.numeric_typmod(int(match[1]), int(match[2]))
+    if text.startswith("DECIMAL"):
+        # a computed numeric has no typmod in PostgreSQL (sum(x) is plain numeric); DuckDB's precision
+        # and scale are its storage; an explicit numeric(p,s) cast is described by type_resolution
+        return pgtypes.NUMERIC, -1
     if text.startswith("VARCHAR"):
         return pgtypes.TEXT, -1
     name = _SCALARS.get(text)

@@ -23,6 +23,7 @@ import functools
 from sqlglot import exp
 
 from pgserver.catalog.data import builtin
+from pgserver.errors import AMBIGUOUS_FUNCTION, UNDEFINED_FUNCTION, PgError
 
 INT4_MAX = 2**31 - 1
 INT8_MAX = 2**63 - 1
@@ -105,6 +106,18 @@ def resolve(tree: exp.Expression) -> exp.Expression:
     tree = tree.copy()
     for node in list(tree.find_all(*_ARITHMETIC, *_COMPARISON)):
         _resolve_operands(node)
+    for node in reversed(list(tree.find_all(exp.Div))):
+        replacement = _integer_division(node)
+        if replacement is not None:
+            if node is tree:
+                return replacement
+            node.replace(replacement)
+    for node in reversed(list(tree.find_all(exp.Extract, exp.DateTrunc, exp.TimestampTrunc))):
+        replacement = _extract(node) if isinstance(node, exp.Extract) else _date_trunc(node)
+        if replacement is not None:
+            if node is tree:
+                return replacement
+            node.replace(replacement)
     for node in reversed(list(tree.find_all(exp.Func))):  # innermost first: outer copies keep inner casts
         name = _function_name(node)
         if name is not None and name in _fixed_result_types() and not isinstance(node.parent, exp.Cast):
@@ -115,7 +128,83 @@ def resolve(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+_INTEGER_RANK = {exp.DataType.Type.SMALLINT: 0, exp.DataType.Type.INT: 1, exp.DataType.Type.BIGINT: 2}
+
+
+def _integer_division(node: exp.Div) -> exp.Expression | None:
+    """int / int keeps the wider operand's integer type (int2 / int2 is int2; sqlglot writes bigint)."""
+    left, right = known_type(node.left), known_type(node.right)
+    if left is None or right is None or left.this not in _INTEGER_RANK or right.this not in _INTEGER_RANK \
+            or isinstance(node.parent, exp.Cast):
+        return None
+    wider = left if _INTEGER_RANK[left.this] >= _INTEGER_RANK[right.this] else right
+    return _cast(node.copy(), wider)
+
+
+_FRACTIONAL_FIELDS = {"SECOND", "EPOCH", "MILLISECOND", "MILLISECONDS", "MICROSECOND", "MICROSECONDS", "JULIAN"}
+
+
+def _extract(node: exp.Extract) -> exp.Expression | None:
+    """EXTRACT(field FROM x) is numeric (PostgreSQL 14+): whole fields exact; seconds and epoch with six
+    decimals from the microseconds DuckDB keeps (its own EXTRACT(second) drops the fraction);
+    date_part() stays double precision (its pg_proc result type), with the fraction too."""
+    field = node.this.name.upper() if isinstance(node.this, exp.Var | exp.Identifier | exp.Column) else None
+    if field is None:
+        return None
+    from pgserver.sql.parsing import WRITTEN_NAME
+
+    written = node.meta.get(WRITTEN_NAME)
+    source = node.expression
+    if field in ("SECOND", "EPOCH"):
+        micro = exp.Anonymous(this="epoch_us" if field == "EPOCH" else "date_part",
+                              expressions=[source.copy()] if field == "EPOCH" else
+                              [exp.Literal.string("microseconds"), source.copy()])
+        if isinstance(known_type(source), exp.DataType) and known_type(source).this == exp.DataType.Type.DATE:
+            return None
+        if written == "date_part":
+            return exp.Div(this=_cast(micro, exp.DataType.build("DOUBLE")), expression=exp.Literal.number("1000000.0"))
+        scaled = exp.Mul(this=_cast(micro, exp.DataType.build("DECIMAL(38, 0)")), expression=exp.Literal.number("0.000001"))
+        return _cast(scaled, exp.DataType.build("DECIMAL(38, 6)"))
+    if written == "date_part" or field in _FRACTIONAL_FIELDS:
+        return None
+    return _cast(node.copy(), exp.DataType.build("DECIMAL(38, 0)"))
+
+
+def _date_trunc(node: exp.Expression) -> exp.Expression | None:
+    """date_trunc(unit, date) resolves to date_trunc(text, timestamptz): a timestamp with time zone."""
+    argument = node.args.get("this")
+    target = known_type(argument) if argument is not None else None
+    if target is None or target.this != exp.DataType.Type.DATE or isinstance(node.parent, exp.Cast):
+        return None
+    return _cast(node.copy(), exp.DataType.build("TIMESTAMPTZ"))
+
+
+_PG_TYPE_NAMES = {exp.DataType.Type.DOUBLE: "double precision", exp.DataType.Type.FLOAT: "real",
+                  exp.DataType.Type.INT: "integer", exp.DataType.Type.SMALLINT: "smallint",
+                  exp.DataType.Type.BIGINT: "bigint", exp.DataType.Type.DECIMAL: "numeric"}
+_OPERATOR_SYMBOLS = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%"}
+
+
+def _operand_name(node: exp.Expression) -> str:
+    if _is_unknown(node):
+        return "unknown"
+    known = known_type(node)
+    return _PG_TYPE_NAMES.get(known.this, known.sql(dialect="postgres").lower()) if known is not None else "?"
+
+
 def _resolve_operands(node: exp.Expression) -> None:
+    left, right = node.args.get("this"), node.args.get("expression")
+    if isinstance(node, _ARITHMETIC) and left is not None and right is not None:
+        symbol = _OPERATOR_SYMBOLS[type(node)]
+        if _is_unknown(left) and _is_unknown(right):
+            raise PgError(AMBIGUOUS_FUNCTION, f"operator is not unique: unknown {symbol} unknown",
+                          hint="Could not choose a best candidate operator. You might need to add explicit type casts.")
+        if isinstance(node, exp.Mod) and any(
+                (t := known_type(side)) is not None and t.this in (exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT)
+                for side in (left, right)):
+            raise PgError(UNDEFINED_FUNCTION, f"operator does not exist: {_operand_name(left)} % {_operand_name(right)}",
+                          hint="No operator matches the given name and argument types. "
+                               "You might need to add explicit type casts.")
     for side, other_side in (("this", "expression"), ("expression", "this")):
         operand, other = node.args.get(side), node.args.get(other_side)
         if operand is None or other is None:
@@ -126,3 +215,27 @@ def _resolve_operands(node: exp.Expression) -> None:
                 node.set(side, _cast(operand.copy(), target))
         elif isinstance(node, _ARITHMETIC) and (integer := _integer_type(operand)) is not None:
             node.set(side, _cast(operand.copy(), exp.DataType.build(integer)))
+
+
+def declared_result_types(tree: exp.Expression, width: int) -> list[tuple[int, int] | None]:
+    """(type OID, typmod) of each root projection that is an explicit cast to a type DuckDB stores
+    without its modifier (varchar(n), char(n), numeric(p,s)); None elsewhere."""
+    from pgserver import types as pgtypes
+    from pgserver.sql.output_names import root_selects
+
+    root = root_selects(tree)
+    out: list[tuple[int, int] | None] = [None] * width
+    if root is None or len(root.expressions) != width:
+        return out
+    for index, projection in enumerate(root.expressions):
+        inner = projection.this if isinstance(projection, exp.Alias) else projection
+        if not isinstance(inner, exp.Cast) or not inner.to.expressions:
+            continue
+        if not inner.to.is_type(exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR, exp.DataType.Type.DECIMAL):
+            continue
+        try:
+            found, typmod = pgtypes.type_for_sql(inner.to.sql(dialect="postgres"))
+        except (PgError, KeyError, ValueError):
+            continue
+        out[index] = (found.oid, typmod)
+    return out
