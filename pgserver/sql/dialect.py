@@ -6,7 +6,7 @@ DuckDB settings in `DUCKDB_SETTINGS`, applied once per session):
 - division by zero raises (22012) → DuckDB `error_on_division_by_zero`;
 - LIKE/ILIKE treat backslash as the default escape character in PostgreSQL, not in DuckDB;
 - SESSION_USER/USER are PostgreSQL keywords that DuckDB answers with its own user name;
-- format('%s …', args) uses PostgreSQL's %s/%%; DuckDB's format() uses {} placeholders;
+- format() is PostgreSQL's (%s, %I, %L, positions and widths), not DuckDB's {} placeholders;
 - to_hex() is lower case in PostgreSQL, upper case in DuckDB;
 - octet_length(text) counts UTF-8 bytes (DuckDB's octet_length takes only BLOB/BIT: strlen);
 - `pg_catalog.fn(...)` calls drop the schema (DuckDB reads `a.f()` as a method call on a);
@@ -20,8 +20,6 @@ DuckDB settings in `DUCKDB_SETTINGS`, applied once per session):
 """
 
 from __future__ import annotations
-
-import re
 
 from sqlglot import exp
 
@@ -116,11 +114,11 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
         return exp.Escape(this=node.copy(), expression=exp.Literal.string("\\"))
     if _function_name(node) == "format":
         arguments = ([node.this] if isinstance(node, exp.Format) else []) + list(node.expressions)
-        template = arguments[0] if arguments else None
-        if isinstance(template, exp.Literal) and template.is_string and re.fullmatch(r"(?:[^%]|%s|%%)*", template.this):
-            converted = template.this.replace("{", "{{").replace("}", "}}").replace("%s", "{}").replace("%%", "%")
-            return exp.Anonymous(this="format", expressions=[exp.Literal.string(converted),
-                                                             *[e.copy() for e in arguments[1:]]])
+        if arguments:  # PostgreSQL's format() (%s %I %L, positions, widths): pgfunctions.pg_format
+            values = exp.Array(expressions=[exp.Cast(this=_fixed(a), to=exp.DataType.build("VARCHAR"))
+                                            for a in arguments[1:]])
+            return exp.Anonymous(this="__pg_format", expressions=[
+                exp.Cast(this=_fixed(arguments[0]), to=exp.DataType.build("VARCHAR")), values])
     if isinstance(node, exp.Anonymous) and str(node.this).lower() == "octet_length" and len(node.expressions) == 1:
         return exp.Anonymous(this="strlen", expressions=[node.expressions[0].copy()])
     if isinstance(node, exp.Hex) and not isinstance(node.parent, exp.Lower):

@@ -23,7 +23,8 @@ def translate(error: Exception, sql: str) -> PgError:
     raised = pg_error_from_duckdb(error)  # a catalog UDF's own PgError ('x'::regclass …), SQLSTATE kept
     if raised is not None:
         return raised
-    message = str(error).split("\n")[0]
+    message = next((line for line in str(error).split("\n") if line.strip() and not line.strip().endswith("Error:")),
+                   str(error).strip())
     text = re.sub(r"^[A-Za-z ]+ Error: ", "", message)
     if isinstance(error, duckdb.InterruptException):
         return PgError(e.QUERY_CANCELED, "canceling statement due to user request")

@@ -13,6 +13,7 @@ from typing import Any
 import pyarrow as pa
 
 from pgserver import types as pgtypes
+from pgserver.errors import FEATURE_NOT_SUPPORTED, PgError
 from pgserver.provider import Column
 
 _SCALARS: dict[str, str] = {
@@ -58,7 +59,11 @@ def pg_type_of_column(column: Column) -> tuple[int, int]:
 
 def python_values(array: pa.Array | pa.ChunkedArray) -> list[Any]:
     """Arrow column → Python values in the registry's vocabulary (PgInterval for intervals …)."""
-    values = array.to_pylist()
+    try:
+        values = array.to_pylist()
+    except (OverflowError, ValueError) as err:  # ±infinity and dates past year 9999 (decision 0304)
+        raise PgError(FEATURE_NOT_SUPPORTED, "date or timestamp out of the range this server can send",
+                      detail=str(err), hint="Dates from year 1 to 9999 are supported; infinity is not.") from None
     kind = array.type
     if pa.types.is_interval(kind):
         return [None if v is None else pgtypes.PgInterval(v.months, v.days, v.nanoseconds // 1000) for v in values]

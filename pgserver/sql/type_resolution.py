@@ -19,11 +19,18 @@ else is left to DuckDB, which already agrees for columns of declared types.
 from __future__ import annotations
 
 import functools
+import re
 
 from sqlglot import exp
 
 from pgserver.catalog.data import builtin
-from pgserver.errors import AMBIGUOUS_FUNCTION, UNDEFINED_FUNCTION, PgError
+from pgserver.errors import (
+    AMBIGUOUS_FUNCTION,
+    INVALID_TEXT_REPRESENTATION,
+    NUMERIC_VALUE_OUT_OF_RANGE,
+    UNDEFINED_FUNCTION,
+    PgError,
+)
 
 INT4_MAX = 2**31 - 1
 INT8_MAX = 2**63 - 1
@@ -104,6 +111,8 @@ def _cast(node: exp.Expression, to: exp.DataType) -> exp.Expression:
 def resolve(tree: exp.Expression) -> exp.Expression:
     """A copy of `tree` with PostgreSQL's resolution made explicit."""
     tree = tree.copy()
+    for cast in tree.find_all(exp.Cast):
+        _check_integer_input(cast)
     for node in list(tree.find_all(*_ARITHMETIC, *_COMPARISON)):
         _resolve_operands(node)
     for node in reversed(list(tree.find_all(exp.Div))):
@@ -126,6 +135,25 @@ def resolve(tree: exp.Expression) -> exp.Expression:
                 return cast
             node.replace(cast)
     return tree
+
+
+_INTEGER_INPUT = {exp.DataType.Type.SMALLINT: ("smallint", 2**15), exp.DataType.Type.INT: ("integer", 2**31),
+                  exp.DataType.Type.BIGINT: ("bigint", 2**63)}
+
+
+def _check_integer_input(cast: exp.Cast) -> None:
+    """'4.2'::int is an error in PostgreSQL (int4in accepts only an optionally signed integer between
+    spaces); DuckDB would round it. Checked here for literals, where the client wrote the text."""
+    target = _INTEGER_INPUT.get(cast.to.this)
+    literal = cast.this
+    if target is None or not isinstance(literal, exp.Literal) or not literal.is_string:
+        return
+    name, bound = target
+    text = literal.this
+    if not re.fullmatch(r"\s*[+-]?\d+\s*", text):
+        raise PgError(INVALID_TEXT_REPRESENTATION, f'invalid input syntax for type {name}: "{text}"')
+    if not -bound <= int(text) < bound:
+        raise PgError(NUMERIC_VALUE_OUT_OF_RANGE, f'value "{text}" is out of range for type {name}')
 
 
 _INTEGER_RANK = {exp.DataType.Type.SMALLINT: 0, exp.DataType.Type.INT: 1, exp.DataType.Type.BIGINT: 2}
