@@ -393,11 +393,21 @@ def _cast(node: exp.Cast) -> exp.Expression | None:
 def _oid_array_cast(node: exp.Cast, element: str, operand: exp.Expression) -> exp.Expression:
     """x::oid[] / x::regtype[]: a list of OIDs; a reg*[] read as text[] (pgcli's function
     signatures: COALESCE(proallargtypes::regtype[], …)::text[]) becomes the list of names."""
+    kind = "regproc" if element == "regprocedure" else element
+    if isinstance(operand, exp.Literal) and operand.is_string and kind in ("regclass", "regtype", "regproc",
+                                                                           "regnamespace", "regrole"):
+        # '{int,int8}'::regtype[]: each element is a name, read by the type's input function
+        names = arrays.array_literal(operand.this, exp.DataType.build("VARCHAR[]", dialect="duckdb"))
+        item = exp.to_identifier("__pgcat_name")
+        parsed = exp.Anonymous(this=duck_name(f"{kind}_in", 1), expressions=[exp.column(item)])
+        parent = node.parent
+        if isinstance(parent, exp.Select) or (isinstance(parent, exp.Alias) and isinstance(parent.parent, exp.Select)):
+            parsed = exp.Anonymous(this=duck_name(f"{kind}_out", 1), expressions=[parsed])  # printed by name
+        return exp.Anonymous(this="list_transform", expressions=[names, exp.Lambda(this=parsed, expressions=[item])])
     if isinstance(operand, exp.Literal) and operand.is_string:
         oids = arrays.array_literal(operand.this, exp.DataType.build("UINTEGER[]", dialect="duckdb"))
     else:
         oids = _duck_cast(operand, "UINTEGER[]")
-    kind = "regproc" if element == "regprocedure" else element
     if kind not in ("regclass", "regtype", "regproc", "regnamespace", "regrole"):
         return oids
     ancestor = node.parent

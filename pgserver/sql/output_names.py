@@ -48,10 +48,13 @@ def output_name(expression: exp.Expression) -> str | None:
     if isinstance(expression, exp.Bracket):  # (f(x))[1] is named f, as PostgreSQL's FigureColname does
         return output_name(expression.this)
     if isinstance(expression, exp.Cast):
-        inner = output_name(expression.this)
+        operand = expression.this
+        while isinstance(operand, exp.Cast):  # x::int::text is named x; DATE 'd'::text is named text
+            operand = operand.this
+        inner = output_name(operand) if not isinstance(operand, exp.Literal | exp.Null) else None
         if inner is not None and inner != "?column?":
             return inner
-        type_name = expression.to.sql(dialect="postgres").lower().split("(")[0].strip()
+        type_name = expression.to.sql(dialect="postgres").lower().split("(")[0].strip().removesuffix("[]")
         return _CAST_NAMES.get(type_name, type_name)
     if isinstance(expression, exp.Subquery):
         inner = expression.this

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlglot import exp
+from sqlglot.errors import SqlglotError
 
 from pgserver import types as pgtypes
 from pgserver.errors import PROTOCOL_VIOLATION, UNDEFINED_PARAMETER, PgError
@@ -124,7 +125,12 @@ def _type_sql(oid: int) -> str:
         return "text"
     if pg_type.is_array:
         return _type_sql(pg_type.elem_oid) + "[]"
-    return pg_type.sql_name if pg_type.sql_name else pg_type.name
+    name = pg_type.sql_name if pg_type.sql_name else pg_type.name
+    try:
+        exp.DataType.build(name, dialect="postgres")
+    except SqlglotError:
+        return "text"  # "char" and other names sqlglot cannot spell as a type: their values travel as text
+    return name
 
 
 def literal(value: Any, oid: int) -> exp.Expression:

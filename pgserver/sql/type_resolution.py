@@ -78,7 +78,9 @@ def _is_unknown(node: exp.Expression) -> bool:
 
 
 def _integer_type(node: exp.Expression) -> str | None:
-    """int4/int8/numeric of an integer literal (None: not one)."""
+    """int4/int8 of an integer literal, also negated (None: not one, or numeric)."""
+    if isinstance(node, exp.Neg):
+        return _integer_type(node.this)
     if isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit():
         value = int(node.this)
         return "INTEGER" if value <= INT4_MAX else "BIGINT" if value <= INT8_MAX else None
