@@ -254,10 +254,41 @@ def _errors() -> Iterator[str]:
                 "SELECT 1.0 / 0.0", "SELECT 'NaN'::float8 / 0", "SELECT to_date('2024-99-01', 'YYYY-MM-DD')")
 
 
+def _grammar() -> Iterator[str]:
+    """PostgreSQL grammar forms DuckDB or sqlglot lack (pgserver/sql/grammar), and type-name literals."""
+    yield from (
+        "SELECT * FROM current_schema()", "SELECT * FROM current_schema() AS s", "SELECT * FROM upper('a') AS u(x)",
+        "SELECT * FROM current_database() WITH ORDINALITY",
+        "SELECT * FROM unnest(ARRAY[1, 2], ARRAY['a', 'b', 'c']) WITH ORDINALITY AS t(n, s, o)",
+        "SELECT * FROM ROWS FROM (generate_series(1, 3), unnest(ARRAY['x', 'y'])) AS r(a, b)",
+        "SELECT * FROM ROWS FROM (generate_series(1, 2), upper('q')) WITH ORDINALITY",
+        "SELECT g, o FROM generate_series(10, 30, 10) WITH ORDINALITY AS t(g, o)",
+        "SELECT * FROM unnest(ARRAY[1, 2]) u", "SELECT u FROM unnest(ARRAY[1, 2]) u",
+        "SELECT x.* FROM (SELECT 1 AS a) x, LATERAL unnest(ARRAY[x.a, x.a + 1]) WITH ORDINALITY AS y(v, n)",
+        "SELECT 1 = ANY (ARRAY(SELECT generate_series(1, 3)))", "SELECT 5 = ANY (ARRAY(SELECT 1 WHERE false))",
+        "SELECT 2 <> ALL (ARRAY(SELECT generate_series(3, 4)))", "SELECT NULL::int = ANY (ARRAY(SELECT 1))",
+        "SELECT substring('abc123def' FROM '[0-9]+')", "SELECT substring('abc123def' FROM '([a-z])([0-9])')",
+        "SELECT substring('abc' FROM 'z')", "SELECT substring('abc' FROM 2)", "SELECT substring('abcdef' FROM 2 FOR 3)",
+        r"SELECT (regexp_match('key=value', '(\w+)=(\w+)'))[2]", "SELECT regexp_match('abc', 'B', 'i')",
+        "SELECT '{int,int8}'::regtype[]", "SELECT 'int4'::regtype", "SELECT 'pg_class'::regclass",
+        "SELECT 'pg_catalog.pg_type'::regclass::oid", "SELECT 'integer'::regtype::oid", "SELECT 'text'::regtype::text",
+        "SELECT ('pg_' || 'class')::regclass", "SELECT (d).grantee IS NOT NULL FROM (SELECT aclexplode(NULL) d) x",
+        "SELECT count(*) FROM pg_show_all_settings() WHERE name = 'bytea_output'",
+        "SELECT name, setting FROM pg_show_all_settings() WHERE name IN ('DateStyle', 'IntervalStyle') ORDER BY 1",
+        "SELECT @ -5, @ 2.5, |/ 16, ||/ 27, 2 ^ 10",
+        "SELECT 'a' || 1, 1 || 'a', 'a' || NULL", "SELECT '5' + 3, 3 + '5', '5' * 2.5, '2024-01-01' + 1",
+        "SELECT DATE '2024-01-01' + '3 days'::interval, '2024-01-01'::date - '2023-12-01'",
+        "SELECT 1 IN ('1', '2'), 'a' IN ('a', NULL), 2.5 IN (1, 2.5)",
+        "SELECT CASE WHEN false THEN '1' ELSE 2 END", "SELECT COALESCE(NULL, '3')::int + 1",
+        "SELECT '1' UNION SELECT '2' ORDER BY 1", "SELECT 1 UNION SELECT NULL ORDER BY 1",
+        "SELECT pg_typeof('abc'), pg_typeof(1), pg_typeof(1.5)",
+    )
+
+
 FAMILIES = {
     "numeric_operators": _numeric_operators, "comparisons": _comparisons, "casts": _casts, "strings": _strings,
     "patterns": _patterns, "numerics": _numerics, "datetimes": _datetimes, "booleans": _booleans, "arrays": _arrays,
-    "json": _json, "conditionals": _conditionals, "aggregates": _aggregates, "errors": _errors,
+    "json": _json, "conditionals": _conditionals, "aggregates": _aggregates, "errors": _errors, "grammar": _grammar,
 }
 
 

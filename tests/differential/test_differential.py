@@ -1,7 +1,8 @@
 """The differential corpus: every statement on a real PostgreSQL 15 and on our server, compared on the wire.
 
-Statements: the expression corpus (expressions.py, no tables needed) and the catalog queries real clients send
-(tests/catalog/corpus/*.sql, with their parameters inlined). Identical means the same SQLSTATE, or the same
+Statements: the expression corpus (expressions.py, no tables needed), the catalog queries real clients send
+(tests/catalog/corpus/*.sql, with their parameters inlined) and client traffic captured live from PostgreSQL 15
+(tests/differential/clients/*.sql: pgAdmin 4, Django, TypeORM/Sequelize; capture.py). Identical means the same SQLSTATE, or the same
 column names, type OIDs, command tag and rows (our own objects' OIDs mapped to the mirror's). The figure is
 printed at the end of the run; KNOWN_DIFFERENCES lists the deliberate differences with their reasons, and
 each must still be seen (a fixed one must leave the list).
@@ -19,6 +20,8 @@ from psycopg import pq
 
 from tests.catalog.corpus import inline, load_all
 from tests.clients.conftest import Mirror
+from tests.differential.capture import CLIENTS_DIR
+from tests.differential.capture import load as load_captured
 from tests.differential.compare import Answer, run, same
 from tests.differential.expressions import statements
 from tests.integration.conftest import Stack
@@ -50,6 +53,8 @@ def corpus() -> list[Case]:
         if query.params and any(p in ("SCHEMA_OID", "TABLE_OID", "INDEX_OID") for p in query.params):
             continue  # their OID parameters differ per server: compared by tests/catalog/test_corpus.py
         cases.append(Case(query.id, inline(query.sql, query.params)))
+    for path in sorted(CLIENTS_DIR.glob("*.sql")):
+        cases += [Case(label, sql) for label, sql in load_captured(path)]
     return cases
 
 
@@ -90,9 +95,12 @@ def outcomes(stack: Stack, mirror: Mirror) -> list[tuple[Case, Answer, Answer, b
     real = _connect(f"{mirror.dsn()} password=unused")
     try:
         oids = oid_pairs(ours, real)
+        back = {int(theirs): mine.decode() for mine, theirs in oids.items()}
         results = []
         for case in corpus():
-            expected, got = run(real, case.sql), mapped(run(ours, case.sql), oids)
+            # captured statements embed the capturing server's OIDs: ours run with our own
+            our_sql = re.sub(r"(?<![\w.])(\d{5,})(?![\w.])", lambda m: back.get(int(m[1]), m[1]), case.sql)
+            expected, got = run(real, case.sql), mapped(run(ours, our_sql), oids)
             results.append((case, expected, got, same(case.sql, expected, got)))
         return results
     finally:
