@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 import psycopg
 import pytest
+import sqlglot
 from psycopg import pq
+from sqlglot import exp
 
 from tests.catalog.corpus import inline, load_all
 from tests.clients.conftest import Mirror
@@ -28,7 +30,7 @@ from tests.integration.conftest import Stack
 
 # The share of identical statements this branch has reached; the run fails below it. (The issue's goal is
 # 0.97; docs/decisions/0452-differential-corpus.md records where the rest stands.)
-FLOOR = 0.78
+FLOOR = 0.80
 
 # Deliberate differences: (statement pattern, reason). Matched against the SQL text.
 KNOWN_DIFFERENCES: list[tuple[str, str]] = [
@@ -54,8 +56,25 @@ def corpus() -> list[Case]:
             continue  # their OID parameters differ per server: compared by tests/catalog/test_corpus.py
         cases.append(Case(query.id, inline(query.sql, query.params)))
     for path in sorted(CLIENTS_DIR.glob("*.sql")):
-        cases += [Case(label, sql) for label, sql in load_captured(path)]
+        cases += [Case(label, sql) for label, sql in load_captured(path) if not reads_our_data(sql)]
     return cases
+
+
+def reads_our_data(sql: str) -> bool:
+    """A captured statement over our views' rows (the ORM queries): the mirror's tables are empty, so only
+    the catalog and expression statements of the capture are compared here (the rows are checked against
+    the Sage API by the client tests)."""
+    try:
+        tree = sqlglot.parse_one(sql, read="postgres")
+    except sqlglot.errors.ParseError:
+        return False
+    ctes = {c.alias_or_name.lower() for c in tree.find_all(exp.CTE)}
+    for table in tree.find_all(exp.Table):
+        if isinstance(table.this, exp.Func) or table.name.lower() in ctes:
+            continue
+        if (table.db or "").lower() not in ("pg_catalog", "information_schema") and not table.name.lower().startswith("pg_"):
+            return True
+    return False
 
 
 def _connect(conninfo: str) -> pq.PGconn:
