@@ -160,9 +160,11 @@ def expandarray_field(node: exp.Dot) -> exp.Expression | None:
 def array_bound(name: str, array: exp.Expression, vectors: VectorScope) -> exp.Expression:
     offset = _vector_offset(array, vectors)
     length = exp.Anonymous(this="len", expressions=[array])
+    integer = exp.DataType.build("INTEGER")  # array_lower/array_upper return int4
     if name == "array_lower":
-        return exp.If(this=exp.GT(this=length, expression=exp.Literal.number(0)),
-                      true=exp.Literal.number(1 - offset), false=exp.null())
-    return exp.If(this=exp.GT(this=length.copy(), expression=exp.Literal.number(0)),
-                  true=exp.Sub(this=length.copy(), expression=exp.Literal.number(offset)), false=exp.null())
+        return exp.cast(exp.If(this=exp.GT(this=length, expression=exp.Literal.number(0)),
+                               true=exp.Literal.number(1 - offset), false=exp.null()), integer)
+    return exp.cast(exp.If(this=exp.GT(this=length.copy(), expression=exp.Literal.number(0)),
+                           true=exp.Sub(this=length.copy(), expression=exp.Literal.number(offset)), false=exp.null()),
+                    integer)
 

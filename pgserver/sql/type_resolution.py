@@ -117,6 +117,8 @@ def resolve(tree: exp.Expression) -> exp.Expression:
         _check_integer_input(cast)
     for node in list(tree.find_all(*_ARITHMETIC, *_COMPARISON)):
         _resolve_operands(node)
+    for union in list(tree.find_all(exp.SetOperation)):
+        _resolve_set_operation(union)
     for node in reversed(list(tree.find_all(exp.Div))):
         replacement = _integer_division(node)
         if replacement is not None:
@@ -220,6 +222,25 @@ def _operand_name(node: exp.Expression) -> str:
         return "unknown"
     known = known_type(node)
     return _PG_TYPE_NAMES.get(known.this, known.sql(dialect="postgres").lower()) if known is not None else "?"
+
+
+def _resolve_set_operation(union: exp.SetOperation) -> None:
+    """UNION/INTERSECT/EXCEPT (10.5): a column whose branches are unknown literals but one takes that
+    branch's type (SELECT 1 UNION SELECT '2' is integer)."""
+    left, right = union.left, union.right
+    if not isinstance(left, exp.Select) or not isinstance(right, exp.Select):
+        return
+    if len(left.expressions) != len(right.expressions):
+        return
+    for a, b in zip(left.expressions, right.expressions, strict=True):
+        inner_a = a.this if isinstance(a, exp.Alias) else a
+        inner_b = b.this if isinstance(b, exp.Alias) else b
+        for unknown, other in ((inner_a, inner_b), (inner_b, inner_a)):
+            if _is_unknown(unknown) and not _is_unknown(other):
+                target = known_type(other)
+                if target is not None and target.this in _CARRIED:
+                    unknown.replace(_cast(unknown.copy(), target))
+                break
 
 
 def _resolve_operands(node: exp.Expression) -> None:
