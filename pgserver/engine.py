@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from pgserver.protocol.copy_out import CopyFormat
+
 
 @dataclass(frozen=True)
 class ResultColumn:
@@ -37,10 +39,19 @@ class Prepared:
     state: Any = None  # SQL-layer private
 
 
+@dataclass(frozen=True)
+class CopyOut:
+    """A COPY … TO STDOUT result: the protocol sends CopyOutResponse and the rows as CopyData."""
+
+    format: CopyFormat
+    columns: list[ResultColumn]  # the copied columns (their names make the HEADER line)
+
+
 class Cursor(Protocol):
     """A statement being executed (the portal's row source)."""
 
-    columns: list[ResultColumn] | None
+    columns: list[ResultColumn] | None  # None: no RowDescription (commands, COPY)
+    copy_out: CopyOut | None  # set for COPY TO STDOUT: fetch() yields the rows to copy
 
     async def fetch(self, max_rows: int | None) -> list[tuple[Any, ...]]:
         """Up to max_rows rows (all when None). An empty list means exhausted."""

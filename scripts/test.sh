@@ -2,7 +2,8 @@
 # The one test command (README): installs what the tests need on a fresh Debian machine, then runs them.
 #   Debian: PostgreSQL 15 (server for differential tests, psql), pgjdbc + Java, psqlODBC + unixODBC, pgcli, tmux
 #   PyPI:   the project with its [test] extras (asyncpg, psycopg, SQLAlchemy, pandas, pyodbc …)
-#   npm:    node-postgres for the node client tests (tests/clients/node)
+#   npm:    node-postgres, TypeORM, Sequelize and playwright-core for the node client tests (tests/clients/node)
+#   pgAdmin 4 (PyPI) in a virtualenv of its own (its pinned dependencies must not move ours), driven in Debian's chromium
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,7 @@ command -v odbcinst >/dev/null 2>&1 || need_apt+=(unixodbc)
 command -v pgcli >/dev/null 2>&1 || need_apt+=(pgcli)
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
@@ -25,9 +27,18 @@ fi
 
 python3 -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -v -E "^WARNING: (Location|Running pip)" || true
 
-if [ -f tests/clients/node/package.json ] && [ ! -d tests/clients/node/node_modules/pg ]; then
+PGADMIN_VENV="${PGADMIN_VENV:-$HOME/.cache/sage200-pgserver/pgadmin4-venv}"
+if [ ! -x "$PGADMIN_VENV/bin/python" ] || ! "$PGADMIN_VENV/bin/python" -m pip show -q pgadmin4 >/dev/null 2>&1; then
+    python3 -m venv "$PGADMIN_VENV"
+    "$PGADMIN_VENV/bin/python" -m pip install -q --disable-pip-version-check "pgadmin4==9.18" 2>&1 \
+        | grep -v -E "^WARNING: (Location|Running pip)" || true
+fi
+
+if [ -f tests/clients/node/package.json ] && { [ ! -d tests/clients/node/node_modules/pg ] \
+        || [ ! -d tests/clients/node/node_modules/playwright-core ] || [ ! -d tests/clients/node/node_modules/typeorm ]; }; then
     (cd tests/clients/node && npm install --no-audit --no-fund --silent >/dev/null)
 fi
 
 python3 -m ruff check pgserver providers sage_sandbox scripts bench tests
+export PGSERVER_TEST_STRICT=1  # a skipped test (a missing client or server) fails: tests/conftest.py
 exec python3 -m pytest -q "$@"

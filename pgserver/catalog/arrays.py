@@ -58,6 +58,8 @@ class VectorScope:
         projection = parent if isinstance(parent, exp.Alias) else node
         if projection.parent is self.root and self.root is not None and projection in self.root.expressions:
             return None
+        if isinstance(parent, exp.Group) or (isinstance(parent, exp.Ordered) and isinstance(parent.parent, exp.Order)):
+            return None  # grouping/ordering by the text form groups alike, and matches a projected text column
         macro = "pgcat_int2vector" if name in INT2VECTOR_COLUMNS else "pgcat_oidvector"
         return exp.Anonymous(this=macro, expressions=[node.copy()])
 
@@ -158,9 +160,11 @@ def expandarray_field(node: exp.Dot) -> exp.Expression | None:
 def array_bound(name: str, array: exp.Expression, vectors: VectorScope) -> exp.Expression:
     offset = _vector_offset(array, vectors)
     length = exp.Anonymous(this="len", expressions=[array])
+    integer = exp.DataType.build("INTEGER")  # array_lower/array_upper return int4
     if name == "array_lower":
-        return exp.If(this=exp.GT(this=length, expression=exp.Literal.number(0)),
-                      true=exp.Literal.number(1 - offset), false=exp.null())
-    return exp.If(this=exp.GT(this=length.copy(), expression=exp.Literal.number(0)),
-                  true=exp.Sub(this=length.copy(), expression=exp.Literal.number(offset)), false=exp.null())
+        return exp.cast(exp.If(this=exp.GT(this=length, expression=exp.Literal.number(0)),
+                               true=exp.Literal.number(1 - offset), false=exp.null()), integer)
+    return exp.cast(exp.If(this=exp.GT(this=length.copy(), expression=exp.Literal.number(0)),
+                           true=exp.Sub(this=length.copy(), expression=exp.Literal.number(offset)), false=exp.null()),
+                    integer)
 

@@ -11,6 +11,7 @@ recursing without end. Anything not understood here stays None (DuckDB's type is
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from sqlglot import exp
@@ -54,13 +55,21 @@ class ExpressionTyper:
         if isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select):
             first = node.this.expressions[0] if node.this.expressions else None
             return self.type_of(first, node.this, depth + 1) if first is not None else None
+        if isinstance(node, exp.Array) and len(node.expressions) == 1 and isinstance(node.expressions[0], exp.Select):
+            inner = node.expressions[0]  # ARRAY(SELECT x …): an array of x's type
+            first = inner.expressions[0] if inner.expressions else None
+            return _array_of(self.type_of(first, inner, depth + 1)) if first is not None else None
+        if isinstance(node, exp.Anonymous):
+            return _function_result(node.name)
         if isinstance(node, exp.Column) and not isinstance(node.this, exp.Star):
             return self._column(node, select, depth)
         return None
 
     def _common(self, branches: list[exp.Expression | None], select: exp.Select, depth: int) -> int | None:
-        """The type all non-NULL branches share (PostgreSQL would resolve mixed ones: left to DuckDB)."""
-        found = {self.type_of(b, select, depth + 1) for b in branches if b is not None and not isinstance(b, exp.Null)}
+        """The type all typed branches share: NULL and string literals are unknown and take it, as in
+        PostgreSQL's UNION/CASE/COALESCE resolution (mixed known types are left to DuckDB)."""
+        found = {self.type_of(b, select, depth + 1) for b in branches
+                 if b is not None and not isinstance(b, exp.Null) and not (isinstance(b, exp.Literal) and b.is_string)}
         return found.pop() if len(found) == 1 else None
 
     def star_types(self, select: exp.Select, depth: int = 0) -> list[int | None] | None:
@@ -118,6 +127,24 @@ class ExpressionTyper:
         if names:
             out = [(name, type_oid) for name, (_, type_oid) in zip(names, out, strict=False)]
         return out
+
+
+@functools.cache
+def _result_types_by_function() -> dict[str, int]:
+    """pgcat_<name>_<arity> UDF → the PostgreSQL result type of <name> when all its pg_proc rows agree."""
+    from pgserver.catalog.data import builtin
+    from pgserver.catalog.signatures import SIGNATURES, duck_name
+
+    results: dict[str, set[int]] = {}
+    for row in builtin().rows_as_dicts("pg_catalog.pg_proc"):
+        results.setdefault(row["proname"], set()).add(row["prorettype"])
+    return {duck_name(name, arity): next(iter(results[name])) for name, arity in SIGNATURES
+            if len(results.get(name, ())) == 1}
+
+
+def _function_result(name: str) -> int | None:
+    result = _result_types_by_function().get(name.lower())
+    return result if result is not None and pgtypes.find_by_oid(result) is not None else None
 
 
 def _sources(select: exp.Select) -> list[exp.Expression]:

@@ -23,6 +23,10 @@ from pgserver.catalog.session import CatalogSession
 from pgserver.catalog.signatures import SIGNATURES, duck_name
 from pgserver.errors import UNDEFINED_OBJECT, PgError
 
+# aclitem letters (PostgreSQL's acl.h ACL_*_CHR) in aclexplode's words
+ACL_PRIVILEGES = {"r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE", "D": "TRUNCATE", "x": "REFERENCES",
+                  "t": "TRIGGER", "X": "EXECUTE", "U": "USAGE", "C": "CREATE", "c": "CONNECT", "T": "TEMPORARY",
+                  "s": "SET", "A": "ALTER SYSTEM"}
 READ_PRIVILEGES = {"SELECT", "REFERENCES", "USAGE", "CONNECT", "EXECUTE", "TEMPORARY", "TEMP", "MEMBER"}
 
 
@@ -150,6 +154,29 @@ class SessionFunctions:
         if oid == 10:
             return self.session.user
         return self._predefined_roles.get(oid, f"unknown (OID={oid})")
+
+    def _role_oid(self, name: str) -> int:
+        if name == self.session.user:
+            return 10
+        return next((oid for oid, role in self._predefined_roles.items() if role == name), 0)
+
+    def aclexplode_1(self, acl: list[str]) -> list[dict[str, Any]]:
+        """aclexplode(aclitem[]): one row per privilege of each 'grantee=privs/grantor' item ('' is PUBLIC, 0)."""
+        rows = []
+        for item in acl:
+            if item is None:
+                continue
+            grantee, _, rest = item.partition("=")
+            privileges, _, grantor = rest.partition("/")
+            grantee_oid = self._role_oid(grantee.strip('"')) if grantee else 0
+            grantor_oid = self._role_oid(grantor.strip('"'))
+            for index, letter in enumerate(privileges):
+                if letter == "*" or letter not in ACL_PRIVILEGES:
+                    continue
+                grantable = privileges[index + 1:index + 2] == "*"
+                rows.append({"grantor": grantor_oid, "grantee": grantee_oid, "privilege_type": ACL_PRIVILEGES[letter],
+                             "is_grantable": grantable})
+        return rows
 
     def pg_relation_is_publishable_1(self, relation: str) -> bool:
         return True

@@ -236,19 +236,35 @@ def _session_table(rel: CatalogRelation, catalog: Catalog, session: CatalogSessi
 
 
 def _derived_views(catalog: Catalog) -> dict[str, list[dict[str, Any]]]:
-    """pg_tables and pg_indexes, which PostgreSQL computes from pg_class."""
-    tables, indexes = [], []
+    """pg_tables and pg_indexes, which PostgreSQL computes from pg_class; the statistics views' rows of our
+    relations (pg_stat_all/user_tables and _indexes): every relation listed, its counters zero — scans of
+    the Sage 200 API are not counted per relation (yet). pg_statio_* stay empty: no blocks are read here."""
+    tables, indexes, table_stats, index_stats = [], [], [], []
     for info in sorted(catalog.classes.values(), key=lambda c: c.oid):
         schema = catalog.namespace_names[info.namespace_oid]
         if info.kind in ("r", "p"):
             has_index = any(t == info.oid for t in catalog.index_table.values())
             tables.append(dict(schemaname=schema, tablename=info.name, tableowner=catalog.user, tablespace=None,
                                hasindexes=has_index, hasrules=False, hastriggers=False, rowsecurity=False))
+            table_stats.append(dict(relid=info.oid, schemaname=schema, relname=info.name, **dict.fromkeys(
+                ("seq_scan", "seq_tup_read", "n_tup_ins", "n_tup_upd", "n_tup_del", "n_tup_hot_upd", "n_live_tup",
+                 "n_dead_tup", "n_mod_since_analyze", "n_ins_since_vacuum", "vacuum_count", "autovacuum_count",
+                 "analyze_count", "autoanalyze_count"), 0), idx_scan=0 if has_index else None,
+                idx_tup_fetch=0 if has_index else None))
         elif info.kind == "i" and info.oid in catalog.index_table:
             table = catalog.classes[catalog.index_table[info.oid]]
             indexes.append(dict(schemaname=schema, tablename=table.name, indexname=info.name, tablespace=None,
                                 indexdef=catalog.indexdef.get(info.oid)))
-    return {"pg_catalog.pg_tables": tables, "pg_catalog.pg_indexes": indexes}
+            index_stats.append(dict(relid=table.oid, indexrelid=info.oid, schemaname=schema, relname=table.name,
+                                    indexrelname=info.name, idx_scan=0, idx_tup_read=0, idx_tup_fetch=0))
+    return {"pg_catalog.pg_tables": tables, "pg_catalog.pg_indexes": indexes,
+            "pg_catalog.pg_stat_all_tables": table_stats, "pg_catalog.pg_stat_user_tables": _user(table_stats),
+            "pg_catalog.pg_stat_all_indexes": index_stats, "pg_catalog.pg_stat_user_indexes": _user(index_stats)}
+
+
+def _user(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of user relations (pg_stat_user_*: not pg_catalog, information_schema or pg_toast)."""
+    return [r for r in rows if r["schemaname"] not in ("pg_catalog", "information_schema", "pg_toast")]
 
 
 def _settings_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:

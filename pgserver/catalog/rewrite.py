@@ -55,8 +55,11 @@ NAME_COLUMNS = {"relname", "nspname", "proname", "typname", "attname", "conname"
                 "lanname", "amname", "extname", "spcname", "collname", "oprname", "evtname", "tgname", "polname",
                 "pubname", "schemaname", "tablename", "viewname", "indexname", "table_name", "table_schema",
                 "column_name", "routine_name", "schema_name", "srvname", "fdwname", "stxname", "cfgname"}
-FUNCTION_NAMES = {name for name, _ in SIGNATURES} | {"pg_get_keywords", "_pg_expandarray", "array_lower",
-                                                     "array_upper", "pg_partition_ancestors"}
+# Set-returning catalog functions in FROM that are a catalog relation's rows (pg_settings is defined as
+# SELECT * FROM pg_show_all_settings() in PostgreSQL).
+TABLE_FUNCTIONS = {"pg_get_keywords": "pg_get_keywords", "pg_show_all_settings": "pg_settings"}
+FUNCTION_NAMES = {name for name, _ in SIGNATURES} | set(TABLE_FUNCTIONS) | {
+    "_pg_expandarray", "array_lower", "array_upper", "pg_partition_ancestors", "aclexplode"}
 
 
 def _relations(catalog: Catalog) -> dict[str, set[str]]:
@@ -236,8 +239,16 @@ def _folded(part: exp.Expression | None) -> str:
 def _table(node: exp.Table, rel_names: dict[str, set[str]], ctes: set[str], database: str) -> exp.Expression | None:
     schema = _folded(node.args.get("db"))
     if isinstance(node.this, exp.Func):  # a function in FROM
-        if node.this.name.lower() == "pg_get_keywords" and schema in ("", "pg_catalog"):
-            return _catalog_table("pg_catalog", "pg_get_keywords", node, "pg_get_keywords")
+        function = node.this.name.lower()
+        rows = node.this.expressions[0] if isinstance(node.this, exp.Unnest) and node.this.expressions else None
+        if isinstance(rows, exp.Anonymous) and rows.name == duck_name("aclexplode", 1):
+            # FROM aclexplode(acl): the rows' fields as columns (the call became unnest(list of structs))
+            select = exp.select(exp.Anonymous(this="unnest", expressions=[
+                rows.copy(), exp.Kwarg(this=exp.to_identifier("recursive"), expression=exp.true())]))
+            alias = node.args.get("alias") or exp.TableAlias(this=exp.to_identifier("aclexplode"))
+            return exp.Subquery(this=select, alias=alias.copy())
+        if function in TABLE_FUNCTIONS and schema in ("", "pg_catalog") and not node.this.expressions:
+            return _catalog_table("pg_catalog", TABLE_FUNCTIONS[function], node, function)
         if schema in SCHEMAS:
             node.set("db", None)
         return None
@@ -296,7 +307,9 @@ def _function(node: exp.Func, vectors: arrays.VectorScope) -> exp.Expression | N
         args = list(node.expressions)
     else:  # a typed sqlglot node: current_schemas(true) keeps its argument in `this`
         args = [node.this] if isinstance(node, exp.CurrentSchemas) and node.this is not None else []
-    if (name, len(args)) in SIGNATURES:
+    if name == "aclexplode" and len(args) == 1:
+        replacement = exp.Unnest(expressions=[_call(name, args)])  # set-returning: a row per privilege
+    elif (name, len(args)) in SIGNATURES:
         replacement = _call(name, args)
     elif name == "pg_get_keywords":
         return None  # handled in FROM
@@ -337,11 +350,13 @@ def _cast(node: exp.Cast) -> exp.Expression | None:
         if kind not in ("regclass", "regtype", "regproc", "regnamespace", "regrole"):
             return _duck_cast(operand, "UINTEGER")
         parent = node.parent
+        projected = isinstance(parent, exp.Select) or (isinstance(parent, exp.Alias) and isinstance(parent.parent, exp.Select))
+        as_text = isinstance(parent, exp.Cast) and type_name(parent.to) in ("text", "varchar", "name", "char")
         if _is_text(operand):
-            return _call(f"{kind}_in", [operand])
-        if isinstance(parent, exp.Cast) and type_name(parent.to) in ("text", "varchar", "name", "char"):
-            return _call(f"{kind}_out", [operand])
-        if isinstance(parent, exp.Select) or (isinstance(parent, exp.Alias) and isinstance(parent.parent, exp.Select)):
+            parsed = _call(f"{kind}_in", [operand])
+            # a projected 'int4'::regtype prints the canonical name (integer), as regtype_out does
+            return _call(f"{kind}_out", [parsed]) if projected or as_text else parsed
+        if as_text or projected:
             return _call(f"{kind}_out", [operand])
         return _duck_cast(operand, "UINTEGER")
     if target in OID_LIKE_TYPES:
@@ -378,11 +393,21 @@ def _cast(node: exp.Cast) -> exp.Expression | None:
 def _oid_array_cast(node: exp.Cast, element: str, operand: exp.Expression) -> exp.Expression:
     """x::oid[] / x::regtype[]: a list of OIDs; a reg*[] read as text[] (pgcli's function
     signatures: COALESCE(proallargtypes::regtype[], …)::text[]) becomes the list of names."""
+    kind = "regproc" if element == "regprocedure" else element
+    if isinstance(operand, exp.Literal) and operand.is_string and kind in ("regclass", "regtype", "regproc",
+                                                                           "regnamespace", "regrole"):
+        # '{int,int8}'::regtype[]: each element is a name, read by the type's input function
+        names = arrays.array_literal(operand.this, exp.DataType.build("VARCHAR[]", dialect="duckdb"))
+        item = exp.to_identifier("__pgcat_name")
+        parsed = exp.Anonymous(this=duck_name(f"{kind}_in", 1), expressions=[exp.column(item)])
+        parent = node.parent
+        if isinstance(parent, exp.Select) or (isinstance(parent, exp.Alias) and isinstance(parent.parent, exp.Select)):
+            parsed = exp.Anonymous(this=duck_name(f"{kind}_out", 1), expressions=[parsed])  # printed by name
+        return exp.Anonymous(this="list_transform", expressions=[names, exp.Lambda(this=parsed, expressions=[item])])
     if isinstance(operand, exp.Literal) and operand.is_string:
         oids = arrays.array_literal(operand.this, exp.DataType.build("UINTEGER[]", dialect="duckdb"))
     else:
         oids = _duck_cast(operand, "UINTEGER[]")
-    kind = "regproc" if element == "regprocedure" else element
     if kind not in ("regclass", "regtype", "regproc", "regnamespace", "regrole"):
         return oids
     ancestor = node.parent
@@ -399,8 +424,22 @@ def _duck_cast(node: exp.Expression, duck_type: str) -> exp.Expression:
     return exp.cast(node, exp.DataType.build(duck_type, dialect="duckdb"))
 
 
+_TEXT_FUNCTIONS = {"quote_ident", "quote_literal", "quote_nullable", "concat", "concat_ws", "format", "lower", "upper",
+                   "btrim", "ltrim", "rtrim", "trim", "replace", "substring", "substr", "left", "right",
+                   "current_schema", "current_user", "session_user", "current_database", "pg_get_userbyid"}
+
+
 def _is_text(node: exp.Expression) -> bool:
+    """Whether a reg* cast's operand is text (then it is parsed as a name, regclass_in), not an OID."""
     if isinstance(node, exp.Literal) and node.is_string:
+        return True
+    if isinstance(node, exp.Paren):
+        return _is_text(node.this)
+    if isinstance(node, exp.DPipe | exp.Concat | exp.ConcatWs | exp.Lower | exp.Upper | exp.Trim):
+        return True  # string concatenation and string functions return text
+    if isinstance(node, exp.Anonymous) and node.name.lower() in _TEXT_FUNCTIONS:
+        return True
+    if isinstance(node, exp.Column) and node.name.lower() in NAME_COLUMNS:
         return True
     return isinstance(node, exp.Cast) and type_name(node.to) in ("text", "varchar", "name")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 V, B, INT, L, OID = "VARCHAR", "BOOLEAN", "INTEGER", "BIGINT", "UINTEGER"
+ACL_ROWS = "STRUCT(grantor UINTEGER, grantee UINTEGER, privilege_type VARCHAR, is_grantable BOOLEAN)[]"
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ SIGNATURES: dict[tuple[str, int], Signature] = {
     ("has_sequence_privilege", 3): Signature((V, V, V), B),
     ("pg_has_role", 2): Signature((V, V), B),
     ("pg_has_role", 3): Signature((V, V, V), B),
+    ("aclexplode", 1): Signature(("VARCHAR[]",), ACL_ROWS),
 }
 # Privileges that are always granted on objects other than our tables.
 for _name in ("schema", "database", "function", "language", "tablespace", "type", "foreign_data_wrapper",

@@ -146,6 +146,23 @@ def parameter_description(type_oids: Sequence[int]) -> bytes:
     return _message(b"t", struct.pack(f">h{len(type_oids)}I", len(type_oids), *type_oids))
 
 
+# --- COPY -------------------------------------------------------------------
+
+
+def copy_out_response(binary: bool, columns: int) -> bytes:
+    """CopyOutResponse: the overall format and every column's (all text, or all binary)."""
+    code = 1 if binary else 0
+    return _message(b"H", struct.pack(f">bh{columns}h", code, columns, *([code] * columns)))
+
+
+def copy_data(data: bytes) -> bytes:
+    return _HEADER.pack(b"d", len(data) + 4) + data
+
+
+def copy_done() -> bytes:
+    return _message(b"c")
+
+
 # --- errors and notices -------------------------------------------------------
 
 # Field type codes (protocol "Error and Notice Message Fields").

@@ -34,6 +34,11 @@ def resolve_time_zone(name: str) -> dt.tzinfo:
     if re.fullmatch(r"[+-]?\d+(?:\.\d+)?", key):  # a number: hours east of UTC ('+3', '-7', '5.5')
         offset = dt.timedelta(hours=float(key))
         return dt.timezone(offset, format_offset(offset))
+    m = re.fullmatch(r"<([+-]\d{2}(?::\d{2}){0,2})>([+-])(\d{2})(?::(\d{2}))?(?::(\d{2}))?", key)
+    if m:  # <+05:30>-05:30: POSIX, hours WEST of UTC after the bracketed name
+        sign = 1 if m.group(2) == "-" else -1
+        offset = sign * dt.timedelta(hours=int(m.group(3)), minutes=int(m.group(4) or 0), seconds=int(m.group(5) or 0))
+        return dt.timezone(offset, m.group(1))
     m = re.fullmatch(r"([A-Za-z]{3,})?([+-]?)(\d{1,2})(?::(\d{2}))?", key)
     if m and (m.group(1) or m.group(4)):  # POSIX 'UTC+3' / '+05:30': hours WEST of UTC, as PostgreSQL reads them
         sign = 1 if m.group(2) == "-" else -1

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pgserver import types
-from pgserver.engine import Cursor, Engine, Prepared, ResultColumn
+from pgserver.engine import CopyOut, Cursor, Engine, Prepared, ResultColumn
 from pgserver.errors import (
     DUPLICATE_CURSOR,
     DUPLICATE_PREPARED_STATEMENT,
@@ -26,6 +26,7 @@ from pgserver.errors import (
 )
 from pgserver.protocol import backend
 from pgserver.protocol import frontend as fe
+from pgserver.protocol.copy_out import CopyEncoder
 from pgserver.server.backends import SessionActivity
 from pgserver.server.connection import MessageStream, PeerClosed
 
@@ -169,6 +170,25 @@ class Session:
             sent += len(rows)
         return sent
 
+    async def _stream_copy(self, cursor: Cursor, copy: CopyOut) -> int:
+        """COPY TO STDOUT: CopyOutResponse, one CopyData per row (the binary header with the first,
+        the trailer in its own, as PostgreSQL sends them), CopyDone; returns the row count."""
+        encoder = CopyEncoder(copy.format, [c.type_oid for c in copy.columns], self.format_context())
+        self.stream.send(backend.copy_out_response(copy.format.binary, len(copy.columns)))
+        header = encoder.header([c.name for c in copy.columns])
+        if header is not None:
+            self.stream.send(backend.copy_data(header))
+        sent = 0
+        while rows := await cursor.fetch(FETCH_BATCH):
+            for row in rows:
+                await self.stream.send_maybe_flush(backend.copy_data(encoder.row(row)))
+            sent += len(rows)
+        trailer = encoder.trailer()
+        if trailer is not None:
+            self.stream.send(backend.copy_data(trailer))
+        self.stream.send(backend.copy_done())
+        return sent
+
     # --- the loop -----------------------------------------------------------------
 
     async def run(self) -> None:
@@ -260,6 +280,10 @@ class Session:
             prepared = await self.engine.prepare(sql, [])
             cursor = await self.engine.execute(prepared, [])
             self._send_side_channel()
+            if cursor.copy_out is not None:
+                await self._stream_copy(cursor, cursor.copy_out)
+                self.stream.send(backend.command_complete(cursor.command_tag))
+                return True
             columns = cursor.columns
             if columns is not None:
                 self.stream.send(backend.row_description(_fields(columns, [0] * len(columns))))
@@ -404,6 +428,16 @@ class Session:
             self.activity.query = portal.prepared.sql
             portal.cursor = await self.engine.execute(portal.prepared, portal.params)
             self._send_side_channel()
+        if portal.cursor.copy_out is not None:  # COPY runs to completion whatever the row limit, as in PostgreSQL
+            try:
+                await self._stream_copy(portal.cursor, portal.cursor.copy_out)
+            except BaseException:
+                await self._close_portal(message.portal)
+                raise
+            portal.done_tag = portal.cursor.command_tag
+            await self._quiet_close(portal.cursor)
+            self.stream.send(backend.command_complete(portal.done_tag))
+            return
         columns = portal.prepared.columns if portal.prepared.columns is not None else portal.cursor.columns
         formats = portal.formats if len(portal.formats) == len(columns or []) else [0] * len(columns or [])
         limit = message.max_rows if message.max_rows > 0 else None

@@ -6,23 +6,24 @@ DuckDB settings in `DUCKDB_SETTINGS`, applied once per session):
 - division by zero raises (22012) → DuckDB `error_on_division_by_zero`;
 - LIKE/ILIKE treat backslash as the default escape character in PostgreSQL, not in DuckDB;
 - SESSION_USER/USER are PostgreSQL keywords that DuckDB answers with its own user name;
-- format('%s …', args) uses PostgreSQL's %s/%%; DuckDB's format() uses {} placeholders;
+- format() is PostgreSQL's (%s, %I, %L, positions and widths), not DuckDB's {} placeholders;
 - to_hex() is lower case in PostgreSQL, upper case in DuckDB;
 - octet_length(text) counts UTF-8 bytes (DuckDB's octet_length takes only BLOB/BIT: strlen);
 - `pg_catalog.fn(...)` calls drop the schema (DuckDB reads `a.f()` as a method call on a);
 - CURRENT_DATE/CURRENT_TIME aliased to their own name confuse DuckDB's binder, so they are
   written as function calls;
+- PostgreSQL's type resolution (unknown literals, int4 constants, fixed function result types):
+  type_resolution.py, applied first;
 - timestamps with time zone come back in UTC (the session TimeZone is applied on output);
+- bytea input: '\\x00ff' is hex (PostgreSQL's bytea_output=hex form); DuckDB reads \\x00 as an escape;
 - numeric literals cast to `numeric`, numeric division and avg() keep PostgreSQL's scales (pg_numeric).
 """
 
 from __future__ import annotations
 
-import re
-
 from sqlglot import exp
 
-from pgserver.sql import pg_numeric
+from pgserver.sql import pg_numeric, type_resolution
 
 DUCKDB_SETTINGS: dict[str, str] = {
     "integer_division": "true",
@@ -35,7 +36,7 @@ DUCKDB_SETTINGS: dict[str, str] = {
 
 def to_duckdb_sql(tree: exp.Expression) -> str:
     """DuckDB SQL for a (resolved) PostgreSQL query tree."""
-    fixed = tree.transform(_fix_node, copy=True)
+    fixed = type_resolution.resolve(tree).transform(_fix_node, copy=False)
     return fixed.sql(dialect="duckdb")
 
 
@@ -50,7 +51,47 @@ def _function_name(node: exp.Expression) -> str:
     return node.sql_name().lower() if isinstance(node, exp.Func) else ""
 
 
+def _bytea_input(node: exp.Cast) -> exp.Expression | None:
+    """text → bytea: the hex form '\\x…' is decoded as hex; the escape form is DuckDB's own."""
+    if not node.to.is_type(exp.DataType.Type.VARBINARY, exp.DataType.Type.BINARY, exp.DataType.Type.BLOB):
+        return None
+    value = node.this
+    if isinstance(value, exp.Literal) and value.is_string:
+        if value.this.startswith("\\x"):
+            return exp.Anonymous(this="from_hex", expressions=[exp.Literal.string(value.this[2:])])
+        return None
+    if isinstance(value, exp.Literal | exp.Null) or value.type is None:
+        return None
+    if value.type.is_type(*exp.DataType.TEXT_TYPES):
+        text = _fixed(value)
+        return exp.Case(ifs=[exp.If(this=exp.Anonymous(this="starts_with", expressions=[text, exp.Literal.string("\\x")]),
+                                    true=exp.Anonymous(this="from_hex", expressions=[
+                                        exp.Substring(this=text.copy(), start=exp.Literal.number(3))]))],
+                        default=exp.Cast(this=text.copy(), to=node.to.copy()))
+    return None
+
+
+def _sized_text(node: exp.Cast) -> exp.Expression | None:
+    """An explicit cast to varchar(n) truncates to n characters, char(n) also pads with spaces (PostgreSQL);
+    DuckDB's VARCHAR has no length."""
+    if not node.to.is_type(exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR) or len(node.to.expressions) != 1:
+        return None
+    size = node.to.expressions[0]
+    size = size.this if isinstance(size, exp.DataTypeParam) else size
+    if not isinstance(size, exp.Literal) or size.is_string:
+        return None
+    text = exp.Cast(this=_fixed(node.this), to=exp.DataType.build("VARCHAR"))
+    cut = exp.Anonymous(this="left", expressions=[text, size.copy()])
+    if node.to.is_type(exp.DataType.Type.CHAR):
+        return exp.Anonymous(this="rpad", expressions=[cut, size.copy(), exp.Literal.string(" ")])
+    return cut
+
+
 def _fix_node(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Cast) and (bytea := _bytea_input(node)) is not None:
+        return bytea
+    if isinstance(node, exp.Cast) and (sized := _sized_text(node)) is not None:
+        return sized
     if isinstance(node, exp.Cast) and pg_numeric.is_unconstrained_numeric(node.to):
         exact = pg_numeric.literal_numeric_type(node.this)
         if exact is not None:
@@ -73,11 +114,11 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
         return exp.Escape(this=node.copy(), expression=exp.Literal.string("\\"))
     if _function_name(node) == "format":
         arguments = ([node.this] if isinstance(node, exp.Format) else []) + list(node.expressions)
-        template = arguments[0] if arguments else None
-        if isinstance(template, exp.Literal) and template.is_string and re.fullmatch(r"(?:[^%]|%s|%%)*", template.this):
-            converted = template.this.replace("{", "{{").replace("}", "}}").replace("%s", "{}").replace("%%", "%")
-            return exp.Anonymous(this="format", expressions=[exp.Literal.string(converted),
-                                                             *[e.copy() for e in arguments[1:]]])
+        if arguments:  # PostgreSQL's format() (%s %I %L, positions, widths): pgfunctions.pg_format
+            values = exp.Array(expressions=[exp.Cast(this=_fixed(a), to=exp.DataType.build("VARCHAR"))
+                                            for a in arguments[1:]])
+            return exp.Anonymous(this="__pg_format", expressions=[
+                exp.Cast(this=_fixed(arguments[0]), to=exp.DataType.build("VARCHAR")), values])
     if isinstance(node, exp.Anonymous) and str(node.this).lower() == "octet_length" and len(node.expressions) == 1:
         return exp.Anonymous(this="strlen", expressions=[node.expressions[0].copy()])
     if isinstance(node, exp.Hex) and not isinstance(node.parent, exp.Lower):

@@ -23,7 +23,8 @@ def translate(error: Exception, sql: str) -> PgError:
     raised = pg_error_from_duckdb(error)  # a catalog UDF's own PgError ('x'::regclass …), SQLSTATE kept
     if raised is not None:
         return raised
-    message = str(error).split("\n")[0]
+    message = next((line for line in str(error).split("\n") if line.strip() and not line.strip().endswith("Error:")),
+                   str(error).strip())
     text = re.sub(r"^[A-Za-z ]+ Error: ", "", message)
     if isinstance(error, duckdb.InterruptException):
         return PgError(e.QUERY_CANCELED, "canceling statement due to user request")
@@ -110,7 +111,7 @@ def find_name(sql: str, name: str) -> int | None:
     return match.start() + 1 if match else None
 
 
-_DUCK_TO_PG = {"INT32": "integer", "INT64": "bigint", "INT16": "smallint", "INT8": "smallint", "DOUBLE": "double precision",
+_DUCK_TO_PG = {"UINT32": "oid", "UINTEGER": "oid", "INT32": "integer", "INT64": "bigint", "INT16": "smallint", "INT8": "smallint", "DOUBLE": "double precision",
                "FLOAT": "real", "BOOL": "boolean", "DATE": "date", "TIMESTAMP": "timestamp without time zone",
                "DECIMAL": "numeric", "UUID": "uuid"}
 
@@ -119,5 +120,27 @@ def _pg_type_name(duck: str) -> str:
     return _DUCK_TO_PG.get(duck.upper(), duck.lower())
 
 
+# DuckDB's spellings of types and our internal function names, as a PostgreSQL user knows them
+_WORDS = [
+    (re.compile(r"\bpgcat_([a-z_]+?)_\d+\b"), r"\1"), (re.compile(r"\b__pg_([a-z_]+)\b"), r"\1"),
+    (re.compile(r"\bDECIMAL\(\d+,\s*\d+\)"), "numeric"), (re.compile(r"\bVARCHAR\(\d+\)"), "character varying"),
+    (re.compile(r"\b(UINT32|UINTEGER)\b", re.IGNORECASE), "oid"), (re.compile(r"\bINTEGER_LITERAL\b"), "integer"),
+    (re.compile(r"\bSTRING_LITERAL\b"), "unknown"), (re.compile(r"\b(INT32|INTEGER)\b"), "integer"),
+    (re.compile(r"\b(INT64|BIGINT|HUGEINT)\b"), "bigint"), (re.compile(r"\b(INT16|SMALLINT)\b"), "smallint"),
+    (re.compile(r"\bDOUBLE\b"), "double precision"), (re.compile(r"\bFLOAT\b"), "real"),
+    (re.compile(r"\bVARCHAR\b"), "text"), (re.compile(r"\bBLOB\b"), "bytea"), (re.compile(r"\bDECIMAL\b"), "numeric"),
+    (re.compile(r"\bBOOLEAN\b"), "boolean"), (re.compile(r"\bTIMESTAMP WITH TIME ZONE\b"), "timestamp with time zone"),
+    (re.compile(r"\bTIMESTAMP\b"), "timestamp without time zone"), (re.compile(r"\bDATE\b"), "date"),
+    (re.compile(r"\bINTERVAL\b"), "interval"), (re.compile(r"\bTIME\b"), "time without time zone"),
+]
+
+
+def pg_words(text: str) -> str:
+    """A DuckDB message with DuckDB's type names and our internal function names in PostgreSQL's words."""
+    for pattern, replacement in _WORDS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def _first_sentence(text: str) -> str:
-    return text.strip().rstrip("!")
+    return pg_words(text.strip().rstrip("!"))

@@ -31,6 +31,7 @@ from pgserver.sql.planner import ProcedureSlot, QueryPlan
 from pgserver.sql.planner_types import JoinKey, ScanSlot
 from pgserver.sql.result_types import pg_type_of_column, pg_type_of_duckdb, python_values
 from pgserver.sql.scans import LiveScan, ScanCanceled, canceled_error
+from pgserver.sql.type_resolution import declared_result_types
 from pgserver.sql.wire_rows import DataRowEncoder
 from pgserver.types import NUMERIC, FormatContext
 
@@ -52,6 +53,7 @@ def result_columns(names: list[str], duck_types: list[str], plan: QueryPlan, tab
     provenance = plan.output_columns if plan.output_columns and len(plan.output_columns) == len(names) else None
     catalog = catalog_result_types(plan.tree)  # pg_catalog columns: oid, name, int2vector … (pgserver.catalog)
     catalog = catalog if catalog is not None and len(catalog) == len(names) else None
+    declared = declared_result_types(plan.tree, len(names))  # root projections that are casts
     columns = []
     for index, (name, duck_type) in enumerate(zip(names, duck_types, strict=True)):
         source = provenance[index] if provenance else None
@@ -67,7 +69,7 @@ def result_columns(names: list[str], duck_types: list[str], plan: QueryPlan, tab
             number = next(i for i, c in enumerate(spec.columns, 1) if c.name == column.name)
             columns.append(ResultColumn(name, oid, typmod, table_oid(spec.schema, spec.name), number))
         else:
-            oid, typmod = pg_type_of_duckdb(duck_type)
+            oid, typmod = declared[index] or pg_type_of_duckdb(duck_type)
             columns.append(ResultColumn(name, oid, typmod))
     return columns
 
@@ -110,6 +112,8 @@ def _read_next(reader: pa.RecordBatchReader) -> pa.RecordBatch | None:
 
 class QueryCursor:
     """Streams one query's rows; cancel() interrupts DuckDB and the provider scans."""
+
+    copy_out = None
 
     def __init__(self, cursors: DuckCursorPool, plan: QueryPlan, sql: str, client_sql: str,
                  ctx: ScanContext, table_oid: TableOid, procedure_rows: dict[str, list[tuple[Any, ...]]],

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from pgserver.sql.parsing import WRITTEN_NAME
+
 _CAST_NAMES = {"int": "int4", "integer": "int4", "bigint": "int8", "smallint": "int2", "boolean": "bool",
                "double precision": "float8", "real": "float4", "decimal": "numeric", "character varying": "varchar",
                "timestamp with time zone": "timestamptz", "timestamp without time zone": "timestamp",
@@ -34,15 +36,25 @@ def output_name(expression: exp.Expression) -> str | None:
         return None
     if isinstance(expression, exp.Alias):
         return identifier_name(expression.args["alias"])
+    written = expression.meta.get(WRITTEN_NAME) if expression.meta else None
+    if isinstance(written, str):  # a function call (sqlglot may have made it an operator: mod → %)
+        return _written_name(expression, written)
     if isinstance(expression, exp.Column):
         return identifier_name(expression.this) if isinstance(expression.this, exp.Identifier) else expression.name
     if isinstance(expression, exp.Paren):
         return output_name(expression.this)
+    if isinstance(expression, exp.Dot) and isinstance(expression.expression, exp.Identifier):
+        return identifier_name(expression.expression)  # (record).field is named after the field
+    if isinstance(expression, exp.Bracket):  # (f(x))[1] is named f, as PostgreSQL's FigureColname does
+        return output_name(expression.this)
     if isinstance(expression, exp.Cast):
-        inner = output_name(expression.this)
+        operand = expression.this
+        while isinstance(operand, exp.Cast):  # x::int::text is named x; DATE 'd'::text is named text
+            operand = operand.this
+        inner = output_name(operand) if not isinstance(operand, exp.Literal | exp.Null) else None
         if inner is not None and inner != "?column?":
             return inner
-        type_name = expression.to.sql(dialect="postgres").lower().split("(")[0].strip()
+        type_name = expression.to.sql(dialect="postgres").lower().split("(")[0].strip().removesuffix("[]")
         return _CAST_NAMES.get(type_name, type_name)
     if isinstance(expression, exp.Subquery):
         inner = expression.this
@@ -61,11 +73,22 @@ def output_name(expression: exp.Expression) -> str | None:
     if isinstance(expression, exp.Anonymous):
         return str(expression.this).lower()
     if isinstance(expression, exp.Func):
+        if isinstance(expression, exp.Abs | exp.Sqrt | exp.Cbrt | exp.Pow):
+            return "?column?"  # written as the operators @, |/, ||/, ^
         name = expression.sql_name().lower()
         return _FUNCTION_NAMES.get(name, name)
     if type(expression).__name__ in {"CurrentUser", "SessionUser"}:
         return "current_user"
     return "?column?"
+
+
+def _written_name(expression: exp.Expression, written: str) -> str:
+    """PostgreSQL's name for a call spelled `written`: the function's own name, except for the SQL-syntax
+    forms it names after the function they call (TRIM(LEADING …) is ltrim)."""
+    if written == "trim" and isinstance(expression, exp.Trim):
+        position = str(expression.args.get("position") or "").upper()
+        return {"LEADING": "ltrim", "TRAILING": "rtrim"}.get(position, "btrim")
+    return written
 
 
 def root_selects(tree: exp.Expression) -> exp.Select | None:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlglot import exp
+from sqlglot.errors import SqlglotError
 
 from pgserver import types as pgtypes
 from pgserver.errors import PROTOCOL_VIOLATION, UNDEFINED_PARAMETER, PgError
@@ -36,8 +37,14 @@ def _number(parameter: exp.Parameter) -> int | None:
     return None
 
 
+MAX_PARAMETERS = 65535  # a Bind message counts its parameters in an Int16
+
+
 def parameter_count(tree: exp.Expression) -> int:
-    return max((_number(p) or 0 for p in parameters(tree)), default=0)
+    count = max((_number(p) or 0 for p in parameters(tree)), default=0)
+    if count > MAX_PARAMETERS:
+        raise PgError(UNDEFINED_PARAMETER, f"there is no parameter ${count}")
+    return count
 
 
 def infer_types(tree: exp.Expression, declared: Sequence[int], specs: Sequence[TableSpec]) -> list[int]:
@@ -118,7 +125,12 @@ def _type_sql(oid: int) -> str:
         return "text"
     if pg_type.is_array:
         return _type_sql(pg_type.elem_oid) + "[]"
-    return pg_type.sql_name if pg_type.sql_name else pg_type.name
+    name = pg_type.sql_name if pg_type.sql_name else pg_type.name
+    try:
+        exp.DataType.build(name, dialect="postgres")
+    except SqlglotError:
+        return "text"  # "char" and other names sqlglot cannot spell as a type: their values travel as text
+    return name
 
 
 def literal(value: Any, oid: int) -> exp.Expression:

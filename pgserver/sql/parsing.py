@@ -16,7 +16,10 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
 from pgserver.errors import SYNTAX_ERROR, PgError
+from pgserver.sql import grammar
 from pgserver.sql.splitter import tokenize
+
+WRITTEN_NAME = "pg_written_name"  # node meta: a function call's name as the client wrote it
 
 # sqlglot warns when it falls back to exp.Command; we decide ourselves what that means.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
@@ -82,6 +85,24 @@ class SagePostgres(Postgres):
             finally:
                 self._defer_literal_ops = defer
 
+        def _parse_function_call(self, *args: object, **kwargs: object) -> exp.Expression | None:  # type: ignore[override]
+            """Keep the name the client wrote (sqlglot normalises date_part to Extract, btrim to Trim …):
+            PostgreSQL names the result column after it (output_names.py reads WRITTEN_NAME)."""
+            token = self._curr
+            result = super()._parse_function_call(*args, **kwargs)  # type: ignore[arg-type]
+            func = result.this if isinstance(result, exp.Window) else result
+            if token is not None and isinstance(func, exp.Expression) and not isinstance(func, exp.Anonymous | exp.Cast) \
+                    and self._prev is not None and self._prev.token_type == TokenType.R_PAREN:
+                func.meta[WRITTEN_NAME] = token.text.lower()
+            return result
+
+        def _parse_parameter(self) -> exp.Expression:  # type: ignore[override]
+            """`@ x` is PostgreSQL's absolute-value prefix operator, not a parameter (sqlglot tokenizes
+            both @ and $ as PARAMETER)."""
+            if self._prev is not None and self._prev.text == "@":
+                return self.expression(exp.Abs(this=self._parse_unary()))
+            return super()._parse_parameter()
+
         FUNCTIONS = {
             **Postgres.Parser.FUNCTIONS,
             "TO_CHAR": _anonymous("to_char"),
@@ -94,7 +115,8 @@ DIALECT = SagePostgres
 
 
 def parse_statement(sql: str) -> exp.Expression:
-    """One statement as a sqlglot tree; PgError 42601 for a syntax error."""
+    """One statement as a sqlglot tree, PostgreSQL-only forms normalised (pgserver/sql/grammar);
+    PgError 42601 for a syntax error."""
     try:
         tokens = tokenize(sql)
     except TokenError as err:
@@ -111,7 +133,7 @@ def parse_statement(sql: str) -> exp.Expression:
     statements = [p for p in parsed if p is not None]
     if len(statements) != 1:
         raise PgError(SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement")
-    return statements[0]
+    return grammar.normalize(statements[0])
 
 
 def syntax_error_at(sql: str, offset: int, text: str) -> PgError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import os
+import re
 from collections.abc import Callable
 
 import duckdb
@@ -48,6 +49,10 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, *, database: str, user
     duck.create_function("pg_cancel_backend", lambda pid: signal(pid, False), [integer], boolean, side_effects=True)
     duck.create_function("__pg_terminate_backend", lambda pid: signal(pid, True), [integer], boolean,
                          side_effects=True)
+    duck.create_function("__pg_format", pg_format, [varchar, duckdb.list_type(varchar)], varchar,
+                         null_handling="special")
+    duck.create_function("__pg_regexp_match", regexp_match, [varchar, varchar, varchar], duckdb.list_type(varchar),
+                         null_handling="special")
     macros = {
         "version()": sql_string(VERSION_STRING),
         "current_database()": sql_string(database),
@@ -66,6 +71,9 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, *, database: str, user
         "quote_literal(s)": "chr(39) || replace(CAST(s AS VARCHAR), chr(39), chr(39) || chr(39)) || chr(39)",
         "quote_ident(s)": "CASE WHEN regexp_full_match(s, '[a-z_][a-z0-9_$]*') THEN s "
                           "ELSE chr(34) || replace(s, chr(34), chr(34) || chr(34)) || chr(34) END",
+        "quote_nullable(s)": "coalesce(quote_literal(s), 'NULL')",
+        "regexp_match(s, p)": "__pg_regexp_match(s, p, ''), (s, p, f) AS __pg_regexp_match(s, p, f)",
+        "regexp_extract_or_null(s, p, g)": "CASE WHEN regexp_matches(s, p) THEN regexp_extract(s, p, g) END",
         "inet_server_port()": "NULL::INTEGER",
         "inet_server_addr()": "NULL::VARCHAR",
         "pg_is_in_recovery()": "false",
@@ -76,6 +84,90 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, *, database: str, user
     }
     for signature, body in macros.items():
         duck.execute(f"CREATE OR REPLACE MACRO {signature} AS {body}")
+
+
+_FORMAT_SPEC = re.compile(r"%(?:(\d+)\$)?(-)?(\*(?:\d+\$)?|\d+)?([sIL%])")
+
+
+def pg_format(template: str | None, values: list[str | None] | None) -> str | None:
+    """format(formatstr, args…) as PostgreSQL's text_format(): %s (NULL is empty), %I (quote_ident, NULL is an
+    error), %L (quote_literal, NULL unquoted), %% ; n$ positions, - and widths (also *)."""
+    if template is None:
+        return None
+    args = list(values or [])
+    position = 0
+    out: list[str] = []
+    last = 0
+    for match in _FORMAT_SPEC.finditer(template):
+        out.append(template[last:match.start()])
+        last = match.end()
+        index, minus, width, kind = match.groups()
+        if kind == "%":
+            out.append("%")
+            continue
+        size = 0
+        if width is not None and width.startswith("*"):
+            star = width[1:-1]
+            take = int(star) - 1 if star else position
+            if not star:
+                position += 1
+            size = int(args[take]) if take < len(args) and args[take] is not None else 0
+        elif width is not None:
+            size = int(width)
+        if index is not None:
+            position = int(index) - 1
+        if position >= len(args):
+            raise ValueError("too few arguments for format()")
+        value = args[position]
+        position += 1
+        if kind == "s":
+            text = "" if value is None else value
+        elif kind == "I":
+            if value is None:
+                raise ValueError("null values cannot be formatted as an SQL identifier")
+            text = value if re.fullmatch(r"[a-z_][a-z0-9_$]*", value) else '"' + value.replace('"', '""') + '"'
+        else:
+            text = "NULL" if value is None else _quote_literal(value)
+        if size < 0:
+            minus, size = "-", -size
+        out.append(text.ljust(size) if minus else text.rjust(size))
+    out.append(template[last:])
+    rest = "".join(out)
+    if "%" in template[last:] and re.search(r"%(?![sIL%])", template[last:]):
+        raise ValueError("unterminated format() type specifier")
+    return rest
+
+
+def _quote_literal(value: str) -> str:
+    if "\\" in value:
+        return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+    return "'" + value.replace("'", "''") + "'"
+
+
+_REGEX_FLAGS = {"i": re.IGNORECASE, "x": re.VERBOSE, "s": re.DOTALL, "n": re.MULTILINE, "m": re.MULTILINE,
+                "p": 0, "w": re.MULTILINE, "c": 0, "t": 0, "q": 0}
+
+
+def regexp_match(text: str | None, pattern: str | None, flags: str | None = "") -> list[str | None] | None:
+    """regexp_match(string, pattern [, flags]): the first match's subexpressions (or the whole match)."""
+    if text is None or pattern is None or flags is None:
+        return None
+    options = re.DOTALL
+    for flag in flags:
+        if flag == "g":
+            raise ValueError('regexp_match() does not support the "global" option')
+        if flag not in _REGEX_FLAGS:
+            raise ValueError(f'invalid regular expression option: "{flag}"')
+        options |= _REGEX_FLAGS[flag]
+    if "n" in flags or "p" in flags or "w" in flags:
+        options &= ~re.DOTALL
+    try:
+        match = re.search(pattern if "q" not in flags else re.escape(pattern), text, options)
+    except re.error as err:
+        raise ValueError(f"invalid regular expression: {err}") from None
+    if match is None:
+        return None
+    return list(match.groups()) if match.re.groups else [match.group(0)]
 
 
 def _to_char(text: str, template: str, type_name: str) -> str:

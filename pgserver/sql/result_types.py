@@ -8,12 +8,12 @@ closest to DuckDB's.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pyarrow as pa
 
 from pgserver import types as pgtypes
+from pgserver.errors import FEATURE_NOT_SUPPORTED, PgError
 from pgserver.provider import Column
 
 _SCALARS: dict[str, str] = {
@@ -36,9 +36,10 @@ def pg_type_of_duckdb(duck_type: str) -> tuple[int, int]:
             return pgtypes.array_of(element_oid).oid, -1
         except KeyError:
             return pgtypes.TEXT, -1
-    match = re.fullmatch(r"DECIMAL\((\d+),\s*(\d+)\)", text)
-    if match:
-        return pgtypes.NUMERIC, pgtypes.numeric_typmod(int(match[1]), int(match[2]))
+    if text.startswith("DECIMAL"):
+        # a computed numeric has no typmod in PostgreSQL (sum(x) is plain numeric); DuckDB's precision
+        # and scale are its storage; an explicit numeric(p,s) cast is described by type_resolution
+        return pgtypes.NUMERIC, -1
     if text.startswith("VARCHAR"):
         return pgtypes.TEXT, -1
     name = _SCALARS.get(text)
@@ -58,7 +59,11 @@ def pg_type_of_column(column: Column) -> tuple[int, int]:
 
 def python_values(array: pa.Array | pa.ChunkedArray) -> list[Any]:
     """Arrow column → Python values in the registry's vocabulary (PgInterval for intervals …)."""
-    values = array.to_pylist()
+    try:
+        values = array.to_pylist()
+    except (OverflowError, ValueError) as err:  # ±infinity and dates past year 9999 (decision 0304)
+        raise PgError(FEATURE_NOT_SUPPORTED, "date or timestamp out of the range this server can send",
+                      detail=str(err), hint="Dates from year 1 to 9999 are supported; infinity is not.") from None
     kind = array.type
     if pa.types.is_interval(kind):
         return [None if v is None else pgtypes.PgInterval(v.months, v.days, v.nanoseconds // 1000) for v in values]

@@ -11,6 +11,8 @@ from pgserver.types import TEXT
 class StaticCursor:
     """A finished result: optional rows plus the CommandComplete tag."""
 
+    copy_out = None
+
     def __init__(self, tag: str, columns: list[ResultColumn] | None = None,
                  rows: list[tuple[Any, ...]] | None = None, tag_counts_rows: bool = False) -> None:
         self.columns = columns

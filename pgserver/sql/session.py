@@ -23,6 +23,7 @@ from pgserver.errors import (
     PgError,
 )
 from pgserver.sql import session_commands as sc
+from pgserver.sql.copy_statement import CopyCursor, parse_copy
 from pgserver.sql.cursors import CursorRegistry, parse_declare, parse_fetch
 from pgserver.sql.datasource import CatalogSeam, DataSource, SessionInfo
 from pgserver.sql.dialect import DUCKDB_SETTINGS, to_duckdb_sql
@@ -319,6 +320,10 @@ class SqlEngine:
                 return None, oids
         if verb == "CALL":
             return call_columns(statement, self.source.tables, self.name_scope()), oids
+        if verb == "COPY":  # errors in the statement or its query surface at Parse, as in PostgreSQL
+            copy = parse_copy(words, statement.sql)
+            self._reject_non_query(parse_statement(copy.select_sql()))
+            return None, oids
         if verb == "EXECUTE":
             return self.sql_prepared.columns(statement), oids
         return None, oids
@@ -429,6 +434,8 @@ class SqlEngine:
         if verb == "CALL":
             return await call_statement(statement, self.source.tables, self.name_scope(), self.ctx,
                                         superuser=self.settings.superuser)
+        if verb == "COPY":
+            return await self._copy(statement)
         if verb == "PREPARE":
             return await self.sql_prepared.prepare(statement, self.prepare)
         if verb == "EXECUTE":
@@ -458,6 +465,18 @@ class SqlEngine:
         cursor = await self._run_query(tree, params, oids, declaration.query_sql)
         self.cursors.add(declaration, cursor)
         return StaticCursor("DECLARE CURSOR")
+
+    async def _copy(self, statement: Statement) -> CopyCursor:
+        copy = parse_copy(statement.words, statement.sql)
+        select_sql = copy.select_sql()
+        tree = parse_statement(select_sql)
+        self._reject_non_query(tree)
+        cursor = await self._run_query(tree, [], [], select_sql)
+        try:
+            return CopyCursor(cursor, copy)
+        except BaseException:
+            await cursor.close()
+            raise
 
     async def _explain(self, tree: exp.Expression, options: frozenset[str], params: Sequence[Any],
                        oids: Sequence[int]) -> StaticCursor:

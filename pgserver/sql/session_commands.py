@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from pgserver.engine import Notice
 from pgserver.errors import (
     ACTIVE_SQL_TRANSACTION,
+    INVALID_PARAMETER_VALUE,
     NO_ACTIVE_SQL_TRANSACTION,
     SYNTAX_ERROR,
     WARNING,
@@ -138,7 +140,16 @@ def release(words: Sequence[Word], sql: str, txn: TransactionState) -> StaticCur
 # ---------------------------------------------------------------------------
 
 
-def _value_text(words: Sequence[Word], index: int, sql: str) -> str | None:
+def _list_item(word: Word) -> str:
+    """An item of a list setting (search_path) as PostgreSQL stores it: unquoted names fold to lower
+    case, and every name is quoted when it needs quotes (quote_identifier), so "StandardUK" survives."""
+    text = word.text.lower() if word.kind == "word" else word.text
+    if word.kind == "number" or re.fullmatch(r"[a-z_][a-z0-9_$]*", text) or text == "$user" and word.kind == "word":
+        return text
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _value_text(words: Sequence[Word], index: int, sql: str, list_quote: bool = False) -> str | None:
     """The value list after `=`/TO as PostgreSQL stores it ('a, b'); None for DEFAULT."""
     if index >= len(words):
         raise syntax_error(words, index, len(sql))
@@ -151,7 +162,7 @@ def _value_text(words: Sequence[Word], index: int, sql: str) -> str | None:
         word = words[position]
         if expect_value:
             if word.kind in {"string", "number", "word", "ident"}:
-                parts.append(word.text)
+                parts.append(_list_item(word) if list_quote else word.text)
             elif word.kind == "op" and word.text == "-" and position + 1 < len(words) \
                     and words[position + 1].kind == "number":
                 position += 1
@@ -168,6 +179,55 @@ def _value_text(words: Sequence[Word], index: int, sql: str) -> str | None:
     if expect_value:
         raise syntax_error(words, position, len(sql))
     return ", ".join(parts)
+
+
+_INTERVAL_FIELDS = ("YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND")
+
+
+def _time_zone_value(words: Sequence[Word], index: int, sql: str) -> str | None:
+    """SET TIME ZONE's zone_value: a zone name, LOCAL/DEFAULT, a number of hours, or
+    INTERVAL 'text' [HOUR TO MINUTE …] (Sequelize sends that form); offsets are stored the way
+    PostgreSQL shows them (`<+05:30>-05:30`, a POSIX zone named after its offset)."""
+    if index < len(words) and words[index].is_word("INTERVAL"):
+        if index + 1 >= len(words) or words[index + 1].kind != "string":
+            raise syntax_error(words, index + 1, len(sql))
+        literal = words[index + 1].text
+        position = index + 2
+        while position < len(words) and words[position].is_word(*_INTERVAL_FIELDS, "TO"):
+            position += 1
+        if position < len(words):
+            raise syntax_error(words, position, len(sql))
+        return offset_zone(_interval_seconds(literal, f"INTERVAL '{literal}'"))
+    value = _value_text(words, index, sql)
+    if value is not None and value.upper() == "LOCAL":
+        return None
+    if value is not None and re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", value):
+        return offset_zone(round(float(value) * 3600))  # SET TIME ZONE 5 / -3.5: hours east of UTC
+    return value
+
+
+def _interval_seconds(text: str, shown: str) -> int:
+    m = re.fullmatch(r"\s*([+-])?(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*", text)
+    if m is None:
+        hours = re.fullmatch(r"\s*([+-]?\d+)\s*(hours?)?\s*", text, re.IGNORECASE)
+        if hours is None:
+            raise PgError(INVALID_PARAMETER_VALUE, f'invalid value for parameter "TimeZone": "{shown}"',
+                          detail="Cannot specify days in time zone interval." if "day" in text.lower() else None)
+        return int(hours.group(1)) * 3600
+    sign = -1 if m.group(1) == "-" else 1
+    return sign * (int(m.group(2)) * 3600 + int(m.group(3) or 0) * 60 + int(m.group(4) or 0))
+
+
+def offset_zone(seconds: int) -> str:
+    """PostgreSQL's name for a fixed offset east of UTC: <+05:30>-05:30 (the POSIX sign is reversed)."""
+    def hhmm(value: int) -> str:
+        hours, rest = divmod(abs(value), 3600)
+        minutes, secs = divmod(rest, 60)
+        text = f"{hours:02d}" + (f":{minutes:02d}" if minutes or secs else "") + (f":{secs:02d}" if secs else "")
+        return text
+    east = "-" if seconds < 0 else "+"
+    west = "+" if seconds < 0 else "-"
+    return f"<{east}{hhmm(seconds)}>{west}{hhmm(seconds)}"
 
 
 def set_command(words: Sequence[Word], sql: str, settings: SessionSettings, txn: TransactionState,
@@ -192,9 +252,7 @@ def set_command(words: Sequence[Word], sql: str, settings: SessionSettings, txn:
         notices.append(Notice("WARNING", NO_ACTIVE_SQL_TRANSACTION, "SET LOCAL can only be used in transaction blocks"))
     word = words[index]
     if word.is_word("TIME") and index + 1 < len(words) and words[index + 1].is_word("ZONE"):
-        value = _value_text(words, index + 2, sql)
-        if value is not None and value.upper() == "LOCAL":
-            value = None
+        value = _time_zone_value(words, index + 2, sql)
         settings.set("TimeZone", value, local=local, in_transaction=txn.in_block)
         return StaticCursor("SET")
     if word.is_word("NAMES"):
@@ -202,7 +260,8 @@ def set_command(words: Sequence[Word], sql: str, settings: SessionSettings, txn:
         return StaticCursor("SET")
     if word.is_word("SCHEMA") and not _is_assignment(words, index + 1):
         # PostgreSQL's SET SCHEMA 'x' is search_path; `SET Schema = x` is the connection property
-        settings.set("search_path", _value_text(words, index + 1, sql), local=local, in_transaction=txn.in_block)
+        settings.set("search_path", _value_text(words, index + 1, sql, list_quote=True), local=local,
+                     in_transaction=txn.in_block)
         return StaticCursor("SET")
     if word.is_word("TRANSACTION"):
         if not txn.in_block:
@@ -221,7 +280,9 @@ def set_command(words: Sequence[Word], sql: str, settings: SessionSettings, txn:
         index += 2
     if index >= len(words) or not (words[index].is_word("TO") or (words[index].kind == "op" and words[index].text == "=")):
         raise syntax_error(words, index, len(sql))
-    settings.set(name, _value_text(words, index + 1, sql), local=local, in_transaction=txn.in_block)
+    guc = canonical_guc(name)
+    list_quote = guc is not None and guc.name == "search_path"
+    settings.set(name, _value_text(words, index + 1, sql, list_quote), local=local, in_transaction=txn.in_block)
     return StaticCursor("SET")
 
 

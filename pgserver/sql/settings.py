@@ -350,6 +350,8 @@ def _timezone(guc: Guc, value: str) -> str:
         return "UTC"
     if re.fullmatch(r"[+-]?\d{1,2}(:\d{2})?", text):
         return text  # a POSIX-style offset; PostgreSQL accepts it as an hour offset
+    if re.fullmatch(r"<[+-]\d{2}(:\d{2}){0,2}>[+-]\d{2}(:\d{2}){0,2}", text):
+        return text  # a fixed offset named after itself, as SET TIME ZONE INTERVAL '…' stores it
     try:
         zoneinfo.ZoneInfo(text)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -17,7 +17,7 @@ from pgserver.errors import (
     WRONG_OBJECT_TYPE,
     PgError,
 )
-from pgserver.sql.command_lexer import Word, lex
+from pgserver.sql.command_lexer import lex
 from pgserver.sql.tableset import NameScope, TableSet, resolve_relation
 
 _VERBS = {"INSERT": "insert into", "UPDATE": "update", "DELETE": "delete from", "MERGE": "merge into"}
@@ -25,16 +25,9 @@ _READ_ONLY_HINT = "Sage 200 data is read-only through this server; change it in 
 
 
 def reject_write(sql: str, tables: TableSet, scope: NameScope) -> None:
-    """Always raises: the right error for INSERT/UPDATE/DELETE/MERGE/TRUNCATE/COPY on `sql`."""
+    """Always raises: the right error for INSERT/UPDATE/DELETE/MERGE/TRUNCATE on `sql`."""
     words = lex(sql) or []
     verb = words[0].text.upper() if words else ""
-    if verb == "COPY":
-        if _copy_direction(words) == "FROM":
-            target = _target_name(sql)
-            shown = target[1] if target else "the view"
-            raise PgError(OBJECT_NOT_IN_PREREQUISITE_STATE, f'cannot copy to view "{shown}"', hint=_READ_ONLY_HINT)
-        raise PgError(FEATURE_NOT_SUPPORTED, "COPY is not supported",
-                      hint="Export rows with a SELECT (psql: \\o file, or \\pset format csv).")
     target = _target_name(sql)
     if target is not None:
         schema, name, position = target
@@ -48,17 +41,9 @@ def reject_write(sql: str, tables: TableSet, scope: NameScope) -> None:
                   hint=_READ_ONLY_HINT)
 
 
-def _copy_direction(words: list[Word]) -> str | None:
-    """FROM or TO of a COPY, read outside parentheses: `COPY (SELECT … FROM t) TO STDOUT` copies out."""
-    depth = 0
-    for word in words[1:]:
-        if word.kind == "op" and word.text == "(":
-            depth += 1
-        elif word.kind == "op" and word.text == ")":
-            depth -= 1
-        elif depth == 0 and word.kind == "word" and word.text.upper() in ("FROM", "TO"):
-            return word.text.upper()
-    return None
+def copy_from_refused(name: str) -> PgError:
+    """COPY … FROM: nothing here takes rows (the COPY TO forms run: pgserver/sql/copy_statement.py)."""
+    return PgError(OBJECT_NOT_IN_PREREQUISITE_STATE, f'cannot copy to view "{name}"', hint=_READ_ONLY_HINT)
 
 
 def _target_name(sql: str) -> tuple[str | None, str, int | None] | None:

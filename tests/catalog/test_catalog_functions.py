@@ -237,3 +237,29 @@ def test_catalog_files_of_dead_processes_are_removed(tmp_path: Any, monkeypatch:
         duck.close()
     assert not dead.exists() and alive.exists()
     assert catalog.duck_file is not None and catalog.duck_file.startswith(str(tmp_path))
+
+
+def _rows(duck: duckdb.DuckDBPyConnection, catalog: Catalog, sql: str) -> list[tuple[Any, ...]]:
+    return duck.execute(to_duckdb_sql(rewrite_query(parse_statement(sql), catalog))).fetchall()
+
+
+def test_statistics_views_list_our_relations(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    rows = _rows(duck, catalog, "SELECT relname, seq_scan, n_live_tup FROM pg_stat_user_tables "
+                                "WHERE relname = 'Customers'")
+    assert rows == [("Customers", 0, 0)]
+    assert _rows(duck, catalog, "SELECT count(*) FROM pg_stat_user_tables WHERE schemaname = 'pg_catalog'") == [(0,)]
+    assert _rows(duck, catalog, "SELECT count(*) FROM pg_stat_all_tables WHERE schemaname = 'pg_catalog'")[0][0] > 50
+    assert _rows(duck, catalog, "SELECT indexrelname FROM pg_stat_user_indexes WHERE relname = 'Customers'") \
+        == [("Customers_pkey",)]
+
+
+def test_regtype_array_literal_and_text_regclass(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    assert _rows(duck, catalog, "SELECT '{int,int8}'::regtype[]") == [(["integer", "bigint"],)]
+    assert _rows(duck, catalog, "SELECT ('pg_' || 'class')::regclass, 'int4'::regtype::text") == [("pg_class", "integer")]
+
+
+def test_pg_show_all_settings_and_aclexplode(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    assert _rows(duck, catalog, "SELECT setting FROM pg_show_all_settings() WHERE name = 'bytea_output'") == [("hex",)]
+    rows = _rows(duck, catalog, "SELECT * FROM aclexplode((SELECT relacl FROM pg_class WHERE relacl IS NOT NULL "
+                                "LIMIT 1))")
+    assert rows and {len(r) for r in rows} == {4}

@@ -164,7 +164,7 @@ def test_unknown_column_error_keeps_the_quoted_name(stack: Stack) -> None:
 
 
 def test_csv_export(stack: Stack, customers: list[SageCustomer]) -> None:
-    """`psql --csv` is the export path (COPY is not offered: decision 0304)."""
+    """`psql --csv` exports a query's rows (\\copy is tested in test_client_copy.py)."""
     env = {**os.environ, "PGPASSWORD": PASSWORD}
     done = subprocess.run([PSQL, "-X", "--csv", "-h", "127.0.0.1", "-p", str(stack.port), "-U", USER, "-d", DATABASE,
                            "-c", 'SELECT "Id", "Reference", "Name", "Balance" FROM "StandardUK"."Customers" '

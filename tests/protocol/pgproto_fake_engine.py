@@ -55,6 +55,7 @@ class FakeCursor:
     fail_after: int | None = None
     sent: int = 0
     closed: bool = False
+    copy_out: None = None
 
     async def fetch(self, max_rows: int | None) -> list[tuple[Any, ...]]:
         if self.sleep:

@@ -43,8 +43,11 @@ async def test_explain_reports_pushed_order_and_limit_and_verbose_adds_duckdb_pl
     ("truncate customers", "42809", '"Customers" is not a table'),
     ("insert into nosuch values (1)", "42P01", 'relation "nosuch" does not exist'),
     ("copy customers from stdin", "55000", 'cannot copy to view "customers"'),
-    ("copy customers to stdout", "0A000", "COPY is not supported"),
-    ("copy (select id from customers where name = 'from') to stdout", "0A000", "COPY is not supported"),
+    ("copy customers to '/tmp/out.csv'", "42501",
+     "must be superuser or have privileges of the pg_write_server_files role to COPY to a file"),
+    ("copy (select id from customers where name = 'from') to program 'cat'", "42501",
+     "must be superuser or have privileges of the pg_execute_server_program role to COPY to or from an "
+     "external program"),
     ('copy "from" from stdin', "55000", 'cannot copy to view "from"'),
     ("create table t (a int)", "0A000", "CREATE is not supported: this database is read-only"),
     ("drop view customers", "0A000", "DROP is not supported: this database is read-only"),

@@ -54,7 +54,7 @@ async def test_schema_property_picks_the_default_schema(world) -> None:
 async def test_search_path_is_honoured_before_the_schema_property(engine) -> None:
     assert (await run(engine, "select count(*) from customers")).rows == [(10,)]
     await run(engine, "set schema 'ProfessionalUK'")  # PostgreSQL's SET SCHEMA sets search_path
-    assert (await run(engine, "show search_path")).rows == [("ProfessionalUK",)]
+    assert (await run(engine, "show search_path")).rows == [('"ProfessionalUK"',)]  # quoted, as PostgreSQL stores it
     assert (await run(engine, "select count(*) from customers")).rows == [(3,)]
     await run(engine, "set search_path to public")
     assert (await run(engine, "select count(*) from customers")).rows == [(10,)]  # falls back to Schema

@@ -16,7 +16,7 @@ async def test_set_show_reset_gucs(engine) -> None:
     shown = await run(engine, "show extra_float_digits")
     assert shown.names == ["extra_float_digits"] and shown.rows == [("3",)] and shown.tag == "SHOW"
     await run(engine, "set search_path to StandardUK, public")
-    assert (await run(engine, "show search_path")).rows == [("StandardUK, public",)]
+    assert (await run(engine, "show search_path")).rows == [("standarduk, public",)]  # unquoted names fold, as in PostgreSQL
     await run(engine, "SET TIME ZONE 'Europe/London'")
     assert (await run(engine, "show timezone")).names == ["TimeZone"]
     assert (await run(engine, "show timezone")).rows == [("Europe/London",)]
