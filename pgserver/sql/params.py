@@ -98,13 +98,14 @@ def _column_type(name: str, specs: Sequence[TableSpec]) -> int | None:
         return None
 
 
-def bind(tree: exp.Expression, values: Sequence[Any], type_oids: Sequence[int]) -> exp.Expression:
-    """A copy of `tree` with every $n replaced by the literal of values[n-1]."""
+def bind(tree: exp.Expression, values: Sequence[Any], type_oids: Sequence[int], *,
+         copy: bool = True) -> exp.Expression:
+    """`tree` (a copy of it, unless copy=False) with every $n replaced by the literal of values[n-1]."""
     needed = parameter_count(tree)
     if len(values) < needed:
         raise PgError(PROTOCOL_VIOLATION, f"bind message supplies {len(values)} parameters, "
                       f"but prepared statement requires {needed}")
-    bound = tree.copy()
+    bound = tree.copy() if copy else tree
     for parameter in parameters(bound):
         index = (_number(parameter) or 1) - 1
         if index >= len(values):

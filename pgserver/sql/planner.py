@@ -9,6 +9,9 @@ in it, so DuckDB always produces the right answer.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.optimizer.qualify import qualify
@@ -18,8 +21,10 @@ from pgserver.errors import PgError
 from pgserver.provider import ScanPlan, ScanRequest, SortKey
 from pgserver.sql.key_lookups import choose_key_lookups, join_keys_of
 from pgserver.sql.output_names import output_name, root_selects
+from pgserver.sql.params import bind, parameter_count, typed_null
 from pgserver.sql.pg_numeric import mark_numeric_expressions
 from pgserver.sql.planner_types import (
+    BoundQuery,
     JoinKey,
     PlanEnvironment,
     ProcedureSlot,
@@ -33,14 +38,18 @@ from pgserver.sql.quals import NotPushable, literal_value, split_conjuncts, to_q
 from pgserver.sql.tableset import resolve_relation
 from pgserver.types import FormatContext
 
-__all__ = ["PlanEnvironment", "ProcedureSlot", "QueryPlan", "ScanSlot", "build_plan"]
+__all__ = ["BoundQuery", "PlanEnvironment", "ProcedureSlot", "QueryPlan", "ScanSlot", "bind_query", "plan_query"]
 
 CATALOG_SCHEMAS = {"pg_catalog", "information_schema"}
 _PLAIN = "pg_plain_column"  # node meta: a bare column projection, named after its attribute
 
 
-def build_plan(tree: exp.Expression, env: PlanEnvironment, *, call_providers: bool = True) -> QueryPlan:
-    """Resolve and plan `tree` (a parsed, parameter-bound SELECT/UNION/WITH)."""
+def bind_query(tree: exp.Expression, env: PlanEnvironment) -> BoundQuery:
+    """Everything about a query that parameter values cannot change, done once at Parse: the catalog rewrite,
+    name resolution (one scan slot per table reference), output names, sqlglot's qualify, the columns each slot
+    needs, where result columns come from and which carry exact numeric text. `tree` is a parsed query whose
+    parameters are still `$n` placeholders; it is not modified."""
+    tree = tree.copy()
     if isinstance(tree, exp.Values):
         tree = _values_as_select(tree)
     if env.rewrite is not None:
@@ -60,25 +69,46 @@ def build_plan(tree: exp.Expression, env: PlanEnvironment, *, call_providers: bo
             # sqlglot could not follow every name: DuckDB still binds the query (and reports real
             # errors); we only lose column pruning and qual pushdown.
             pass
-    plan = QueryPlan(tree, scans, procedures, None, qualified)
     slots = {slot.name: slot for slot in scans}
     if qualified:
         _collect_columns(tree, slots)
-        plan.join_keys = _collect_quals(tree, slots, env.values)
     for slot in scans:
         if not qualified or not slot.request.columns:
-            needed = slot.request.columns or []
-            if not qualified or not needed:
-                slot.request.columns = _default_columns(slot, qualified)
+            slot.request.columns = _default_columns(slot, qualified)
+    plan = QueryPlan(tree, scans, procedures, None, qualified)
+    output = output_columns(plan) if qualified else None
+    if qualified:
+        _apply_attribute_names(tree, slots)
+    numeric = mark_numeric_expressions(tree, {slot.name: slot.relation.spec for slot in scans} if qualified else {})
+    return BoundQuery(tree, tuple(scans), tuple(procedures), qualified, output, numeric,
+                      has_parameters=parameter_count(tree) > 0)
+
+
+def plan_query(bound: BoundQuery, env: PlanEnvironment, params: Sequence[Any] | None, oids: Sequence[int],
+               *, call_providers: bool = True) -> QueryPlan:
+    """What depends on one execution: the parameter values (`params`; None: typed NULLs, to describe the
+    statement), the quals they make, MaxRows, and what each provider takes (plan())."""
+    tree = bound.tree.copy()
+    if bound.has_parameters:
+        tree = bind(tree, params, oids, copy=False) if params is not None else _typed_nulls(tree, oids)
+    scans = [ScanSlot(t.name, t.relation, t.alias, ScanRequest(columns=list(t.request.columns))) for t in bound.scans]
+    plan = QueryPlan(tree, scans, list(bound.procedures), bound.output_columns, bound.qualified,
+                     numeric_text_columns=bound.numeric_text_columns, described=bound.described)
+    if bound.qualified and scans:
+        plan.join_keys = _collect_quals(tree, {slot.name: slot for slot in scans}, env.values)
     _apply_max_rows(plan, env)
     if call_providers:
         _plan_providers(plan, env)
-    plan.output_columns = output_columns(plan) if qualified else None
-    if qualified:
-        _apply_attribute_names(plan.tree, slots)
-    plan.numeric_text_columns = mark_numeric_expressions(
-        plan.tree, {slot.name: slot.relation.spec for slot in scans} if qualified else {})
     return plan
+
+
+def _typed_nulls(tree: exp.Expression, oids: Sequence[int]) -> exp.Expression:
+    for parameter in list(tree.find_all(exp.Parameter)):
+        inner = parameter.this
+        if isinstance(inner, exp.Literal) and inner.this.isdigit():
+            index = int(inner.this) - 1
+            parameter.replace(typed_null(oids[index] if index < len(oids) else 0))
+    return tree
 
 
 # ---------------------------------------------------------------------------

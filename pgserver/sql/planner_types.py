@@ -63,6 +63,25 @@ class QueryPlan:
 
 
 @dataclass
+class BoundQuery:
+    """A query as Parse leaves it (planner.bind_query): resolved and qualified once, parameters still
+    placeholders. Every execution copies `tree` and plans the copy (planner.plan_query)."""
+
+    tree: exp.Expression
+    scans: tuple[ScanSlot, ...]  # templates: relation, alias and the columns each reference needs
+    procedures: tuple[ProcedureSlot, ...]
+    qualified: bool
+    output_columns: list[tuple[ScanSlot, Column] | None] | None
+    numeric_text_columns: frozenset[int]
+    has_parameters: bool
+    described: dict[Any, Any] = field(default_factory=dict)  # (DuckDB names, types) → result columns
+
+    @property
+    def specs(self) -> list[Any]:
+        return [slot.relation.spec for slot in self.scans]
+
+
+@dataclass
 class PlanEnvironment:
     tables: TableSet
     scope: NameScope

@@ -30,12 +30,12 @@ from pgserver.sql.dialect import DUCKDB_SETTINGS, to_duckdb_sql
 from pgserver.sql.duck_pool import DuckCursorPool
 from pgserver.sql.execution import QueryCursor, describe
 from pgserver.sql.explain import duckdb_explain, explain_lines, explain_parts
-from pgserver.sql.params import bind, infer_types, parameter_count, typed_null
+from pgserver.sql.params import bind, infer_types, parameter_count
 from pgserver.sql.parsing import parse_statement
 from pgserver.sql.pg_numeric import install_numeric_functions
 from pgserver.sql.pgfunctions import install_pg_functions
 from pgserver.sql.plan_cache import PLANS_PER_STATEMENT, STATEMENTS_PER_SESSION, Lru, parameter_key
-from pgserver.sql.planner import PlanEnvironment, QueryPlan, build_plan
+from pgserver.sql.planner import BoundQuery, PlanEnvironment, QueryPlan, bind_query, plan_query
 from pgserver.sql.procedure_calls import call_columns, call_statement, run_procedure
 from pgserver.sql.results import StaticCursor, text_columns
 from pgserver.sql.settings import SessionSettings, milliseconds
@@ -69,6 +69,8 @@ class SessionScanContext:
 class PreparedState:
     statement: Statement
     tree: exp.Expression | None = None  # queries: parsed, parameters unbound
+    bound: BoundQuery | None = None  # the tree resolved once (planner.bind_query) …
+    bound_version: int = -1  # … under this settings version (a SET of search_path, Schema … binds again)
     explain_options: frozenset[str] = frozenset()
     # (parameter values, settings version) → (plan, DuckDB SQL) for queries that read no provider
     local_plans: Lru[tuple[QueryPlan, str]] = field(default_factory=lambda: Lru(PLANS_PER_STATEMENT))
@@ -86,6 +88,20 @@ def new_session_database(source: DataSource) -> duckdb.DuckDBPyConnection:
         duck.close()
         raise
     return duck
+
+
+_REG_TYPES = frozenset({"regclass", "regtype", "regproc", "regprocedure", "regnamespace", "regrole", "regoper",
+                        "regoperator", "regconfig", "regdictionary", "regcollation"})
+
+
+def _values_shape_binding(tree: exp.Expression) -> bool:
+    """Whether a parameter's value decides how the statement binds: a `$n::regclass` (and the other reg*
+    types) is resolved to an OID by the catalog rewrite, so such a statement is bound per execution."""
+    for cast in tree.find_all(exp.Cast):
+        if isinstance(cast.this, exp.Parameter) and cast.to.sql(dialect="postgres").lower().removeprefix(
+                "pg_catalog.").split("[")[0] in _REG_TYPES:
+            return True
+    return False
 
 
 class SqlEngine:
@@ -260,7 +276,7 @@ class SqlEngine:
         elif statement.kind == "query":
             state.tree = parse_statement(sql)
             self._reject_non_query(state.tree)
-            oids, columns = self._describe_query(state.tree, oids, sql)
+            oids, columns = self._describe_query(state.tree, self._bound(state), oids, sql)
         elif statement.kind == "write":
             reject_write(sql, self.source.tables, self.name_scope())
         elif statement.kind == "ddl":
@@ -283,17 +299,21 @@ class SqlEngine:
             raise PgError(FEATURE_NOT_SUPPORTED, f"statement not supported: {tree.key.upper()}",
                           hint="This server answers SELECT queries and session commands.")
 
-    def _describe_query(self, tree: exp.Expression, oids: list[int],
+    def _bound(self, state: PreparedState) -> BoundQuery:
+        """The statement's bound query, bound again when a setting changed since (PostgreSQL re-plans a
+        prepared statement when search_path changes; a SET here may change Schema, MaxRows …)."""
+        if state.bound is None or state.bound_version != self.settings.version:
+            assert state.tree is not None
+            state.bound, state.bound_version = bind_query(state.tree, self._environment()), self.settings.version
+        return state.bound
+
+    def _describe_query(self, tree: exp.Expression, bound: BoundQuery, oids: list[int],
                         client_sql: str) -> tuple[list[int], list[ResultColumn]]:
-        env = self._environment()
-        probe = build_plan(tree.copy(), env, call_providers=False)
-        if parameter_count(tree) or oids:
-            oids = infer_types(tree, oids, [s.relation.spec for s in probe.scans])
-            typed = tree.copy()
-            for parameter in [p for p in typed.find_all(exp.Parameter)]:
-                index = int(parameter.this.this) - 1 if isinstance(parameter.this, exp.Literal) else 0
-                parameter.replace(typed_null(oids[index]))
-            probe = build_plan(typed, self._environment(), call_providers=False)
+        """Parameter types (inferred from the statement as written, where the client declared none) and the
+        result columns."""
+        if bound.has_parameters or oids:
+            oids = infer_types(tree, oids, bound.specs)
+        probe = plan_query(bound, self._environment(), None, oids, call_providers=False)
         sql = to_duckdb_sql(probe.tree)
         return oids, describe(self.duck, probe, sql, client_sql, self.table_oid)
 
@@ -308,9 +328,7 @@ class SqlEngine:
             state.tree = parse_statement(query_sql)
             self._reject_non_query(state.tree)
             if parameter_count(state.tree):
-                env_specs = [s.relation.spec for s in build_plan(state.tree.copy(), self._environment(),
-                                                                    call_providers=False).scans]
-                oids = infer_types(state.tree, oids, env_specs)
+                oids = infer_types(state.tree, oids, self._bound(state).specs)
             return text_columns("QUERY PLAN"), oids
         if verb == "FETCH" and len(words) >= 2:
             try:
@@ -336,8 +354,10 @@ class SqlEngine:
         if statement.kind == "empty":
             return StaticCursor("")
         if statement.kind == "query":
-            assert state.tree is not None
-            return await self._run_query(state.tree, params, prepared.param_type_oids, statement.sql,
+            if _values_shape_binding(state.tree):  # `$1::regclass`: the catalog rewrite needs the value
+                bound = bind_query(bind(state.tree, params, prepared.param_type_oids), self._environment())
+                return await self._run_query(bound, [], [], statement.sql)
+            return await self._run_query(self._bound(state), params, prepared.param_type_oids, statement.sql,
                                          state.local_plans)
         if statement.kind == "write":
             reject_write(statement.sql, self.source.tables, self.name_scope())
@@ -345,9 +365,9 @@ class SqlEngine:
             raise reject_ddl(statement.verb, statement.sql)
         return await self._run_command(statement, state, params, prepared.param_type_oids)
 
-    async def _run_query(self, tree: exp.Expression, params: Sequence[Any], oids: Sequence[int],
+    async def _run_query(self, bound: BoundQuery, params: Sequence[Any], oids: Sequence[int],
                          client_sql: str, local_plans: Lru[tuple[QueryPlan, str]] | None = None) -> QueryCursor:
-        plan, sql = self._planned(tree, params, oids, local_plans)
+        plan, sql = self._planned(bound, params, oids, local_plans)
         procedure_rows = {}
         for proc in plan.procedures:
             procedure_rows[proc.name] = await run_procedure(proc.procedure, proc.arguments, self.ctx,
@@ -369,7 +389,7 @@ class SqlEngine:
             self._limiter = anyio.CapacityLimiter(THREADS_PER_SESSION)
         return self._limiter
 
-    def _planned(self, tree: exp.Expression, params: Sequence[Any], oids: Sequence[int],
+    def _planned(self, bound: BoundQuery, params: Sequence[Any], oids: Sequence[int],
                  local_plans: Lru[tuple[QueryPlan, str]] | None) -> tuple[QueryPlan, str]:
         """The plan and its DuckDB SQL; reused for queries that read no provider (see plan_cache)."""
         values = parameter_key(params) if local_plans is not None else None
@@ -378,15 +398,11 @@ class SqlEngine:
             hit = local_plans.get(key)
             if hit is not None:
                 return hit
-        plan = self._plan(tree, params, oids)
+        plan = plan_query(bound, self._environment(), params, oids)
         planned = (plan, to_duckdb_sql(plan.tree))
         if key is not None and local_plans is not None and not plan.scans and not plan.procedures:
             local_plans.put(key, planned)
         return planned
-
-    def _plan(self, tree: exp.Expression, params: Sequence[Any], oids: Sequence[int]) -> QueryPlan:
-        bound = bind(tree, params, oids) if parameter_count(tree) else tree.copy()
-        return build_plan(bound, self._environment())
 
     async def _run_command(self, statement: Statement, state: PreparedState, params: Sequence[Any],
                            oids: Sequence[int]) -> Cursor:
@@ -462,7 +478,7 @@ class SqlEngine:
         self.cursors.check_new(declaration.name)
         tree = parse_statement(declaration.query_sql)
         self._reject_non_query(tree)
-        cursor = await self._run_query(tree, params, oids, declaration.query_sql)
+        cursor = await self._run_query(bind_query(tree, self._environment()), params, oids, declaration.query_sql)
         self.cursors.add(declaration, cursor)
         return StaticCursor("DECLARE CURSOR")
 
@@ -471,7 +487,7 @@ class SqlEngine:
         select_sql = copy.select_sql()
         tree = parse_statement(select_sql)
         self._reject_non_query(tree)
-        cursor = await self._run_query(tree, [], [], select_sql)
+        cursor = await self._run_query(bind_query(tree, self._environment()), [], [], select_sql)
         try:
             return CopyCursor(cursor, copy)
         except BaseException:
@@ -483,7 +499,7 @@ class SqlEngine:
         if "ANALYZE" in options:
             raise PgError(FEATURE_NOT_SUPPORTED, "EXPLAIN ANALYZE is not supported",
                           hint="Use EXPLAIN (or EXPLAIN VERBOSE) to see the API requests and the local plan.")
-        plan = self._plan(tree, params, oids)
+        plan = plan_query(bind_query(tree, self._environment()), self._environment(), params, oids)
         sql = to_duckdb_sql(plan.tree)
         duck_plan = duckdb_explain(self.duck, plan, sql, tree) if "VERBOSE" in options else None
         return StaticCursor("EXPLAIN", text_columns("QUERY PLAN"), [(line,) for line in explain_lines(plan, sql, duck_plan)])
