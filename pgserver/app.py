@@ -59,7 +59,7 @@ def build_data_source(db: DatabaseConfig, cache_dir: Path | None = None) -> Data
     system = system_providers(load_views(), procedures, catalog=db.name)
     tables = [*providers, *admin_tables, *system]
     seams = catalog_seam_factory([p.spec for p in tables], [p.spec for p in procedures], db.name)
-    return DataSource.build(tables, procedures, _property_defaults(db), catalog=seams, prepare_database=seams.attach)
+    return DataSource.build(tables, procedures, _property_defaults(db), catalog=seams)
 
 
 def build_sage_source(db: DatabaseConfig, cache_dir: Path | None = None) -> Any:
@@ -96,65 +96,54 @@ def truth_table_path(db: DatabaseConfig) -> str | None:
 
 
 class _CatalogSeam:
-    """Adapts pgserver.catalog (Catalog + install + rewrite) to the SQL layer's CatalogSeam protocol.
+    """The catalog's part of one session (pgserver.sql.datasource.CatalogSeam)."""
 
-    install() only ATTACHes the shared catalog; the per-session part (UDFs, role rows, views: ~30 ms)
-    is created by the first rewrite() whose statement needs it, so connections that never query the
-    catalog (psql -c, most asyncpg/psycopg work) skip it (decision 0850). rewrite() runs on the event
-    loop thread, the only one that touches the session's main DuckDB connection."""
-
-    def __init__(self, catalog: Any, session: Any) -> None:
-        self.catalog = catalog
-        self.session = session
-        self._pending: Any = None  # the DuckDB connection still waiting for install_session
-
-    def install(self, duck: Any) -> None:
-        from pgserver.catalog import attach
-
-        attach(duck, self.catalog)
-        self._pending = duck
+    def __init__(self, seams: CatalogSeams, session_id: int) -> None:
+        self.seams = seams
+        self.session_id = session_id
 
     def rewrite(self, tree: Any) -> Any:
-        from pgserver.catalog import install_session, rewrite, uses_session_objects
+        from pgserver.catalog import rewrite
 
-        rewritten = rewrite(tree, self.catalog)
-        if self._pending is not None and uses_session_objects(rewritten):
-            duck, self._pending = self._pending, None
-            install_session(duck, self.catalog, self.session)
-        return rewritten
+        return rewrite(tree, self.seams.catalog)
 
     def table_oid(self, schema: str, name: str) -> int | None:
         from pgserver.errors import PgError
 
         try:
-            return int(self.catalog.table_oid(schema, name))
+            return int(self.seams.catalog.table_oid(schema, name))
         except PgError:
             return None
 
+    def close(self) -> None:
+        self.seams.sessions.remove(self.session_id)
+
 
 class CatalogSeams:
-    """A CatalogSeamFactory: one Catalog for the database, built with its shared DuckDB file now (server
-    start) rather than on the first connection; rows that name the user are per-session views (decision
-    0850). One CatalogSession per connection; `attach` is the session-independent part (DataSource's
-    prepare_database, run ahead of connections by pgserver.sql.duck_spares)."""
+    """pgserver.catalog adapted to the SQL layer's CatalogSeamFactory: one Catalog for the database, built with
+    its shared DuckDB file now (server start); its functions and session views are created once in the data
+    source's shared DuckDB database and find each session in `sessions` (decision 0964)."""
 
     def __init__(self, tables: list[Any], procedures: list[Any], database: str) -> None:
-        from pgserver.catalog import Catalog, shared_file
+        from pgserver.catalog import Catalog, CatalogSessions, shared_file
 
         self.catalog = Catalog(tables, procedures, database)
         shared_file(self.catalog)
+        self.sessions = CatalogSessions(self.catalog)
+
+    def install_shared(self, duck: Any) -> None:
+        from pgserver.catalog import attach, install_shared
+
+        attach(duck, self.catalog)
+        install_shared(duck, self.sessions)
 
     def __call__(self, info: Any) -> _CatalogSeam:
         from pgserver.catalog import CatalogSession
 
-        return _CatalogSeam(self.catalog, CatalogSession(info.user, info.database, info.settings,
-                                                        prepared_statements=info.prepared_statements,
-                                                        activity=info.activity))
-
-    def attach(self, duck: Any) -> None:
-        from pgserver.catalog import attach
-
-        attach(duck, self.catalog)
+        self.sessions.add(info.session_id, CatalogSession(
+            info.user, info.database, info.settings, backend_pid=info.backend_pid,
+            prepared_statements=info.prepared_statements, activity=info.activity))
+        return _CatalogSeam(self, info.session_id)
 
 
 def catalog_seam_factory(tables: list[Any], procedures: list[Any], database: str) -> CatalogSeams:

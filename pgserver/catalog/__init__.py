@@ -3,10 +3,11 @@
 What the SQL layer uses:
   Catalog(tables, procedures, database)          built once per database; OIDs, rows
   Catalog.table_oid(schema, name)                 RowDescription table_oid of one of our relations
-  install(duck, catalog, session)                 once per session's DuckDB connection (attach + install_session)
+  install(duck, catalog, session)                 the catalog on a connection of its own, for one session
   attach(duck, catalog)                           the shared part only (before enable_external_access = false)
-  install_session(duck, catalog, session)         the per-session part (~30 ms), deferrable until
-  uses_session_objects(rewritten_tree)            … a rewritten statement needs it
+  install_shared(duck, sessions)                  once per shared database: functions and session views, each
+                                                  finding its session (CatalogSessions) by the pg_session variable
+  session_variables(session_id, session)          the SET VARIABLE statements of a session's connections
   shared_file(catalog)                            build the shared read-only DuckDB file now (server start)
   rewrite(expr, catalog)                          on every parsed query, before transpiling
   is_catalog_query(expr, catalog)                 True: answered locally, never calls the Sage API
@@ -16,11 +17,18 @@ What the SQL layer uses:
 
 from pgserver.catalog.catalog import Catalog
 from pgserver.catalog.errors import pg_error_from_duckdb
-from pgserver.catalog.install import attach, install, install_session, shared_file, uses_session_objects
+from pgserver.catalog.install import (
+    CatalogSessions,
+    attach,
+    install,
+    install_shared,
+    session_variables,
+    shared_file,
+)
 from pgserver.catalog.result_types import result_types
 from pgserver.catalog.rewrite import is_catalog_query, rewrite
 from pgserver.catalog.session import CatalogSession, DictSettings
 
-__all__ = ["Catalog", "CatalogSession", "DictSettings", "attach", "install", "install_session", "shared_file",
-           "uses_session_objects", "is_catalog_query", "pg_error_from_duckdb",
+__all__ = ["Catalog", "CatalogSession", "CatalogSessions", "DictSettings", "attach", "install", "install_shared",
+           "session_variables", "shared_file", "is_catalog_query", "pg_error_from_duckdb",
            "result_types", "rewrite"]

@@ -349,33 +349,34 @@ class SessionFunctions:
         raise AttributeError(name)
 
 
-def register(duck: duckdb.DuckDBPyConnection, functions: SessionFunctions) -> None:
-    """Create every `pgcat_<name>_<arity>` UDF on this connection."""
+def register(duck: duckdb.DuckDBPyConnection, functions: Callable[[int], SessionFunctions]) -> None:
+    """Create every `pgcat_<name>_<arity>` function once per database: a macro that passes the connection's
+    `pg_session` variable to a UDF `__pgcat_<name>_<arity>`, which runs the method of that session's
+    SessionFunctions (`functions(session_id)`)."""
     for (name, arity), sig in SIGNATURES.items():
-        impl = getattr(functions, f"{name}_{arity}")
-        duck.create_function(
-            duck_name(name, arity), _fixed_arity(impl if sig.null_calls else _strict(impl), arity),
-            list(sig.params), sig.returns, null_handling="special", side_effects=True,
-        )
+        method = f"{name}_{arity}"
 
+        def call(session_id: int, *args: Any, method: str = method, strict: bool = not sig.null_calls) -> Any:
+            if strict and any(a is None for a in args):
+                return None  # NULL in, NULL out (PostgreSQL's STRICT), while still allowing a NULL result
+            return getattr(functions(session_id), method)(*args)
 
-def _strict(impl: Callable[..., Any]) -> Callable[..., Any]:
-    """NULL in, NULL out (PostgreSQL's STRICT), while still allowing a NULL result."""
-
-    def call(*args: Any) -> Any:
-        return None if any(a is None for a in args) else impl(*args)
-
-    return call
+        target = duck_name(name, arity)
+        duck.create_function(f"__{target}", _fixed_arity(call, arity + 1), ["BIGINT", *sig.params], sig.returns,
+                             null_handling="special", side_effects=True)
+        names = ", ".join(f"a{i}" for i in range(arity))
+        duck.execute(f"CREATE OR REPLACE MACRO {target}({names}) AS __{target}(getvariable('pg_session')"
+                     f"{', ' if names else ''}{names})")
 
 
 def _fixed_arity(impl: Callable[..., Any], arity: int) -> Callable[..., Any]:
     """DuckDB counts the Python parameters, so each UDF gets a wrapper of its exact arity."""
     wrappers: dict[int, Callable[..., Any]] = {
-        0: lambda: impl(),
-        1: lambda a: impl(a),
-        2: lambda a, b: impl(a, b),
-        3: lambda a, b, c: impl(a, b, c),
-        4: lambda a, b, c, d: impl(a, b, c, d),
+        1: lambda s: impl(s),
+        2: lambda s, a: impl(s, a),
+        3: lambda s, a, b: impl(s, a, b),
+        4: lambda s, a, b, c: impl(s, a, b, c),
+        5: lambda s, a, b, c, d: impl(s, a, b, c, d),
     }
     return wrappers[arity]
 

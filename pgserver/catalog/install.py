@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import datetime as dt
 import os
 import tempfile
 import threading
@@ -20,7 +21,6 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-from sqlglot import exp
 
 from pgserver.catalog import infoschema
 from pgserver.catalog.catalog import Catalog, quote_ident_if_needed
@@ -28,6 +28,7 @@ from pgserver.catalog.data import CatalogRelation
 from pgserver.catalog.functions import SessionFunctions, register
 from pgserver.catalog.session import CatalogSession
 from pgserver.catalog.signatures import duck_name
+from pgserver.errors import PgError
 
 CATALOG_DB = "pgcat"
 SESSION_DB = "pgsess"
@@ -66,10 +67,57 @@ def duck_table(qualified: str) -> str:
     return f'{database}.{SCHEMA_FOR[schema]}."{name}"'
 
 
-def install(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogSession) -> None:
-    """Attach the catalog and create the session's relations and functions on `duck` (once per connection)."""
+class CatalogSessions:
+    """The sessions one shared DuckDB database serves, by the id each session's connections carry in the
+    DuckDB variable `pg_session` (set by the SQL layer; docs/decisions/0964). The catalog's functions and views
+    are created once per database and find their session here."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._sessions: dict[int, CatalogSession] = {}
+        self._functions: dict[int, SessionFunctions] = {}
+
+    def add(self, session_id: int, session: CatalogSession) -> None:
+        self._sessions[session_id] = session
+
+    def remove(self, session_id: int) -> None:
+        self._sessions.pop(session_id, None)
+        self._functions.pop(session_id, None)
+
+    def session(self, session_id: int | None) -> CatalogSession:
+        found = self._sessions.get(session_id) if session_id is not None else None
+        if found is None:
+            raise PgError("08003", "this connection's session is gone")
+        return found
+
+    def functions(self, session_id: int | None) -> SessionFunctions:
+        assert session_id is not None
+        found = self._functions.get(session_id)
+        if found is None:
+            found = self._functions[session_id] = SessionFunctions(self.catalog, self.session(session_id))
+        return found
+
+
+def session_variables(session_id: int, user: str, database: str, backend_pid: int, superuser: bool) -> str:
+    """The SET VARIABLE statements every DuckDB connection of a session carries: pg_session (its id in the
+    CatalogSessions and the SQL layer's registry), pg_user, pg_user_ident (as quote_ident writes it), pg_superuser,
+    pg_backend_pid, pg_database. The catalog's views and macros and the SQL layer's read them."""
+    values = {"pg_session": str(int(session_id)), "pg_user": _literal(user),
+              "pg_user_ident": _literal(quote_ident_if_needed(user, {})), "pg_superuser": str(bool(superuser)).lower(),
+              "pg_backend_pid": str(int(backend_pid)), "pg_database": _literal(database)}
+    return "; ".join(f"SET VARIABLE {name} = {value}" for name, value in values.items())
+
+
+def install(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogSession) -> CatalogSessions:
+    """The catalog on a connection of its own, for one session (tools and tests): everything `install_shared`
+    creates, with this connection's variables set for `session`."""
+    sessions = CatalogSessions(catalog)
+    sessions.add(1, session)
     attach(duck, catalog)
-    install_session(duck, catalog, session)
+    install_shared(duck, sessions)
+    duck.execute(session_variables(1, session.user, session.database, session.backend_pid,
+                                   session.setting("is_superuser") == "on"))
+    return sessions
 
 
 def attach(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
@@ -88,34 +136,24 @@ def attach(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
         duck.execute(f"CREATE SCHEMA {SESSION_DB}.pg; CREATE SCHEMA {SESSION_DB}.info")
 
 
-def install_session(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogSession) -> None:
-    """The session's role rows, per-session views, catalog UDFs and macros (~30 ms, mostly the UDFs):
-    needed only by statements that `uses_session_objects`, so a connection may defer it until one comes."""
+def install_shared(duck: duckdb.DuckDBPyConnection, sessions: CatalogSessions) -> None:
+    """The catalog functions and the relations that depend on the session (roles, settings, owners, activity,
+    prepared statements), created once per database (after `attach`) for every session it will serve: each
+    reads the connection's `pg_session` variable and finds its session in `sessions`."""
+    catalog = sessions.catalog
     for qualified in sorted(SESSION_RELATIONS - VIEWS):
-        rel = catalog.base.relations[qualified]
-        _create(duck, f"{SESSION_DB}.pg.\"{rel.name}\"", rel, _session_table(rel, catalog, session))
-    register(duck, SessionFunctions(catalog, session))
-    # pg_backend_pid() belongs to the SQL layer (the pid of BackendKeyData); a bare connection gets ours.
-    # (Creating it and ignoring "already exists" is ~20 ms cheaper than asking duckdb_functions() first.)
+        _role_view(duck, catalog, qualified)
+    register(duck, sessions.functions)
+    # pg_backend_pid() belongs to the SQL layer (the pid of BackendKeyData); a bare connection gets it here.
     with contextlib.suppress(duckdb.CatalogException):
-        duck.execute(f"CREATE MACRO pg_backend_pid() AS {int(session.backend_pid)}")
+        duck.execute("CREATE MACRO pg_backend_pid() AS getvariable('pg_backend_pid')")
     _settings_view(duck, catalog)
-    _user_views(duck, catalog, session)
-    _activity_view(duck, catalog, session)
-    _prepared_statements_view(duck, catalog, session)
+    _user_views(duck, catalog)
+    _activity_view(duck, catalog, sessions)
+    _prepared_statements_view(duck, catalog, sessions)
     for macro, element in (("pgcat_int2vector", "SMALLINT"), ("pgcat_oidvector", "UINTEGER")):
         duck.execute(f"CREATE OR REPLACE MACRO {macro}(v) AS CASE WHEN v = '' THEN CAST([] AS {element}[]) "
                      f"ELSE CAST(string_split(v, ' ') AS {element}[]) END")
-
-
-def uses_session_objects(tree: exp.Expression) -> bool:
-    """Whether a rewritten statement reads what install_session creates (or any catalog relation)."""
-    for node in tree.walk():
-        if isinstance(node, exp.Table) and node.catalog in (CATALOG_DB, SESSION_DB):
-            return True
-        if isinstance(node, exp.Anonymous) and str(node.this).lower().startswith("pgcat_"):
-            return True
-    return False
 
 
 def shared_file(catalog: Catalog) -> str | None:
@@ -215,24 +253,28 @@ def _retarget_db(row: dict[str, Any], database: str) -> dict[str, Any]:
     return {k: (database if k.endswith("_catalog") and v == GENERATOR_DB else v) for k, v in row.items()}
 
 
-def _session_table(rel: CatalogRelation, catalog: Catalog, session: CatalogSession) -> pa.Table:
-    """Our one role (OID 10, which owns every object) under the session's user name; a superuser only if the
-    login is one (config [[users]] superuser), as is_superuser reports."""
-    su = session.setting("is_superuser") == "on"
-    role = dict(oid=10, rolname=session.user, rolsuper=su, rolinherit=True, rolcreaterole=su,
-                rolcreatedb=su, rolcanlogin=True, rolreplication=su, rolbypassrls=su, rolconnlimit=-1,
-                rolpassword="********", rolvaliduntil=None, rolconfig=None)
+def _role_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog, qualified: str) -> None:
+    """Our one role (OID 10, which owns every object) under the session's user name, a superuser only if the
+    login is one (config [[users]] superuser), as is_superuser reports; then PostgreSQL's predefined roles."""
+    rel = catalog.base.relations[qualified]
+    user, su = "getvariable('pg_user')", "getvariable('pg_superuser')"
+    role = dict(oid="10", rolname=user, rolsuper=su, rolinherit="true", rolcreaterole=su, rolcreatedb=su,
+                rolcanlogin="true", rolreplication=su, rolbypassrls=su, rolconnlimit="-1",
+                rolpassword="'********'", rolvaliduntil="NULL", rolconfig="NULL")
     if rel.name in ("pg_user", "pg_shadow"):
-        role = dict(usename=session.user, usesysid=10, usecreatedb=su, usesuper=su, userepl=su,
-                    usebypassrls=su, passwd="********", valuntil=None, useconfig=None)
+        role = dict(usename=user, usesysid="10", usecreatedb=su, usesuper=su, userepl=su, usebypassrls=su,
+                    passwd="'********'", valuntil="NULL", useconfig="NULL")
     if rel.name in ("pg_authid", "pg_shadow"):
-        role["rolpassword" if rel.name == "pg_authid" else "passwd"] = None
-    rows = [role]
+        role["rolpassword" if rel.name == "pg_authid" else "passwd"] = "NULL"
+    select = ", ".join(f'CAST({role.get(c.name, "NULL")} AS {c.duck_type}) AS "{c.name}"' for c in rel.columns)
+    target = f'{SESSION_DB}.pg."{rel.name}"'
     if rel.name in ("pg_authid", "pg_roles"):  # PostgreSQL's predefined roles (pg_monitor …)
         predefined = catalog.base.rows_as_dicts("pg_catalog.pg_authid")
-        rows += [{**r, "rolpassword": "********" if rel.name == "pg_roles" else None, "rolconfig": None}
-                 for r in predefined]
-    return _to_arrow(rel, rows)
+        rows = [{**r, "rolpassword": "********" if rel.name == "pg_roles" else None, "rolconfig": None}
+                for r in predefined]
+        _create(duck, f'{SESSION_DB}.pg."{rel.name}_predefined"', rel, _to_arrow(rel, rows))
+        select += f' UNION ALL SELECT * FROM {SESSION_DB}.pg."{rel.name}_predefined"'
+    duck.execute(f"CREATE OR REPLACE VIEW {target} AS SELECT {select}")
 
 
 def _derived_views(catalog: Catalog) -> dict[str, list[dict[str, Any]]]:
@@ -279,7 +321,7 @@ def _settings_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
                  f"SELECT {cols} FROM {CATALOG_DB}.pg.pg_settings_base")
 
 
-def _user_views(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogSession) -> None:
+def _user_views(duck: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     """Owner and ACL columns name the session's user where the shared rows hold Catalog.user."""
     for qualified, columns in USER_COLUMNS.items():
         rel = catalog.base.relations[qualified]
@@ -287,10 +329,11 @@ def _user_views(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: Cata
         for column in columns:
             duck_type = next(c.duck_type for c in rel.columns if c.name == column)
             if duck_type.endswith("[]"):  # aclitem[]: names as quote_ident writes them
-                old, new = quote_ident_if_needed(catalog.user, {}), quote_ident_if_needed(session.user, {})
-                value = f'list_transform("{column}", lambda a: replace(a, {_literal(old)}, {_literal(new)}))'
+                old = quote_ident_if_needed(catalog.user, {})
+                value = f'list_transform("{column}", lambda a: replace(a, {_literal(old)}, '\
+                        "getvariable('pg_user_ident')))"
             else:
-                value = f'CASE WHEN "{column}" = {_literal(catalog.user)} THEN {_literal(session.user)} ' \
+                value = f'CASE WHEN "{column}" = {_literal(catalog.user)} THEN getvariable(\'pg_user\') ' \
                         f'ELSE "{column}" END'
             replaced.append(f'{value} AS "{column}"')
         schema = SCHEMA_FOR[rel.schema]
@@ -310,32 +353,27 @@ _PRIVATE = {"client_addr", "client_port", "backend_start", "xact_start", "query_
             "wait_event_type", "wait_event"}  # hidden from other roles' rows, as PostgreSQL hides them
 
 
-def _activity_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogSession) -> None:
+def _activity_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog, sessions: CatalogSessions) -> None:
     """pg_stat_activity: one row per session of the server, read live from its registry through a UDF returning
     a list of structs (pgserver/server/backends.py). Another role's session shows '<insufficient privilege>'
-    as its query and NULL where PostgreSQL hides the details, unless this session is a superuser's."""
+    as its query and NULL where PostgreSQL hides the details, unless this session is a superuser's. A session
+    on its own (tools, tests) sees its own row."""
     rel = catalog.base.relations["pg_catalog.pg_stat_activity"]
     database_oid = next(r["oid"] for r in catalog.rows["pg_catalog.pg_database"])
-    if session.activity is None:  # a session on its own (tools, tests): its own row
-        started = session.started_at.isoformat()
-        values = {
-            "datid": f"CAST({database_oid} AS UINTEGER)", "datname": _literal(session.database),
-            "pid": "pg_backend_pid()", "usesysid": "CAST(10 AS UINTEGER)", "usename": _literal(session.user),
-            "application_name": f"{duck_name('current_setting', 2)}('application_name', true)",
-            "client_port": "-1", "backend_start": f"CAST('{started}' AS TIMESTAMPTZ)",
-            "query_start": "current_timestamp", "state_change": "current_timestamp", "state": "'active'",
-            "query": "''", "backend_type": "'client backend'",
-        }
-        cols = ", ".join(f'CAST({values.get(c.name, "NULL")} AS {c.duck_type}) AS "{c.name}"' for c in rel.columns)
-        duck.execute(f"CREATE OR REPLACE VIEW {duck_table('pg_catalog.pg_stat_activity')} AS SELECT {cols}")
-        return
-    listing = session.activity
-    superuser = session.setting("is_superuser") == "on"
     struct = ", ".join(f"{column} {kind}" for column, kind in _ACTIVITY_FIELDS.values())
 
-    def rows() -> list[dict[str, Any]]:
+    def rows(session_id: int) -> list[dict[str, Any]]:
+        session = sessions.session(session_id)
+        if session.activity is None:
+            now = dt.datetime.now(dt.UTC).timestamp()
+            return [{"pid": session.backend_pid, "usename": session.user, "datname": session.database,
+                     "application_name": session.setting("application_name") or "", "client_addr": None,
+                     "client_port": -1, "backend_start": session.started_at.timestamp(), "xact_start": None,
+                     "query_start": now, "state_change": now, "state": "active", "query": "",
+                     "wait_event_type": None, "wait_event": None}]
+        superuser = session.setting("is_superuser") == "on"
         out = []
-        for activity in listing():
+        for activity in session.activity():
             row = {column: getattr(activity, name) for name, (column, _) in _ACTIVITY_FIELDS.items()}
             for _name, (column, kind) in _ACTIVITY_FIELDS.items():
                 if kind == "DOUBLE" and row[column] is not None:  # timestamps cross as epoch seconds
@@ -345,8 +383,8 @@ def _activity_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: C
             out.append(row)
         return out
 
-    with contextlib.suppress(duckdb.CatalogException):  # a re-install on the same connection
-        duck.create_function("pgcat_stat_activity", rows, [], f"STRUCT({struct})[]", side_effects=True)
+    with contextlib.suppress(duckdb.CatalogException):  # a re-install on the same database
+        duck.create_function("pgcat_stat_activity", rows, ["BIGINT"], f"STRUCT({struct})[]", side_effects=True)
     by_column = {column: kind for column, kind in _ACTIVITY_FIELDS.values()}
     fixed = {"datid": f"CAST({database_oid} AS UINTEGER)", "usesysid": "CAST(10 AS UINTEGER)",
              "backend_type": "'client backend'"}
@@ -359,10 +397,11 @@ def _activity_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: C
         return f'CAST({value} AS {c.duck_type}) AS "{c.name}"'
 
     duck.execute(f"CREATE OR REPLACE VIEW {duck_table('pg_catalog.pg_stat_activity')} AS "
-                 f"SELECT {', '.join(column(c) for c in rel.columns)} FROM (SELECT unnest(pgcat_stat_activity()) AS s)")
+                 f"SELECT {', '.join(column(c) for c in rel.columns)} "
+                 "FROM (SELECT unnest(pgcat_stat_activity(getvariable('pg_session'))) AS s)")
 
 
-def _prepared_statements_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog, session: CatalogSession) -> None:
+def _prepared_statements_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog, sessions: CatalogSessions) -> None:
     """pg_prepared_statements: the session's named statements, read live from the SQL layer through a
     UDF returning a list of structs (a view cannot call Python otherwise)."""
     rel = catalog.base.relations["pg_catalog.pg_prepared_statements"]
@@ -371,19 +410,20 @@ def _prepared_statements_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog,
     types = {**{c.name: c.duck_type for c in rel.columns}, "prepare_time": "DOUBLE"}
     struct = ", ".join(f"{name} {types[name]}" for name in listed)
 
-    def rows() -> list[dict[str, Any]]:
-        out = [{name: row[name] for name in listed} for row in session.prepared_statements()]
+    def rows(session_id: int) -> list[dict[str, Any]]:
+        out = [{name: row[name] for name in listed} for row in sessions.session(session_id).prepared_statements()]
         for row in out:
             row["prepare_time"] = row["prepare_time"].timestamp() if row["prepare_time"] is not None else None
         return out
 
     with contextlib.suppress(duckdb.CatalogException):  # a re-install on the same connection
-        duck.create_function("pgcat_prepared_statements", rows, [], f"STRUCT({struct})[]", side_effects=True)
+        duck.create_function("pgcat_prepared_statements", rows, ["BIGINT"], f"STRUCT({struct})[]",
+                             side_effects=True)
     cols = ", ".join('to_timestamp(s."prepare_time") AS "prepare_time"' if c.name == "prepare_time"
                      else f's."{c.name}"' if c.name in listed else f'CAST(0 AS {c.duck_type}) AS "{c.name}"'
                      for c in rel.columns)
     duck.execute(f"CREATE OR REPLACE VIEW {duck_table('pg_catalog.pg_prepared_statements')} AS "
-                 f"SELECT {cols} FROM (SELECT unnest(pgcat_prepared_statements()) AS s)")
+                 f"SELECT {cols} FROM (SELECT unnest(pgcat_prepared_statements(getvariable('pg_session'))) AS s)")
 
 
 def _literal(text: str) -> str:

@@ -2,7 +2,7 @@
 
 `DataSource` bundles the providers and procedures of one database with its default
 connection-property values. The catalog (pgserver/catalog, built separately) joins in
-through `CatalogSeam`: installed once per session DuckDB connection, asked to rewrite
+through `CatalogSeamFactory`: installed once in the shared DuckDB database, then asked per session to rewrite
 each parsed query before transpiling (pg_catalog.* references, PG catalog functions), and
 asked for relation OIDs so RowDescription's table_oid matches pg_class.
 """
@@ -34,6 +34,8 @@ class SessionInfo:
     prepared_statements: Callable[[], list[dict[str, Any]]] = lambda: []
     # pg_stat_activity's rows: every session of the server (None: a session on its own shows itself)
     activity: Callable[[], list[Activity]] | None = None
+    session_id: int = 0  # the session's id in its shared database (the `pg_session` variable)
+    backend_pid: int = 0
 
     @property
     def search_path(self) -> str:
@@ -41,8 +43,7 @@ class SessionInfo:
 
 
 class CatalogSeam(Protocol):
-    def install(self, duck: duckdb.DuckDBPyConnection) -> None:
-        """Create catalog tables/macros on a new session DuckDB connection."""
+    """The catalog's part of one session."""
 
     def rewrite(self, tree: exp.Expression) -> exp.Expression:
         """Map pg_catalog/information_schema references and catalog functions (before transpiling)."""
@@ -50,8 +51,18 @@ class CatalogSeam(Protocol):
     def table_oid(self, schema: str, name: str) -> int | None:
         """pg_class OID of one of our relations (None: not known to the catalog)."""
 
+    def close(self) -> None:
+        """The session ended: forget it."""
 
-CatalogSeamFactory = Callable[[SessionInfo], CatalogSeam]
+
+class CatalogSeamFactory(Protocol):
+    """The catalog of one database (pgserver/app.py adapts pgserver.catalog to it)."""
+
+    def install_shared(self, duck: duckdb.DuckDBPyConnection) -> None:
+        """Create the catalog in the data source's shared DuckDB database (once, before any session)."""
+
+    def __call__(self, info: SessionInfo) -> CatalogSeam:
+        """The catalog's part of one session (whose connections carry `info.session_id` in `pg_session`)."""
 
 
 @dataclass
@@ -61,12 +72,8 @@ class DataSource:
     tables: TableSet
     properties: Mapping[str, Any] = field(default_factory=dict)
     catalog: CatalogSeamFactory | None = None
-    # Session-independent setup of a new session database (the catalog's ATTACH): may run ahead of the
-    # connection, in another thread (pgserver.sql.duck_spares).
-    prepare_database: Callable[[duckdb.DuckDBPyConnection], None] | None = None
 
     @classmethod
     def build(cls, providers: Iterable[Provider], procedures: Iterable[Procedure] = (),
-              properties: Mapping[str, Any] | None = None, catalog: CatalogSeamFactory | None = None,
-              prepare_database: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> DataSource:
-        return cls(TableSet.build(providers, procedures), dict(properties or {}), catalog, prepare_database)
+              properties: Mapping[str, Any] | None = None, catalog: CatalogSeamFactory | None = None) -> DataSource:
+        return cls(TableSet.build(providers, procedures), dict(properties or {}), catalog)

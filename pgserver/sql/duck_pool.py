@@ -1,8 +1,8 @@
 """Re-usable DuckDB cursors of one session.
 
-Each execution needs its own DuckDB cursor (one open result per cursor, several portals
-may stream at once), and every cursor needs per-connection settings (`streaming_buffer_size`
-cannot be set globally; the session's TimeZone). Those SETs cost more than running
+Each execution needs its own DuckDB connection of the shared database (one open result per connection, several
+portals may stream at once), and every one needs per-connection settings (the session's variables,
+`streaming_buffer_size`, the session's TimeZone). Those SETs cost more than running
 `SELECT 1`, so finished cursors go back to a small pool with their settings in place;
 a cursor whose statement was interrupted is closed instead of being reused.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 
 import duckdb
 
@@ -26,8 +27,11 @@ RELATIONS_PER_CURSOR = 64
 class DuckCursorPool:
     """Hands out DuckDB cursors of the session database with the session's settings applied."""
 
-    def __init__(self, duck: duckdb.DuckDBPyConnection, idle_limit: int = IDLE_CURSORS) -> None:
-        self._duck = duck
+    def __init__(self, connect: Callable[[], duckdb.DuckDBPyConnection], setup: str,
+                 idle_limit: int = IDLE_CURSORS) -> None:
+        """`connect()` opens a connection of the shared database; `setup` sets the session's variables on it."""
+        self._connect = connect
+        self._setup = setup
         self._idle: list[tuple[duckdb.DuckDBPyConnection, str]] = []  # (cursor, its TimeZone)
         self._relations: dict[int, OrderedDict[str, duckdb.DuckDBPyRelation]] = {}  # per cursor: SQL → relation
         self._idle_limit = idle_limit
@@ -38,8 +42,8 @@ class DuckCursorPool:
         if self._idle:
             cursor, zone = self._idle.pop()
         else:
-            cursor, zone = self._duck.cursor(), "UTC"
-            cursor.execute(f"SET streaming_buffer_size = '{STREAMING_BUFFER}'")
+            cursor, zone = self._connect(), "UTC"
+            cursor.execute(f"{self._setup}; SET streaming_buffer_size = '{STREAMING_BUFFER}'")
         wanted = time_zone or "UTC"
         if zone.upper() != wanted.upper():
             zone = _apply_time_zone(cursor, wanted)

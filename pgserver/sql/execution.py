@@ -8,9 +8,10 @@ in worker threads; rows leave as Arrow batches converted to Python values.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -74,30 +75,33 @@ def result_columns(names: list[str], duck_types: list[str], plan: QueryPlan, tab
     return columns
 
 
-def empty_inputs_cursor(duck: duckdb.DuckDBPyConnection, plan: QueryPlan) -> duckdb.DuckDBPyConnection:
-    """A cursor where every scan and procedure of `plan` is an empty relation: to bind or explain the
-    local SQL without calling any provider."""
-    cursor = duck.cursor()
+@contextlib.contextmanager
+def empty_inputs(duck: duckdb.DuckDBPyConnection, plan: QueryPlan) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The session's own connection with every scan and procedure of `plan` registered as an empty relation:
+    to bind or explain the local SQL without calling any provider (only the event loop uses this connection)."""
+    names = [slot.name for slot in plan.scans] + [proc.name for proc in plan.procedures]
     for slot in plan.scans:
-        cursor.register(slot.name, arrow_schema(slot.relation.spec, slot.request.columns).empty_table())
+        duck.register(slot.name, arrow_schema(slot.relation.spec, slot.request.columns).empty_table())
     for proc in plan.procedures:
-        cursor.register(proc.name, procedure_table(proc, []))
-    return cursor
+        duck.register(proc.name, procedure_table(proc, []))
+    try:
+        yield duck
+    finally:
+        for name in names:
+            with contextlib.suppress(duckdb.Error):
+                duck.unregister(name)
 
 
 def describe(duck: duckdb.DuckDBPyConnection, plan: QueryPlan, sql: str, client_sql: str,
              table_oid: TableOid) -> list[ResultColumn]:
     """The result columns of `sql` without running it: bind it over empty inputs."""
-    cursor = empty_inputs_cursor(duck, plan)
-    try:
+    with empty_inputs(duck, plan) as cursor:
         try:
             relation = cursor.sql(sql)
             names, types = list(relation.columns), [str(t) for t in relation.types]
         except duckdb.Error as err:
             raise translate(err, client_sql) from None
         return result_columns(names, types, plan, table_oid)
-    finally:
-        cursor.close()
 
 
 def _read_next(reader: pa.RecordBatchReader) -> pa.RecordBatch | None:

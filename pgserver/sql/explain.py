@@ -11,7 +11,7 @@ from sqlglot import exp
 from pgserver.errors import SYNTAX_ERROR, PgError
 from pgserver.provider import AllOf, AnyOf, Comparison, Literal, Not, Op, Qual, QualReport, SortKey
 from pgserver.sql.duckdb_errors import translate
-from pgserver.sql.execution import empty_inputs_cursor
+from pgserver.sql.execution import empty_inputs
 from pgserver.sql.key_lookups import MAX_KEYS
 from pgserver.sql.planner import QueryPlan
 from pgserver.sql.statements import Statement
@@ -112,15 +112,12 @@ def explain_lines(plan: QueryPlan, duckdb_sql: str, duckdb_plan: list[str] | Non
 
 def duckdb_explain(duck: duckdb.DuckDBPyConnection, plan: QueryPlan, sql: str, tree: exp.Expression) -> list[str]:
     """DuckDB's own plan of the local query (EXPLAIN VERBOSE), bound over empty inputs."""
-    cursor = empty_inputs_cursor(duck, plan)
-    try:
+    with empty_inputs(duck, plan) as cursor:
         try:
             rows = cursor.execute(f"EXPLAIN {sql}").fetchall()
         except duckdb.Error as err:
             raise translate(err, tree.sql(dialect="postgres")) from None
         return [line for row in rows for line in str(row[-1]).splitlines()]
-    finally:
-        cursor.close()
 
 
 def explain_parts(statement: Statement) -> tuple[str, frozenset[str]]:

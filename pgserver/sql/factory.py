@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
-
-from anyio import to_thread
 
 from pgserver.engine import ServerControl
 from pgserver.errors import INVALID_CATALOG_NAME, PgError
 from pgserver.properties import ConnectionProperties
 from pgserver.sql.datasource import DataSource
-from pgserver.sql.duck_spares import SpareDatabases
-from pgserver.sql.session import SqlEngine, new_session_database
+from pgserver.sql.duck_database import SharedDatabase
+from pgserver.sql.session import SqlEngine
 from pgserver.sql.settings import SessionSettings, default_search_path
 
 # Startup packet keys that are not run-time parameters.
@@ -24,8 +21,8 @@ class SqlEngineFactory:
 
     def __init__(self, databases: Mapping[str, DataSource]) -> None:
         self.databases = dict(databases)
-        self._spares = {name: SpareDatabases(functools.partial(new_session_database, source))
-                        for name, source in self.databases.items()}
+        # One DuckDB database per data source, made now (server start): a connection is a session of it.
+        self.shared = {name: SharedDatabase(source) for name, source in self.databases.items()}
 
     async def connect(self, user: str, database: str, startup: Mapping[str, str], *,
                       superuser: bool = False, backend_pid: int | None = None,
@@ -49,12 +46,8 @@ class SqlEngineFactory:
             settings.set(name, value)
         properties.mark_session_defaults()
         settings.take_changes()
-        # Creating the session's DuckDB database and functions takes tens of milliseconds: a worker thread
-        # keeps the event loop (every other session's statements) running meanwhile.
-        spares = self._spares.get(database)
-        return await to_thread.run_sync(
-            lambda: SqlEngine(source, user, database, settings, spares.take() if spares is not None else None,
-                              backend_pid=backend_pid, server=server))
+        return SqlEngine(source, user, database, settings, self.shared[database], backend_pid=backend_pid,
+                         server=server)
 
     def _source(self, database: str) -> DataSource:
         for name, source in self.databases.items():

@@ -1,9 +1,11 @@
-"""PostgreSQL-compatible functions installed into each session's DuckDB connection.
+"""PostgreSQL-compatible functions, installed once into each data source's shared DuckDB database.
 
 DuckDB has its own version(), current_database(), current_setting() … with DuckDB
 answers; PostgreSQL clients probe these at connect time, so we shadow them with DuckDB
-macros (macros may shadow built-ins, Python UDFs may not). Values that change during the
-session (settings, the default schema) are read through Python UDFs the macros call.
+macros (macros may shadow built-ins, Python UDFs may not). What belongs to the session reads the
+connection's DuckDB variables (pg_user, pg_database, pg_backend_pid — pgserver.catalog.session_variables);
+what changes during the session (settings, the default schema) goes through Python UDFs that find the
+session by the `pg_session` variable (SessionHooks).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import decimal
 import os
 import re
 from collections.abc import Callable
+from typing import Protocol
 
 import duckdb
 
@@ -28,42 +31,51 @@ def sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def install_pg_functions(duck: duckdb.DuckDBPyConnection, *, database: str, user: str, backend_pid: int,
-                         setting: Callable[[str], str], current_schema: Callable[[], str | None],
-                         signal: Callable[[int, bool], bool]) -> None:
-    """Create the macros and UDFs on a fresh DuckDB connection (once per session). `signal(pid, terminate)`
-    is pg_cancel_backend / pg_terminate_backend (PgError 42501 when not allowed)."""
-    varchar = duckdb.sqltype("VARCHAR")
+class SessionHooks(Protocol):
+    """What the functions need of a session (pgserver.sql.session.SqlEngine)."""
+
+    def setting(self, name: str) -> str: ...
+
+    def current_schema(self) -> str | None: ...
+
+    def signal_backend(self, pid: int, terminate: bool) -> bool: ...
+
+
+def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int], SessionHooks]) -> None:
+    """Create the macros and UDFs once per database; `session(id)` finds the session of a `pg_session` id."""
+    varchar, bigint = duckdb.sqltype("VARCHAR"), duckdb.sqltype("BIGINT")
     integer, boolean = duckdb.sqltype("INTEGER"), duckdb.sqltype("BOOLEAN")
 
-    def _setting(name: str) -> str:
+    def _setting(session_id: int, name: str) -> str:
         try:
-            return setting(name)
+            return session(session_id).setting(name)
         except PgError as err:
             raise ValueError(err.message) from None
 
-    duck.create_function("__pg_current_setting", _setting, [varchar], varchar, side_effects=True)
+    duck.create_function("__pg_current_setting", _setting, [bigint, varchar], varchar, side_effects=True)
     duck.create_function("__pg_to_char", _to_char, [varchar, varchar, varchar], varchar)
     duck.create_function("__pg_to_timestamp", _to_timestamp, [varchar, varchar], duckdb.sqltype("TIMESTAMP"))
-    duck.create_function("__pg_current_schema", lambda: current_schema(), [], varchar, side_effects=True)
-    duck.create_function("pg_cancel_backend", lambda pid: signal(pid, False), [integer], boolean, side_effects=True)
-    duck.create_function("__pg_terminate_backend", lambda pid: signal(pid, True), [integer], boolean,
+    duck.create_function("__pg_current_schema", lambda sid: session(sid).current_schema(), [bigint], varchar,
                          side_effects=True)
+    duck.create_function("__pg_signal_backend", lambda sid, pid, terminate: session(sid).signal_backend(pid, terminate),
+                         [bigint, integer, boolean], boolean, side_effects=True)
     duck.create_function("__pg_format", pg_format, [varchar, duckdb.list_type(varchar)], varchar,
                          null_handling="special")
     duck.create_function("__pg_regexp_match", regexp_match, [varchar, varchar, varchar], duckdb.list_type(varchar),
                          null_handling="special")
     macros = {
         "version()": sql_string(VERSION_STRING),
-        "current_database()": sql_string(database),
-        "current_catalog()": sql_string(database),
-        "current_user()": sql_string(user),
-        "session_user()": sql_string(user),
-        "pg_backend_pid()": str(backend_pid),
+        "current_database()": "getvariable('pg_database')",
+        "current_catalog()": "getvariable('pg_database')",
+        "current_user()": "getvariable('pg_user')",
+        "session_user()": "getvariable('pg_user')",
+        "pg_backend_pid()": "getvariable('pg_backend_pid')",
+        "pg_cancel_backend(pid)": "__pg_signal_backend(getvariable('pg_session'), pid, false)",
         # PostgreSQL 14+: an optional timeout (ms) to wait for the end; the session ends at once here.
-        "pg_terminate_backend(pid, timeout := 0)": "__pg_terminate_backend(pid)",
-        "current_schema()": "__pg_current_schema()",
-        "current_setting(name)": "__pg_current_setting(name), (name, missing_ok) AS __pg_current_setting(name)",
+        "pg_terminate_backend(pid, timeout := 0)": "__pg_signal_backend(getvariable('pg_session'), pid, true)",
+        "current_schema()": "__pg_current_schema(getvariable('pg_session'))",
+        "current_setting(name)": "__pg_current_setting(getvariable('pg_session'), name), "
+                                 "(name, missing_ok) AS __pg_current_setting(getvariable('pg_session'), name)",
         "to_char(v, f)": "__pg_to_char(CAST(v AS VARCHAR), f, typeof(v))",
         "to_date(s, f)": "CAST(__pg_to_timestamp(s, f) AS DATE)",
         "to_timestamp(sec)": "CAST(make_timestamp(CAST(sec * 1000000 AS BIGINT)) AS TIMESTAMPTZ), "

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
-import duckdb
 from sqlglot import exp
 
+from pgserver.catalog import session_variables
 from pgserver.engine import Cursor, Notice, Prepared, ResultColumn, ServerControl
 from pgserver.errors import (
     FEATURE_NOT_SUPPORTED,
@@ -26,14 +26,13 @@ from pgserver.sql import session_commands as sc
 from pgserver.sql.copy_statement import CopyCursor, parse_copy
 from pgserver.sql.cursors import CursorRegistry, parse_declare, parse_fetch
 from pgserver.sql.datasource import CatalogSeam, DataSource, SessionInfo
-from pgserver.sql.dialect import DUCKDB_SETTINGS, to_duckdb_sql
+from pgserver.sql.dialect import to_duckdb_sql
+from pgserver.sql.duck_database import SharedDatabase
 from pgserver.sql.duck_pool import DuckCursorPool
 from pgserver.sql.execution import QueryCursor, describe
 from pgserver.sql.explain import duckdb_explain, explain_lines, explain_parts
 from pgserver.sql.params import bind, infer_types, parameter_count
 from pgserver.sql.parsing import parse_statement
-from pgserver.sql.pg_numeric import install_numeric_functions
-from pgserver.sql.pgfunctions import install_pg_functions
 from pgserver.sql.plan_cache import PLANS_PER_STATEMENT, STATEMENTS_PER_SESSION, Lru, parameter_key
 from pgserver.sql.planner import BoundQuery, PlanEnvironment, QueryPlan, bind_query, plan_query
 from pgserver.sql.procedure_calls import call_columns, call_statement, run_procedure
@@ -76,20 +75,6 @@ class PreparedState:
     local_plans: Lru[tuple[QueryPlan, str]] = field(default_factory=lambda: Lru(PLANS_PER_STATEMENT))
 
 
-def new_session_database(source: DataSource) -> duckdb.DuckDBPyConnection:
-    """A session's DuckDB database with everything that does not depend on the session (any thread)."""
-    duck = duckdb.connect(":memory:")
-    try:
-        duck.execute("; ".join(f"SET GLOBAL {name} = {value}" for name, value in DUCKDB_SETTINGS.items()))
-        install_numeric_functions(duck)
-        if source.prepare_database is not None:
-            source.prepare_database(duck)
-    except BaseException:
-        duck.close()
-        raise
-    return duck
-
-
 _REG_TYPES = frozenset({"regclass", "regtype", "regproc", "regprocedure", "regnamespace", "regrole", "regoper",
                         "regoperator", "regconfig", "regdictionary", "regcollation"})
 
@@ -108,9 +93,9 @@ class SqlEngine:
     """One client connection's SQL session."""
 
     def __init__(self, source: DataSource, user: str, database: str, settings: SessionSettings,
-                 duck: duckdb.DuckDBPyConnection | None = None, *, backend_pid: int | None = None,
+                 shared: SharedDatabase, *, backend_pid: int | None = None,
                  server: ServerControl | None = None) -> None:
-        """`duck`: a fresh database from new_session_database (made ahead by SpareDatabases), else one is made.
+        """`shared`: the data source's DuckDB database (a session is a connection of it);
         `backend_pid`: the id the server gave this session; `server`: the other sessions (none: alone)."""
         self.source = source
         self.user = user
@@ -128,18 +113,24 @@ class SqlEngine:
         self._limiter: anyio.CapacityLimiter | None = None
         self._statements: Lru[Prepared] = Lru(STATEMENTS_PER_SESSION)  # prepare() results by SQL text
         self._format_context: tuple[int, FormatContext] | None = None  # (settings version, context)
-        self.duck = duck if duck is not None else new_session_database(source)
-        self.duck_cursors = DuckCursorPool(self.duck)
-        install_pg_functions(self.duck, database=database, user=user, backend_pid=self.backend_pid,
-                             setting=settings.get, current_schema=self._current_schema, signal=self._signal_backend)
+        self.shared = shared
+        self.session_id, self.duck = shared.open(self)
+        variables = session_variables(self.session_id, user, database, self.backend_pid, settings.superuser)
+        self.duck.execute(variables)
+        self.duck_cursors = DuckCursorPool(shared.connection, variables)
         info = SessionInfo(user, database, settings, source.tables, self.sql_prepared.rows,
-                           server.activity if server is not None else None)
+                           server.activity if server is not None else None, self.session_id, self.backend_pid)
         self.catalog: CatalogSeam | None = source.catalog(info) if source.catalog is not None else None
-        if self.catalog is not None:
-            self.catalog.install(self.duck)
-        # Clients must never reach the server's files or extensions through DuckDB table functions
-        # (read_csv('/etc/passwd'), COPY … TO, ATTACH, INSTALL): set once setup has loaded what it needs.
-        self.duck.execute("SET enable_external_access = false")
+
+    # -- what the shared database's functions ask of the session (pgserver.sql.pgfunctions.SessionHooks) --
+    def setting(self, name: str) -> str:
+        return self.settings.get(name)
+
+    def current_schema(self) -> str | None:
+        return self._current_schema()
+
+    def signal_backend(self, pid: int, terminate: bool) -> bool:
+        return self._signal_backend(pid, terminate)
 
     def _signal_backend(self, pid: int, terminate: bool) -> bool:
         """pg_cancel_backend / pg_terminate_backend (runs on a DuckDB worker thread)."""
@@ -212,7 +203,10 @@ class SqlEngine:
         for cursor in list(self._active):
             await cursor.close()
         self.duck_cursors.close()
-        await anyio.to_thread.run_sync(self.duck.close)  # ~5 ms: not on the event loop
+        self.duck.close()
+        if self.catalog is not None:
+            self.catalog.close()
+        self.shared.close_session(self.session_id)
 
     def portal(self, name: str) -> Cursor | None:
         """The cursor a SQL DECLARE created under `name`, for protocol-level Describe/Execute of that

@@ -138,17 +138,12 @@ async def test_factory_rejects_unknown_database_and_applies_startup_settings(wor
 
 
 class RecordingCatalog:
-    """A stand-in for pgserver.catalog: records the seam calls and rewrites one table name."""
+    """A stand-in for pgserver.catalog's part of one session: records the seam calls, rewrites one name."""
 
     def __init__(self, info: SessionInfo) -> None:
         self.info = info
-        self.installed = 0
         self.rewritten: list[str] = []
-
-    def install(self, duck) -> None:  # type: ignore[no-untyped-def]
-        self.installed += 1
-        duck.execute("ATTACH ':memory:' AS fakecat")
-        duck.execute("CREATE TABLE fakecat.main.pg_namespace AS SELECT 11 AS oid, 'pg_catalog' AS nspname")
+        self.closed = False
 
     def rewrite(self, tree: exp.Expression) -> exp.Expression:
         self.rewritten.append(tree.sql(dialect="postgres"))
@@ -161,25 +156,47 @@ class RecordingCatalog:
     def table_oid(self, schema: str, name: str) -> int | None:
         return 424242 if name == "Customers" else None
 
+    def close(self) -> None:
+        self.closed = True
+
+
+class RecordingCatalogs:
+    """A stand-in for the catalog of a database (pgserver.sql.datasource.CatalogSeamFactory)."""
+
+    def __init__(self) -> None:
+        self.installed = 0
+        self.sessions: list[RecordingCatalog] = []
+
+    def install_shared(self, duck) -> None:  # type: ignore[no-untyped-def]
+        self.installed += 1
+        duck.execute("ATTACH ':memory:' AS fakecat")
+        duck.execute("CREATE TABLE fakecat.main.pg_namespace AS SELECT 11 AS oid, 'pg_catalog' AS nspname")
+
+    def __call__(self, info: SessionInfo) -> RecordingCatalog:
+        self.sessions.append(RecordingCatalog(info))
+        return self.sessions[-1]
+
 
 async def test_catalog_seam_is_installed_rewrites_queries_and_supplies_oids() -> None:
     world = make_world()
-    catalogs: list[RecordingCatalog] = []
-
-    def factory(info: SessionInfo) -> RecordingCatalog:
-        catalogs.append(RecordingCatalog(info))
-        return catalogs[-1]
-
-    source = DataSource(world.factory.databases["sage200"].tables, {"Schema": "StandardUK"}, factory)
-    engine = await SqlEngineFactory({"db": source}).connect("demo", "db", {})
+    catalogs = RecordingCatalogs()
+    source = DataSource(world.factory.databases["sage200"].tables, {"Schema": "StandardUK"}, catalogs)
+    factory = SqlEngineFactory({"db": source})
+    assert catalogs.installed == 1  # once per data source, before any session
+    engine = await factory.connect("demo", "db", {})
+    second = await factory.connect("demo", "db", {})
     try:
-        assert catalogs[0].installed == 1 and catalogs[0].info.database == "db"
+        assert catalogs.installed == 1 and len(catalogs.sessions) == 2
+        assert catalogs.sessions[0].info.database == "db"
+        assert catalogs.sessions[0].info.session_id != catalogs.sessions[1].info.session_id
         assert (await run(engine, "select nspname from pg_namespace")).rows == [("pg_catalog",)]
-        assert any("pg_namespace" in sql for sql in catalogs[0].rewritten)
+        assert any("pg_namespace" in sql for sql in catalogs.sessions[0].rewritten)
         result = await run(engine, "select id from customers where id = 1")
         assert result.columns[0].table_oid == 424242 and result.columns[0].column_number == 1
     finally:
         await engine.close()
+        await second.close()
+    assert all(c.closed for c in catalogs.sessions)
 
 
 @pytest.mark.parametrize(("sql", "sqlstate", "message"), [
