@@ -235,7 +235,7 @@ class SageHttp:
             raise PgError(
                 INVALID_AUTHORIZATION_SPECIFICATION,
                 f"Sage 200 rejected the access token: {message}",
-                hint="Sign in again (GetOAuthAccessToken) or check CompanyId.",
+                hint="Sign in again with `pgserver login`, or check CompanyId.",
             )
         if status == 403:
             raise PgError(INSUFFICIENT_PRIVILEGE, f"Sage 200 denied access: {message}", detail=f"GET {shown}")
