@@ -66,7 +66,6 @@ async def check_database(db: DatabaseConfig, say: Callable[[str], None]) -> bool
         except PgError as exc:
             say(f"  FAILED to sign in: {exc.message}\n  → {remedy(exc, db.name)}")
             return False
-        say(f"  {sign_in_status(session)}")
         ok = True
         for edition in sorted(EDITIONS, key=lambda e: e != db.edition):  # the configured edition first
             report = await edition_report(session, edition)
@@ -76,6 +75,8 @@ async def check_database(db: DatabaseConfig, say: Callable[[str], None]) -> bool
                 say(f"  {edition}: {label}: {report.error.message}\n  → {remedy(report.error, db.name)}")
                 ok = ok and not configured
                 continue
+            if configured:  # the API took the token: the sign-in works
+                say(f"  {sign_in_status(session)}")
             say("  " + format_sites(edition, report.sites).replace("\n", "\n  "))
             say("  " + format_views(report).replace("\n", "\n  "))
             if report.failed_views and configured:

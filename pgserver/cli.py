@@ -28,7 +28,6 @@ from pathlib import Path
 from pgserver.config import EDITIONS, SANDBOX, ConfigError, ServerConfig, default_config, load_config
 from pgserver.protocol.scram import make_verifier
 
-
 DEFAULT_CONFIG_FILE = "pgserver.toml"
 
 

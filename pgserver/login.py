@@ -24,10 +24,10 @@ import socket
 import sys
 import threading
 import webbrowser
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from collections.abc import Callable
 from typing import TextIO
 from urllib.parse import urlsplit, urlunsplit
 
@@ -73,7 +73,7 @@ class CallbackListener:
     def start(self) -> str:
         """Listen; the redirect URI with the port actually bound (port 0 picks one)."""
         host = self.parts.hostname or "127.0.0.1"
-        port = self.parts.port or 80
+        port = 80 if self.parts.port is None else self.parts.port
         first = "::1" if host == "::1" else "127.0.0.1"
         try:
             self._servers.append(self._serve(first, port))
