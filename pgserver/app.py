@@ -14,20 +14,32 @@ from pgserver.config import ConfigError, DatabaseConfig, ServerConfig
 from pgserver.engine import EngineFactory
 
 if TYPE_CHECKING:
+    from pgserver.metrics import Metrics
     from pgserver.sql import DataSource
     from providers.sage200.session import SageDataSource
 
 SANDBOX_ORIGIN = "http://sage-sandbox.invalid"  # never resolved: requests go through the ASGI transport
 
 
-def build_engine_factory(config: ServerConfig) -> EngineFactory:
-    """One SqlEngineFactory serving every configured database; ConfigError for bad property defaults."""
+def build_engine_factory(config: ServerConfig, metrics: Metrics | None = None) -> EngineFactory:
+    """One SqlEngineFactory serving every configured database; ConfigError for bad property defaults.
+    `metrics`: where statements and API requests are counted (None: not counted)."""
     from pgserver.sql.factory import SqlEngineFactory
+    from pgserver.sql.statement_stats import StatementReporting
 
     for db in config.databases.values():
         check_properties(db)
     sources = {name: build_data_source(db, config.mirror_dir()) for name, db in config.databases.items()}
-    return SqlEngineFactory(sources)
+    return SqlEngineFactory(sources, StatementReporting(config.log_min_duration_statement, metrics))
+
+
+def server_metrics(config: ServerConfig) -> Metrics | None:
+    """The Metrics of a server whose config asks for the endpoint ([server] metrics), else None."""
+    if config.metrics is None:
+        return None
+    from pgserver.metrics import Metrics
+
+    return Metrics()
 
 
 def check_properties(db: DatabaseConfig) -> None:

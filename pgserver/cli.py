@@ -95,11 +95,12 @@ def _serve(args: argparse.Namespace) -> int:
 
     import anyio
 
-    from pgserver.app import build_engine_factory
+    from pgserver.app import build_engine_factory, server_metrics
     from pgserver.server import PgServer
 
     try:
-        server = PgServer(config, build_engine_factory(config))
+        metrics = server_metrics(config)
+        server = PgServer(config, build_engine_factory(config, metrics), metrics)
     except ConfigError as exc:
         print(f"pgserver: {exc}", file=sys.stderr)
         return 2
@@ -111,15 +112,17 @@ def _serve(args: argparse.Namespace) -> int:
         async with anyio.create_task_group() as tg:
             port = await tg.start(server.serve)
             shown = dataclasses.replace(config, port=port)
-            print(f"pgserver listening on {config.host}:{port}{' (TLS available)' if config.tls_enabled else ''}\n"
-                  f"connect with: {connect_hint(shown, default=path is None)}", file=sys.stderr, flush=True)
+            metrics = f"\nmetrics at http://{config.metrics[0]}:{server.metrics_port}/metrics" if config.metrics else ""
+            print(f"pgserver listening on {config.host}:{port}{' (TLS available)' if config.tls_enabled else ''}"
+                  f"{metrics}\nconnect with: {connect_hint(shown, default=path is None)}", file=sys.stderr, flush=True)
 
     try:
         anyio.run(run)
     except KeyboardInterrupt:
         return 0
     except OSError as exc:
-        print(f"pgserver: cannot listen on {config.host}:{config.port}: {exc.strerror}", file=sys.stderr)
+        where = exc.filename or f"{config.host}:{config.port}"
+        print(f"pgserver: cannot listen on {where}: {exc.strerror}", file=sys.stderr)
         return 1
     return 0
 

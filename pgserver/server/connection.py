@@ -25,6 +25,9 @@ class MessageStream:
         self.stream = stream
         self.inbox = ReceiveBuffer(max_message_size)
         self._out = bytearray()
+        # A notice sent while a statement runs (Session._notice_now) flushes from inside the scan: one write at a
+        # time, so two flushes never interleave on the socket.
+        self._writing = anyio.Lock(fast_acquire=True)
 
     async def _receive_more(self, max_bytes: int = READ_SIZE) -> None:
         try:
@@ -62,12 +65,15 @@ class MessageStream:
     async def flush(self) -> None:
         if not self._out:
             return
-        data = bytes(self._out)
-        self._out.clear()
-        try:
-            await self.stream.send(data)
-        except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError) as exc:
-            raise PeerClosed() from exc
+        async with self._writing:
+            if not self._out:  # another flush sent it meanwhile
+                return
+            data = bytes(self._out)
+            self._out.clear()
+            try:
+                await self.stream.send(data)
+            except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError) as exc:
+                raise PeerClosed() from exc
 
     async def write_now(self, data: bytes) -> None:
         self.send(data)

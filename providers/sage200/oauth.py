@@ -40,6 +40,7 @@ from pgserver.errors import (
     INVALID_AUTHORIZATION_SPECIFICATION,
     PgError,
 )
+from pgserver.provider import UNOBSERVED, ScanObserver
 from providers.sage200.client import RETRYABLE_STATUS, RetryPolicy
 from providers.sage200.tokens import StoredToken, TokenStore
 
@@ -273,7 +274,18 @@ class SageAuth:
 
     # -- what scans use ----------------------------------------------------------
 
-    async def access_token(self, rejected: str | None = None) -> str:
+    @staticmethod
+    async def _counted(observer: ScanObserver, grant: str, call: Awaitable[StoredToken]) -> str:
+        """Await a token request, reporting its outcome (metrics: token refreshes and sign-ins)."""
+        try:
+            token = await call
+        except PgError:
+            observer.token_request(grant, False)
+            raise
+        observer.token_request(grant, True)
+        return token.access_token
+
+    async def access_token(self, rejected: str | None = None, observer: ScanObserver = UNOBSERVED) -> str:
         """A valid access token, refreshed ahead of expiry; one refresh at a time.
 
         `rejected` is a token the API just answered 401 to: it is renewed even if its expiry lies ahead (unless
@@ -299,16 +311,16 @@ class SageAuth:
                 return self._stored_as_it_is(token, rejected)
             if token is not None and token.refresh_token:
                 try:
-                    return (await self.refresh(token.refresh_token)).access_token
+                    return await self._counted(observer, "refresh_token", self.refresh(token.refresh_token))
                 except PgError as exc:
                     # A refused grant (e.g. the sandbox restarted) can be replaced by a new
                     # sign-in where that needs no browser; otherwise the refusal stands.
                     if exc.sqlstate != INVALID_AUTHORIZATION_SPECIFICATION or not self.settings.auto_authorize:
                         raise
                     log.info("Sage ID refused the stored refresh token; signing in again")
-                    return (await self.authorize_without_browser()).access_token
+                    return await self._counted(observer, "authorization_code", self.authorize_without_browser())
             if self.settings.auto_authorize:
-                return (await self.authorize_without_browser()).access_token
+                return await self._counted(observer, "authorization_code", self.authorize_without_browser())
             if token is None:
                 reason = "not signed in to Sage 200: no OAuth token is stored"
             elif token.access_token == rejected:
