@@ -97,6 +97,14 @@ async def check(config: ServerConfig, databases: list[str], out: TextIO = sys.st
     if unknown:
         say(f"no database {unknown[0]!r} in the configuration (it has: {', '.join(config.databases)})")
         return 2
+    if config.tls_enabled:
+        from pgserver.server.listener import build_ssl_context
+
+        try:
+            build_ssl_context(config)
+        except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
+            say(f"configuration: server.tls_cert / server.tls_key cannot be used: {exc}")
+            return 2
     say(f"configuration: OK ({len(config.users)} user(s), database(s): {', '.join(config.databases)})")
     results = [await check_database(config.databases[name], say) for name in databases or config.databases]
     if all(results):

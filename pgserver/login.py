@@ -6,8 +6,8 @@ The OAuth 2.0 authorization-code flow with PKCE, as `gh auth login` and `gcloud 
 1. a listener on the loopback address of the configured `redirect_uri` waits for the browser (RFC 8252 §7.3;
    port 0 picks a free port, for authorization servers that accept any loopback port — Sage ID wants the
    registered URI exactly);
-2. the sign-in URL is printed, and opened in a browser unless `--no-browser` (Python's `webbrowser`, which
-   honours $BROWSER);
+2. the sign-in URL is printed, and opened in a browser unless `--no-browser` or there is no display (Python's
+   `webbrowser`, which honours $BROWSER);
 3. whichever comes first wins: the browser arriving at the listener, or — when the browser runs on another
    machine, so its redirect to localhost cannot reach this one — the address it was sent to, pasted here;
 4. the code is exchanged for tokens, which go to the token store (0600, replaced atomically), and the sites and
@@ -19,6 +19,7 @@ browser brings back is used once and not shown.
 
 from __future__ import annotations
 
+import os
 import queue
 import socket
 import sys
@@ -183,8 +184,10 @@ async def login(db: DatabaseConfig, *, open_browser: bool = True, timeout: float
         if stdin is not None:
             threading.Thread(target=_read_pastes, args=(stdin, answers), daemon=True, name="pgserver-login-paste").start()
         async with anyio.create_task_group() as tasks:
-            if open_browser:
+            if open_browser and _has_browser():
                 tasks.start_soon(_open_browser, request.url, say)
+            elif open_browser:
+                say("(No display here, so no browser was started: open the address above on any machine.)")
             say(f"Waiting for the browser to return to {redirect_uri} …\n"
                 "If the browser is on another machine, paste here the address it ended on "
                 f"(it starts with {redirect_uri.split('?')[0]}?code=).")
@@ -212,6 +215,14 @@ async def login(db: DatabaseConfig, *, open_browser: bool = True, timeout: float
 
 
 Say = Callable[[str], None]
+
+
+def _has_browser() -> bool:
+    """False on a Linux/BSD machine with no display and no $BROWSER (an SSH session): Python's webbrowser would
+    fall back to a text browser in this very terminal."""
+    if sys.platform in ("darwin", "win32") or os.environ.get("BROWSER"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 async def _open_browser(url: str, say: Say) -> None:

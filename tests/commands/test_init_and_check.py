@@ -107,3 +107,13 @@ def test_check_without_a_config_checks_the_demo(tmp_path: Path) -> None:
     checked = pgserver("check", cwd=tmp_path)
     assert checked.returncode == 0, checked.stdout
     assert "checking the demo configuration" in checked.stdout and "check passed" in checked.stdout
+
+
+def test_check_loads_the_tls_certificate(tmp_path: Path) -> None:
+    (tmp_path / "server.crt").write_text("-----BEGIN CERTIFICATE-----\nnot one\n-----END CERTIFICATE-----\n")
+    (tmp_path / "server.key").write_text("not a key\n")
+    config = tmp_path / "pgserver.toml"
+    config.write_text('[server]\ntls_cert = "server.crt"\ntls_key = "server.key"\n'
+                      '[[users]]\nname = "a"\npassword = "p"\n[databases.d]\n')
+    checked = pgserver("check", "--config", str(config), cwd=tmp_path)
+    assert checked.returncode == 2 and "server.tls_cert / server.tls_key cannot be used" in checked.stdout
