@@ -21,6 +21,7 @@ from pgserver.errors import (
     FEATURE_NOT_SUPPORTED,
     IN_FAILED_SQL_TRANSACTION,
     INTERNAL_ERROR,
+    QUERY_CANCELED,
     PgError,
 )
 from pgserver.provider import UNOBSERVED, ScanObserver
@@ -280,7 +281,8 @@ class SqlEngine:
         try:
             return await self._prepare_cached(sql, param_type_oids)
         except PgError as exc:  # the statement ends here: logged and counted as PostgreSQL would
-            self._statement_stats(classify(sql)).finish(exc)
+            if not self._in_statement:  # (SQL PREPARE's own failure is its statement's)
+                self._statement_stats(classify(sql)).finish(exc)
             raise
 
     async def _prepare_cached(self, sql: str, param_type_oids: Sequence[int]) -> Prepared:
@@ -387,7 +389,10 @@ class SqlEngine:
         try:
             cursor = await self._execute(state, params, prepared.param_type_oids)
         except BaseException as exc:
-            stats.finish(exc if isinstance(exc, PgError) else PgError(INTERNAL_ERROR, "internal error"))
+            if isinstance(exc, PgError):
+                stats.finish(exc)
+            else:  # a bug (reported as XX000), or the session being ended while it ran
+                stats.finish(PgError(INTERNAL_ERROR if isinstance(exc, Exception) else QUERY_CANCELED, "ended"))
             raise
         finally:
             self._in_statement = False
