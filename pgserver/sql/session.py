@@ -201,6 +201,8 @@ class SqlEngine:
         return self.settings.take_changes()
 
     def take_notices(self) -> list[Notice]:
+        if not self._notices:
+            return []
         notices, self._notices = self._notices, []
         wanted = self.settings.get("client_min_messages")
         return [n for n in notices if client_receives(n.severity, wanted)]
