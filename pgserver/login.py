@@ -183,23 +183,20 @@ async def login(db: DatabaseConfig, *, open_browser: bool = True, timeout: float
         say(f"Sign in to Sage for database {db.name!r} at:\n\n  {request.url}\n")
         if stdin is not None:
             threading.Thread(target=_read_pastes, args=(stdin, answers), daemon=True, name="pgserver-login-paste").start()
-        async with anyio.create_task_group() as tasks:
-            if open_browser and _has_browser():
-                tasks.start_soon(_open_browser, request.url, say)
-            elif open_browser:
-                say("(No display here, so no browser was started: open the address above on any machine.)")
-            say(f"Waiting for the browser to return to {redirect_uri} …\n"
-                "If the browser is on another machine, paste here the address it ended on "
-                f"(it starts with {redirect_uri.split('?')[0]}?code=).")
-            callback = await _next_answer(answers, redirect_uri, timeout, say)
-            try:
-                token = await auth.finish_sign_in(request, callback)
-            except PgError as exc:
-                listener.finish(False, exc.message)
-                raise LoginError(exc.message + (f"\n{exc.hint}" if exc.hint else "")) from None
-            who = token.signed_in_as or "the Sage ID user"
-            listener.finish(True, f"Signed in to Sage as {who}. You can close this window and return to the terminal.")
-            tasks.cancel_scope.cancel()  # a browser command still running is left to itself
+        if open_browser and _has_browser():
+            _open_browser(request.url, say)
+        elif open_browser:
+            say("(No display here, so no browser was started: open the address above on any machine.)")
+        say(f"Waiting for the browser to return to {redirect_uri} …\n"
+            "If the browser is on another machine, paste here the address it ended on "
+            f"(it starts with {redirect_uri.split('?')[0]}?code=).")
+        try:
+            token = await auth.finish_sign_in(request, await _next_answer(answers, redirect_uri, timeout, say))
+        except PgError as exc:
+            listener.finish(False, exc.message)
+            raise LoginError(exc.message + (f"\n{exc.hint}" if exc.hint else "")) from None
+        who = token.signed_in_as or "the Sage ID user"
+        listener.finish(True, f"Signed in to Sage as {who}. You can close this window and return to the terminal.")
         say(f"\nSigned in as {who}. Tokens saved to {db.token_store} (readable by you only).")
         try:
             say(await describe_sites(session, db))
@@ -209,6 +206,7 @@ async def login(db: DatabaseConfig, *, open_browser: bool = True, timeout: float
         say("Next: `pgserver check` to see the views answer, then `pgserver serve`.")
         return 0
     finally:
+        answers.put(("closed", ""))  # releases a worker thread still waiting on the queue (abandoned at a timeout)
         listener.close()
         with anyio.CancelScope(shield=True):
             await session.aclose()
@@ -225,11 +223,14 @@ def _has_browser() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-async def _open_browser(url: str, say: Say) -> None:
-    """webbrowser.open in a worker thread: a $BROWSER command may run until the sign-in is over."""
-    opened = await to_thread.run_sync(webbrowser.open, url, abandon_on_cancel=True)
-    if not opened:
-        say("(No browser could be started here: open the address above in any browser.)")
+def _open_browser(url: str, say: Say) -> None:
+    """webbrowser.open on a daemon thread: a $BROWSER command may run until the sign-in is over (or, for a browser
+    started fresh, until its window closes) — the login neither waits for it nor for it at exit."""
+    def run() -> None:
+        if not webbrowser.open(url):
+            say("(No browser could be started here: open the address above in any browser.)")
+
+    threading.Thread(target=run, daemon=True, name="pgserver-login-browser").start()
 
 
 async def _next_answer(answers: queue.Queue[tuple[str, str]], redirect_uri: str, timeout: float,

@@ -117,3 +117,14 @@ def test_check_loads_the_tls_certificate(tmp_path: Path) -> None:
                       '[[users]]\nname = "a"\npassword = "p"\n[databases.d]\n')
     checked = pgserver("check", "--config", str(config), cwd=tmp_path)
     assert checked.returncode == 2 and "server.tls_cert / server.tls_key cannot be used" in checked.stdout
+
+
+def test_each_failure_kind_has_its_remedy() -> None:
+    from pgserver.check import remedy
+    from pgserver.errors import PgError
+
+    assert "pgserver login acme" in remedy(PgError("28000", "rejected"), "acme")
+    assert "no access" in remedy(PgError("42501", "Sage 200 denied access: Forbidden"), "acme")
+    assert "Proxy" in remedy(PgError("HV00N", "cannot reach the Sage 200 API"), "acme")
+    assert remedy(PgError("22023", "unknown CompanyId 7", detail="Available companies: 1 (A)"), "acme") == \
+        "Available companies: 1 (A)"

@@ -59,7 +59,7 @@ def test_an_address_from_another_sign_in_is_refused(tenant: Tenant, tmp_path: Pa
     forged = re.sub(r"state=[^&]+", "state=someone-elses", landed)
     out, err = proc.communicate(forged + "\n", timeout=60)
     assert proc.returncode == 1
-    assert "mismatched state" in err and not tenant.tokens.exists()
+    assert "mismatched state" in err and "Traceback" not in err and not tenant.tokens.exists()
 
 
 def test_login_refuses_the_in_process_sandbox_and_a_missing_token_store(tmp_path: Path) -> None:
@@ -83,3 +83,9 @@ def test_login_refuses_the_in_process_sandbox_and_a_missing_token_store(tmp_path
 def test_without_a_config_login_says_how_to_make_one(tmp_path: Path) -> None:
     done = pgserver("login", cwd=tmp_path)
     assert done.returncode == 1 and "pgserver init" in done.stderr
+
+
+def test_without_an_answer_login_gives_up_after_its_timeout(tenant: Tenant, tmp_path: Path) -> None:
+    done = pgserver("login", "--config", str(tenant.config), "--no-browser", "--timeout", "1", cwd=tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "no answer from the browser within 1 s" in done.stderr and not tenant.tokens.exists()
