@@ -1,8 +1,7 @@
 // A user at a browser: `node approve.mjs URL [approve|deny]`, run by pgserver login as its $BROWSER.
 // Opens the Sage ID sign-in page in headless Debian chromium (playwright-core), clicks the button, follows the
 // redirect back to pgserver's loopback listener and writes what that page said to $LOGIN_BROWSER_RESULT.
-import { writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -28,4 +27,5 @@ try {
   process.stderr.write(`[browser] ${outcome.title}: ${outcome.message}\n`);
 } finally {
   await context.close();
+  rmSync(profile, { recursive: true, force: true });
 }
