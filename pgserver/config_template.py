@@ -65,6 +65,7 @@ port = 5433                           # 5432 is left to a real PostgreSQL on the
 # authentication_timeout = 60.0       # seconds a client may take to log in
 # secret_file = "~/.pgserver/server-secret"   # the server's own secret (SCRAM salts of unknown users)
 # client_connection_check_interval = 1.0     # seconds; how soon a vanished client's query is stopped (0: off)
+# cache_dir = "~/.cache/pgserver"     # the mirror of the views read (tenant data: keep it private); "": memory
 # metrics = "127.0.0.1:9187"          # Prometheus metrics at http://127.0.0.1:9187/metrics (off when absent)
 # log_min_duration_statement = 0      # ms: one log line per statement at least this long (0: all, -1: none)
 

@@ -16,6 +16,9 @@ One `Metrics` per server, with a registry of its own (two servers in one process
 | pgserver_api_response_bytes_total | counter | resource |
 | pgserver_api_rows_total | counter | — rows read from the API |
 | pgserver_token_requests_total | counter | grant (refresh_token, authorization_code), outcome (ok, error) |
+| pgserver_mirror_reads_total | counter | refresh (fill, delta, full, none) — scans answered from the mirror |
+| pgserver_mirror_rows_upserted_total | counter | — rows the mirror's refreshes wrote |
+| pgserver_mirror_rows_deleted_total | counter | — rows they found deleted |
 
 plus prometheus_client's process_* and python_* collectors. Nothing else is exported: no user names, no SQL,
 no query parameters, no tokens — label values come from the fixed sets above and the API's resource names.
@@ -37,7 +40,7 @@ from prometheus_client import (
 )
 from prometheus_client.gc_collector import GCCollector
 
-from pgserver.provider import RemoteRequest
+from pgserver.provider import CacheRead, RemoteRequest
 
 STATEMENT_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
 API_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
@@ -70,6 +73,12 @@ class Metrics:
         self.api_rows = Counter("pgserver_api_rows", "Rows read from the Sage 200 API", registry=registry)
         self.token_requests = Counter("pgserver_token_requests", "OAuth token requests to Sage ID",
                                       ["grant", "outcome"], registry=registry)
+        self.mirror_reads = Counter("pgserver_mirror_reads", "Scans answered from the mirror, by the refresh before",
+                                    ["refresh"], registry=registry)
+        self.mirror_upserted = Counter("pgserver_mirror_rows_upserted", "Rows written by mirror refreshes",
+                                       registry=registry)
+        self.mirror_deleted = Counter("pgserver_mirror_rows_deleted", "Rows mirror refreshes found deleted",
+                                      registry=registry)
         self._http: WSGIServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -109,6 +118,13 @@ class Metrics:
 
     def token_request(self, grant: str, ok: bool) -> None:
         self.token_requests.labels(grant, "ok" if ok else "error").inc()
+
+    def cache_read(self, read: CacheRead) -> None:
+        self.mirror_reads.labels(read.refresh).inc()
+        if read.rows_upserted:
+            self.mirror_upserted.inc(read.rows_upserted)
+        if read.rows_deleted:
+            self.mirror_deleted.inc(read.rows_deleted)
 
     # -- the HTTP endpoint ----------------------------------------------------------------
     def serve(self, host: str, port: int) -> int:

@@ -353,6 +353,16 @@ class ScanProgress:
     total_rows: int | None  # rows the scan will read in all, once known (Sage 200: the $count answer)
 
 
+@dataclass(frozen=True)
+class CacheRead:
+    """A scan answered from the provider's local copy (the Sage mirror), and the refresh that preceded it."""
+
+    table: str  # "StandardUK.Customers"
+    refresh: str  # "fill", "delta", "full", or "none" (fresh enough, or a concurrent refresh shared)
+    rows_upserted: int
+    rows_deleted: int
+
+
 class ScanObserver(Protocol):
     """Where a provider reports its remote work (pgserver.sql.statement_stats is the server's): the statement's
     API request count and time, the metrics, and progress NOTICEs on long scans."""
@@ -365,6 +375,9 @@ class ScanObserver(Protocol):
     async def page_read(self, progress: ScanProgress) -> None:
         """After each page; may send the client a progress NOTICE (so it is awaited)."""
 
+    def cache_read(self, read: CacheRead) -> None:
+        """A scan's rows come from the local copy, brought up to date as `read` says."""
+
 
 class _Unobserved:
     """A ScanObserver that keeps nothing (contexts outside a statement: tools, tests)."""
@@ -376,6 +389,9 @@ class _Unobserved:
         pass
 
     async def page_read(self, progress: ScanProgress) -> None:
+        pass
+
+    def cache_read(self, read: CacheRead) -> None:
         pass
 
 

@@ -6,6 +6,8 @@ log_min_duration_statement, with the API request count and time added — and co
 metrics. While a scan is still paging after `ProgressInterval` seconds it sends the client a NOTICE every
 `ProgressInterval` seconds, through the session's notice sink, if client_min_messages lets NOTICE through.
 
+Scans answered from the mirror are noted too (`mirror: delta`: the refresh that preceded each).
+
 The logged statement text never holds a literal: strings (where credentials and sign-in codes would be) are
 replaced by '…', a SET shows only the parameter's name, and parameters ($1) are not logged.
 """
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from pgserver.engine import Notice
 from pgserver.errors import SUCCESSFUL_COMPLETION, PgError
-from pgserver.provider import RemoteRequest, ScanProgress
+from pgserver.provider import CacheRead, RemoteRequest, ScanProgress
 from pgserver.sql.command_lexer import redact_strings
 from pgserver.sql.statements import Statement
 
@@ -79,6 +81,7 @@ class StatementStats:
         self.response_bytes = 0
         self.retries = 0
         self.api_rows = 0
+        self.cache_reads: list[str] = []  # the refresh before each scan the mirror answered
         self.progress_interval = progress_interval
         self._notify = notify
         self._next_progress = self.started + progress_interval
@@ -109,6 +112,11 @@ class StatementStats:
         self._next_progress = now + self.progress_interval
         await self._notify(Notice("NOTICE", SUCCESSFUL_COMPLETION, progress_message(progress, now - self.started)))
 
+    def cache_read(self, read: CacheRead) -> None:
+        self.cache_reads.append(read.refresh)
+        if self.reporting.metrics is not None:
+            self.reporting.metrics.cache_read(read)
+
     # -- the end -----------------------------------------------------------------------
     def finish(self, error: PgError | None = None, rows: int = 0) -> None:
         """The statement ended (once): its log line and its metrics."""
@@ -127,6 +135,8 @@ class StatementStats:
             api += f", {self.request_seconds * 1000:.1f} ms"
             if self.retries:
                 api += f", {self.retries} retried"
+        if self.cache_reads:
+            api += f"  mirror: {', '.join(self.cache_reads)}"
         outcome = f"error: {error.sqlstate}" if error is not None else f"rows: {rows}"
         log.info("duration: %.3f ms  %s  api: %s  user=%s db=%s pid=%d  statement: %s", seconds * 1000, outcome, api,
                  self.user, self.database, self.pid, loggable_text(self.statement))

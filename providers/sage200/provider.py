@@ -25,7 +25,17 @@ import orjson
 import pyarrow as pa
 
 from pgserver.errors import FDW_ERROR, PgError
-from pgserver.provider import Procedure, Provider, ScanContext, ScanPlan, ScanProgress, ScanRequest, TableSpec, arrow_schema
+from pgserver.provider import (
+    CacheRead,
+    Procedure,
+    Provider,
+    ScanContext,
+    ScanPlan,
+    ScanProgress,
+    ScanRequest,
+    TableSpec,
+    arrow_schema,
+)
 from providers.mirror.where import StoreQuery, order_terms
 from providers.mirror.where import translate as translate_qual
 from providers.paging import KeyOrderCheck, PagePipeline, PageRequest, remaining_pages
@@ -325,7 +335,10 @@ class SageViewProvider:
 
     async def scan(self, plan: ScanPlan, ctx: ScanContext) -> AsyncIterator[pa.RecordBatch]:
         if isinstance(plan.state, MirrorScan):
-            store, _state, plan.state.report = await self.session.mirror.ensure(self, ctx)
+            store, _state, report = await self.session.mirror.ensure(self, ctx)
+            plan.state.report = report
+            ctx.observer.cache_read(CacheRead(f"{self.spec.schema}.{self.spec.name}", report.kind,
+                                              report.rows_upserted, report.rows_deleted))
             schema = arrow_schema(self.spec, list(plan.request.columns))
             async for batch in mirror.read_rows(store, self.mirror_layout.name, plan.state.query.sql(),
                                                 plan.state.query.params, schema):

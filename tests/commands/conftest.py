@@ -38,6 +38,7 @@ class Tenant:
 [server]
 host = "127.0.0.1"
 port = 0
+cache_dir = ""
 
 [[users]]
 name = "{USER}"

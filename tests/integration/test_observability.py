@@ -71,8 +71,8 @@ def observed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Observed]:
     with sandbox_in_thread(app) as url:
         database = DatabaseConfig("sage200", api_base_url=url, client_id=DEMO_CLIENT_ID,
                                   client_secret=DEMO_CLIENT_SECRET, token_store=str(tokens),
-                                  properties=MappingProxyType({"Timeout": 20}))
-        config = ServerConfig(host="127.0.0.1", port=0, metrics=("127.0.0.1", 0),
+                                  properties=MappingProxyType({"Timeout": 20, "CacheMode": "LIVE"}))
+        config = ServerConfig(host="127.0.0.1", port=0, metrics=("127.0.0.1", 0), cache_dir="",
                               users=(UserConfig("watcher", make_verifier(PASSWORD), superuser=True),),
                               databases=MappingProxyType({"sage200": database}))
         with serve_in_thread(config) as server:
@@ -151,6 +151,23 @@ def test_retries_and_token_refreshes_are_counted(observed: Observed) -> None:
     assert _delta(before, after, "pgserver_api_requests_total", resource="banks", status="200", retry="true") == 1
     assert _delta(before, after, "pgserver_token_requests_total", grant="refresh_token", outcome="ok") == 1
     assert [r.path for r in observed.sandbox.requests].count("/oauth/token") == 1
+
+
+def test_mirror_reads_are_counted_by_the_refresh_before_them(observed: Observed,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="pgserver.statement")
+    with observed.connect(CacheMode="VERIFY") as conn:
+        before = observed.scrape()
+        caplog.clear()
+        first = conn.execute('SELECT count(*) FROM "Suppliers"').fetchone()
+        second = conn.execute('SELECT count(*) FROM "Suppliers"').fetchone()
+        after = observed.scrape()
+    assert first == second == (60,)
+    assert _delta(before, after, "pgserver_mirror_reads_total", refresh="fill") == 1
+    assert _delta(before, after, "pgserver_mirror_reads_total", refresh="delta") == 1
+    assert _delta(before, after, "pgserver_mirror_rows_upserted_total") >= 60
+    lines = [r.getMessage() for r in caplog.records if r.name == "pgserver.statement"]
+    assert "mirror: fill" in lines[0] and "mirror: delta" in lines[1], lines
 
 
 def test_the_endpoint_shows_no_secret_no_sql_and_no_query_parameter(observed: Observed) -> None:
