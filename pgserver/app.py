@@ -16,7 +16,6 @@ from pgserver.engine import EngineFactory
 if TYPE_CHECKING:
     from pgserver.metrics import Metrics
     from pgserver.sql import DataSource
-    from providers.sage200.session import SageDataSource
 
 SANDBOX_ORIGIN = "http://sage-sandbox.invalid"  # never resolved: requests go through the ASGI transport
 

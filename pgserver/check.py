@@ -50,7 +50,7 @@ def config_warnings(db: DatabaseConfig) -> list[str]:
 
 
 async def check_database(db: DatabaseConfig, say: Callable[[str], None]) -> bool:
-    from pgserver.app import check_properties, sage_data_source
+    from pgserver.app import build_sage_source, check_properties
     from pgserver.tenant import edition_report, format_sites, format_views, sign_in_status
     from providers.sage200.session import SageSession
 
@@ -59,7 +59,7 @@ async def check_database(db: DatabaseConfig, say: Callable[[str], None]) -> bool
     check_properties(db)
     for warning in config_warnings(db):
         say(f"  warning: {warning}")
-    session = SageSession(sage_data_source(db))
+    session = SageSession(build_sage_source(db))
     try:
         try:
             await session.auth(None).access_token()

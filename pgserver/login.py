@@ -160,7 +160,7 @@ def _looks_like_answer(url: str, redirect_uri: str) -> bool:
 async def login(db: DatabaseConfig, *, open_browser: bool = True, timeout: float = DEFAULT_TIMEOUT,
                 out: TextIO = sys.stdout, stdin: TextIO | None = sys.stdin) -> int:
     """Run the sign-in for one configured database; 0 when signed in and the companies were listed."""
-    from pgserver.app import sage_data_source
+    from pgserver.app import build_sage_source
     from pgserver.tenant import describe_sites
     from providers.sage200.session import SageSession
 
@@ -176,7 +176,7 @@ async def login(db: DatabaseConfig, *, open_browser: bool = True, timeout: float
     answers: queue.Queue[tuple[str, str]] = queue.Queue()
     listener = CallbackListener(db.redirect_uri, answers)
     redirect_uri = listener.start()
-    session = SageSession(sage_data_source(db))
+    session = SageSession(build_sage_source(db))
     try:
         auth = session.auth(None)
         request = auth.begin_sign_in(redirect_uri)

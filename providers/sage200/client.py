@@ -182,12 +182,12 @@ class SageHttp:
         self.policy = policy
         self.observer = observer
 
-    async def _observed_attempt(self, url: str, headers: dict[str, str], timeout: float | None, resource: str,
-                                retry: bool) -> httpx.Response:
+    async def _observed(self, attempt: Awaitable[httpx.Response], resource: str, retry: bool) -> httpx.Response:
+        """One attempt, reported to the observer (status 0 when no answer came)."""
         started = time.perf_counter()
         status = size = 0
         try:
-            response = await self._attempt(url, headers, timeout)
+            response = await attempt
             status, size = response.status_code, len(response.content)
             return response
         finally:
@@ -230,7 +230,8 @@ class SageHttp:
                 with _within(budget):
                     headers = await auth_headers(rejected)
                 attempts += 1
-                response = await self._observed_attempt(url, headers, budget.attempt_timeout(), resource, attempts > 1)
+                response = await self._observed(self._attempt(url, headers, budget.attempt_timeout()), resource,
+                                                attempts > 1)
                 if response.status_code == 401 and rejected is None:
                     rejected = headers  # the token may have been revoked early: renew it once
                     continue
@@ -310,12 +311,16 @@ class SageHttp:
         shown = f"{method} {path}"
         rejected: dict[str, str] | None = None
         budget = RequestBudget(self.policy, timeout)
+        resource = resource_label(path)
+        attempts = 0
         while True:
             try:
                 with _within(budget):
                     headers = await auth_headers(rejected)
-                response = await self._send(method, path, content, {**headers, **headers_extra},
-                                            budget.attempt_timeout(), idempotent)
+                attempts += 1
+                response = await self._observed(self._send(method, path, content, {**headers, **headers_extra},
+                                                           budget.attempt_timeout(), idempotent),
+                                                resource, attempts > 1)
                 if response.status_code == 401 and rejected is None:
                     rejected = headers
                     continue
