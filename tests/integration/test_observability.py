@@ -209,11 +209,11 @@ def test_one_log_line_per_statement_with_its_api_requests(observed: Observed, ca
 
 @pytest.mark.skipif(PSQL is None, reason="psql is not installed")
 def test_psql_sees_progress_notices_on_a_slow_scan(observed: Observed) -> None:
-    observed.sandbox.config.latency_ms = 150
+    observed.sandbox.config.latency_ms = 200
     try:
         def run(options: str) -> subprocess.CompletedProcess[str]:
             env = {**{k: v for k, v in os.environ.items() if not k.startswith("PG")}, "PGPASSWORD": PASSWORD,
-                   "PGOPTIONS": f"-c PageSize=100 -c MaxThreads=1 {options}"}
+                   "PGOPTIONS": f"-c PageSize=50 -c MaxThreads=1 {options}"}
             return subprocess.run([PSQL, "-X", "-A", "-t", "-h", "127.0.0.1", "-p", str(observed.port), "-U", "watcher",
                                    "-d", "sage200", "-c", 'SELECT count(*) FROM "SalesOrderLines"'],
                                   capture_output=True, text=True, timeout=120, env=env)
@@ -236,9 +236,9 @@ def test_psql_sees_progress_notices_on_a_slow_scan(observed: Observed) -> None:
 
 def test_progress_notices_arrive_while_the_query_runs(observed: Observed) -> None:
     arrivals: list[float] = []
-    observed.sandbox.config.latency_ms = 150
+    observed.sandbox.config.latency_ms = 200
     try:
-        with observed.connect(PageSize="100", MaxThreads="1", ProgressInterval="1") as conn:
+        with observed.connect(PageSize="50", MaxThreads="1", ProgressInterval="1") as conn:
             conn.add_notice_handler(lambda notice: arrivals.append(time.monotonic()))
             started = time.monotonic()
             assert conn.execute('SELECT count(*) FROM "SalesOrderLines"').fetchone() == (1133,)
