@@ -13,17 +13,17 @@ import pytest
 
 from tests.commands.conftest import PSQL, Tenant, environment, pgserver, psql, serving
 
-BROWSER_DIR = Path(__file__).with_name("browser")
+NODE_DIR = Path(__file__).resolve().parents[1] / "clients" / "node"  # playwright-core, shared with pgAdmin's test
 CHROMIUM = shutil.which("chromium")
 
 pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or shutil.which("node") is None or not (BROWSER_DIR / "node_modules" / "playwright-core").is_dir(),
-    reason="needs Debian chromium, node and `npm install` in tests/commands/browser (scripts/test.sh does both)")
+    CHROMIUM is None or shutil.which("node") is None or not (NODE_DIR / "node_modules" / "playwright-core").is_dir(),
+    reason="needs Debian chromium, node and `npm install` in tests/clients/node (scripts/test.sh does both)")
 
 
 def _login_with_browser(tenant: Tenant, tmp_path: Path, choice: str = "approve") -> tuple[object, dict[str, str]]:
     result = tmp_path / "browser.json"
-    env = environment(BROWSER=f"node {BROWSER_DIR / 'approve.mjs'} %s {choice}", LOGIN_BROWSER_RESULT=str(result),
+    env = environment(BROWSER=f"node {NODE_DIR / 'login_approve.mjs'} %s {choice}", LOGIN_BROWSER_RESULT=str(result),
                       CHROMIUM=str(CHROMIUM))
     done = pgserver("login", "--config", str(tenant.config), "--timeout", "90", cwd=tmp_path, env=env, timeout=150)
     return done, json.loads(result.read_text()) if result.exists() else {}

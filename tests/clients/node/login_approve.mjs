@@ -1,4 +1,5 @@
-// A user at a browser: `node approve.mjs URL [approve|deny]`, run by pgserver login as its $BROWSER.
+// A user at a browser: `node login_approve.mjs URL [approve|deny]`, run by `pgserver login` as its $BROWSER
+// (tests/commands/test_login_browser.py).
 // Opens the Sage ID sign-in page in headless Debian chromium (playwright-core), clicks the button, follows the
 // redirect back to pgserver's loopback listener and writes what that page said to $LOGIN_BROWSER_RESULT.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
