@@ -14,19 +14,31 @@ from pgserver.config import ConfigError, DatabaseConfig, ServerConfig
 from pgserver.engine import EngineFactory
 
 if TYPE_CHECKING:
+    from pgserver.metrics import Metrics
     from pgserver.sql import DataSource
 
 SANDBOX_ORIGIN = "http://sage-sandbox.invalid"  # never resolved: requests go through the ASGI transport
 
 
-def build_engine_factory(config: ServerConfig) -> EngineFactory:
-    """One SqlEngineFactory serving every configured database; ConfigError for bad property defaults."""
+def build_engine_factory(config: ServerConfig, metrics: Metrics | None = None) -> EngineFactory:
+    """One SqlEngineFactory serving every configured database; ConfigError for bad property defaults.
+    `metrics`: where statements and API requests are counted (None: not counted)."""
     from pgserver.sql.factory import SqlEngineFactory
+    from pgserver.sql.statement_stats import StatementReporting
 
     for db in config.databases.values():
         check_properties(db)
     sources = {name: build_data_source(db, config.mirror_dir()) for name, db in config.databases.items()}
-    return SqlEngineFactory(sources)
+    return SqlEngineFactory(sources, StatementReporting(config.log_min_duration_statement, metrics))
+
+
+def server_metrics(config: ServerConfig) -> Metrics | None:
+    """The Metrics of a server whose config asks for the endpoint ([server] metrics), else None."""
+    if config.metrics is None:
+        return None
+    from pgserver.metrics import Metrics
+
+    return Metrics()
 
 
 def check_properties(db: DatabaseConfig) -> None:
@@ -80,10 +92,10 @@ def build_sage_source(db: DatabaseConfig, cache_dir: Path | None = None) -> Any:
         transport = httpx.ASGITransport(app=create_app(), raise_app_exceptions=False)
         return SageDataSource(api_base_url=SANDBOX_ORIGIN, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET,
                               token_store_path=db.token_store, transport=transport, defaults=defaults,
-                              truth_table_path=truth_table)
+                              truth_table_path=truth_table, redirect_uri=db.redirect_uri)
     return SageDataSource(api_base_url=db.api_base_url, client_id=db.client_id, client_secret=db.client_secret,
                           token_store_path=db.token_store, defaults=defaults, truth_table_path=truth_table,
-                          cache_dir=cache_dir)
+                          cache_dir=cache_dir, redirect_uri=db.redirect_uri)
 
 
 def truth_table_path(db: DatabaseConfig) -> str | None:

@@ -1,9 +1,15 @@
-"""`pgserver` command line: serve, passwd, sandbox.
+"""`pgserver` command line: init, login, check, serve, passwd, sandbox, import.
 
+  pgserver init [FILE]          writes a commented pgserver.toml (pgserver/config_template.py); never overwrites
+  pgserver login [DATABASE]     signs in to Sage ID in a browser, keeps the tokens (pgserver/login.py)
+  pgserver check [DATABASE …]   validates the config and reaches Sage 200 with the stored tokens (pgserver/check.py)
   pgserver serve [--config FILE] [--host H] [--port P] [--log-level L]
   pgserver passwd [USER]        reads a password, prints a [[users]] entry with its SCRAM verifier
   pgserver sandbox …            the Sage 200 API emulator (sage_sandbox.cli)
   pgserver import FILE.xml [--database NAME] [--config FILE]   Zynk customer XML into Sage 200
+
+Without --config, serve/login/check/import read ./pgserver.toml when there is one; serve, check and import
+otherwise use the demo configuration (the in-process sandbox, user demo/demo).
 """
 
 from __future__ import annotations
@@ -12,20 +18,41 @@ import argparse
 import dataclasses
 import getpass
 import logging
+import secrets
 import shlex
 import ssl
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from pgserver.config import ConfigError, ServerConfig, default_config, load_config
+from pgserver.config import EDITIONS, SANDBOX, ConfigError, ServerConfig, default_config, load_config
 from pgserver.protocol.scram import make_verifier
+
+DEFAULT_CONFIG_FILE = "pgserver.toml"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pgserver", description="PostgreSQL-wire server over the Sage 200 API")
     commands = parser.add_subparsers(dest="command", required=True)
+    init = commands.add_parser("init", help="write a commented pgserver.toml (never overwrites one)")
+    init.add_argument("file", nargs="?", default=DEFAULT_CONFIG_FILE, help="where (default: ./pgserver.toml)")
+    init.add_argument("--user", default="sage", help="the login to create (default: sage)")
+    init.add_argument("--database", default="sage200", help="the database name clients connect to")
+    init.add_argument("--edition", default="StandardUK", choices=EDITIONS)
+    init.add_argument("--api-base-url", default=SANDBOX,
+                      help='"sandbox" (default: the built-in demo) or https://api.columbus.sage.com')
+    init.add_argument("--client-id", help="the client id Sage issued for your application")
+    login = commands.add_parser("login", help="sign in to Sage ID in a browser and keep the tokens")
+    login.add_argument("database", nargs="?", help="which [databases.<name>] (default: the only/first one)")
+    login.add_argument("--config", help=f"TOML config file (default: ./{DEFAULT_CONFIG_FILE})")
+    login.add_argument("--no-browser", action="store_true", help="only print the sign-in URL")
+    login.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for the browser (300)")
+    check = commands.add_parser("check", help="validate the config and reach Sage 200 with the stored tokens")
+    check.add_argument("databases", nargs="*", help="which databases (default: all)")
+    check.add_argument("--config", help=f"TOML config file (default: ./{DEFAULT_CONFIG_FILE}, else the demo)")
     serve = commands.add_parser("serve", help="run the PostgreSQL server")
-    serve.add_argument("--config", help="TOML config file (default: sandbox database, user demo/demo)")
+    serve.add_argument("--config", help=f"TOML config file (default: ./{DEFAULT_CONFIG_FILE}, else the demo "
+                       "database on the sandbox, user demo/demo)")
     serve.add_argument("--host", help="listen address (overrides the config)")
     serve.add_argument("--port", type=int, help="TCP port (overrides the config)")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
@@ -59,7 +86,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.log_level != "debug":  # one line per API request is debugging detail
         logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
-        config = load_config(args.config) if args.config else default_config()
+        config, path = _config(args.config, demo=True)
     except ConfigError as exc:
         print(f"pgserver: {exc}", file=sys.stderr)
         return 2
@@ -68,11 +95,12 @@ def _serve(args: argparse.Namespace) -> int:
 
     import anyio
 
-    from pgserver.app import build_engine_factory
+    from pgserver.app import build_engine_factory, server_metrics
     from pgserver.server import PgServer
 
     try:
-        server = PgServer(config, build_engine_factory(config))
+        metrics = server_metrics(config)
+        server = PgServer(config, build_engine_factory(config, metrics), metrics)
     except ConfigError as exc:
         print(f"pgserver: {exc}", file=sys.stderr)
         return 2
@@ -84,24 +112,127 @@ def _serve(args: argparse.Namespace) -> int:
         async with anyio.create_task_group() as tg:
             port = await tg.start(server.serve)
             shown = dataclasses.replace(config, port=port)
-            print(f"pgserver listening on {config.host}:{port}{' (TLS available)' if config.tls_enabled else ''}\n"
-                  f"connect with: {connect_hint(shown, default=args.config is None)}", file=sys.stderr, flush=True)
+            metrics = f"\nmetrics at http://{config.metrics[0]}:{server.metrics_port}/metrics" if config.metrics else ""
+            print(f"pgserver listening on {config.host}:{port}{' (TLS available)' if config.tls_enabled else ''}"
+                  f"{metrics}\nconnect with: {connect_hint(shown, default=path is None)}", file=sys.stderr, flush=True)
 
     try:
         anyio.run(run)
     except KeyboardInterrupt:
         return 0
     except OSError as exc:
-        print(f"pgserver: cannot listen on {config.host}:{config.port}: {exc.strerror}", file=sys.stderr)
+        where = exc.filename or f"{config.host}:{config.port}"
+        print(f"pgserver: cannot listen on {where}: {exc.strerror}", file=sys.stderr)
         return 1
     return 0
 
 
-def _read_password() -> str | None:
+def _config(option: str | None, demo: bool) -> tuple[ServerConfig, Path | None]:
+    """The --config file, else ./pgserver.toml if present, else (where allowed) the demo configuration."""
+    path = Path(option) if option else Path(DEFAULT_CONFIG_FILE)
+    if option or path.is_file():
+        return load_config(path), path
+    if demo:
+        return default_config(), None
+    raise ConfigError(f"no configuration: pass --config FILE, or run `pgserver init` to write ./{DEFAULT_CONFIG_FILE}")
+
+
+def _init(args: argparse.Namespace) -> int:
+    from pgserver.config_template import render, write_new
+
+    path = Path(args.file)
+    if path.exists():
+        print(f"pgserver init: {path} already exists; not overwriting it (move it away, or name another file)",
+              file=sys.stderr)
+        return 1
+    password = _read_password(allow_empty=True)
+    if password is None:
+        return 2
+    generated = not password
+    if generated:
+        password = secrets.token_urlsafe(12)
+    text = render(user=args.user, verifier=str(make_verifier(password)), database=args.database,
+                  edition=args.edition, api_base_url=args.api_base_url, client_id=args.client_id)
+    try:
+        load_config_text(text, path)
+        write_new(path, text)
+    except ConfigError as exc:
+        print(f"pgserver init: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"pgserver init: cannot write {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"wrote {path} (readable by you only): database {args.database!r}, user {args.user!r}")
+    if generated:
+        print(f"generated password for {args.user}: {password}\n(it is not stored anywhere: note it now)")
+    config_option = f" --config {shlex.quote(str(path))}" if str(path) != DEFAULT_CONFIG_FILE else ""
+    steps = [f"pgserver check{config_option}", f"pgserver serve{config_option}"]
+    if args.api_base_url != SANDBOX:
+        steps.insert(0, f"pgserver login{config_option}")
+    print("next: " + "  then  ".join(steps))
+    return 0
+
+
+def load_config_text(text: str, path: Path) -> ServerConfig:
+    """Parse config text as if it were the file at `path` (relative paths resolve next to it)."""
+    import tomllib
+
+    from pgserver.config import parse_config
+
+    return parse_config(tomllib.loads(text), base_dir=path.parent)
+
+
+def _database(config: ServerConfig, name: str | None) -> str:
+    if name is None:
+        real = [n for n, db in config.databases.items() if not db.uses_sandbox]
+        return (real or list(config.databases))[0]
+    if name not in config.databases:
+        raise ConfigError(f"no database {name!r} in the configuration (it has: {', '.join(config.databases)})")
+    return name
+
+
+def _login(args: argparse.Namespace) -> int:
+    import anyio
+
+    from pgserver.login import LoginError, login
+
+    try:
+        config, _ = _config(args.config, demo=False)
+        db = config.databases[_database(config, args.database)]
+        return anyio.run(lambda: login(db, open_browser=not args.no_browser, timeout=args.timeout))
+    except (ConfigError, LoginError) as exc:
+        print(f"pgserver login: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _check(args: argparse.Namespace) -> int:
+    import anyio
+
+    from pgserver.check import check
+
+    try:
+        config, path = _config(args.config, demo=True)
+    except ConfigError as exc:
+        print(f"pgserver check: configuration: {exc}", file=sys.stderr)
+        return 2
+    if path is None:
+        print("(no config file: checking the demo configuration)")
+    try:
+        return anyio.run(check, config, list(args.databases))
+    except ConfigError as exc:
+        print(f"pgserver check: configuration: {exc}", file=sys.stderr)
+        return 2
+
+
+def _read_password(allow_empty: bool = False) -> str | None:
+    """A password typed twice (terminal) or one line of stdin; with allow_empty, "" means "make one up"."""
     if sys.stdin.isatty():
-        first = getpass.getpass("Password: ")
-        if first != getpass.getpass("Repeat password: "):
-            print("pgserver passwd: passwords do not match", file=sys.stderr)
+        prompt = "Password (empty: generate one): " if allow_empty else "Password: "
+        first = getpass.getpass(prompt)
+        if first and first != getpass.getpass("Repeat password: "):
+            print("pgserver: passwords do not match", file=sys.stderr)
             return None
         return first
     return sys.stdin.readline().rstrip("\r\n")
@@ -126,7 +257,7 @@ def _import(args: argparse.Namespace) -> int:
     from pgserver.xml_import import run_import
 
     try:
-        config = load_config(args.config) if args.config else default_config()
+        config, _ = _config(args.config, demo=True)
     except ConfigError as exc:
         print(f"pgserver: {exc}", file=sys.stderr)
         return 2
@@ -140,8 +271,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return sandbox_main(argv[1:])
     args = build_parser().parse_args(argv)
-    if args.command == "serve":
-        return _serve(args)
-    if args.command == "import":
-        return _import(args)
-    return _passwd(args)
+    commands = {"serve": _serve, "init": _init, "login": _login, "check": _check, "passwd": _passwd,
+                "import": _import}
+    return commands[args.command](args)

@@ -11,6 +11,8 @@ secret_file = "~/.pgserver/server-secret"   # (default) the server's secret for 
 client_connection_check_interval = 1.0      # seconds between checks that a busy client is still there (0: off)
 cache_dir = "~/.cache/pgserver"             # (default, or $XDG_CACHE_HOME/pgserver) the mirror's files; "" keeps
                                             # the mirror in memory (the in-process sandbox always does)
+metrics = "127.0.0.1:9187"  # optional: Prometheus metrics over HTTP at this address (off when absent)
+log_min_duration_statement = 0   # ms: log statements that ran at least this long (0: all, -1: none)
 
 [[users]]
 name = "demo"
@@ -24,6 +26,7 @@ edition = "StandardUK"               # (default) or ProfessionalUK
 api_base_url = "sandbox"             # "sandbox" (the in-process emulator) or https://api.columbus.sage.com
 client_id = "…"
 client_secret = "…"
+redirect_uri = "http://localhost:8855/callback"   # (default) registered with Sage; `pgserver login` listens on it
 token_store = "~/.pgserver/tokens.json"
 
 [databases.sage200.properties]       # connection-property defaults (MaxRows, Timeout, CompanyId …)
@@ -32,7 +35,8 @@ Timeout = 30
 
 Without a file the server has one database "sage200" on the in-process sandbox and one user
 demo/demo. Relative paths are relative to the config file. Errors name the offending key
-and never echo secrets.
+and never echo secrets. docs/configuration.md describes every key (tests/test_config_docs.py
+keeps it and the key tables below in step); `pgserver init` writes a commented file.
 """
 
 from __future__ import annotations
@@ -52,6 +56,16 @@ DEFAULT_DATABASE = "sage200"
 SANDBOX = "sandbox"
 EDITIONS = ("StandardUK", "ProfessionalUK")
 DEFAULT_MAX_MESSAGE = 64 * 1024 * 1024
+DEFAULT_REDIRECT_URI = "http://localhost:8855/callback"
+
+# Every key each table accepts (docs/configuration.md documents exactly these).
+SERVER_KEYS = ("host", "port", "tls_cert", "tls_key", "require_tls", "max_message_size", "max_connections",
+               "authentication_timeout", "secret_file", "client_connection_check_interval", "cache_dir", "metrics",
+               "log_min_duration_statement")
+USER_KEYS = ("name", "scram", "password", "password_cleartext", "superuser")
+DATABASE_KEYS = ("edition", "api_base_url", "client_id", "client_secret", "redirect_uri", "token_store",
+                 "properties")
+TOP_LEVEL_KEYS = ("server", "users", "databases")
 
 
 class ConfigError(ValueError):
@@ -74,6 +88,7 @@ class DatabaseConfig:
     client_id: str = "pgserver"
     client_secret: str | None = field(default=None, repr=False)
     token_store: str | None = None
+    redirect_uri: str = DEFAULT_REDIRECT_URI  # where Sage ID sends the browser back (`pgserver login` listens)
     properties: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False)  # may hold secrets
 
     @property
@@ -104,6 +119,10 @@ class ServerConfig:
         if self.cache_dir == "":
             return None
         return Path(self.cache_dir).expanduser() if self.cache_dir is not None else default_cache_dir()
+    metrics: tuple[str, int] | None = None  # (host, port) of the Prometheus endpoint; None: off
+    # PostgreSQL's log_min_duration_statement (ms): one log line for each statement that ran at least this
+    # long, with its API requests and their time; 0 logs every statement, -1 none.
+    log_min_duration_statement: int = 0
 
     @property
     def tls_enabled(self) -> bool:
@@ -152,11 +171,9 @@ def _path(value: Any, where: str, base_dir: Path) -> Path:
 
 def parse_config(data: Mapping[str, Any], base_dir: Path = Path(".")) -> ServerConfig:
     """Validate a parsed TOML document into a ServerConfig."""
-    _unknown_keys(data, {"server", "users", "databases"}, "the config file")
+    _unknown_keys(data, set(TOP_LEVEL_KEYS), "the config file")
     server = _expect(data.get("server", {}), dict, "[server]")
-    _unknown_keys(server, {"host", "port", "tls_cert", "tls_key", "max_message_size", "max_connections",
-                           "authentication_timeout", "require_tls", "secret_file",
-                           "client_connection_check_interval", "cache_dir"}, "[server]")
+    _unknown_keys(server, set(SERVER_KEYS), "[server]")
     port = _expect(server.get("port", DEFAULT_PORT), int, "server.port")
     if not 0 <= port <= 65535:
         raise ConfigError("server.port must be between 0 and 65535")
@@ -196,6 +213,8 @@ def parse_config(data: Mapping[str, Any], base_dir: Path = Path(".")) -> ServerC
         secret_file=_path(server["secret_file"], "server.secret_file", base_dir) if "secret_file" in server else None,
         client_connection_check_interval=_non_negative(server, "client_connection_check_interval", 1.0),
         cache_dir=_cache_dir(server, base_dir),
+        metrics=_address(server["metrics"], "server.metrics") if "metrics" in server else None,
+        log_min_duration_statement=_duration_threshold(server),
     )
 
 
@@ -214,6 +233,23 @@ def default_cache_dir() -> Path:
     return (Path(base) if base else Path.home() / ".cache") / "pgserver"
 
 
+def _address(value: Any, where: str) -> tuple[str, int]:
+    """"host:port" (an IPv6 host in brackets: "[::1]:9187") → (host, port)."""
+    text = _expect(value, str, where).strip()
+    host, sep, port = text.rpartition(":")
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise ConfigError(f'{where} must be "host:port", e.g. "127.0.0.1:9187"')
+    return host, int(port)
+
+
+def _duration_threshold(server: Mapping[str, Any]) -> int:
+    value = _expect(server.get("log_min_duration_statement", 0), int, "server.log_min_duration_statement")
+    if value < -1:
+        raise ConfigError("server.log_min_duration_statement must be -1 (off), 0 (every statement) or more")
+    return value
+
+
 def _non_negative(server: Mapping[str, Any], key: str, default: float) -> float:
     value = float(_expect(server.get(key, default), (int, float), f"server.{key}"))
     if value < 0:
@@ -224,7 +260,7 @@ def _non_negative(server: Mapping[str, Any], key: str, default: float) -> float:
 def _user(table: Any, index: int) -> UserConfig:
     where = f"[[users]] #{index + 1}"
     _expect(table, dict, where)
-    _unknown_keys(table, {"name", "scram", "password", "password_cleartext", "superuser"}, where)
+    _unknown_keys(table, set(USER_KEYS), where)
     name = _expect(table.get("name"), str, f"{where}.name")
     if "scram" in table and "password" in table:
         raise ConfigError(f"user {name!r}: set either scram or password, not both")
@@ -245,7 +281,7 @@ def _user(table: Any, index: int) -> UserConfig:
 
 def _database(name: str, table: Mapping[str, Any], base_dir: Path) -> DatabaseConfig:
     where = f"[databases.{name}]"
-    _unknown_keys(table, {"edition", "api_base_url", "client_id", "client_secret", "token_store", "properties"}, where)
+    _unknown_keys(table, set(DATABASE_KEYS), where)
     edition = _expect(table.get("edition", "StandardUK"), str, f"{where} edition")
     match = next((e for e in EDITIONS if e.lower() == edition.lower()), None)
     if match is None:
@@ -258,6 +294,9 @@ def _database(name: str, table: Mapping[str, Any], base_dir: Path) -> DatabaseCo
     for key, value in properties.items():
         _expect(value, (str, int, bool, float), f"[databases.{name}.properties] {key}")
     secret = table.get("client_secret")
+    redirect = _expect(table.get("redirect_uri", DEFAULT_REDIRECT_URI), str, f"{where} redirect_uri")
+    if not redirect.startswith(("http://", "https://")):
+        raise ConfigError(f"{where} redirect_uri must be an http(s) URL")
     return DatabaseConfig(
         name=name,
         edition=match,
@@ -265,5 +304,6 @@ def _database(name: str, table: Mapping[str, Any], base_dir: Path) -> DatabaseCo
         client_id=_expect(table.get("client_id", "pgserver"), str, f"{where} client_id"),
         client_secret=_expect(secret, str, f"{where} client_secret") if secret is not None else None,
         token_store=token_store,
+        redirect_uri=redirect,
         properties=MappingProxyType(dict(properties)),
     )

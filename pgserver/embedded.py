@@ -12,7 +12,7 @@ from contextlib import contextmanager, suppress
 
 import anyio.from_thread
 
-from pgserver.app import build_engine_factory
+from pgserver.app import build_engine_factory, server_metrics
 from pgserver.config import ServerConfig
 from pgserver.engine import EngineFactory
 from pgserver.server.listener import PgServer
@@ -20,8 +20,10 @@ from pgserver.server.listener import PgServer
 
 @contextmanager
 def serve_in_thread(config: ServerConfig, engine_factory: EngineFactory | None = None) -> Iterator[PgServer]:
-    """Start a PgServer for `config` (port 0 picks a free one) and stop it on exit."""
-    server = PgServer(config, engine_factory or build_engine_factory(config))
+    """Start a PgServer for `config` (port 0 picks a free one) and stop it on exit; with [server] metrics, its
+    endpoint too (`.metrics_port`)."""
+    metrics = server_metrics(config)
+    server = PgServer(config, engine_factory or build_engine_factory(config, metrics), metrics)
     with anyio.from_thread.start_blocking_portal() as portal:
         future, _port = portal.start_task(server.serve)
         try:

@@ -11,7 +11,7 @@ registry (pgserver/types.py) turns them into text or binary wire formats.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -72,6 +72,9 @@ class Notice:
     message: str
 
 
+NoticeSink = Callable[[Notice], Awaitable[None]]  # sends one NoticeResponse to the client now
+
+
 class Engine(Protocol):
     """One per client connection: the session's SQL state."""
 
@@ -101,6 +104,11 @@ class Engine(Protocol):
         ...
 
     def take_notices(self) -> list[Notice]: ...
+
+    def set_notice_sink(self, sink: NoticeSink) -> None:
+        """Where notices raised while a statement is still running (progress on a long scan) are sent at once;
+        until one is set they wait for take_notices()."""
+        ...
 
     def cancel(self) -> None:
         """Called from another task on CancelRequest: the running fetch raises 57014."""

@@ -136,6 +136,9 @@ PROPERTY_DEFS: tuple[PropertyDef, ...] = (
                 "through the proxy.", "Proxy", privileged=True),
     PropertyDef("Verbosity", "string", "1", "Specifies the verbosity level of the log file. Supported values "
                 "range from 1 to 5.", "Logging", validate=_verbosity),
+    PropertyDef("ProgressInterval", "int", 0, "Seconds between progress NOTICEs while a query is still reading "
+                "the Sage 200 API (pages and rows read of the $count total); the first comes after this long. 0: "
+                "none. Sent when client_min_messages lets NOTICE through.", "Logging", minimum=0, maximum=86400),
     PropertyDef("BrowsableSchemas", "string", "", "Optional setting that restricts the schemas reported to a "
                 "subset of all available schemas, e.g. BrowsableSchemas=StandardUK.", "Schema",
                 validate=_schema_list),

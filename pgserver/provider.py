@@ -331,8 +331,78 @@ class ScanPlan:
     reports: list[QualReport] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class RemoteRequest:
+    """One HTTP request a provider made, as the statement log and the metrics count it (never its parameters)."""
+
+    resource: str  # the API resource with ids replaced: "customers", "customers/{id}", "sites"
+    status: int  # the HTTP status; 0 when no answer came (timeout, connection error)
+    seconds: float
+    response_bytes: int
+    retry: bool  # a second or later attempt of one logical request
+
+
+@dataclass(frozen=True)
+class ScanProgress:
+    """How far one scan has got, reported after each page it read."""
+
+    table: str  # "StandardUK.SalesOrderLines"
+    pages: int
+    rows: int  # rows read so far
+    page_rows: int  # of which the page just read
+    total_rows: int | None  # rows the scan will read in all, once known (Sage 200: the $count answer)
+
+
+@dataclass(frozen=True)
+class CacheRead:
+    """A scan answered from the provider's local copy (the Sage mirror), and the refresh that preceded it."""
+
+    table: str  # "StandardUK.Customers"
+    refresh: str  # "fill", "delta", "full", or "none" (fresh enough, or a concurrent refresh shared)
+    rows_upserted: int
+    rows_deleted: int
+
+
+class ScanObserver(Protocol):
+    """Where a provider reports its remote work (pgserver.sql.statement_stats is the server's): the statement's
+    API request count and time, the metrics, and progress NOTICEs on long scans."""
+
+    def request_done(self, request: RemoteRequest) -> None: ...
+
+    def token_request(self, grant: str, ok: bool) -> None:
+        """An OAuth token request: grant "refresh_token" or "authorization_code"."""
+
+    async def page_read(self, progress: ScanProgress) -> None:
+        """After each page; may send the client a progress NOTICE (so it is awaited)."""
+
+    def cache_read(self, read: CacheRead) -> None:
+        """A scan's rows come from the local copy, brought up to date as `read` says."""
+
+
+class _Unobserved:
+    """A ScanObserver that keeps nothing (contexts outside a statement: tools, tests)."""
+
+    def request_done(self, request: RemoteRequest) -> None:
+        pass
+
+    def token_request(self, grant: str, ok: bool) -> None:
+        pass
+
+    async def page_read(self, progress: ScanProgress) -> None:
+        pass
+
+    def cache_read(self, read: CacheRead) -> None:
+        pass
+
+
+UNOBSERVED: ScanObserver = _Unobserved()
+
+
 class ScanContext(Protocol):
     """What a scan may read from the connection it runs for."""
+
+    # Where the running statement's remote work is reported (UNOBSERVED outside one).
+    observer: ScanObserver
 
     def property(self, name: str) -> Any:
         """A connection property's effective value (MaxThreads, Timeout, CompanyId …)."""

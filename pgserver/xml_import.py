@@ -14,12 +14,15 @@ from typing import Any, TextIO
 
 from pgserver.config import ConfigError, ServerConfig
 from pgserver.errors import PgError
+from pgserver.provider import UNOBSERVED
 
 PROGRESS_FROM = 20  # records: smaller files finish before a bar would help
 
 
 class _Properties:
     """The ScanContext of the import: the database's connection-property defaults (plus the CLI's)."""
+
+    observer = UNOBSERVED  # a command, not a statement: nothing is logged or counted per request
 
     def __init__(self, values: dict[str, Any]) -> None:
         from pgserver.properties import ConnectionProperties

@@ -1,7 +1,8 @@
 """`create_app(config)`: the sandbox as one Starlette ASGI application.
 
 One origin serves both hosts of the real service (docs/decisions/0202-sandbox-sage-id.md):
-Sage ID at /authorize (alias /oauth/authorize) and /oauth/token, and the API at
+Sage ID at /authorize (alias /oauth/authorize; its sign-in page posts to /authorize/decision) and
+/oauth/token, and the API at
 /uk/sage200/accounts/v1/... (StandardUK) and /uk/sage200extra/accounts/v1/... (ProfessionalUK).
 """
 
@@ -13,26 +14,52 @@ from urllib.parse import parse_qsl, unquote
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from . import api, customer_writes
 from .config import SandboxConfig
 from .errors import ApiError
 from .middleware import SandboxMiddleware
-from .oauth import OAuthError
+from .oauth import DEFAULT_SCOPE, OAuthError
+from .signin_page import signin_page
 from .state import SandboxState
 
 API = "/uk/{edition}/accounts/v1"
 
 
 async def authorize(request: Request) -> Response:
-    sage_id = request.app.state.sandbox.sage_id
+    """Approve at once (a redirect with the code), or answer the sign-in page when a person must decide."""
+    state = request.app.state.sandbox
+    sage_id = state.sage_id
+    params = dict(request.query_params)
     try:
-        location = sage_id.authorize(dict(request.query_params))
+        sage_id.validate(params)
     except OAuthError as exc:
-        return JSONResponse({"error": exc.error, "error_description": exc.description}, status_code=exc.status)
-    return RedirectResponse(location, status_code=302)
+        return _oauth_error(exc)
+    refusal = sage_id.refuse_silently(params)
+    if refusal is not None:
+        return RedirectResponse(refusal, status_code=302)
+    if not sage_id.needs_page(params):
+        return RedirectResponse(sage_id.authorize(params), status_code=302)
+    page = signin_page(sage_id.begin_page(params), params["client_id"], params.get("scope") or DEFAULT_SCOPE,
+                       state.config.site_name)
+    return HTMLResponse(page, headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY"})
+
+
+async def authorize_decision(request: Request) -> Response:
+    """The sign-in page's form: Approve → redirect with a code; Deny → redirect with error=access_denied."""
+    form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
+    try:
+        location = request.app.state.sandbox.sage_id.decide(form.get("transaction", ""),
+                                                            form.get("decision") == "approve")
+    except OAuthError as exc:
+        return _oauth_error(exc)
+    return RedirectResponse(location, status_code=303)  # 303: the browser follows with a GET
+
+
+def _oauth_error(exc: OAuthError) -> Response:
+    return JSONResponse({"error": exc.error, "error_description": exc.description}, status_code=exc.status)
 
 
 async def token(request: Request) -> Response:
@@ -89,6 +116,7 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
     routes = [
         Route("/authorize", authorize, methods=["GET"]),
         Route("/oauth/authorize", authorize, methods=["GET"]),
+        Route("/authorize/decision", authorize_decision, methods=["POST"]),
         Route("/oauth/token", token, methods=["POST"]),
         Route(f"{API}/sites", api.sites, methods=["GET"]),
         Route(f"{API}/current_user", api.current_user, methods=["GET"]),

@@ -30,6 +30,7 @@ class SandboxConfig:
     client_id: str = DEMO_CLIENT_ID
     client_secret: str = DEMO_CLIENT_SECRET
     redirect_uris: tuple[str, ...] = ()  # empty: any redirect_uri is accepted
+    consent_page: bool = False  # /authorize always shows the sign-in page (else only when a prompt asks)
     site_id: str = DEMO_SITE_ID
     site_name: str = DEMO_SITE_NAME
     issuer: str = "https://id.sage.com/"  # `iss` of id_tokens

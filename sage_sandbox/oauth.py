@@ -2,7 +2,11 @@
 
 Served on the sandbox's own origin (docs/decisions/0202-sandbox-sage-id.md):
 `GET /authorize` approves at once (no login page) and redirects to `redirect_uri` with
-`code` and `state`; `POST /oauth/token` exchanges a code or a refresh token. Refresh
+`code` and `state` — unless the request asks for a prompt (`prompt=login|consent|select_account`)
+or the sandbox is configured with `consent_page`: then it answers a sign-in page whose Approve /
+Deny buttons post to `/authorize/decision` (decision 0964). `prompt=none` never shows a page: where
+one would be needed it redirects with `error=login_required`. `POST /oauth/token` exchanges a code
+or a refresh token. Refresh
 tokens rotate: using one invalidates it, and a second use answers `invalid_grant`.
 Access tokens are opaque random strings checked against this store; they expire after
 `SandboxConfig.token_lifetime` seconds of the configurable clock.
@@ -22,6 +26,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from .config import DEMO_AUDIENCE, SandboxConfig
 
 DEFAULT_SCOPE = "openid profile email offline_access"
+INTERACTIVE_PROMPTS = frozenset({"login", "consent", "select_account"})  # OpenID Connect's prompt values
 SANDBOX_USER = {"sub": "auth0|sandbox-user-0001", "email": "demo.user@example.co.uk", "name": "Demo User"}
 
 
@@ -47,6 +52,14 @@ class _Code:
 
 
 @dataclass
+class _Pending:
+    """An authorization request waiting on the sign-in page's decision."""
+
+    params: dict[str, str]
+    expires_at: float
+
+
+@dataclass
 class _Grant:
     client_id: str
     scope: str
@@ -61,12 +74,50 @@ class SageId:
         self._codes: dict[str, _Code] = {}
         self._access: dict[str, _Grant] = {}
         self._refresh: dict[str, _Grant] = {}
+        self._pending: dict[str, _Pending] = {}
         self._lock = threading.Lock()
 
     # -- /authorize -----------------------------------------------------------------------
 
     def authorize(self, params: dict[str, str]) -> str:
         """The URL to redirect the browser to (code + state appended to redirect_uri)."""
+        self.validate(params)
+        return self._approve(params)
+
+    def needs_page(self, params: dict[str, str]) -> bool:
+        """Whether /authorize answers the sign-in page rather than redirecting at once (validate first)."""
+        prompts = set(params.get("prompt", "").split())
+        return bool(prompts & INTERACTIVE_PROMPTS) or (self.config.consent_page and "none" not in prompts)
+
+    def refuse_silently(self, params: dict[str, str]) -> str | None:
+        """prompt=none where a page would be needed: the error redirect OpenID Connect prescribes, else None."""
+        if "none" in params.get("prompt", "").split() and self.config.consent_page:
+            return _redirect(params, {"error": "login_required",
+                                      "error_description": "the user must sign in interactively"})
+        return None
+
+    def begin_page(self, params: dict[str, str]) -> str:
+        """Remember a validated request for the sign-in page; the id its form posts back."""
+        transaction = secrets.token_urlsafe(18)
+        with self._lock:
+            now = self.config.clock()
+            self._pending = {k: v for k, v in self._pending.items() if v.expires_at > now}
+            self._pending[transaction] = _Pending(dict(params), now + self.config.code_lifetime)
+        return transaction
+
+    def decide(self, transaction: str, approve: bool) -> str:
+        """The sign-in page's answer: the redirect with a code (Approve) or error=access_denied (Deny)."""
+        with self._lock:
+            pending = self._pending.pop(transaction, None)
+        if pending is None or pending.expires_at <= self.config.clock():
+            raise OAuthError("invalid_request", "the sign-in page expired or was already answered; start again")
+        if not approve:
+            return _redirect(pending.params, {"error": "access_denied",
+                                              "error_description": "the user declined the sign-in"})
+        return self._approve(pending.params)
+
+    def validate(self, params: dict[str, str]) -> None:
+        """OAuthError unless `params` are an acceptable authorization request."""
         client_id = params.get("client_id", "")
         redirect_uri = params.get("redirect_uri", "")
         if client_id != self.config.client_id:
@@ -80,20 +131,16 @@ class SageId:
         audience = params.get("audience")
         if audience is not None and audience != DEMO_AUDIENCE:
             raise OAuthError("invalid_request", f"unknown audience (expected {DEMO_AUDIENCE})")
-        method = params.get("code_challenge_method", "plain")
-        if method not in ("plain", "S256"):
+        if params.get("code_challenge_method", "plain") not in ("plain", "S256"):
             raise OAuthError("invalid_request", "code_challenge_method must be S256 or plain")
+
+    def _approve(self, params: dict[str, str]) -> str:
         code = secrets.token_urlsafe(24)
         with self._lock:
-            self._codes[code] = _Code(client_id, redirect_uri, params.get("scope") or DEFAULT_SCOPE,
+            self._codes[code] = _Code(params["client_id"], params["redirect_uri"], params.get("scope") or DEFAULT_SCOPE,
                                       self.config.clock() + self.config.code_lifetime, params.get("nonce"),
-                                      params.get("code_challenge"), method)
-        query = {"code": code}
-        if "state" in params:
-            query["state"] = params["state"]
-        parts = urlsplit(redirect_uri)
-        joined = f"{parts.query}&{urlencode(query)}" if parts.query else urlencode(query)
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, joined, parts.fragment))
+                                      params.get("code_challenge"), params.get("code_challenge_method", "plain"))
+        return _redirect(params, {"code": code})
 
     # -- /oauth/token ---------------------------------------------------------------------
 
@@ -172,6 +219,16 @@ class SageId:
         if grant is None:
             return "unknown"
         return "valid" if grant.expires_at > self.config.clock() else "expired"
+
+
+def _redirect(params: dict[str, str], answer: dict[str, str]) -> str:
+    """redirect_uri with the answer (and the request's state) added to its query."""
+    query = dict(answer)
+    if "state" in params:
+        query["state"] = params["state"]
+    parts = urlsplit(params["redirect_uri"])
+    joined = f"{parts.query}&{urlencode(query)}" if parts.query else urlencode(query)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, joined, parts.fragment))
 
 
 def _pkce_ok(challenge: str, method: str, verifier: str) -> bool:

@@ -25,6 +25,9 @@ class MessageStream:
         self.stream = stream
         self.inbox = ReceiveBuffer(max_message_size)
         self._out = bytearray()
+        # A notice sent while a statement runs (Session._notice_now) flushes from inside the scan: one writer at a
+        # time, so two flushes never interleave on the socket (see flush()).
+        self._flushing = False
 
     async def _receive_more(self, max_bytes: int = READ_SIZE) -> None:
         try:
@@ -60,14 +63,20 @@ class MessageStream:
             await self.flush()
 
     async def flush(self) -> None:
-        if not self._out:
+        """Write what is queued. A flush already under way (another task) also writes what is queued meanwhile,
+        in order, before it returns; a second caller leaves its bytes to it."""
+        if not self._out or self._flushing:
             return
-        data = bytes(self._out)
-        self._out.clear()
+        self._flushing = True
         try:
-            await self.stream.send(data)
+            while self._out:
+                data = bytes(self._out)
+                self._out.clear()
+                await self.stream.send(data)
         except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError) as exc:
             raise PeerClosed() from exc
+        finally:
+            self._flushing = False
 
     async def write_now(self, data: bytes) -> None:
         self.send(data)

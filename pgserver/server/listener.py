@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import anyio.abc
@@ -36,6 +36,9 @@ from pgserver.server.backends import Backend, BackendRegistry
 from pgserver.server.connection import MessageStream, PeerClosed
 from pgserver.server.server_secret import load_server_secret
 from pgserver.server.session import Session
+
+if TYPE_CHECKING:
+    from pgserver.metrics import Metrics
 
 log = logging.getLogger("pgserver.server")
 
@@ -75,9 +78,12 @@ def _channel_binding(pem: bytes) -> bytes | None:
 class PgServer:
     """Serves the PostgreSQL protocol on config.host:config.port with engines from `engine_factory`."""
 
-    def __init__(self, config: ServerConfig, engine_factory: EngineFactory) -> None:
+    def __init__(self, config: ServerConfig, engine_factory: EngineFactory, metrics: Metrics | None = None) -> None:
+        """`metrics`: counts connections and logins, and is published at config.metrics while serving."""
         self.config = config
         self.engine_factory = engine_factory
+        self.metrics = metrics
+        self.metrics_port: int | None = None
         self.ssl_context, self.channel_binding = build_ssl_context(config)
         self.mock_secret = load_server_secret(config.secret_file)
         self.backends = BackendRegistry()
@@ -90,10 +96,22 @@ class PgServer:
                                                    reuse_port=False)
         self.port = int(listener.extra(SocketAttribute.local_port))
         log.info("listening on %s:%s", self.config.host, self.port)
+        if self.metrics is not None and self.config.metrics is not None:
+            host, port = self.config.metrics
+            try:
+                self.metrics_port = self.metrics.serve(host, port)
+            except OSError as exc:
+                await listener.aclose()
+                raise OSError(exc.errno, exc.strerror, f"{host}:{port} (server.metrics)") from None
+            log.info("metrics at http://%s:%s/metrics", self.config.metrics[0], self.metrics_port)
         task_status.started(self.port)
-        async with listener, anyio.create_task_group() as tasks:
-            tasks.start_soon(self.backends.watch_clients, self.config.client_connection_check_interval)
-            await listener.serve(self._handle)
+        try:
+            async with listener, anyio.create_task_group() as tasks:
+                tasks.start_soon(self.backends.watch_clients, self.config.client_connection_check_interval)
+                await listener.serve(self._handle)
+        finally:
+            if self.metrics is not None:
+                self.metrics.close()
 
     # --- one connection -----------------------------------------------------------------
 
@@ -101,16 +119,23 @@ class PgServer:
         stream = MessageStream(client, self.config.max_message_size)
         self.active_connections += 1
         entry: Backend | None = None
+        metrics = self.metrics
+        if metrics is not None:
+            metrics.connection_accepted()
         try:
             with anyio.fail_after(self.config.authentication_timeout):
                 entry = await self._startup(stream)
             if entry is None:
                 return
+            if metrics is not None:
+                metrics.login_succeeded()
             with entry.scope:  # cancelled by pg_terminate_backend or when the client went away
                 await Session(stream, entry.engine, entry.activity).run()
             if entry.ended_by == "terminate":
                 await self._send_fatal(stream, fatal(ADMIN_SHUTDOWN, "terminating connection due to administrator command"))
         except PgError as error:  # start-up failures and protocol violations: report, then close
+            if metrics is not None and entry is None:
+                metrics.login_failed(error.sqlstate)
             await self._send_fatal(stream, error)
         except (PeerClosed, TimeoutError, ssl.SSLError, anyio.BrokenResourceError, anyio.EndOfStream):
             pass
@@ -125,6 +150,8 @@ class PgServer:
             self.active_connections -= 1
             if entry is not None:
                 self.backends.remove(entry.pid)
+                if metrics is not None:
+                    metrics.session_ended()
             with anyio.CancelScope(shield=True):
                 if entry is not None:
                     try:

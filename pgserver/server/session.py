@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pgserver import types
-from pgserver.engine import CopyOut, Cursor, Engine, Prepared, ResultColumn
+from pgserver.engine import CopyOut, Cursor, Engine, Notice, Prepared, ResultColumn
 from pgserver.errors import (
     DUPLICATE_CURSOR,
     DUPLICATE_PREPARED_STATEMENT,
@@ -80,6 +80,7 @@ class Session:
         share = getattr(engine, "share_protocol_statements", None)
         if share is not None:  # one namespace with SQL PREPARE/DEALLOCATE, as in PostgreSQL
             share(self.state.statements)
+        engine.set_notice_sink(self._notice_now)
 
     # --- helpers ------------------------------------------------------------------
 
@@ -101,6 +102,11 @@ class Session:
         for name, value in self.engine.take_parameter_changes().items():
             self.state.parameters[name] = value
             self.state.pending_reports[name] = value
+
+    async def _notice_now(self, notice: Notice) -> None:
+        """A notice raised while a statement runs (progress): to the client at once, as PostgreSQL flushes them."""
+        self.stream.send(backend.notice(notice.severity, notice.sqlstate, notice.message))
+        await self.stream.flush()
 
     def _send_parameter_changes(self) -> None:
         for name, value in self.state.pending_reports.items():

@@ -87,3 +87,23 @@ def first_words(sql: str, count: int = 2) -> list[str]:
             break
         result.append(word.text.upper())
     return result
+
+
+def redact_strings(sql: str) -> str:
+    """`sql` with every string literal ('…', E'…', $$…$$) replaced by '…', for logs (where a password or a
+    sign-in code must never appear). Operators the lexer does not know (~, ||, ->) are kept; an unterminated
+    quote cuts the text there."""
+    out: list[str] = []
+    position = 0
+    while position < len(sql):
+        match = _TOKEN.match(sql, position)
+        if match is None:
+            if sql[position] in "'$\"":
+                out.append("…")
+                break
+            out.append(sql[position])
+            position += 1
+            continue
+        out.append("'…'" if match.lastgroup in ("string", "estring", "dollar") else match.group(0))
+        position = match.end()
+    return "".join(out)

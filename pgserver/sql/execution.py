@@ -32,6 +32,7 @@ from pgserver.sql.planner import ProcedureSlot, QueryPlan
 from pgserver.sql.planner_types import JoinKey, ScanSlot
 from pgserver.sql.result_types import pg_type_of_column, pg_type_of_duckdb, python_values
 from pgserver.sql.scans import LiveScan, ScanCanceled, canceled_error
+from pgserver.sql.statement_stats import StatementStats
 from pgserver.sql.type_resolution import declared_result_types
 from pgserver.sql.wire_rows import DataRowEncoder
 from pgserver.types import NUMERIC, FormatContext
@@ -152,6 +153,8 @@ class QueryCursor:
         self._timed_out = False
         self.key_lookups_applied: list[tuple[JoinKey, int]] = []
         self.row_count = 0
+        self.stats: StatementStats | None = None  # the statement's log line and metrics, finished by close()
+        self.error: PgError | None = None  # what ended the rows early, if anything
 
     async def start(self) -> None:
         """Register the inputs and start DuckDB (binding errors surface here)."""
@@ -264,7 +267,11 @@ class QueryCursor:
             if self._exhausted:
                 return None
             assert self._reader is not None
-            batch = self._read_ahead.pop(0) if self._read_ahead else await self._in_thread(_read_next, self._reader)
+            try:
+                batch = self._read_ahead.pop(0) if self._read_ahead else await self._in_thread(_read_next, self._reader)
+            except PgError as err:
+                self.error = err
+                raise
             if batch is None:
                 self._exhausted = self._reader_done = True
                 await self._release_scans()
@@ -351,3 +358,5 @@ class QueryCursor:
                 await self._release_scans()
         if self._on_close is not None:
             self._on_close(self)
+        if self.stats is not None:
+            self.stats.finish(self.error, self.row_count)

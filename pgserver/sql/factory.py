@@ -11,6 +11,7 @@ from pgserver.sql.datasource import DataSource
 from pgserver.sql.duck_database import SharedDatabase
 from pgserver.sql.session import SqlEngine
 from pgserver.sql.settings import SessionSettings, default_search_path
+from pgserver.sql.statement_stats import StatementReporting
 
 # Startup packet keys that are not run-time parameters.
 _NOT_SETTINGS = {"user", "database", "options", "replication"}
@@ -19,8 +20,10 @@ _NOT_SETTINGS = {"user", "database", "options", "replication"}
 class SqlEngineFactory:
     """Builds one SqlEngine per connection for the databases it serves."""
 
-    def __init__(self, databases: Mapping[str, DataSource]) -> None:
+    def __init__(self, databases: Mapping[str, DataSource], reporting: StatementReporting | None = None) -> None:
+        """`reporting`: how statements are logged and counted (default: every statement logged at INFO)."""
         self.databases = dict(databases)
+        self.reporting = reporting or StatementReporting()
         # One DuckDB database per data source, made now (server start): a connection is a session of it.
         self.shared = {name: SharedDatabase(source) for name, source in self.databases.items()}
 
@@ -47,7 +50,7 @@ class SqlEngineFactory:
         properties.mark_session_defaults()
         settings.take_changes()
         return SqlEngine(source, user, database, settings, self.shared[database], backend_pid=backend_pid,
-                         server=server)
+                         server=server, reporting=self.reporting)
 
     def _source(self, database: str) -> DataSource:
         for name, source in self.databases.items():

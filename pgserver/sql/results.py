@@ -31,6 +31,11 @@ class StaticCursor:
     def command_tag(self) -> str:
         return f"{self._tag} {self._sent}" if self._tag_counts_rows else self._tag
 
+    @property
+    def row_count(self) -> int:
+        """The rows of the result (for the statement log)."""
+        return len(self._rows) + self._sent
+
     async def close(self) -> None:
         self._rows = []
 

@@ -16,12 +16,15 @@ import anyio
 from sqlglot import exp
 
 from pgserver.catalog import session_variables
-from pgserver.engine import Cursor, Notice, Prepared, ResultColumn, ServerControl
+from pgserver.engine import Cursor, Notice, NoticeSink, Prepared, ResultColumn, ServerControl
 from pgserver.errors import (
     FEATURE_NOT_SUPPORTED,
     IN_FAILED_SQL_TRANSACTION,
+    INTERNAL_ERROR,
+    QUERY_CANCELED,
     PgError,
 )
+from pgserver.provider import UNOBSERVED, ScanObserver
 from pgserver.sql import session_commands as sc
 from pgserver.sql.copy_statement import CopyCursor, parse_copy
 from pgserver.sql.cursors import CursorRegistry, parse_declare, parse_fetch
@@ -40,6 +43,7 @@ from pgserver.sql.results import StaticCursor, text_columns
 from pgserver.sql.settings import SessionSettings, milliseconds
 from pgserver.sql.splitter import split_statements
 from pgserver.sql.sql_prepared import SqlPreparedStatements
+from pgserver.sql.statement_stats import StatementReporting, StatementStats, client_receives
 from pgserver.sql.statements import Statement, allowed_in_failed_block, classify
 from pgserver.sql.tableset import NameScope, stable_table_oid
 from pgserver.sql.transactions import TransactionState
@@ -51,10 +55,12 @@ THREADS_PER_SESSION = 4  # concurrent DuckDB calls of one session (open portals/
 
 
 class SessionScanContext:
-    """The ScanContext providers receive: connection properties of this session."""
+    """The ScanContext providers receive: connection properties of this session, and the running statement's
+    observer (SqlEngine sets it as each statement starts; a scan keeps the one it started under)."""
 
     def __init__(self, settings: SessionSettings) -> None:
         self._settings = settings
+        self.observer: ScanObserver = UNOBSERVED
 
     @property
     def properties(self) -> Any:
@@ -94,10 +100,14 @@ class SqlEngine:
 
     def __init__(self, source: DataSource, user: str, database: str, settings: SessionSettings,
                  shared: SharedDatabase, *, backend_pid: int | None = None,
-                 server: ServerControl | None = None) -> None:
+                 server: ServerControl | None = None, reporting: StatementReporting | None = None) -> None:
         """`shared`: the data source's DuckDB database (a session is a connection of it);
-        `backend_pid`: the id the server gave this session; `server`: the other sessions (none: alone)."""
+        `backend_pid`: the id the server gave this session; `server`: the other sessions (none: alone);
+        `reporting`: where finished statements are logged and counted."""
         self.source = source
+        self.reporting = reporting or StatementReporting()
+        self._notice_sink: NoticeSink | None = None
+        self._in_statement = False  # execute() is running (a nested EXECUTE belongs to it)
         self.user = user
         self.database = database
         self.settings = settings
@@ -191,8 +201,31 @@ class SqlEngine:
         return self.settings.take_changes()
 
     def take_notices(self) -> list[Notice]:
+        if not self._notices:
+            return []
         notices, self._notices = self._notices, []
-        return notices
+        wanted = self.settings.get("client_min_messages")
+        return [n for n in notices if client_receives(n.severity, wanted)]
+
+    def set_notice_sink(self, sink: NoticeSink) -> None:
+        self._notice_sink = sink
+
+    async def _notify_now(self, notice: Notice) -> None:
+        """A notice from a running statement (progress): sent at once when the protocol gave a sink."""
+        if not client_receives(notice.severity, self.settings.get("client_min_messages")):
+            return
+        if self._notice_sink is None:
+            self._notices.append(notice)
+        else:
+            await self._notice_sink(notice)
+
+    def _statement_stats(self, statement: Statement) -> StatementStats:
+        """The observer of a statement that starts now (it becomes the one scans report to)."""
+        interval = self.settings.property("ProgressInterval")
+        stats = StatementStats(statement, self.reporting, user=self.user, database=self.database,
+                               pid=self.backend_pid, progress_interval=float(interval or 0), notify=self._notify_now)
+        self.ctx.observer = stats
+        return stats
 
     def cancel(self) -> None:
         for cursor in list(self._active):
@@ -247,6 +280,14 @@ class SqlEngine:
 
     # -- prepare -----------------------------------------------------------------------
     async def prepare(self, sql: str, param_type_oids: Sequence[int]) -> Prepared:
+        try:
+            return await self._prepare_cached(sql, param_type_oids)
+        except PgError as exc:  # the statement ends here: logged and counted as PostgreSQL would
+            if not self._in_statement:  # (SQL PREPARE's own failure is its statement's)
+                self._statement_stats(classify(sql)).finish(exc)
+            raise
+
+    async def _prepare_cached(self, sql: str, param_type_oids: Sequence[int]) -> Prepared:
         key = (sql, tuple(param_type_oids), self.settings.version)
         cached = self._statements.get(key)
         if cached is not None:
@@ -343,21 +384,42 @@ class SqlEngine:
     # -- execute -------------------------------------------------------------------------
     async def execute(self, prepared: Prepared, params: Sequence[Any]) -> Cursor:
         state: PreparedState = prepared.state
+        if self._in_statement:  # EXECUTE name: its prepared statement runs as part of this one
+            return await self._execute(state, params, prepared.param_type_oids)
+        stats = self._statement_stats(state.statement)
+        self._in_statement = True
+        try:
+            cursor = await self._execute(state, params, prepared.param_type_oids)
+        except BaseException as exc:
+            if isinstance(exc, PgError):
+                stats.finish(exc)
+            else:  # a bug (reported as XX000), or the session being ended while it ran
+                stats.finish(PgError(INTERNAL_ERROR if isinstance(exc, Exception) else QUERY_CANCELED, "ended"))
+            raise
+        finally:
+            self._in_statement = False
+        if isinstance(cursor, QueryCursor):
+            cursor.stats = stats  # it ends when the rows have been read (or the cursor closed)
+        else:
+            stats.finish(rows=cursor.row_count if isinstance(cursor, StaticCursor) else 0)
+        return cursor
+
+    async def _execute(self, state: PreparedState, params: Sequence[Any], oids: Sequence[int]) -> Cursor:
         statement = state.statement
         self._check_failed_block(statement)
         if statement.kind == "empty":
             return StaticCursor("")
         if statement.kind == "query":
             if _values_shape_binding(state.tree):  # `$1::regclass`: the catalog rewrite needs the value
-                bound = bind_query(bind(state.tree, params, prepared.param_type_oids), self._environment())
+                bound = bind_query(bind(state.tree, params, oids), self._environment())
                 return await self._run_query(bound, [], [], statement.sql)
-            return await self._run_query(self._bound(state), params, prepared.param_type_oids, statement.sql,
+            return await self._run_query(self._bound(state), params, oids, statement.sql,
                                          state.local_plans)
         if statement.kind == "write":
             reject_write(statement.sql, self.source.tables, self.name_scope())
         if statement.kind == "ddl":
             raise reject_ddl(statement.verb, statement.sql)
-        return await self._run_command(statement, state, params, prepared.param_type_oids)
+        return await self._run_command(statement, state, params, oids)
 
     async def _run_query(self, bound: BoundQuery, params: Sequence[Any], oids: Sequence[int],
                          client_sql: str, local_plans: Lru[tuple[QueryPlan, str]] | None = None) -> QueryCursor:

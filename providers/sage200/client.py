@@ -8,7 +8,9 @@ retried with exponential backoff and full jitter, a bounded number of times. HTT
 failure of the request: it waits as long as Retry-After asks (or backs off) and tries again for as long as the
 budget allows, without spending an attempt. Then the request fails with a PgError (SQLSTATE choice:
 docs/decisions/0502-sage-errors.md). A 401 refreshes the access token once. Other 4xx answers fail at once with
-the API's own message. Request headers (bearer token, subscription key) never reach logs or errors.
+the API's own message. Request headers (bearer token, subscription key) never reach logs or errors. Every
+attempt is reported to the scan's ScanObserver (pgserver.provider.RemoteRequest: resource, status, time, size —
+never the query), for the statement log and the metrics.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from pgserver.errors import (
     QUERY_CANCELED,
     PgError,
 )
+from pgserver.provider import UNOBSERVED, RemoteRequest, ScanObserver
 from providers.sage200.convert import dump_json
 from providers.sage200.odata import encode_query, readable_query
 
@@ -164,12 +167,31 @@ def parse_json(content: bytes) -> Any:
         raise TransientError(f"invalid or truncated JSON body ({len(content)} bytes)") from None
 
 
+def resource_label(path: str) -> str:
+    """The resource a request path names, ids replaced (bounded label values for metrics):
+    /uk/sage200/accounts/v1/customers/27825/customer_contacts → customers/{id}/customer_contacts."""
+    tail = path.split("/accounts/v1/", 1)[1] if "/accounts/v1/" in path else path
+    return "/".join("{id}" if part.isdigit() else part for part in tail.split("/") if part)
+
+
 class SageHttp:
     """The data source's shared httpx client, used for every GET of every scan."""
 
-    def __init__(self, client: httpx.AsyncClient, policy: RetryPolicy) -> None:
+    def __init__(self, client: httpx.AsyncClient, policy: RetryPolicy, observer: ScanObserver = UNOBSERVED) -> None:
         self.client = client
         self.policy = policy
+        self.observer = observer
+
+    async def _observed(self, attempt: Awaitable[httpx.Response], resource: str, retry: bool) -> httpx.Response:
+        """One attempt, reported to the observer (status 0 when no answer came)."""
+        started = time.perf_counter()
+        status = size = 0
+        try:
+            response = await attempt
+            status, size = response.status_code, len(response.content)
+            return response
+        finally:
+            self.observer.request_done(RemoteRequest(resource, status, time.perf_counter() - started, size, retry))
 
     async def _attempt(self, url: str, headers: dict[str, str], timeout: float | None) -> httpx.Response:
         try:
@@ -201,11 +223,15 @@ class SageHttp:
         shown = path + ("?" + readable_query(params) if params else "")
         rejected: dict[str, str] | None = None
         budget = RequestBudget(self.policy, timeout)
+        resource = resource_label(path)
+        attempts = 0
         while True:
             try:
                 with _within(budget):
                     headers = await auth_headers(rejected)
-                response = await self._attempt(url, headers, budget.attempt_timeout())
+                attempts += 1
+                response = await self._observed(self._attempt(url, headers, budget.attempt_timeout()), resource,
+                                                attempts > 1)
                 if response.status_code == 401 and rejected is None:
                     rejected = headers  # the token may have been revoked early: renew it once
                     continue
@@ -235,7 +261,7 @@ class SageHttp:
             raise PgError(
                 INVALID_AUTHORIZATION_SPECIFICATION,
                 f"Sage 200 rejected the access token: {message}",
-                hint="Sign in again (GetOAuthAccessToken) or check CompanyId.",
+                hint="Sign in again with `pgserver login`, or check CompanyId.",
             )
         if status == 403:
             raise PgError(INSUFFICIENT_PRIVILEGE, f"Sage 200 denied access: {message}", detail=f"GET {shown}")
@@ -285,12 +311,16 @@ class SageHttp:
         shown = f"{method} {path}"
         rejected: dict[str, str] | None = None
         budget = RequestBudget(self.policy, timeout)
+        resource = resource_label(path)
+        attempts = 0
         while True:
             try:
                 with _within(budget):
                     headers = await auth_headers(rejected)
-                response = await self._send(method, path, content, {**headers, **headers_extra},
-                                            budget.attempt_timeout(), idempotent)
+                attempts += 1
+                response = await self._observed(self._send(method, path, content, {**headers, **headers_extra},
+                                                           budget.attempt_timeout(), idempotent),
+                                                resource, attempts > 1)
                 if response.status_code == 401 and rejected is None:
                     rejected = headers
                     continue

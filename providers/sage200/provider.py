@@ -25,7 +25,17 @@ import orjson
 import pyarrow as pa
 
 from pgserver.errors import FDW_ERROR, PgError
-from pgserver.provider import Procedure, Provider, ScanContext, ScanPlan, ScanRequest, TableSpec, arrow_schema
+from pgserver.provider import (
+    CacheRead,
+    Procedure,
+    Provider,
+    ScanContext,
+    ScanPlan,
+    ScanProgress,
+    ScanRequest,
+    TableSpec,
+    arrow_schema,
+)
 from providers.mirror.where import StoreQuery, order_terms
 from providers.mirror.where import translate as translate_qual
 from providers.paging import KeyOrderCheck, PagePipeline, PageRequest, remaining_pages
@@ -325,7 +335,10 @@ class SageViewProvider:
 
     async def scan(self, plan: ScanPlan, ctx: ScanContext) -> AsyncIterator[pa.RecordBatch]:
         if isinstance(plan.state, MirrorScan):
-            store, _state, plan.state.report = await self.session.mirror.ensure(self, ctx)
+            store, _state, report = await self.session.mirror.ensure(self, ctx)
+            plan.state.report = report
+            ctx.observer.cache_read(CacheRead(f"{self.spec.schema}.{self.spec.name}", report.kind,
+                                              report.rows_upserted, report.rows_deleted))
             schema = arrow_schema(self.spec, list(plan.request.columns))
             async for batch in mirror.read_rows(store, self.mirror_layout.name, plan.state.query.sql(),
                                                 plan.state.query.params, schema):
@@ -348,6 +361,7 @@ class SageViewProvider:
         check = KeyOrderCheck([d for _, d in query.order], query.comparable)
         converter = PageConverter(spec or self.spec, columns)
         limiter = self.session.limiter(ctx, threads)
+        observer, table = ctx.observer, f"{self.spec.schema}.{self.spec.name}"  # progress after each page
 
         async def fetch(page: PageRequest, exact: bool) -> tuple[pa.RecordBatch, list[tuple[Any, ...]]]:
             def validate(parsed: tuple[Any, bytes | None]) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]], bytes | None]:
@@ -381,9 +395,11 @@ class SageViewProvider:
         batch, keys = await fetch(first_page, exact=False)
         if problem := check.accept(keys):
             raise _changed(problem)
-        yield batch, keys
         got = len(keys)
-        if got < first_page.top or (query.limit is not None and got >= query.limit):
+        finished = got < first_page.top or (query.limit is not None and got >= query.limit)
+        await observer.page_read(ScanProgress(table, 1, got, got, got if finished else None))
+        yield batch, keys
+        if finished:
             return
 
         total = await count()
@@ -393,6 +409,7 @@ class SageViewProvider:
             raise _changed(f"$count says {total} rows, but the first page already held {got}")
         pages = remaining_pages(1, query.offset + got, target - got, query.page_size)
         pipeline = PagePipeline(lambda p: fetch(p, exact=True), pages, 2 * threads)
+        read = got
         try:
             while (item := await pipeline.next()) is not None:
                 page, (batch, keys) = item
@@ -404,6 +421,8 @@ class SageViewProvider:
                     attempts += 1
                 if problem:
                     raise _changed(problem)
+                read += batch.num_rows
+                await observer.page_read(ScanProgress(table, page.index + 1, read, batch.num_rows, target))
                 yield batch, keys
         finally:
             await pipeline.aclose()

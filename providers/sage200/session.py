@@ -21,7 +21,7 @@ import httpx
 from anyio.lowlevel import current_token
 
 from pgserver.errors import INVALID_PARAMETER_VALUE, UNDEFINED_OBJECT, PgError
-from pgserver.provider import ScanContext
+from pgserver.provider import UNOBSERVED, ScanContext
 from providers.sage200.client import AuthHeaders, RetryPolicy, SageHttp
 from providers.sage200.oauth import DEFAULT_SCOPE, SAGE_AUDIENCE, AsyncOAuth2Client, OAuthSettings, SageAuth
 from providers.sage200.pool import ShardedTransport
@@ -157,7 +157,7 @@ class SageSession:
         return client
 
     def http(self, ctx: ScanContext | None = None) -> SageHttp:
-        return SageHttp(self.client(ctx), self.source.retry)
+        return SageHttp(self.client(ctx), self.source.retry, ctx.observer if ctx is not None else UNOBSERVED)
 
     async def aclose(self) -> None:
         clients, self._clients = list(self._clients.values()), {}
@@ -293,10 +293,11 @@ class SageSession:
         """The AuthHeaders callback for SageHttp: bearer token (+ X-Site/X-Company, key)."""
         auth = self.auth(ctx)
         key = str(self.prop(ctx, "SubscriptionKey") or "")
+        observer = ctx.observer if ctx is not None else UNOBSERVED
 
         async def headers(rejected: dict[str, str] | None) -> dict[str, str]:
             bad = rejected.get("Authorization", "").removeprefix("Bearer ") if rejected else None
-            out = {"Authorization": "Bearer " + await auth.access_token(rejected=bad)}
+            out = {"Authorization": "Bearer " + await auth.access_token(rejected=bad, observer=observer)}
             if site is not None:
                 out["X-Site"] = site.site_id
                 out["X-Company"] = str(site.company_id)

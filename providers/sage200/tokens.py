@@ -145,7 +145,7 @@ class TokenStore:
             "lifetime": token.lifetime,
             "signed_in_as": token.signed_in_as,
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # a new directory: its owner only
         fd, tmp = tempfile.mkstemp(prefix=".tokens-", dir=self.path.parent)  # mkstemp creates 0600
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:

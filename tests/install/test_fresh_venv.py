@@ -172,3 +172,30 @@ def test_sandbox_serves_sign_in_and_api(bare_venv, tmp_path):
         assert customers.status_code == 200 and [c["id"] for c in customers.json()] == [27825]
     finally:
         sandbox.stop()
+
+
+def test_init_check_and_serve_with_metrics(bare_venv, tmp_path):
+    """The README's commands for a real tenant, from a bare install: init writes a file serve accepts, check
+    passes on it, and the metrics endpoint (prometheus_client, a declared dependency) answers."""
+    venv, env = bare_venv
+    pgserver = str(venv / "bin" / "pgserver")
+    made = subprocess.run([pgserver, "init"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+                          stdin=subprocess.DEVNULL)
+    assert made.returncode == 0, made.stderr
+    password = re.search(r"generated password for sage: (\S+)", made.stdout).group(1)
+    checked = subprocess.run([pgserver, "check"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                             timeout=120)
+    assert checked.returncode == 0 and "check passed" in checked.stdout, checked.stdout + checked.stderr
+    config = tmp_path / "pgserver.toml"
+    config.write_text(config.read_text().replace('# metrics = "127.0.0.1:9187"', 'metrics = "127.0.0.1:0"'))
+    server = _Process([pgserver, "serve", "--port", "0"], env, tmp_path, tmp_path / "serve.log")
+    try:
+        port = int(server.wait_for(r"listening on 127\.0\.0\.1:(\d+)").group(1))
+        metrics = server.wait_for(r"metrics at (http://\S+)").group(1)
+        ok = _psql(port, "sage", password, 'SELECT count(*) FROM "Customers"')
+        assert ok.returncode == 0 and ok.stdout.strip() == "120", ok.stderr + ok.stdout
+        scraped = httpx.get(metrics, timeout=10).text
+        assert 'pgserver_statements_total{outcome="ok",sqlstate_class="00"} 1.0' in scraped
+    finally:
+        log = server.stop()
+    assert "Traceback" not in log and "statement: SELECT count(*)" in log, log

@@ -195,6 +195,9 @@ class FakeEngine:
         notices, self.notices = self.notices, []
         return notices
 
+    def set_notice_sink(self, sink: Any) -> None:
+        self.notice_sink = sink
+
     def cancel(self) -> None:
         self.cancel_requested = True
 

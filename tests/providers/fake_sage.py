@@ -19,6 +19,8 @@ from urllib.parse import parse_qs, urlencode
 import anyio
 import httpx
 
+from pgserver.provider import UNOBSERVED
+
 BASE = "/uk/sage200/accounts/v1"
 SITE = {"site_id": "c3a91133-a250-c54f-e9ac-08d507348a36", "site_name": "Main", "site_short_name": "M"}
 
@@ -165,6 +167,8 @@ def json_bytes(value: Any) -> bytes:
 class Ctx:
     """A ScanContext over a dict of connection properties. These tests are about the API itself, so the mirror
     is off unless a test sets CacheMode (tests/providers/test_sage_mirror.py does)."""
+
+    observer = UNOBSERVED
 
     def __init__(self, **props: Any) -> None:
         self.props = {"CacheMode": "LIVE", **props}

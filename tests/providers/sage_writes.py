@@ -11,6 +11,7 @@ from typing import Any
 import anyio
 import httpx
 
+from pgserver.provider import UNOBSERVED
 from providers.sage200.client import RetryPolicy
 from providers.sage200.customer_writer import SageCustomersProvider
 from providers.sage200.provider import sage_providers
@@ -28,6 +29,8 @@ async def no_sleep(_: float) -> None:
 
 class Ctx:
     """A ScanContext over connection properties."""
+
+    observer = UNOBSERVED
 
     def __init__(self, **props: Any) -> None:
         self.props = props
