@@ -80,10 +80,10 @@ def build_sage_source(db: DatabaseConfig, cache_dir: Path | None = None) -> Any:
         transport = httpx.ASGITransport(app=create_app(), raise_app_exceptions=False)
         return SageDataSource(api_base_url=SANDBOX_ORIGIN, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET,
                               token_store_path=db.token_store, transport=transport, defaults=defaults,
-                              truth_table_path=truth_table)
+                              truth_table_path=truth_table, max_requests=db.max_api_requests)
     return SageDataSource(api_base_url=db.api_base_url, client_id=db.client_id, client_secret=db.client_secret,
                           token_store_path=db.token_store, defaults=defaults, truth_table_path=truth_table,
-                          cache_dir=cache_dir)
+                          cache_dir=cache_dir, max_requests=db.max_api_requests)
 
 
 def truth_table_path(db: DatabaseConfig) -> str | None:

@@ -25,6 +25,8 @@ api_base_url = "sandbox"             # "sandbox" (the in-process emulator) or ht
 client_id = "…"
 client_secret = "…"
 token_store = "~/.pgserver/tokens.json"
+max_api_requests = 50                # (default) API requests in flight for this database, all connections
+                                     # together (each connection's MaxThreads still holds within it)
 
 [databases.sage200.properties]       # connection-property defaults (MaxRows, Timeout, CompanyId …)
 Timeout = 30
@@ -75,6 +77,7 @@ class DatabaseConfig:
     client_secret: str | None = field(default=None, repr=False)
     token_store: str | None = None
     properties: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False)  # may hold secrets
+    max_api_requests: int = 50  # the data source's request budget across connections (decision 0971)
 
     @property
     def uses_sandbox(self) -> bool:
@@ -245,7 +248,8 @@ def _user(table: Any, index: int) -> UserConfig:
 
 def _database(name: str, table: Mapping[str, Any], base_dir: Path) -> DatabaseConfig:
     where = f"[databases.{name}]"
-    _unknown_keys(table, {"edition", "api_base_url", "client_id", "client_secret", "token_store", "properties"}, where)
+    _unknown_keys(table, {"edition", "api_base_url", "client_id", "client_secret", "token_store", "properties",
+                          "max_api_requests"}, where)
     edition = _expect(table.get("edition", "StandardUK"), str, f"{where} edition")
     match = next((e for e in EDITIONS if e.lower() == edition.lower()), None)
     if match is None:
@@ -258,6 +262,9 @@ def _database(name: str, table: Mapping[str, Any], base_dir: Path) -> DatabaseCo
     for key, value in properties.items():
         _expect(value, (str, int, bool, float), f"[databases.{name}.properties] {key}")
     secret = table.get("client_secret")
+    max_requests = _expect(table.get("max_api_requests", 50), int, f"{where} max_api_requests")
+    if max_requests < 1:
+        raise ConfigError(f"{where} max_api_requests must be at least 1")
     return DatabaseConfig(
         name=name,
         edition=match,
@@ -266,4 +273,5 @@ def _database(name: str, table: Mapping[str, Any], base_dir: Path) -> DatabaseCo
         client_secret=_expect(secret, str, f"{where} client_secret") if secret is not None else None,
         token_store=token_store,
         properties=MappingProxyType(dict(properties)),
+        max_api_requests=max_requests,
     )
