@@ -10,7 +10,7 @@ or is cancelled rolls back and the view stays at its last consistent state; read
 applied (DuckDB's MVCC). A file DuckDB cannot open, or whose contents disagree with its own bookkeeping, is moved
 aside and rebuilt empty — never served.
 
-The interface (`state`, `write`, `read`, `keys`, `drop`, `views`) is what another backend — a PostgreSQL shared
+The interface (`state`, `write`, `read`, `keys`, `drop`, `views`, `mark_stale`) is what another backend — a PostgreSQL shared
 by several server instances — would implement (docs/decisions/0970-mirror.md).
 """
 
@@ -178,6 +178,29 @@ class MirrorStore:
         finally:
             cursor.close()
 
+    def mark_stale(self, view: str, gone: pa.Table | None = None) -> bool:
+        """Make the next read of `view` refresh it, whatever its CacheMode: a write through us changed it. `gone`
+        holds keys deleted through us (key columns by name), removed now. One transaction; the caller makes sure
+        no refresh of the view is under way (it would conflict). False when the view is not mirrored."""
+        cursor = self.cursor()
+        try:
+            cursor.execute("BEGIN TRANSACTION")
+            if not cursor.execute(f"SELECT 1 FROM {STATE_TABLE} WHERE view = ?", [view]).fetchall():
+                cursor.execute("ROLLBACK")
+                return False
+            if gone is not None and gone.num_rows:
+                _delete_keys(cursor, table_name(view), gone.column_names, gone)
+            cursor.execute(f"UPDATE {STATE_TABLE} SET verified_at = 0, rows = (SELECT count(*) FROM "
+                           f"{table_name(view)}) WHERE view = ?", [view])
+            cursor.execute("COMMIT")
+            return True
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                cursor.execute("ROLLBACK")
+            raise
+        finally:
+            cursor.close()
+
     def drop(self, view: str) -> bool:
         cursor = self.cursor()
         try:
@@ -240,16 +263,7 @@ class MirrorWrite:
         return len(replaced)
 
     def delete_keys(self, keys: pa.Table) -> int:
-        if not keys.num_rows:
-            return 0
-        self.cursor.register("__mirror_gone", keys)
-        try:
-            match = " AND ".join(f"t.{table_name(k)} IS NOT DISTINCT FROM g.{table_name(k)}" for k in self.keys)
-            deleted = self.cursor.execute(
-                f"DELETE FROM {self.table} AS t USING __mirror_gone AS g WHERE {match} RETURNING 1").fetchall()
-        finally:
-            self.cursor.unregister("__mirror_gone")
-        return len(deleted)
+        return _delete_keys(self.cursor, self.table, self.keys, keys) if keys.num_rows else 0
 
     def keys_not_in(self, present: pa.Table) -> pa.Table:
         """The mirrored keys missing from `present` (the API's current keys): deleted at the source."""
@@ -291,6 +305,17 @@ class MirrorWrite:
                             [self.view, rows, watermark, verified_at, reconciled_at, self.signature, deps])
         self.finished = True
         return ViewState(self.view, rows, watermark, verified_at, reconciled_at, self.signature, dependencies)
+
+
+def _delete_keys(cursor: duckdb.DuckDBPyConnection, table: str, key_columns: Sequence[str], keys: pa.Table) -> int:
+    """Delete the rows of `table` whose key columns match a row of `keys`; how many went."""
+    cursor.register("__mirror_gone", keys)
+    try:
+        match = " AND ".join(f"t.{table_name(k)} IS NOT DISTINCT FROM g.{table_name(k)}" for k in key_columns)
+        return len(cursor.execute(f"DELETE FROM {table} AS t USING __mirror_gone AS g WHERE {match} "
+                                  "RETURNING 1").fetchall())
+    finally:
+        cursor.unregister("__mirror_gone")
 
 
 def _state(row: tuple[Any, ...]) -> ViewState:
