@@ -45,6 +45,19 @@ def _property_defaults(db: DatabaseConfig) -> Mapping[str, Any]:
     return {"Schema": db.edition, **db.properties}
 
 
+class DatabaseContext:
+    """The ScanContext of work outside any client connection (`pgserver import`, `pgserver warm`): the database's
+    connection-property defaults, then the command's own."""
+
+    def __init__(self, db: DatabaseConfig, **overrides: Any) -> None:
+        from pgserver.properties import ConnectionProperties
+
+        self.values = ConnectionProperties.from_mapping({**_property_defaults(db), **overrides})
+
+    def property(self, name: str) -> Any:
+        return self.values.get(name)
+
+
 def build_data_source(db: DatabaseConfig, cache_dir: Path | None = None) -> DataSource:
     """Providers (the 78 Sage views, sys_mirror, the sys_* tables, the procedures) of one configured database;
     `cache_dir`: where the mirror keeps its files (None: in memory)."""

@@ -4,6 +4,7 @@
   pgserver passwd [USER]        reads a password, prints a [[users]] entry with its SCRAM verifier
   pgserver sandbox …            the Sage 200 API emulator (sage_sandbox.cli)
   pgserver import FILE.xml [--database NAME] [--config FILE]   Zynk customer XML into Sage 200
+  pgserver warm [VIEW …] [--database NAME] [--config FILE]     fill or refresh the mirror ahead of use
 """
 
 from __future__ import annotations
@@ -41,6 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--auto-generate-references", action=argparse.BooleanOptionalAction, default=None,
                          help="generate references for new customers without one (default: the database's "
                               "AutoGenerateReferences property)")
+    warm = commands.add_parser("warm", help="fill or refresh the mirror of views before the server starts")
+    warm.add_argument("views", nargs="*", metavar="VIEW",
+                      help="views to warm, e.g. SalesOrderLines or ProfessionalUK.Customers (default: every view of "
+                           "the database's edition)")
+    warm.add_argument("--database", help="the configured database (default: the first)")
+    warm.add_argument("--config", help="TOML config file (its [server] cache_dir is where the mirror lives)")
+    warm.add_argument("--jobs", type=int, default=4, help="views refreshed at once (default 4)")
     return parser
 
 
@@ -133,6 +141,13 @@ def _import(args: argparse.Namespace) -> int:
     return run_import(config, args.file, args.database, args.auto_generate_references)
 
 
+def _warm(args: argparse.Namespace) -> int:
+    """`pgserver warm [VIEW …]`: pgserver/warm.py does the work."""
+    from pgserver.warm import command
+
+    return command(args.config, args.views, args.database, args.jobs)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "sandbox":
@@ -144,4 +159,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve(args)
     if args.command == "import":
         return _import(args)
+    if args.command == "warm":
+        return _warm(args)
     return _passwd(args)

@@ -18,18 +18,6 @@ from pgserver.errors import PgError
 PROGRESS_FROM = 20  # records: smaller files finish before a bar would help
 
 
-class _Properties:
-    """The ScanContext of the import: the database's connection-property defaults (plus the CLI's)."""
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        from pgserver.properties import ConnectionProperties
-
-        self.values = ConnectionProperties.from_mapping(values)
-
-    def property(self, name: str) -> Any:
-        return self.values.get(name)
-
-
 def describe(line: Any) -> str:
     who = " ".join(x for x in (f"Id {line.id}" if line.id is not None else "",
                                 f"reference {line.reference}" if line.reference else "",
@@ -58,7 +46,7 @@ def run_import(config: ServerConfig, path: str, database: str | None, auto_gener
 
     import anyio
 
-    from pgserver.app import build_sage_source, check_properties
+    from pgserver.app import DatabaseContext, build_sage_source, check_properties
     from providers.sage200.provider import sage_providers, session_of
     from providers.sage200.zynk_import import customer_writer_of, import_customers
 
@@ -70,7 +58,7 @@ def run_import(config: ServerConfig, path: str, database: str | None, auto_gener
     providers, _ = sage_providers(build_sage_source(db))
     writer = next((w for p in providers if p.spec.schema == db.edition and (w := customer_writer_of(p))), None)
     assert writer is not None, "every edition has a writable Customers view"
-    ctx = _Properties({"Schema": db.edition, **db.properties})
+    ctx = DatabaseContext(db)
     bar: Any = None
 
     def start(total: int) -> None:

@@ -8,7 +8,8 @@ reconciled, and a signature of its layout (a changed data model refills the view
 Every change to a view happens in one DuckDB transaction (`MirrorStore.write`): a refresh that fails, times out
 or is cancelled rolls back and the view stays at its last consistent state; readers never see a refresh half
 applied (DuckDB's MVCC). A file DuckDB cannot open, or whose contents disagree with its own bookkeeping, is moved
-aside and rebuilt empty — never served.
+aside and rebuilt empty — never served. A file another process holds (a second server, or `pgserver warm`, on the
+same cache_dir) is not broken: opening it fails with 55006 and leaves it alone.
 
 The interface (`state`, `write`, `read`, `keys`, `drop`, `views`, `mark_stale`) is what another backend — a PostgreSQL shared
 by several server instances — would implement (docs/decisions/0970-mirror.md).
@@ -29,6 +30,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from pgserver.errors import OBJECT_IN_USE, PgError
+
 log = logging.getLogger(__name__)
 
 STATE_TABLE = "_mirror_views"
@@ -45,6 +48,14 @@ class ViewState:
     reconciled_at: float  # epoch seconds of the last key reconcile (or full fill)
     signature: str
     dependencies: dict[str, Any]  # the refresher's JSON-able notes per related resource (copied fields)
+
+
+def in_use_error(path: Path, reason: str) -> PgError:
+    holder = reason.partition("Conflicting lock is held in ")[2].split(". See")[0]
+    return PgError(OBJECT_IN_USE, f"the mirror file {path} is in use by another process"
+                   + (f" ({holder})" if holder else ""),
+                   hint="Another pgserver or `pgserver warm` uses the same cache_dir: let it finish, or give each "
+                        "server its own cache_dir.")
 
 
 def table_name(view: str) -> str:
@@ -74,6 +85,8 @@ class MirrorStore:
                 db = duckdb.connect(str(self.path))
                 self._check(db)
             except (duckdb.Error, OSError) as exc:
+                if isinstance(exc, duckdb.IOException) and "Could not set lock" in str(exc):
+                    raise in_use_error(self.path, str(exc)) from None  # held, not broken: leave it alone
                 log.warning("mirror store %s is unusable (%s); rebuilding it empty", self.path, exc)
                 with contextlib.suppress(Exception):
                     db.close()  # type: ignore[possibly-undefined]

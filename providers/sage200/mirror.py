@@ -236,10 +236,11 @@ class SageMirror:
         self._stores.clear()
 
     # -- freshness ------------------------------------------------------------------------
-    async def ensure(self, provider: SageViewProvider, ctx: ScanContext) -> tuple[MirrorStore, ViewState,
-                                                                                   RefreshReport]:
+    async def ensure(self, provider: SageViewProvider, ctx: ScanContext, report: RefreshReport | None = None
+                     ) -> tuple[MirrorStore, ViewState, RefreshReport]:
         """The view's store and state, refreshed as the connection's CacheMode asks. One refresh at a time per
-        view: a query that asks while one is under way waits for it and shares its outcome."""
+        view: a query that asks while one is under way waits for it and shares its outcome. `report`: where this
+        query's own refresh counts what it does as it goes (`pgserver warm` shows it); a new one by default."""
         mode = str(self.session.prop(ctx, "CacheMode") or "VERIFY").upper()
         tolerance = self.session.int_prop(ctx, "CacheTolerance", 0)
         site = await self.session.company(ctx, provider.base_path)
@@ -265,7 +266,7 @@ class SageMirror:
                 raise flight.error
             # the refreshing query was cancelled: this one refreshes itself
         flight = self._flights[key] = _Flight()
-        report = RefreshReport(layout.name)
+        report = report or RefreshReport(layout.name)
         started = time.monotonic()
         try:
             state = await _Refresh(provider, ctx, store, layout, store.state(layout.name), report).run()
