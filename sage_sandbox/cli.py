@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--token-lifetime", type=int, default=3600, help="access token lifetime (s)")
     parser.add_argument("--churn", default="", help='change the data over time, e.g. "every=5,edits=20,'
                         'header_edits=3,inserts=4,deletes=3" (a round every 5 s)')
+    parser.add_argument("--request-log", default="", metavar="FILE",
+                        help="append one JSON line per request to FILE (method, path, query, status, duration_ms, "
+                             "fault; credentials redacted): the request count of another process's benchmark")
     parser.add_argument("--log-level", default="info")
     return parser
 
@@ -84,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("pgserver sandbox: --scale must be positive", file=sys.stderr)
         return 2
     config = SandboxConfig(scale=args.scale, seed=args.seed, latency_ms=args.latency_ms, jitter_ms=args.jitter_ms,
-                           faults=args.faults, token_lifetime=args.token_lifetime)
+                           faults=args.faults, token_lifetime=args.token_lifetime, request_log=args.request_log)
     base = f"http://{args.host}:{args.port}"
     print(f"Sage 200 sandbox on {base}  (client_id={DEMO_CLIENT_ID}; demo secret in docs/sandbox.md)\n"
           f"  authorize: {base}/authorize   token: {base}/oauth/token\n"
