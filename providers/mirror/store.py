@@ -35,6 +35,9 @@ from pgserver.errors import OBJECT_IN_USE, PgError
 log = logging.getLogger(__name__)
 
 STATE_TABLE = "_mirror_views"
+# DuckDB's default (80 % of RAM) lets a fill's uncommitted rows and its buffer cache grow with the view; bounded,
+# a fill of any size spills to the store's `.tmp` directory instead, and memory stays flat (decision 0970).
+MEMORY_LIMIT = "256MB"
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,9 @@ class MirrorStore:
         self.path = path
         self._lock = threading.Lock()
         self._db = self._open()
+        # Each view's committed state, read once: this process is the file's only writer (DuckDB's lock), so the
+        # cache is exact as long as every commit below forgets the view's entry. (A query asks for it twice.)
+        self._states: dict[str, ViewState | None] = {}
 
     # -- opening ------------------------------------------------------------------------
     def _open(self) -> duckdb.DuckDBPyConnection:
@@ -92,7 +98,7 @@ class MirrorStore:
                     db.close()  # type: ignore[possibly-undefined]
                 self._move_aside()
                 db = duckdb.connect(str(self.path))
-        db.execute("SET threads = 1; SET preserve_insertion_order = true")
+        db.execute(f"SET threads = 1; SET preserve_insertion_order = true; SET memory_limit = '{MEMORY_LIMIT}'")
         db.execute(f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} (view VARCHAR PRIMARY KEY, rows BIGINT, "
                    "watermark TIMESTAMP, verified_at DOUBLE, reconciled_at DOUBLE, signature VARCHAR, "
                    "dependencies VARCHAR)")
@@ -130,13 +136,16 @@ class MirrorStore:
 
     # -- reading state ------------------------------------------------------------------------
     def state(self, view: str) -> ViewState | None:
+        if view in self._states:
+            return self._states[view]
         cursor = self.cursor()
         try:
             row = cursor.execute(f"SELECT view, rows, watermark, verified_at, reconciled_at, signature, dependencies "
                                  f"FROM {STATE_TABLE} WHERE view = ?", [view]).fetchall()
         finally:
             cursor.close()
-        return _state(row[0]) if row else None
+        found = self._states[view] = _state(row[0]) if row else None
+        return found
 
     def views(self) -> list[ViewState]:
         cursor = self.cursor()
@@ -184,6 +193,7 @@ class MirrorStore:
             if not writer.finished:
                 raise RuntimeError("a mirror write must end with finish()")
             cursor.execute("COMMIT")
+            self._states.pop(view, None)
         except BaseException:
             with contextlib.suppress(duckdb.Error):
                 cursor.execute("ROLLBACK")
@@ -206,6 +216,7 @@ class MirrorStore:
             cursor.execute(f"UPDATE {STATE_TABLE} SET verified_at = 0, rows = (SELECT count(*) FROM "
                            f"{table_name(view)}) WHERE view = ?", [view])
             cursor.execute("COMMIT")
+            self._states.pop(view, None)
             return True
         except BaseException:
             with contextlib.suppress(duckdb.Error):
@@ -221,6 +232,7 @@ class MirrorStore:
             existed = cursor.execute(f"DELETE FROM {STATE_TABLE} WHERE view = ? RETURNING view", [view]).fetchall()
             cursor.execute(f"DROP TABLE IF EXISTS {table_name(view)}")
             cursor.execute("COMMIT")
+            self._states.pop(view, None)
             return bool(existed)
         finally:
             cursor.close()
@@ -258,6 +270,19 @@ class MirrorWrite:
 
     def clear(self) -> None:
         self.cursor.execute(f"DELETE FROM {self.table}")
+
+    def append(self, batch: pa.RecordBatch) -> None:
+        """Insert rows known to be new (a fill, after `clear` or into a new table: the paged scan's keys are
+        unique) — without the search for rows to replace that makes `upsert` cost more as the table grows."""
+        if not batch.num_rows:
+            return
+        name = f"__mirror_batch{self._batch}"
+        self._batch += 1
+        self.cursor.register(name, batch)
+        try:
+            self.cursor.execute(f"INSERT INTO {self.table} SELECT * FROM {name}")
+        finally:
+            self.cursor.unregister(name)
 
     def upsert(self, batch: pa.RecordBatch) -> int:
         """Insert the rows, replacing those with the same key; returns how many replaced existing rows."""

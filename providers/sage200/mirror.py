@@ -369,7 +369,7 @@ class _Refresh:
                 self.report.kind = "fill" if write.is_new else "full"
                 started = time.monotonic()
                 write.clear()
-                await self._read_into(write, None)
+                await self._read_into(write, None, fill=True)
                 watermark = _moved_back(write.max_of(layout.change_columns), time.monotonic() - started)
                 deps = {d.resource: await self._newest(d) for d in layout.dependencies}
                 return write.finish(watermark=watermark, verified_at=now, reconciled_at=now, dependencies=deps)
@@ -387,7 +387,7 @@ class _Refresh:
             if self.refill:
                 self.report.kind = "full"
                 write.clear()
-                await self._read_into(write, None)
+                await self._read_into(write, None, fill=True)
             count = await self._count()
             reconciled = state.reconciled_at
             if count != write.rows() or (reconcile_every and now - reconciled >= reconcile_every):
@@ -401,8 +401,9 @@ class _Refresh:
             return write.finish(watermark=watermark, verified_at=now, reconciled_at=reconciled, dependencies=deps)
 
     # -- API reads --------------------------------------------------------------------------
-    async def _read_into(self, write: Any, filter_text: str | None) -> None:
-        """Every row matching `filter_text` (None: all), upserted (a fill: appended into an empty table)."""
+    async def _read_into(self, write: Any, filter_text: str | None, fill: bool = False) -> None:
+        """Every row matching `filter_text` (None: all), upserted — or, for a `fill` of the emptied table,
+        appended (the paged scan's keys are unique: nothing to replace)."""
         from providers.sage200.provider import sage_query
 
         page_size = self.session.int_prop(self.ctx, "PageSize", 1)
@@ -413,7 +414,10 @@ class _Refresh:
             first_full = first_full or (pages == 0 and batch.num_rows == page_size)
             pages += 1
             self.report.rows_upserted += batch.num_rows
-            write.upsert(batch)
+            if fill:
+                write.append(batch)
+            else:
+                write.upsert(batch)
         # the pages, the $count a full first page asks for, and the recount after more pages (provider.pages)
         self.report.requests += pages + int(first_full) + int(pages > 1)
 
