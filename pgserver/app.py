@@ -75,6 +75,15 @@ def build_data_source(db: DatabaseConfig, cache_dir: Path | None = None) -> Data
     return DataSource.build(tables, procedures, _property_defaults(db), catalog=seams, prepare_database=seams.attach)
 
 
+def command_providers(db: DatabaseConfig, cache_dir: Path | None = None) -> list[Any]:
+    """The Sage views of one configured database for a command outside the server (`pgserver import`, `pgserver
+    warm`): its property defaults checked first (ConfigError)."""
+    from providers.sage200.provider import sage_providers
+
+    check_properties(db)
+    return sage_providers(build_sage_source(db, cache_dir))[0]
+
+
 def build_sage_source(db: DatabaseConfig, cache_dir: Path | None = None) -> Any:
     """The SageDataSource of one configured database (the real API, or an in-process sandbox)."""
     import httpx

@@ -115,6 +115,14 @@ class ServerConfig:
     def user(self, name: str) -> UserConfig | None:
         return next((u for u in self.users if u.name == name), None)
 
+    def database(self, name: str | None) -> DatabaseConfig:
+        """The named database (None: the first); ConfigError naming the configured ones."""
+        found = self.databases.get(name) if name else next(iter(self.databases.values()), None)
+        if found is None:
+            known = ", ".join(self.databases) or "none"
+            raise ConfigError(f"no database {name!r} in the configuration (configured: {known})")
+        return found
+
 
 def default_config() -> ServerConfig:
     """No file: database sage200 on the in-process sandbox, user demo with password demo."""

@@ -63,10 +63,9 @@ def command(config_file: str | None, views: Sequence[str], database: str | None,
 def run_warm(config: ServerConfig, views: Sequence[str], database: str | None, jobs: int = DEFAULT_JOBS,
              out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     try:
-        db = config.databases[database] if database else next(iter(config.databases.values()))
-    except (KeyError, StopIteration):
-        known = ", ".join(config.databases) or "none"
-        print(f"pgserver warm: no database {database!r} in the configuration (configured: {known})", file=err)
+        db = config.database(database)
+    except ConfigError as exc:
+        print(f"pgserver warm: {exc}", file=err)
         return 2
     cache_dir = config.mirror_dir()
     if cache_dir is None:
@@ -83,18 +82,13 @@ def run_warm(config: ServerConfig, views: Sequence[str], database: str | None, j
 
     import anyio
 
-    from pgserver.app import DatabaseContext, build_sage_source, check_properties
-    from providers.sage200.provider import SageViewProvider, sage_providers, session_of
+    from pgserver.app import DatabaseContext, command_providers
+    from providers.sage200.provider import SageViewProvider, session_of
 
     try:
-        check_properties(db)
-    except ConfigError as exc:
-        print(f"pgserver warm: {exc}", file=err)
-        return 2
-    providers = [p for p in sage_providers(build_sage_source(db, cache_dir))[0] if isinstance(p, SageViewProvider)]
-    try:
+        providers = [p for p in command_providers(db, cache_dir) if isinstance(p, SageViewProvider)]
         chosen = choose(providers, views, db)
-    except LookupError as exc:
+    except (ConfigError, LookupError) as exc:
         print(f"pgserver warm: {exc}", file=err)
         return 2
     ctx = DatabaseContext(db, CacheMode="VERIFY")

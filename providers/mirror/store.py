@@ -181,17 +181,13 @@ class MirrorStore:
 
     # -- writing ----------------------------------------------------------------------------
     @contextlib.contextmanager
-    def write(self, view: str, schema: pa.Schema, keys: Sequence[str]) -> Iterator[MirrorWrite]:
-        """One refresh of `view` as one transaction: committed when the block ends normally (after `finish`),
-        rolled back on any exception. A view whose layout changed is emptied first."""
+    def _transaction(self, view: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor in one transaction that changes `view`: committed when the block ends normally (and the view's
+        cached state forgotten), rolled back on any exception."""
         cursor = self.cursor()
         cursor.execute("BEGIN TRANSACTION")
-        writer = MirrorWrite(cursor, view, schema, keys)
         try:
-            writer.prepare()
-            yield writer
-            if not writer.finished:
-                raise RuntimeError("a mirror write must end with finish()")
+            yield cursor
             cursor.execute("COMMIT")
             self._states.pop(view, None)
         except BaseException:
@@ -200,42 +196,36 @@ class MirrorStore:
             raise
         finally:
             cursor.close()
+
+    @contextlib.contextmanager
+    def write(self, view: str, schema: pa.Schema, keys: Sequence[str]) -> Iterator[MirrorWrite]:
+        """One refresh of `view` as one transaction: committed when the block ends normally (after `finish`),
+        rolled back on any exception. A view whose layout changed is emptied first."""
+        with self._transaction(view) as cursor:
+            writer = MirrorWrite(cursor, view, schema, keys)
+            writer.prepare()
+            yield writer
+            if not writer.finished:
+                raise RuntimeError("a mirror write must end with finish()")
 
     def mark_stale(self, view: str, gone: pa.Table | None = None) -> bool:
         """Make the next read of `view` refresh it, whatever its CacheMode: a write through us changed it. `gone`
         holds keys deleted through us (key columns by name), removed now. One transaction; the caller makes sure
         no refresh of the view is under way (it would conflict). False when the view is not mirrored."""
-        cursor = self.cursor()
-        try:
-            cursor.execute("BEGIN TRANSACTION")
+        with self._transaction(view) as cursor:
             if not cursor.execute(f"SELECT 1 FROM {STATE_TABLE} WHERE view = ?", [view]).fetchall():
-                cursor.execute("ROLLBACK")
                 return False
             if gone is not None and gone.num_rows:
                 _delete_keys(cursor, table_name(view), gone.column_names, gone)
             cursor.execute(f"UPDATE {STATE_TABLE} SET verified_at = 0, rows = (SELECT count(*) FROM "
                            f"{table_name(view)}) WHERE view = ?", [view])
-            cursor.execute("COMMIT")
-            self._states.pop(view, None)
             return True
-        except BaseException:
-            with contextlib.suppress(duckdb.Error):
-                cursor.execute("ROLLBACK")
-            raise
-        finally:
-            cursor.close()
 
     def drop(self, view: str) -> bool:
-        cursor = self.cursor()
-        try:
-            cursor.execute("BEGIN TRANSACTION")
+        with self._transaction(view) as cursor:
             existed = cursor.execute(f"DELETE FROM {STATE_TABLE} WHERE view = ? RETURNING view", [view]).fetchall()
             cursor.execute(f"DROP TABLE IF EXISTS {table_name(view)}")
-            cursor.execute("COMMIT")
-            self._states.pop(view, None)
             return bool(existed)
-        finally:
-            cursor.close()
 
 
 class MirrorWrite:
