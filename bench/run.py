@@ -1,6 +1,6 @@
 """Benchmarks: print figures and ratios against baselines measured in the same run.
 
-    python bench/run.py [--scale 100] [--latency-ms 50] [--rows 1000000] [--only scan,stream,roundtrip]
+    python bench/run.py [--scale 100] [--latency-ms 50] [--rows 1000000] [--only scan,stream,roundtrip,clients,mirror]
 
 1. scan      — full scan of a scale-N view against the sandbox (its own process, real HTTP) with
                fixed latency, as a ratio to the floor ceil(pages / MaxThreads) × latency.
@@ -10,6 +10,11 @@
 4. clients   — 200 concurrent clients: time to connect them all, server RSS and OS threads idle and busy, and
                transactions/s of a mixed pgbench workload (key lookups, a join, a catalog query), with
                PostgreSQL 15 holding the same rows under the same pgbench scripts as the baseline.
+5. mirror    — the mirror (decision 0970) on a scale-N SalesOrderLines at the sandbox latency: cold (fill) vs repeat
+               `count(*)` and `SELECT *` — time, API requests (counted from the sandbox's --request-log file,
+               since the sandbox runs in its own process) and peak server RSS while filling; the repeat
+               `SELECT *` as a ratio to PostgreSQL 15 streaming the same rows from a table; key lookups on
+               Customers with pgbench clients from the mirror (VERIFY and TOLERANT) vs live vs PostgreSQL 15.
 
 Nothing here asserts: benchmarks print, tests do not time.
 """
@@ -48,11 +53,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def sandbox_process(scale: float, latency_ms: float):  # type: ignore[no-untyped-def]
-    """The sandbox in its own process, so its JSON work does not share our GIL."""
+def sandbox_process(scale: float, latency_ms: float, request_log: Path | None = None):  # type: ignore[no-untyped-def]
+    """The sandbox in its own process, so its JSON work does not share our GIL; `request_log`: the file it
+    appends a line per request to (`SandboxRequests` counts them)."""
     port = free_port()
+    logging = ["--request-log", str(request_log)] if request_log else []
     proc = subprocess.Popen([sys.executable, "-m", "sage_sandbox", "--port", str(port), "--scale", str(scale),
-                             "--latency-ms", str(latency_ms), "--log-level", "warning"], cwd=ROOT)
+                             "--latency-ms", str(latency_ms), "--log-level", "warning", *logging], cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):
@@ -68,17 +75,19 @@ def sandbox_process(scale: float, latency_ms: float):  # type: ignore[no-untyped
 
 
 @contextmanager
-def pgserver(api_url: str, tmp: Path, max_connections: int = 100, with_pid: bool = False,
+def pgserver(api_url: str, tmp: Path, max_connections: int = 100, with_pid: bool = False, superuser: bool = False,
              **properties: Any):  # type: ignore[no-untyped-def]
     """`pgserver serve` in its own process (as deployed), so client-side decoding in this
-    process does not share the server's GIL; yields its port (and pid with `with_pid`)."""
+    process does not share the server's GIL; yields its port (and pid with `with_pid`). Its mirror starts
+    empty in a cache_dir of its own (never the user's)."""
     port = free_port()
     props = "".join(f"{k} = {v!r}\n" if isinstance(v, str) else f"{k} = {v}\n" for k, v in properties.items())
     config = tmp / f"bench-{port}.toml"
     config.write_text(
         f'[server]\nhost = "127.0.0.1"\nport = {port}\nmax_connections = {max_connections}\n'
-        f'secret_file = "{tmp / "server-secret"}"\n\n'
-        f'[[users]]\nname = "{USER}"\nscram = "{make_verifier(PASSWORD)}"\n\n'
+        f'secret_file = "{tmp / "server-secret"}"\ncache_dir = "{tmp / f"cache-{port}"}"\n\n'
+        f'[[users]]\nname = "{USER}"\nscram = "{make_verifier(PASSWORD)}"\n'
+        f'superuser = {"true" if superuser else "false"}\n\n'
         f'[databases.sage200]\nedition = "StandardUK"\napi_base_url = "{api_url}"\n'
         f'client_id = "{DEMO_CLIENT_ID}"\nclient_secret = "{DEMO_CLIENT_SECRET}"\n'
         f'token_store = "{tmp / f"tokens-{port}.json"}"\n\n[databases.sage200.properties]\n{props}')
@@ -120,9 +129,10 @@ def _psql_time(conninfo: str, sql: str, password: str | None = None) -> float:
 
 
 def bench_scan(args: argparse.Namespace, tmp: Path) -> None:
-    print(f"\n== 1. full scan: scale {args.scale} sandbox, {args.latency_ms:g} ms latency per request ==")
+    print(f"\n== 1. full scan: scale {args.scale} sandbox, {args.latency_ms:g} ms latency per request "
+          "(CacheMode=LIVE: the API path; section 5 measures the mirror) ==")
     print("  floor = ceil(pages / MaxThreads) x latency; for SELECT * also: PostgreSQL 15 streaming the same rows")
-    with sandbox_process(args.scale, args.latency_ms) as url, pgserver(url, tmp) as port, \
+    with sandbox_process(args.scale, args.latency_ms) as url, pgserver(url, tmp, CacheMode="LIVE") as port, \
             throwaway_postgres() as pg:
         dsn = dict(host="127.0.0.1", port=port, user=USER, password=PASSWORD, database="sage200")
         pg_dsn = dict(host=pg.host, port=pg.port, user=pg.user, database=pg.dbname)
@@ -300,9 +310,10 @@ def _pgbench(conninfo: str, password: str | None, scripts: list[tuple[Path, int]
     """pgbench's tps for the weighted scripts; (tps, peak RSS MB, peak threads) sampled meanwhile."""
     env = {**os.environ, **({"PGPASSWORD": password} if password else {})}
     args = [str(Path("/usr/lib/postgresql/15/bin/pgbench")), "-n", "-c", str(clients), "-j", "2", "-T",
-            str(seconds), "-d", conninfo]
+            str(seconds)]
     for script, weight in scripts:
         args += ["-f", f"{script}@{weight}"]
+    args.append(conninfo)  # (positional: pgbench's -d is --debug, which logs every message)
     import tempfile
 
     with tempfile.TemporaryFile("w+") as log:  # a pipe could fill up and stall pgbench
@@ -385,6 +396,143 @@ def bench_clients(args: argparse.Namespace, tmp: Path) -> None:
               f"tps {ours_tps / pg_tps if pg_tps else 0:5.2f} of PostgreSQL's")
 
 
+class SandboxRequests:
+    """The API requests a sandbox in another process answered, read from its --request-log file (one JSON line
+    each, written as the answer goes out). Sign-in and GET /sites are not data requests and are not counted."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.seen = 0
+
+    def _all(self) -> list[dict[str, Any]]:
+        import json
+
+        if not self.path.exists():
+            return []
+        return [json.loads(line) for line in self.path.read_text().splitlines() if line.strip()]
+
+    def mark(self) -> None:
+        self.seen = len(self._all())
+
+    def since_mark(self) -> list[dict[str, Any]]:
+        return [r for r in self._all()[self.seen:] if "/accounts/v1/" in r["path"] and not r["path"].endswith("/sites")]
+
+
+@contextmanager
+def peak_rss(pid: int):  # type: ignore[no-untyped-def]
+    """Samples the process's resident set every 50 ms while the block runs: {"before", "peak", "after"} in MB."""
+    import threading
+
+    def rss() -> float:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+    figures = {"before": rss(), "peak": 0.0, "after": 0.0}
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            figures["peak"] = max(figures["peak"], rss())
+            stop.wait(0.05)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield figures
+    finally:
+        stop.set()
+        thread.join()
+        figures["after"] = rss()
+        figures["peak"] = max(figures["peak"], figures["after"])
+
+
+_MIRROR_LOOKUP = '\\set id random({low}, {high})\nSELECT "Id", "Reference", "Name", "Balance" FROM "Customers" WHERE "Id" = :id;\n'
+
+
+def bench_mirror(args: argparse.Namespace, tmp: Path) -> None:
+    n, seconds = args.clients, args.seconds
+    view = "SalesOrderLines"
+    print(f"\n== 5. the mirror: scale {args.scale} {view}, {args.latency_ms:g} ms latency per request, default "
+          "MaxThreads and request budget ==")
+    print("  API requests are counted by the sandbox (its --request-log); RSS is the server process's")
+    log = tmp / "mirror-requests.jsonl"
+    with sandbox_process(args.scale, args.latency_ms, request_log=log) as url, \
+            pgserver(url, tmp, max_connections=n + 10, with_pid=True, superuser=True) as (port, pid), \
+            throwaway_postgres(f"max_connections = {n + 20}\nhba_file = '{_scram_hba()}'\n") as pg:
+        dsn = dict(host="127.0.0.1", port=port, user=USER, password=PASSWORD, database="sage200")
+        pg_dsn = dict(host=pg.host, port=pg.port, user=pg.user, database=pg.dbname)
+        requests = SandboxRequests(log)
+
+        async def run(sql: str, mode: str, stream: bool) -> int:
+            conn = await asyncpg.connect(**dsn, server_settings={"options": f"-c CacheMode={mode}"})
+            try:
+                if not stream:
+                    return int(await conn.fetchval(sql))
+                count = 0
+                async with conn.transaction():
+                    async for _ in conn.cursor(sql, prefetch=5000):
+                        count += 1
+                return count
+            finally:
+                await conn.close()
+
+        def measure(label: str, sql: str, mode: str, stream: bool) -> tuple[float, int, dict[str, float]]:
+            requests.mark()
+            with peak_rss(pid) as rss:
+                started = time.perf_counter()
+                rows = asyncio.run(run(sql, mode, stream))
+                elapsed = time.perf_counter() - started
+            made = len(requests.since_mark())
+            print(f"  {label:26} {elapsed:7.2f} s  {made:5d} API requests  rows {rows:>7}   server RSS "
+                  f"{rss['before']:5.0f} MB before, peak {rss['peak']:5.0f} MB, {rss['after']:5.0f} MB after")
+            return elapsed, made, rss
+
+        asyncio.run(run("SELECT count(*) FROM sys_mirror", "VERIFY", False))  # sign-in and GET /sites, uncounted
+        count_sql, select_sql = f'SELECT count(*) FROM "{view}"', f'SELECT * FROM "{view}"'
+        measure("count(*)  LIVE", count_sql, "LIVE", False)
+        measure("SELECT *  LIVE", select_sql, "LIVE", True)
+        measure("count(*)  cold (fill)", count_sql, "VERIFY", False)
+        measure("count(*)  repeat", count_sql, "VERIFY", False)
+        asyncio.run(run(f"CALL DropMirror('{view}')", "VERIFY", False))
+        measure("SELECT *  cold (fill)", select_sql, "VERIFY", True)
+        repeat, _, _ = measure("SELECT *  repeat", select_sql, "VERIFY", True)
+        tolerant, _, _ = measure("SELECT *  TOLERANT", select_sql, "TOLERANT", True)
+        pg_time = _copy_to_postgres(dsn, pg_dsn, view)
+        print(f"  PostgreSQL 15 streaming the same rows from a table: {pg_time:.2f} s   repeat SELECT * "
+              f"{repeat / pg_time:5.2f}x PostgreSQL's time (TOLERANT, no refresh: {tolerant / pg_time:5.2f}x)")
+
+        asyncio.run(_pg_role(pg))
+        asyncio.run(_rename_copied(pg, view))
+        _copy_to_postgres(dsn, pg_dsn, "Customers")
+        asyncio.run(_rename_copied(pg, "Customers"))
+        low, high = asyncio.run(_key_ranges(dsn))["lookup"]
+        script = tmp / "mirror-lookup.sql"
+        script.write_text(_MIRROR_LOOKUP.format(low=low, high=high))
+        ours = f"host=127.0.0.1 port={port} user={USER} dbname=sage200"
+        # -T includes pgbench's connecting, which takes our server ~0.1 s per connection of CPU: 30 s more for it
+        # (pgbench's tps leaves the connection time out)
+        duration = seconds + 30
+        print(f"  key lookups on Customers (ids {low}..{high}), pgbench -c {n} -j 2 -T {duration}:")
+        results = {}
+        for label, conninfo, server_pid in (
+                ("mirror VERIFY (default)", ours, pid),
+                ("mirror TOLERANT", f"{ours} options='-c CacheMode=TOLERANT'", pid),
+                ("live (CacheMode=LIVE)", f"{ours} options='-c CacheMode=LIVE'", pid),
+                ("PostgreSQL 15", f"host={pg.host} port={pg.port} user={USER} dbname={pg.dbname}", None)):
+            requests.mark()
+            tps, peak, _ = _pgbench(conninfo, PASSWORD, [(script, 1)], n, duration,
+                                    (lambda p=server_pid: _process_figures(p)) if server_pid else (lambda: (0.0, 0)))
+            made = len(requests.since_mark())
+            results[label] = tps
+            print(f"    {label:24} {tps:9.1f} tps   {made:6d} API requests" +
+                  (f"   server memory peak {peak:5.0f} MB" if server_pid else ""))
+        base = results["PostgreSQL 15"] or float("nan")
+        print("    ratios to PostgreSQL 15: " + "   ".join(f"{k} {v / base:5.2f}" for k, v in results.items()
+                                                          if k != "PostgreSQL 15"))
+
+
 async def _rename_copied(pg: Any, view: str) -> None:
     conn = await asyncpg.connect(host=pg.host, port=pg.port, user=pg.user, database=pg.dbname)
     try:
@@ -408,6 +556,9 @@ async def _key_ranges(dsn: dict[str, Any]) -> dict[str, tuple[int, int]]:
         await conn.close()
 
 
+SECTIONS = ("scan", "stream", "roundtrip", "clients", "mirror")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=100)
@@ -416,12 +567,14 @@ def main() -> None:
     parser.add_argument("--roundtrips", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=15, help="pgbench duration per server (clients)")
-    parser.add_argument("--only", default="scan,stream,roundtrip,clients")
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated: {', '.join(SECTIONS)}")
     args = parser.parse_args()
+    chosen = set(args.only.split(","))
+    if chosen - set(SECTIONS):
+        parser.error(f"--only: unknown section(s) {', '.join(sorted(chosen - set(SECTIONS)))}")
     import tempfile
 
     tmp = Path(tempfile.mkdtemp(prefix="pgserver-bench-"))
-    chosen = set(args.only.split(","))
     if "roundtrip" in chosen:
         bench_roundtrip(args, tmp)
     if "stream" in chosen:
@@ -430,6 +583,8 @@ def main() -> None:
         bench_scan(args, tmp)
     if "clients" in chosen:
         bench_clients(args, tmp)
+    if "mirror" in chosen:
+        bench_mirror(args, tmp)
 
 
 if __name__ == "__main__":

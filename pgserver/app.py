@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from pgserver.config import ConfigError, DatabaseConfig, ServerConfig
 from pgserver.engine import EngineFactory
+from pgserver.provider import UNOBSERVED
 
 if TYPE_CHECKING:
     from pgserver.metrics import Metrics
@@ -57,6 +58,21 @@ def _property_defaults(db: DatabaseConfig) -> Mapping[str, Any]:
     return {"Schema": db.edition, **db.properties}
 
 
+class DatabaseContext:
+    """The ScanContext of work outside any client connection (`pgserver import`, `pgserver warm`): the database's
+    connection-property defaults, then the command's own."""
+
+    observer = UNOBSERVED  # a command, not a statement: nothing is logged or counted per request
+
+    def __init__(self, db: DatabaseConfig, **overrides: Any) -> None:
+        from pgserver.properties import ConnectionProperties
+
+        self.values = ConnectionProperties.from_mapping({**_property_defaults(db), **overrides})
+
+    def property(self, name: str) -> Any:
+        return self.values.get(name)
+
+
 def build_data_source(db: DatabaseConfig, cache_dir: Path | None = None) -> DataSource:
     """Providers (the 78 Sage views, sys_mirror, the sys_* tables, the procedures) of one configured database;
     `cache_dir`: where the mirror keeps its files (None: in memory)."""
@@ -72,6 +88,15 @@ def build_data_source(db: DatabaseConfig, cache_dir: Path | None = None) -> Data
     tables = [*providers, *admin_tables, *system]
     seams = catalog_seam_factory([p.spec for p in tables], [p.spec for p in procedures], db.name)
     return DataSource.build(tables, procedures, _property_defaults(db), catalog=seams)
+
+
+def command_providers(db: DatabaseConfig, cache_dir: Path | None = None) -> list[Any]:
+    """The Sage views of one configured database for a command outside the server (`pgserver import`, `pgserver
+    warm`): its property defaults checked first (ConfigError)."""
+    from providers.sage200.provider import sage_providers
+
+    check_properties(db)
+    return sage_providers(build_sage_source(db, cache_dir))[0]
 
 
 def build_sage_source(db: DatabaseConfig, cache_dir: Path | None = None) -> Any:
@@ -92,10 +117,12 @@ def build_sage_source(db: DatabaseConfig, cache_dir: Path | None = None) -> Any:
         transport = httpx.ASGITransport(app=create_app(), raise_app_exceptions=False)
         return SageDataSource(api_base_url=SANDBOX_ORIGIN, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET,
                               token_store_path=db.token_store, transport=transport, defaults=defaults,
-                              truth_table_path=truth_table, redirect_uri=db.redirect_uri)
+                              truth_table_path=truth_table, redirect_uri=db.redirect_uri,
+                              max_requests=db.max_api_requests)
     return SageDataSource(api_base_url=db.api_base_url, client_id=db.client_id, client_secret=db.client_secret,
                           token_store_path=db.token_store, defaults=defaults, truth_table_path=truth_table,
-                          cache_dir=cache_dir, redirect_uri=db.redirect_uri)
+                          cache_dir=cache_dir, redirect_uri=db.redirect_uri,
+                          max_requests=db.max_api_requests)
 
 
 def truth_table_path(db: DatabaseConfig) -> str | None:

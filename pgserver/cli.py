@@ -1,4 +1,4 @@
-"""`pgserver` command line: init, login, check, serve, passwd, sandbox, import.
+"""`pgserver` command line: init, login, check, serve, passwd, sandbox, import, warm.
 
   pgserver init [FILE]          writes a commented pgserver.toml (pgserver/config_template.py); never overwrites
   pgserver login [DATABASE]     signs in to Sage ID in a browser, keeps the tokens (pgserver/login.py)
@@ -7,8 +7,9 @@
   pgserver passwd [USER]        reads a password, prints a [[users]] entry with its SCRAM verifier
   pgserver sandbox …            the Sage 200 API emulator (sage_sandbox.cli)
   pgserver import FILE.xml [--database NAME] [--config FILE]   Zynk customer XML into Sage 200
+  pgserver warm [VIEW …] [--database NAME] [--config FILE]     fill or refresh the mirror ahead of use
 
-Without --config, serve/login/check/import read ./pgserver.toml when there is one; serve, check and import
+Without --config, serve/login/check/import/warm read ./pgserver.toml when there is one; serve, check and import
 otherwise use the demo configuration (the in-process sandbox, user demo/demo).
 """
 
@@ -68,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--auto-generate-references", action=argparse.BooleanOptionalAction, default=None,
                          help="generate references for new customers without one (default: the database's "
                               "AutoGenerateReferences property)")
+    warm = commands.add_parser("warm", help="fill or refresh the mirror of views before the server starts")
+    warm.add_argument("views", nargs="*", metavar="VIEW",
+                      help="views to warm, e.g. SalesOrderLines or ProfessionalUK.Customers (default: every view of "
+                           "the database's edition)")
+    warm.add_argument("--database", help="the configured database (default: the first)")
+    warm.add_argument("--config", help="TOML config file (its [server] cache_dir is where the mirror lives)")
+    warm.add_argument("--jobs", type=int, default=4, help="views refreshed at once (default 4)")
     return parser
 
 
@@ -264,6 +272,18 @@ def _import(args: argparse.Namespace) -> int:
     return run_import(config, args.file, args.database, args.auto_generate_references)
 
 
+def _warm(args: argparse.Namespace) -> int:
+    """`pgserver warm [VIEW …]`: pgserver/warm.py does the work."""
+    from pgserver.warm import run_warm
+
+    try:
+        config, _ = _config(args.config, demo=True)
+    except ConfigError as exc:
+        print(f"pgserver: {exc}", file=sys.stderr)
+        return 2
+    return run_warm(config, args.views, args.database, args.jobs)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "sandbox":
@@ -272,5 +292,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return sandbox_main(argv[1:])
     args = build_parser().parse_args(argv)
     commands = {"serve": _serve, "init": _init, "login": _login, "check": _check, "passwd": _passwd,
-                "import": _import}
+                "import": _import, "warm": _warm}
     return commands[args.command](args)

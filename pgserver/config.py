@@ -28,6 +28,8 @@ client_id = "…"
 client_secret = "…"
 redirect_uri = "http://localhost:8855/callback"   # (default) registered with Sage; `pgserver login` listens on it
 token_store = "~/.pgserver/tokens.json"
+max_api_requests = 50                # (default) API requests in flight for this database, all connections
+                                     # together (each connection's MaxThreads still holds within it)
 
 [databases.sage200.properties]       # connection-property defaults (MaxRows, Timeout, CompanyId …)
 Timeout = 30
@@ -64,7 +66,7 @@ SERVER_KEYS = ("host", "port", "tls_cert", "tls_key", "require_tls", "max_messag
                "log_min_duration_statement")
 USER_KEYS = ("name", "scram", "password", "password_cleartext", "superuser")
 DATABASE_KEYS = ("edition", "api_base_url", "client_id", "client_secret", "redirect_uri", "token_store",
-                 "properties")
+                 "properties", "max_api_requests")
 TOP_LEVEL_KEYS = ("server", "users", "databases")
 
 
@@ -90,6 +92,7 @@ class DatabaseConfig:
     token_store: str | None = None
     redirect_uri: str = DEFAULT_REDIRECT_URI  # where Sage ID sends the browser back (`pgserver login` listens)
     properties: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False)  # may hold secrets
+    max_api_requests: int = 50  # the data source's request budget across connections (decision 0971)
 
     @property
     def uses_sandbox(self) -> bool:
@@ -130,6 +133,14 @@ class ServerConfig:
 
     def user(self, name: str) -> UserConfig | None:
         return next((u for u in self.users if u.name == name), None)
+
+    def database(self, name: str | None) -> DatabaseConfig:
+        """The named database (None: the first); ConfigError naming the configured ones."""
+        found = self.databases.get(name) if name else next(iter(self.databases.values()), None)
+        if found is None:
+            known = ", ".join(self.databases) or "none"
+            raise ConfigError(f"no database {name!r} in the configuration (configured: {known})")
+        return found
 
 
 def default_config() -> ServerConfig:
@@ -297,6 +308,9 @@ def _database(name: str, table: Mapping[str, Any], base_dir: Path) -> DatabaseCo
     redirect = _expect(table.get("redirect_uri", DEFAULT_REDIRECT_URI), str, f"{where} redirect_uri")
     if not redirect.startswith(("http://", "https://")):
         raise ConfigError(f"{where} redirect_uri must be an http(s) URL")
+    max_requests = _expect(table.get("max_api_requests", 50), int, f"{where} max_api_requests")
+    if max_requests < 1:
+        raise ConfigError(f"{where} max_api_requests must be at least 1")
     return DatabaseConfig(
         name=name,
         edition=match,
@@ -306,4 +320,5 @@ def _database(name: str, table: Mapping[str, Any], base_dir: Path) -> DatabaseCo
         token_store=token_store,
         redirect_uri=redirect,
         properties=MappingProxyType(dict(properties)),
+        max_api_requests=max_requests,
     )

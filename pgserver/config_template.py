@@ -82,6 +82,7 @@ api_base_url = {_toml_string(api_base_url)}{url_note}
 # client_secret = "…"                 # the client secret Sage issued (public clients have none)
 # redirect_uri = "{DEFAULT_REDIRECT_URI}"   # registered with Sage; `pgserver login` listens here
 token_store = "tokens/{database}.json"        # Sage ID tokens (0600); `pgserver login` writes it
+# max_api_requests = 50                 # API requests in flight at once over all connections (decision 0971)
 
 [databases.{database}.properties]
 # Connection-property defaults for every connection to this database (Schema follows `edition`);

@@ -14,23 +14,8 @@ from typing import Any, TextIO
 
 from pgserver.config import ConfigError, ServerConfig
 from pgserver.errors import PgError
-from pgserver.provider import UNOBSERVED
 
 PROGRESS_FROM = 20  # records: smaller files finish before a bar would help
-
-
-class _Properties:
-    """The ScanContext of the import: the database's connection-property defaults (plus the CLI's)."""
-
-    observer = UNOBSERVED  # a command, not a statement: nothing is logged or counted per request
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        from pgserver.properties import ConnectionProperties
-
-        self.values = ConnectionProperties.from_mapping(values)
-
-    def property(self, name: str) -> Any:
-        return self.values.get(name)
 
 
 def describe(line: Any) -> str:
@@ -48,10 +33,9 @@ def describe(line: Any) -> str:
 def run_import(config: ServerConfig, path: str, database: str | None, auto_generate: bool | None,
                out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     try:
-        db = config.databases[database] if database else next(iter(config.databases.values()))
-    except (KeyError, StopIteration):
-        known = ", ".join(config.databases) or "none"
-        print(f"pgserver import: no database {database!r} in the configuration (configured: {known})", file=err)
+        db = config.database(database)
+    except ConfigError as exc:
+        print(f"pgserver import: {exc}", file=err)
         return 2
     try:
         xml = Path(path).read_bytes()
@@ -61,19 +45,18 @@ def run_import(config: ServerConfig, path: str, database: str | None, auto_gener
 
     import anyio
 
-    from pgserver.app import build_sage_source, check_properties
-    from providers.sage200.provider import sage_providers, session_of
+    from pgserver.app import DatabaseContext, command_providers
+    from providers.sage200.provider import session_of
     from providers.sage200.zynk_import import customer_writer_of, import_customers
 
     try:
-        check_properties(db)
+        providers = command_providers(db)
     except ConfigError as exc:
         print(f"pgserver import: {exc}", file=err)
         return 2
-    providers, _ = sage_providers(build_sage_source(db))
     writer = next((w for p in providers if p.spec.schema == db.edition and (w := customer_writer_of(p))), None)
     assert writer is not None, "every edition has a writable Customers view"
-    ctx = _Properties({"Schema": db.edition, **db.properties})
+    ctx = DatabaseContext(db)
     bar: Any = None
 
     def start(total: int) -> None:

@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
                         'header_edits=3,inserts=4,deletes=3" (a round every 5 s)')
     parser.add_argument("--consent-page", action="store_true",
                         help="/authorize shows a sign-in page to approve (default: only when prompt= asks)")
+    parser.add_argument("--request-log", default="", metavar="FILE",
+                        help="append one JSON line per request to FILE (method, path, query, status, duration_ms, "
+                             "fault; credentials redacted): the request count of another process's benchmark")
     parser.add_argument("--log-level", default="info")
     return parser
 
@@ -87,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     config = SandboxConfig(scale=args.scale, seed=args.seed, latency_ms=args.latency_ms, jitter_ms=args.jitter_ms,
                            faults=args.faults, token_lifetime=args.token_lifetime,
-                           consent_page=args.consent_page)
+                           consent_page=args.consent_page, request_log=args.request_log)
     base = f"http://{args.host}:{args.port}"
     print(f"Sage 200 sandbox on {base}  (client_id={DEMO_CLIENT_ID}; demo secret in docs/sandbox.md)\n"
           f"  authorize: {base}/authorize   token: {base}/oauth/token\n"

@@ -35,3 +35,4 @@ class SandboxConfig:
     site_name: str = DEMO_SITE_NAME
     issuer: str = "https://id.sage.com/"  # `iss` of id_tokens
     clock: Callable[[], float] = field(default=time.time)
+    request_log: str = ""  # a file to append one JSON line per request to (a benchmark in another process reads it)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from .churn import Churner, ChurnReport, ChurnRound
 from .config import SandboxConfig
@@ -35,6 +36,9 @@ class SandboxState:
         self.companies = {p.company_id: Dataset(p, config.seed, config.scale, config.row_cache_mb) for p in COMPANIES}
         self.requests: list[RequestRecord] = []
         self._lock = threading.Lock()
+        self._log_file = None  # line-buffered: a reader in another process sees every request answered so far
+        if config.request_log:
+            self._log_file = open(config.request_log, "a", buffering=1, encoding="utf-8")  # noqa: SIM115
         self._churners = {cid: Churner(d, config.seed, config.clock) for cid, d in self.companies.items()}
 
     def churn(self, spec: ChurnRound | None = None) -> dict[int, ChurnReport]:
@@ -44,6 +48,8 @@ class SandboxState:
     def record(self, entry: RequestRecord) -> None:
         with self._lock:
             self.requests.append(entry)
+            if self._log_file is not None:
+                self._log_file.write(json.dumps(asdict(entry)) + "\n")
 
     def clear(self) -> None:
         """Forget the request log (data, tokens and fault counters are kept)."""

@@ -8,9 +8,10 @@ reconciled, and a signature of its layout (a changed data model refills the view
 Every change to a view happens in one DuckDB transaction (`MirrorStore.write`): a refresh that fails, times out
 or is cancelled rolls back and the view stays at its last consistent state; readers never see a refresh half
 applied (DuckDB's MVCC). A file DuckDB cannot open, or whose contents disagree with its own bookkeeping, is moved
-aside and rebuilt empty — never served.
+aside and rebuilt empty — never served. A file another process holds (a second server, or `pgserver warm`, on the
+same cache_dir) is not broken: opening it fails with 55006 and leaves it alone.
 
-The interface (`state`, `write`, `read`, `keys`, `drop`, `views`) is what another backend — a PostgreSQL shared
+The interface (`state`, `write`, `read`, `keys`, `drop`, `views`, `mark_stale`) is what another backend — a PostgreSQL shared
 by several server instances — would implement (docs/decisions/0970-mirror.md).
 """
 
@@ -29,9 +30,14 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from pgserver.errors import OBJECT_IN_USE, PgError
+
 log = logging.getLogger(__name__)
 
 STATE_TABLE = "_mirror_views"
+# DuckDB's default (80 % of RAM) lets a fill's uncommitted rows and its buffer cache grow with the view; bounded,
+# a fill of any size spills to the store's `.tmp` directory instead, and memory stays flat (decision 0970).
+MEMORY_LIMIT = "256MB"
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,14 @@ class ViewState:
     reconciled_at: float  # epoch seconds of the last key reconcile (or full fill)
     signature: str
     dependencies: dict[str, Any]  # the refresher's JSON-able notes per related resource (copied fields)
+
+
+def in_use_error(path: Path, reason: str) -> PgError:
+    holder = reason.partition("Conflicting lock is held in ")[2].split(". See")[0]
+    return PgError(OBJECT_IN_USE, f"the mirror file {path} is in use by another process"
+                   + (f" ({holder})" if holder else ""),
+                   hint="Another pgserver or `pgserver warm` uses the same cache_dir: let it finish, or give each "
+                        "server its own cache_dir.")
 
 
 def table_name(view: str) -> str:
@@ -63,6 +77,9 @@ class MirrorStore:
         self.path = path
         self._lock = threading.Lock()
         self._db = self._open()
+        # Each view's committed state, read once: this process is the file's only writer (DuckDB's lock), so the
+        # cache is exact as long as every commit below forgets the view's entry. (A query asks for it twice.)
+        self._states: dict[str, ViewState | None] = {}
 
     # -- opening ------------------------------------------------------------------------
     def _open(self) -> duckdb.DuckDBPyConnection:
@@ -74,12 +91,14 @@ class MirrorStore:
                 db = duckdb.connect(str(self.path))
                 self._check(db)
             except (duckdb.Error, OSError) as exc:
+                if isinstance(exc, duckdb.IOException) and "Could not set lock" in str(exc):
+                    raise in_use_error(self.path, str(exc)) from None  # held, not broken: leave it alone
                 log.warning("mirror store %s is unusable (%s); rebuilding it empty", self.path, exc)
                 with contextlib.suppress(Exception):
                     db.close()  # type: ignore[possibly-undefined]
                 self._move_aside()
                 db = duckdb.connect(str(self.path))
-        db.execute("SET threads = 1; SET preserve_insertion_order = true")
+        db.execute(f"SET threads = 1; SET preserve_insertion_order = true; SET memory_limit = '{MEMORY_LIMIT}'")
         db.execute(f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} (view VARCHAR PRIMARY KEY, rows BIGINT, "
                    "watermark TIMESTAMP, verified_at DOUBLE, reconciled_at DOUBLE, signature VARCHAR, "
                    "dependencies VARCHAR)")
@@ -117,13 +136,16 @@ class MirrorStore:
 
     # -- reading state ------------------------------------------------------------------------
     def state(self, view: str) -> ViewState | None:
+        if view in self._states:
+            return self._states[view]
         cursor = self.cursor()
         try:
             row = cursor.execute(f"SELECT view, rows, watermark, verified_at, reconciled_at, signature, dependencies "
                                  f"FROM {STATE_TABLE} WHERE view = ?", [view]).fetchall()
         finally:
             cursor.close()
-        return _state(row[0]) if row else None
+        found = self._states[view] = _state(row[0]) if row else None
+        return found
 
     def views(self) -> list[ViewState]:
         cursor = self.cursor()
@@ -159,18 +181,15 @@ class MirrorStore:
 
     # -- writing ----------------------------------------------------------------------------
     @contextlib.contextmanager
-    def write(self, view: str, schema: pa.Schema, keys: Sequence[str]) -> Iterator[MirrorWrite]:
-        """One refresh of `view` as one transaction: committed when the block ends normally (after `finish`),
-        rolled back on any exception. A view whose layout changed is emptied first."""
+    def _transaction(self, view: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor in one transaction that changes `view`: committed when the block ends normally (and the view's
+        cached state forgotten), rolled back on any exception."""
         cursor = self.cursor()
         cursor.execute("BEGIN TRANSACTION")
-        writer = MirrorWrite(cursor, view, schema, keys)
         try:
-            writer.prepare()
-            yield writer
-            if not writer.finished:
-                raise RuntimeError("a mirror write must end with finish()")
+            yield cursor
             cursor.execute("COMMIT")
+            self._states.pop(view, None)
         except BaseException:
             with contextlib.suppress(duckdb.Error):
                 cursor.execute("ROLLBACK")
@@ -178,16 +197,35 @@ class MirrorStore:
         finally:
             cursor.close()
 
+    @contextlib.contextmanager
+    def write(self, view: str, schema: pa.Schema, keys: Sequence[str]) -> Iterator[MirrorWrite]:
+        """One refresh of `view` as one transaction: committed when the block ends normally (after `finish`),
+        rolled back on any exception. A view whose layout changed is emptied first."""
+        with self._transaction(view) as cursor:
+            writer = MirrorWrite(cursor, view, schema, keys)
+            writer.prepare()
+            yield writer
+            if not writer.finished:
+                raise RuntimeError("a mirror write must end with finish()")
+
+    def mark_stale(self, view: str, gone: pa.Table | None = None) -> bool:
+        """Make the next read of `view` refresh it, whatever its CacheMode: a write through us changed it. `gone`
+        holds keys deleted through us (key columns by name), removed now. One transaction; the caller makes sure
+        no refresh of the view is under way (it would conflict). False when the view is not mirrored."""
+        with self._transaction(view) as cursor:
+            if not cursor.execute(f"SELECT 1 FROM {STATE_TABLE} WHERE view = ?", [view]).fetchall():
+                return False
+            if gone is not None and gone.num_rows:
+                _delete_keys(cursor, table_name(view), gone.column_names, gone)
+            cursor.execute(f"UPDATE {STATE_TABLE} SET verified_at = 0, rows = (SELECT count(*) FROM "
+                           f"{table_name(view)}) WHERE view = ?", [view])
+            return True
+
     def drop(self, view: str) -> bool:
-        cursor = self.cursor()
-        try:
-            cursor.execute("BEGIN TRANSACTION")
+        with self._transaction(view) as cursor:
             existed = cursor.execute(f"DELETE FROM {STATE_TABLE} WHERE view = ? RETURNING view", [view]).fetchall()
             cursor.execute(f"DROP TABLE IF EXISTS {table_name(view)}")
-            cursor.execute("COMMIT")
             return bool(existed)
-        finally:
-            cursor.close()
 
 
 class MirrorWrite:
@@ -223,6 +261,19 @@ class MirrorWrite:
     def clear(self) -> None:
         self.cursor.execute(f"DELETE FROM {self.table}")
 
+    def append(self, batch: pa.RecordBatch) -> None:
+        """Insert rows known to be new (a fill, after `clear` or into a new table: the paged scan's keys are
+        unique) — without the search for rows to replace that makes `upsert` cost more as the table grows."""
+        if not batch.num_rows:
+            return
+        name = f"__mirror_batch{self._batch}"
+        self._batch += 1
+        self.cursor.register(name, batch)
+        try:
+            self.cursor.execute(f"INSERT INTO {self.table} SELECT * FROM {name}")
+        finally:
+            self.cursor.unregister(name)
+
     def upsert(self, batch: pa.RecordBatch) -> int:
         """Insert the rows, replacing those with the same key; returns how many replaced existing rows."""
         if not batch.num_rows:
@@ -240,16 +291,7 @@ class MirrorWrite:
         return len(replaced)
 
     def delete_keys(self, keys: pa.Table) -> int:
-        if not keys.num_rows:
-            return 0
-        self.cursor.register("__mirror_gone", keys)
-        try:
-            match = " AND ".join(f"t.{table_name(k)} IS NOT DISTINCT FROM g.{table_name(k)}" for k in self.keys)
-            deleted = self.cursor.execute(
-                f"DELETE FROM {self.table} AS t USING __mirror_gone AS g WHERE {match} RETURNING 1").fetchall()
-        finally:
-            self.cursor.unregister("__mirror_gone")
-        return len(deleted)
+        return _delete_keys(self.cursor, self.table, self.keys, keys) if keys.num_rows else 0
 
     def keys_not_in(self, present: pa.Table) -> pa.Table:
         """The mirrored keys missing from `present` (the API's current keys): deleted at the source."""
@@ -291,6 +333,17 @@ class MirrorWrite:
                             [self.view, rows, watermark, verified_at, reconciled_at, self.signature, deps])
         self.finished = True
         return ViewState(self.view, rows, watermark, verified_at, reconciled_at, self.signature, dependencies)
+
+
+def _delete_keys(cursor: duckdb.DuckDBPyConnection, table: str, key_columns: Sequence[str], keys: pa.Table) -> int:
+    """Delete the rows of `table` whose key columns match a row of `keys`; how many went."""
+    cursor.register("__mirror_gone", keys)
+    try:
+        match = " AND ".join(f"t.{table_name(k)} IS NOT DISTINCT FROM g.{table_name(k)}" for k in key_columns)
+        return len(cursor.execute(f"DELETE FROM {table} AS t USING __mirror_gone AS g WHERE {match} "
+                                  "RETURNING 1").fetchall())
+    finally:
+        cursor.unregister("__mirror_gone")
 
 
 def _state(row: tuple[Any, ...]) -> ViewState:

@@ -6,7 +6,10 @@ thrown"); per-attempt limits are internal (`RequestBudget`). Transient failures 
 errors, truncated or invalid JSON, and pages the caller's validator rejects (short pages, duplicate keys) — are
 retried with exponential backoff and full jitter, a bounded number of times. HTTP 429 (rate limit) is not a
 failure of the request: it waits as long as Retry-After asks (or backs off) and tries again for as long as the
-budget allows, without spending an attempt. Then the request fails with a PgError (SQLSTATE choice:
+budget allows, without spending an attempt — and it slows the whole data source down: `RequestGate` (one per
+data source, shared by all its connections) holds every request back until the Retry-After has passed and halves
+how many may be in flight (docs/decisions/0971-request-budget-per-data-source.md). Then the request fails with a
+PgError (SQLSTATE choice:
 docs/decisions/0502-sage-errors.md). A 401 refreshes the access token once. Other 4xx answers fail at once with
 the API's own message. Request headers (bearer token, subscription key) never reach logs or errors. Every
 attempt is reported to the scan's ScanObserver (pgserver.provider.RemoteRequest: resource, status, time, size —
@@ -22,7 +25,7 @@ import logging
 import math
 import random
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -107,6 +110,103 @@ class RequestBudget:
         return delay
 
 
+class RequestGate:
+    """One data source's allowance of API requests, shared by all its connections (decision 0971).
+
+    - At most `allowance` requests are in flight at once — `limit` (the database's `max_api_requests`) until the
+      API rate-limits us; each connection's MaxThreads still bounds its own requests within it.
+    - A 429 closes the gate: the request that met it waits out its Retry-After (RequestBudget.next_wait) holding
+      the gate closed, and every other request of the data source waits for the gate to open before it is sent
+      (within its own Timeout budget) — the data source slows down, not only the one request. The allowance
+      halves, once per 429 episode (a 429 answering a request sent before the last cut does not cut again), and
+      grows back by one after each allowance's worth of answers without one (additive increase, multiplicative
+      decrease, as TCP does it).
+    """
+
+    def __init__(self, limit: int) -> None:
+        if limit < 1:
+            raise ValueError("a request gate needs room for at least one request")
+        self.limit = limit
+        self.allowance = limit
+        self._slots = anyio.CapacityLimiter(limit)
+        self._holds = 0  # requests waiting out a 429 (the gate is closed while there is one)
+        self._open = anyio.Event()
+        self._open.set()
+        self.reopens_at = 0.0  # anyio.current_time() when the last hold is expected to end
+        self._episode = 0  # bumped at every cut of the allowance
+        self._answered = 0  # answers since the last change of the allowance
+        self.rate_limits = 0  # 429 answers seen
+
+    @property
+    def is_open(self) -> bool:
+        return self._open.is_set()
+
+    @property
+    def episode(self) -> int:
+        """Bumped at every cut of the allowance (a request remembers the one it was sent in)."""
+        return self._episode
+
+    async def wait_open(self, budget: RequestBudget) -> None:
+        """Return when no request of the data source is waiting out a rate limit. Fails at once (kind "paused")
+        when the pause outlasts the request's budget, as a Retry-After longer than the budget does."""
+        while not self._open.is_set():
+            left = budget.remaining()
+            pause = self.reopens_at - anyio.current_time()
+            if left is not None and pause >= left:
+                raise TransientError("the data source is waiting out a rate limit (HTTP 429)", kind="paused",
+                                     retry_after=pause)
+            event = self._open
+            with _within(budget):
+                await event.wait()
+
+    @contextlib.asynccontextmanager
+    async def slot(self, budget: RequestBudget) -> AsyncIterator[int]:
+        """Room for one request in flight (waiting for it counts against the request's budget); yields the
+        episode the request was sent in, for `settle`."""
+        with _within(budget):
+            await self._slots.acquire()
+        try:
+            yield self._episode
+        finally:
+            self._slots.release()
+
+    def settle(self, episode: int, status: int) -> None:
+        """Count an answer: a 429 cuts the allowance (once per episode); other answers below 400 let it grow."""
+        if status == 429:
+            self.rate_limits += 1
+            self._answered = 0
+            if episode == self._episode:
+                self._episode += 1
+                self._resize(max(1, self.allowance // 2))
+        elif status < 400:
+            self._answered += 1
+            if self.allowance < self.limit and self._answered >= self.allowance:
+                self._resize(self.allowance + 1)
+
+    @contextlib.asynccontextmanager
+    async def hold(self, seconds: float) -> AsyncIterator[None]:
+        """Keep the gate closed while the request that met a 429 waits `seconds` before trying again."""
+        if self._holds == 0:
+            self._open = anyio.Event()
+            self.reopens_at = 0.0
+        self._holds += 1
+        self.reopens_at = max(self.reopens_at, anyio.current_time() + seconds)
+        try:
+            yield
+        finally:
+            self._holds -= 1
+            if self._holds == 0:
+                self._open.set()
+
+    def _resize(self, allowance: int) -> None:
+        if allowance < self.allowance:
+            log.warning("Sage 200 answered HTTP 429: this data source now sends at most %d requests at once "
+                        "(was %d)", allowance, self.allowance)
+        self.allowance = allowance
+        self._answered = 0
+        self._slots.total_tokens = allowance
+
+
 class TransientError(Exception):
     """A failure worth retrying; `retry_after` is the server's requested wait, if any."""
 
@@ -114,7 +214,7 @@ class TransientError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
-        self.kind = kind  # "remote", "connect", "timeout"
+        self.kind = kind  # "remote", "connect", "timeout", "rate limit" (a 429), "paused" (the gate outlasts the budget)
 
 
 class InvalidPage(TransientError):
@@ -177,9 +277,11 @@ def resource_label(path: str) -> str:
 class SageHttp:
     """The data source's shared httpx client, used for every GET of every scan."""
 
-    def __init__(self, client: httpx.AsyncClient, policy: RetryPolicy, observer: ScanObserver = UNOBSERVED) -> None:
+    def __init__(self, client: httpx.AsyncClient, policy: RetryPolicy, gate: RequestGate,
+                 observer: ScanObserver = UNOBSERVED) -> None:
         self.client = client
         self.policy = policy
+        self.gate = gate  # the data source's allowance, shared by every connection
         self.observer = observer
 
     async def _observed(self, attempt: Awaitable[httpx.Response], resource: str, retry: bool) -> httpx.Response:
@@ -227,11 +329,14 @@ class SageHttp:
         attempts = 0
         while True:
             try:
+                await self.gate.wait_open(budget)
                 with _within(budget):
                     headers = await auth_headers(rejected)
                 attempts += 1
-                response = await self._observed(self._attempt(url, headers, budget.attempt_timeout()), resource,
-                                                attempts > 1)
+                async with self.gate.slot(budget) as episode:
+                    response = await self._observed(self._attempt(url, headers, budget.attempt_timeout()),
+                                                    resource, attempts > 1)
+                self.gate.settle(episode, response.status_code)
                 if response.status_code == 401 and rejected is None:
                     rejected = headers  # the token may have been revoked early: renew it once
                     continue
@@ -239,11 +344,20 @@ class SageHttp:
                 value = parse(response.content)
                 return validate(value) if validate is not None else value
             except TransientError as exc:
-                delay = budget.next_wait(exc.kind == "rate limit", exc.retry_after)
-                if delay is None:
-                    raise self._give_up(exc, shown, budget) from None
-                log.info("Sage 200 GET %s: %s; retry in %.2f s", shown, exc.reason, delay)
+                await self._wait_to_retry(exc, budget, f"GET {shown}")
+
+    async def _wait_to_retry(self, exc: TransientError, budget: RequestBudget, shown: str) -> None:
+        """Sleep before the next attempt, or raise the PgError when the budget is spent. A 429 keeps the data
+        source's gate closed meanwhile, so that every connection slows down."""
+        delay = budget.next_wait(exc.kind in ("rate limit", "paused"), exc.retry_after)
+        if delay is None:
+            raise self._give_up(exc, shown, budget) from None
+        log.info("Sage 200 %s: %s; retry in %.2f s", shown, exc.reason, delay)
+        if exc.kind == "rate limit":
+            async with self.gate.hold(delay):
                 await self.policy.sleep(delay)
+        else:
+            await self.policy.sleep(delay)
 
     def _raise_for_status(self, response: httpx.Response, shown: str) -> None:
         status = response.status_code
@@ -267,12 +381,12 @@ class SageHttp:
             raise PgError(INSUFFICIENT_PRIVILEGE, f"Sage 200 denied access: {message}", detail=f"GET {shown}")
         raise PgError(FDW_ERROR, f"Sage 200 API error {status}: {message}", detail=f"GET {shown}")
 
-    def _give_up(self, exc: TransientError, shown: str, budget: RequestBudget) -> PgError:
-        detail = f"GET {shown}"
+    def _give_up(self, exc: TransientError, request: str, budget: RequestBudget) -> PgError:
+        detail = request  # "GET /path?query", "POST /path"
         tries = budget.failures + budget.rate_limited
         if exc.kind == "timeout" or budget.out_of_time:
             return timeout_error(budget.timeout, f"{exc.reason} after {tries} attempt(s)", detail)
-        if exc.kind == "rate limit":
+        if exc.kind in ("rate limit", "paused"):
             limit = f"within Timeout ({budget.timeout:g} s)" if budget.timeout else f"after {tries} attempts"
             return PgError(
                 FDW_ERROR, f"the Sage 200 API kept refusing for its rate limit (HTTP 429) {limit}", detail=detail,
@@ -315,12 +429,15 @@ class SageHttp:
         attempts = 0
         while True:
             try:
+                await self.gate.wait_open(budget)
                 with _within(budget):
                     headers = await auth_headers(rejected)
                 attempts += 1
-                response = await self._observed(self._send(method, path, content, {**headers, **headers_extra},
-                                                           budget.attempt_timeout(), idempotent),
-                                                resource, attempts > 1)
+                async with self.gate.slot(budget) as episode:
+                    response = await self._observed(self._send(method, path, content, {**headers, **headers_extra},
+                                                               budget.attempt_timeout(), idempotent),
+                                                    resource, attempts > 1)
+                self.gate.settle(episode, response.status_code)
                 if response.status_code == 401 and rejected is None:
                     rejected = headers
                     continue
@@ -345,11 +462,7 @@ class SageHttp:
                         raise AmbiguousWrite(exc.reason) from None
                     raise
             except TransientError as exc:
-                delay = budget.next_wait(exc.kind == "rate limit", exc.retry_after)
-                if delay is None:
-                    raise self._give_up(exc, shown, budget) from None
-                log.info("Sage 200 %s: %s; retry in %.2f s", shown, exc.reason, delay)
-                await self.policy.sleep(delay)
+                await self._wait_to_retry(exc, budget, shown)
 
     async def _send(self, method: str, path: str, content: bytes | None, headers: dict[str, str],
                     timeout: float | None, idempotent: bool) -> httpx.Response:

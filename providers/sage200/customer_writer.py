@@ -120,6 +120,7 @@ class _Api:
         self.http = session.http(ctx)
         self.headers = session.header_source(ctx, site)
         self.timeout = session.timeout(ctx)
+        self.site = site
         self.scope = Scope(site.site_id, site.company_id, ENTITY)
 
     async def send(self, method: str, path: str, body: Any = None, *, idempotent: bool) -> Any:
@@ -185,7 +186,8 @@ class CustomerWriter:
         self.spec = spec
         self.session = session
         self.base_path = str(spec.extra.get("base_path", ""))
-        self.path = self.base_path + str(spec.extra.get("resource", "/customers"))
+        self.resource = str(spec.extra.get("resource", "/customers"))
+        self.path = self.base_path + self.resource
 
     async def api(self, ctx: ScanContext) -> _Api:
         """The requests of one write request, for the connection's company."""
@@ -210,14 +212,22 @@ class CustomerWriter:
                 results.set(record.index, record.error, record.notes)
             return results.done()
         api = await self.api(ctx)
-        for record in records:
-            if stop_on_error and results.failed:
-                break
-            if record.error is not None:
-                results.set(record.index, record.error, record.notes)
-                continue
-            results.put(await self._write_one(api, record, mode, returning))
+        try:
+            for record in records:
+                if stop_on_error and results.failed:
+                    break
+                if record.error is not None:
+                    results.set(record.index, record.error, record.notes)
+                    continue
+                results.put(await self._write_one(api, record, mode, returning))
+        finally:
+            self.written(api)
         return results.done()
+
+    def written(self, api: _Api, deleted_ids: Sequence[int] = ()) -> None:
+        """After writes were sent (whatever came of them — a failed one may still have been applied): the
+        mirror's views of customers are refreshed by their next read, deleted rows leave it now (decision 0972)."""
+        self.session.mirror.written(api.site, self.resource, deleted_ids)
 
     def _precheck(self, record: CustomerRecord, mode: WriteMode) -> PgError | None:
         """What can be refused before any request: field rules, an Id on a create."""
@@ -467,14 +477,17 @@ class CustomerWriter:
                 results.set(record.index, record.error, record.notes)
             return results.done()
         api = await self.api(ctx)
-        for position, (customer_id, record) in enumerate(changes):
-            if stop_on_error and results.failed:
-                break
-            if record.error is not None:
-                results.set(record.index, record.error, record.notes)
-                continue
-            sets_external = position < len(external_id_given) and external_id_given[position]
-            results.put(await self._update_by_key(api, customer_id, record, sets_external, returning))
+        try:
+            for position, (customer_id, record) in enumerate(changes):
+                if stop_on_error and results.failed:
+                    break
+                if record.error is not None:
+                    results.set(record.index, record.error, record.notes)
+                    continue
+                sets_external = position < len(external_id_given) and external_id_given[position]
+                results.put(await self._update_by_key(api, customer_id, record, sets_external, returning))
+        finally:
+            self.written(api)
         return results.done()
 
     async def _update_by_key(self, api: _Api, customer_id: int, record: CustomerRecord, sets_external: bool,
@@ -519,10 +532,14 @@ class CustomerWriter:
                      on_result: Callable[[RowResult], None] | None = None) -> WriteResult:
         results = _Results(len(customer_ids), on_result)
         api = await self.api(ctx)
-        for index, customer_id in enumerate(customer_ids):
-            if stop_on_error and results.failed:
-                break
-            results.put(await self._delete_one(api, index, customer_id, returning))
+        try:
+            for index, customer_id in enumerate(customer_ids):
+                if stop_on_error and results.failed:
+                    break
+                results.put(await self._delete_one(api, index, customer_id, returning))
+        finally:  # rows gone at the source (deleted now, or not found) leave the mirror too
+            self.written(api, [customer_ids[r.index] for r in results.rows if r is not None and
+                               r.outcome in (WriteOutcome.DELETED, WriteOutcome.NOT_FOUND)])
         return results.done()
 
     async def _delete_one(self, api: _Api, index: int, customer_id: int, returning: tuple[str, ...]) -> RowResult:

@@ -18,6 +18,10 @@ refresh of one view does (docs/decisions/0970-mirror.md):
 
 Every refresh is one store transaction: a failure, timeout or cancel leaves the view at its last consistent state.
 One refresh at a time per view (concurrent queries wait and share it).
+
+Writes through us (providers/sage200/customer_writer.py) call `SageMirror.written`: every mirrored view showing
+the written records is refreshed by its next read whatever its CacheMode, and rows deleted through us leave the
+mirror at once — a client reads its own writes (decision 0972).
 """
 
 from __future__ import annotations
@@ -91,6 +95,7 @@ class Layout:
     """What the mirror keeps of one view and how it finds changes."""
 
     name: str  # the store's name for the view: "StandardUK.Customers"
+    resource: str  # the API resource it reads: "/customers"
     spec: TableSpec  # the mirrored columns of the view, then hidden ones for key and change fields it lacks
     view_columns: tuple[str, ...]  # the view's columns the mirror keeps
     live_columns: frozenset[str]  # the view's columns it does not keep (embedded collections: read live)
@@ -152,7 +157,7 @@ def layout_of(spec: TableSpec, key_fields: Sequence[str], resources: Mapping[str
             deps.setdefault((target, view_field), Related(target, view_field))
             break
     full = replace(spec, columns=(*kept, *extra))
-    return Layout(f"{spec.schema}.{spec.name}", full, tuple(c.name for c in kept), live, keys, change_fields,
+    return Layout(f"{spec.schema}.{spec.name}", resource, full, tuple(c.name for c in kept), live, keys, change_fields,
                   changes, tuple(deps.values()))
 
 
@@ -189,19 +194,36 @@ class SageMirror:
         self.cache_dir = cache_dir
         self._stores: dict[tuple[str, str, int, str], MirrorStore] = {}
         self._flights: dict[tuple[Any, ...], _Flight] = {}  # the refresh under way, per view
+        self._layouts: list[tuple[str, Layout]] = []  # every view's (base path, layout), for `written`
+
+    def register(self, base_path: str, layout: Layout) -> None:
+        """A view of this data source (its provider registers it when made)."""
+        self._layouts.append((base_path, layout))
 
     # -- stores -------------------------------------------------------------------------
+    def _key(self, site: Site, base_path: str) -> tuple[str, str, int, str]:
+        return (self.session.source.api_base_url, site.site_id, site.company_id, base_path)
+
+    def _path(self, site: Site, base_path: str) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        digest = hashlib.sha256("|".join(map(str, self._key(site, base_path))).encode()).hexdigest()[:16]
+        edition = "professional" if "extra" in base_path else "standard"
+        return self.cache_dir / f"mirror-{edition}-{site.company_id}-{digest}.duckdb"
+
     def store(self, site: Site, base_path: str) -> MirrorStore:
-        key = (self.session.source.api_base_url, site.site_id, site.company_id, base_path)
+        key = self._key(site, base_path)
         found = self._stores.get(key)
         if found is None:
-            path = None
-            if self.cache_dir is not None:
-                digest = hashlib.sha256("|".join(map(str, key)).encode()).hexdigest()[:16]
-                edition = "professional" if "extra" in base_path else "standard"
-                path = self.cache_dir / f"mirror-{edition}-{site.company_id}-{digest}.duckdb"
-            found = self._stores[key] = MirrorStore(path)
+            found = self._stores[key] = MirrorStore(self._path(site, base_path))
         return found
+
+    def existing_store(self, site: Site, base_path: str) -> MirrorStore | None:
+        """The store if it is open or its file exists (never creates one)."""
+        if self._key(site, base_path) in self._stores:
+            return self._stores[self._key(site, base_path)]
+        path = self._path(site, base_path)
+        return self.store(site, base_path) if path is not None and path.exists() else None
 
     def known_store(self, ctx: ScanContext | None, base_path: str) -> MirrorStore | None:
         """The store of the connection's company if its site is already known (no request is made)."""
@@ -214,32 +236,37 @@ class SageMirror:
         self._stores.clear()
 
     # -- freshness ------------------------------------------------------------------------
-    async def ensure(self, provider: SageViewProvider, ctx: ScanContext) -> tuple[MirrorStore, ViewState,
-                                                                                   RefreshReport]:
+    async def ensure(self, provider: SageViewProvider, ctx: ScanContext, report: RefreshReport | None = None
+                     ) -> tuple[MirrorStore, ViewState, RefreshReport]:
         """The view's store and state, refreshed as the connection's CacheMode asks. One refresh at a time per
-        view: a query that asks while one is under way waits for it and shares its outcome."""
+        view: a query that asks while one is under way waits for it and shares its outcome. `report`: where this
+        query's own refresh counts what it does as it goes (`pgserver warm` shows it); a new one by default."""
         mode = str(self.session.prop(ctx, "CacheMode") or "VERIFY").upper()
         tolerance = self.session.int_prop(ctx, "CacheTolerance", 0)
         site = await self.session.company(ctx, provider.base_path)
         store = self.store(site, provider.base_path)
         layout = provider.mirror_layout
+        key = (id(store), layout.name)
         state = store.state(layout.name)
-        if state is not None and mode == "TOLERANT" and time.time() - state.verified_at <= tolerance:
+        running = self._flights.get(key)
+        if state is not None and mode == "TOLERANT" and time.time() - state.verified_at <= tolerance and \
+                not (running is not None and running.overtaken):  # (a write through us came after it)
             return store, state, RefreshReport(layout.name,
                                                notes=[f"verified {time.time() - state.verified_at:.0f} s ago"])
-        key = (id(store), layout.name)
         while True:
             flight = self._flights.get(key)
             if flight is None:
                 break
             await flight.done.wait()  # a refresh is under way: this query shares its outcome
+            if flight.overtaken:
+                continue  # a write through us came after it started: refresh again
             if flight.error is None and flight.result is not None:
                 return store, flight.result, RefreshReport(layout.name, notes=["shared a concurrent refresh"])
             if isinstance(flight.error, PgError):
                 raise flight.error
             # the refreshing query was cancelled: this one refreshes itself
         flight = self._flights[key] = _Flight()
-        report = RefreshReport(layout.name)
+        report = report or RefreshReport(layout.name)
         started = time.monotonic()
         try:
             state = await _Refresh(provider, ctx, store, layout, store.state(layout.name), report).run()
@@ -250,10 +277,39 @@ class SageMirror:
         finally:
             report.seconds = time.monotonic() - started
             del self._flights[key]
+            if flight.overtaken:  # written through us meanwhile: what this refresh read may predate the write
+                store.mark_stale(layout.name, _concat(flight.gone))
             flight.done.set()
         log.info("mirror %s: %s, %d requests, %d rows upserted, %d deleted, %.2f s", layout.name, report.kind,
                  report.requests, report.rows_upserted, report.rows_deleted, report.seconds)
         return store, state, report
+
+    def written(self, site: Site, resource: str, deleted_ids: Sequence[Any] = ()) -> list[str]:
+        """A write through us changed records of `resource` (e.g. "/customers") in the site's company: every
+        mirrored view showing them — the resource's own views, and views copying fields from it — is refreshed
+        by its next read whatever its CacheMode, and the rows of `deleted_ids` leave the resource's own views at
+        once. A view being refreshed right now is marked when that refresh ends, and queries waiting for it do not
+        share it. Makes no request and never waits (callers run it in `finally`). Returns the views marked."""
+        marked: list[str] = []
+        for base_path, layout in self._layouts:
+            own = layout.resource == resource
+            if not own and all(d.resource != resource for d in layout.dependencies):
+                continue
+            store = self.existing_store(site, base_path)
+            if store is None:
+                continue
+            gone = _id_keys(layout, deleted_ids) if own and deleted_ids else None
+            flight = self._flights.get((id(store), layout.name))
+            if flight is not None:
+                flight.overtaken = True
+                if gone is not None:
+                    flight.gone.append(gone)
+                marked.append(layout.name)
+            elif store.mark_stale(layout.name, gone):
+                marked.append(layout.name)
+        if marked:
+            log.info("mirror: written through us, refreshed by the next read: %s", ", ".join(marked))
+        return marked
 
     async def drop(self, provider: SageViewProvider, ctx: ScanContext) -> bool:
         site = await self.session.company(ctx, provider.base_path)
@@ -271,6 +327,21 @@ class _Flight:
         self.done = anyio.Event()
         self.result: ViewState | None = None
         self.error: BaseException | None = None
+        self.overtaken = False  # a write through us came after it started (SageMirror.written)
+        self.gone: list[pa.Table] = []  # keys deleted through us meanwhile, removed when it ends
+
+
+def _id_keys(layout: Layout, ids: Sequence[Any]) -> pa.Table | None:
+    """The layout's key columns for records deleted by `id` (None when its key is not the record's id)."""
+    if len(layout.key_columns) != 1 or layout.spec.column(layout.key_columns[0]) is None or \
+            layout.spec.column(layout.key_columns[0]).source != "id":  # type: ignore[union-attr]
+        return None
+    column = layout.key_columns[0]
+    return pa.table({column: pa.array(list(ids), type=layout.schema.field(column).type)})
+
+
+def _concat(tables: list[pa.Table]) -> pa.Table | None:
+    return pa.concat_tables(tables) if tables else None
 
 
 class _Refresh:
@@ -298,7 +369,7 @@ class _Refresh:
                 self.report.kind = "fill" if write.is_new else "full"
                 started = time.monotonic()
                 write.clear()
-                await self._read_into(write, None)
+                await self._read_into(write, None, fill=True)
                 watermark = _moved_back(write.max_of(layout.change_columns), time.monotonic() - started)
                 deps = {d.resource: await self._newest(d) for d in layout.dependencies}
                 return write.finish(watermark=watermark, verified_at=now, reconciled_at=now, dependencies=deps)
@@ -316,7 +387,7 @@ class _Refresh:
             if self.refill:
                 self.report.kind = "full"
                 write.clear()
-                await self._read_into(write, None)
+                await self._read_into(write, None, fill=True)
             count = await self._count()
             reconciled = state.reconciled_at
             if count != write.rows() or (reconcile_every and now - reconciled >= reconcile_every):
@@ -330,8 +401,9 @@ class _Refresh:
             return write.finish(watermark=watermark, verified_at=now, reconciled_at=reconciled, dependencies=deps)
 
     # -- API reads --------------------------------------------------------------------------
-    async def _read_into(self, write: Any, filter_text: str | None) -> None:
-        """Every row matching `filter_text` (None: all), upserted (a fill: appended into an empty table)."""
+    async def _read_into(self, write: Any, filter_text: str | None, fill: bool = False) -> None:
+        """Every row matching `filter_text` (None: all), upserted — or, for a `fill` of the emptied table,
+        appended (the paged scan's keys are unique: nothing to replace)."""
         from providers.sage200.provider import sage_query
 
         page_size = self.session.int_prop(self.ctx, "PageSize", 1)
@@ -342,7 +414,10 @@ class _Refresh:
             first_full = first_full or (pages == 0 and batch.num_rows == page_size)
             pages += 1
             self.report.rows_upserted += batch.num_rows
-            write.upsert(batch)
+            if fill:
+                write.append(batch)
+            else:
+                write.upsert(batch)
         # the pages, the $count a full first page asks for, and the recount after more pages (provider.pages)
         self.report.requests += pages + int(first_full) + int(pages > 1)
 

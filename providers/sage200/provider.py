@@ -217,6 +217,7 @@ class SageViewProvider:
         self.base_path = str(spec.extra.get("base_path", ""))
         self.path = self.base_path + str(spec.extra.get("resource", ""))
         self.mirror_layout = layout_of(spec, paging_key(spec), resources or {})
+        session.mirror.register(self.base_path, self.mirror_layout)
 
     # -- planning ----------------------------------------------------------------
 

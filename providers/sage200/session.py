@@ -2,7 +2,9 @@
 sessions, site/company discovery and the connection properties a scan reads.
 
 One httpx client (authlib's AsyncOAuth2Client, which is an httpx.AsyncClient) serves
-every scan and token request of the data source, so connections are pooled. Values
+every scan and token request of the data source, so connections are pooled, and one `RequestGate` admits
+every API request of it: at most `max_requests` in flight across all connections, all of them slowed down when
+the API answers 429 (docs/decisions/0971-request-budget-per-data-source.md). Values
 that belong to a client connection (CompanyId, MaxThreads, Timeout, SubscriptionKey,
 the OAuth overrides) are read from `ctx.property(name)` at scan time.
 """
@@ -22,7 +24,7 @@ from anyio.lowlevel import current_token
 
 from pgserver.errors import INVALID_PARAMETER_VALUE, UNDEFINED_OBJECT, PgError
 from pgserver.provider import UNOBSERVED, ScanContext
-from providers.sage200.client import AuthHeaders, RetryPolicy, SageHttp
+from providers.sage200.client import AuthHeaders, RequestGate, RetryPolicy, SageHttp
 from providers.sage200.oauth import DEFAULT_SCOPE, SAGE_AUDIENCE, AsyncOAuth2Client, OAuthSettings, SageAuth
 from providers.sage200.pool import ShardedTransport
 from providers.sage200.tokens import TokenStore
@@ -45,6 +47,7 @@ PROPERTY_DEFAULTS: dict[str, Any] = {
     "CacheReconcileInterval": 3600,
 }
 MAX_PAGE_SIZE = 5000
+DEFAULT_MAX_REQUESTS = 50  # API requests in flight per data source, all connections together (decision 0971)
 
 
 @dataclass
@@ -66,6 +69,7 @@ class SageDataSource:
     defaults: Mapping[str, Any] = field(default_factory=dict)  # connection-property defaults
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     cache_dir: Path | None = None  # the mirror's files (issue 12); None: the mirror is kept in memory
+    max_requests: int = DEFAULT_MAX_REQUESTS  # API requests in flight across all connections (decision 0971)
 
     def __repr__(self) -> str:  # keep the client secret out of logs and tracebacks
         return f"SageDataSource(api_base_url={self.api_base_url!r}, client_id={self.client_id!r})"
@@ -112,6 +116,8 @@ class SageSession:
         self.source = source
         self._clients: dict[HttpOptions, AsyncOAuth2Client] = {}
         self._client_loop: object = None
+        self._gate: RequestGate | None = None
+        self._gate_loop: object = None
         self._auths: dict[tuple[Any, ...], SageAuth] = {}
         self._stores: dict[str | None, TokenStore] = {}
         self._sites: dict[tuple[str, str], list[Site]] = {}
@@ -156,8 +162,16 @@ class SageSession:
             self._clients[options] = client
         return client
 
+    def gate(self) -> RequestGate:
+        """The data source's request allowance for the running event loop (shared by every connection)."""
+        loop = _loop_key()
+        if self._gate is None or loop != self._gate_loop:
+            self._gate, self._gate_loop = RequestGate(self.source.max_requests), loop
+        return self._gate
+
     def http(self, ctx: ScanContext | None = None) -> SageHttp:
-        return SageHttp(self.client(ctx), self.source.retry, ctx.observer if ctx is not None else UNOBSERVED)
+        return SageHttp(self.client(ctx), self.source.retry, self.gate(),
+                        ctx.observer if ctx is not None else UNOBSERVED)
 
     async def aclose(self) -> None:
         clients, self._clients = list(self._clients.values()), {}

@@ -87,11 +87,25 @@ OAuthClientSecret = "prop-secret"
     ({"srever": {}}, "unknown key(s) in the config file: srever"),
     ({"server": {"require_tls": True}}, "require_tls needs server.tls_cert"),
     ({"users": [{"name": "a", "password": "p"}], "databases": {"d": {"client_secret": 5}}}, "client_secret"),
+    ({"users": [{"name": "a", "password": "p"}], "databases": {"d": {"max_api_requests": 0}}},
+     "[databases.d] max_api_requests must be at least 1"),
+    ({"users": [{"name": "a", "password": "p"}], "databases": {"d": {"max_api_requests": "10"}}},
+     "max_api_requests must be a int"),
 ])
 def test_config_errors_name_the_problem(document: dict[str, object], complaint: str) -> None:
     with pytest.raises(ConfigError) as info:
         parse_config(document)
     assert complaint in str(info.value)
+
+
+def test_the_request_budget_of_a_database_reaches_its_data_source() -> None:
+    from pgserver.app import build_sage_source
+
+    config = parse_config({"users": [{"name": "a", "password": "p"}],
+                           "databases": {"d": {"max_api_requests": 7}, "e": {"api_base_url": "https://x.test"}}})
+    assert config.databases["d"].max_api_requests == 7
+    assert build_sage_source(config.databases["d"]).max_requests == 7
+    assert build_sage_source(config.databases["e"]).max_requests == 50  # the default (decision 0971)
 
 
 def test_unreadable_and_invalid_files(tmp_path: Path) -> None:

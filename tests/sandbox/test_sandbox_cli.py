@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -32,10 +34,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_standalone_server_serves_oauth_and_api() -> None:
+def test_standalone_server_serves_oauth_and_api(tmp_path: Path) -> None:
     port = _free_port()
+    log = tmp_path / "requests.jsonl"
     process = subprocess.Popen([sys.executable, "-m", "sage_sandbox.cli", "--port", str(port), "--log-level",
-                                "warning", "--scale", "0.5", "--latency-ms", "1"],
+                                "warning", "--scale", "0.5", "--latency-ms", "1", "--request-log", str(log)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"
@@ -56,6 +59,10 @@ def test_standalone_server_serves_oauth_and_api() -> None:
             sites = client.get(f"{PRO}/sites", headers={"Authorization": f"Bearer {token}"}).json()
             headers = {"Authorization": f"Bearer {token}", "X-Site": sites[0]["site_id"], "X-Company": "1"}
             assert client.get(f"{PRO}/sop_orders", params={"$count": "true"}, headers=headers).json() == 150
+        logged = [json.loads(line) for line in log.read_text().splitlines()]  # written as each answer went out
+        assert logged[-1] == {**logged[-1], "method": "GET", "path": f"{PRO}/sop_orders", "query": "%24count=true",
+                              "status": 200}
+        assert any(r["path"] == "/oauth/token" for r in logged) and "sandbox-secret" not in log.read_text()
     finally:
         process.terminate()
         process.wait(timeout=10)
