@@ -23,9 +23,9 @@ from pgserver import types as pgtypes
 from pgserver.engine import ResultColumn
 from pgserver.errors import FEATURE_NOT_SUPPORTED, PgError
 from pgserver.protocol.backend import data_row
-from pgserver.protocol.values_binary import encode_numeric_text
-from pgserver.protocol.values_styles import parse_date_style
 from pgserver.sql.result_types import python_values
+from pgserver.types.datestyles import parse_date_style
+from pgserver.types.numeric import encode_numeric_text
 
 ColumnEncoder = Callable[[pa.Array], pa.Array | None]  # None: this batch needs the per-value path
 SMALL_BATCH = 16
