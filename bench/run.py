@@ -209,7 +209,8 @@ def buenavista_process():  # type: ignore[no-untyped-def]
     port = free_port()
     code = ("import duckdb, sys\nfrom buenavista.examples.duckdb_postgres import create\n"
             "create(duckdb.connect(), ('127.0.0.1', int(sys.argv[1]))).serve_forever()\n")
-    proc = subprocess.Popen([str(python), "-c", code, str(port)], cwd=ROOT, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen([str(python), "-c", code, str(port)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)  # its tracebacks for our readiness probes are noise
     try:
         for _ in range(300):
             with socket.socket() as sock:

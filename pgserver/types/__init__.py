@@ -1,4 +1,4 @@
-"""The one home of PostgreSQL type knowledge (decision 0300; layout in decision 0454).
+"""The one home of PostgreSQL type knowledge (decision 0300; layout in decision 0305).
 
 - registry.py   the pg_type table (OIDs, typarray, typlen …), typmods, format_type, type names as SQL
                 writes them (type_for_sql) and the typed column type (ColumnType) parsed from DDL text

@@ -7,7 +7,7 @@
 - `arrow_of_duckdb(name)`: the Arrow type of a DuckDB type name (rows handed to DuckDB as Arrow).
 - `python_values(array)`: an Arrow column as the Python values adapters.py encodes (PgInterval …).
 
-This module and columns.py are the types package's only users of pyarrow (decision 0454).
+This module and columns.py are the types package's only users of pyarrow (decision 0305).
 """
 
 from __future__ import annotations
