@@ -404,41 +404,57 @@ def _binary_encoder(kind: str | None, arrow: pa.DataType) -> ColumnEncoder | Non
     return None
 
 
-_NUMERIC_PARTS = r"^(?P<sign>-?)(?P<int>\d+)(?:\.(?P<frac>\d*))?$"
 _GROUP_DIGITS = 40  # digits per side a batch may have on this path (10 base-10000 groups)
-_GROUP_WEIGHTS = np.array([1000, 100, 10, 1], dtype=np.int64)
 
 
 def numeric_text_binary(column: pa.Array) -> pa.Array | None:
     """numeric_send of values in plain numeric text ('-12.340'): base-10000 digit groups by numpy."""
-    text = column.cast(pa.string())
-    parts = pc.extract_regex(text, _NUMERIC_PARTS)
-    if parts.null_count != text.null_count:
-        return None  # NaN, Infinity or another form: the per-value path
-    integer = pc.utf8_ltrim(parts.field("int").fill_null("0"), "0")
-    fraction = parts.field("frac").fill_null("")
-    if len(text) and (pc.max(pc.utf8_length(integer)).as_py() > _GROUP_DIGITS
-                      or pc.max(pc.utf8_length(fraction)).as_py() > _GROUP_DIGITS):
-        return None
+    text = column.cast(pa.string()).fill_null("0")
+    negative = pc.starts_with(text, "-")
+    # 'int.frac.' splits into [int, 'frac.'] and 'int.' into [int, '']: every value has both parts
+    split = pc.split_pattern(pc.binary_join_element_wise(pc.utf8_ltrim(text, "-"), ".", ""), ".", max_splits=1)
+    integer = pc.list_element(split, 0)
+    tail = pc.list_element(split, 1)
+    fraction = pc.if_else(pc.ends_with(tail, "."), pc.utf8_slice_codeunits(tail, 0, -1), tail)
+    if len(text) and not (pc.all(pc.utf8_is_digit(integer)).as_py()
+                          and pc.all(pc.utf8_is_digit(pc.binary_join_element_wise(fraction, "0", ""))).as_py()):
+        return None  # NaN, Infinity, an exponent or another form: the per-value path
+    integer = pc.utf8_ltrim(integer, "0")
     rows = len(text)
-    dscale = pc.utf8_length(fraction).to_numpy(zero_copy_only=False).astype(np.int64)
-    ints = _matrix(pc.utf8_lpad(integer, _GROUP_DIGITS, "0"), _GROUP_DIGITS).astype(np.int64) - ord("0")
-    fracs = _matrix(pc.utf8_rpad(fraction, _GROUP_DIGITS, "0"), _GROUP_DIGITS).astype(np.int64) - ord("0")
-    size = _GROUP_DIGITS // 4
-    groups = np.concatenate([ints.reshape(rows, size, 4) @ _GROUP_WEIGHTS,
-                             fracs.reshape(rows, size, 4) @ _GROUP_WEIGHTS], axis=1)  # weights size-1 … -size
+    if not rows:
+        return pa.array([], pa.binary())
+    frac_lengths = pc.utf8_length(fraction).to_numpy(zero_copy_only=False).astype(np.int64)
+    int_width = -(-pc.max(pc.utf8_length(integer)).as_py() // 4) * 4  # the batch's widest sides, in whole groups
+    frac_width = -(-int(frac_lengths.max()) // 4) * 4
+    if int_width > _GROUP_DIGITS or frac_width > _GROUP_DIGITS:
+        return None
+    int_groups, frac_groups = int_width // 4, frac_width // 4
+    width = int_groups + frac_groups
+    if width == 0:  # every value is zero
+        groups = np.zeros((rows, 1), dtype=np.int64)
+        int_groups, width = 1, 1
+    else:
+        sides = []
+        if int_groups:
+            sides.append(_matrix(pc.utf8_lpad(integer, int_width, "0"), int_width))
+        if frac_groups:
+            sides.append(_matrix(pc.utf8_rpad(fraction, frac_width, "0"), frac_width))
+        digits = (np.concatenate(sides, axis=1) if len(sides) > 1 else sides[0]).astype(np.int16) - ord("0")
+        groups = ((digits[:, 0::4] * 10 + digits[:, 1::4]) * 10 + digits[:, 2::4]) * 10 + digits[:, 3::4]
     nonzero = groups != 0
     present = nonzero.any(axis=1)
     first = np.argmax(nonzero, axis=1)
-    last = 2 * size - 1 - np.argmax(nonzero[:, ::-1], axis=1)
+    last = width - 1 - np.argmax(nonzero[:, ::-1], axis=1)
     ndigits = np.where(present, last - first + 1, 0)
-    weight = np.where(present, size - 1 - first, 0)
-    negative = pc.equal(parts.field("sign"), "-").fill_null(False).to_numpy(zero_copy_only=False)
-    sign = np.where(negative & present, NUMERIC_NEG, NUMERIC_POS)
+    weight = np.where(present, int_groups - 1 - first, 0)
+    sign = np.where(negative.to_numpy(zero_copy_only=False) & present, NUMERIC_NEG, NUMERIC_POS)
     header = np.empty(rows, dtype=[("ndigits", ">i2"), ("weight", ">i2"), ("sign", ">u2"), ("dscale", ">i2")])
-    header["ndigits"], header["weight"], header["sign"], header["dscale"] = ndigits, weight, sign, dscale
-    shifted = groups[np.arange(rows)[:, None], np.clip(first[:, None] + np.arange(2 * size), 0, 2 * size - 1)]
-    body = shifted.astype(">u2").view(np.uint8).reshape(rows, 4 * size)
+    header["ndigits"], header["weight"], header["sign"], header["dscale"] = ndigits, weight, sign, frac_lengths
+    if width == 1 or not np.any(first):
+        shifted = groups
+    else:
+        shifted = groups[np.arange(rows)[:, None], np.minimum(first[:, None] + np.arange(width), width - 1)]
+    body = shifted.astype(">u2").view(np.uint8).reshape(rows, 2 * width)
     matrix = np.concatenate([header.view(np.uint8).reshape(rows, 8), body], axis=1)
     return with_nulls(pack_rows(matrix, 8 + 2 * ndigits), column)
 
