@@ -5,8 +5,14 @@
 1. scan      — full scan of a scale-N view against the sandbox (its own process, real HTTP) with
                fixed latency, as a ratio to the floor ceil(pages / MaxThreads) × latency.
 2. stream    — rows/s streamed to asyncpg and to psql for a large result, as a ratio to a local
-               PostgreSQL 15 serving the same rows.
-3. roundtrip — connect time (SCRAM + first SELECT 1) and `SELECT 1` round trips, ratios to PostgreSQL 15.
+               PostgreSQL 15 serving the same rows, and to buenavista (a Python PostgreSQL-wire server over
+               DuckDB) serving them from DuckDB; then a 59-column Sage view read from the local mirror.
+3. roundtrip — connect time (SCRAM + first SELECT 1) and `SELECT 1` round trips, ratios to PostgreSQL 15
+               and to buenavista.
+
+buenavista is a peer measured here only, not a dependency: the first run makes bench/.buenavista-venv with
+`pip install buenavista==0.5.0 'duckdb<2' pyarrow python-dateutil` (buenavista 0.5 uses DuckDB 1.x's API and
+does not declare the last two); without PyPI its figures are skipped with a note.
 4. clients   — 200 concurrent clients: time to connect them all, server RSS and OS threads idle and busy, and
                transactions/s of a mixed pgbench workload (key lookups, a join, a catalog query), with
                PostgreSQL 15 holding the same rows under the same pgbench scripts as the baseline.
@@ -185,30 +191,111 @@ def _copy_to_postgres(our_dsn: dict[str, Any], pg_dsn: dict[str, Any], view: str
     return asyncio.run(_timed_fetch(pg_dsn, "SELECT * FROM copied"))[0]
 
 
+BUENAVISTA_VENV = ROOT / "bench" / ".buenavista-venv"  # not a dependency of ours: a peer in its own environment
+
+
+def _buenavista_python() -> Path | None:
+    """The interpreter of buenavista's own virtualenv, made on first use: buenavista 0.5 reads DuckDB results
+    with DuckDB 1.x's API, so it gets `duckdb<2` there (our DuckDB 2 stays untouched). None without PyPI."""
+    python = BUENAVISTA_VENV / "bin" / "python"
+    if not python.exists():
+        print("  (creating bench/.buenavista-venv: pip install buenavista==0.5.0 'duckdb<2' pyarrow python-dateutil)")
+        made = subprocess.run([sys.executable, "-m", "venv", str(BUENAVISTA_VENV)], check=False).returncode == 0
+        made = made and subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                                        "buenavista==0.5.0", "duckdb<2", "pyarrow", "python-dateutil"], check=False).returncode == 0
+        if not made:
+            return None
+    return python
+
+
+@contextmanager
+def buenavista_process():  # type: ignore[no-untyped-def]
+    """buenavista (PyPI; a Python PostgreSQL-wire server over DuckDB) in its own process on an in-memory
+    DuckDB, as its own example serves one; yields its port, or None when it cannot be installed."""
+    python = _buenavista_python()
+    if python is None:
+        yield None
+        return
+    port = free_port()
+    code = ("import duckdb, sys\nfrom buenavista.examples.duckdb_postgres import create\n"
+            "create(duckdb.connect(), ('127.0.0.1', int(sys.argv[1]))).serve_forever()\n")
+    proc = subprocess.Popen([str(python), "-c", code, str(port)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)  # its tracebacks for our readiness probes are noise
+    try:
+        for _ in range(300):
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
 def bench_stream(args: argparse.Namespace, tmp: Path) -> None:
-    n = args.rows
+    n, repeat = args.rows, args.repeat
     sql = (f"SELECT i AS id, i * 2 AS doubled, 'row ' || i AS label, (i % 1000)::numeric / 100 AS amount "
            f"FROM generate_series(1, {n}) AS g(i)")
-    print(f"\n== 2. streaming {n:,} rows (4 columns: int, int, text, numeric) ==")
-    with throwaway_postgres() as pg, pgserver("sandbox", tmp) as port:
+    print(f"\n== 2. streaming {n:,} rows (4 columns: int, int, text, numeric), median of {repeat} ==")
+    with throwaway_postgres() as pg, pgserver("sandbox", tmp) as port, buenavista_process() as bv_port:
         pg_dsn = dict(host=pg.host, port=pg.port, user=pg.user, database=pg.dbname)
         our_dsn = dict(host="127.0.0.1", port=port, user=USER, password=PASSWORD, database="sage200")
-        pg_time, pg_rows = asyncio.run(_timed_fetch(pg_dsn, sql))
-        our_time, our_rows = asyncio.run(_timed_fetch(our_dsn, sql))
-        assert pg_rows == our_rows == n
+        pg_time = _median([asyncio.run(_timed_fetch(pg_dsn, sql))[0] for _ in range(repeat)])
+        our_time = _median([asyncio.run(_timed_fetch(our_dsn, sql))[0] for _ in range(repeat)])
         print(f"  asyncpg  PostgreSQL {n / pg_time:>10,.0f} rows/s   pgserver {n / our_time:>10,.0f} rows/s   "
               f"ratio {pg_time / our_time:5.2f} (pgserver speed / PostgreSQL speed)")
-        pg_psql = _psql_time(pg.conninfo, sql)
-        our_psql = _psql_time(f"host=127.0.0.1 port={port} user={USER} dbname=sage200", sql, PASSWORD)
+        pg_psql = _median([_psql_time(pg.conninfo, sql) for _ in range(repeat)])
+        our_conninfo = f"host=127.0.0.1 port={port} user={USER} dbname=sage200"
+        our_psql = _median([_psql_time(our_conninfo, sql, PASSWORD) for _ in range(repeat)])
         print(f"  psql     PostgreSQL {n / pg_psql:>10,.0f} rows/s   pgserver {n / our_psql:>10,.0f} rows/s   "
               f"ratio {pg_psql / our_psql:5.2f}")
+        _stream_buenavista(bv_port, sql, n, our_time, our_psql)
+    _stream_view(args, tmp)
 
-        view_sql = "SELECT * FROM SalesOrderLines"
-        print("  (a Sage view from the in-process sandbox, scale 1, no latency, vs the same rows in a PG table)")
 
-        pg_time = _copy_to_postgres(our_dsn, pg_dsn, "SalesOrderLines")
+def _stream_buenavista(bv_port: int | None, sql: str, n: int, our_asyncpg: float, our_psql: float) -> None:
+    """The same rows from buenavista's DuckDB (one run each: it is much slower than either server)."""
+    if bv_port is None:
+        print("  buenavista: could not be installed in bench/.buenavista-venv — skipped")
+        return
+    bv_dsn = dict(host="127.0.0.1", port=bv_port, user="bench", database="memory")
+    try:
+        bv_time, bv_rows = asyncio.run(_timed_fetch(bv_dsn, sql))
+        if bv_rows != n:
+            print(f"  asyncpg  buenavista returned {bv_rows:,} of {n:,} rows (its extended-protocol cursor): no figure")
+        else:
+            print(f"  asyncpg  buenavista {n / bv_time:>10,.0f} rows/s   ratio pgserver / buenavista "
+                  f"{bv_time / our_asyncpg:5.2f}")
+    except Exception as exc:  # noqa: BLE001 - a peer that cannot serve a client is reported, not fatal
+        print(f"  asyncpg  buenavista failed: {type(exc).__name__}: {exc}")
+    try:
+        bv_psql = _psql_time(f"host=127.0.0.1 port={bv_port} user=bench dbname=memory", sql)
+        print(f"  psql     buenavista {n / bv_psql:>10,.0f} rows/s   ratio pgserver / buenavista "
+              f"{bv_psql / our_psql:5.2f}")
+    except subprocess.CalledProcessError as exc:
+        print(f"  psql     buenavista failed: {exc}")
+
+
+def _stream_view(args: argparse.Namespace, tmp: Path) -> None:
+    """A 59-column Sage view read from local data: the mirror (CacheMode TOLERANT: no API request once it
+    is filled), against PostgreSQL streaming the same rows from a table; asyncpg, binary results."""
+    view, repeat = "SalesOrderLines", args.repeat
+    with sandbox_process(args.view_scale, 0) as url, \
+            pgserver(url, tmp, CacheMode="TOLERANT", CacheTolerance=86400) as port, throwaway_postgres() as pg:
+        pg_dsn = dict(host=pg.host, port=pg.port, user=pg.user, database=pg.dbname)
+        our_dsn = dict(host="127.0.0.1", port=port, user=USER, password=PASSWORD, database="sage200")
+        _copy_to_postgres(our_dsn, pg_dsn, view)  # also fills the mirror
+        pg_time = _median([asyncio.run(_timed_fetch(pg_dsn, "SELECT * FROM copied"))[0] for _ in range(repeat)])
         rows = asyncio.run(_timed_fetch(pg_dsn, "SELECT * FROM copied"))[1]
-        our_time, _ = asyncio.run(_timed_fetch(our_dsn, view_sql))
+        our_time = _median([asyncio.run(_timed_fetch(our_dsn, f"SELECT * FROM {view}"))[0] for _ in range(repeat)])
+        print(f"  (the Sage view {view} at sandbox scale {args.view_scale:g}, read from the mirror, vs the same rows "
+              f"in a PostgreSQL table)")
         print(f"  asyncpg  {rows} rows x 59 cols: PostgreSQL {rows / pg_time:>9,.0f} rows/s   "
               f"pgserver {rows / our_time:>9,.0f} rows/s   ratio {pg_time / our_time:5.2f}")
 
@@ -279,6 +366,17 @@ def bench_roundtrip(args: argparse.Namespace, tmp: Path) -> None:
         our_time = asyncio.run(run(ours))
         print(f"  PostgreSQL {pg_time / n * 1e6:8.0f} µs/query   pgserver {our_time / n * 1e6:8.0f} µs/query   "
               f"ratio {our_time / pg_time:5.2f}x slower")
+        with buenavista_process() as bv_port:
+            if bv_port is None:
+                print("  buenavista: could not be installed in bench/.buenavista-venv — skipped")
+                return
+            try:
+                bv_time = asyncio.run(run(dict(host="127.0.0.1", port=bv_port, user="bench", database="memory")))
+            except Exception as exc:  # noqa: BLE001 - a peer that cannot serve a client is reported, not fatal
+                print(f"  buenavista failed: {type(exc).__name__}: {exc}")
+                return
+            print(f"  buenavista {bv_time / n * 1e6:8.0f} µs/query   ratio pgserver / buenavista "
+                  f"{our_time / bv_time:5.2f}x its time")
 
 
 def _process_figures(pid: int) -> tuple[float, int]:
@@ -568,6 +666,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=15, help="pgbench duration per server (clients)")
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated: {', '.join(SECTIONS)}")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per streaming figure (the median is printed)")
+    parser.add_argument("--view-scale", type=float, default=10, help="sandbox scale of the Sage view streamed")
     args = parser.parse_args()
     chosen = set(args.only.split(","))
     if chosen - set(SECTIONS):

@@ -5,7 +5,7 @@ ReadyForQuery, portals' row limits and skip-until-Sync. The SQL side (pgserver/s
 owns everything about statements: parsing, session commands (SET, BEGIN …),
 planning, execution and the transaction status. Values cross this boundary as
 Python objects (int, Decimal, float, str, bool, date, datetime, list, None); the type
-registry (pgserver/types.py) turns them into text or binary wire formats.
+registry (pgserver/types/) turns them into text or binary wire formats.
 """
 
 from __future__ import annotations

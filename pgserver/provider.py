@@ -21,6 +21,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pyarrow as pa
 
+from pgserver.types import ColumnType
+from pgserver.types import arrow as pgarrow
+
 if TYPE_CHECKING:
     from pgserver.errors import PgError
 
@@ -42,6 +45,11 @@ class Column:
     references: str | None = None  # "Currencies.Id" (target table.column) — a foreign key
     filterable: bool = True  # the remote API evaluates predicates on it (server side)
     source: str | None = None  # provider-specific: e.g. the API JSON path "main_address.address_1"
+    # pg_type parsed once, when the column is declared (a declaration the registry cannot read fails here)
+    type: ColumnType = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "type", ColumnType.parse(self.pg_type))
 
 
 @dataclass(frozen=True)
@@ -422,37 +430,22 @@ class Provider(Protocol):
 # PostgreSQL declared type → Arrow type (the one place this mapping lives)
 # ---------------------------------------------------------------------------
 
-NUMERIC_ARROW = pa.decimal128(38, 10)
-
-# Arrow carrier per PostgreSQL type name (pgserver.types canonical names); numeric is handled apart.
-_ARROW_BY_TYPE: dict[str, pa.DataType] = {
-    "int8": pa.int64(), "int4": pa.int32(), "int2": pa.int16(), "bool": pa.bool_(), "date": pa.date32(),
-    "timestamp": pa.timestamp("us"), "timestamptz": pa.timestamp("us", tz="UTC"), "float8": pa.float64(),
-    "float4": pa.float32(), "text": pa.string(), "varchar": pa.string(), "bpchar": pa.string(),
-    "name": pa.string(), "json": pa.string(), "jsonb": pa.string(), "oid": pa.uint32(),
-}
+NUMERIC_ARROW = pgarrow.NUMERIC_ARROW
 
 
-def arrow_type(pg_type: str) -> pa.DataType:
-    """The Arrow type carrying values of a declared PostgreSQL type (parsed by the one type registry)."""
-    from pgserver.types import numeric_precision_scale, type_for_sql
-
+def arrow_type(pg_type: str | ColumnType) -> pa.DataType:
+    """The Arrow type carrying values of a declared PostgreSQL type (pgserver.types.arrow's table);
+    ValueError for a type no Arrow type carries."""
     try:
-        pg, typmod = type_for_sql(pg_type)
+        parsed = ColumnType.parse(pg_type) if isinstance(pg_type, str) else pg_type
     except Exception:  # noqa: BLE001 - the registry raises PgError; a declaration error is a ValueError here
         raise ValueError(f"no Arrow type for PostgreSQL type {pg_type!r}") from None
-    if pg.name == "numeric":
-        precision_scale = numeric_precision_scale(typmod)
-        return NUMERIC_ARROW if precision_scale is None else pa.decimal128(*precision_scale)
-    try:
-        return _ARROW_BY_TYPE[pg.name]
-    except KeyError:
-        raise ValueError(f"no Arrow type for PostgreSQL type {pg_type!r}") from None
+    return pgarrow.arrow_type(parsed)
 
 
 def arrow_schema(spec: TableSpec, columns: list[str] | None = None) -> pa.Schema:
     cols = spec.columns if columns is None else [spec.column(c) for c in columns]
-    return pa.schema([pa.field(c.name, arrow_type(c.pg_type)) for c in cols if c is not None])
+    return pa.schema([pa.field(c.name, pgarrow.arrow_type(c.type)) for c in cols if c is not None])
 
 
 # ---------------------------------------------------------------------------
@@ -467,6 +460,10 @@ class ProcedureParameter:
     description: str = ""
     required: bool = False
     direction: str = "IN"  # "IN" for inputs, "OUT" for result columns
+    type: ColumnType = field(init=False, repr=False, compare=False)  # pg_type, parsed once
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "type", ColumnType.parse(self.pg_type))
 
 
 @dataclass(frozen=True)

@@ -11,56 +11,23 @@ from __future__ import annotations
 import functools
 import gzip
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from pgserver.errors import PgError
+from pgserver.types import TEXT, ColumnType
+from pgserver.types import arrow as pgarrow
+
 DATA_FILE = "pg15_catalog.json.gz"
 
-# How a PostgreSQL catalog column type is stored in DuckDB. OID-like types (oid, reg*)
-# are UINTEGER so joins and comparisons with bound int8 parameters work; int2vector and
-# oidvector keep PostgreSQL's text form ("1 2", which drivers parse) and rewrite.py turns
-# them into lists wherever a query computes with them (decision 0601).
-_DUCK_TYPES: dict[str, str] = {
-    "bool": "BOOLEAN",
-    "boolean": "BOOLEAN",
-    "char": "VARCHAR",
-    "name": "VARCHAR",
-    "text": "VARCHAR",
-    "varchar": "VARCHAR",
-    "pg_node_tree": "VARCHAR",
-    "pg_lsn": "VARCHAR",
-    "inet": "VARCHAR",
-    "anyarray": "VARCHAR",
-    "pg_dependencies": "VARCHAR",
-    "pg_mcv_list": "VARCHAR",
-    "pg_ndistinct": "VARCHAR",
-    "int2": "SMALLINT",
-    "int4": "INTEGER",
-    "int8": "BIGINT",
-    "float4": "REAL",
-    "float8": "DOUBLE",
-    "numeric": "DOUBLE",
-    "oid": "UINTEGER",
-    "regproc": "UINTEGER",
-    "regtype": "UINTEGER",
-    "xid": "BIGINT",
-    "bytea": "BLOB",
-    "interval": "INTERVAL",
-    "timestamptz": "TIMESTAMPTZ",
-    "int2vector": "VARCHAR",  # PostgreSQL's text form "1 2": drivers (psqlODBC, pgjdbc) parse it
-    "oidvector": "VARCHAR",
-    '"char"[]': "VARCHAR[]",
-    "aclitem[]": "VARCHAR[]",
-    "boolean[]": "BOOLEAN[]",
-    "double precision[]": "DOUBLE[]",
-    "name[]": "VARCHAR[]",
-    "oid[]": "UINTEGER[]",
-    "real[]": "REAL[]",
-    "regtype[]": "UINTEGER[]",
-    "smallint[]": "SMALLINT[]",
-    "text[]": "VARCHAR[]",
-    "pg_statistic[]": "VARCHAR[]",
+# How a PostgreSQL catalog column type is stored in DuckDB: pgserver.types.arrow's mapping (OID-like types
+# such as oid and reg* are UINTEGER, so joins and comparisons with bound int8 parameters work), text for
+# types DuckDB has no counterpart of, and these exceptions: int2vector and oidvector keep PostgreSQL's text
+# form ("1 2", which drivers parse; rewrite.py turns them into lists wherever a query computes with them,
+# decision 0601); the few numeric columns are DOUBLE and xid is BIGINT (arithmetic with integers).
+_STORAGE_EXCEPTIONS: dict[str, str] = {
+    "int2vector": "VARCHAR", "oidvector": "VARCHAR", "numeric": "DOUBLE", "xid": "BIGINT",
 }
 
 
@@ -70,6 +37,17 @@ class CatalogColumn:
     pg_type: str  # as format_type shows it: 'oid', 'name', 'information_schema.sql_identifier'
     duck_type: str
     base_type: str = ""  # typname, or a domain's base typname: 'oid', 'name', 'int4', 'varchar'
+    # pg_type parsed once (a domain's base type; text for a row type the registry does not hold)
+    type: ColumnType = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        declared = self.pg_type
+        name = declared if declared.endswith("[]") or "." not in declared else self.base_type
+        try:
+            parsed = ColumnType.parse(name)
+        except PgError:
+            parsed = ColumnType(TEXT)
+        object.__setattr__(self, "type", parsed)
 
 
 @dataclass(frozen=True)
@@ -107,7 +85,14 @@ class BuiltinCatalog:
 
 
 def duck_type(storage_type: str) -> str:
-    return _DUCK_TYPES[storage_type]
+    """The DuckDB type of a catalog column stored as `storage_type` (a typname, or format_type of an array)."""
+    if storage_type in _STORAGE_EXCEPTIONS:
+        return _STORAGE_EXCEPTIONS[storage_type]
+    try:
+        parsed = ColumnType.parse(storage_type)
+    except PgError:  # an array of a row type (pg_statistic[]): its text form
+        return "VARCHAR[]" if storage_type.endswith("[]") else "VARCHAR"
+    return pgarrow.duck_type(parsed, default="VARCHAR")
 
 
 @functools.cache

@@ -29,6 +29,7 @@ from pgserver.catalog.functions import SessionFunctions, register
 from pgserver.catalog.session import CatalogSession
 from pgserver.catalog.signatures import duck_name
 from pgserver.errors import PgError
+from pgserver.types import arrow as pgarrow
 
 CATALOG_DB = "pgcat"
 SESSION_DB = "pgsess"
@@ -46,19 +47,6 @@ SESSION_RELATIONS = {"pg_catalog.pg_authid", "pg_catalog.pg_roles", "pg_catalog.
 BASED = {"pg_catalog.pg_settings", *USER_COLUMNS}  # shared `<name>_base` table + per-session view
 VIEWS = {"pg_catalog.pg_stat_activity", "pg_catalog.pg_prepared_statements", *BASED}  # per-session views over live values
 _BUILD_LOCK = threading.Lock()
-
-_ARROW: dict[str, pa.DataType] = {
-    "BOOLEAN": pa.bool_(), "VARCHAR": pa.string(), "SMALLINT": pa.int16(), "INTEGER": pa.int32(),
-    "BIGINT": pa.int64(), "REAL": pa.float32(), "DOUBLE": pa.float64(), "UINTEGER": pa.uint32(),
-    "BLOB": pa.binary(), "INTERVAL": pa.month_day_nano_interval(), "TIMESTAMPTZ": pa.timestamp("us", tz="UTC"),
-}
-
-
-def arrow_type(duck_type: str) -> pa.DataType:
-    if duck_type.endswith("[]"):
-        return pa.list_(arrow_type(duck_type[:-2]))
-    return _ARROW[duck_type]
-
 
 def duck_table(qualified: str) -> str:
     """The DuckDB name of a PostgreSQL catalog relation: pg_catalog.pg_class -> pgcat.pg."pg_class"."""
@@ -244,7 +232,7 @@ def _value(value: Any, pg_type: str) -> Any:
 
 
 def _to_arrow(rel: CatalogRelation, rows: list[dict[str, Any]]) -> pa.Table:
-    arrays = [pa.array([_value(r.get(c.name), c.pg_type) for r in rows], type=arrow_type(c.duck_type))
+    arrays = [pa.array([_value(r.get(c.name), c.pg_type) for r in rows], type=pgarrow.arrow_of_duckdb(c.duck_type))
               for c in rel.columns]
     return pa.Table.from_arrays(arrays, names=rel.column_names) if rel.columns else pa.table({})
 

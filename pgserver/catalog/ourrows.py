@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pgserver import types as pgtypes
-from pgserver.errors import PgError
 from pgserver.provider import Column, ProcedureSpec, TableSpec
 
 if TYPE_CHECKING:
@@ -43,15 +42,6 @@ def object_name(name1: str, name2: str | None, label: str) -> str:
         longest = max(range(len(parts)), key=lambda i: len(parts[i].encode()))
         parts[longest] = parts[longest][:-1]
     return "_".join([*parts, label])
-
-
-def column_type(col_type: str) -> tuple[int, int]:
-    """(type oid, typmod) of a declared column type; unknown types fall back to text."""
-    try:
-        t, typmod = pgtypes.type_for_sql(col_type)
-    except PgError:
-        return 25, -1
-    return t.oid, typmod
 
 
 def build(cat: Catalog, alloc: OidAllocator) -> None:
@@ -149,7 +139,7 @@ def _table_rows(cat: Catalog, alloc: OidAllocator, spec: TableSpec, oid: int, ns
     for name, attnum, typoid in SYSTEM_COLUMNS:
         cat.add_row("pg_catalog.pg_attribute", **_attribute(oid, name, attnum, types[typoid], -1, True))
     for attnum, col in enumerate(spec.columns, start=1):
-        typoid, typmod = column_type(col.pg_type)
+        typoid, typmod = col.type.oid, col.type.typmod
         notnull = (not col.nullable) or col.is_key
         cat.add_row("pg_catalog.pg_attribute", **_attribute(oid, col.name, attnum, types[typoid], typmod, notnull))
         _describe(cat, oid, PG_CLASS, attnum, col.description)
@@ -158,7 +148,7 @@ def _table_rows(cat: Catalog, alloc: OidAllocator, spec: TableSpec, oid: int, ns
     pkname = object_name(spec.name, None, "pkey")
     con_oid = alloc.oid(f"constraint:{spec.schema}.{spec.name}.{pkname}")
     index_oid = alloc.oid(f"index:{spec.schema}.{spec.name}.{pkname}")
-    key_types = [column_type(spec.columns[k - 1].pg_type)[0] for k in keys]
+    key_types = [spec.columns[k - 1].type.oid for k in keys]
     cat.add_row("pg_catalog.pg_class", **_class_row(index_oid, pkname, nsp, "i", len(keys), relpages=1))
     cat.add_row(
         "pg_catalog.pg_index", indexrelid=index_oid, indrelid=oid, indnatts=len(keys), indnkeyatts=len(keys),
@@ -170,7 +160,7 @@ def _table_rows(cat: Catalog, alloc: OidAllocator, spec: TableSpec, oid: int, ns
     )
     for k in keys:
         cat.add_row("pg_catalog.pg_attribute", **_attribute(index_oid, spec.columns[k - 1].name, keys.index(k) + 1,
-                                                             types[column_type(spec.columns[k - 1].pg_type)[0]], -1,
+                                                             types[spec.columns[k - 1].type.oid], -1,
                                                              False))
     cat.add_row("pg_catalog.pg_constraint", **_constraint_row(con_oid, pkname, nsp, "p", oid, index_oid, keys))
     cols = ", ".join(q(spec.columns[k - 1].name) for k in keys)
@@ -210,7 +200,7 @@ def _foreign_keys(cat: Catalog, alloc: OidAllocator, spec: TableSpec, class_oids
             continue  # PostgreSQL requires a unique key on the referenced column: no constraint without one
         fkname = object_name(spec.name, col.name, "fkey")
         con_oid = alloc.oid(f"constraint:{spec.schema}.{spec.name}.{fkname}")
-        typoid = column_type(col.pg_type)[0]
+        typoid = col.type.oid
         op = eq_ops.get(typoid, eq_ops[25] if types[typoid]["typcategory"] == "S" else 0)
         target_oid = class_oids[target_key]
         cat.add_row("pg_catalog.pg_constraint", **_constraint_row(
@@ -255,14 +245,14 @@ def _procedure_rows(cat: Catalog, alloc: OidAllocator, proc: ProcedureSpec, nsp:
     ins = [p for p in proc.parameters if p.direction.upper() != "OUT"]
     outs = [p for p in proc.parameters if p.direction.upper() == "OUT"]
     all_params = ins + outs
-    arg_types = [column_type(p.pg_type)[0] for p in all_params]
+    arg_types = [p.type.oid for p in all_params]
     # PostgreSQL only allows defaults on trailing arguments: count the trailing optional run.
     n_defaults = 0
     for p in reversed(ins):
         if p.required:
             break
         n_defaults += 1
-    defaults = ", ".join(f"NULL::{pgtypes.format_type(column_type(p.pg_type)[0])}" for p in ins[len(ins) - n_defaults:])
+    defaults = ", ".join(f"NULL::{pgtypes.format_type(p.type.oid)}" for p in ins[len(ins) - n_defaults:])
     cat.add_row(
         "pg_catalog.pg_proc", oid=oid, proname=proc.name, pronamespace=nsp, proowner=OWNER, prolang=14,
         procost=100.0, prorows=1000.0, provariadic=0, prosupport=0, prokind="f", prosecdef=False,
@@ -275,8 +265,8 @@ def _procedure_rows(cat: Catalog, alloc: OidAllocator, proc: ProcedureSpec, nsp:
     _describe(cat, oid, PG_PROC, 0, proc.description)
 
     def arg(p: Any, with_default: bool) -> str:
-        text = f"{q(p.name)} {pgtypes.format_type(*column_type(p.pg_type))}"
-        return text + (f" DEFAULT NULL::{pgtypes.format_type(column_type(p.pg_type)[0])}" if with_default else "")
+        text = f"{q(p.name)} {p.type.sql}"
+        return text + (f" DEFAULT NULL::{pgtypes.format_type(p.type.oid)}" if with_default else "")
 
     first_default = len(ins) - n_defaults
     arguments = ", ".join(arg(p, i >= first_default) for i, p in enumerate(ins))

@@ -18,7 +18,6 @@ from pgserver import types as pgtypes
 from pgserver.catalog.data import BuiltinCatalog, CatalogColumn, CatalogRelation
 from pgserver.catalog.expr_types import ExpressionTyper
 from pgserver.catalog.reg_output import printed_by_name
-from pgserver.errors import PgError
 
 META_KEY = "pgcat_result_types"
 _REG_TYPES = {"regproc", "regprocedure", "regoper", "regoperator", "regclass", "regtype", "regnamespace",
@@ -38,14 +37,10 @@ class ResultType:
 def column_type_oid(column: CatalogColumn) -> int:
     """The type OID reported for a catalog column. reg* columns hold OIDs here, so they are
     reported as oid; information_schema domains as their base type."""
-    declared = column.pg_type
-    if declared.removesuffix("[]") in _REG_TYPES:
-        return pgtypes.OID if not declared.endswith("[]") else 1028
-    name = declared if declared.endswith("[]") or "." not in declared else column.base_type
-    try:
-        return pgtypes.type_for_sql(name)[0].oid
-    except PgError:
-        return pgtypes.TEXT
+    declared = column.type.element if column.type.is_array else column.type
+    if declared is not None and declared.name in _REG_TYPES:
+        return pgtypes.array_of(pgtypes.OID).oid if column.type.is_array else pgtypes.OID
+    return column.type.oid
 
 
 def record(tree: exp.Expression, sources: dict[str, CatalogRelation], base: BuiltinCatalog,
@@ -113,7 +108,7 @@ def _column(node: exp.Column, sources: dict[str, CatalogRelation], all_sources: 
 def _typed(rel: CatalogRelation, column: CatalogColumn, class_oids: dict[tuple[str, str], int]) -> ResultType:
     number = rel.column_names.index(column.name) + 1
     # reg* columns printed by name (reg_output.py) keep their PostgreSQL type: regproc's text form is the name
-    type_oid = pgtypes.type_for_sql(column.pg_type)[0].oid if printed_by_name(column) else column_type_oid(column)
+    type_oid = column.type.oid if printed_by_name(column) else column_type_oid(column)
     return ResultType(type_oid, -1, class_oids.get((rel.schema, rel.name), 0), number)
 
 

@@ -1,9 +1,10 @@
 """COPY … TO STDOUT data: rows as PostgreSQL's copyto.c writes them, in text, CSV or binary format.
 
-Sans-IO: `CopyEncoder` turns one row of Python values (with the column types) into the bytes of
-one CopyData message, the way PostgreSQL sends them (one row per CopyData; the binary header
-goes with the first row and the trailer in a message of its own). Values are first rendered by
-the type registry (text output or binary send functions), then escaped for the chosen format.
+Sans-IO: `CopyEncoder` turns one row of Python values into the bytes of one CopyData message, the
+way PostgreSQL sends them (one row per CopyData; the binary header goes with the first row and the
+trailer in a message of its own). Values are first rendered by the column's value encoder (the
+type registry's text output or binary send function, chosen by the caller), then escaped for the
+chosen format.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-
-from pgserver import types
 
 BINARY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)  # signature, flags, header extension
 BINARY_TRAILER = struct.pack(">h", -1)
@@ -38,19 +37,20 @@ class CopyFormat:
         return self.format == "binary"
 
 
-class CopyEncoder:
-    """Encodes the rows of one COPY TO for columns of the given type OIDs."""
+ValueEncoder = Callable[[Any], "bytes | None"]  # one column's value → its text or binary form (None: NULL)
 
-    def __init__(self, options: CopyFormat, type_oids: Sequence[int], ctx: types.FormatContext) -> None:
+
+class CopyEncoder:
+    """Encodes the rows of one COPY TO; `encoders` give each column's values in the text format (text
+    and CSV) or the binary format (binary), e.g. pgserver.types.text_encoder / binary_encoder."""
+
+    def __init__(self, options: CopyFormat, encoders: Sequence[ValueEncoder]) -> None:
         self.options = options
         self._started = False
-        if options.binary:
-            self._encoders: list[Callable[[Any], bytes | None]] = [types.binary_encoder(o) for o in type_oids]
-        else:
-            self._encoders = [types.text_encoder(o, ctx) for o in type_oids]
+        self._encoders = list(encoders)
         forced = options.force_quote or frozenset()
-        self._single = len(type_oids) == 1
-        self._forced = [options.force_quote_all or i in forced for i in range(len(type_oids))]
+        self._single = len(encoders) == 1
+        self._forced = [options.force_quote_all or i in forced for i in range(len(encoders))]
 
     def header(self, names: Sequence[str]) -> bytes | None:
         """The HEADER line (text and CSV), or None."""

@@ -179,7 +179,9 @@ class Session:
     async def _stream_copy(self, cursor: Cursor, copy: CopyOut) -> int:
         """COPY TO STDOUT: CopyOutResponse, one CopyData per row (the binary header with the first,
         the trailer in its own, as PostgreSQL sends them), CopyDone; returns the row count."""
-        encoder = CopyEncoder(copy.format, [c.type_oid for c in copy.columns], self.format_context())
+        ctx = self.format_context()
+        encoder = CopyEncoder(copy.format, [types.binary_encoder(c.type_oid) if copy.format.binary
+                                            else types.text_encoder(c.type_oid, ctx) for c in copy.columns])
         self.stream.send(backend.copy_out_response(copy.format.binary, len(copy.columns)))
         header = encoder.header([c.name for c in copy.columns])
         if header is not None:

@@ -27,9 +27,8 @@ from sqlglot import exp
 
 from pgserver import types as pgtypes
 from pgserver.errors import PgError
-from pgserver.protocol.values_datetime import resolve_time_zone
 from pgserver.provider import AllOf, AnyOf, Column, Comparison, Literal, Not, Op, Qual, TableSpec
-from pgserver.types import FormatContext
+from pgserver.types import FormatContext, resolve_time_zone
 
 _FLIP = {Op.LT: Op.GT, Op.LE: Op.GE, Op.GT: Op.LT, Op.GE: Op.LE, Op.EQ: Op.EQ, Op.NE: Op.NE}
 _BINARY: dict[type[exp.Expression], Op] = {exp.EQ: Op.EQ, exp.NEQ: Op.NE, exp.LT: Op.LT, exp.LTE: Op.LE,

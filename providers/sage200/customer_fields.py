@@ -18,11 +18,13 @@ view column that shows it, if any (fields only the XML import reaches have none)
 
 from __future__ import annotations
 
+import dataclasses
 import decimal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pgserver import types as pgtypes
 from pgserver.errors import (
     DATATYPE_MISMATCH,
     GENERATED_ALWAYS,
@@ -33,12 +35,16 @@ from pgserver.errors import (
     PgError,
 )
 from pgserver.provider import WriteColumn, WriteSpec
+from pgserver.types import ColumnType
 
 RELATION = "Customers"
 ID, EXTERNAL_ID, REFERENCE = "Id", "ExternalId", "Reference"
 IDENTITY_ORDER = (ID, EXTERNAL_ID, REFERENCE)  # Zynk's order: id, external_id, reference
 EXTERNAL_ID_TYPE = "varchar(255)"  # Zynk: string(255)
-_INT_RANGES = {"smallint": (-(2**15), 2**15 - 1), "integer": (-(2**31), 2**31 - 1), "bigint": (-(2**63), 2**63 - 1)}
+_INT_RANGES = {pgtypes.INT2: (-(2**15), 2**15 - 1), pgtypes.INT4: (-(2**31), 2**31 - 1),
+               pgtypes.INT8: (-(2**63), 2**63 - 1)}
+_KINDS = {pgtypes.VARCHAR: "text", pgtypes.TEXT: "text", pgtypes.INT8: "int", pgtypes.INT4: "int", pgtypes.INT2: "int",
+          pgtypes.NUMERIC: "decimal", pgtypes.BOOL: "bool", pgtypes.TIMESTAMP: "timestamp"}
 
 
 @dataclass(frozen=True)
@@ -51,18 +57,18 @@ class Field:
     download_only: bool = False  # the API computes it: never sent
     create_only: bool = False  # the API takes it when a customer is created, not later
     max_length_for_text: int | None = None  # an API limit on a column the view declares as text
+    type: ColumnType = dataclasses.field(init=False, repr=False, compare=False)  # pg_type, parsed once
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "type", ColumnType.parse(self.pg_type))
 
     @property
     def kind(self) -> str:
-        base = self.pg_type.split("(")[0].strip()
-        return {"varchar": "text", "text": "text", "bigint": "int", "integer": "int", "smallint": "int",
-                "numeric": "decimal", "boolean": "bool", "timestamp": "timestamp"}[base]
+        return _KINDS[self.type.oid]
 
     @property
     def max_length(self) -> int | None:
-        if self.pg_type.startswith("varchar("):
-            return int(self.pg_type[len("varchar("):-1])
-        return self.max_length_for_text
+        return self.type.length if self.type.length is not None else self.max_length_for_text
 
     @property
     def enum_name(self) -> str:
@@ -189,7 +195,7 @@ def check_value(field: Field, value: Any, shown: str) -> Any:
                 value = int(value)
             else:
                 raise _mismatch(shown, field, value)
-        low, high = _INT_RANGES[field.pg_type]
+        low, high = _INT_RANGES[field.type.oid]
         if not low <= value <= high:
             raise PgError(NUMERIC_VALUE_OUT_OF_RANGE, f"{field.pg_type} out of range",
                           detail=f'The value for "{shown}" is {value}.')
@@ -208,7 +214,9 @@ def _numeric(value: decimal.Decimal, field: Field, shown: str) -> decimal.Decima
     if not value.is_finite():
         raise PgError(NUMERIC_VALUE_OUT_OF_RANGE, "numeric field overflow",
                       detail=f'"{shown}" cannot hold {value}.')
-    precision, scale = (int(x) for x in field.pg_type[len("numeric("):-1].split(","))
+    precision_scale = field.type.precision_scale
+    assert precision_scale is not None, f"{field.path} is declared numeric without precision and scale"
+    precision, scale = precision_scale
     rounded = value.quantize(decimal.Decimal(1).scaleb(-scale), rounding=decimal.ROUND_HALF_UP,
                              context=decimal.Context(prec=100))
     if abs(rounded) >= decimal.Decimal(10) ** (precision - scale):
@@ -219,9 +227,7 @@ def _numeric(value: decimal.Decimal, field: Field, shown: str) -> decimal.Decima
 
 
 def _pg_type_words(field: Field) -> str:
-    base = field.pg_type.split("(")[0]
-    return {"varchar": "character varying", "numeric": "numeric", "timestamp": "timestamp without time zone"}.get(
-        base, base)
+    return pgtypes.format_type(field.type.oid)  # the type's name without its modifiers, as 42804 words it
 
 
 def _type_of(value: Any) -> str:

@@ -22,15 +22,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from pgserver import types as pgtypes
 from pgserver.provider import AllOf, AnyOf, Column, Comparison, Not, Op, Qual, QualReport, SortKey, TableSpec
+from pgserver.types import ColumnType
 
 MAX_IN_ITEMS = 200  # a longer IN list is not sent (URL length); it stays a local filter
 MAX_FILTER_CHARS = 6000  # a $filter longer than this is trimmed to the quals that fit
 
 _OPS = {Op.EQ: "eq", Op.NE: "ne", Op.LT: "lt", Op.LE: "le", Op.GT: "gt", Op.GE: "ge"}
-_INTEGER_TYPES = {"bigint", "int8", "integer", "int4", "int", "smallint", "int2"}
-_STRING_TYPES = {"text", "varchar", "character varying", "char", "character", "bpchar"}
-_JSON_TYPES = {"json", "jsonb"}
+_FAMILIES = {
+    pgtypes.INT8: "integer", pgtypes.INT4: "integer", pgtypes.INT2: "integer", pgtypes.NUMERIC: "numeric",
+    pgtypes.FLOAT8: "float", pgtypes.FLOAT4: "float", pgtypes.BOOL: "boolean", pgtypes.DATE: "date",
+    pgtypes.TIMESTAMP: "timestamp", pgtypes.TIMESTAMPTZ: "timestamptz", pgtypes.TEXT: "string",
+    pgtypes.VARCHAR: "string", pgtypes.BPCHAR: "string", pgtypes.JSON: "json", pgtypes.JSONB: "json",
+}
 _INT64 = (-(2**63), 2**63 - 1)
 _MAX_DECIMAL_DIGITS = 28  # .NET decimal: a longer literal would overflow the API's parser
 _FLOAT_LIMIT = decimal.Decimal(10) ** 15  # floats compared with decimals: only where 15 digits say it all
@@ -39,29 +44,10 @@ _BOUND = decimal.Decimal("1e-10")  # widened float bounds are rounded outwards t
 CASE_INSENSITIVE = "the API compares text case-insensitively"
 
 
-def type_family(pg_type: str) -> str:
+def type_family(t: ColumnType) -> str:
     """The comparison family of a declared type: integer, numeric, float, boolean, date,
     timestamp, timestamptz, string, json (or other)."""
-    base = pg_type.split("(")[0].strip().lower()
-    if base in _INTEGER_TYPES:
-        return "integer"
-    if base in ("numeric", "decimal"):
-        return "numeric"
-    if base in ("double precision", "float8", "real", "float4"):
-        return "float"
-    if base in ("boolean", "bool"):
-        return "boolean"
-    if base == "date":
-        return "date"
-    if base in ("timestamp", "timestamp without time zone"):
-        return "timestamp"
-    if base in ("timestamptz", "timestamp with time zone"):
-        return "timestamptz"
-    if base in _STRING_TYPES:
-        return "string"
-    if base in _JSON_TYPES:
-        return "json"
-    return "other"
+    return _FAMILIES.get(t.oid, "other")
 
 
 # ---------------------------------------------------------------------------
@@ -87,7 +73,7 @@ def format_timestamp(value: dt.datetime) -> str:
 def format_literal(column: Column, value: object) -> str | None:
     """The OData literal of `value` for a comparison with `column`, or None when the pair has no
     exact OData form (a type mismatch, NaN, a non-integral number for an integer field …)."""
-    family = type_family(column.pg_type)
+    family = type_family(column.type)
     if family == "string":
         return quote_string(value) if isinstance(value, str) else None
     if isinstance(value, bool):
@@ -150,7 +136,7 @@ def filter_field(spec: TableSpec, name: str) -> tuple[Column, str] | str:
         if column.name in spec.extra.get("client_side_filters", ()):
             return f"the spec filters {column.name} client side: the API does not"
         return f"the API does not filter on {column.name}"
-    family = type_family(column.pg_type)
+    family = type_family(column.type)
     if family in ("json", "other", "float"):
         return f"{column.name} ({column.pg_type}) has no exact OData literal"
     return column, column.source.replace(".", "/")
@@ -314,7 +300,7 @@ def _plain(field: str, op: Op, literal: str, exact: bool = True, note: str = "")
 
 def _value_clause(column: Column, field: str, op: Op, value: object) -> Translation:
     """`field op value` (op one of = <> < <= > >=) in the API's terms."""
-    family = type_family(column.pg_type)
+    family = type_family(column.type)
     if family == "string":
         if not isinstance(value, str):
             return _refuse("text compared with a non-text value")
@@ -345,7 +331,7 @@ def _translate_comparison(spec: TableSpec, cmp: Comparison) -> Translation:
     if isinstance(found, str):
         return _refuse(found)
     column, field = found
-    is_string = type_family(column.pg_type) == "string"
+    is_string = type_family(column.type) == "string"
     nulls_note = "the API may answer text nulls as empty strings" if is_string else ""
     if cmp.op is Op.IS_NULL:
         return Translation(f"{field} eq null", not is_string, note=nulls_note)
@@ -459,7 +445,7 @@ def sortable_field(spec: TableSpec, key: SortKey) -> str | None:
     if found is None:
         return None
     column, field = found
-    if column.nullable or type_family(column.pg_type) not in (
+    if column.nullable or type_family(column.type) not in (
         "integer",
         "numeric",
         "boolean",

@@ -188,7 +188,7 @@ def sage_query(spec: TableSpec, path: str, columns: Sequence[str], filters: Filt
     plain = True
     for field_name, _ in order:
         column = next((c for c in spec.columns if c.source == field_name), None)
-        family = type_family(column.pg_type) if column is not None else "integer"
+        family = type_family(column.type) if column is not None else "integer"
         norm, ok = _normaliser(family)
         normalisers.append(norm)
         comparable = comparable and ok

@@ -38,7 +38,7 @@ from pgserver.provider import (
     ScanContext,
     WriteOutcome,
 )
-from pgserver.types import decode_text, type_for_sql
+from pgserver.types import decode_text
 from providers.sage200.client import ApiRejection
 from providers.sage200.customer_fields import (
     EXTERNAL_ID,
@@ -214,9 +214,8 @@ def _typed(f: Field, text: str, name: str) -> Any:
     """The element's text as the field's type, by PostgreSQL's input functions (22P02 in their words)."""
     if f.kind == "text":
         return text
-    pg, _ = type_for_sql(f.pg_type.split("(")[0] if f.kind != "decimal" else "numeric")
     try:
-        return decode_text(pg.oid, text)
+        return decode_text(f.type.oid, text)
     except PgError as exc:
         exc.detail = f"In <{name}>."
         raise

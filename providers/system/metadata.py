@@ -99,7 +99,7 @@ class SysTableColumns(_ModelTable):
         for v in self.visible_views(ctx):
             read_only = v.kind != "table"
             for ordinal, c in enumerate(v.columns, start=1):
-                facts = type_facts(c.pg_type)
+                facts = type_facts(c.type)
                 out.append((
                     catalog, v.schema, v.name, c.name, facts.name, facts.oid, facts.length,
                     facts.display_size, facts.precision, facts.scale, c.nullable, c.description, ordinal,

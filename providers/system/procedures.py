@@ -120,7 +120,7 @@ class SysProcedureParameters(_ProcedureTable):
                 direction = DIRECTIONS.get(param.direction.upper(), 1)
                 if direction == 4 and not include:
                     continue
-                facts = type_facts(param.pg_type)
+                facts = type_facts(param.type)
                 out.append((
                     catalog, p.schema, p.name, param.name, direction, facts.oid, facts.name,
                     facts.precision, facts.length, facts.scale, not param.required, param.required, False,

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pgserver.types import type_for_sql
+from pgserver import types as pgtypes
+from pgserver.types import ColumnType
 
 
 @dataclass(frozen=True)
@@ -22,33 +23,31 @@ class TypeFacts:
     scale: int | None
 
 
-# base name -> (length, display size, precision, scale) for types without modifiers
-_FIXED: dict[str, tuple[int | None, int | None, int | None, int | None]] = {
-    "bigint": (19, 20, 19, 0),
-    "integer": (10, 11, 10, 0),
-    "smallint": (5, 6, 5, 0),
-    "boolean": (1, 5, 1, None),
-    "date": (10, 10, 10, None),
-    "timestamp": (26, 26, 26, 6),
-    "timestamptz": (32, 32, 32, 6),
-    "text": (None, None, None, None),
-    "json": (None, None, None, None),
-    "double precision": (15, 24, 15, None),
+# type OID -> (declared base name, length, display size, precision, scale) for types without modifiers
+_FIXED: dict[int, tuple[str, int | None, int | None, int | None, int | None]] = {
+    pgtypes.INT8: ("bigint", 19, 20, 19, 0),
+    pgtypes.INT4: ("integer", 10, 11, 10, 0),
+    pgtypes.INT2: ("smallint", 5, 6, 5, 0),
+    pgtypes.BOOL: ("boolean", 1, 5, 1, None),
+    pgtypes.DATE: ("date", 10, 10, 10, None),
+    pgtypes.TIMESTAMP: ("timestamp", 26, 26, 26, 6),
+    pgtypes.TIMESTAMPTZ: ("timestamptz", 32, 32, 32, 6),
+    pgtypes.TEXT: ("text", None, None, None, None),
+    pgtypes.JSON: ("json", None, None, None, None),
+    pgtypes.FLOAT8: ("double precision", 15, 24, 15, None),
+    pgtypes.FLOAT4: ("real", None, None, None, None),
 }
 
 
-def type_facts(pg_type: str) -> TypeFacts:
-    """Facts for a declared type such as "varchar(60)", "numeric(18,2)", "bigint"."""
-    pgtype, _ = type_for_sql(pg_type)
-    base = pg_type.split("(")[0].strip().lower()
-    args = [int(a) for a in pg_type.split("(")[1].rstrip(")").split(",")] if "(" in pg_type else []
-    if base == "varchar":
-        n = args[0] if args else None
-        return TypeFacts(base, pgtype.oid, n, n, n, None)
-    if base == "numeric":
-        if not args:
-            return TypeFacts(base, pgtype.oid, None, None, None, None)
-        precision, scale = args[0], args[1] if len(args) > 1 else 0
-        return TypeFacts(base, pgtype.oid, precision, precision + 2, precision, scale)
-    length, display, precision, scale = _FIXED.get(base, (None, None, None, None))
-    return TypeFacts(base, pgtype.oid, length, display, precision, scale)
+def type_facts(t: ColumnType) -> TypeFacts:
+    """Facts for a declared column type such as varchar(60), numeric(18,2), bigint."""
+    if t.oid == pgtypes.VARCHAR:
+        n = t.length
+        return TypeFacts("varchar", t.oid, n, n, n, None)
+    if t.oid == pgtypes.NUMERIC:
+        if t.precision_scale is None:
+            return TypeFacts("numeric", t.oid, None, None, None, None)
+        precision, scale = t.precision_scale
+        return TypeFacts("numeric", t.oid, precision, precision + 2, precision, scale)
+    name, length, display, precision, scale = _FIXED.get(t.oid, (t.name, None, None, None, None))
+    return TypeFacts(name, t.oid, length, display, precision, scale)

@@ -1,7 +1,8 @@
-"""Arrays in PostgreSQL's text ('{1,2,NULL,"a b"}') and binary formats, any number of dimensions.
+"""Arrays in PostgreSQL's text ('{1,2,NULL,"a b"}') and binary formats, any number of dimensions,
+and int2vector/oidvector ('1 2 3' in text, 0-based one-dimensional arrays in binary).
 
-Element encoding is delegated to callbacks so this module knows only the array syntax:
-array_out's quoting rules, array_in's parser, and array_send's header.
+Element encoding is delegated to callbacks (adapters.py passes the element type's codec), so this
+module knows only the array syntax: array_out's quoting rules, array_in's parser, array_send's header.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from pgserver.errors import PgError
+from pgserver.types.codec import Codec
+from pgserver.types.numeric import parse_int
 
 INVALID_TEXT_REPRESENTATION = "22P02"
 INVALID_BINARY_REPRESENTATION = "22P03"
@@ -226,3 +229,16 @@ def _reshape(leaves: list[Any], dims: list[int]) -> list[Any]:
         return leaves
     step = len(leaves) // dims[0] if dims[0] else 0
     return [_reshape(leaves[i * step: (i + 1) * step], dims[1:]) for i in range(dims[0])]
+
+
+def format_vector(value: Any) -> str:
+    """int2vectorout/oidvectorout: the elements separated by spaces."""
+    return " ".join(str(int(v)) for v in value) if not isinstance(value, str) else value
+
+
+def parse_vector(text: str) -> list[int]:
+    return [parse_int(p, "int4") for p in text.split()]
+
+
+# The binary formats of int2vector and oidvector are arrays' (lower bound 0): adapters.py encodes them so.
+CODECS = (Codec("vector", ("int2vector", "oidvector"), lambda v, c: format_vector(v), lambda s, c: parse_vector(s)),)

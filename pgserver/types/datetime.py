@@ -1,7 +1,9 @@
-"""Dates, times, timestamps and intervals in PostgreSQL's text formats (DateStyle ISO).
+"""Dates, times, timestamps and intervals: text out in every DateStyle/IntervalStyle (the ISO and
+'postgres' forms here, the others laid out by datestyles.py), text in (date_in, timestamp_in …
+for the forms clients send), and the binary formats (offsets from 2000-01-01 in days or µs).
 
-Kept apart from the other value codecs because the rules (time zone offsets, trimmed
-fractions, the interval sign conventions of EncodeInterval) are fiddly and easy to test alone.
+The rules (time zone offsets, trimmed fractions, the interval sign conventions of EncodeInterval)
+are fiddly; tests/protocol checks them against a real PostgreSQL 15 in several zones.
 """
 
 from __future__ import annotations
@@ -9,9 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import struct
 import zoneinfo
+from collections.abc import Callable
+from typing import Any
 
 from pgserver.errors import PgError
+from pgserver.types import datestyles as styles
+from pgserver.types.codec import Codec, bad_binary, check_size, mismatch
+from pgserver.types.values import FormatContext, PgInterval
 
 INVALID_DATETIME_FORMAT = "22007"
 DATETIME_FIELD_OVERFLOW = "22008"
@@ -129,8 +137,6 @@ def make_interval(months: int, days: int, usecs: int) -> object:
     candidate = dt.timedelta(days=days, microseconds=usecs)
     if months == 0 and interval_fields(candidate) == (0, days, usecs):
         return candidate
-    from pgserver.types import PgInterval
-
     return PgInterval(months, days, usecs)
 
 
@@ -378,3 +384,234 @@ def _iso_interval(m: re.Match[str]) -> tuple[int, int, int]:
     usecs = (day_total - days) * USECS_PER_DAY + (num(6) * 3600 + num(7) * 60 + num(8)) * USECS_PER_SEC
     result = (months, days, round(usecs))
     return tuple(-x for x in result) if m.group(1) == "-" else result  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------------------
+# Other output styles (DateStyle SQL/Postgres/German, IntervalStyle …)
+# ---------------------------------------------------------------------------
+
+
+def zone_abbreviation(value: dt.datetime) -> str:
+    """The zone PostgreSQL appends in non-ISO styles ('UTC', 'BST', 'IST', '-04')."""
+    if value.tzinfo is dt.UTC:
+        return "UTC"
+    name = value.tzname()
+    if name is None:
+        return format_offset(value.utcoffset() or dt.timedelta(0))
+    return name  # zoneinfo abbreviations ('BST', '-04'); fixed offsets carry PG's own name
+
+
+def format_timestamptz_styled(value: dt.datetime | dt.date, tz: dt.tzinfo, date_style: str) -> str:
+    if styles.parse_date_style(date_style)[0] == "ISO":
+        return format_timestamptz(value, tz)
+    local = to_session_zone(value, tz)
+    return styles.format_timestamp(local.replace(tzinfo=None), format_time(local.time()), date_style,
+                                   zone_abbreviation(local))
+
+
+def format_interval_styled(value: object, style: str) -> str:
+    if style.lower() == "postgres":
+        return format_interval(value)
+    return styles.format_interval(*interval_fields(value), style)
+
+
+# ---------------------------------------------------------------------------
+# Binary formats
+# ---------------------------------------------------------------------------
+
+TIMESTAMP_INFINITY = 2**63 - 1
+TIMESTAMP_NEG_INFINITY = -(2**63)
+
+
+def _usecs(value: dt.datetime) -> int:
+    delta = value - (POSTGRES_EPOCH_UTC if value.tzinfo else POSTGRES_EPOCH)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def encode_timestamp(value: Any) -> bytes:
+    if isinstance(value, str):
+        value = parse_timestamp(value)
+    if not isinstance(value, dt.datetime):
+        if not isinstance(value, dt.date):
+            raise mismatch("timestamp", value)
+        value = dt.datetime(value.year, value.month, value.day)
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return struct.pack(">q", _usecs(value))
+
+
+def encode_timestamptz(value: Any) -> bytes:
+    if isinstance(value, str):
+        value = parse_timestamptz(value, dt.UTC)
+    if not isinstance(value, dt.date):
+        raise mismatch("timestamptz", value)
+    return struct.pack(">q", _usecs(to_session_zone(value, dt.UTC)))
+
+
+def _decode_usecs(data: bytes, kind: str) -> int:
+    check_size(data, 8, kind)
+    usecs = struct.unpack(">q", data)[0]
+    if usecs in (TIMESTAMP_INFINITY, TIMESTAMP_NEG_INFINITY):
+        raise PgError(FEATURE_NOT_SUPPORTED, f"infinite {kind} values are not supported")
+    return usecs
+
+
+def _after_epoch(epoch: dt.datetime, usecs: int) -> dt.datetime:
+    """Valid in PostgreSQL (years 4713 BC to 294276 AD) but maybe not in Python: 0A000, like dates."""
+    try:
+        return epoch + dt.timedelta(microseconds=usecs)
+    except OverflowError as exc:
+        raise PgError(FEATURE_NOT_SUPPORTED, "timestamps outside years 1-9999 are not supported") from exc
+
+
+def decode_timestamp(data: bytes) -> dt.datetime:
+    return _after_epoch(POSTGRES_EPOCH, _decode_usecs(data, "timestamp"))
+
+
+def decode_timestamptz(data: bytes) -> dt.datetime:
+    return _after_epoch(POSTGRES_EPOCH_UTC, _decode_usecs(data, "timestamptz"))
+
+
+def encode_date(value: Any) -> bytes:
+    if isinstance(value, str):
+        value = parse_date(value)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        raise mismatch("date", value)
+    return struct.pack(">i", (value - POSTGRES_EPOCH_DATE).days)
+
+
+def decode_date(data: bytes) -> dt.date:
+    check_size(data, 4, "date")
+    days = struct.unpack(">i", data)[0]
+    try:
+        return POSTGRES_EPOCH_DATE + dt.timedelta(days=days)
+    except OverflowError as exc:
+        raise PgError(FEATURE_NOT_SUPPORTED, "dates outside years 1-9999 are not supported") from exc
+
+
+def _time_usecs(value: dt.time) -> int:
+    return ((value.hour * 60 + value.minute) * 60 + value.second) * 1_000_000 + value.microsecond
+
+
+def encode_time(value: Any) -> bytes:
+    if isinstance(value, str):
+        value = parse_time(value)
+    if isinstance(value, dt.datetime):
+        value = value.time()
+    if not isinstance(value, dt.time):
+        raise mismatch("time", value)
+    return struct.pack(">q", _time_usecs(value))
+
+
+def _time_from_usecs(usecs: int, kind: str) -> dt.time:
+    if usecs == USECS_PER_DAY:
+        raise PgError(FEATURE_NOT_SUPPORTED, f"{kind} 24:00:00 is not supported")
+    if not 0 <= usecs < USECS_PER_DAY:
+        raise bad_binary(kind)
+    seconds, micro = divmod(usecs, 1_000_000)
+    return dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60, micro)
+
+
+def decode_time(data: bytes) -> dt.time:
+    check_size(data, 8, "time")
+    return _time_from_usecs(struct.unpack(">q", data)[0], "time")
+
+
+def encode_timetz(value: Any) -> bytes:
+    if isinstance(value, str):
+        value = parse_timetz(value, dt.UTC)
+    if isinstance(value, dt.datetime):
+        value = value.timetz()
+    if not isinstance(value, dt.time):
+        raise mismatch("timetz", value)
+    offset = value.utcoffset() or dt.timedelta(0)
+    return struct.pack(">qi", _time_usecs(value), -int(offset.total_seconds()))  # zone is seconds WEST of UTC
+
+
+def decode_timetz(data: bytes) -> dt.time:
+    check_size(data, 12, "timetz")
+    usecs, west = struct.unpack(">qi", data)
+    return _time_from_usecs(usecs, "timetz").replace(tzinfo=dt.timezone(dt.timedelta(seconds=-west)))
+
+
+def encode_interval(value: Any) -> bytes:
+    fields = parse_interval(value) if isinstance(value, str) else interval_fields(value)
+    months, days, usecs = fields
+    return struct.pack(">qii", usecs, days, months)
+
+
+def decode_interval(data: bytes) -> Any:
+    check_size(data, 16, "interval")
+    usecs, days, months = struct.unpack(">qii", data)
+    try:
+        return make_interval(months, days, usecs)
+    except OverflowError as exc:  # beyond Python's timedelta (999999999 days)
+        raise PgError(FEATURE_NOT_SUPPORTED, "intervals this large are not supported") from exc
+
+
+
+# ---------------------------------------------------------------------------
+# Text codecs and registration
+# ---------------------------------------------------------------------------
+
+
+def _datetime_text(kind: str) -> Callable[[Any, FormatContext], str]:
+    def encode(value: Any, ctx: FormatContext) -> str:
+        tz = resolve_time_zone(ctx.time_zone)
+        iso = ctx.date_style.replace(" ", "").upper().startswith("ISO")
+        if kind == "date":
+            day = value.date() if isinstance(value, dt.datetime) else value
+            return format_date(day) if iso else styles.format_date(day, ctx.date_style)
+        if kind == "time":
+            return format_time(value.time() if isinstance(value, dt.datetime) else value)
+        if kind == "timetz":
+            return format_timetz(value.timetz() if isinstance(value, dt.datetime) else value)
+        if kind == "timestamp":
+            if iso:
+                return format_timestamp(value, tz)
+            local = to_session_zone(value, tz).replace(tzinfo=None) if getattr(value, "tzinfo", None) \
+                else dt.datetime.combine(value, dt.time()) if not isinstance(value, dt.datetime) else value
+            return styles.format_timestamp(local, format_time(local.time()), ctx.date_style, None)
+        return format_timestamptz(value, tz) if iso else format_timestamptz_styled(value, tz, ctx.date_style)
+
+    return encode
+
+
+def _interval_text(value: Any, ctx: FormatContext) -> str:
+    if isinstance(value, str):
+        return value
+    return format_interval_styled(value, ctx.interval_style)
+
+
+def _checked(kind: str, types: tuple[type, ...], fn: Callable[[Any, FormatContext], str]) -> Callable[..., str]:
+    def encode(value: Any, ctx: FormatContext) -> str:
+        if isinstance(value, str):
+            return value  # already text (e.g. a literal the SQL layer passed through)
+        if not isinstance(value, types):
+            raise mismatch(kind, value)
+        return fn(value, ctx)
+
+    return encode
+
+
+def _day_first(ctx: FormatContext) -> bool:
+    return styles.parse_date_style(ctx.date_style)[1] == "DMY"
+
+
+CODECS = (
+    Codec("date", ("date",), _checked("date", (dt.date,), _datetime_text("date")),
+          lambda s, c: parse_date(s, _day_first(c)), encode_date, decode_date),
+    Codec("time", ("time",), _checked("time", (dt.time, dt.datetime), _datetime_text("time")),
+          lambda s, c: parse_time(s), encode_time, decode_time),
+    Codec("timetz", ("timetz",), _checked("timetz", (dt.time, dt.datetime), _datetime_text("timetz")),
+          lambda s, c: parse_timetz(s, resolve_time_zone(c.time_zone)), encode_timetz, decode_timetz),
+    Codec("timestamp", ("timestamp",), _checked("timestamp", (dt.date,), _datetime_text("timestamp")),
+          lambda s, c: parse_timestamp(s, _day_first(c)), encode_timestamp, decode_timestamp),
+    Codec("timestamptz", ("timestamptz",), _checked("timestamptz", (dt.date,), _datetime_text("timestamptz")),
+          lambda s, c: parse_timestamptz(s, resolve_time_zone(c.time_zone), _day_first(c)),
+          encode_timestamptz, decode_timestamptz),
+    Codec("interval", ("interval",), _interval_text, lambda s, c: make_interval(*parse_interval(s)),
+          encode_interval, decode_interval),
+)

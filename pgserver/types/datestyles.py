@@ -2,14 +2,13 @@
 sql_standard/iso_8601/postgres_verbose, as PostgreSQL's EncodeDateTime/EncodeInterval print them.
 
 The session accepts `SET DateStyle`/`SET IntervalStyle`, so what it prints afterwards must be
-what PostgreSQL prints (checked against a real PG 15 in tests/protocol).
+what PostgreSQL prints (checked against a real PG 15 in tests/protocol). datetime.py converts
+values to the session zone and prints the ISO forms; this module only lays out the other styles.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-
-from pgserver.protocol import values_datetime as dtv
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -33,16 +32,6 @@ def parse_date_style(date_style: str) -> tuple[str, str]:
     return output, order
 
 
-def _zone_name(value: dt.datetime) -> str:
-    """The zone abbreviation PostgreSQL appends in non-ISO styles ('UTC', 'BST', 'IST', '-04')."""
-    if value.tzinfo is dt.UTC:
-        return "UTC"
-    name = value.tzname()
-    if name is None:
-        return dtv.format_offset(value.utcoffset() or dt.timedelta(0))
-    return name  # zoneinfo abbreviations ('BST', '-04'); fixed offsets carry PG's own name
-
-
 def format_date(value: dt.date, date_style: str) -> str:
     output, order = parse_date_style(date_style)
     y, m, d = f"{value.year:04d}", f"{value.month:02d}", f"{value.day:02d}"
@@ -52,13 +41,13 @@ def format_date(value: dt.date, date_style: str) -> str:
         return f"{d}.{m}.{y}"
     if output == "Postgres":
         return f"{d}-{m}-{y}" if order == "DMY" else f"{m}-{d}-{y}"
-    return dtv.format_date(value)
+    return f"{y}-{m}-{d}"
 
 
-def format_timestamp(value: dt.datetime, date_style: str, zone: str | None) -> str:
-    """A local timestamp in the style; `zone` is appended for timestamptz."""
+def format_timestamp(value: dt.datetime, time_text: str, date_style: str, zone: str | None) -> str:
+    """A local timestamp in the style (`time_text` is its time of day as PostgreSQL prints it);
+    `zone` is appended for timestamptz."""
     output, order = parse_date_style(date_style)
-    time_text = dtv.format_time(value.time())
     if output == "Postgres":
         day = _DAYS[value.weekday()]
         month = _MONTHS[value.month - 1]
@@ -69,16 +58,8 @@ def format_timestamp(value: dt.datetime, date_style: str, zone: str | None) -> s
     return f"{text} {zone}" if zone is not None else text
 
 
-def format_timestamptz(value: dt.datetime | dt.date, tz: dt.tzinfo, date_style: str) -> str:
-    if parse_date_style(date_style)[0] == "ISO":
-        return dtv.format_timestamptz(value, tz)
-    local = dtv.to_session_zone(value, tz)
-    return format_timestamp(local.replace(tzinfo=None), date_style, _zone_name(local))
-
-
-def _split(value: object) -> tuple[int, int, int, int, int, int, int]:
+def _split(months: int, days: int, usecs: int) -> tuple[int, int, int, int, int, int, int]:
     """interval2itm: year, mon, mday, hour, min, sec, fsec — each with C's truncating division."""
-    months, days, usecs = dtv.interval_fields(value)
     year, mon = int(months / 12), months - int(months / 12) * 12
     hour = int(usecs / 3_600_000_000)
     usecs -= hour * 3_600_000_000
@@ -93,15 +74,17 @@ def _seconds(sec: int, fsec: int, fill: bool) -> str:
     return text + (f".{abs(fsec):06d}".rstrip("0") if fsec else "")
 
 
-def format_interval(value: object, style: str) -> str:
+def format_interval(months: int, days: int, usecs: int, style: str) -> str:
+    """An interval in IntervalStyle sql_standard, iso_8601 or postgres_verbose (not 'postgres')."""
+    fields = _split(months, days, usecs)
     style = style.lower()
     if style == "sql_standard":
-        return _sql_standard(*_split(value))
+        return _sql_standard(*fields)
     if style == "iso_8601":
-        return _iso_8601(*_split(value))
+        return _iso_8601(*fields)
     if style == "postgres_verbose":
-        return _verbose(*_split(value))
-    return dtv.format_interval(value)
+        return _verbose(*fields)
+    raise ValueError(f"not an interval style of this module: {style}")
 
 
 def _sql_standard(year: int, mon: int, mday: int, hour: int, minute: int, sec: int, fsec: int) -> str:

@@ -1,46 +1,25 @@
-"""The one PostgreSQL type registry: OIDs, typmods and the wire encoders/decoders.
+"""The pg_type table: every PostgreSQL 15 type's OID and attributes, typmods, format_type and the
+parser of type names as SQL and DDL write them (`type_for_sql`, `ColumnType.parse`).
 
-Every layer that names a PostgreSQL type goes through here, so OIDs, lengths and
-formats match a real PostgreSQL 15 (the table below was read from PG 15's pg_type).
-Values are plain Python objects (int, float, Decimal, str, bool, bytes, date, time,
-datetime, timedelta, PgInterval, UUID, list for arrays); `encode_text` and friends turn
-them into the text or binary wire formats and back.
+Every layer that names a PostgreSQL type goes through here, so OIDs, lengths and typmods match a
+real PostgreSQL 15 (the table below was read from PG 15's pg_type). How values of each type look on
+the wire is the business of the codec families beside this module (numeric.py, datetime.py …).
 
 Dependency rule: the standard library and pgserver.errors (itself stdlib-only) only.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from pgserver.errors import PgError
 
 UNDEFINED_OBJECT = "42704"
 SYNTAX_ERROR = "42601"
 INVALID_PARAMETER_VALUE = "22023"
-
-
-@dataclass(frozen=True)
-class FormatContext:
-    """Session settings that change how values look on the wire (the session owns one)."""
-
-    date_style: str = "ISO, MDY"
-    time_zone: str = "UTC"  # an IANA name (zoneinfo) or UTC
-    extra_float_digits: int = 1  # > 0: shortest round-trip floats (PG 12+ default for drivers)
-    bytea_output: str = "hex"  # or "escape"
-    interval_style: str = "postgres"
-
-
-@dataclass(frozen=True)
-class PgInterval:
-    """An interval with months, as PostgreSQL stores it (timedelta cannot hold months)."""
-
-    months: int = 0
-    days: int = 0
-    microseconds: int = 0
 
 
 @dataclass(frozen=True)
@@ -363,217 +342,66 @@ def _typmod_for(t: PgType, args: list[int], text: str) -> int:
 
 
 # ---------------------------------------------------------------------------
-# Wire encoders and decoders
+# A column's type: (OID, typmod), parsed once from DDL text
 # ---------------------------------------------------------------------------
 
-_OID_KINDS = (OID, REGPROC, XID, CID, REGPROCEDURE, REGOPER, REGOPERATOR, REGCLASS, REGTYPE, REGNAMESPACE,
-              REGROLE, 3734, 3769, 4191)
-_KIND_BY_OID: dict[int, str] = {
-    INT2: "int2", INT4: "int4", INT8: "int8", FLOAT4: "float4", FLOAT8: "float8", NUMERIC: "numeric",
-    BOOL: "bool", CHAR: "char", BYTEA: "bytea", UUID: "uuid", JSON: "json", JSONB: "jsonb", MONEY: "money",
-    DATE: "date", TIME: "time", TIMETZ: "timetz", TIMESTAMP: "timestamp", TIMESTAMPTZ: "timestamptz",
-    INTERVAL: "interval", VOID: "void", INT2VECTOR: "vector", OIDVECTOR: "vector",
-    **{oid: "oid" for oid in _OID_KINDS},
-    **{oid: "text" for oid in (TEXT, VARCHAR, BPCHAR, NAME, UNKNOWN, XML, PG_NODE_TREE, ACLITEM, CSTRING)},
-}
-_DEFAULT_CONTEXT = FormatContext()
 
+@dataclass(frozen=True)
+class ColumnType:
+    """A column's PostgreSQL type as RowDescription and pg_attribute carry it: the type OID and its
+    typmod (-1: none). Declarations write DDL text ('varchar(60)', 'numeric(18,2)', 'timestamptz');
+    `ColumnType.parse` reads it once, and everything else asks the parsed value."""
 
-def codec_kind(oid: int) -> str | None:
-    """The value codec used for a type ('int4', 'text', 'timestamptz' …; None: text passed through)."""
-    return _KIND_BY_OID.get(oid)
+    oid: int
+    typmod: int = -1
 
+    @staticmethod
+    def parse(text: str) -> ColumnType:
+        """The type of a DDL type name; PgError 42704/42601/22023 as PostgreSQL reports a bad one."""
+        return _parse_column_type(text)
 
-def has_binary_format(oid: int) -> bool:
-    """Whether encode_binary/decode_binary support this type (arrays: when their elements do)."""
-    t = TYPES_BY_OID.get(oid)
-    if t is not None and t.is_array:
-        return has_binary_format(t.elem_oid)
-    return oid in _KIND_BY_OID
+    @property
+    def pg(self) -> PgType:
+        return TYPES_BY_OID[self.oid]
 
+    @property
+    def name(self) -> str:
+        """typname: 'int4', 'varchar', '_text' …"""
+        return self.pg.name
 
-def _text_of(oid: int, value: Any, ctx: FormatContext) -> str:
-    from pgserver.protocol import values_array, values_text
+    @property
+    def sql(self) -> str:
+        """format_type(oid, typmod): 'character varying(60)', 'numeric(18,2)', 'integer[]'."""
+        return format_type(self.oid, self.typmod)
 
-    t = TYPES_BY_OID.get(oid)
-    if t is not None and t.is_array and not isinstance(value, str):
-        return values_array.format_array(value, lambda v: _text_of(t.elem_oid, v, ctx), t.delimiter)
-    if oid == RECORD and isinstance(value, tuple):
-        return _record_text(value, ctx)
-    kind = _KIND_BY_OID.get(oid)
-    if kind is None:
-        return values_text.TEXT_ENCODERS["text"](value, ctx)
-    return values_text.TEXT_ENCODERS[kind](value, ctx)
+    @property
+    def category(self) -> str:
+        """typcategory: N numeric, S string, B boolean, D date/time, T timespan, A array, U user …"""
+        return self.pg.category
 
+    @property
+    def is_array(self) -> bool:
+        return self.pg.is_array
 
-def _record_text(value: tuple[Any, ...], ctx: FormatContext) -> str:
-    """record_out: '(1,"a b",)' — NULL fields are empty, others quoted when needed."""
-    parts = []
-    for item in value:
-        if item is None:
-            parts.append("")
-            continue
-        text = _text_of(infer_oid(item), item, ctx)
-        if text == "" or any(c in '(),"\\' or c.isspace() for c in text):
-            text = '"' + text.replace('"', '""').replace("\\", "\\\\") + '"'
-        parts.append(text)
-    return "(" + ",".join(parts) + ")"
+    @property
+    def element(self) -> ColumnType | None:
+        """The element type of an array type (it keeps the typmod: varchar(10)[] has varchar(10) elements)."""
+        return ColumnType(self.pg.elem_oid, self.typmod) if self.pg.is_array else None
 
-
-def encode_text(oid: int, value: Any, ctx: FormatContext | None = None) -> bytes | None:
-    """A value in the text format of type `oid` (UTF-8 bytes); None for SQL NULL."""
-    if value is None:
+    @property
+    def length(self) -> int | None:
+        """n of varchar(n) / char(n); None when unconstrained or not a character type."""
+        if self.oid in (VARCHAR, BPCHAR) and self.typmod >= NUMERIC_TYPMOD_BASE:
+            return self.typmod - NUMERIC_TYPMOD_BASE
         return None
-    return _text_of(oid, value, ctx or _DEFAULT_CONTEXT).encode("utf-8")
+
+    @property
+    def precision_scale(self) -> tuple[int, int] | None:
+        """(precision, scale) of numeric(p,s); None for unconstrained numeric or another type."""
+        return numeric_precision_scale(self.typmod) if self.oid == NUMERIC else None
 
 
-def encode_binary(oid: int, value: Any) -> bytes | None:
-    """A value in the binary format of type `oid`; None for SQL NULL; PgError 0A000 if it has none."""
-    from pgserver.protocol import values_array, values_binary
-
-    if value is None:
-        return None
-    t = TYPES_BY_OID.get(oid)
-    if t is not None and t.is_array or oid in (INT2VECTOR, OIDVECTOR):
-        elem = t.elem_oid if t is not None else INT4
-        if isinstance(value, str):
-            value = decode_text(oid, value.encode())
-        return values_array.encode_array_binary(value, elem, lambda v: encode_binary(elem, v) or b"",
-                                                0 if oid in (INT2VECTOR, OIDVECTOR) else 1)
-    kind = _KIND_BY_OID.get(oid)
-    if kind is None or kind == "vector":
-        raise _no_binary(oid)
-    return values_binary.BINARY_ENCODERS[kind](value)
-
-
-def text_encoder(oid: int, ctx: FormatContext | None = None) -> Callable[[Any], bytes | None]:
-    """encode_text for one column, resolved once: what the server calls per DataRow value."""
-    from pgserver.protocol import values_text
-
-    context = ctx or _DEFAULT_CONTEXT
-    kind = _KIND_BY_OID.get(oid)
-    t = TYPES_BY_OID.get(oid)
-    general = values_text.TEXT_ENCODERS.get(kind or "text") if t is None or not t.is_array else None
-    if kind in ("int2", "int4", "int8"):
-        def encode_int(value: Any) -> bytes | None:
-            if value is None:
-                return None
-            if type(value) is int:
-                return str(value).encode()
-            return encode_text(oid, value, context)
-        return encode_int
-    if kind == "text":
-        def encode_str(value: Any) -> bytes | None:
-            if value is None:
-                return None
-            if type(value) is str:
-                return value.encode()
-            return encode_text(oid, value, context)
-        return encode_str
-    if kind == "float8" and context.extra_float_digits > 0:
-        fast_float = values_text.format_float8_shortest
-        def encode_float(value: Any) -> bytes | None:
-            if value is None:
-                return None
-            if type(value) is float:
-                return fast_float(value).encode()
-            return encode_text(oid, value, context)
-        return encode_float
-    if general is not None:
-        def encode_kind(value: Any) -> bytes | None:
-            if value is None:
-                return None
-            return general(value, context).encode()
-        return encode_kind
-    return lambda value: encode_text(oid, value, context)
-
-
-def binary_encoder(oid: int) -> Callable[[Any], bytes | None]:
-    """encode_binary for one column, resolved once."""
-    from pgserver.protocol import values_binary
-
-    kind = _KIND_BY_OID.get(oid)
-    t = TYPES_BY_OID.get(oid)
-    if kind is None or kind == "vector" or (t is not None and t.is_array):
-        return lambda value: encode_binary(oid, value)
-    encoder = values_binary.BINARY_ENCODERS[kind]
-    return lambda value: None if value is None else encoder(value)
-
-
-def decode_text(oid: int, data: bytes | str, ctx: FormatContext | None = None) -> Any:
-    """A Bind parameter (or any text-format value) of type `oid` as a Python value."""
-    from pgserver.protocol import values_array, values_text
-
-    text = data.decode("utf-8") if isinstance(data, (bytes, bytearray, memoryview)) else data
-    context = ctx or _DEFAULT_CONTEXT
-    t = TYPES_BY_OID.get(oid)
-    if t is not None and t.is_array:
-        return values_array.parse_array(text, lambda s: decode_text(t.elem_oid, s, context),
-                                        format_type(oid), t.delimiter)
-    kind = _KIND_BY_OID.get(oid)
-    if kind is None:
-        return text
-    return values_text.TEXT_DECODERS[kind](text, context)
-
-
-def decode_binary(oid: int, data: bytes) -> Any:
-    """A binary-format value of type `oid` as a Python value; PgError 22P03 if malformed."""
-    from pgserver.protocol import values_array, values_binary
-
-    t = TYPES_BY_OID.get(oid)
-    if t is not None and t.is_array or oid in (INT2VECTOR, OIDVECTOR):
-        elem = t.elem_oid if t is not None else INT4
-        return values_array.decode_array_binary(bytes(data), lambda d: decode_binary(elem, d), elem)
-    kind = _KIND_BY_OID.get(oid)
-    if kind is None or kind == "vector":
-        raise _no_binary(oid)
-    return values_binary.BINARY_DECODERS[kind](bytes(data))
-
-
-def _no_binary(oid: int) -> PgError:
-    t = TYPES_BY_OID.get(oid)
-    return PgError("0A000", f"binary format is not supported for type {t.sql_name if t else oid}")
-
-
-def infer_oid(value: Any) -> int:
-    """The natural PostgreSQL type of a Python value (for record fields and untyped results)."""
-    import datetime as dt
-    import decimal
-    import uuid
-
-    if isinstance(value, bool):
-        return BOOL
-    if isinstance(value, int):
-        return INT4 if -(2**31) <= value < 2**31 else INT8 if -(2**63) <= value < 2**63 else NUMERIC
-    if isinstance(value, float):
-        return FLOAT8
-    if isinstance(value, decimal.Decimal):
-        return NUMERIC
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return BYTEA
-    if isinstance(value, dt.datetime):
-        return TIMESTAMPTZ if value.tzinfo else TIMESTAMP
-    if isinstance(value, dt.date):
-        return DATE
-    if isinstance(value, dt.time):
-        return TIMETZ if value.tzinfo else TIME
-    if isinstance(value, (dt.timedelta, PgInterval)):
-        return INTERVAL
-    if isinstance(value, uuid.UUID):
-        return UUID
-    if isinstance(value, dict):
-        return JSONB
-    if isinstance(value, tuple):
-        return RECORD
-    if isinstance(value, list):
-        first = next((v for v in _leaves(value) if v is not None), "")
-        return TYPES_BY_OID[infer_oid(first)].array_oid or TEXT
-    return TEXT
-
-
-def _leaves(value: list[Any]) -> Any:
-    for item in value:
-        if isinstance(item, list):
-            yield from _leaves(item)
-        else:
-            yield item
+@functools.lru_cache(maxsize=4096)
+def _parse_column_type(text: str) -> ColumnType:
+    pg_type, typmod = type_for_sql(text)
+    return ColumnType(pg_type.oid, typmod)

@@ -1,0 +1,33 @@
+"""What the codecs share: the session's output settings and the Python value of an interval.
+
+Values are plain Python objects (int, float, Decimal, str, bool, bytes, date, time, datetime,
+timedelta, PgInterval, UUID, lists for arrays, tuples for records); decision 0300 lists the
+conventions (naive timestamptz is UTC, intervals with months are PgInterval …).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FormatContext:
+    """Session settings that change how values look on the wire (the session owns one)."""
+
+    date_style: str = "ISO, MDY"
+    time_zone: str = "UTC"  # an IANA name (zoneinfo) or UTC
+    extra_float_digits: int = 1  # > 0: shortest round-trip floats (PG 12+ default for drivers)
+    bytea_output: str = "hex"  # or "escape"
+    interval_style: str = "postgres"
+
+
+@dataclass(frozen=True)
+class PgInterval:
+    """An interval with months, as PostgreSQL stores it (timedelta cannot hold months)."""
+
+    months: int = 0
+    days: int = 0
+    microseconds: int = 0
+
+
+DEFAULT_CONTEXT = FormatContext()
