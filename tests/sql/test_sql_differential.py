@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sql_helpers import make_world, run
+from sql_helpers import error_of, make_world, run
 
 from pgserver.types import PgInterval
 
@@ -335,3 +335,27 @@ def test_integer_path_of_numeric_division_matches_the_decimal_path() -> None:
         b = decimal.Decimal(generator.choice([1, -1]) * generator.randint(1, 10**9)).scaleb(-generator.randint(0, 6))
         a_text, b_text = format(a, "f"), format(b, "f")
         assert divide(a_text, b_text) == _divide_decimal(a, b), (a_text, b_text)
+
+
+UNKNOWN_FUNCTION_QUERIES = [
+    "SELECT getvariable('pg_user')",  # DuckDB's own functions are not PostgreSQL's
+    "SELECT list_value(1, 2)",
+    "SELECT * FROM duckdb_settings()",
+    "SELECT no_such_function(1.5, true, NULL)",
+]
+
+
+@pytest.mark.parametrize("sql", UNKNOWN_FUNCTION_QUERIES)
+async def test_functions_postgresql_lacks_are_42883_as_postgresql_says(postgres: Any, sql: str) -> None:
+    import psycopg
+
+    with pytest.raises(psycopg.errors.UndefinedFunction) as expected:
+        postgres.execute(sql)
+    world = make_world()
+    engine = await world.factory.connect("demo", "sage200", {})
+    try:
+        error = await error_of(engine, sql)
+    finally:
+        await engine.close()
+    assert (error.sqlstate, error.message) == ("42883", expected.value.diag.message_primary)
+    assert error.hint == expected.value.diag.message_hint

@@ -32,6 +32,7 @@ from pgserver.sql.bind.pg_numeric import mark_numeric_expressions
 from pgserver.sql.bind.procedure_calls import procedure_slot
 from pgserver.sql.bind.provenance import output_columns
 from pgserver.sql.bind.tableset import resolve_relation
+from pgserver.sql.text.known_functions import check_table_function
 
 __all__ = ["bind_query"]
 
@@ -150,6 +151,8 @@ def _resolve_tables(tree: exp.Expression, env: PlanEnvironment) -> tuple[list[Sc
             slot = procedure_slot(table, env, len(procedures))
             if slot is not None:
                 procedures.append(slot)
+            else:
+                check_table_function(table)  # PostgreSQL's set-returning functions, not DuckDB's
             continue
         if not isinstance(table.this, exp.Identifier):
             continue

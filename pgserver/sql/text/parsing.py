@@ -18,6 +18,7 @@ from sqlglot.tokens import TokenType
 from pgserver.errors import SYNTAX_ERROR, PgError
 from pgserver.output_names import WRITTEN_NAME
 from pgserver.sql.text import grammar
+from pgserver.sql.text.known_functions import check_function_calls
 from pgserver.sql.text.splitter import tokenize
 
 # sqlglot warns when it falls back to exp.Command; we decide ourselves what that means.
@@ -132,6 +133,7 @@ def parse_statement(sql: str) -> exp.Expression:
     statements = [p for p in parsed if p is not None]
     if len(statements) != 1:
         raise PgError(SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement")
+    check_function_calls(statements[0], sql)
     return grammar.normalize(statements[0])
 
 
