@@ -52,6 +52,7 @@ class _Binding:
     qualified: bool = False
     output: list[tuple[ScanSlot, Column] | None] | None = None  # per result column, when known
     numeric: frozenset[int] = frozenset()  # root columns carried as exact numeric text
+    constant: bool = False
 
 
 def _values_pass(b: _Binding) -> None:
@@ -117,9 +118,33 @@ def _numeric_pass(b: _Binding) -> None:
     b.numeric = mark_numeric_expressions(b.tree, specs)
 
 
+# Node kinds a constant query may hold: literals, operators over them and casts to types whose input does not
+# depend on a setting (timestamptz, dates and intervals read DateStyle/TimeZone/IntervalStyle).
+_CONSTANT_NODES = (exp.Select, exp.Alias, exp.Identifier, exp.Literal, exp.Boolean, exp.Null, exp.Paren, exp.Neg,
+                   exp.Not, exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT,
+                   exp.LTE, exp.And, exp.Or, exp.DPipe, exp.Cast, exp.DataType, exp.DataTypeParam, exp.Var)
+_CONSTANT_CASTS = {"int", "smallint", "bigint", "integer", "numeric", "decimal", "text", "varchar", "char", "bpchar",
+                   "boolean", "bool", "double precision", "real", "int2", "int4", "int8", "float4", "float8"}
+
+
+def _constant_pass(b: _Binding) -> None:
+    """Whether the result can never change: one SELECT of constants, nothing else (see _CONSTANT_NODES)."""
+    tree = b.tree
+    if b.scans or b.procedures or not isinstance(tree, exp.Select) or parameter_count(tree):
+        return
+    for node in tree.walk():
+        if not isinstance(node, _CONSTANT_NODES) or (isinstance(node, exp.Select) and node is not tree):
+            return
+        if isinstance(node, exp.Cast) and node.to.sql(dialect="postgres").lower().split("(")[0] not in _CONSTANT_CASTS:
+            return
+    if any(value for key, value in tree.args.items() if key not in ("expressions", "kind")):
+        return  # FROM, WHERE, GROUP BY, LIMIT …
+    b.constant = True
+
+
 BIND_PASSES: tuple[Callable[[_Binding], None], ...] = (
     _values_pass, _catalog_pass, _names_pass, _relations_pass, _qualify_pass, _columns_pass, _provenance_pass,
-    _numeric_pass,
+    _numeric_pass, _constant_pass,
 )
 
 
@@ -130,7 +155,8 @@ def bind_query(tree: exp.Expression, env: PlanEnvironment) -> BoundQuery:
     for bind_pass in BIND_PASSES:
         bind_pass(binding)
     return BoundQuery(binding.tree, tuple(binding.scans), tuple(binding.procedures), binding.qualified,
-                      binding.output, binding.numeric, has_parameters=parameter_count(binding.tree) > 0)
+                      binding.output, binding.numeric, has_parameters=parameter_count(binding.tree) > 0,
+                      constant=binding.constant)
 
 
 def _values_as_select(values: exp.Values) -> exp.Select:

@@ -60,6 +60,7 @@ class QueryPlan:
     key_lookups: list[JoinKey] = field(default_factory=list)  # chosen after the first provider plans
     numeric_text_columns: frozenset[int] = frozenset()  # root columns carried as exact numeric text (pg_numeric)
     described: dict[Any, Any] = field(default_factory=dict)  # (DuckDB names, types) → result columns
+    constant: bool = False  # the result can never change (BoundQuery.constant)
 
 
 @dataclass
@@ -75,6 +76,9 @@ class BoundQuery:
     numeric_text_columns: frozenset[int]
     has_parameters: bool
     described: dict[Any, Any] = field(default_factory=dict)  # (DuckDB names, types) → result columns
+    # Constants only — no relation, function, parameter or setting can change the rows (SELECT 1, a
+    # connection pool's validation query): a session may keep the result instead of running it again.
+    constant: bool = False
 
     @property
     def specs(self) -> list[Any]:

@@ -41,7 +41,8 @@ def plan_query(bound: BoundQuery, env: PlanEnvironment, params: Sequence[Any] | 
         tree = bind(tree, params, oids, copy=False) if params is not None else _typed_nulls(tree, oids)
     scans = [ScanSlot(t.name, t.relation, t.alias, ScanRequest(columns=list(t.request.columns))) for t in bound.scans]
     plan = QueryPlan(tree, scans, list(bound.procedures), bound.output_columns, bound.qualified,
-                     numeric_text_columns=bound.numeric_text_columns, described=bound.described)
+                     numeric_text_columns=bound.numeric_text_columns, described=bound.described,
+                     constant=bound.constant)
     if bound.qualified and scans:
         plan.join_keys = _collect_quals(tree, {slot.name: slot for slot in scans}, env.values)
     _apply_max_rows(plan, env)

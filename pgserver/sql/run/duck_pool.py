@@ -4,7 +4,9 @@ Each execution needs its own DuckDB connection of the shared database (one open 
 portals may stream at once), and every one needs per-connection settings (the session's variables,
 `streaming_buffer_size`, the session's TimeZone). Those SETs cost more than running
 `SELECT 1`, so finished cursors go back to a small pool with their settings in place;
-a cursor whose statement was interrupted is closed instead of being reused.
+a cursor whose statement was interrupted is closed instead of being reused. The results of constant statements
+(BoundQuery.constant: SELECT 1, a connection pool's validation query) are kept too, so repeating one costs no
+DuckDB call and no thread hop.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 import duckdb
+import pyarrow as pa
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +25,10 @@ log = logging.getLogger(__name__)
 STREAMING_BUFFER = "16KB"
 IDLE_CURSORS = 4
 RELATIONS_PER_CURSOR = 64
+CONSTANT_RESULTS = 32
+
+# A constant statement's result as DuckDB produced it: column names, DuckDB type names, the batches
+ConstantResult = tuple[list[str], list[str], list[pa.RecordBatch | None]]
 
 
 class DuckCursorPool:
@@ -36,6 +43,7 @@ class DuckCursorPool:
         self._relations: dict[int, OrderedDict[str, duckdb.DuckDBPyRelation]] = {}  # per cursor: SQL → relation
         self._idle_limit = idle_limit
         self._closed = False
+        self._constants: OrderedDict[str, ConstantResult] = OrderedDict()  # SQL → result (BoundQuery.constant)
 
     def acquire(self, time_zone: str) -> PooledCursor:
         """A cursor with the streaming buffer bounded and `time_zone` applied."""
@@ -61,6 +69,18 @@ class DuckCursorPool:
         else:
             cached.move_to_end(sql)
         return relation
+
+    def constant_result(self, sql: str) -> ConstantResult | None:
+        """The kept result of a constant statement (one that can never change: SELECT 1), if it ran before."""
+        found = self._constants.get(sql)
+        if found is not None:
+            self._constants.move_to_end(sql)
+        return found
+
+    def keep_constant_result(self, sql: str, result: ConstantResult) -> None:
+        self._constants[sql] = result
+        if len(self._constants) > CONSTANT_RESULTS:
+            self._constants.popitem(last=False)
 
     def _give_back(self, pooled: PooledCursor, reusable: bool) -> None:
         cursor = pooled.connection

@@ -114,6 +114,10 @@ def _read_next(reader: pa.RecordBatchReader) -> pa.RecordBatch | None:
         return None
 
 
+# The reader of a result served from kept batches (DuckCursorPool.constant_result): already at its end
+_FINISHED = pa.RecordBatchReader.from_batches(pa.schema([]), [])
+
+
 class QueryCursor(Cursor):
     """Streams one query's rows; cancel() interrupts DuckDB and the provider scans."""
 
@@ -196,7 +200,14 @@ class QueryCursor(Cursor):
                 rows += batch.num_rows
             return reader, names, types, batches
 
-        self._reader, names, types, self._read_ahead = await self._in_thread(run)
+        constant = self._pool.constant_result(self.sql) if self.plan.constant else None
+        if constant is not None:
+            names, types, batches = constant
+            self._reader, self._read_ahead = _FINISHED, list(batches)
+        else:
+            self._reader, names, types, self._read_ahead = await self._in_thread(run)
+            if self.plan.constant and self._read_ahead and self._read_ahead[-1] is None:  # the whole result
+                self._pool.keep_constant_result(self.sql, (names, types, list(self._read_ahead)))
         key = (tuple(names), tuple(types))
         known = self.plan.described.get(key)  # a reused plan (plan_cache) describes its result once
         if known is None:

@@ -83,8 +83,19 @@ def _in_from(node: exp.Anonymous) -> bool:
 def _argument_types(node: exp.Expression) -> str:
     """PostgreSQL lists the argument types it saw; a constant's type is known here, another argument's is not
     (then the list is left out)."""
-    types = [_constant_type(arg) for arg in node.expressions]
+    types = [_constant_type(arg) for arg in _arguments(node)]
     return f"({', '.join(t for t in types if t)})" if all(types) else ""
+
+
+def _arguments(node: exp.Expression) -> list[exp.Expression]:
+    """A call's arguments in order (a typed sqlglot node keeps them under named args)."""
+    if isinstance(node, exp.Anonymous):
+        return list(node.expressions)
+    found: list[exp.Expression] = []
+    for key in node.arg_types:
+        value = node.args.get(key)
+        found.extend(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, exp.Expression))
+    return found
 
 
 def _constant_type(node: exp.Expression) -> str | None:
