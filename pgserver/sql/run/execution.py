@@ -208,6 +208,8 @@ class QueryCursor(Cursor):
             self._reader, names, types, self._read_ahead = await self._in_thread(run)
             if self.plan.constant and self._read_ahead and self._read_ahead[-1] is None:  # the whole result
                 self._pool.keep_constant_result(self.sql, (names, types, list(self._read_ahead)))
+        if self._read_ahead and self._read_ahead[-1] is None:
+            self._reader_done = True  # read to its end in the worker thread, which closed it (_read_next)
         key = (tuple(names), tuple(types))
         known = self.plan.described.get(key)  # a reused plan (plan_cache) describes its result once
         if known is None:
