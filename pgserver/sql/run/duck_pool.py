@@ -12,11 +12,12 @@ DuckDB call and no thread hop.
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Callable
 
 import duckdb
 import pyarrow as pa
+
+from pgserver.sql.plan_cache import Lru
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +41,10 @@ class DuckCursorPool:
         self._connect = connect
         self._setup = setup
         self._idle: list[tuple[duckdb.DuckDBPyConnection, str]] = []  # (cursor, its TimeZone)
-        self._relations: dict[int, OrderedDict[str, duckdb.DuckDBPyRelation]] = {}  # per cursor: SQL → relation
+        self._relations: dict[int, Lru[duckdb.DuckDBPyRelation]] = {}  # per cursor: SQL → relation
         self._idle_limit = idle_limit
         self._closed = False
-        self._constants: OrderedDict[str, ConstantResult] = OrderedDict()  # SQL → result (BoundQuery.constant)
+        self._constants: Lru[ConstantResult] = Lru(CONSTANT_RESULTS)  # SQL → result (BoundQuery.constant)
 
     def acquire(self, time_zone: str) -> PooledCursor:
         """A cursor with the streaming buffer bounded and `time_zone` applied."""
@@ -60,27 +61,19 @@ class DuckCursorPool:
     def relation(self, cursor: duckdb.DuckDBPyConnection, sql: str) -> duckdb.DuckDBPyRelation:
         """A relation over `sql` that reads no registered scan, kept per cursor: a DuckDB relation runs its
         query afresh each time it is read, so re-reading it skips parsing and binding the statement again."""
-        cached = self._relations.setdefault(id(cursor), OrderedDict())
+        cached = self._relations.setdefault(id(cursor), Lru(RELATIONS_PER_CURSOR))
         relation = cached.get(sql)
         if relation is None:
-            relation = cached[sql] = cursor.sql(sql)
-            if len(cached) > RELATIONS_PER_CURSOR:
-                cached.popitem(last=False)
-        else:
-            cached.move_to_end(sql)
+            relation = cursor.sql(sql)
+            cached.put(sql, relation)
         return relation
 
     def constant_result(self, sql: str) -> ConstantResult | None:
         """The kept result of a constant statement (one that can never change: SELECT 1), if it ran before."""
-        found = self._constants.get(sql)
-        if found is not None:
-            self._constants.move_to_end(sql)
-        return found
+        return self._constants.get(sql)
 
     def keep_constant_result(self, sql: str, result: ConstantResult) -> None:
-        self._constants[sql] = result
-        if len(self._constants) > CONSTANT_RESULTS:
-            self._constants.popitem(last=False)
+        self._constants.put(sql, result)
 
     def _give_back(self, pooled: PooledCursor, reusable: bool) -> None:
         cursor = pooled.connection
