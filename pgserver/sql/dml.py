@@ -12,8 +12,8 @@ Nothing here executes rows by hand. Every statement becomes a query that the ord
 so UPDATE and DELETE find their rows by key or by any filter exactly as a SELECT would (pushed down where the API
 can, MaxRows never applies). The rows then go to the provider in one request; it writes them one at a time and
 reports one RowResult per row. Values take the target column's type as PostgreSQL's assignment does: an
-untyped literal ('12.50') goes through the type's input function, a value of another type into a text column
-through its output function; everything else is judged by the provider's field rules (42804, 22001, …).
+untyped literal ('12.50') is read by the type's input function at Parse, a value of another type into a text
+column goes through its output function; everything else is judged by the provider's field rules (42804, 22001 …).
 
 The API has no transactions (docs/decisions/0730-sql-writes-and-transactions.md): a statement's rows are
 applied as it runs and stay applied whatever follows; a statement that fails half way raises the failing
@@ -52,6 +52,7 @@ from pgserver.provider import (
     WriteSpec,
     writer_of,
 )
+from pgserver.sql.params import literal
 from pgserver.sql.results import StaticCursor
 from pgserver.sql.tableset import NameScope, Relation, TableSet, resolve_relation
 from pgserver.types import adapters
@@ -68,7 +69,6 @@ class WritePlan:
     relation: Relation
     source: exp.Select  # the query whose rows the statement writes
     columns: list[str]  # the declared column each output of `source` is written to (UPDATE/DELETE: key first)
-    untyped: set[tuple[int | None, int]] = field(default_factory=set)  # (row or None: every row, output) literals
     defaults: set[tuple[int, int]] = field(default_factory=set)  # (row, output) given as DEFAULT: left out
     match_on: tuple[str, ...] = ()
     on_conflict: OnConflict = OnConflict.ERROR
@@ -151,8 +151,7 @@ def _plan_insert(tree: exp.Insert, relation: Relation) -> WritePlan:
                 if _is_default(cell):
                     plan.defaults.add((index, position))
                     cell = exp.null()
-                elif _is_untyped(cell):
-                    plan.untyped.add((index, position))
+                cell = _typed_literal(spec, columns[position], cell)
                 _note_parameter(plan, cell, columns[position])
                 cells.append(cell)
             tuples.append(exp.Tuple(expressions=cells))
@@ -167,19 +166,19 @@ def _plan_insert(tree: exp.Insert, relation: Relation) -> WritePlan:
         source = source.this
     if not isinstance(source, exp.Query):
         raise PgError(FEATURE_NOT_SUPPORTED, f"INSERT … {source.key.upper()} is not supported")
-    selects = [source] if isinstance(source, exp.Select) else []
     width = len(source.selects)
     _check_width(width, len(columns))
     columns = columns[:width]
-    for select in selects:
-        for position, item in enumerate(select.expressions):
+    source = source.copy()
+    for select in ([source] if isinstance(source, exp.Select) else []):
+        for position, item in enumerate(list(select.expressions)[: len(columns)]):
             inner = item.this if isinstance(item, exp.Alias) else item
-            if _is_untyped(inner):
-                plan.untyped.add((None, position))
-            if position < len(columns):
-                _note_parameter(plan, inner, columns[position])
-    plan.source = source.copy() if isinstance(source, exp.Select) else exp.select("*").from_(
-        exp.Subquery(this=source.copy(), alias=exp.TableAlias(this=exp.to_identifier("source"))))
+            typed = _typed_literal(spec, columns[position], inner)
+            if typed is not inner:
+                inner.replace(typed)
+            _note_parameter(plan, typed, columns[position])
+    plan.source = source if isinstance(source, exp.Select) else exp.select("*").from_(
+        exp.Subquery(this=source, alias=exp.TableAlias(this=exp.to_identifier("source"))))
     plan.columns = columns
     return plan
 
@@ -275,7 +274,6 @@ def _plan_update(tree: exp.Update, relation: Relation) -> WritePlan:
     key = [exp.column(k, table=alias, quoted=True) for k in writes.key]
     outputs: list[exp.Expression] = list(key)
     columns: list[str] = list(writes.key)
-    untyped: set[tuple[int | None, int]] = set()
     plan = WritePlan("UPDATE", relation, exp.select("*"), [])
     for assignment in tree.expressions:
         if not isinstance(assignment, exp.EQ) or not isinstance(assignment.this, exp.Column):
@@ -293,14 +291,13 @@ def _plan_update(tree: exp.Update, relation: Relation) -> WritePlan:
             if declared is None or not declared.updatable:
                 continue  # SET "Balance" = DEFAULT: what a computed column already is
             value = exp.null()
-        if _is_untyped(value):
-            untyped.add((None, len(outputs)))
+        value = _typed_literal(spec, name, value)
         _note_parameter(plan, value, name)
         outputs.append(exp.alias_(value, f"__set_{len(outputs)}", quoted=True))
         columns.append(name)
     source = tree.args.get("from_") or tree.args.get("from")
     select = _with_where(_joined(exp.select(*outputs).from_(target), [source.this] if source else []), tree)
-    plan.source, plan.columns, plan.untyped = select, columns, untyped
+    plan.source, plan.columns = select, columns
     return plan
 
 
@@ -437,8 +434,7 @@ def _insert_row(plan: WritePlan, index: int, row: tuple[Any, ...]) -> dict[str, 
     for position, (name, value) in enumerate(zip(plan.columns, values, strict=True)):
         if (index, position) in plan.defaults:
             continue
-        untyped = (index, position) in plan.untyped or (None, position) in plan.untyped
-        out[name] = assign(plan.spec, name, value, untyped)
+        out[name] = assign(plan.spec, name, value)
     return out
 
 
@@ -451,7 +447,7 @@ def _update_changes(plan: WritePlan, rows: list[tuple[Any, ...]]) -> list[RowCha
         if key in seen:  # UPDATE … FROM joining a row several times: PostgreSQL updates it once
             continue
         seen.add(key)
-        values = {name: assign(plan.spec, name, value, (None, position) in plan.untyped)
+        values = {name: assign(plan.spec, name, value)
                   for position, (name, value) in enumerate(zip(plan.columns, row, strict=True)) if position >= width}
         changes.append(RowChange(dict(zip(plan.writes.key, key, strict=True)), values))
     return changes
@@ -462,18 +458,26 @@ def _unique_keys(plan: WritePlan, rows: list[tuple[Any, ...]]) -> list[dict[str,
     return [dict(zip(plan.writes.key, key, strict=True)) for key in keys]
 
 
-def assign(spec: TableSpec, name: str, value: Any, untyped: bool) -> Any:
-    """A value as PostgreSQL's assignment to column `name` makes it: an untyped literal through the column
-    type's input function (22P02 … in PostgreSQL's words), a non-text value into a text column through its
-    type's output function. Other values go to the provider's field rules unchanged."""
+def _typed_literal(spec: TableSpec, name: str, cell: exp.Expression) -> exp.Expression:
+    """An untyped string literal assigned to a column of another type, read by that type's input function at
+    Parse, as PostgreSQL does (22P02 `invalid input syntax for type numeric: "x"` …); other cells unchanged."""
+    column = spec.column(name)
+    if column is None or not _is_untyped(cell) or _textual(column.type.oid):
+        return cell
+    return literal(adapters.decode_text(column.type.oid, cell.this), column.type.oid)
+
+
+def _textual(oid: int) -> bool:
+    return oid in (pgtypes.TEXT, pgtypes.VARCHAR, pgtypes.BPCHAR)
+
+
+def assign(spec: TableSpec, name: str, value: Any) -> Any:
+    """A value as PostgreSQL's assignment to column `name` makes it: a non-text value into a text column through
+    its type's output function (an assignment cast). Other values go to the provider's field rules unchanged."""
     column = spec.column(name)
     if column is None or value is None:
         return value
-    oid = column.type.oid
-    textual = oid in (pgtypes.TEXT, pgtypes.VARCHAR, pgtypes.BPCHAR)
-    if isinstance(value, str):
-        return value if textual or not untyped else adapters.decode_text(oid, value)
-    if textual and isinstance(value, bool | int | float | decimal.Decimal):
+    if _textual(column.type.oid) and isinstance(value, bool | int | float | decimal.Decimal):
         encoded = adapters.encode_text(adapters.infer_oid(value), value)
         return encoded.decode() if encoded is not None else None
     return value
