@@ -75,13 +75,11 @@ def build(cat: Catalog) -> dict[str, list[dict[str, Any]]]:
             typoid, typmod = _column_type(cat, oid, attnum)
             nullable = col.nullable and not col.is_key
             written = writes.column(col.name) if writes is not None else None
-            identity = written is not None and written.generated and not written.insertable
             out["columns"].append(dict(
                 **where, column_name=col.name, ordinal_position=attnum, column_default=None,
                 is_nullable="YES" if nullable else "NO", **_type_facts(typoid, typmod),
                 udt_catalog=db, udt_schema="pg_catalog", udt_name=cat.types[typoid]["typname"],
-                dtd_identifier=str(attnum), is_self_referencing="NO", is_identity="YES" if identity else "NO",
-                identity_generation="ALWAYS" if identity else None, identity_cycle="NO",
+                dtd_identifier=str(attnum), is_self_referencing="NO", is_identity="NO", identity_cycle="NO",
                 is_generated="NEVER", is_updatable="YES" if written is not None and written.updatable else "NO",
             ))
             if not nullable:

@@ -151,11 +151,7 @@ def _table_rows(cat: Catalog, alloc: OidAllocator, spec: TableSpec, oid: int, ns
     for attnum, col in enumerate(spec.columns, start=1):
         typoid, typmod = col.type.oid, col.type.typmod
         notnull = (not col.nullable) or col.is_key
-        row = _attribute(oid, col.name, attnum, types[typoid], typmod, notnull)
-        written = spec.writes.column(col.name) if spec.writes is not None else None
-        if written is not None and written.generated and not written.insertable:
-            row["attidentity"] = "a"  # assigned by the remote system: GENERATED ALWAYS AS IDENTITY (Id)
-        cat.add_row("pg_catalog.pg_attribute", **row)
+        cat.add_row("pg_catalog.pg_attribute", **_attribute(oid, col.name, attnum, types[typoid], typmod, notnull))
         _describe(cat, oid, PG_CLASS, attnum, col.description)
     if not keys:
         return

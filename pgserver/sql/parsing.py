@@ -17,6 +17,7 @@ from sqlglot.tokens import TokenType
 
 from pgserver.errors import SYNTAX_ERROR, PgError
 from pgserver.sql import grammar
+from pgserver.sql.command_lexer import lex
 from pgserver.sql.splitter import tokenize
 
 WRITTEN_NAME = "pg_written_name"  # node meta: a function call's name as the client wrote it
@@ -117,6 +118,7 @@ DIALECT = SagePostgres
 def parse_statement(sql: str) -> exp.Expression:
     """One statement as a sqlglot tree, PostgreSQL-only forms normalised (pgserver/sql/grammar);
     PgError 42601 for a syntax error."""
+    sql = _spaced_parameters(sql)
     try:
         tokens = tokenize(sql)
     except TokenError as err:
@@ -134,6 +136,23 @@ def parse_statement(sql: str) -> exp.Expression:
     if len(statements) != 1:
         raise PgError(SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement")
     return grammar.normalize(statements[0])
+
+
+def _spaced_parameters(sql: str) -> str:
+    """`$1,$2` with a space after each parameter: sqlglot reads `$2,$` as the start of a dollar-quoted string
+    tagged `2,` (PostgreSQL's tags cannot start with a digit), so pgjdbc's `VALUES ($1,$2,$3)` failed to parse."""
+    if "$" not in sql:
+        return sql
+    words = lex(sql)
+    if words is None:
+        return sql
+    out, last = [], 0
+    for word in words:
+        end = word.start + len(word.text)
+        if word.kind == "param" and end < len(sql) and not sql[end].isspace():
+            out += [sql[last:end], " "]
+            last = end
+    return "".join(out) + sql[last:] if out else sql
 
 
 def syntax_error_at(sql: str, offset: int, text: str) -> PgError:

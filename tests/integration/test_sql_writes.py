@@ -398,7 +398,7 @@ def test_the_catalog_tells_which_tables_are_writable(server: Server) -> None:
         assert columns[("Customers", "ExternalId")] == ("YES", "NO", None)
         assert columns[("Customers", "Balance")] == ("NO", "NO", None)
         assert columns[("Customers", "CurrencyId")] == ("NO", "NO", None)  # set when a customer is created only
-        assert columns[("Customers", "Id")] == ("NO", "YES", "ALWAYS")
+        assert columns[("Customers", "Id")] == ("NO", "NO", None)  # assigned by Sage, but no sequence: no identity
         assert columns[("Suppliers", "Name")] == ("NO", "NO", None)
         privileges = conn.execute("SELECT privilege_type FROM information_schema.table_privileges "
                                   "WHERE table_schema = 'StandardUK' AND table_name = 'Customers'").fetchall()
@@ -413,8 +413,9 @@ def test_the_catalog_tells_which_tables_are_writable(server: Server) -> None:
                                       has_column_privilege('"StandardUK"."Customers"', 'Balance', 'UPDATE'),
                                       has_table_privilege('"StandardUK"."Suppliers"', 'SELECT')""").fetchone() == \
             (True, True, False, True, False, True)
-        assert conn.execute("SELECT attidentity FROM pg_attribute WHERE attrelid = '\"StandardUK\".\"Customers\"'"
-                            "::regclass AND attname = 'Id'").fetchone() == ("a",)
+        assert conn.execute("""SELECT has_column_privilege('"StandardUK"."Customers"', 'Id', 'INSERT'),
+                                      has_column_privilege('"StandardUK"."Customers"', 'Name', 'INSERT')""") \
+            .fetchone() == (False, True)
         assert conn.execute("SELECT TableName, IsUpdateable FROM sys_tables WHERE SchemaName = 'StandardUK' "
                             "AND TableName IN ('Customers', 'Suppliers') ORDER BY 1").fetchall() == \
             [("Customers", True), ("Suppliers", False)]
