@@ -37,8 +37,8 @@ class Customer(Base):
     DateTimeUpdated: Mapped[object | None] = mapped_column(sa.DateTime, server_default=sa.FetchedValue())
 
 
-def url(server: Server) -> str:
-    return f"postgresql+psycopg://boss:pw@127.0.0.1:{server.port}/sage200"
+def url(stack: Server) -> str:
+    return f"postgresql+psycopg://boss:pw@127.0.0.1:{stack.port}/sage200"
 
 
 def test_sqlalchemy_orm_add_change_delete(server: Server) -> None:  # noqa: F811
