@@ -58,7 +58,6 @@ from pgserver.sql.tableset import NameScope, Relation, TableSet, resolve_relatio
 from pgserver.types import adapters
 
 ROW_ORDINAL = "__write_row"  # the VALUES row number, so rows are written in the order they were given
-_VERBS = {"INSERT": "insert into", "UPDATE": "update", "DELETE": "delete from"}
 
 
 @dataclass
@@ -582,7 +581,3 @@ def _is_default(node: exp.Expression) -> bool:
 def _is_untyped(node: exp.Expression) -> bool:
     """A string literal: of type unknown until assigned, as in PostgreSQL."""
     return isinstance(node, exp.Literal) and node.is_string
-
-
-def refused_verb(verb: str) -> str:
-    return _VERBS.get(verb, verb.lower())
