@@ -569,7 +569,7 @@ def _no_duplicates(columns: list[str]) -> None:
     seen: set[str] = set()
     for name in columns:
         if name in seen:
-            raise PgError(SYNTAX_ERROR, f'column "{name}" specified more than once')
+            raise PgError("42701", f'column "{name}" specified more than once')  # duplicate_column
         seen.add(name)
 
 

@@ -177,6 +177,14 @@ FIELD_RULES = [
      "Sage 200 refused the customer: 'default_tax_code_id' does not refer to an existing record"),
     ('INSERT INTO "StandardUK"."Suppliers" ("Name") VALUES (\'x\')', "55000", 'cannot insert into view "Suppliers"'),
     ('DELETE FROM "StandardUK"."Banks"', "55000", 'cannot delete from view "Banks"'),
+    (f'INSERT INTO {CUSTOMERS} ("Name", "Name") VALUES (\'a\', \'b\')', "42701",
+     'column "Name" specified more than once'),
+    (f'UPDATE {CUSTOMERS} SET "Name" = \'a\', "Name" = \'b\' WHERE "Id" = 27825', "42601",
+     'multiple assignments to same column "Name"'),
+    (f'INSERT INTO {CUSTOMERS} ("Name") VALUES (\'a\', \'b\')', "42601",
+     "INSERT has more expressions than target columns"),
+    (f'INSERT INTO {CUSTOMERS} ("Reference", "Name") VALUES (\'Q1\', \'Q\') ON CONFLICT ("Name") DO NOTHING',
+     "42P10", "there is no unique or exclusion constraint matching the ON CONFLICT specification"),
 ]
 
 
