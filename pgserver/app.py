@@ -25,7 +25,7 @@ def build_engine_factory(config: ServerConfig, metrics: Metrics | None = None) -
     """One SqlEngineFactory serving every configured database; ConfigError for bad property defaults.
     `metrics`: where statements and API requests are counted (None: not counted)."""
     from pgserver.sql.factory import SqlEngineFactory
-    from pgserver.sql.statement_stats import StatementReporting
+    from pgserver.sql.run.statement_stats import StatementReporting
 
     for db in config.databases.values():
         check_properties(db)
@@ -103,7 +103,7 @@ def build_sage_source(db: DatabaseConfig, cache_dir: Path | None = None) -> Any:
     """The SageDataSource of one configured database (the real API, or an in-process sandbox)."""
     import httpx
 
-    from providers.sage200.session import SageDataSource
+    from providers.sage200.data_source import SageDataSource
 
     defaults = _property_defaults(db)
     truth_table = truth_table_path(db)
@@ -163,10 +163,11 @@ class CatalogSeams:
     its shared DuckDB file now (server start); its functions and session views are created once in the data
     source's shared DuckDB database and find each session in `sessions` (decision 0964)."""
 
-    def __init__(self, tables: list[Any], procedures: list[Any], database: str) -> None:
+    def __init__(self, tables: list[Any], procedures: list[Any], database: str, catalog: Any = None) -> None:
         from pgserver.catalog import Catalog, CatalogSessions, shared_file
 
-        self.catalog = Catalog(tables, procedures, database)
+        # `catalog`: one already built for the same objects (it is immutable; tests reuse one across worlds)
+        self.catalog = catalog if catalog is not None else Catalog(tables, procedures, database)
         shared_file(self.catalog)
         self.sessions = CatalogSessions(self.catalog)
 

@@ -52,7 +52,7 @@ def config_warnings(db: DatabaseConfig) -> list[str]:
 async def check_database(db: DatabaseConfig, say: Callable[[str], None]) -> bool:
     from pgserver.app import build_sage_source, check_properties
     from pgserver.tenant import edition_report, format_sites, format_views, sign_in_status
-    from providers.sage200.session import SageSession
+    from providers.sage200.data_source import SageSession
 
     where = "the in-process sandbox (demo data)" if db.uses_sandbox else db.api_base_url
     say(f"database {db.name}: {db.edition} on {where}")

@@ -11,11 +11,12 @@ registry (pgserver/types/) turns them into text or binary wire formats.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pgserver.protocol.copy_out import CopyFormat
+from pgserver.types import FormatContext
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,14 @@ class Cursor(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+    # --- capabilities with defaults (a cursor subclasses Cursor and overrides what it can do) -------------
+
+    async def fetch_data_rows(self, max_rows: int | None, columns: Sequence[ResultColumn], formats: Sequence[int],
+                              ctx: FormatContext) -> tuple[bytes, int] | None:
+        """Up to `max_rows` rows already framed as DataRow messages, and their count ((b"", 0) once exhausted);
+        None: this cursor does not encode rows itself, the protocol encodes what fetch() returns."""
+        return None
 
 
 @dataclass
@@ -115,6 +124,27 @@ class Engine(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+    # --- capabilities with defaults (an engine subclasses Engine and overrides what it supports) ----------
+
+    def format_context(self) -> FormatContext | None:
+        """How values look on the wire for this session; None: the protocol derives it from the reported
+        DateStyle/TimeZone/IntervalStyle."""
+        return None
+
+    def share_protocol_statements(self, statements: MutableMapping[str, Prepared]) -> None:
+        """The protocol's named statements, for an engine whose SQL PREPARE/EXECUTE/DEALLOCATE share their
+        namespace (as PostgreSQL's do)."""
+
+    def portal(self, name: str) -> Cursor | None:
+        """The cursor a SQL DECLARE created under `name`, which PostgreSQL also exposes as a protocol portal."""
+        return None
+
+    def begin_implicit_transaction(self) -> None:
+        """Before the statements of a multi-statement simple Query (PostgreSQL runs them as one transaction)."""
+
+    def end_implicit_transaction(self, failed: bool) -> None:
+        """After them: `failed` when one of them failed (what they changed is rolled back)."""
 
 
 @dataclass(frozen=True)

@@ -162,7 +162,7 @@ async def login(db: DatabaseConfig, *, open_browser: bool = True, timeout: float
     """Run the sign-in for one configured database; 0 when signed in and the companies were listed."""
     from pgserver.app import build_sage_source
     from pgserver.tenant import describe_sites
-    from providers.sage200.session import SageSession
+    from providers.sage200.data_source import SageSession
 
     if db.uses_sandbox:
         raise ConfigError(f'[databases.{db.name}] api_base_url is "sandbox": the in-process sandbox signs in by '

@@ -375,7 +375,7 @@ class CacheRead:
 
 
 class ScanObserver(Protocol):
-    """Where a provider reports its remote work (pgserver.sql.statement_stats is the server's): the statement's
+    """Where a provider reports its remote work (pgserver.sql.run.statement_stats is the server's): the statement's
     API request count and time, the metrics, and progress NOTICEs on long scans."""
 
     def request_done(self, request: RemoteRequest) -> None: ...
@@ -476,7 +476,7 @@ class ProcedureSpec:
     description: str
     parameters: tuple[ProcedureParameter, ...]  # IN parameters, then OUT (result) columns
     # Callable by superusers only: the procedure changes what every connection of the data source uses
-    # (its OAuth credentials). Others get 42501 before call() runs (pgserver.sql.procedure_calls).
+    # (its OAuth credentials). Others get 42501 before call() runs (pgserver.sql.bind.procedure_calls).
     privileged: bool = False
 
 

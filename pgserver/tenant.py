@@ -17,8 +17,8 @@ import anyio
 
 from pgserver.config import DatabaseConfig
 from pgserver.errors import FDW_ERROR, PgError
+from providers.sage200.data_source import SageSession, Site
 from providers.sage200.model import EDITIONS, load_views
-from providers.sage200.session import SageSession, Site
 
 
 @dataclass(frozen=True)

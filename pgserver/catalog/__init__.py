@@ -16,6 +16,7 @@ What the SQL layer uses:
 """
 
 from pgserver.catalog.catalog import Catalog
+from pgserver.catalog.catalog_session import CatalogSession, DictSettings
 from pgserver.catalog.errors import pg_error_from_duckdb
 from pgserver.catalog.install import (
     CatalogSessions,
@@ -27,7 +28,6 @@ from pgserver.catalog.install import (
 )
 from pgserver.catalog.result_types import result_types
 from pgserver.catalog.rewrite import is_catalog_query, rewrite
-from pgserver.catalog.session import CatalogSession, DictSettings
 
 __all__ = ["Catalog", "CatalogSession", "CatalogSessions", "DictSettings", "attach", "install", "install_shared",
            "session_variables", "shared_file", "is_catalog_query", "pg_error_from_duckdb",

@@ -18,8 +18,8 @@ import duckdb
 
 from pgserver import types as pgtypes
 from pgserver.catalog.catalog import Catalog, quote_ident_if_needed
+from pgserver.catalog.catalog_session import CatalogSession
 from pgserver.catalog.names import NameResolver
-from pgserver.catalog.session import CatalogSession
 from pgserver.catalog.signatures import SIGNATURES, duck_name
 from pgserver.errors import UNDEFINED_OBJECT, PgError
 

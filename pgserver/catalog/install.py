@@ -24,9 +24,9 @@ import pyarrow as pa
 
 from pgserver.catalog import infoschema
 from pgserver.catalog.catalog import Catalog, quote_ident_if_needed
+from pgserver.catalog.catalog_session import CatalogSession
 from pgserver.catalog.data import CatalogRelation
 from pgserver.catalog.functions import SessionFunctions, register
-from pgserver.catalog.session import CatalogSession
 from pgserver.catalog.signatures import duck_name
 from pgserver.errors import PgError
 from pgserver.types import arrow as pgarrow

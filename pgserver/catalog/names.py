@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pgserver import types as pgtypes
 from pgserver.catalog.catalog import Catalog, quote_ident_if_needed
-from pgserver.catalog.session import CatalogSession, split_identifiers
+from pgserver.catalog.catalog_session import CatalogSession, split_identifiers
 from pgserver.errors import (
     INVALID_SCHEMA_NAME,
     SYNTAX_ERROR,
@@ -38,7 +38,9 @@ class NameResolver:
     # -- search path ----------------------------------------------------------------------
     def effective_path(self, implicit: bool = True) -> list[str]:
         """current_schemas(implicit): existing schemas of search_path, pg_catalog first when implicit."""
-        explicit = [s for s in self.session.search_path() if s in self.cat.namespaces]
+        # a schema of search_path that does not exist as written still matches one that exists in another case,
+        # when it is the only one (decision 0602), as table names do
+        explicit = [m for m in (self._match_schema(s) for s in self.session.search_path()) if m is not None]
         if implicit and "pg_catalog" not in explicit:
             return ["pg_catalog", *explicit]
         return explicit

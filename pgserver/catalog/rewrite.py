@@ -12,16 +12,16 @@ from typing import Any
 
 from sqlglot import exp
 
-from pgserver.catalog import arrays, output_names, reg_output
+from pgserver.catalog import arrays, kept_names, reg_output
 from pgserver.catalog.catalog import Catalog
 from pgserver.catalog.data import CatalogRelation
 from pgserver.catalog.expr_types import ExpressionTyper
 from pgserver.catalog.install import CATALOG_DB, SCHEMA_FOR, SESSION_DB, SESSION_RELATIONS
-from pgserver.catalog.output_names import NODE_FUNCTIONS, type_name
 from pgserver.catalog.result_types import column_type_oid
 from pgserver.catalog.result_types import record as record_result_types
 from pgserver.catalog.signatures import SIGNATURES, duck_name
 from pgserver.errors import UNDEFINED_FUNCTION, UNDEFINED_TABLE, PgError
+from pgserver.output_names import NODE_FUNCTIONS, type_name
 
 SCHEMAS = ("pg_catalog", "information_schema")
 REG_TYPES = {"regclass", "regtype", "regproc", "regprocedure", "regnamespace", "regrole", "regoper",
@@ -122,7 +122,7 @@ def rewrite(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
     ctes = {cte.alias_or_name for cte in expr.find_all(exp.CTE)}
     vectors = arrays.VectorScope.of(expr)
     _system_columns(expr, catalog)
-    projections = output_names.collect(expr)
+    projections = kept_names.collect(expr)
     # Deepest nodes first, so a replacement never hides a node still to be visited.
     for node in reversed(list(expr.walk())):
         if node.parent is None and node is not expr:
@@ -134,7 +134,7 @@ def rewrite(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
             else:
                 node.replace(replacement)
     _record_result_types(expr, catalog)
-    output_names.apply(projections, arrays.VectorScope.of(expr).root)
+    kept_names.apply(projections, arrays.VectorScope.of(expr).root)
     return expr
 
 

@@ -43,7 +43,7 @@ def _now() -> dt.datetime:
 
 @dataclass
 class SessionActivity:
-    """What one session is doing, kept up to date by the query loop (pgserver/server/session.py)."""
+    """What one session is doing, kept up to date by the query loop (pgserver/server/query_loop.py)."""
 
     state: str = "idle"  # PostgreSQL's words: active, idle, idle in transaction, idle in transaction (aborted)
     query: str = ""  # the running statement, or the last one once idle

@@ -34,8 +34,8 @@ from pgserver.protocol import frontend as fe
 from pgserver.protocol.scram import tls_server_end_point
 from pgserver.server.backends import Backend, BackendRegistry
 from pgserver.server.connection import MessageStream, PeerClosed
+from pgserver.server.query_loop import Session
 from pgserver.server.server_secret import load_server_secret
-from pgserver.server.session import Session
 
 if TYPE_CHECKING:
     from pgserver.metrics import Metrics

@@ -18,8 +18,8 @@ from sqlglot import exp
 
 from pgserver.engine import Activity
 from pgserver.provider import Procedure, Provider
+from pgserver.sql.bind.tableset import TableSet
 from pgserver.sql.settings import SessionSettings
-from pgserver.sql.tableset import TableSet
 
 
 @dataclass(frozen=True)

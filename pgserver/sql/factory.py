@@ -8,10 +8,10 @@ from pgserver.engine import ServerControl
 from pgserver.errors import INVALID_CATALOG_NAME, PgError
 from pgserver.properties import ConnectionProperties
 from pgserver.sql.datasource import DataSource
-from pgserver.sql.duck_database import SharedDatabase
-from pgserver.sql.session import SqlEngine
+from pgserver.sql.run.duck_database import SharedDatabase
+from pgserver.sql.run.statement_stats import StatementReporting
 from pgserver.sql.settings import SessionSettings, default_search_path
-from pgserver.sql.statement_stats import StatementReporting
+from pgserver.sql.sql_engine import SqlEngine
 
 # Startup packet keys that are not run-time parameters.
 _NOT_SETTINGS = {"user", "database", "options", "replication"}

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from pgserver import SERVER_VERSION
 from pgserver.errors import CANT_CHANGE_RUNTIME_PARAM, INVALID_PARAMETER_VALUE, UNDEFINED_OBJECT, PgError
 
-SERVER_VERSION = "15.8 (sage200-pgserver 0.1)"
 SERVER_VERSION_NUM = "150008"
 
 

@@ -75,9 +75,9 @@ from providers.sage200.customer_fields import (
     not_null_error,
     set_path,
 )
+from providers.sage200.data_source import SageSession, Site
 from providers.sage200.odata import quote_string, select_and_expand
 from providers.sage200.provider import SageViewProvider
-from providers.sage200.session import SageSession, Site
 from providers.sage200.truth_table import Entry, Scope
 
 ENTITY = "customers"

@@ -46,8 +46,8 @@ from providers.sage200.convert import parse_timestamp
 from providers.sage200.odata import format_timestamp, quote_string
 
 if TYPE_CHECKING:
+    from providers.sage200.data_source import SageSession, Site
     from providers.sage200.provider import SageViewProvider
-    from providers.sage200.session import SageSession, Site
 
 log = logging.getLogger(__name__)
 

@@ -21,9 +21,9 @@ from pgserver.provider import (
     TableSpec,
     arrow_schema,
 )
+from providers.sage200.data_source import SageSession
 from providers.sage200.model import EDITIONS
 from providers.sage200.provider import SageViewProvider
-from providers.sage200.session import SageSession
 
 _P = ProcedureParameter
 _COLUMNS = (

@@ -94,7 +94,7 @@ def format_literal(column: Column, value: object) -> str | None:
     if family in ("timestamp", "timestamptz"):
         if isinstance(value, dt.datetime):
             if family == "timestamp" and value.tzinfo is not None:
-                return None  # the SQL layer reads it in the session zone first (pgserver.sql.quals)
+                return None  # the SQL layer reads it in the session zone first (pgserver.sql.pushdown.quals)
             return format_timestamp(value)
         if isinstance(value, dt.date):
             return format_timestamp(dt.datetime(value.year, value.month, value.day))

@@ -24,8 +24,8 @@ from typing import Any
 
 from pgserver.errors import INVALID_PARAMETER_VALUE, PgError
 from pgserver.provider import ProcedureParameter, ProcedureSpec, ScanContext
+from providers.sage200.data_source import SageSession
 from providers.sage200.model import EDITIONS
-from providers.sage200.session import SageSession
 from providers.sage200.tokens import StoredToken
 
 _P = ProcedureParameter

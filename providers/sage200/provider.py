@@ -42,6 +42,7 @@ from providers.paging import KeyOrderCheck, PagePipeline, PageRequest, remaining
 from providers.sage200 import mirror
 from providers.sage200.client import InvalidPage, TransientError, parse_json
 from providers.sage200.convert import InexactNumber, PageConverter, parse_timestamp
+from providers.sage200.data_source import MAX_PAGE_SIZE, SageDataSource, SageSession
 from providers.sage200.mirror import RefreshReport, layout_of
 from providers.sage200.odata import (
     FilterPlan,
@@ -52,7 +53,6 @@ from providers.sage200.odata import (
     sortable_field,
     type_family,
 )
-from providers.sage200.session import MAX_PAGE_SIZE, SageDataSource, SageSession
 
 # The unique order each view is paged in. Plain resources page by `id`; the *_views
 # resources have no `id`, so their documented composite keys are used (0501).

@@ -17,10 +17,10 @@ import duckdb
 
 from pgserver.catalog import Catalog, rewrite
 from pgserver.catalog.result_types import result_types
-from pgserver.sql.dialect import to_duckdb_sql
-from pgserver.sql.output_names import output_name as pg_output_name
-from pgserver.sql.output_names import root_selects
-from pgserver.sql.parsing import parse_statement
+from pgserver.output_names import output_name as pg_output_name
+from pgserver.output_names import root_selects
+from pgserver.sql.run.dialect import to_duckdb_sql
+from pgserver.sql.text.parsing import parse_statement
 
 REG_TYPE_OIDS = {24, 2202, 2203, 2204, 2205, 2206, 3734, 3769, 4089, 4096, 4191}
 IGNORED_COLUMNS = {
@@ -105,8 +105,8 @@ def run_real(pg: Any, sql: str) -> tuple[list[str], list[int], list[tuple[Any, .
 
 def run_ours(duck: duckdb.DuckDBPyConnection, catalog: Catalog,
              sql: str) -> tuple[list[str], list[tuple[Any, ...]], list[int | None]]:
-    """Like the server (pgserver.sql.planner.build_plan): parse, rewrite, name the root projections the
-    PostgreSQL way (pgserver.sql.output_names), transpile (pgserver.sql.dialect) and run in DuckDB."""
+    """Like the server (pgserver.sql.bind.binder.bind_query): parse, rewrite, name the root projections the
+    PostgreSQL way (pgserver.output_names), transpile (pgserver.sql.run.dialect) and run in DuckDB."""
     expr = rewrite(parse_statement(sql), catalog)  # the SQL layer's parser, as the server parses
     root = root_selects(expr)
     names = [pg_output_name(p) for p in root.expressions] if root is not None else []

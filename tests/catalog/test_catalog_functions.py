@@ -18,8 +18,8 @@ from pgserver.catalog import (
 )
 from pgserver.catalog import rewrite as rewrite_query
 from pgserver.errors import PgError
-from pgserver.sql.dialect import to_duckdb_sql
-from pgserver.sql.parsing import parse_statement
+from pgserver.sql.run.dialect import to_duckdb_sql
+from pgserver.sql.text.parsing import parse_statement
 from tests.catalog.conftest import DATABASE, USER, sample_procedures, sample_tables
 
 

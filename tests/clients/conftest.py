@@ -39,9 +39,9 @@ class Mirror:
 
 def our_table_specs() -> list:
     """Every relation our server declares: the Sage views of both editions, sys_mirror and the sys_* tables."""
+    from providers.sage200.data_source import SageDataSource
     from providers.sage200.model import load_views
     from providers.sage200.provider import sage_admin, sage_providers
-    from providers.sage200.session import SageDataSource
     from providers.system import system_providers
 
     views = load_views()

@@ -255,7 +255,7 @@ def _errors() -> Iterator[str]:
 
 
 def _grammar() -> Iterator[str]:
-    """PostgreSQL grammar forms DuckDB or sqlglot lack (pgserver/sql/grammar), and type-name literals."""
+    """PostgreSQL grammar forms DuckDB or sqlglot lack (pgserver/sql/text/grammar), and type-name literals."""
     yield from (
         "SELECT * FROM current_schema()", "SELECT * FROM current_schema() AS s", "SELECT * FROM upper('a') AS u(x)",
         "SELECT * FROM current_database() WITH ORDINALITY",

@@ -27,7 +27,7 @@ from typing import Any
 import anyio
 
 from pgserver import types
-from pgserver.engine import Notice, Prepared, ResultColumn
+from pgserver.engine import Cursor, Engine, Notice, Prepared, ResultColumn
 from pgserver.errors import PgError
 
 ROW_COLUMNS = [
@@ -46,7 +46,7 @@ def make_row(i: int) -> tuple[Any, ...]:
 
 
 @dataclass
-class FakeCursor:
+class FakeCursor(Cursor):
     columns: list[ResultColumn] | None
     rows: list[tuple[Any, ...]]
     tag: str
@@ -85,7 +85,7 @@ class FakeCursor:
 
 
 @dataclass
-class FakeEngine:
+class FakeEngine(Engine):
     user: str
     database: str
     startup: Mapping[str, str]

@@ -24,7 +24,7 @@ from test_proto_raw import RawClient, _error_fields
 from pgserver import types
 from pgserver.errors import PgError
 from pgserver.protocol.frontend import Query, ReceiveBuffer, Sync
-from pgserver.server.session import Session
+from pgserver.server.query_loop import Session
 
 FUZZ = settings(derandomize=True, database=None, deadline=None, max_examples=300,
                 suppress_health_check=[HealthCheck.too_slow])

@@ -14,8 +14,8 @@ import httpx
 from pgserver.provider import UNOBSERVED
 from providers.sage200.client import RetryPolicy
 from providers.sage200.customer_writer import SageCustomersProvider
+from providers.sage200.data_source import SageDataSource
 from providers.sage200.provider import sage_providers
-from providers.sage200.session import SageDataSource
 from sage_sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxConfig, create_app, serve_in_thread
 from sage_sandbox.faults import FaultInjector, parse_fault_spec
 from sage_sandbox.state import SandboxState

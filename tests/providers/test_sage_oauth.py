@@ -19,9 +19,9 @@ from test_sage_scan import CUSTOMERS, Ctx, Sleeps
 from pgserver.errors import PgError
 from pgserver.provider import ScanRequest
 from providers.sage200.client import RetryPolicy
+from providers.sage200.data_source import SageDataSource, SageSession
 from providers.sage200.procedures import oauth_procedures
 from providers.sage200.provider import SageViewProvider
-from providers.sage200.session import SageDataSource, SageSession
 from providers.sage200.tokens import StoredToken, TokenStore
 
 pytestmark = pytest.mark.anyio

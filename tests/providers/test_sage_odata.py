@@ -10,9 +10,9 @@ import pytest
 from fake_sage import Ctx
 
 from pgserver.provider import AllOf, AnyOf, Column, Comparison, Not, Op, ScanRequest, SortKey, TableSpec
+from providers.sage200.data_source import SageDataSource, SageSession
 from providers.sage200.odata import build_filter, encode_query, format_literal, format_timestamp, translate
 from providers.sage200.provider import SageViewProvider
-from providers.sage200.session import SageDataSource, SageSession
 
 SPEC = TableSpec(
     "StandardUK",

@@ -18,8 +18,8 @@ import pytest
 from fake_sage import Ctx
 
 from pgserver.provider import AllOf, AnyOf, Comparison, Not, Op, Qual, ScanRequest, arrow_schema
+from providers.sage200.data_source import SageDataSource
 from providers.sage200.provider import SageViewProvider, sage_providers, session_of
-from providers.sage200.session import SageDataSource
 from sage_sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxConfig, create_app
 
 pytestmark = pytest.mark.anyio

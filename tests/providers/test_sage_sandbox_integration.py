@@ -17,8 +17,8 @@ from fake_sage import Ctx
 from pgserver.errors import PgError
 from pgserver.provider import Comparison, Op, ScanRequest, SortKey, arrow_schema
 from providers.sage200.client import RetryPolicy
+from providers.sage200.data_source import SageDataSource
 from providers.sage200.provider import SageViewProvider, sage_providers, session_of
-from providers.sage200.session import SageDataSource
 from sage_sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxConfig, create_app, serve_in_thread
 
 pytestmark = pytest.mark.anyio

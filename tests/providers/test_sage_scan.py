@@ -17,9 +17,9 @@ from pgserver.errors import PgError
 from pgserver.provider import Comparison, Op, ScanRequest, arrow_schema
 from providers.paging import PagePipeline, PageRequest, remaining_pages
 from providers.sage200.client import RetryPolicy
+from providers.sage200.data_source import SageDataSource, SageSession
 from providers.sage200.model import views_for_schema
 from providers.sage200.provider import SageViewProvider
-from providers.sage200.session import SageDataSource, SageSession
 
 pytestmark = pytest.mark.anyio
 

@@ -14,7 +14,7 @@ from fake_sage import Ctx
 
 from pgserver.errors import PgError
 from providers.sage200.client import RetryPolicy
-from providers.sage200.session import SageDataSource, SageSession
+from providers.sage200.data_source import SageDataSource, SageSession
 from providers.sage200.transport import HttpOptions, http_options
 
 pytestmark = pytest.mark.anyio

@@ -16,6 +16,8 @@ from sql_memory_provider import (
     echo_procedure,
 )
 
+from pgserver.app import CatalogSeams
+from pgserver.catalog import Catalog
 from pgserver.engine import ResultColumn
 from pgserver.errors import PgError
 from pgserver.provider import Column, TableSpec
@@ -31,6 +33,17 @@ class World:
     procedure: EchoProcedure
     factory: SqlEngineFactory
 
+_CATALOGS: dict[tuple[str, ...], Catalog] = {}
+
+
+def _built_catalog(tables: list[MemoryProvider]) -> Catalog:
+    """The catalog of these tables' specs, built once per process (building its DuckDB file takes ~1 s)."""
+    key = tuple(repr(t.spec) for t in tables)
+    if key not in _CATALOGS:
+        _CATALOGS[key] = Catalog([t.spec for t in tables], [echo_procedure().spec], "sage200")
+    return _CATALOGS[key]
+
+
 def make_world(rows: int = 10, batch_size: int = 2) -> World:
     customers = MemoryProvider(TableSpec("StandardUK", "Customers", CUSTOMERS_COLUMNS, default_sort=("Id",)),
                                customers_rows(rows), pushable={"id", "accountnumber", "creditlimit"},
@@ -44,8 +57,10 @@ def make_world(rows: int = 10, batch_size: int = 2) -> World:
         Column("CatalogName", "text"), Column("SchemaName", "text"), Column("TableName", "text"))),
         [{"CatalogName": "CData", "SchemaName": "StandardUK", "TableName": "Customers"}])
     procedure = echo_procedure()
-    source = DataSource.build([customers, pro, currencies, sys_tables], [procedure],
-                              properties={"Schema": "StandardUK"})
+    tables = [customers, pro, currencies, sys_tables]
+    # the catalog as the server wires it: pg_catalog, information_schema and PostgreSQL's session functions
+    catalog = CatalogSeams([t.spec for t in tables], [procedure.spec], "sage200", catalog=_built_catalog(tables))
+    source = DataSource.build(tables, [procedure], properties={"Schema": "StandardUK"}, catalog=catalog)
     return World(customers, pro, currencies, sys_tables, procedure, SqlEngineFactory({"sage200": source}))
 
 @dataclass

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sql_helpers import make_world, run
+from sql_helpers import error_of, make_world, run
 
 from pgserver.types import PgInterval
 
@@ -207,6 +207,31 @@ async def test_output_names_match_postgresql(postgres: Any) -> None:
         await engine.close()
 
 
+NAMING_QUERIES = [
+    # FigureColname's strengths: a CASE is named after its ELSE result only when that name is a real one
+    "SELECT CASE WHEN false THEN 1 ELSE x END, CASE WHEN true THEN x END, CASE WHEN true THEN 1 ELSE 2 END, "
+    "CASE WHEN true THEN x ELSE x::text::int END, CASE WHEN true THEN 1 ELSE 2::int END, "
+    "CASE WHEN true THEN '1' ELSE upper(y) END, CASE WHEN true THEN 1 ELSE (x) END, "
+    "CASE WHEN true THEN 1 ELSE CASE WHEN false THEN 2 ELSE x END END FROM (SELECT 1 AS x, 'a'::text AS y) AS t",
+    "SELECT x::text, 1::int8, 'a'::varchar(3), ARRAY[y]::text[], (x)::bigint, -x, NULLIF(x, 2), "
+    "coalesce(y, 'b'), greatest(x, 2), ARRAY(SELECT 1), (SELECT y) FROM (SELECT 1 AS x, 'a'::text AS y) AS t",
+    'SELECT CASE WHEN false THEN 1 ELSE "Id" END, CASE WHEN false THEN \'a\' ELSE "Name" END, "Name"::text, '
+    '"Id"::int4, CASE WHEN true THEN 1 END, CASE WHEN "IsActive" THEN "Id" ELSE "CreditLimit"::int END '
+    'FROM customers ORDER BY 1 LIMIT 1',
+]
+
+
+@pytest.mark.parametrize("sql", NAMING_QUERIES)
+async def test_computed_column_names_match_postgresql(postgres: Any, sql: str) -> None:
+    world = make_world()
+    engine = await world.factory.connect("demo", "sage200", {})
+    try:
+        expected = [d.name for d in postgres.execute(sql).description]
+        assert (await run(engine, sql)).names == expected
+    finally:
+        await engine.close()
+
+
 async def test_queries_over_views_match_postgresql_tables(postgres: Any) -> None:
     world = make_world()
     engine = await world.factory.connect("demo", "sage200", {})
@@ -302,7 +327,7 @@ def test_integer_path_of_numeric_division_matches_the_decimal_path() -> None:
     """pg_numeric.divide's integer arithmetic against the Decimal implementation of the same rule."""
     import random
 
-    from pgserver.sql.pg_numeric import _divide_decimal, divide
+    from pgserver.sql.bind.pg_numeric import _divide_decimal, divide
 
     generator = random.Random(7)
     for _ in range(3000):
@@ -310,3 +335,27 @@ def test_integer_path_of_numeric_division_matches_the_decimal_path() -> None:
         b = decimal.Decimal(generator.choice([1, -1]) * generator.randint(1, 10**9)).scaleb(-generator.randint(0, 6))
         a_text, b_text = format(a, "f"), format(b, "f")
         assert divide(a_text, b_text) == _divide_decimal(a, b), (a_text, b_text)
+
+
+UNKNOWN_FUNCTION_QUERIES = [
+    "SELECT getvariable('pg_user')",  # DuckDB's own functions are not PostgreSQL's
+    "SELECT list_value(1, 2)",
+    "SELECT * FROM duckdb_settings()",
+    "SELECT no_such_function(1.5, true, NULL)",
+]
+
+
+@pytest.mark.parametrize("sql", UNKNOWN_FUNCTION_QUERIES)
+async def test_functions_postgresql_lacks_are_42883_as_postgresql_says(postgres: Any, sql: str) -> None:
+    import psycopg
+
+    with pytest.raises(psycopg.errors.UndefinedFunction) as expected:
+        postgres.execute(sql)
+    world = make_world()
+    engine = await world.factory.connect("demo", "sage200", {})
+    try:
+        error = await error_of(engine, sql)
+    finally:
+        await engine.close()
+    assert (error.sqlstate, error.message) == ("42883", expected.value.diag.message_primary)
+    assert error.hint == expected.value.diag.message_hint

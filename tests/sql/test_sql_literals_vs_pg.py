@@ -1,4 +1,4 @@
-"""Constants in WHERE are typed exactly as PostgreSQL 15 types them (pgserver/sql/quals.py).
+"""Constants in WHERE are typed exactly as PostgreSQL 15 types them (pgserver/sql/pushdown/quals.py).
 
 Two differential checks against a real PostgreSQL 15:
 
@@ -23,7 +23,8 @@ import pytest
 from sqlglot import parse_one
 
 from pgserver.provider import Column, Comparison, TableSpec
-from pgserver.sql.quals import NotPushable, read_text, to_quals
+from pgserver.sql.bind.constants import NotPushable, read_text
+from pgserver.sql.pushdown.quals import to_quals
 from pgserver.types import FormatContext
 
 LITERALS: list[tuple[str, str]] = [

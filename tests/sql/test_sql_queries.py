@@ -103,7 +103,7 @@ async def test_queries_without_tables_and_client_probes(engine) -> None:
     result = await run(engine, "select version(), current_database(), current_schema(), current_user, "
                                "current_setting('server_version_num'), pg_backend_pid() > 0")
     version, database, schema, user, version_num, pid_ok = result.rows[0]
-    assert version.startswith("PostgreSQL 15.") and database == "sage200" and schema == "StandardUK"
+    assert version.startswith("PostgreSQL 15.") and database == "sage200" and schema == "public"  # search_path: "$user", public, …
     assert user == "demo" and version_num == "150008" and pid_ok is True
     assert result.names[:3] == ["version", "current_database", "current_schema"]
     assert (await run(engine, "select pg_catalog.version()")).rows == [(version,)]

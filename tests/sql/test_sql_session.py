@@ -170,9 +170,10 @@ async def test_sql_prepare_and_execute(engine) -> None:
     assert (await error_of(engine, "execute q(5)")).sqlstate == "26000"
 
 
-async def test_current_schema_follows_search_path_then_schema_property(engine) -> None:
-    assert (await run(engine, "select current_schema()")).rows == [("StandardUK",)]
-    await run(engine, "set search_path = professionaluk, public")
+async def test_current_schema_is_the_first_existing_schema_of_search_path(engine) -> None:
+    # PostgreSQL's rule: the first schema of search_path that exists ("$user", public, "StandardUK", sys)
+    assert (await run(engine, "select current_schema()")).rows == [("public",)]
+    await run(engine, "set search_path = professionaluk, public")  # matches ProfessionalUK (decision 0602)
     assert (await run(engine, "select current_schema()")).rows == [("ProfessionalUK",)]
 
 
@@ -202,7 +203,7 @@ async def test_dbeaver_start_up_statements(engine) -> None:
     await run(engine, "SET extra_float_digits = 3")
     await run(engine, "SET application_name = 'DBeaver 25.1.5 - Main <sage200>'")
     result = await run(engine, "SELECT current_schema(),session_user")
-    assert result.rows == [("StandardUK", "demo")] and result.names == ["current_schema", "session_user"]
+    assert result.rows == [("public", "demo")] and result.names == ["current_schema", "session_user"]
     await run(engine, "SET search_path = professionaluk,public")
     assert (await run(engine, "SHOW search_path")).rows == [("professionaluk, public",)]
     assert (await run(engine, "select count(*) from customers")).rows == [(3,)]

@@ -20,7 +20,7 @@ import pytest
 from pgserver import types as pgtypes
 from pgserver.engine import ResultColumn
 from pgserver.protocol.backend import data_row
-from pgserver.sql.wire_rows import DataRowEncoder
+from pgserver.sql.run.wire_rows import DataRowEncoder
 from pgserver.types import columns
 
 RNG = np.random.default_rng(20240611)

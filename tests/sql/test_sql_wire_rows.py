@@ -1,4 +1,4 @@
-"""Column-at-a-time DataRow encoding (pgserver.sql.wire_rows) gives the same bytes as the per-value
+"""Column-at-a-time DataRow encoding (pgserver.sql.run.wire_rows) gives the same bytes as the per-value
 encoders of the type registry, which tests/protocol checks against a real PostgreSQL."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pgserver import types as pgtypes
 from pgserver.engine import ResultColumn
 from pgserver.errors import PgError
 from pgserver.protocol.backend import data_row
-from pgserver.sql.result_types import python_values
-from pgserver.sql.wire_rows import SMALL_BATCH, DataRowEncoder
+from pgserver.sql.bind.result_types import python_values
+from pgserver.sql.run.wire_rows import SMALL_BATCH, DataRowEncoder
 
 ROWS = 40
 

@@ -1,0 +1,292 @@
+"""PostgreSQL's type-resolution rules (manual chapter 10, "Type Conversion") where DuckDB's differ.
+
+Applied to the resolved query tree just before it is written as DuckDB SQL, by inserting the casts
+PostgreSQL's resolution implies, so DuckDB computes values of PostgreSQL's types (and the result
+columns are described with them):
+
+- **Constants** (10.1): an integer literal is int4 when it fits, else int8, else numeric; DuckDB's
+  adaptive INTEGER_LITERAL would take a smallint operand's type (PostgreSQL: 7 + 2::int2 is int4).
+- **Unknown literals and NULL in operators** (10.2): a string literal or NULL opposite an operand of a
+  known type takes that type (3.5 + '4' is numeric, DuckDB would read the string as a double).
+- **Function results** (10.3): a function whose every pg_proc overload returns the same int2, int4 or
+  float8 type returns it here too (length() is int4, date_part() float8; DuckDB answers BIGINT/DOUBLE).
+- **Explicit casts to varchar(n)/char(n)** truncate (and pad char(n)), as PostgreSQL's explicit casts do.
+
+The types known here come from the tree itself (literals, casts, these function results); anything
+else is left to DuckDB, which already agrees for columns of declared types.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from sqlglot import exp
+
+from pgserver.catalog.data import builtin
+from pgserver.errors import (
+    AMBIGUOUS_FUNCTION,
+    INVALID_TEXT_REPRESENTATION,
+    NUMERIC_VALUE_OUT_OF_RANGE,
+    UNDEFINED_FUNCTION,
+    PgError,
+)
+
+INT4_MAX = 2**31 - 1
+INT8_MAX = 2**63 - 1
+_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
+_COMPARISON = (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.NullSafeEQ, exp.NullSafeNEQ)
+_RESULT_TYPES = {21: "SMALLINT", 23: "INTEGER", 701: "DOUBLE"}  # pg_proc result types DuckDB may widen
+_CARRIED = {  # DuckDB types (of a cast target) an unknown operand may safely take
+    exp.DataType.Type.SMALLINT, exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.DECIMAL,
+    exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT, exp.DataType.Type.DATE, exp.DataType.Type.TIMESTAMP,
+    exp.DataType.Type.TIMESTAMPTZ, exp.DataType.Type.INTERVAL, exp.DataType.Type.BOOLEAN,
+}
+
+
+# Argument types a query here can produce (others — geometry, tsvector, bit, network — never reach a call)
+_ARGUMENT_TYPES = {16, 17, 18, 19, 20, 21, 23, 25, 26, 114, 700, 701, 1042, 1043, 1082, 1083, 1114, 1184, 1186,
+                   1266, 1700, 2950, 3802, 2276, 2277, 2283, 5077, 5078, 2776, 1009, 1007, 1016, 1005, 1231, 1022}
+
+
+@functools.cache
+def _fixed_result_types() -> dict[str, str]:
+    """Function name → DuckDB type, for pg_catalog functions whose overloads (over the argument types a
+    query can have here) all return one of _RESULT_TYPES."""
+    seen: dict[str, set[int]] = {}
+    for row in builtin().rows_as_dicts("pg_catalog.pg_proc"):
+        if row["prokind"] != "f" or not set(row["proargtypes"] or []) <= _ARGUMENT_TYPES:
+            continue
+        seen.setdefault(row["proname"], set()).add(row["prorettype"])
+    return {name: _RESULT_TYPES[next(iter(oids))] for name, oids in seen.items()
+            if len(oids) == 1 and next(iter(oids)) in _RESULT_TYPES}
+
+
+def _function_name(node: exp.Expression) -> str | None:
+    if isinstance(node, exp.Anonymous):
+        return str(node.this).lower()
+    if isinstance(node, exp.Func):
+        from pgserver.output_names import WRITTEN_NAME
+
+        written = node.meta.get(WRITTEN_NAME)
+        return written if isinstance(written, str) else None
+    return None
+
+
+def _is_unknown(node: exp.Expression) -> bool:
+    return (isinstance(node, exp.Literal) and node.is_string) or isinstance(node, exp.Null)
+
+
+def _integer_type(node: exp.Expression) -> str | None:
+    """int4/int8 of an integer literal, also negated (None: not one, or numeric)."""
+    if isinstance(node, exp.Neg):
+        return _integer_type(node.this)
+    if isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit():
+        value = int(node.this)
+        return "INTEGER" if value <= INT4_MAX else "BIGINT" if value <= INT8_MAX else None
+    return None
+
+
+def known_type(node: exp.Expression) -> exp.DataType | None:
+    """The type of `node` when the tree says it plainly (a cast, an integer literal, a typed function)."""
+    if isinstance(node, exp.Paren):
+        return known_type(node.this)
+    if isinstance(node, exp.Cast):
+        return node.to
+    integer = _integer_type(node)
+    if integer is not None:
+        return exp.DataType.build(integer)
+    if isinstance(node, exp.Literal) and not node.is_string:
+        return exp.DataType.build("DECIMAL")
+    if isinstance(node, exp.Boolean):
+        return exp.DataType.build("BOOLEAN")
+    name = _function_name(node)
+    if name is not None and name in _fixed_result_types():
+        return exp.DataType.build(_fixed_result_types()[name])
+    return None
+
+
+def _cast(node: exp.Expression, to: exp.DataType) -> exp.Expression:
+    return exp.Cast(this=node, to=to.copy())
+
+
+def resolve(tree: exp.Expression) -> exp.Expression:
+    """A copy of `tree` with PostgreSQL's resolution made explicit."""
+    tree = tree.copy()
+    for cast in tree.find_all(exp.Cast):
+        _check_integer_input(cast)
+    for node in list(tree.find_all(*_ARITHMETIC, *_COMPARISON)):
+        _resolve_operands(node)
+    for union in list(tree.find_all(exp.SetOperation)):
+        _resolve_set_operation(union)
+    for node in reversed(list(tree.find_all(exp.Div))):
+        replacement = _integer_division(node)
+        if replacement is not None:
+            if node is tree:
+                return replacement
+            node.replace(replacement)
+    for node in reversed(list(tree.find_all(exp.Extract, exp.DateTrunc, exp.TimestampTrunc))):
+        replacement = _extract(node) if isinstance(node, exp.Extract) else _date_trunc(node)
+        if replacement is not None:
+            if node is tree:
+                return replacement
+            node.replace(replacement)
+    for node in reversed(list(tree.find_all(exp.Func))):  # innermost first: outer copies keep inner casts
+        name = _function_name(node)
+        if name is not None and name in _fixed_result_types() and not isinstance(node.parent, exp.Cast):
+            cast = _cast(node.copy(), exp.DataType.build(_fixed_result_types()[name]))
+            if node is tree:
+                return cast
+            node.replace(cast)
+    return tree
+
+
+_INTEGER_INPUT = {exp.DataType.Type.SMALLINT: ("smallint", 2**15), exp.DataType.Type.INT: ("integer", 2**31),
+                  exp.DataType.Type.BIGINT: ("bigint", 2**63)}
+
+
+def _check_integer_input(cast: exp.Cast) -> None:
+    """'4.2'::int is an error in PostgreSQL (int4in accepts only an optionally signed integer between
+    spaces); DuckDB would round it. Checked here for literals, where the client wrote the text."""
+    target = _INTEGER_INPUT.get(cast.to.this)
+    literal = cast.this
+    if target is None or not isinstance(literal, exp.Literal) or not literal.is_string:
+        return
+    name, bound = target
+    text = literal.this
+    if not re.fullmatch(r"\s*[+-]?\d+\s*", text):
+        raise PgError(INVALID_TEXT_REPRESENTATION, f'invalid input syntax for type {name}: "{text}"')
+    if not -bound <= int(text) < bound:
+        raise PgError(NUMERIC_VALUE_OUT_OF_RANGE, f'value "{text}" is out of range for type {name}')
+
+
+_INTEGER_RANK = {exp.DataType.Type.SMALLINT: 0, exp.DataType.Type.INT: 1, exp.DataType.Type.BIGINT: 2}
+
+
+def _integer_division(node: exp.Div) -> exp.Expression | None:
+    """int / int keeps the wider operand's integer type (int2 / int2 is int2; sqlglot writes bigint)."""
+    left, right = known_type(node.left), known_type(node.right)
+    if left is None or right is None or left.this not in _INTEGER_RANK or right.this not in _INTEGER_RANK \
+            or isinstance(node.parent, exp.Cast):
+        return None
+    wider = left if _INTEGER_RANK[left.this] >= _INTEGER_RANK[right.this] else right
+    return _cast(node.copy(), wider)
+
+
+_FRACTIONAL_FIELDS = {"SECOND", "EPOCH", "MILLISECOND", "MILLISECONDS", "MICROSECOND", "MICROSECONDS", "JULIAN"}
+
+
+def _extract(node: exp.Extract) -> exp.Expression | None:
+    """EXTRACT(field FROM x) is numeric (PostgreSQL 14+): whole fields exact; seconds and epoch with six
+    decimals from the microseconds DuckDB keeps (its own EXTRACT(second) drops the fraction);
+    date_part() stays double precision (its pg_proc result type), with the fraction too."""
+    field = node.this.name.upper() if isinstance(node.this, exp.Var | exp.Identifier | exp.Column) else None
+    if field is None:
+        return None
+    from pgserver.output_names import WRITTEN_NAME
+
+    written = node.meta.get(WRITTEN_NAME)
+    source = node.expression
+    if field in ("SECOND", "EPOCH"):
+        micro = exp.Anonymous(this="epoch_us" if field == "EPOCH" else "date_part",
+                              expressions=[source.copy()] if field == "EPOCH" else
+                              [exp.Literal.string("microseconds"), source.copy()])
+        if isinstance(known_type(source), exp.DataType) and known_type(source).this == exp.DataType.Type.DATE:
+            return None
+        if written == "date_part":
+            return exp.Div(this=_cast(micro, exp.DataType.build("DOUBLE")), expression=exp.Literal.number("1000000.0"))
+        scaled = exp.Mul(this=_cast(micro, exp.DataType.build("DECIMAL(38, 0)")), expression=exp.Literal.number("0.000001"))
+        return _cast(scaled, exp.DataType.build("DECIMAL(38, 6)"))
+    if written == "date_part" or field in _FRACTIONAL_FIELDS:
+        return None
+    return _cast(node.copy(), exp.DataType.build("DECIMAL(38, 0)"))
+
+
+def _date_trunc(node: exp.Expression) -> exp.Expression | None:
+    """date_trunc(unit, date) resolves to date_trunc(text, timestamptz): a timestamp with time zone."""
+    argument = node.args.get("this")
+    target = known_type(argument) if argument is not None else None
+    if target is None or target.this != exp.DataType.Type.DATE or isinstance(node.parent, exp.Cast):
+        return None
+    return _cast(node.copy(), exp.DataType.build("TIMESTAMPTZ"))
+
+
+_PG_TYPE_NAMES = {exp.DataType.Type.DOUBLE: "double precision", exp.DataType.Type.FLOAT: "real",
+                  exp.DataType.Type.INT: "integer", exp.DataType.Type.SMALLINT: "smallint",
+                  exp.DataType.Type.BIGINT: "bigint", exp.DataType.Type.DECIMAL: "numeric"}
+_OPERATOR_SYMBOLS = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/", exp.Mod: "%"}
+
+
+def _operand_name(node: exp.Expression) -> str:
+    if _is_unknown(node):
+        return "unknown"
+    known = known_type(node)
+    return _PG_TYPE_NAMES.get(known.this, known.sql(dialect="postgres").lower()) if known is not None else "?"
+
+
+def _resolve_set_operation(union: exp.SetOperation) -> None:
+    """UNION/INTERSECT/EXCEPT (10.5): a column whose branches are unknown literals but one takes that
+    branch's type (SELECT 1 UNION SELECT '2' is integer)."""
+    left, right = union.left, union.right
+    if not isinstance(left, exp.Select) or not isinstance(right, exp.Select):
+        return
+    if len(left.expressions) != len(right.expressions):
+        return
+    for a, b in zip(left.expressions, right.expressions, strict=True):
+        inner_a = a.this if isinstance(a, exp.Alias) else a
+        inner_b = b.this if isinstance(b, exp.Alias) else b
+        for unknown, other in ((inner_a, inner_b), (inner_b, inner_a)):
+            if _is_unknown(unknown) and not _is_unknown(other):
+                target = known_type(other)
+                if target is not None and target.this in _CARRIED:
+                    unknown.replace(_cast(unknown.copy(), target))
+                break
+
+
+def _resolve_operands(node: exp.Expression) -> None:
+    left, right = node.args.get("this"), node.args.get("expression")
+    if isinstance(node, _ARITHMETIC) and left is not None and right is not None:
+        symbol = _OPERATOR_SYMBOLS[type(node)]
+        if _is_unknown(left) and _is_unknown(right):
+            raise PgError(AMBIGUOUS_FUNCTION, f"operator is not unique: unknown {symbol} unknown",
+                          hint="Could not choose a best candidate operator. You might need to add explicit type casts.")
+        if isinstance(node, exp.Mod) and any(
+                (t := known_type(side)) is not None and t.this in (exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT)
+                for side in (left, right)):
+            raise PgError(UNDEFINED_FUNCTION, f"operator does not exist: {_operand_name(left)} % {_operand_name(right)}",
+                          hint="No operator matches the given name and argument types. "
+                               "You might need to add explicit type casts.")
+    for side, other_side in (("this", "expression"), ("expression", "this")):
+        operand, other = node.args.get(side), node.args.get(other_side)
+        if operand is None or other is None:
+            continue
+        if _is_unknown(operand):
+            target = known_type(other)
+            if target is not None and target.this in _CARRIED and not _is_unknown(other):
+                node.set(side, _cast(operand.copy(), target))
+        elif isinstance(node, _ARITHMETIC) and (integer := _integer_type(operand)) is not None:
+            node.set(side, _cast(operand.copy(), exp.DataType.build(integer)))
+
+
+def declared_result_types(tree: exp.Expression, width: int) -> list[tuple[int, int] | None]:
+    """(type OID, typmod) of each root projection that is an explicit cast to a type DuckDB stores
+    without its modifier (varchar(n), char(n), numeric(p,s)); None elsewhere."""
+    from pgserver import types as pgtypes
+    from pgserver.output_names import root_selects
+
+    root = root_selects(tree)
+    out: list[tuple[int, int] | None] = [None] * width
+    if root is None or len(root.expressions) != width:
+        return out
+    for index, projection in enumerate(root.expressions):
+        inner = projection.this if isinstance(projection, exp.Alias) else projection
+        if not isinstance(inner, exp.Cast) or not inner.to.expressions:
+            continue
+        if not inner.to.is_type(exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR, exp.DataType.Type.DECIMAL):
+            continue
+        try:
+            found, typmod = pgtypes.type_for_sql(inner.to.sql(dialect="postgres"))
+        except (PgError, KeyError, ValueError):
+            continue
+        out[index] = (found.oid, typmod)
+    return out

@@ -1,0 +1,135 @@
+"""The one place where PostgreSQL semantics are restored after sqlglot's transpilation to DuckDB.
+
+sqlglot maps syntax; a few behaviours differ underneath and are fixed here (or by the
+DuckDB settings in `DUCKDB_SETTINGS`, applied once per session):
+- integer division: PostgreSQL 7/2 = 3 → DuckDB `integer_division`;
+- division by zero raises (22012) → DuckDB `error_on_division_by_zero`;
+- LIKE/ILIKE treat backslash as the default escape character in PostgreSQL, not in DuckDB;
+- SESSION_USER/USER are PostgreSQL keywords that DuckDB answers with its own user name;
+- format() is PostgreSQL's (%s, %I, %L, positions and widths), not DuckDB's {} placeholders;
+- to_hex() is lower case in PostgreSQL, upper case in DuckDB;
+- octet_length(text) counts UTF-8 bytes (DuckDB's octet_length takes only BLOB/BIT: strlen);
+- `pg_catalog.fn(...)` calls drop the schema (DuckDB reads `a.f()` as a method call on a);
+- CURRENT_DATE/CURRENT_TIME aliased to their own name confuse DuckDB's binder, so they are
+  written as function calls;
+- PostgreSQL's type resolution (unknown literals, int4 constants, fixed function result types):
+  type_resolution.py, applied first;
+- timestamps with time zone come back in UTC (the session TimeZone is applied on output);
+- bytea input: '\\x00ff' is hex (PostgreSQL's bytea_output=hex form); DuckDB reads \\x00 as an escape;
+- numeric literals cast to `numeric`, numeric division and avg() keep PostgreSQL's scales (pg_numeric).
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from pgserver.sql.bind import pg_numeric, type_resolution
+
+DUCKDB_SETTINGS: dict[str, str] = {
+    "integer_division": "true",
+    "error_on_division_by_zero": "true",
+    "TimeZone": "'UTC'",
+    "threads": "1",  # two CPU cores are shared by every session; one thread also keeps provider order
+    "preserve_insertion_order": "true",
+}
+
+
+def to_duckdb_sql(tree: exp.Expression) -> str:
+    """DuckDB SQL for a (resolved) PostgreSQL query tree."""
+    fixed = type_resolution.resolve(tree).transform(_fix_node, copy=False)
+    return fixed.sql(dialect="duckdb")
+
+
+def _fixed(node: exp.Expression) -> exp.Expression:
+    """A replaced node's operands are not visited by transform(): fix them explicitly."""
+    return node.transform(_fix_node, copy=True)
+
+
+def _function_name(node: exp.Expression) -> str:
+    if isinstance(node, exp.Anonymous):
+        return str(node.this).lower()
+    return node.sql_name().lower() if isinstance(node, exp.Func) else ""
+
+
+def _bytea_input(node: exp.Cast) -> exp.Expression | None:
+    """text → bytea: the hex form '\\x…' is decoded as hex; the escape form is DuckDB's own."""
+    if not node.to.is_type(exp.DataType.Type.VARBINARY, exp.DataType.Type.BINARY, exp.DataType.Type.BLOB):
+        return None
+    value = node.this
+    if isinstance(value, exp.Literal) and value.is_string:
+        if value.this.startswith("\\x"):
+            return exp.Anonymous(this="from_hex", expressions=[exp.Literal.string(value.this[2:])])
+        return None
+    if isinstance(value, exp.Literal | exp.Null) or value.type is None:
+        return None
+    if value.type.is_type(*exp.DataType.TEXT_TYPES):
+        text = _fixed(value)
+        return exp.Case(ifs=[exp.If(this=exp.Anonymous(this="starts_with", expressions=[text, exp.Literal.string("\\x")]),
+                                    true=exp.Anonymous(this="from_hex", expressions=[
+                                        exp.Substring(this=text.copy(), start=exp.Literal.number(3))]))],
+                        default=exp.Cast(this=text.copy(), to=node.to.copy()))
+    return None
+
+
+def _sized_text(node: exp.Cast) -> exp.Expression | None:
+    """An explicit cast to varchar(n) truncates to n characters, char(n) also pads with spaces (PostgreSQL);
+    DuckDB's VARCHAR has no length."""
+    if not node.to.is_type(exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR) or len(node.to.expressions) != 1:
+        return None
+    size = node.to.expressions[0]
+    size = size.this if isinstance(size, exp.DataTypeParam) else size
+    if not isinstance(size, exp.Literal) or size.is_string:
+        return None
+    text = exp.Cast(this=_fixed(node.this), to=exp.DataType.build("VARCHAR"))
+    cut = exp.Anonymous(this="left", expressions=[text, size.copy()])
+    if node.to.is_type(exp.DataType.Type.CHAR):
+        return exp.Anonymous(this="rpad", expressions=[cut, size.copy(), exp.Literal.string(" ")])
+    return cut
+
+
+def _fix_node(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Cast) and (bytea := _bytea_input(node)) is not None:
+        return bytea
+    if isinstance(node, exp.Cast) and (sized := _sized_text(node)) is not None:
+        return sized
+    if isinstance(node, exp.Cast) and pg_numeric.is_unconstrained_numeric(node.to):
+        exact = pg_numeric.literal_numeric_type(node.this)
+        if exact is not None:
+            return exp.Cast(this=node.this.copy(), to=exact)
+    if isinstance(node, exp.Div) and pg_numeric.is_numeric_division(node):
+        return pg_numeric.exact_division(_fixed(node.left), _fixed(node.right), bool(node.meta.get(pg_numeric.ROOT_OUTPUT)))
+    if isinstance(node, exp.Round) and node.args.get("decimals") is None and pg_numeric.is_float(node.this):
+        # round(double precision) rounds half to even in PostgreSQL (rint); DuckDB's round() half away from zero
+        return exp.Anonymous(this="round_even", expressions=[_fixed(node.this), exp.Literal.number(0)])
+    if isinstance(node, exp.Sum) and pg_numeric.sums_to_bigint(node):
+        return exp.cast(exp.Sum(this=_fixed(node.this)), exp.DataType.build("BIGINT"))
+    if isinstance(node, exp.Avg) and pg_numeric.averages_exactly(node):
+        argument = node.this
+        return pg_numeric.exact_division(exp.Sum(this=_fixed(argument)), exp.Count(this=_fixed(argument)),
+                                         bool(node.meta.get(pg_numeric.ROOT_OUTPUT)))
+    if isinstance(node, exp.Dot) and isinstance(node.this, exp.Identifier) \
+            and node.this.name.lower() == "pg_catalog" and isinstance(node.expression, exp.Func):
+        return _fix_node(node.expression.copy())
+    if isinstance(node, exp.Like | exp.ILike) and not isinstance(node.parent, exp.Escape):
+        return exp.Escape(this=node.copy(), expression=exp.Literal.string("\\"))
+    if _function_name(node) == "format":
+        arguments = ([node.this] if isinstance(node, exp.Format) else []) + list(node.expressions)
+        if arguments:  # PostgreSQL's format() (%s %I %L, positions, widths): pgfunctions.pg_format
+            values = exp.Array(expressions=[exp.Cast(this=_fixed(a), to=exp.DataType.build("VARCHAR"))
+                                            for a in arguments[1:]])
+            return exp.Anonymous(this="__pg_format", expressions=[
+                exp.Cast(this=_fixed(arguments[0]), to=exp.DataType.build("VARCHAR")), values])
+    if isinstance(node, exp.Anonymous) and str(node.this).lower() == "octet_length" and len(node.expressions) == 1:
+        return exp.Anonymous(this="strlen", expressions=[node.expressions[0].copy()])
+    if isinstance(node, exp.Hex) and not isinstance(node.parent, exp.Lower):
+        return exp.Lower(this=node.copy())
+    if isinstance(node, exp.CurrentDate) and not node.this:
+        return exp.Anonymous(this="current_date", expressions=[])
+    if isinstance(node, exp.CurrentTime) and not node.this:
+        return exp.Anonymous(this="get_current_time", expressions=[])
+    if type(node).__name__ in {"SessionUser", "CurrentUser"}:
+        return exp.Anonymous(this="current_user", expressions=[])
+    if isinstance(node, exp.Column) and not node.table and node.name.lower() in {"user", "session_user"} \
+            and not node.this.quoted:
+        return exp.Anonymous(this="current_user", expressions=[])
+    return node

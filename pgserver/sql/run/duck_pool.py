@@ -1,0 +1,133 @@
+"""Re-usable DuckDB cursors of one session.
+
+Each execution needs its own DuckDB connection of the shared database (one open result per connection, several
+portals may stream at once), and every one needs per-connection settings (the session's variables,
+`streaming_buffer_size`, the session's TimeZone). Those SETs cost more than running
+`SELECT 1`, so finished cursors go back to a small pool with their settings in place;
+a cursor whose statement was interrupted is closed instead of being reused. The results of constant statements
+(BoundQuery.constant: SELECT 1, a connection pool's validation query) are kept too, so repeating one costs no
+DuckDB call and no thread hop.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+
+import duckdb
+import pyarrow as pa
+
+log = logging.getLogger(__name__)
+
+# DuckDB reads ahead of the client into a streaming buffer; a small one bounds how many
+# provider batches (API pages) are fetched before the client asks for more rows.
+STREAMING_BUFFER = "16KB"
+IDLE_CURSORS = 4
+RELATIONS_PER_CURSOR = 64
+CONSTANT_RESULTS = 32
+
+# A constant statement's result as DuckDB produced it: column names, DuckDB type names, the batches
+ConstantResult = tuple[list[str], list[str], list[pa.RecordBatch | None]]
+
+
+class DuckCursorPool:
+    """Hands out DuckDB cursors of the session database with the session's settings applied."""
+
+    def __init__(self, connect: Callable[[], duckdb.DuckDBPyConnection], setup: str,
+                 idle_limit: int = IDLE_CURSORS) -> None:
+        """`connect()` opens a connection of the shared database; `setup` sets the session's variables on it."""
+        self._connect = connect
+        self._setup = setup
+        self._idle: list[tuple[duckdb.DuckDBPyConnection, str]] = []  # (cursor, its TimeZone)
+        self._relations: dict[int, OrderedDict[str, duckdb.DuckDBPyRelation]] = {}  # per cursor: SQL → relation
+        self._idle_limit = idle_limit
+        self._closed = False
+        self._constants: OrderedDict[str, ConstantResult] = OrderedDict()  # SQL → result (BoundQuery.constant)
+
+    def acquire(self, time_zone: str) -> PooledCursor:
+        """A cursor with the streaming buffer bounded and `time_zone` applied."""
+        if self._idle:
+            cursor, zone = self._idle.pop()
+        else:
+            cursor, zone = self._connect(), "UTC"
+            cursor.execute(f"{self._setup}; SET streaming_buffer_size = '{STREAMING_BUFFER}'")
+        wanted = time_zone or "UTC"
+        if zone.upper() != wanted.upper():
+            zone = _apply_time_zone(cursor, wanted)
+        return PooledCursor(self, cursor, zone)
+
+    def relation(self, cursor: duckdb.DuckDBPyConnection, sql: str) -> duckdb.DuckDBPyRelation:
+        """A relation over `sql` that reads no registered scan, kept per cursor: a DuckDB relation runs its
+        query afresh each time it is read, so re-reading it skips parsing and binding the statement again."""
+        cached = self._relations.setdefault(id(cursor), OrderedDict())
+        relation = cached.get(sql)
+        if relation is None:
+            relation = cached[sql] = cursor.sql(sql)
+            if len(cached) > RELATIONS_PER_CURSOR:
+                cached.popitem(last=False)
+        else:
+            cached.move_to_end(sql)
+        return relation
+
+    def constant_result(self, sql: str) -> ConstantResult | None:
+        """The kept result of a constant statement (one that can never change: SELECT 1), if it ran before."""
+        found = self._constants.get(sql)
+        if found is not None:
+            self._constants.move_to_end(sql)
+        return found
+
+    def keep_constant_result(self, sql: str, result: ConstantResult) -> None:
+        self._constants[sql] = result
+        if len(self._constants) > CONSTANT_RESULTS:
+            self._constants.popitem(last=False)
+
+    def _give_back(self, pooled: PooledCursor, reusable: bool) -> None:
+        cursor = pooled.connection
+        for name in pooled.registered:
+            try:
+                cursor.unregister(name)
+            except duckdb.Error:
+                reusable = False
+        if reusable and not self._closed and len(self._idle) < self._idle_limit:
+            self._idle.append((cursor, pooled.time_zone))
+        else:
+            self._relations.pop(id(cursor), None)
+            cursor.close()
+
+    def close(self) -> None:
+        self._closed = True
+        idle, self._idle = self._idle, []
+        self._relations.clear()
+        for cursor, _ in idle:
+            cursor.close()
+
+
+class PooledCursor:
+    """One execution's DuckDB cursor: remembers what it registered, goes back to the pool on release."""
+
+    def __init__(self, pool: DuckCursorPool, connection: duckdb.DuckDBPyConnection, time_zone: str) -> None:
+        self.pool = pool
+        self.connection = connection
+        self.time_zone = time_zone
+        self.registered: list[str] = []
+
+    def register(self, name: str, source: object) -> None:
+        self.connection.register(name, source)
+        self.registered.append(name)
+
+    def release(self, reusable: bool) -> None:
+        """Back to the pool (reusable: its statement finished or was closed normally) or closed."""
+        self.pool._give_back(self, reusable)
+
+
+def _apply_time_zone(cursor: duckdb.DuckDBPyConnection, time_zone: str) -> str:
+    """timestamptz arithmetic, extract/date_trunc and casts to text follow the session TimeZone,
+    as in PostgreSQL (DuckDB's ICU time zones; a zone ICU lacks keeps UTC)."""
+    try:
+        cursor.execute(f"SET TimeZone = '{time_zone.replace(chr(39), '')}'")
+        return time_zone
+    except duckdb.Error:
+        log.debug("DuckDB does not know time zone %r; timestamptz stays in UTC", time_zone)
+        cursor.execute("SET TimeZone = 'UTC'")
+        return time_zone  # remembered as applied, so the same unknown zone is not tried again

@@ -1,0 +1,374 @@
+"""Running a planned query in DuckDB and streaming its rows (the Cursor for SELECT).
+
+Each execution uses its own DuckDB cursor (a connection sharing the session database),
+so several portals/cursors can stream at once. Provider scans are registered as lazily
+pulled Arrow readers (see scans.py); procedure results as small Arrow tables. DuckDB runs
+in worker threads; rows leave as Arrow batches converted to Python values.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
+from typing import Any
+
+import anyio
+import duckdb
+import pyarrow as pa
+from anyio import to_thread
+from anyio.lowlevel import current_token
+
+from pgserver.catalog.result_types import result_types as catalog_result_types
+from pgserver.engine import Cursor, ResultColumn
+from pgserver.errors import INTERNAL_ERROR, QUERY_CANCELED, PgError
+from pgserver.provider import ScanContext, arrow_schema, arrow_type
+from pgserver.sql.bind.bound_query import JoinKey, ProcedureSlot, QueryPlan, ScanSlot
+from pgserver.sql.bind.result_types import pg_type_of_column, pg_type_of_duckdb, python_values
+from pgserver.sql.bind.type_resolution import declared_result_types
+from pgserver.sql.pushdown.key_lookups import collect_keys, restrict_target
+from pgserver.sql.pushdown.scans import LiveScan, ScanCanceled, canceled_error
+from pgserver.sql.run.duck_pool import DuckCursorPool, PooledCursor
+from pgserver.sql.run.duckdb_errors import translate
+from pgserver.sql.run.statement_stats import StatementStats
+from pgserver.sql.run.wire_rows import DataRowEncoder
+from pgserver.types import NUMERIC, FormatContext
+
+log = logging.getLogger(__name__)
+ARROW_BATCH_ROWS = 1024  # over provider scans: rows reach the client soon after the first API pages
+LOCAL_BATCH_ROWS = 8192  # without scans: larger batches spread the per-batch encoding cost (wire_rows)
+TableOid = Callable[[str, str], int]
+
+
+def procedure_table(slot: ProcedureSlot, rows: list[tuple[Any, ...]]) -> pa.Table:
+    outputs = [p for p in slot.procedure.spec.parameters if p.direction.upper() == "OUT"]
+    schema = pa.schema([pa.field(p.name, arrow_type(p.pg_type)) for p in outputs])
+    columns = [pa.array([row[i] for row in rows], type=f.type) for i, f in enumerate(schema)]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def result_columns(names: list[str], duck_types: list[str], plan: QueryPlan, table_oid: TableOid) -> list[ResultColumn]:
+    """RowDescription fields: declared types for plain column references, DuckDB's otherwise."""
+    provenance = plan.output_columns if plan.output_columns and len(plan.output_columns) == len(names) else None
+    catalog = catalog_result_types(plan.tree)  # pg_catalog columns: oid, name, int2vector … (pgserver.catalog)
+    catalog = catalog if catalog is not None and len(catalog) == len(names) else None
+    declared = declared_result_types(plan.tree, len(names))  # root projections that are casts
+    columns = []
+    for index, (name, duck_type) in enumerate(zip(names, duck_types, strict=True)):
+        source = provenance[index] if provenance else None
+        known = catalog[index] if catalog is not None else None
+        if index in plan.numeric_text_columns:  # exact numeric text (pg_numeric)
+            columns.append(ResultColumn(name, NUMERIC))
+        elif source is None and known is not None:
+            columns.append(ResultColumn(name, known.type_oid, known.typmod, known.table_oid, known.column_number))
+        elif source is not None:
+            slot, column = source
+            oid, typmod = pg_type_of_column(column)
+            spec = slot.relation.spec
+            number = next(i for i, c in enumerate(spec.columns, 1) if c.name == column.name)
+            columns.append(ResultColumn(name, oid, typmod, table_oid(spec.schema, spec.name), number))
+        else:
+            oid, typmod = declared[index] or pg_type_of_duckdb(duck_type)
+            columns.append(ResultColumn(name, oid, typmod))
+    return columns
+
+
+@contextlib.contextmanager
+def empty_inputs(duck: duckdb.DuckDBPyConnection, plan: QueryPlan) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The session's own connection with every scan and procedure of `plan` registered as an empty relation:
+    to bind or explain the local SQL without calling any provider (only the event loop uses this connection)."""
+    names = [slot.name for slot in plan.scans] + [proc.name for proc in plan.procedures]
+    for slot in plan.scans:
+        duck.register(slot.name, arrow_schema(slot.relation.spec, slot.request.columns).empty_table())
+    for proc in plan.procedures:
+        duck.register(proc.name, procedure_table(proc, []))
+    try:
+        yield duck
+    finally:
+        for name in names:
+            with contextlib.suppress(duckdb.Error):
+                duck.unregister(name)
+
+
+def describe(duck: duckdb.DuckDBPyConnection, plan: QueryPlan, sql: str, client_sql: str,
+             table_oid: TableOid) -> list[ResultColumn]:
+    """The result columns of `sql` without running it: bind it over empty inputs."""
+    with empty_inputs(duck, plan) as cursor:
+        try:
+            relation = cursor.sql(sql)
+            names, types = list(relation.columns), [str(t) for t in relation.types]
+        except duckdb.Error as err:
+            raise translate(err, client_sql) from None
+        return result_columns(names, types, plan, table_oid)
+
+
+def _read_next(reader: pa.RecordBatchReader) -> pa.RecordBatch | None:
+    """The next batch, or None at the end — then the reader is closed here, in the worker thread
+    (closing DuckDB's stream from the event loop cost as much as a small query)."""
+    try:
+        return reader.read_next_batch()
+    except StopIteration:
+        reader.close()
+        return None
+
+
+# The reader of a result served from kept batches (DuckCursorPool.constant_result): already at its end
+_FINISHED = pa.RecordBatchReader.from_batches(pa.schema([]), [])
+
+
+class QueryCursor(Cursor):
+    """Streams one query's rows; cancel() interrupts DuckDB and the provider scans."""
+
+    copy_out = None
+
+    def __init__(self, cursors: DuckCursorPool, plan: QueryPlan, sql: str, client_sql: str,
+                 ctx: ScanContext, table_oid: TableOid, procedure_rows: dict[str, list[tuple[Any, ...]]],
+                 on_close: Callable[[QueryCursor], None] | None = None, timeout_ms: int = 0,
+                 limiter: anyio.CapacityLimiter | None = None, time_zone: str = "UTC") -> None:
+        self.plan = plan
+        self.sql = sql
+        self.client_sql = client_sql
+        self.columns: list[ResultColumn] | None = None
+        self._pool = cursors
+        self._ctx = ctx
+        self._table_oid = table_oid
+        self._procedure_rows = procedure_rows
+        self._cursor: PooledCursor | None = None
+        self._reader: pa.RecordBatchReader | None = None
+        self._read_ahead: list[pa.RecordBatch | None] = []  # batches read with the statement's start (None: end)
+        self._pending: pa.RecordBatch | None = None  # the unread rest of the current batch
+        self._encoder: tuple[Any, DataRowEncoder] | None = None
+        self._scans: list[LiveScan] = []
+        self._exhausted = False
+        self._reader_done = False
+        self._canceled = False
+        self._failed = False
+        self._closed = False
+        self._on_close = on_close
+        self._timeout_ms = timeout_ms
+        # The session's own thread budget: a statement waiting on a slow API never holds one of
+        # anyio's shared default worker tokens that other sessions need.
+        self._limiter = limiter
+        self._time_zone = time_zone
+        self._deadline: float | None = None
+        self._timed_out = False
+        self.key_lookups_applied: list[tuple[JoinKey, int]] = []
+        self.row_count = 0
+        self.stats: StatementStats | None = None  # the statement's log line and metrics, finished by close()
+        self.error: PgError | None = None  # what ended the rows early, if anything
+
+    async def start(self) -> None:
+        """Register the inputs and start DuckDB (binding errors surface here)."""
+        token = current_token() if self.plan.scans else None
+        if self._timeout_ms > 0:
+            self._deadline = anyio.current_time() + self._timeout_ms / 1000
+        self._cursor = pooled = self._pool.acquire(self._time_zone)
+        live_scans: dict[str, LiveScan] = {}
+
+        def live(slot: ScanSlot) -> LiveScan:
+            if slot.name not in live_scans:
+                assert slot.plan is not None and token is not None
+                live_scans[slot.name] = LiveScan(slot.relation.provider, slot.plan, self._ctx, token)
+                self._scans.append(live_scans[slot.name])
+            return live_scans[slot.name]
+
+        if self.plan.key_lookups:
+            await self._key_lookups(live)
+        for slot in self.plan.scans:
+            pooled.register(slot.name, live(slot).reader())
+        for proc in self.plan.procedures:
+            pooled.register(proc.name, procedure_table(proc, self._procedure_rows.get(proc.name, [])))
+        connection = pooled.connection
+        # Without provider scans every input is already local: read the first rows in the same worker-thread
+        # call, so a small result (SELECT 1, catalog queries) costs one thread hop. With scans, rows are only
+        # pulled when the client asks (the API is paged lazily).
+        read_ahead = not self.plan.scans
+
+        def run() -> tuple[pa.RecordBatchReader, list[str], list[str], list[pa.RecordBatch | None]]:
+            relation = self._pool.relation(connection, self.sql) if read_ahead else connection.sql(self.sql)
+            reader = relation.to_arrow_reader(LOCAL_BATCH_ROWS if read_ahead else ARROW_BATCH_ROWS)
+            names, types = list(relation.columns), [str(t) for t in relation.types]
+            batches: list[pa.RecordBatch | None] = []
+            rows = 0
+            while read_ahead and rows < LOCAL_BATCH_ROWS:
+                batch = _read_next(reader)
+                batches.append(batch)
+                if batch is None:
+                    break
+                rows += batch.num_rows
+            return reader, names, types, batches
+
+        constant = self._pool.constant_result(self.sql) if self.plan.constant else None
+        if constant is not None:
+            names, types, batches = constant
+            self._reader, self._read_ahead = _FINISHED, list(batches)
+        else:
+            self._reader, names, types, self._read_ahead = await self._in_thread(run)
+            if self.plan.constant and self._read_ahead and self._read_ahead[-1] is None:  # the whole result
+                self._pool.keep_constant_result(self.sql, (names, types, list(self._read_ahead)))
+        if self._read_ahead and self._read_ahead[-1] is None:
+            self._reader_done = True  # read to its end in the worker thread, which closed it (_read_next)
+        key = (tuple(names), tuple(types))
+        known = self.plan.described.get(key)  # a reused plan (plan_cache) describes its result once
+        if known is None:
+            known = self.plan.described[key] = result_columns(names, types, self.plan, self._table_oid)
+        self.columns = known
+
+    async def _key_lookups(self, live: Callable[[ScanSlot], LiveScan]) -> None:
+        """Read key-lookup drivers ahead (on the event loop) and narrow their targets."""
+        try:
+            with anyio.CancelScope(deadline=self._deadline if self._deadline is not None else math.inf) as scope:
+                for key in self.plan.key_lookups:
+                    values = await collect_keys(live(key.driver), key.driver_column)
+                    if values:  # an empty driver needs no lookup: the join reads little of the target
+                        restrict_target(key, values, self._ctx)
+                        self.key_lookups_applied.append((key, len(values)))
+        except ScanCanceled:
+            raise self._canceled_error() from None
+        except PgError:
+            raise
+        except Exception as err:
+            raise self._scan_failure(err) from None
+        if scope.cancelled_caught:
+            self._timed_out = True
+            raise self._canceled_error()
+
+    def _scan_failure(self, err: Exception) -> PgError:
+        for scan in self._scans:
+            if scan.error is err:
+                spec = scan.provider.spec
+                log.error("provider %s.%s failed", spec.schema, spec.name, exc_info=err)
+                return PgError(INTERNAL_ERROR, f"internal error while scanning {spec.schema}.{spec.name}")
+        log.error("query failed", exc_info=err)
+        return PgError(INTERNAL_ERROR, "internal error")
+
+    async def _in_thread(self, function: Callable[..., Any], *args: Any) -> Any:
+        if self._canceled:
+            raise self._canceled_error()
+        try:
+            if self._deadline is None:
+                return await to_thread.run_sync(function, *args, limiter=self._limiter)
+            async with anyio.create_task_group() as group:
+                group.start_soon(self._watchdog, self._deadline)
+                result = await to_thread.run_sync(function, *args, limiter=self._limiter)
+                group.cancel_scope.cancel()
+            return result
+        except PgError:
+            self._failed = True
+            raise
+        except Exception as err:
+            self._failed = True
+            if self._canceled or any(s.canceled for s in self._scans):
+                raise self._canceled_error() from None
+            for scan in self._scans:
+                if isinstance(scan.error, PgError):
+                    raise scan.error from None
+                if scan.error is not None:
+                    spec = scan.provider.spec
+                    log.error("provider %s.%s failed", spec.schema, spec.name, exc_info=scan.error)
+                    raise PgError(INTERNAL_ERROR, f"internal error while scanning {spec.schema}.{spec.name}") from None
+            if isinstance(err, duckdb.Error):
+                raise translate(err, self.client_sql) from None
+            raise
+
+    async def _take(self, max_rows: int | None) -> pa.RecordBatch | None:
+        """The next rows of the result, at most `max_rows` and at most one DuckDB batch; None at the end."""
+        while self._pending is None or self._pending.num_rows == 0:
+            if self._exhausted:
+                return None
+            assert self._reader is not None
+            try:
+                batch = self._read_ahead.pop(0) if self._read_ahead else await self._in_thread(_read_next, self._reader)
+            except PgError as err:
+                self.error = err
+                raise
+            if batch is None:
+                self._exhausted = self._reader_done = True
+                await self._release_scans()
+                return None
+            self._pending = batch
+        batch = self._pending
+        if max_rows is None or max_rows >= batch.num_rows:
+            self._pending = None
+        else:
+            batch, self._pending = batch.slice(0, max_rows), batch.slice(max_rows)
+        self.row_count += batch.num_rows
+        return batch
+
+    async def fetch(self, max_rows: int | None) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = []
+        while max_rows is None or len(rows) < max_rows:
+            batch = await self._take(None if max_rows is None else max_rows - len(rows))
+            if batch is None:
+                break
+            columns = [python_values(column) for column in batch.columns]
+            for index in self.plan.numeric_text_columns:
+                columns[index] = [None if v is None else Decimal(v) for v in columns[index]]
+            rows.extend(zip(*columns, strict=True) if columns else [()] * batch.num_rows)
+        return rows
+
+    async def fetch_data_rows(self, max_rows: int | None, columns: Sequence[ResultColumn], formats: Sequence[int],
+                              ctx: FormatContext) -> tuple[bytes, int]:
+        """Up to `max_rows` rows (None: the next batch) as DataRow messages for these columns (as the client
+        was told in RowDescription) and result formats, encoded a column at a time (wire_rows);
+        (b"", 0) once the result is exhausted."""
+        key = (tuple(columns), tuple(formats), ctx)
+        if self._encoder is None or self._encoder[0] != key:
+            self._encoder = (key, DataRowEncoder(columns, formats, ctx, self.plan.numeric_text_columns))
+        batch = await self._take(max_rows)
+        if batch is None:
+            return b"", 0
+        return self._encoder[1].encode(batch), batch.num_rows
+
+    @property
+    def command_tag(self) -> str:
+        return f"SELECT {self.row_count}"
+
+    async def _watchdog(self, deadline: float) -> None:
+        """statement_timeout: cancel the statement like a CancelRequest would."""
+        await anyio.sleep_until(deadline)
+        self._timed_out = True
+        self.cancel()
+
+    def _canceled_error(self) -> PgError:
+        if self._timed_out:
+            return PgError(QUERY_CANCELED, "canceling statement due to statement timeout")
+        return canceled_error()
+
+    def cancel(self) -> None:
+        """From the event loop (CancelRequest): stop DuckDB and abort pending provider pulls."""
+        self._canceled = True
+        for scan in self._scans:
+            scan.cancel()
+        if self._cursor is not None:
+            try:
+                self._cursor.connection.interrupt()
+            except duckdb.Error:
+                pass
+
+    async def _release_scans(self) -> None:
+        for scan in self._scans:
+            await scan.aclose()
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        reader, self._reader = self._reader, None
+        cursor, self._cursor = self._cursor, None
+        if reader is not None and not self._reader_done:  # an exhausted reader closed itself (_read_next)
+            await to_thread.run_sync(reader.close, limiter=self._limiter)
+        if cursor is not None:
+            if self._canceled or self._failed:
+                await to_thread.run_sync(cursor.release, False, limiter=self._limiter)
+            else:
+                cursor.release(True)
+        if self._scans:
+            with anyio.CancelScope(shield=True):
+                await self._release_scans()
+        if self._on_close is not None:
+            self._on_close(self)
+        if self.stats is not None:
+            self.stats.finish(self.error, self.row_count)

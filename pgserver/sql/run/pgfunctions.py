@@ -1,0 +1,183 @@
+"""PostgreSQL-compatible functions, installed once into each data source's shared DuckDB database.
+
+DuckDB has its own version(), current_database(), current_setting() … with DuckDB
+answers; PostgreSQL clients probe these at connect time, so we shadow them with DuckDB
+macros (macros may shadow built-ins, Python UDFs may not). What belongs to the session reads the
+connection's DuckDB variables (pg_user, pg_database, pg_backend_pid — pgserver.catalog.session_variables);
+what changes during the session (settings, the default schema) goes through Python UDFs that find the
+session by the `pg_session` variable (SessionHooks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import os
+import re
+from collections.abc import Callable
+from typing import Protocol
+
+import duckdb
+
+from pgserver.sql.run.pg_templates import format_datetime, format_number, parse_datetime
+
+
+def sql_string(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+class SessionHooks(Protocol):
+    """What the functions need of a session (pgserver.sql.sql_engine.SqlEngine)."""
+
+    def signal_backend(self, pid: int, terminate: bool) -> bool: ...
+
+
+def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int], SessionHooks]) -> None:
+    """Create the macros and UDFs once per database; `session(id)` finds the session of a `pg_session` id."""
+    varchar, bigint = duckdb.sqltype("VARCHAR"), duckdb.sqltype("BIGINT")
+    integer, boolean = duckdb.sqltype("INTEGER"), duckdb.sqltype("BOOLEAN")
+
+    duck.create_function("__pg_to_char", _to_char, [varchar, varchar, varchar], varchar)
+    duck.create_function("__pg_to_timestamp", _to_timestamp, [varchar, varchar], duckdb.sqltype("TIMESTAMP"))
+    duck.create_function("__pg_signal_backend", lambda sid, pid, terminate: session(sid).signal_backend(pid, terminate),
+                         [bigint, integer, boolean], boolean, side_effects=True)
+    duck.create_function("__pg_format", pg_format, [varchar, duckdb.list_type(varchar)], varchar,
+                         null_handling="special")
+    duck.create_function("__pg_regexp_match", regexp_match, [varchar, varchar, varchar], duckdb.list_type(varchar),
+                         null_handling="special")
+    macros = {
+        "pg_backend_pid()": "getvariable('pg_backend_pid')",
+        "pg_cancel_backend(pid)": "__pg_signal_backend(getvariable('pg_session'), pid, false)",
+        # PostgreSQL 14+: an optional timeout (ms) to wait for the end; the session ends at once here.
+        "pg_terminate_backend(pid, timeout := 0)": "__pg_signal_backend(getvariable('pg_session'), pid, true)",
+        "to_char(v, f)": "__pg_to_char(CAST(v AS VARCHAR), f, typeof(v))",
+        "to_date(s, f)": "CAST(__pg_to_timestamp(s, f) AS DATE)",
+        "to_timestamp(sec)": "CAST(make_timestamp(CAST(sec * 1000000 AS BIGINT)) AS TIMESTAMPTZ), "
+                             "(s, f) AS CAST(__pg_to_timestamp(s, f) AS TIMESTAMPTZ)",
+        "quote_literal(s)": "chr(39) || replace(CAST(s AS VARCHAR), chr(39), chr(39) || chr(39)) || chr(39)",
+        "quote_nullable(s)": "coalesce(quote_literal(s), 'NULL')",
+        "regexp_match(s, p)": "__pg_regexp_match(s, p, ''), (s, p, f) AS __pg_regexp_match(s, p, f)",
+        "regexp_extract_or_null(s, p, g)": "CASE WHEN regexp_matches(s, p) THEN regexp_extract(s, p, g) END",
+        "inet_server_port()": "NULL::INTEGER",
+        "inet_server_addr()": "NULL::VARCHAR",
+        "pg_advisory_unlock_all()": "NULL",  # no advisory locks exist here (Npgsql's connection reset)
+    }
+    for signature, body in macros.items():
+        duck.execute(f"CREATE OR REPLACE MACRO {signature} AS {body}")
+
+
+_FORMAT_SPEC = re.compile(r"%(?:(\d+)\$)?(-)?(\*(?:\d+\$)?|\d+)?([sIL%])")
+
+
+def pg_format(template: str | None, values: list[str | None] | None) -> str | None:
+    """format(formatstr, args…) as PostgreSQL's text_format(): %s (NULL is empty), %I (quote_ident, NULL is an
+    error), %L (quote_literal, NULL unquoted), %% ; n$ positions, - and widths (also *)."""
+    if template is None:
+        return None
+    args = list(values or [])
+    position = 0
+    out: list[str] = []
+    last = 0
+    for match in _FORMAT_SPEC.finditer(template):
+        out.append(template[last:match.start()])
+        last = match.end()
+        index, minus, width, kind = match.groups()
+        if kind == "%":
+            out.append("%")
+            continue
+        size = 0
+        if width is not None and width.startswith("*"):
+            star = width[1:-1]
+            take = int(star) - 1 if star else position
+            if not star:
+                position += 1
+            size = int(args[take]) if take < len(args) and args[take] is not None else 0
+        elif width is not None:
+            size = int(width)
+        if index is not None:
+            position = int(index) - 1
+        if position >= len(args):
+            raise ValueError("too few arguments for format()")
+        value = args[position]
+        position += 1
+        if kind == "s":
+            text = "" if value is None else value
+        elif kind == "I":
+            if value is None:
+                raise ValueError("null values cannot be formatted as an SQL identifier")
+            text = value if re.fullmatch(r"[a-z_][a-z0-9_$]*", value) else '"' + value.replace('"', '""') + '"'
+        else:
+            text = "NULL" if value is None else _quote_literal(value)
+        if size < 0:
+            minus, size = "-", -size
+        out.append(text.ljust(size) if minus else text.rjust(size))
+    out.append(template[last:])
+    rest = "".join(out)
+    if "%" in template[last:] and re.search(r"%(?![sIL%])", template[last:]):
+        raise ValueError("unterminated format() type specifier")
+    return rest
+
+
+def _quote_literal(value: str) -> str:
+    if "\\" in value:
+        return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+    return "'" + value.replace("'", "''") + "'"
+
+
+_REGEX_FLAGS = {"i": re.IGNORECASE, "x": re.VERBOSE, "s": re.DOTALL, "n": re.MULTILINE, "m": re.MULTILINE,
+                "p": 0, "w": re.MULTILINE, "c": 0, "t": 0, "q": 0}
+
+
+def regexp_match(text: str | None, pattern: str | None, flags: str | None = "") -> list[str | None] | None:
+    """regexp_match(string, pattern [, flags]): the first match's subexpressions (or the whole match)."""
+    if text is None or pattern is None or flags is None:
+        return None
+    options = re.DOTALL
+    for flag in flags:
+        if flag == "g":
+            raise ValueError('regexp_match() does not support the "global" option')
+        if flag not in _REGEX_FLAGS:
+            raise ValueError(f'invalid regular expression option: "{flag}"')
+        options |= _REGEX_FLAGS[flag]
+    if "n" in flags or "p" in flags or "w" in flags:
+        options &= ~re.DOTALL
+    try:
+        match = re.search(pattern if "q" not in flags else re.escape(pattern), text, options)
+    except re.error as err:
+        raise ValueError(f"invalid regular expression: {err}") from None
+    if match is None:
+        return None
+    return list(match.groups()) if match.re.groups else [match.group(0)]
+
+
+def _to_char(text: str, template: str, type_name: str) -> str:
+    """to_char(value, template) for dates, timestamps and numbers (value arrives as text; a
+    timestamptz as DuckDB printed it in the statement's TimeZone, offset included)."""
+    kind = type_name.upper()
+    try:
+        if kind == "DATE":
+            return format_datetime(dt.date.fromisoformat(text), template)
+        if kind.startswith("TIMESTAMP"):
+            return format_datetime(dt.datetime.fromisoformat(text), template, zone_name=_zone_of(text))
+        return format_number(decimal.Decimal(text), template)
+    except (ValueError, decimal.InvalidOperation) as err:
+        raise ValueError(f"invalid value for to_char: {err}") from None
+
+
+def _zone_of(text: str) -> str | None:
+    """'+01' style offset of a printed timestamptz, for the TZ/OF patterns."""
+    if len(text) > 19 and text[-3] in "+-":
+        return text[-3:]
+    if len(text) > 19 and len(text) >= 6 and text[-6] in "+-":
+        return text[-6:]
+    return None
+
+
+def _to_timestamp(text: str, template: str) -> dt.datetime:
+    return parse_datetime(text, template)
+
+
+def backend_pid() -> int:
+    """A per-process base for backend ids (PostgreSQL clients only display it)."""
+    return os.getpid()

@@ -1,0 +1,24 @@
+"""PostgreSQL grammar forms that sqlglot parses but DuckDB cannot run as written, normalised right
+after parsing into forms both understand — one module per family:
+
+- set_returning: functions in FROM (ROWS FROM, unnest of several arrays, WITH ORDINALITY, scalar
+  functions, column names after the alias);
+- subquery_arrays: `op ANY/ALL (ARRAY(subquery))`;
+- substring: `substring(text FROM pattern)`, the regular-expression form.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from pgserver.sql.text.grammar.set_returning import rewrite_functions_in_from
+from pgserver.sql.text.grammar.subquery_arrays import rewrite_array_subqueries
+from pgserver.sql.text.grammar.substring import rewrite_regex_substring
+
+
+def normalize(tree: exp.Expression) -> exp.Expression:
+    """`tree` with every PostgreSQL-only form rewritten (in place; returned for chaining)."""
+    rewrite_functions_in_from(tree)
+    rewrite_array_subqueries(tree)
+    rewrite_regex_substring(tree)
+    return tree

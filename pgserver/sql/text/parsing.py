@@ -1,0 +1,205 @@
+"""Parsing one statement with sqlglot (PostgreSQL dialect), with PostgreSQL-style errors.
+
+sqlglot reports where it stopped as line/column of the offending token; PostgreSQL
+clients expect `syntax error at or near "tok"` and a 1-based character position, so
+this module translates one into the other.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects.postgres import Postgres
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import TokenType
+
+from pgserver.errors import SYNTAX_ERROR, PgError
+from pgserver.output_names import WRITTEN_NAME
+from pgserver.sql.text import grammar
+from pgserver.sql.text.command_lexer import lex
+from pgserver.sql.text.known_functions import check_function_calls
+from pgserver.sql.text.splitter import tokenize
+
+# sqlglot warns when it falls back to exp.Command; we decide ourselves what that means.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+
+
+def _anonymous(name: str, min_args: int = 0):  # type: ignore[no-untyped-def]
+    """Keep a PostgreSQL function as written (sqlglot would translate its template argument)."""
+
+    def build(args: list[exp.Expression], **kwargs: object) -> exp.Expression:
+        if len(args) < min_args:
+            return Postgres.Parser.FUNCTIONS[name.upper()](args, **kwargs)
+        return exp.Anonymous(this=name, expressions=args)
+
+    return build
+
+
+class SagePostgres(Postgres):
+    """PostgreSQL as sqlglot reads it, except to_char/to_date/to_timestamp(text, template):
+    their templates are evaluated by our own UDFs (pg_templates.py), not mapped to strftime."""
+
+    class Parser(Postgres.Parser):
+        def _parse_types(self, *args: object, **kwargs: object) -> exp.Expression | None:  # type: ignore[override]
+            """`oid[]`, `regtype[]`: sqlglot returns the object-identifier type before its `[]`
+            (asyncpg's type introspection casts `$1::oid[]`, pgcli `proargtypes::regtype[]`)."""
+            result = super()._parse_types(*args, **kwargs)  # type: ignore[arg-type]
+            if isinstance(result, exp.ObjectIdentifier) and self._match_pair(TokenType.L_BRACKET, TokenType.R_BRACKET):
+                element = exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=exp.to_identifier(result.name.lower()))
+                return exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[element], nested=True)
+            return result
+
+        # `timestamptz '…'::timestamp` is (timestamptz '…')::timestamp in PostgreSQL; sqlglot applies
+        # the `::` to the bare literal first and wraps the result in the typed-literal cast, which
+        # swaps the two casts. We hold the literal's postfix operators back until the typed literal
+        # is built, then apply them to it.
+        _defer_literal_ops = False
+        _deferred_literal = False
+
+        def _parse_type(self, *args: object, **kwargs: object) -> exp.Expression | None:  # type: ignore[override]
+            outer_defer, outer_deferred = self._defer_literal_ops, self._deferred_literal
+            self._defer_literal_ops, self._deferred_literal = True, False
+            try:
+                result = super()._parse_type(*args, **kwargs)  # type: ignore[arg-type]
+                deferred = self._deferred_literal
+            finally:
+                self._defer_literal_ops, self._deferred_literal = outer_defer, outer_deferred
+            if deferred and result is not None:
+                # apply the held-back operators now, not deferring again under an enclosing _parse_type
+                defer, self._defer_literal_ops = self._defer_literal_ops, False
+                try:
+                    result = self._parse_column_ops(result)
+                finally:
+                    self._defer_literal_ops = defer
+            return result
+
+        def _parse_column_ops(self, this: exp.Expression | None) -> exp.Expression | None:
+            if self._defer_literal_ops and isinstance(this, exp.Literal):
+                self._deferred_literal = True
+                return this
+            defer, self._defer_literal_ops = self._defer_literal_ops, False
+            try:
+                return super()._parse_column_ops(this)
+            finally:
+                self._defer_literal_ops = defer
+
+        def _parse_function_call(self, *args: object, **kwargs: object) -> exp.Expression | None:  # type: ignore[override]
+            """Keep the name the client wrote (sqlglot normalises date_part to Extract, btrim to Trim …):
+            PostgreSQL names the result column after it (output_names.py reads WRITTEN_NAME)."""
+            token = self._curr
+            result = super()._parse_function_call(*args, **kwargs)  # type: ignore[arg-type]
+            func = result.this if isinstance(result, exp.Window) else result
+            if token is not None and isinstance(func, exp.Expression) and not isinstance(func, exp.Anonymous | exp.Cast) \
+                    and self._prev is not None and self._prev.token_type == TokenType.R_PAREN:
+                func.meta[WRITTEN_NAME] = token.text.lower()
+            return result
+
+        def _parse_parameter(self) -> exp.Expression:  # type: ignore[override]
+            """`@ x` is PostgreSQL's absolute-value prefix operator, not a parameter (sqlglot tokenizes
+            both @ and $ as PARAMETER)."""
+            if self._prev is not None and self._prev.text == "@":
+                return self.expression(exp.Abs(this=self._parse_unary()))
+            return super()._parse_parameter()
+
+        FUNCTIONS = {
+            **Postgres.Parser.FUNCTIONS,
+            "TO_CHAR": _anonymous("to_char"),
+            "TO_DATE": _anonymous("to_date"),
+            "TO_TIMESTAMP": _anonymous("to_timestamp", min_args=2),
+        }
+
+
+DIALECT = SagePostgres
+
+
+def parse_statement(sql: str) -> exp.Expression:
+    """One statement as a sqlglot tree, PostgreSQL-only forms normalised (pgserver/sql/text/grammar);
+    PgError 42601 for a syntax error."""
+    sql = _spaced_parameters(sql)
+    try:
+        tokens = tokenize(sql)
+    except TokenError as err:
+        raise _unterminated(sql, err) from None
+    if tokens and tokens[0].token_type == TokenType.VAR:
+        # PostgreSQL rejects an unknown leading word at that word ("selec 1").
+        raise syntax_error_at(sql, tokens[0].start, tokens[0].text)
+    try:
+        parsed = sqlglot.parse(sql, read=DIALECT)
+    except ParseError as err:
+        raise _from_parse_error(sql, err) from None
+    except TokenError as err:
+        raise _unterminated(sql, err) from None
+    statements = [p for p in parsed if p is not None]
+    if len(statements) != 1:
+        raise PgError(SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement")
+    check_function_calls(statements[0], sql)
+    return grammar.normalize(statements[0])
+
+
+def _spaced_parameters(sql: str) -> str:
+    """`$1,$2` with a space after each parameter: sqlglot reads `$2,$` as the start of a dollar-quoted string
+    tagged `2,` (PostgreSQL's tags cannot start with a digit), so pgjdbc's `VALUES ($1,$2,$3)` failed to parse."""
+    if "$" not in sql:
+        return sql
+    words = lex(sql)
+    if words is None:
+        return sql
+    out, last = [], 0
+    for word in words:
+        end = word.start + len(word.text)
+        if word.kind == "param" and end < len(sql) and not sql[end].isspace():
+            out += [sql[last:end], " "]
+            last = end
+    return "".join(out) + sql[last:] if out else sql
+
+
+def syntax_error_at(sql: str, offset: int, text: str) -> PgError:
+    """PostgreSQL's message for a syntax error at a 0-based character offset."""
+    return PgError(SYNTAX_ERROR, f'syntax error at or near "{text}"', position=offset + 1)
+
+
+def end_of_input_error(sql: str) -> PgError:
+    return PgError(SYNTAX_ERROR, "syntax error at end of input", position=len(sql.rstrip()) + 1)
+
+
+def _from_parse_error(sql: str, err: ParseError) -> PgError:
+    details = err.errors[0] if err.errors else {}
+    highlight = details.get("highlight") or ""
+    line, col = details.get("line"), details.get("col")
+    if not highlight or line is None or col is None:
+        return end_of_input_error(sql)
+    lines = sql.split("\n")
+    line_start = sum(len(text) + 1 for text in lines[: max(line - 1, 0)])
+    end = line_start + col  # sqlglot's col is the 1-based column of the token's last character
+    start = max(end - len(highlight), 0)
+    if sql[start:end] != highlight:
+        found = sql.find(highlight)
+        start = found if found >= 0 else start
+    unexpected = str(details.get("description", "")).startswith("Invalid expression / Unexpected token")
+    if start >= len(sql.rstrip()) or (not unexpected and not sql[start + len(highlight):].strip()):
+        # sqlglot blames the last token when input ran out; PostgreSQL says "end of input".
+        return end_of_input_error(sql)
+    return syntax_error_at(sql, start, highlight)
+
+
+def _unterminated(sql: str, err: TokenError) -> PgError:
+    stripped = sql.lstrip()
+    for opener, what in (("'", "unterminated quoted string"), ('"', "unterminated quoted identifier"),
+                         ("/*", "unterminated /* comment"), ("$", "unterminated dollar-quoted string")):
+        index = _unbalanced(sql, opener)
+        if index is not None:
+            return PgError(SYNTAX_ERROR, f'{what} at or near "{sql[index:]}"', position=index + 1)
+    return end_of_input_error(stripped or sql)
+
+
+def _unbalanced(sql: str, opener: str) -> int | None:
+    """Offset of the last unmatched opener of this kind (a best effort for error positions)."""
+    if opener == "/*":
+        index = sql.rfind("/*")
+        return index if index >= 0 and sql.find("*/", index) < 0 else None
+    if sql.count(opener) % 2 == 1:
+        return sql.rfind(opener)
+    return None
