@@ -199,6 +199,9 @@ class InsertRequest:
     returning: tuple[str, ...] = ()  # columns to report in RowResult.row
     stop_on_error: bool = True
     on_result: ResultCallback | None = None
+    # OnConflict.UPDATE: the columns a matched row gets from the insert (ON CONFLICT DO UPDATE SET a = EXCLUDED.a);
+    # None: every column the row gives. A created row always gets every column.
+    update_columns: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -338,12 +338,35 @@ class SessionFunctions:
             size = (size + 512) // 1024
         return f"{size} PB"
 
-    def _privilege(self, args: tuple[str, ...]) -> bool:
-        """Read privileges are granted on everything; our relations are read-only."""
-        wanted = {p.strip().upper().replace(" WITH GRANT OPTION", "") for p in args[-1].split(",")}
-        return wanted <= READ_PRIVILEGES
+    def _privilege(self, args: tuple[Any, ...], relation_at: int | None = None, column_at: int | None = None) -> bool:
+        """Read privileges are granted on everything; write privileges only on what a table's WriteSpec lets
+        clients write (Customers: INSERT, UPDATE, DELETE — per column for has_column_privilege)."""
+        wanted = {p.strip().upper().replace(" WITH GRANT OPTION", "") for p in str(args[-1]).split(",")}
+        if wanted <= READ_PRIVILEGES:
+            return True
+        if relation_at is None or len(args) <= relation_at:
+            return False
+        target = args[relation_at]
+        oid = target if isinstance(target, int) else self.to_regclass_1(str(target))
+        spec = self.cat.table_specs.get(oid) if oid is not None else None
+        writes = spec.writes if spec is not None else None
+        if writes is None:
+            return False
+        if column_at is not None and len(args) > column_at:
+            column = args[column_at]
+            name = spec.columns[column - 1].name if isinstance(column, int) and 0 < column <= len(spec.columns) \
+                else str(column)
+            declared = writes.column(name)
+            allowed = {"INSERT": bool(declared and declared.insertable), "UPDATE": bool(declared and declared.updatable)}
+        else:
+            allowed = {"INSERT": writes.can_insert, "UPDATE": writes.can_update, "DELETE": writes.can_delete}
+        return all(p in READ_PRIVILEGES or allowed.get(p, False) for p in wanted)
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
+        if name.startswith(("has_table_privilege", "has_any_column_privilege")):  # ([user,] table, privilege)
+            return lambda *args: self._privilege(args, relation_at=len(args) - 2)
+        if name.startswith("has_column_privilege"):  # ([user,] table, column, privilege)
+            return lambda *args: self._privilege(args, relation_at=len(args) - 3, column_at=len(args) - 2)
         if name.startswith(("has_", "pg_has_role")):
             return lambda *args: self._privilege(args)
         raise AttributeError(name)

@@ -63,18 +63,24 @@ def build(cat: Catalog) -> dict[str, list[dict[str, Any]]]:
     constraints = list(cat.rows.get("pg_catalog.pg_constraint", ()))
     for oid, spec in sorted(cat.table_specs.items(), key=lambda kv: (kv[1].schema, kv[1].name)):
         where = dict(table_catalog=db, table_schema=spec.schema, table_name=spec.name)
-        out["tables"].append(dict(**where, table_type="BASE TABLE", is_insertable_into="NO", is_typed="NO"))
-        out["table_privileges"].append(dict(grantor=cat.user, grantee=cat.user, **where, privilege_type="SELECT",
-                                            is_grantable="YES", with_hierarchy="YES"))
+        writes = spec.writes
+        insertable = writes is not None and writes.can_insert
+        out["tables"].append(dict(**where, table_type="BASE TABLE", is_insertable_into="YES" if insertable else "NO",
+                                  is_typed="NO"))
+        for privilege in _privileges(spec):  # PostgreSQL lists them in this order (INSERT, SELECT, UPDATE, DELETE)
+            out["table_privileges"].append(dict(grantor=cat.user, grantee=cat.user, **where,
+                                                privilege_type=privilege, is_grantable="YES",
+                                                with_hierarchy="YES" if privilege == "SELECT" else "NO"))
         for attnum, col in enumerate(spec.columns, start=1):
             typoid, typmod = _column_type(cat, oid, attnum)
             nullable = col.nullable and not col.is_key
+            written = writes.column(col.name) if writes is not None else None
             out["columns"].append(dict(
                 **where, column_name=col.name, ordinal_position=attnum, column_default=None,
                 is_nullable="YES" if nullable else "NO", **_type_facts(typoid, typmod),
                 udt_catalog=db, udt_schema="pg_catalog", udt_name=cat.types[typoid]["typname"],
                 dtd_identifier=str(attnum), is_self_referencing="NO", is_identity="NO", identity_cycle="NO",
-                is_generated="NEVER", is_updatable="NO",
+                is_generated="NEVER", is_updatable="YES" if written is not None and written.updatable else "NO",
             ))
             if not nullable:
                 name = f"{cat.classes[oid].namespace_oid}_{oid}_{attnum}_not_null"
@@ -107,6 +113,14 @@ def build(cat: Catalog) -> dict[str, list[dict[str, Any]]]:
                 delete_rule="NO ACTION"))
     _routines(cat, out)
     return out
+
+
+def _privileges(spec: Any) -> list[str]:
+    writes = spec.writes
+    if writes is None:
+        return ["SELECT"]
+    return [p for p, on in (("INSERT", writes.can_insert), ("SELECT", True), ("UPDATE", writes.can_update),
+                            ("DELETE", writes.can_delete)) if on]
 
 
 def _column_type(cat: Catalog, relid: int, attnum: int) -> tuple[int, int]:

@@ -92,6 +92,14 @@ def _depend(cat: Catalog, classid: int, objid: int, objsubid: int, refclassid: i
                 refobjid=refobjid, refobjsubid=refobjsubid, deptype=deptype)
 
 
+def acl_letters(spec: TableSpec) -> str:
+    """The owner's privileges on a relation: r (SELECT), and a/w/d where its WriteSpec allows writes."""
+    writes = spec.writes
+    if writes is None:
+        return "r"
+    return "a" * writes.can_insert + "r" + "w" * writes.can_update + "d" * writes.can_delete
+
+
 def _class_row(oid: int, name: str, nsp: int, kind: str, natts: int, **extra: Any) -> dict[str, Any]:
     row: dict[str, Any] = dict(
         oid=oid, relname=name, relnamespace=nsp, reltype=0, reloftype=0, relowner=OWNER,
@@ -124,9 +132,11 @@ def _table_rows(cat: Catalog, alloc: OidAllocator, spec: TableSpec, oid: int, ns
     arraytype = alloc.oid(f"arraytype:{spec.schema}.{spec.name}")
     keys = [i for i, c in enumerate(spec.columns, start=1) if c.is_key]
     owner = q(cat.user)
-    # Read-only: the owner holds only SELECT (r), so pgjdbc/ODBC privilege listings say so (decision 0600).
+    # Read-only: the owner holds only SELECT (r), so pgjdbc/ODBC privilege listings say so (decision 0600);
+    # a writable table (Customers) adds what its WriteSpec allows: a(INSERT) w(UPDATE) d(DELETE) (decision 0731).
     cat.add_row("pg_catalog.pg_class", **_class_row(oid, spec.name, nsp, "r", len(spec.columns), reltype=rowtype,
-                                                     relhasindex=bool(keys), relacl=[f"{owner}=r/{owner}"]))
+                                                     relhasindex=bool(keys),
+                                                     relacl=[f"{owner}={acl_letters(spec)}/{owner}"]))
     record, record_array = types[RECORD_OID], types[RECORD_ARRAY_OID]
     cat.add_row("pg_catalog.pg_type", **{**record, "oid": rowtype, "typname": spec.name, "typnamespace": nsp,
                                          "typtype": "c", "typcategory": "C", "typrelid": oid, "typarray": arraytype,

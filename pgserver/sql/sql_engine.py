@@ -7,6 +7,7 @@ session commands directly and queries through planner → providers → DuckDB.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from pgserver.errors import (
     IN_FAILED_SQL_TRANSACTION,
     INTERNAL_ERROR,
     QUERY_CANCELED,
+    READ_ONLY_SQL_TRANSACTION,
     PgError,
 )
 from pgserver.provider import UNOBSERVED, ScanObserver
@@ -40,6 +42,14 @@ from pgserver.sql.pushdown.planner import plan_query
 from pgserver.sql.run.calls import call_statement, run_procedure
 from pgserver.sql.run.copy_statement import CopyCursor, parse_copy
 from pgserver.sql.run.dialect import to_duckdb_sql
+from pgserver.sql.run.dml import (
+    WritePlan,
+    parameter_hints,
+    plan_write,
+    returning_columns,
+    run_write,
+    write_target,
+)
 from pgserver.sql.run.duck_database import SharedDatabase
 from pgserver.sql.run.duck_pool import DuckCursorPool
 from pgserver.sql.run.execution import QueryCursor, describe
@@ -82,6 +92,7 @@ class PreparedState:
     explain_options: frozenset[str] = frozenset()
     # (parameter values, settings version) → (plan, DuckDB SQL) for queries that read no provider
     local_plans: Lru[tuple[QueryPlan, str]] = field(default_factory=lambda: Lru(PLANS_PER_STATEMENT))
+    write: WritePlan | None = None  # INSERT/UPDATE/DELETE on a writable table (pgserver/sql/run/dml.py)
 
 
 _REG_TYPES = frozenset({"regclass", "regtype", "regproc", "regprocedure", "regnamespace", "regrole", "regoper",
@@ -117,6 +128,7 @@ class SqlEngine(Engine):
         self.backend_pid = backend_pid if backend_pid is not None else 10_000 + next(_backend_ids)
         self.server = server
         self.transaction = TransactionState(settings)
+        self._block_writes = 0  # rows written to the API in the open transaction block (ROLLBACK cannot undo them)
         self.cursors = CursorRegistry()
         self.ctx = SessionScanContext(settings)
         self._notices: list[Notice] = []
@@ -302,7 +314,7 @@ class SqlEngine(Engine):
             self._reject_non_query(state.tree)
             oids, columns = self._describe_query(state.tree, self._bound(state), oids, sql)
         elif statement.kind == "write":
-            reject_write(sql, self.source.tables, self.name_scope())
+            columns, oids = self._prepare_write(sql, state, oids)
         elif statement.kind == "ddl":
             raise reject_ddl(statement.verb, sql)
         else:
@@ -315,6 +327,9 @@ class SqlEngine(Engine):
                           "current transaction is aborted, commands ignored until end of transaction block")
 
     def _reject_non_query(self, tree: exp.Expression) -> None:
+        if write_target(tree, self.source.tables, self.name_scope()) is not None:
+            raise PgError(FEATURE_NOT_SUPPORTED, f"{tree.key.upper()} is not supported here",
+                          hint="Run the write as a statement of its own (not in WITH, EXPLAIN, COPY or a cursor).")
         if isinstance(tree, exp.Insert | exp.Update | exp.Delete | exp.Merge):
             reject_write(tree.sql(dialect="postgres"), self.source.tables, self.name_scope())
         if isinstance(tree, exp.Select) and tree.args.get("into") is not None:
@@ -405,14 +420,59 @@ class SqlEngine(Engine):
             return await self._run_query(self._bound(state), params, oids, statement.sql,
                                          state.local_plans)
         if statement.kind == "write":
-            reject_write(statement.sql, self.source.tables, self.name_scope())
+            return await self._execute_write(state, params, oids)
         if statement.kind == "ddl":
             raise reject_ddl(statement.verb, statement.sql)
         return await self._run_command(statement, state, params, oids)
 
+    # -- writes (pgserver/sql/run/dml.py): the rows are found by a query, then sent to the provider --------------
+    def _prepare_write(self, sql: str, state: PreparedState, oids: list[int]) -> tuple[list[ResultColumn] | None,
+                                                                                      list[int]]:
+        tree = parse_statement(sql)
+        relation = write_target(tree, self.source.tables, self.name_scope())
+        if relation is None:
+            reject_write(sql, self.source.tables, self.name_scope())
+        assert relation is not None
+        state.write = plan = plan_write(tree, relation)
+        bound = bind_query(plan.source, self._environment())
+        oids, _ = self._describe_query(plan.source, bound, parameter_hints(plan, oids), sql)
+        return returning_columns(plan, self.table_oid(relation.spec.schema, relation.spec.name)), oids
+
+    async def _execute_write(self, state: PreparedState, params: Sequence[Any], oids: Sequence[int]) -> Cursor:
+        plan = state.write
+        assert plan is not None
+        if self.transaction.read_only or (not self.transaction.in_block and
+                                          self.settings.get("default_transaction_read_only") == "on"):
+            raise PgError(READ_ONLY_SQL_TRANSACTION, f"cannot execute {plan.verb} in a read-only transaction")
+        environment = dataclasses.replace(self._environment(), max_rows=None)  # MaxRows never limits a write
+        cursor = await self._run_query(bind_query(plan.source, environment), params, oids, state.statement.sql,
+                                       environment=environment)
+        try:
+            rows = await cursor.fetch(None)
+        finally:
+            await cursor.close()
+        if self.transaction.in_block and self._block_writes == 0 and rows:
+            self._notices.append(Notice("NOTICE", "00000", "Sage 200 has no transactions: this write is applied "
+                                                           "now, and ROLLBACK will not undo it"))
+        columns = returning_columns(plan, self.table_oid(plan.spec.schema, plan.spec.name))
+        return await run_write(plan, rows, self.ctx, columns, self._count_block_writes)
+
+    def _count_block_writes(self, applied: int) -> None:
+        if self.transaction.in_block:
+            self._block_writes += applied
+
+    def _end_block(self, rolled_back: bool) -> None:
+        """COMMIT/ROLLBACK: writes of the block were applied as they ran; a ROLLBACK says it cannot undo them."""
+        if rolled_back and self._block_writes:
+            self._notices.append(Notice("WARNING", "01000", f"{self._block_writes} row(s) written to Sage 200 in "
+                                        "this transaction were applied when their statements ran; ROLLBACK "
+                                        "cannot undo them"))
+        self._block_writes = 0
+
     async def _run_query(self, bound: BoundQuery, params: Sequence[Any], oids: Sequence[int],
-                         client_sql: str, local_plans: Lru[tuple[QueryPlan, str]] | None = None) -> QueryCursor:
-        plan, sql = self._planned(bound, params, oids, local_plans)
+                         client_sql: str, local_plans: Lru[tuple[QueryPlan, str]] | None = None,
+                         environment: PlanEnvironment | None = None) -> QueryCursor:
+        plan, sql = self._planned(bound, params, oids, local_plans, environment)
         procedure_rows = {}
         for proc in plan.procedures:
             procedure_rows[proc.name] = await run_procedure(proc.procedure, proc.arguments, self.ctx,
@@ -435,7 +495,8 @@ class SqlEngine(Engine):
         return self._limiter
 
     def _planned(self, bound: BoundQuery, params: Sequence[Any], oids: Sequence[int],
-                 local_plans: Lru[tuple[QueryPlan, str]] | None) -> tuple[QueryPlan, str]:
+                 local_plans: Lru[tuple[QueryPlan, str]] | None,
+                 environment: PlanEnvironment | None = None) -> tuple[QueryPlan, str]:
         """The plan and its DuckDB SQL; reused for queries that read no provider (see plan_cache)."""
         values = parameter_key(params) if local_plans is not None else None
         key = (values, self.settings.version) if values is not None else None
@@ -443,7 +504,7 @@ class SqlEngine(Engine):
             hit = local_plans.get(key)
             if hit is not None:
                 return hit
-        plan = plan_query(bound, self._environment(), params, oids)
+        plan = plan_query(bound, environment or self._environment(), params, oids)
         planned = (plan, to_duckdb_sql(plan.tree))
         if key is not None and local_plans is not None and not plan.scans and not plan.procedures:
             local_plans.put(key, planned)
@@ -456,12 +517,17 @@ class SqlEngine(Engine):
         if verb in {"BEGIN", "START"}:
             return sc.begin(words, sql, txn, notices)
         if verb in {"COMMIT", "END"}:
+            self._end_block(rolled_back=txn.status == "E")
             result = sc.commit(words, sql, txn, notices)
             await self.cursors.close_all(keep_holdable=result.command_tag == "COMMIT")
             return result
         if verb in {"ROLLBACK", "ABORT"}:
             to_savepoint = any(w.is_word("TO") for w in words[1:3])
             result = sc.rollback(words, sql, txn, notices)
+            if not to_savepoint:
+                self._end_block(rolled_back=True)
+            elif self._block_writes:
+                self._warn_savepoint()
             if not to_savepoint:
                 await self.cursors.close_all()
             return result
@@ -504,6 +570,11 @@ class SqlEngine(Engine):
         if verb == "DEALLOCATE":
             return self.sql_prepared.deallocate(statement)
         raise PgError(FEATURE_NOT_SUPPORTED, f"{verb} is not supported")
+
+    def _warn_savepoint(self) -> None:
+        self._notices.append(Notice("WARNING", "01000", f"{self._block_writes} row(s) written to Sage 200 in this "
+                                    "transaction were applied when their statements ran; ROLLBACK TO SAVEPOINT "
+                                    "cannot undo them"))
 
     async def _discard(self, statement: Statement) -> StaticCursor:
         words = statement.words

@@ -34,7 +34,7 @@ from pgserver.errors import (
     STRING_DATA_RIGHT_TRUNCATION,
     PgError,
 )
-from pgserver.provider import WriteColumn, WriteSpec
+from pgserver.provider import Column, WriteColumn, WriteSpec
 from pgserver.types import ColumnType
 
 RELATION = "Customers"
@@ -267,10 +267,22 @@ def get_path(payload: Mapping[str, Any], path: str) -> Any:
 # ---------------------------------------------------------------------------
 
 
+EXTERNAL_ID_DESCRIPTION = ("Your system's id for the customer, kept in the data source's truth table (Zynk's "
+                           "duplicate prevention): a re-sent insert with it updates, never duplicates. NULL when "
+                           "none was given.")
+
+
+def external_id_column() -> Column:
+    """The Customers column showing the truth table's external id (filtered locally: the API has no such field)."""
+    return Column(EXTERNAL_ID, EXTERNAL_ID_TYPE, description=EXTERNAL_ID_DESCRIPTION, filterable=False)
+
+
 def customer_write_spec(columns: Sequence[Any]) -> WriteSpec:
-    """The WriteSpec of a Customers view (either edition) from its columns."""
+    """The WriteSpec of a Customers view (either edition) from its columns (ExternalId among them)."""
     out: list[WriteColumn] = []
     for column in columns:
+        if column.name == EXTERNAL_ID:
+            continue  # declared last, below
         if column.name == ID:
             out.append(WriteColumn(ID, identity=True, generated=True, description="Assigned by Sage 200."))
             continue
@@ -283,7 +295,6 @@ def customer_write_spec(columns: Sequence[Any]) -> WriteSpec:
         else:
             out.append(WriteColumn(column.name, insertable=True, updatable=not f.create_only, required=f.required,
                                    description="Set only when a customer is created." if f.create_only else ""))
-    out.append(WriteColumn(EXTERNAL_ID, insertable=True, updatable=True, identity=True, pg_type=EXTERNAL_ID_TYPE,
-                           description="Your system's id for the customer, kept in the data source's truth table "
-                                       "(Zynk's duplicate prevention): a re-sent insert updates, never duplicates."))
+    out.append(WriteColumn(EXTERNAL_ID, insertable=True, updatable=True, identity=True,
+                           description=EXTERNAL_ID_DESCRIPTION))
     return WriteSpec(columns=tuple(out), key=(ID,), identity_order=IDENTITY_ORDER)

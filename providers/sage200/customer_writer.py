@@ -23,10 +23,13 @@ layer calls (Customers columns), and the XML import (providers/sage200/zynk_impo
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import pyarrow as pa
 
 from pgserver.errors import (
     FDW_ERROR,
@@ -39,15 +42,22 @@ from pgserver.errors import (
     PgError,
 )
 from pgserver.provider import (
+    Comparison,
     DeleteRequest,
     InsertRequest,
+    Not,
     OnConflict,
+    Qual,
+    QualReport,
     RowResult,
     ScanContext,
+    ScanPlan,
+    ScanRequest,
     TableSpec,
     UpdateRequest,
     WriteOutcome,
     WriteResult,
+    arrow_schema,
 )
 from providers.sage200.client import AmbiguousWrite, ApiRejection
 from providers.sage200.convert import page_to_batch
@@ -109,6 +119,7 @@ class WriteMode:
     match_on: tuple[str, ...]
     on_conflict: OnConflict
     auto_generate: bool
+    update_fields: frozenset[str] | None = None  # an update of a matched customer sends only these API fields
 
 
 class _Api:
@@ -259,7 +270,7 @@ class CustomerWriter:
                                  notes=tuple(record.notes))
             if target.action == "update":
                 assert target.customer is not None
-                return await self._update_existing(api, record, target, returning)
+                return await self._update_existing(api, record, target, returning, mode.update_fields)
             return await self._create(api, record, target, returning)
         except PgError as exc:
             return _failed(record, exc)
@@ -345,17 +356,19 @@ class CustomerWriter:
     # -- applying ------------------------------------------------------------------------------------------
 
     async def _update_existing(self, api: _Api, record: CustomerRecord, target: _Target,
-                               returning: tuple[str, ...]) -> RowResult:
+                               returning: tuple[str, ...], mode_fields: frozenset[str] | None = None) -> RowResult:
         customer = target.customer
         assert customer is not None
         customer_id = int(customer["id"])
         body = dict(record.payload)
+        if mode_fields is not None:  # ON CONFLICT DO UPDATE SET: only the columns it names
+            body = {k: v for k, v in body.items() if k in mode_fields}
         notes = list(record.notes)
         if "currency_id" in body:  # create-only (Zynk: the currency is set when a customer is created)
             if body["currency_id"] != customer.get("currency_id"):
                 notes.append(f"{record.shown('currency_id')} not changed: it is set only when a customer is created")
             del body["currency_id"]
-        if record.reference is not None and str(customer.get("reference", "")).casefold() != \
+        if record.reference is not None and "reference" in body and str(customer.get("reference", "")).casefold() != \
                 record.reference.casefold():
             other = await api.find(record.reference)
             if other is not None and int(other["id"]) != customer_id:
@@ -448,7 +461,7 @@ class CustomerWriter:
         """The `returning` columns of a customer (read again when the answer lacks some of them)."""
         if not returning:
             return None
-        columns = [c for c in returning if self.spec.column(c) is not None]
+        columns = [c for c in returning if self.spec.column(c) is not None and c.lower() != EXTERNAL_ID.lower()]
         needed = {str(self.spec.column(c).source).split(".")[0] for c in columns}  # type: ignore[union-attr]
         if not needed <= set(customer):
             select, expand = select_and_expand(self.spec, columns, ["id"])
@@ -458,7 +471,7 @@ class CustomerWriter:
         out: dict[str, Any] = {}
         for name in returning:
             column = self.spec.column(name)
-            if column is not None:
+            if column is not None and column.name != EXTERNAL_ID:
                 out[name] = row[column.name]
             elif name.lower() == EXTERNAL_ID.lower():
                 ids = await self.session.truth_table.external_ids(api.scope, [int(customer["id"])])
@@ -562,6 +575,20 @@ class CustomerWriter:
             return RowResult(index, WriteOutcome.FAILED, key={ID: customer_id}, error=exc)
         except ApiRejection as exc:
             return RowResult(index, WriteOutcome.FAILED, key={ID: customer_id}, error=_delete_error(exc, customer_id))
+
+
+@dataclass(frozen=True)
+class _ExternalIdScan:
+    inner: ScanPlan  # the view's own scan (without ExternalId, with Id when ExternalId is wanted)
+    wanted: bool  # ExternalId is among the columns
+
+
+def qual_columns(qual: Qual) -> set[str]:
+    if isinstance(qual, Comparison):
+        return {qual.column}
+    if isinstance(qual, Not):
+        return qual_columns(qual.item)
+    return set().union(*(qual_columns(q) for q in qual.items))
 
 
 class _Results:
@@ -711,12 +738,54 @@ def _as_id(value: Any, shown: str) -> int:
 
 
 class SageCustomersProvider(SageViewProvider):
-    """The Customers view of one edition: read like any view, written through CustomerWriter."""
+    """The Customers view of one edition: read like any view, written through CustomerWriter. Its `ExternalId`
+    column is not an API field: the rows are read (from the API or the mirror) without it and each batch gets
+    it from the truth table, so it is current in every CacheMode; a qual on it is evaluated locally."""
 
     def __init__(self, spec: TableSpec, session: SageSession,
                  resources: Mapping[str, frozenset[str]] | None = None) -> None:
-        super().__init__(spec, session, resources)
+        super().__init__(dataclasses.replace(spec, columns=tuple(c for c in spec.columns if c.name != EXTERNAL_ID)),
+                         session, resources)
+        self.spec = spec  # what clients see: the view's columns and ExternalId (self.view_spec: without it)
         self.writer = CustomerWriter(spec, session)
+
+    def plan(self, request: ScanRequest, ctx: ScanContext) -> ScanPlan:
+        wanted = EXTERNAL_ID in request.columns
+        local = [q for q in request.quals if EXTERNAL_ID in qual_columns(q)]
+        columns = [c for c in request.columns if c != EXTERNAL_ID]
+        if wanted and ID not in columns:
+            columns.append(ID)
+        by_external = any(k.column == EXTERNAL_ID for k in request.order_by)
+        inner = ScanRequest(columns, [q for q in request.quals if q not in local],
+                            order_by=[] if by_external or local else list(request.order_by),
+                            limit=None if by_external or local else request.limit,
+                            offset=0 if by_external or local else request.offset)
+        plan = super().plan(inner, ctx)
+        note = "ExternalId comes from the truth table, not the API: evaluated locally"
+        return ScanPlan(request=request, pushed_quals=plan.pushed_quals, residual_quals=plan.residual_quals + local,
+                        order_pushed=plan.order_pushed, limit_pushed=plan.limit_pushed,
+                        description=plan.description + (["  ExternalId: from the truth table"] if wanted else []),
+                        state=_ExternalIdScan(plan, wanted),
+                        reports=plan.reports + [QualReport(q, None, False, note) for q in local] if plan.reports
+                        else [])
+
+    async def scan(self, plan: ScanPlan, ctx: ScanContext) -> AsyncIterator[pa.RecordBatch]:
+        state: _ExternalIdScan = plan.state
+        columns = list(plan.request.columns)
+        schema = arrow_schema(self.spec, columns)
+        scope: Scope | None = None
+        async for batch in super().scan(state.inner, ctx):
+            if not state.wanted:
+                yield batch
+                continue
+            if scope is None:
+                site = await self.session.company(ctx, self.base_path)
+                scope = Scope(site.site_id, site.company_id, ENTITY)
+            ids = batch.column(ID).to_pylist()
+            known = await self.session.truth_table.external_ids(scope, [i for i in ids if i is not None])
+            arrays = [pa.array([known.get(i) for i in ids], type=pa.string()) if name == EXTERNAL_ID
+                      else batch.column(name) for name in columns]
+            yield pa.RecordBatch.from_arrays(arrays, schema=schema)
 
     async def insert(self, request: InsertRequest, ctx: ScanContext) -> WriteResult:
         records = records_from_rows(self.spec, request.rows, updating=False)
@@ -729,7 +798,15 @@ class SageCustomersProvider(SageViewProvider):
                 raise PgError("42P10", "there is no unique or exclusion constraint matching the ON CONFLICT "
                                        "specification")
             match_on.append(column.name)
-        mode = WriteMode(tuple(match_on), request.on_conflict, self.writer.auto_generate(ctx))
+        fields = None
+        if request.update_columns is not None:
+            fields = set()
+            for name in request.update_columns:
+                known = field_for_column(name)
+                if known is not None:
+                    fields.add(known.path.split(".")[0])
+        mode = WriteMode(tuple(match_on), request.on_conflict, self.writer.auto_generate(ctx),
+                         frozenset(fields) if fields is not None else None)
         return await self.writer.write(records, mode, ctx, returning=request.returning,
                                        stop_on_error=request.stop_on_error, on_result=request.on_result)
 

@@ -80,8 +80,9 @@ def _table_spec(view: dict[str, Any]) -> TableSpec:
     default_sort = [(f, d) for f, d in view["default_sort"]]
     writes = None
     if view["resource"] == WRITABLE_RESOURCE:
-        from providers.sage200.customer_fields import customer_write_spec
+        from providers.sage200.customer_fields import customer_write_spec, external_id_column
 
+        columns += (external_id_column(),)  # read from and written to the truth table, not the API
         writes = customer_write_spec(columns)
     return TableSpec(
         schema=view["schema"],
@@ -96,7 +97,8 @@ def _table_spec(view: dict[str, Any]) -> TableSpec:
             "default_sort_origin": view["default_sort_origin"],
             "edition": view["schema"],
             "base_path": EDITIONS[view["schema"]],
-            "source_kinds": {c["name"]: c["source_kind"] for c in view["columns"]},
+            "source_kinds": {c["name"]: c["source_kind"] for c in view["columns"]}
+            | ({"ExternalId": "truth_table"} if writes is not None else {}),
             "client_side_filters": tuple(view["client_side_filters"]),
         },
         writes=writes,

@@ -213,6 +213,7 @@ class SageViewProvider:
     def __init__(self, spec: TableSpec, session: SageSession,
                  resources: Mapping[str, frozenset[str]] | None = None) -> None:
         self.spec = spec
+        self.view_spec = spec  # the columns the API (or the mirror) gives; a subclass may show more (Customers)
         self.session = session
         self.base_path = str(spec.extra.get("base_path", ""))
         self.path = self.base_path + str(spec.extra.get("resource", ""))
@@ -232,7 +233,7 @@ class SageViewProvider:
         return self._plan_live(request, ctx)
 
     def _plan_live(self, request: ScanRequest, ctx: ScanContext) -> ScanPlan:
-        spec = self.spec
+        spec = self.view_spec
         filt = build_filter(spec, request.quals)
         all_exact = not filt.residual
         pushed_sort: list[tuple[str, bool]] = []
@@ -265,13 +266,13 @@ class SageViewProvider:
         query = StoreQuery(list(request.columns))
         pushed, residual = [], []
         for qual in request.quals:
-            text = translate_qual(self.spec, qual, query.params)
+            text = translate_qual(self.view_spec, qual, query.params)
             if text is None:
                 residual.append(qual)
             else:
                 query.where.append(text)
                 pushed.append(qual)
-        order = order_terms(self.spec, request.order_by) if request.order_by and not residual else None
+        order = order_terms(self.view_spec, request.order_by) if request.order_by and not residual else None
         order_pushed = bool(order)
         limit_pushed = not residual and (request.limit is not None or request.offset > 0) and \
             (not request.order_by or order_pushed)
@@ -340,7 +341,7 @@ class SageViewProvider:
             plan.state.report = report
             ctx.observer.cache_read(CacheRead(f"{self.spec.schema}.{self.spec.name}", report.kind,
                                               report.rows_upserted, report.rows_deleted))
-            schema = arrow_schema(self.spec, list(plan.request.columns))
+            schema = arrow_schema(self.view_spec, list(plan.request.columns))
             async for batch in mirror.read_rows(store, self.mirror_layout.name, plan.state.query.sql(),
                                                 plan.state.query.params, schema):
                 yield batch
@@ -360,7 +361,7 @@ class SageViewProvider:
         site = await self.session.company(ctx, self.base_path)
         headers = self.session.header_source(ctx, site)
         check = KeyOrderCheck([d for _, d in query.order], query.comparable)
-        converter = PageConverter(spec or self.spec, columns)
+        converter = PageConverter(spec or self.view_spec, columns)
         limiter = self.session.limiter(ctx, threads)
         observer, table = ctx.observer, f"{self.spec.schema}.{self.spec.name}"  # progress after each page
 

@@ -61,7 +61,7 @@ class SysTables(_ModelTable):
     def rows(self, ctx: ScanContext) -> Iterable[Sequence[Any]]:
         catalog = catalog_name(ctx, self.catalog)
         return [
-            (catalog, v.schema, v.name, v.kind.upper(), v.description, v.kind == "table")
+            (catalog, v.schema, v.name, v.kind.upper(), v.description, v.kind == "table" or v.writes is not None)
             for v in self.visible_views(ctx)
         ]
 
@@ -97,9 +97,10 @@ class SysTableColumns(_ModelTable):
         catalog = catalog_name(ctx, self.catalog)
         out = []
         for v in self.visible_views(ctx):
-            read_only = v.kind != "table"
             for ordinal, c in enumerate(v.columns, start=1):
                 facts = type_facts(c.type)
+                written = v.writes.column(c.name) if v.writes is not None else None
+                read_only = v.kind != "table" and not (written and (written.insertable or written.updatable))
                 out.append((
                     catalog, v.schema, v.name, c.name, facts.name, facts.oid, facts.length,
                     facts.display_size, facts.precision, facts.scale, c.nullable, c.description, ordinal,

@@ -9,11 +9,11 @@ from pgserver.catalog import Catalog, CatalogSession, install, rewrite
 from tests.catalog.conftest import DATABASE, sample_procedures, sample_tables, session_settings
 
 QUERIES = {
-    "relacl": "SELECT relacl FROM pg_catalog.pg_class WHERE relname = 'Customers'",
-    "tableowner": "SELECT tableowner FROM pg_catalog.pg_tables WHERE tablename = 'Customers'",
+    "relacl": "SELECT relacl FROM pg_catalog.pg_class WHERE relname = 'Banks'",
+    "tableowner": "SELECT tableowner FROM pg_catalog.pg_tables WHERE tablename = 'Banks'",
     "schema_owner": "SELECT schema_owner FROM information_schema.schemata WHERE schema_name = 'StandardUK'",
     "privileges": "SELECT grantor || '/' || grantee FROM information_schema.table_privileges "
-                  "WHERE table_name = 'Customers'",
+                  "WHERE table_name = 'Banks'",
 }
 
 

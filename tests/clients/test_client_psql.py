@@ -125,9 +125,11 @@ def test_roles(stack: Stack) -> None:
     assert rows[2][0] == "demo" and rows[2][1].startswith("Superuser")
 
 
-def test_privileges_are_read_only(stack: Stack) -> None:
-    rows = cells(ours(stack, r'\dp "StandardUK"."Customers"'))
-    assert rows[2][:4] == ("StandardUK", "Customers", "table", "demo=r/demo")
+def test_privileges_say_which_tables_are_writable(stack: Stack) -> None:
+    rows = cells(ours(stack, r'\dp "StandardUK"."Suppliers"'))
+    assert rows[2][:4] == ("StandardUK", "Suppliers", "table", "demo=r/demo")
+    rows = cells(ours(stack, r'\dp "StandardUK"."Customers"'))  # SELECT, and INSERT/UPDATE/DELETE (decision 0731)
+    assert rows[2][:4] == ("StandardUK", "Customers", "table", "demo=arwd/demo")
 
 
 def test_procedures_listed_as_functions(stack: Stack) -> None:

@@ -73,7 +73,11 @@ def test_customers_declare_what_is_writable(box: Sandbox) -> None:
         assert col("CurrencyId").insertable and not col("CurrencyId").updatable  # type: ignore[union-attr]
         for download_only in ("Balance", "DateTimeUpdated", "AverageTimeToPay", "Contacts", "CountryCode"):
             assert not col(download_only).insertable and not col(download_only).updatable  # type: ignore[union-attr]
-        assert [c.name for c in writes.write_only] == ["ExternalId"]
+        # ExternalId is a column of the view (read from the truth table), so nothing is write-only
+        external = provider.spec.column("ExternalId")
+        assert external is not None and external.pg_type == "varchar(255)" and not external.filterable
+        assert col("ExternalId").insertable and col("ExternalId").updatable and col("ExternalId").identity  # type: ignore[union-attr]
+        assert writes.write_only == ()
         assert {c.name for c in writes.columns if c.pg_type is None} == {c.name for c in provider.spec.columns}
     others = [p for p in anyio.run(_all_providers, box) if p.spec.name != "Customers"]
     assert others and all(p.spec.writes is None and writer_of(p) is None for p in others)

@@ -1,4 +1,5 @@
-"""Rejecting writes and DDL: the Sage 200 views are read-only through this server.
+"""Rejecting writes and DDL: the Sage 200 views are read-only through this server, except the tables whose
+TableSpec declares writes (Customers: pgserver/sql/run/dml.py, decision 0730).
 
 PostgreSQL answers an INSERT into a non-updatable view with 55000
 (object_not_in_prerequisite_state) `cannot insert into view "x"`; we do the same so

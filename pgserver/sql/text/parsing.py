@@ -18,6 +18,7 @@ from sqlglot.tokens import TokenType
 from pgserver.errors import SYNTAX_ERROR, PgError
 from pgserver.output_names import WRITTEN_NAME
 from pgserver.sql.text import grammar
+from pgserver.sql.text.command_lexer import lex
 from pgserver.sql.text.known_functions import check_function_calls
 from pgserver.sql.text.splitter import tokenize
 
@@ -117,6 +118,7 @@ DIALECT = SagePostgres
 def parse_statement(sql: str) -> exp.Expression:
     """One statement as a sqlglot tree, PostgreSQL-only forms normalised (pgserver/sql/text/grammar);
     PgError 42601 for a syntax error."""
+    sql = _spaced_parameters(sql)
     try:
         tokens = tokenize(sql)
     except TokenError as err:
@@ -135,6 +137,23 @@ def parse_statement(sql: str) -> exp.Expression:
         raise PgError(SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement")
     check_function_calls(statements[0], sql)
     return grammar.normalize(statements[0])
+
+
+def _spaced_parameters(sql: str) -> str:
+    """`$1,$2` with a space after each parameter: sqlglot reads `$2,$` as the start of a dollar-quoted string
+    tagged `2,` (PostgreSQL's tags cannot start with a digit), so pgjdbc's `VALUES ($1,$2,$3)` failed to parse."""
+    if "$" not in sql:
+        return sql
+    words = lex(sql)
+    if words is None:
+        return sql
+    out, last = [], 0
+    for word in words:
+        end = word.start + len(word.text)
+        if word.kind == "param" and end < len(sql) and not sql[end].isspace():
+            out += [sql[last:end], " "]
+            last = end
+    return "".join(out) + sql[last:] if out else sql
 
 
 def syntax_error_at(sql: str, offset: int, text: str) -> PgError:
