@@ -274,21 +274,27 @@ class MirrorWrite:
         finally:
             self.cursor.unregister(name)
 
-    def upsert(self, batch: pa.RecordBatch) -> int:
-        """Insert the rows, replacing those with the same key; returns how many replaced existing rows."""
+    def upsert(self, batch: pa.RecordBatch) -> tuple[int, int]:
+        """Insert the rows, replacing those with the same key and other values (a row read again unchanged — the
+        delta's overlap — is left alone); returns (rows inserted with a new key, rows replaced)."""
         if not batch.num_rows:
-            return 0
+            return 0, 0
         name = f"__mirror_batch{self._batch}"
         self._batch += 1
         self.cursor.register(name, batch)
         try:
             match = " AND ".join(f"t.{table_name(k)} IS NOT DISTINCT FROM b.{table_name(k)}" for k in self.keys)
-            replaced = self.cursor.execute(
-                f"DELETE FROM {self.table} AS t USING {name} AS b WHERE {match} RETURNING 1").fetchall()
-            self.cursor.execute(f"INSERT INTO {self.table} SELECT * FROM {name}")
+            values = [table_name(f.name) for f in self.schema if f.name not in self.keys]
+            differs = (" AND (" + ", ".join(f"t.{v}" for v in values) + ") IS DISTINCT FROM ("
+                       + ", ".join(f"b.{v}" for v in values) + ")") if values else " AND false"
+            replaced = len(self.cursor.execute(
+                f"DELETE FROM {self.table} AS t USING {name} AS b WHERE {match}{differs} RETURNING 1").fetchall())
+            written = len(self.cursor.execute(
+                f"INSERT INTO {self.table} SELECT * FROM {name} AS b WHERE NOT EXISTS (SELECT 1 FROM {self.table} "
+                f"AS t WHERE {match}) RETURNING 1").fetchall())
         finally:
             self.cursor.unregister(name)
-        return len(replaced)
+        return written - replaced, replaced
 
     def delete_keys(self, keys: pa.Table) -> int:
         return _delete_keys(self.cursor, self.table, self.keys, keys) if keys.num_rows else 0

@@ -179,7 +179,9 @@ class RefreshReport:
     view: str
     kind: str = "none"  # fill, delta, full, none (fresh enough)
     requests: int = 0
-    rows_upserted: int = 0
+    rows_upserted: int = 0  # rows read from the API into the mirror (some may be found unchanged)
+    rows_inserted: int = 0  # rows with a key the mirror did not hold
+    rows_updated: int = 0  # rows that replaced one of the same key with other values
     rows_deleted: int = 0
     reconciled: bool = False
     seconds: float = 0.0
@@ -416,8 +418,11 @@ class _Refresh:
             self.report.rows_upserted += batch.num_rows
             if fill:
                 write.append(batch)
+                self.report.rows_inserted += batch.num_rows
             else:
-                write.upsert(batch)
+                inserted, updated = write.upsert(batch)
+                self.report.rows_inserted += inserted
+                self.report.rows_updated += updated
         # the pages, the $count a full first page asks for, and the recount after more pages (provider.pages)
         self.report.requests += pages + int(first_full) + int(pages > 1)
 
@@ -430,7 +435,7 @@ class _Refresh:
     async def _get(self, path: str, params: list[tuple[str, str]], validate: Any = None) -> Any:
         site = await self.session.company(self.ctx, self.provider.base_path)
         headers: AuthHeaders = self.session.header_source(self.ctx, site)
-        return await self.session.http(self.ctx).get_json(path, params, auth_headers=headers,
+        return await self.session.http(self.ctx, self.layout.name).get_json(path, params, auth_headers=headers,
                                                           timeout=self.session.timeout(self.ctx), validate=validate)
 
     async def _newest(self, dep: Related) -> dict[str, Any]:
