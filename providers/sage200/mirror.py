@@ -359,6 +359,7 @@ class _Refresh:
         self.report = report
         self.session = provider.session
         self.refill = False  # a related change that only a full read can apply
+        self._write_lock = anyio.Lock()  # the refresh's reads run at once; its store calls one at a time
 
     async def run(self) -> ViewState:
         from providers.sage200.provider import sage_query  # noqa: F401 - (import cycle at module level)
@@ -370,37 +371,64 @@ class _Refresh:
             if write.is_new or not layout.change_fields:
                 self.report.kind = "fill" if write.is_new else "full"
                 started = time.monotonic()
-                write.clear()
+                await self._store(write.clear)
                 await self._read_into(write, None, fill=True)
-                watermark = _moved_back(write.max_of(layout.change_columns), time.monotonic() - started)
+                newest = await self._store(write.max_of, layout.change_columns)
+                watermark = _moved_back(newest, time.monotonic() - started)
                 deps = {d.resource: await self._newest(d) for d in layout.dependencies}
                 return write.finish(watermark=watermark, verified_at=now, reconciled_at=now, dependencies=deps)
             assert state is not None
             self.report.kind = "delta"
             started = time.monotonic()
             watermark = state.watermark
-            if watermark is not None:
-                since = format_timestamp(watermark - OVERLAP)
-                text = " or ".join(f"{f} gt {since}" for f in layout.change_fields)
-                await self._read_into(write, f"({text})" if len(layout.change_fields) > 1 else text)
             deps = dict(state.dependencies)
-            for dep in layout.dependencies:  # (one after the other: each writes into the same transaction)
-                deps[dep.resource] = await self._follow(write, dep, deps.get(dep.resource))
+            changed: dict[str, list[Any]] = {}
+            counted: list[int] = []
+
+            async def ask(dep: Related) -> None:
+                changed[dep.resource], deps[dep.resource] = await self._related_changes(dep, deps.get(dep.resource))
+
+            async def count() -> None:
+                counted.append(await self._count())
+
+            # The delta, $count and the question to each related resource go out at once (one round trip of
+            # latency, not 2 + one per resource: decision 0973); the rows they name are read after the delta.
+            try:
+                async with anyio.create_task_group() as group:
+                    if watermark is not None:
+                        since = format_timestamp(watermark - OVERLAP)
+                        text = " or ".join(f"{f} gt {since}" for f in layout.change_fields)
+                        group.start_soon(self._read_into, write,
+                                         f"({text})" if len(layout.change_fields) > 1 else text)
+                    for dep in layout.dependencies:
+                        group.start_soon(ask, dep)
+                    group.start_soon(count)
+            except BaseExceptionGroup as failed:  # the first failure is the refresh's (a PgError if any)
+                raise _first_error(failed) from None
+            for dep in layout.dependencies:
+                await self._read_related(write, dep, changed[dep.resource])
             if self.refill:
                 self.report.kind = "full"
-                write.clear()
+                await self._store(write.clear)
                 await self._read_into(write, None, fill=True)
-            count = await self._count()
+                counted = [await self._count()]
+            count_now = counted[0]
             reconciled = state.reconciled_at
-            if count != write.rows() or (reconcile_every and now - reconciled >= reconcile_every):
+            if count_now != write.rows() or (reconcile_every and now - reconciled >= reconcile_every):
                 await self._reconcile(write)
                 reconciled = now
-                if count != write.rows():  # rows kept moving while we read: the next query reads again
-                    self.report.notes.append(f"$count {count} after reconcile {write.rows()}")
-            newest = write.max_of(layout.change_columns)
-            moved = _moved_back(newest, time.monotonic() - started) if newest is not None else None
-            watermark = max(w for w in (watermark, moved) if w is not None) if (watermark or moved) else None
+                if count_now != write.rows():  # rows kept moving while we read: the next query reads again
+                    self.report.notes.append(f"$count {count_now} after reconcile {write.rows()}")
+            if write.changed:  # (nothing changed: the newest stamp is where it was, and so is the watermark)
+                newest = await self._store(write.max_of, layout.change_columns)
+                moved = _moved_back(newest, time.monotonic() - started) if newest is not None else None
+                watermark = max(w for w in (watermark, moved) if w is not None) if (watermark or moved) else None
             return write.finish(watermark=watermark, verified_at=now, reconciled_at=reconciled, dependencies=deps)
+
+    async def _store(self, function: Any, *args: Any) -> Any:
+        """A call of the refresh's MirrorWrite, in a worker thread (DuckDB blocks), one at a time."""
+        async with self._write_lock:
+            return await anyio.to_thread.run_sync(function, *args)
 
     # -- API reads --------------------------------------------------------------------------
     async def _read_into(self, write: Any, filter_text: str | None, fill: bool = False) -> None:
@@ -417,10 +445,10 @@ class _Refresh:
             pages += 1
             self.report.rows_upserted += batch.num_rows
             if fill:
-                write.append(batch)
+                await self._store(write.append, batch)
                 self.report.rows_inserted += batch.num_rows
             else:
-                inserted, updated = write.upsert(batch)
+                inserted, updated = await self._store(write.upsert, batch)
                 self.report.rows_inserted += inserted
                 self.report.rows_updated += updated
         # the pages, the $count a full first page asks for, and the recount after more pages (provider.pages)
@@ -448,11 +476,12 @@ class _Refresh:
         since = parse_timestamp(stamp) if isinstance(stamp, str) else dt.datetime(1900, 1, 1)
         return {"since": since.isoformat(), "seen": {str(rows[0][dep.id_field]): since.isoformat()} if stamp else {}}
 
-    async def _follow(self, write: Any, dep: Related, notes: dict[str, Any] | None) -> dict[str, Any]:
-        """Read again the rows whose related records changed since the notes' `since` (records already seen with
-        the same stamp inside the overlap are not changes). Returns the new notes."""
+    async def _related_changes(self, dep: Related, notes: dict[str, Any] | None
+                               ) -> tuple[list[Any], dict[str, Any]]:
+        """The ids of the related records changed since the notes' `since` (records already seen with the same
+        stamp inside the overlap are not changes), and the new notes."""
         if not notes:
-            return await self._newest(dep)
+            return [], await self._newest(dep)
         since = dt.datetime.fromisoformat(notes["since"])
         seen: dict[str, str] = dict(notes.get("seen", {}))
         changed: set[Any] = set()
@@ -476,15 +505,18 @@ class _Refresh:
             if len(rows) < KEY_PAGE:
                 break
             skip += KEY_PAGE
-        values = sorted(changed, key=str)
-        if dep.view_field is None and values:
-            self.refill = True  # which rows copied from the changed records is not known: read them all
-        for start in range(0, len(values) if dep.view_field is not None else 0, IN_CHUNK):
-            chunk = values[start:start + IN_CHUNK]
-            await self._read_into(write, "(" + " or ".join(f"{dep.view_field} eq {_literal(v)}" for v in chunk) + ")")
         window = newest - OVERLAP  # what the next question still sees: remember only that
         kept = {k: v for k, v in stamps.items() if dt.datetime.fromisoformat(v) > window - OVERLAP}
-        return {"since": newest.isoformat(), "seen": kept}
+        return sorted(changed, key=str), {"since": newest.isoformat(), "seen": kept}
+
+    async def _read_related(self, write: Any, dep: Related, values: list[Any]) -> None:
+        """Read again the rows whose `dep.view_field` names a changed related record."""
+        if dep.view_field is None:
+            self.refill = self.refill or bool(values)  # which rows copied from them is not known: read them all
+            return
+        for start in range(0, len(values), IN_CHUNK):
+            chunk = values[start:start + IN_CHUNK]
+            await self._read_into(write, "(" + " or ".join(f"{dep.view_field} eq {_literal(v)}" for v in chunk) + ")")
 
     async def _reconcile(self, write: Any) -> None:
         """Read the keys alone; delete vanished ones, read the records of keys the mirror lacks."""
@@ -499,9 +531,9 @@ class _Refresh:
         self.report.requests += len(batches) + int(bool(batches) and batches[0].num_rows == KEY_PAGE) \
             + int(len(batches) > 1)
         present = pa.Table.from_batches(batches, schema=arrow_schema(layout.spec, list(layout.key_columns)))
-        gone = write.keys_not_in(present)
-        self.report.rows_deleted += write.delete_keys(gone)
-        missing = write.missing_from_mirror(present)
+        gone = await self._store(write.keys_not_in, present)
+        self.report.rows_deleted += await self._store(write.delete_keys, gone)
+        missing = await self._store(write.missing_from_mirror, present)
         if missing.num_rows:
             key_fields = [layout.spec.column(c).source for c in layout.key_columns]  # type: ignore[union-attr]
             rows = missing.to_pylist()
@@ -510,6 +542,20 @@ class _Refresh:
                                                                                  strict=True))
                          for r in rows[start:start + IN_CHUNK]]
                 await self._read_into(write, "(" + " or ".join(f"({t})" for t in terms) + ")")
+
+
+def _first_error(group: BaseExceptionGroup) -> BaseException:
+    """The failure to report of several concurrent reads: a PgError if one is (the others were cancelled by it)."""
+    leaves: list[BaseException] = []
+    pending: list[BaseException] = [group]
+    while pending:
+        error = pending.pop(0)
+        if isinstance(error, BaseExceptionGroup):
+            pending.extend(error.exceptions)
+        else:
+            leaves.append(error)
+    return next((e for e in leaves if isinstance(e, PgError)), None) or next(
+        (e for e in leaves if not isinstance(e, anyio.get_cancelled_exc_class())), leaves[0])
 
 
 def _list(body: Any, resource: str) -> list[dict[str, Any]]:
@@ -532,10 +578,14 @@ def _moved_back(stamp: Any, seconds: float) -> Any:
 
 async def read_rows(store: MirrorStore, view: str, sql: str, params: Sequence[Any],
                     schema: pa.Schema) -> AsyncIterator[pa.RecordBatch]:
-    """The store's answer to one scan, as batches with exactly `schema` (a count(*) asks for no column)."""
-    for batch in store.read(view, sql, params):
-        if not schema.names:
-            yield pa.RecordBatch.from_struct_array(pa.array([{}] * batch.num_rows, type=pa.struct([])))
-        else:
-            yield batch.cast(schema) if not batch.schema.equals(schema) else batch
-        await anyio.sleep(0)
+    """The store's answer to one scan, as batches with exactly `schema` (a count(*) asks for no column). DuckDB
+    runs in a worker thread: the event loop serves the other connections meanwhile."""
+    batches = store.read(view, sql, params)
+    try:
+        while (batch := await anyio.to_thread.run_sync(next, batches, None)) is not None:
+            if not schema.names:
+                yield pa.RecordBatch.from_struct_array(pa.array([{}] * batch.num_rows, type=pa.struct([])))
+            else:
+                yield batch.cast(schema) if not batch.schema.equals(schema) else batch
+    finally:
+        await anyio.to_thread.run_sync(batches.close)
