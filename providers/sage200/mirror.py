@@ -576,16 +576,34 @@ def _moved_back(stamp: Any, seconds: float) -> Any:
     return stamp - dt.timedelta(seconds=seconds)
 
 
+READ_ROWS = 2048  # rows the store reads per worker-thread call (a small result, e.g. a key lookup, takes one)
+
+
 async def read_rows(store: MirrorStore, view: str, sql: str, params: Sequence[Any],
                     schema: pa.Schema) -> AsyncIterator[pa.RecordBatch]:
     """The store's answer to one scan, as batches with exactly `schema` (a count(*) asks for no column). DuckDB
-    runs in a worker thread: the event loop serves the other connections meanwhile."""
-    batches = store.read(view, sql, params)
+    runs in a worker thread — the event loop serves the other connections meanwhile — and each call reads on to
+    READ_ROWS rows or the end, so a small answer costs one call."""
+    batches = store.read(view, sql, params, READ_ROWS)
+
+    def take() -> tuple[list[pa.RecordBatch], bool]:
+        taken, rows = [], 0
+        for batch in batches:
+            taken.append(batch)
+            rows += batch.num_rows
+            if rows >= READ_ROWS:
+                return taken, False
+        return taken, True
+
+    done = False
     try:
-        while (batch := await anyio.to_thread.run_sync(next, batches, None)) is not None:
-            if not schema.names:
-                yield pa.RecordBatch.from_struct_array(pa.array([{}] * batch.num_rows, type=pa.struct([])))
-            else:
-                yield batch.cast(schema) if not batch.schema.equals(schema) else batch
+        while not done:
+            taken, done = await anyio.to_thread.run_sync(take)
+            for batch in taken:
+                if not schema.names:
+                    yield pa.RecordBatch.from_struct_array(pa.array([{}] * batch.num_rows, type=pa.struct([])))
+                else:
+                    yield batch.cast(schema) if not batch.schema.equals(schema) else batch
     finally:
-        await anyio.to_thread.run_sync(batches.close)
+        if not done:  # (an exhausted read has closed its cursor already)
+            await anyio.to_thread.run_sync(batches.close)
