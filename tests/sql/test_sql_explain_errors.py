@@ -47,6 +47,19 @@ async def test_explain_analyze_runs_the_query_and_reports_each_scan(engine, worl
     assert "Local Time: " in text
     plain = await run(engine, "explain (analyze off) select name from customers")
     assert not any("actual" in r[0] for r in plain.rows) and world.customers.scans_started == 1
+    both = await run(engine, "explain (analyze, verbose true, costs off, format text) select id from customers")
+    assert any("(actual time=" in r[0] for r in both.rows) and world.customers.scans_started == 2
+
+
+@pytest.mark.parametrize(("sql", "sqlstate", "message"), [
+    ("explain (foo) select 1", "42601", 'unrecognized EXPLAIN option "foo"'),
+    ("explain (analyze maybe) select 1", "42601", "analyze requires a Boolean value"),
+    ("explain (format csv) select 1", "22023", 'unrecognized value for EXPLAIN option "format": "csv"'),
+    ("explain (format json) select 1", "0A000", "EXPLAIN (FORMAT JSON) is not supported"),
+])
+async def test_explain_options_are_checked_as_postgresql_does(engine, sql: str, sqlstate: str, message: str) -> None:
+    error = await error_of(engine, sql)
+    assert (error.sqlstate, error.message) == (sqlstate, message)
 
 
 @pytest.mark.parametrize(("sql", "sqlstate", "message"), [

@@ -19,7 +19,7 @@ import duckdb
 import pyarrow as pa
 from sqlglot import exp
 
-from pgserver.errors import SYNTAX_ERROR, PgError
+from pgserver.errors import FEATURE_NOT_SUPPORTED, INVALID_PARAMETER_VALUE, SYNTAX_ERROR, PgError
 from pgserver.provider import (
     AllOf,
     AnyOf,
@@ -157,8 +157,15 @@ def duckdb_explain(duck: duckdb.DuckDBPyConnection, plan: QueryPlan, sql: str, t
         return [line for row in rows for line in str(row[-1]).splitlines()]
 
 
+# PostgreSQL 15's EXPLAIN options (explain.c); the boolean ones take TRUE/FALSE/ON/OFF/1/0 or nothing (true)
+_BOOLEAN_OPTIONS = frozenset({"ANALYZE", "VERBOSE", "COSTS", "SETTINGS", "BUFFERS", "WAL", "TIMING", "SUMMARY"})
+_FORMATS = frozenset({"TEXT", "XML", "JSON", "YAML"})
+_TRUE, _FALSE = frozenset({"TRUE", "ON", "1", "YES"}), frozenset({"FALSE", "OFF", "0", "NO"})
+
+
 def explain_parts(statement: Statement) -> tuple[str, frozenset[str]]:
-    """The query EXPLAIN applies to and its options (ANALYZE, VERBOSE …)."""
+    """The query EXPLAIN applies to and the boolean options turned on (ANALYZE, VERBOSE …), with PostgreSQL's
+    errors for an unknown option or value. Only FORMAT TEXT is printed (0974)."""
     words = statement.words
     options: set[str] = set()
     index = 1
@@ -166,11 +173,24 @@ def explain_parts(statement: Statement) -> tuple[str, frozenset[str]]:
         index += 1
         while index < len(words) and words[index].text != ")":
             word = words[index]
-            if word.kind == "word":
-                value_off = index + 1 < len(words) and words[index + 1].is_word("OFF", "FALSE")
-                if not value_off:
-                    options.add(word.text.upper())
-            index += 1
+            if word.kind == "op" and word.text == ",":
+                index += 1
+                continue
+            name = word.text.upper()
+            value = words[index + 1] if index + 1 < len(words) and words[index + 1].text not in (",", ")") else None
+            index += 2 if value is not None else 1
+            if name == "FORMAT":
+                _check_format(value, word.start + 1)
+            elif name in _BOOLEAN_OPTIONS and word.kind == "word":
+                if value is None or value.text.upper() in _TRUE:
+                    options.add(name)
+                elif value.text.upper() in _FALSE:
+                    options.discard(name)
+                else:
+                    raise PgError(SYNTAX_ERROR, f"{name.lower()} requires a Boolean value")
+            else:
+                raise PgError(SYNTAX_ERROR, f'unrecognized EXPLAIN option "{word.text.lower()}"',
+                              position=word.start + 1)
         index += 1
     else:
         while index < len(words) and words[index].is_word("ANALYZE", "ANALYSE", "VERBOSE"):
@@ -180,6 +200,16 @@ def explain_parts(statement: Statement) -> tuple[str, frozenset[str]]:
         raise PgError(SYNTAX_ERROR, "syntax error at end of input", position=len(statement.sql) + 1)
     return statement.sql[words[index].start :], frozenset(options)
 
+
+def _check_format(value: Any, position: int) -> None:
+    text = value.text.upper() if value is not None else ""
+    if text not in _FORMATS:
+        shown = value.text.lower() if value is not None else ""
+        raise PgError(INVALID_PARAMETER_VALUE, f'unrecognized value for EXPLAIN option "format": "{shown}"',
+                      position=position)
+    if text != "TEXT":
+        raise PgError(FEATURE_NOT_SUPPORTED, f"EXPLAIN (FORMAT {text}) is not supported",
+                      hint="EXPLAIN prints its plan as text (FORMAT TEXT).")
 
 
 # ---------------------------------------------------------------------------------------------------------------
