@@ -9,9 +9,10 @@ Every change to a view happens in one DuckDB transaction (`MirrorStore.write`): 
 or is cancelled rolls back and the view stays at its last consistent state; readers never see a refresh half
 applied (DuckDB's MVCC). A refresh that finds nothing changed opens no transaction at all: its verification is kept
 in memory and written at most every `PERSIST_SECONDS` (and at close) — a persisted verification is never later
-than the real one, so a restart may only trust the mirror less, never more (decision 0973). A file DuckDB cannot open, or whose contents disagree with its own bookkeeping, is moved
-aside and rebuilt empty — never served. A file another process holds (a second server, or `pgserver warm`, on the
-same cache_dir) is not broken: opening it fails with 55006 and leaves it alone.
+than the real one, so a restart may only trust the mirror less, never more (decision 0973). A file DuckDB cannot
+open, or whose contents disagree with its own bookkeeping, is moved aside and rebuilt empty — never served. A file
+another process holds (a second server, or `pgserver warm`, on the same cache_dir) is not broken: opening it fails
+with 55006 and leaves it alone.
 
 The interface (`state`, `write`, `read`, `keys`, `drop`, `views`, `mark_stale`) is what another backend — a PostgreSQL shared
 by several server instances — would implement (docs/decisions/0970-mirror.md).
