@@ -30,6 +30,7 @@ import datetime as dt
 import hashlib
 import logging
 import time
+import weakref
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,7 +40,7 @@ import anyio
 import pyarrow as pa
 
 from pgserver.errors import FDW_ERROR, PgError
-from pgserver.provider import Column, ScanContext, TableSpec, arrow_schema
+from pgserver.provider import UNOBSERVED, Column, ScanContext, TableSpec, arrow_schema
 from providers.mirror.store import MirrorStore, ViewState
 from providers.sage200.client import AuthHeaders
 from providers.sage200.convert import parse_timestamp
@@ -197,6 +198,8 @@ class SageMirror:
         self._stores: dict[tuple[str, str, int, str], MirrorStore] = {}
         self._flights: dict[tuple[Any, ...], _Flight] = {}  # the refresh under way, per view
         self._layouts: list[tuple[str, Layout]] = []  # every view's (base path, layout), for `written`
+        # per view, the statement (its ScanObserver, weakly) whose refresh verified it last, and that verification
+        self._statement_verified: dict[tuple[Any, ...], tuple[weakref.ref[Any], float]] = {}
 
     def register(self, base_path: str, layout: Layout) -> None:
         """A view of this data source (its provider registers it when made)."""
@@ -255,6 +258,8 @@ class SageMirror:
                 not (running is not None and running.overtaken):  # (a write through us came after it)
             return store, state, RefreshReport(layout.name,
                                                notes=[f"verified {time.time() - state.verified_at:.0f} s ago"])
+        if state is not None and running is None and self._verified_for(key, ctx, state):
+            return store, state, RefreshReport(layout.name, notes=["verified by this statement's other scan"])
         while True:
             flight = self._flights.get(key)
             if flight is None:
@@ -263,6 +268,7 @@ class SageMirror:
             if flight.overtaken:
                 continue  # a write through us came after it started: refresh again
             if flight.error is None and flight.result is not None:
+                self._note_statement(key, ctx, flight.result)
                 return store, flight.result, RefreshReport(layout.name, notes=["shared a concurrent refresh"])
             if isinstance(flight.error, PgError):
                 raise flight.error
@@ -282,9 +288,23 @@ class SageMirror:
             if flight.overtaken:  # written through us meanwhile: what this refresh read may predate the write
                 store.mark_stale(layout.name, _concat(flight.gone))
             flight.done.set()
+        self._note_statement(key, ctx, state)
         log.info("mirror %s: %s, %d requests, %d rows upserted, %d deleted, %.2f s", layout.name, report.kind,
                  report.requests, report.rows_upserted, report.rows_deleted, report.seconds)
         return store, state, report
+
+    def _note_statement(self, key: tuple[Any, ...], ctx: ScanContext, state: ViewState) -> None:
+        """The running statement (its observer) has the view verified as `state` says."""
+        if ctx.observer is not UNOBSERVED:
+            self._statement_verified[key] = (weakref.ref(ctx.observer), state.verified_at)
+
+    def _verified_for(self, key: tuple[Any, ...], ctx: ScanContext, state: ViewState) -> bool:
+        """Whether the running statement already verified the view and nothing has marked it stale since: a second
+        scan of the view in one statement (a self-join, a key lookup's target) reads the same mirror, as a
+        PostgreSQL statement reads one snapshot, without a second refresh."""
+        noted = self._statement_verified.get(key)
+        return noted is not None and ctx.observer is not UNOBSERVED and noted[0]() is ctx.observer and \
+            noted[1] == state.verified_at
 
     def written(self, site: Site, resource: str, deleted_ids: Sequence[Any] = ()) -> list[str]:
         """A write through us changed records of `resource` (e.g. "/customers") in the site's company: every

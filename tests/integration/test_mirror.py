@@ -163,3 +163,18 @@ def test_explain_analyze_reports_what_the_refresh_and_the_scan_did(mirrored: Mir
     tolerant = _analyzed(mirrored, query, options="-c CacheMode=TOLERANT")
     assert tolerant["Mirror"].startswith("Mirror: no refresh (verified ") and tolerant["API Requests"] == \
         "API Requests: 0"
+
+
+def test_two_scans_of_a_view_in_one_statement_share_its_refresh(mirrored: Mirrored) -> None:
+    """A self-join reads one mirror state, refreshed once (a statement reads one snapshot, as in PostgreSQL);
+    the next statement refreshes again."""
+    join = 'SELECT count(*) FROM "Customers" a JOIN "Customers" b ON a."Id" = b."Id" WHERE a."Id" < 27900'
+    mirrored.psql(join)
+    mirrored.sandbox.clear()
+    lines = mirrored.psql(f"EXPLAIN ANALYZE {join}").stdout
+    made = len(mirrored.data_requests())
+    assert made == 2, [r.query for r in mirrored.data_requests()]  # one delta and one $count, not two of each
+    assert "API Requests: 2 (" in lines and "Mirror: no refresh (verified by this statement's other scan)" in lines
+    mirrored.sandbox.clear()
+    mirrored.psql(join)
+    assert len(mirrored.data_requests()) == 2  # a new statement verifies again
