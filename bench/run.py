@@ -20,7 +20,9 @@ does not declare the last two); without PyPI its figures are skipped with a note
                `count(*)` and `SELECT *` — time, API requests (counted from the sandbox's --request-log file,
                since the sandbox runs in its own process) and peak server RSS while filling; the repeat
                `SELECT *` as a ratio to PostgreSQL 15 streaming the same rows from a table; key lookups on
-               Customers with pgbench clients from the mirror (VERIFY and TOLERANT) vs live vs PostgreSQL 15.
+               Customers with pgbench clients from the mirror (VERIFY and TOLERANT) vs live vs PostgreSQL 15;
+               a self-contained view's repeat (Customers), EXPLAIN ANALYZE of the repeat count(*), the issue's
+               targets side by side, and the machine's load average (the bench shares it).
 
 Nothing here asserts: benchmarks print, tests do not time.
 """
@@ -554,7 +556,8 @@ def bench_mirror(args: argparse.Namespace, tmp: Path) -> None:
     view = "SalesOrderLines"
     print(f"\n== 5. the mirror: scale {args.scale} {view}, {args.latency_ms:g} ms latency per request, default "
           "MaxThreads and request budget ==")
-    print("  API requests are counted by the sandbox (its --request-log); RSS is the server process's")
+    print("  API requests are counted by the sandbox (its --request-log); RSS is the server process's; machine load "
+          "average (1, 5, 15 min) at the start: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
     log = tmp / "mirror-requests.jsonl"
     with sandbox_process(args.scale, args.latency_ms, request_log=log) as url, \
             pgserver(url, tmp, max_connections=n + 10, with_pid=True, superuser=True) as (port, pid), \
@@ -592,14 +595,21 @@ def bench_mirror(args: argparse.Namespace, tmp: Path) -> None:
         measure("count(*)  LIVE", count_sql, "LIVE", False)
         measure("SELECT *  LIVE", select_sql, "LIVE", True)
         measure("count(*)  cold (fill)", count_sql, "VERIFY", False)
-        measure("count(*)  repeat", count_sql, "VERIFY", False)
+        _, repeat_requests, _ = measure("count(*)  repeat", count_sql, "VERIFY", False)
         asyncio.run(run(f"CALL DropMirror('{view}')", "VERIFY", False))
-        measure("SELECT *  cold (fill)", select_sql, "VERIFY", True)
+        _, _, fill_rss = measure("SELECT *  cold (fill)", select_sql, "VERIFY", True)
         repeat, _, _ = measure("SELECT *  repeat", select_sql, "VERIFY", True)
         tolerant, _, _ = measure("SELECT *  TOLERANT", select_sql, "TOLERANT", True)
         pg_time = _copy_to_postgres(dsn, pg_dsn, view)
         print(f"  PostgreSQL 15 streaming the same rows from a table: {pg_time:.2f} s   repeat SELECT * "
               f"{repeat / pg_time:5.2f}x PostgreSQL's time (TOLERANT, no refresh: {tolerant / pg_time:5.2f}x)")
+        customers_sql = 'SELECT count(*) FROM "Customers"'
+        measure("Customers count(*) cold", customers_sql, "VERIFY", False)
+        _, customers_requests, _ = measure("Customers count(*) repeat", customers_sql, "VERIFY", False)
+        print(f"  where a repeat query's API requests go (EXPLAIN ANALYZE SELECT count(*) FROM \"{view}\"):")
+        for line in asyncio.run(_explain_analyze(dsn, count_sql)):
+            if "Mirror Refresh" in line or "API Requests" in line or "Time:" in line:
+                print(f"    {line.strip()}")
 
         asyncio.run(_pg_role(pg))
         asyncio.run(_rename_copied(pg, view))
@@ -629,6 +639,20 @@ def bench_mirror(args: argparse.Namespace, tmp: Path) -> None:
         base = results["PostgreSQL 15"] or float("nan")
         print("    ratios to PostgreSQL 15: " + "   ".join(f"{k} {v / base:5.2f}" for k, v in results.items()
                                                           if k != "PostgreSQL 15"))
+        print("  targets (issue 12): repeat on unchanged data <= 3 API requests: "
+              f"{view} {repeat_requests}, Customers {customers_requests};  repeat SELECT * <= 1.5x PostgreSQL: "
+              f"{repeat / pg_time:.2f}x;  200-client lookups from the mirror >= 0.5x PostgreSQL: "
+              f"{results['mirror VERIFY (default)'] / base:.2f}x;  peak RSS while filling: {fill_rss['peak']:.0f} MB "
+              f"(from {fill_rss['before']:.0f} MB)")
+        print("  machine load average at the end: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
+
+
+async def _explain_analyze(dsn: dict[str, Any], sql: str) -> list[str]:
+    conn = await asyncpg.connect(**dsn)
+    try:
+        return [row[0] for row in await conn.fetch(f"EXPLAIN ANALYZE {sql}")]
+    finally:
+        await conn.close()
 
 
 async def _rename_copied(pg: Any, view: str) -> None:

@@ -351,6 +351,7 @@ class RemoteRequest:
     seconds: float
     response_bytes: int
     retry: bool  # a second or later attempt of one logical request
+    table: str = ""  # the table whose scan (or mirror refresh) made it: "StandardUK.Customers"; "" for others
 
 
 @dataclass(frozen=True)
@@ -370,8 +371,12 @@ class CacheRead:
 
     table: str  # "StandardUK.Customers"
     refresh: str  # "fill", "delta", "full", or "none" (fresh enough, or a concurrent refresh shared)
-    rows_upserted: int
+    rows_upserted: int  # rows the refresh read from the API into the mirror (some found unchanged)
     rows_deleted: int
+    rows_inserted: int = 0  # rows with a key the mirror did not hold
+    rows_updated: int = 0  # rows that replaced one of the same key with other values
+    seconds: float = 0.0  # the refresh's time (0 when none ran)
+    notes: tuple[str, ...] = ()  # "shared a concurrent refresh", "verified 12 s ago" …
 
 
 class ScanObserver(Protocol):

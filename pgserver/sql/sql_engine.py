@@ -53,7 +53,7 @@ from pgserver.sql.run.dml import (
 from pgserver.sql.run.duck_database import SharedDatabase
 from pgserver.sql.run.duck_pool import DuckCursorPool
 from pgserver.sql.run.execution import QueryCursor, describe
-from pgserver.sql.run.explain import duckdb_explain, explain_lines, explain_parts
+from pgserver.sql.run.explain import duckdb_explain, explain_analyze, explain_lines, explain_parts
 from pgserver.sql.run.results import StaticCursor, text_columns
 from pgserver.sql.run.statement_stats import StatementReporting, StatementStats, client_receives
 from pgserver.sql.run.writes import reject_ddl, reject_write
@@ -473,6 +473,9 @@ class SqlEngine(Engine):
                          client_sql: str, local_plans: Lru[tuple[QueryPlan, str]] | None = None,
                          environment: PlanEnvironment | None = None) -> QueryCursor:
         plan, sql = self._planned(bound, params, oids, local_plans, environment)
+        return await self._start_query(plan, sql, client_sql)
+
+    async def _start_query(self, plan: QueryPlan, sql: str, client_sql: str) -> QueryCursor:
         procedure_rows = {}
         for proc in plan.procedures:
             procedure_rows[proc.name] = await run_procedure(proc.procedure, proc.arguments, self.ctx,
@@ -612,10 +615,17 @@ class SqlEngine(Engine):
 
     async def _explain(self, tree: exp.Expression, options: frozenset[str], params: Sequence[Any],
                        oids: Sequence[int]) -> StaticCursor:
-        if "ANALYZE" in options:
-            raise PgError(FEATURE_NOT_SUPPORTED, "EXPLAIN ANALYZE is not supported",
-                          hint="Use EXPLAIN (or EXPLAIN VERBOSE) to see the API requests and the local plan.")
-        plan = plan_query(bind_query(tree, self._environment()), self._environment(), params, oids)
-        sql = to_duckdb_sql(plan.tree)
-        duck_plan = duckdb_explain(self.duck, plan, sql, tree) if "VERBOSE" in options else None
-        return StaticCursor("EXPLAIN", text_columns("QUERY PLAN"), [(line,) for line in explain_lines(plan, sql, duck_plan)])
+        def make_plan() -> tuple[QueryPlan, str]:
+            plan = plan_query(bind_query(tree, self._environment()), self._environment(), params, oids)
+            return plan, to_duckdb_sql(plan.tree)
+
+        def verbose(plan: QueryPlan, sql: str) -> list[str]:
+            return duckdb_explain(self.duck, plan, sql, tree)
+
+        if "ANALYZE" in options:  # runs the query (pgserver.sql.run.explain)
+            lines = await explain_analyze(self.ctx, make_plan, lambda plan, sql: self._start_query(
+                plan, sql, tree.sql(dialect="postgres")), verbose if "VERBOSE" in options else None)
+        else:
+            plan, sql = make_plan()
+            lines = explain_lines(plan, sql, verbose(plan, sql) if "VERBOSE" in options else None)
+        return StaticCursor("EXPLAIN", text_columns("QUERY PLAN"), [(line,) for line in lines])

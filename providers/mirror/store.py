@@ -7,9 +7,12 @@ reconciled, and a signature of its layout (a changed data model refills the view
 
 Every change to a view happens in one DuckDB transaction (`MirrorStore.write`): a refresh that fails, times out
 or is cancelled rolls back and the view stays at its last consistent state; readers never see a refresh half
-applied (DuckDB's MVCC). A file DuckDB cannot open, or whose contents disagree with its own bookkeeping, is moved
-aside and rebuilt empty — never served. A file another process holds (a second server, or `pgserver warm`, on the
-same cache_dir) is not broken: opening it fails with 55006 and leaves it alone.
+applied (DuckDB's MVCC). A refresh that finds nothing changed opens no transaction at all: its verification is kept
+in memory and written at most every `PERSIST_SECONDS` (and at close) — a persisted verification is never later
+than the real one, so a restart may only trust the mirror less, never more (decision 0973). A file DuckDB cannot
+open, or whose contents disagree with its own bookkeeping, is moved aside and rebuilt empty — never served. A file
+another process holds (a second server, or `pgserver warm`, on the same cache_dir) is not broken: opening it fails
+with 55006 and leaves it alone.
 
 The interface (`state`, `write`, `read`, `keys`, `drop`, `views`, `mark_stale`) is what another backend — a PostgreSQL shared
 by several server instances — would implement (docs/decisions/0970-mirror.md).
@@ -38,6 +41,11 @@ STATE_TABLE = "_mirror_views"
 # DuckDB's default (80 % of RAM) lets a fill's uncommitted rows and its buffer cache grow with the view; bounded,
 # a fill of any size spills to the store's `.tmp` directory instead, and memory stays flat (decision 0970).
 MEMORY_LIMIT = "256MB"
+# How often a view's verifications that changed no row are written to the file (decision 0973).
+PERSIST_SECONDS = 60.0
+# The rows of a view's last delta are kept (up to this many) to tell at once that the next delta — which reads
+# them again (its overlap) — brings no change, without asking DuckDB (decision 0973).
+RECENT_ROWS = 5000
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,12 @@ class MirrorStore:
         # Each view's committed state, read once: this process is the file's only writer (DuckDB's lock), so the
         # cache is exact as long as every commit below forgets the view's entry. (A query asks for it twice.)
         self._states: dict[str, ViewState | None] = {}
+        # Verifications that changed no row, newer than the file's (view → the state's verified_at, reconciled_at
+        # and dependencies as they are now; written by `_persist` at a bounded rate).
+        self._verified: dict[str, ViewState] = {}
+        self._persisted_at: dict[str, float] = {}
+        # Per view, rows as the mirror holds them, by key: those its last refresh read (the next delta's overlap).
+        self._recent: dict[str, dict[tuple[Any, ...], dict[str, Any]]] = {}
 
     # -- opening ------------------------------------------------------------------------
     def _open(self) -> duckdb.DuckDBPyConnection:
@@ -127,6 +141,9 @@ class MirrorStore:
                 old.replace(Path(f"{self.path}{suffix}.broken-{stamp}"))
 
     def close(self) -> None:
+        for view in list(self._verified):
+            with contextlib.suppress(duckdb.Error):
+                self._persist(view)
         with self._lock:
             self._db.close()
 
@@ -136,6 +153,13 @@ class MirrorStore:
 
     # -- reading state ------------------------------------------------------------------------
     def state(self, view: str) -> ViewState | None:
+        """The view's state: as committed, with a newer verification that changed no row (kept in memory)."""
+        verified = self._verified.get(view)
+        if verified is not None:
+            return verified
+        return self._committed(view)
+
+    def _committed(self, view: str) -> ViewState | None:
         if view in self._states:
             return self._states[view]
         cursor = self.cursor()
@@ -154,7 +178,7 @@ class MirrorStore:
                                   f"FROM {STATE_TABLE} ORDER BY view").fetchall()
         finally:
             cursor.close()
-        return [_state(r) for r in rows]
+        return [self._verified.get(r[0]) or _state(r) for r in rows]
 
     def size_on_disk(self) -> int:
         if self.path is None:
@@ -190,6 +214,7 @@ class MirrorStore:
             yield cursor
             cursor.execute("COMMIT")
             self._states.pop(view, None)
+            self._verified.pop(view, None)  # the committed state holds every verification up to now
         except BaseException:
             with contextlib.suppress(duckdb.Error):
                 cursor.execute("ROLLBACK")
@@ -199,19 +224,59 @@ class MirrorStore:
 
     @contextlib.contextmanager
     def write(self, view: str, schema: pa.Schema, keys: Sequence[str]) -> Iterator[MirrorWrite]:
-        """One refresh of `view` as one transaction: committed when the block ends normally (after `finish`),
-        rolled back on any exception. A view whose layout changed is emptied first."""
-        with self._transaction(view) as cursor:
-            writer = MirrorWrite(cursor, view, schema, keys)
+        """One refresh of `view`: its changes in one transaction, begun at the first change (a refresh that changes
+        nothing writes nothing), committed when the block ends normally (after `finish`), rolled back on any
+        exception. A view whose layout changed is emptied first. The caller makes sure it is the view's only
+        refresh (SageMirror's flights): what it reads before its first change is what it would read inside."""
+        cursor = self.cursor()
+        writer = MirrorWrite(cursor, view, schema, keys, self._committed(view), self._recent.pop(view, None))
+        try:
             writer.prepare()
             yield writer
             if not writer.finished:
                 raise RuntimeError("a mirror write must end with finish()")
+            if writer.began:
+                cursor.execute("COMMIT")
+                self._states.pop(view, None)
+                self._verified.pop(view, None)
+                self._persisted_at[view] = time.time()
+            elif writer.result is not None:
+                self._note_verified(writer.result)
+            if writer.seen is not None:
+                self._recent[view] = writer.seen
+        except BaseException:
+            if writer.began:
+                with contextlib.suppress(duckdb.Error):
+                    cursor.execute("ROLLBACK")
+            raise
+        finally:
+            cursor.close()
+
+    def _note_verified(self, state: ViewState) -> None:
+        """A refresh that changed no row: its verification is kept in memory, and written when the last write of
+        this view is older than PERSIST_SECONDS."""
+        self._verified[state.view] = state
+        if time.time() - self._persisted_at.get(state.view, 0.0) >= PERSIST_SECONDS:
+            self._persist(state.view)
+
+    def _persist(self, view: str) -> None:
+        state = self._verified.get(view)
+        if state is None:
+            return
+        import json
+
+        with self._transaction(view) as cursor:
+            cursor.execute(f"UPDATE {STATE_TABLE} SET verified_at = ?, reconciled_at = ?, dependencies = ? "
+                           "WHERE view = ? AND signature = ?", [state.verified_at, state.reconciled_at,
+                                                                json.dumps(state.dependencies), view, state.signature])
+        self._persisted_at[view] = time.time()
 
     def mark_stale(self, view: str, gone: pa.Table | None = None) -> bool:
         """Make the next read of `view` refresh it, whatever its CacheMode: a write through us changed it. `gone`
         holds keys deleted through us (key columns by name), removed now. One transaction; the caller makes sure
         no refresh of the view is under way (it would conflict). False when the view is not mirrored."""
+        self._verified.pop(view, None)
+        self._recent.pop(view, None)
         with self._transaction(view) as cursor:
             if not cursor.execute(f"SELECT 1 FROM {STATE_TABLE} WHERE view = ?", [view]).fetchall():
                 return False
@@ -222,6 +287,8 @@ class MirrorStore:
             return True
 
     def drop(self, view: str) -> bool:
+        self._verified.pop(view, None)
+        self._recent.pop(view, None)
         with self._transaction(view) as cursor:
             existed = cursor.execute(f"DELETE FROM {STATE_TABLE} WHERE view = ? RETURNING view", [view]).fetchall()
             cursor.execute(f"DROP TABLE IF EXISTS {table_name(view)}")
@@ -229,43 +296,62 @@ class MirrorStore:
 
 
 class MirrorWrite:
-    """The changes of one refresh (inside its transaction)."""
+    """The changes of one refresh: a transaction begun at the first change (`began`)."""
 
-    def __init__(self, cursor: duckdb.DuckDBPyConnection, view: str, schema: pa.Schema, keys: Sequence[str]) -> None:
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, view: str, schema: pa.Schema, keys: Sequence[str],
+                 previous: ViewState | None, recent: dict[tuple[Any, ...], dict[str, Any]] | None = None) -> None:
         self.cursor = cursor
         self.view = view
         self.schema = schema
         self.keys = list(keys)
         self.table = table_name(view)
         self.signature = signature(schema, keys)
-        self.previous: ViewState | None = None
+        self.previous = previous if previous is not None and previous.signature == self.signature else None
+        self.began = False
         self.finished = False
+        self.result: ViewState | None = None
+        self._rows = self.previous.rows if self.previous is not None else 0  # kept as rows go in and out
         self._batch = 0
+        # rows known to be in the mirror as they are (the last refresh's; MirrorStore._recent) …
+        self._known = recent if self.previous is not None else None
+        # … and the rows this refresh upserted, which become the next one's (None: not kept)
+        self.seen: dict[tuple[Any, ...], dict[str, Any]] | None = {}
 
     def prepare(self) -> None:
-        row = self.cursor.execute(f"SELECT view, rows, watermark, verified_at, reconciled_at, signature, dependencies "
-                                  f"FROM {STATE_TABLE} WHERE view = ?", [self.view]).fetchall()
-        self.previous = _state(row[0]) if row else None
-        if self.previous is not None and self.previous.signature != self.signature:
-            self.previous = None  # a new layout: fill again
-        if self.previous is None:
+        if self.previous is None:  # new, or a new layout: fill again
+            self._begin()
             self.cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
             self.cursor.register("__mirror_empty", self.schema.empty_table())
             self.cursor.execute(f"CREATE TABLE {self.table} AS SELECT * FROM __mirror_empty")
             self.cursor.unregister("__mirror_empty")
 
+    def _begin(self) -> None:
+        if not self.began:
+            self.cursor.execute("BEGIN TRANSACTION")
+            self.began = True
+
     @property
     def is_new(self) -> bool:
         return self.previous is None
 
+    @property
+    def changed(self) -> bool:
+        """Whether the refresh changed any row so far."""
+        return self.began
+
     def clear(self) -> None:
+        self._begin()
         self.cursor.execute(f"DELETE FROM {self.table}")
+        self._rows = 0
+        self._known = self.seen = None
 
     def append(self, batch: pa.RecordBatch) -> None:
         """Insert rows known to be new (a fill, after `clear` or into a new table: the paged scan's keys are
         unique) — without the search for rows to replace that makes `upsert` cost more as the table grows."""
         if not batch.num_rows:
             return
+        self._begin()
+        self.seen = None
         name = f"__mirror_batch{self._batch}"
         self._batch += 1
         self.cursor.register(name, batch)
@@ -273,25 +359,72 @@ class MirrorWrite:
             self.cursor.execute(f"INSERT INTO {self.table} SELECT * FROM {name}")
         finally:
             self.cursor.unregister(name)
+        self._rows += batch.num_rows
 
-    def upsert(self, batch: pa.RecordBatch) -> int:
-        """Insert the rows, replacing those with the same key; returns how many replaced existing rows."""
+    def upsert(self, batch: pa.RecordBatch) -> tuple[int, int]:
+        """Insert the rows, replacing those with the same key and other values; a row read again unchanged (the
+        delta's overlap) is left alone, and a batch of such rows begins no transaction. Returns (rows inserted
+        with a new key, rows replaced). Rows are compared with those the last refresh read (kept in memory),
+        and the rest with the mirror's."""
         if not batch.num_rows:
-            return 0
+            return 0, 0
+        rows = batch.to_pylist()
+        key_of = self._key_of
+        known = self._known or {}
+        unknown = [row for row in rows if known.get(key_of(row)) != row]
+        if unknown:
+            held = self._held(unknown)
+            unknown = [row for row in unknown if held.get(key_of(row)) != row]
+        if self.seen is not None:
+            if len(self.seen) + len(rows) > RECENT_ROWS:
+                self.seen = None
+            else:
+                self.seen.update((key_of(row), row) for row in rows)
+        if not unknown:
+            return 0, 0
+        self._begin()
         name = f"__mirror_batch{self._batch}"
         self._batch += 1
-        self.cursor.register(name, batch)
+        changed = pa.Table.from_pylist(unknown, schema=self.schema)
+        match = " AND ".join(f"t.{table_name(k)} IS NOT DISTINCT FROM b.{table_name(k)}" for k in self.keys)
+        self.cursor.register(name, changed)
         try:
-            match = " AND ".join(f"t.{table_name(k)} IS NOT DISTINCT FROM b.{table_name(k)}" for k in self.keys)
-            replaced = self.cursor.execute(
-                f"DELETE FROM {self.table} AS t USING {name} AS b WHERE {match} RETURNING 1").fetchall()
+            replaced = len(self.cursor.execute(
+                f"DELETE FROM {self.table} AS t USING {name} AS b WHERE {match} RETURNING 1").fetchall())
             self.cursor.execute(f"INSERT INTO {self.table} SELECT * FROM {name}")
         finally:
             self.cursor.unregister(name)
-        return len(replaced)
+        self._rows += changed.num_rows - replaced
+        return changed.num_rows - replaced, replaced
+
+    def _key_of(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(row[k] for k in self.keys)
+
+    def _held(self, rows: list[dict[str, Any]]) -> dict[tuple[Any, ...], dict[str, Any]]:
+        """The mirror's rows with the keys of `rows`, by key."""
+        if self.previous is None and not self._rows:
+            return {}
+        keys = pa.Table.from_pylist([{k: row[k] for k in self.keys} for row in rows],
+                                    schema=pa.schema([self.schema.field(k) for k in self.keys]))
+        columns = ", ".join(table_name(k) for k in self.keys)
+        self.cursor.register("__mirror_keys", keys)
+        try:
+            held = self.cursor.sql(f"SELECT * FROM {self.table} WHERE ({columns}) IN (SELECT {columns} FROM "
+                                   "__mirror_keys)").to_arrow_table()
+        finally:
+            self.cursor.unregister("__mirror_keys")
+        return {self._key_of(row): row for row in held.to_pylist()}
 
     def delete_keys(self, keys: pa.Table) -> int:
-        return _delete_keys(self.cursor, self.table, self.keys, keys) if keys.num_rows else 0
+        if not keys.num_rows:
+            return 0
+        self._begin()
+        deleted = _delete_keys(self.cursor, self.table, self.keys, keys)
+        self._rows -= deleted
+        if self.seen is not None:
+            for row in keys.to_pylist():
+                self.seen.pop(self._key_of(row), None)
+        return deleted
 
     def keys_not_in(self, present: pa.Table) -> pa.Table:
         """The mirrored keys missing from `present` (the API's current keys): deleted at the source."""
@@ -313,7 +446,8 @@ class MirrorWrite:
             self.cursor.unregister("__mirror_present")
 
     def rows(self) -> int:
-        return int(self.cursor.execute(f"SELECT count(*) FROM {self.table}").fetchall()[0][0])
+        """The rows the view holds now (with this refresh's changes)."""
+        return self._rows
 
     def max_of(self, columns: Sequence[str]) -> Any:
         """The greatest value over these columns (the watermark), None when empty."""
@@ -325,14 +459,21 @@ class MirrorWrite:
 
     def finish(self, *, watermark: Any, verified_at: float, reconciled_at: float,
                dependencies: dict[str, Any]) -> ViewState:
+        """The refresh's outcome. With no row changed and the watermark where it was, nothing is written now (the
+        store keeps the verification in memory, MirrorStore._note_verified); otherwise the state goes into the
+        refresh's transaction."""
         import json
 
-        rows = self.rows()
-        deps = json.dumps(dependencies)
-        self.cursor.execute(f"INSERT OR REPLACE INTO {STATE_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            [self.view, rows, watermark, verified_at, reconciled_at, self.signature, deps])
+        state = ViewState(self.view, self._rows, watermark, verified_at, reconciled_at, self.signature, dependencies)
+        if self.previous is None or watermark != self.previous.watermark:
+            self._begin()
+        if self.began:
+            self.cursor.execute(f"INSERT OR REPLACE INTO {STATE_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                [self.view, self._rows, watermark, verified_at, reconciled_at, self.signature,
+                                 json.dumps(dependencies)])
         self.finished = True
-        return ViewState(self.view, rows, watermark, verified_at, reconciled_at, self.signature, dependencies)
+        self.result = state
+        return state
 
 
 def _delete_keys(cursor: duckdb.DuckDBPyConnection, table: str, key_columns: Sequence[str], keys: pa.Table) -> int:

@@ -278,11 +278,12 @@ class SageHttp:
     """The data source's shared httpx client, used for every GET of every scan."""
 
     def __init__(self, client: httpx.AsyncClient, policy: RetryPolicy, gate: RequestGate,
-                 observer: ScanObserver = UNOBSERVED) -> None:
+                 observer: ScanObserver = UNOBSERVED, table: str = "") -> None:
         self.client = client
         self.policy = policy
         self.gate = gate  # the data source's allowance, shared by every connection
         self.observer = observer
+        self.table = table  # the view the requests are made for (RemoteRequest.table)
 
     async def _observed(self, attempt: Awaitable[httpx.Response], resource: str, retry: bool) -> httpx.Response:
         """One attempt, reported to the observer (status 0 when no answer came)."""
@@ -293,7 +294,8 @@ class SageHttp:
             status, size = response.status_code, len(response.content)
             return response
         finally:
-            self.observer.request_done(RemoteRequest(resource, status, time.perf_counter() - started, size, retry))
+            self.observer.request_done(RemoteRequest(resource, status, time.perf_counter() - started, size, retry,
+                                                       self.table))
 
     async def _attempt(self, url: str, headers: dict[str, str], timeout: float | None) -> httpx.Response:
         try:

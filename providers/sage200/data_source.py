@@ -169,9 +169,11 @@ class SageSession:
             self._gate, self._gate_loop = RequestGate(self.source.max_requests), loop
         return self._gate
 
-    def http(self, ctx: ScanContext | None = None) -> SageHttp:
+    def http(self, ctx: ScanContext | None = None, table: str = "") -> SageHttp:
+        """The client for requests made for `table` (a view's scan or refresh; "" for others), reported to the
+        connection's running statement."""
         return SageHttp(self.client(ctx), self.source.retry, self.gate(),
-                        ctx.observer if ctx is not None else UNOBSERVED)
+                        ctx.observer if ctx is not None else UNOBSERVED, table)
 
     async def aclose(self) -> None:
         clients, self._clients = list(self._clients.values()), {}

@@ -30,6 +30,7 @@ import datetime as dt
 import hashlib
 import logging
 import time
+import weakref
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,7 +40,7 @@ import anyio
 import pyarrow as pa
 
 from pgserver.errors import FDW_ERROR, PgError
-from pgserver.provider import Column, ScanContext, TableSpec, arrow_schema
+from pgserver.provider import UNOBSERVED, Column, ScanContext, TableSpec, arrow_schema
 from providers.mirror.store import MirrorStore, ViewState
 from providers.sage200.client import AuthHeaders
 from providers.sage200.convert import parse_timestamp
@@ -179,7 +180,9 @@ class RefreshReport:
     view: str
     kind: str = "none"  # fill, delta, full, none (fresh enough)
     requests: int = 0
-    rows_upserted: int = 0
+    rows_upserted: int = 0  # rows read from the API into the mirror (some may be found unchanged)
+    rows_inserted: int = 0  # rows with a key the mirror did not hold
+    rows_updated: int = 0  # rows that replaced one of the same key with other values
     rows_deleted: int = 0
     reconciled: bool = False
     seconds: float = 0.0
@@ -195,6 +198,8 @@ class SageMirror:
         self._stores: dict[tuple[str, str, int, str], MirrorStore] = {}
         self._flights: dict[tuple[Any, ...], _Flight] = {}  # the refresh under way, per view
         self._layouts: list[tuple[str, Layout]] = []  # every view's (base path, layout), for `written`
+        # per view, the statement (its ScanObserver, weakly) whose refresh verified it last, and that verification
+        self._statement_verified: dict[tuple[Any, ...], tuple[weakref.ref[Any], float]] = {}
 
     def register(self, base_path: str, layout: Layout) -> None:
         """A view of this data source (its provider registers it when made)."""
@@ -253,6 +258,8 @@ class SageMirror:
                 not (running is not None and running.overtaken):  # (a write through us came after it)
             return store, state, RefreshReport(layout.name,
                                                notes=[f"verified {time.time() - state.verified_at:.0f} s ago"])
+        if state is not None and running is None and self._verified_for(key, ctx, state):
+            return store, state, RefreshReport(layout.name, notes=["verified by this statement's other scan"])
         while True:
             flight = self._flights.get(key)
             if flight is None:
@@ -261,6 +268,7 @@ class SageMirror:
             if flight.overtaken:
                 continue  # a write through us came after it started: refresh again
             if flight.error is None and flight.result is not None:
+                self._note_statement(key, ctx, flight.result)
                 return store, flight.result, RefreshReport(layout.name, notes=["shared a concurrent refresh"])
             if isinstance(flight.error, PgError):
                 raise flight.error
@@ -280,9 +288,23 @@ class SageMirror:
             if flight.overtaken:  # written through us meanwhile: what this refresh read may predate the write
                 store.mark_stale(layout.name, _concat(flight.gone))
             flight.done.set()
+        self._note_statement(key, ctx, state)
         log.info("mirror %s: %s, %d requests, %d rows upserted, %d deleted, %.2f s", layout.name, report.kind,
                  report.requests, report.rows_upserted, report.rows_deleted, report.seconds)
         return store, state, report
+
+    def _note_statement(self, key: tuple[Any, ...], ctx: ScanContext, state: ViewState) -> None:
+        """The running statement (its observer) has the view verified as `state` says."""
+        if ctx.observer is not UNOBSERVED:
+            self._statement_verified[key] = (weakref.ref(ctx.observer), state.verified_at)
+
+    def _verified_for(self, key: tuple[Any, ...], ctx: ScanContext, state: ViewState) -> bool:
+        """Whether the running statement already verified the view and nothing has marked it stale since: a second
+        scan of the view in one statement (a self-join, a key lookup's target) reads the same mirror, as a
+        PostgreSQL statement reads one snapshot, without a second refresh."""
+        noted = self._statement_verified.get(key)
+        return noted is not None and ctx.observer is not UNOBSERVED and noted[0]() is ctx.observer and \
+            noted[1] == state.verified_at
 
     def written(self, site: Site, resource: str, deleted_ids: Sequence[Any] = ()) -> list[str]:
         """A write through us changed records of `resource` (e.g. "/customers") in the site's company: every
@@ -357,6 +379,7 @@ class _Refresh:
         self.report = report
         self.session = provider.session
         self.refill = False  # a related change that only a full read can apply
+        self._write_lock = anyio.Lock()  # the refresh's reads run at once; its store calls one at a time
 
     async def run(self) -> ViewState:
         from providers.sage200.provider import sage_query  # noqa: F401 - (import cycle at module level)
@@ -368,37 +391,64 @@ class _Refresh:
             if write.is_new or not layout.change_fields:
                 self.report.kind = "fill" if write.is_new else "full"
                 started = time.monotonic()
-                write.clear()
+                await self._store(write.clear)
                 await self._read_into(write, None, fill=True)
-                watermark = _moved_back(write.max_of(layout.change_columns), time.monotonic() - started)
+                newest = await self._store(write.max_of, layout.change_columns)
+                watermark = _moved_back(newest, time.monotonic() - started)
                 deps = {d.resource: await self._newest(d) for d in layout.dependencies}
                 return write.finish(watermark=watermark, verified_at=now, reconciled_at=now, dependencies=deps)
             assert state is not None
             self.report.kind = "delta"
             started = time.monotonic()
             watermark = state.watermark
-            if watermark is not None:
-                since = format_timestamp(watermark - OVERLAP)
-                text = " or ".join(f"{f} gt {since}" for f in layout.change_fields)
-                await self._read_into(write, f"({text})" if len(layout.change_fields) > 1 else text)
             deps = dict(state.dependencies)
-            for dep in layout.dependencies:  # (one after the other: each writes into the same transaction)
-                deps[dep.resource] = await self._follow(write, dep, deps.get(dep.resource))
+            changed: dict[str, list[Any]] = {}
+            counted: list[int] = []
+
+            async def ask(dep: Related) -> None:
+                changed[dep.resource], deps[dep.resource] = await self._related_changes(dep, deps.get(dep.resource))
+
+            async def count() -> None:
+                counted.append(await self._count())
+
+            # The delta, $count and the question to each related resource go out at once (one round trip of
+            # latency, not 2 + one per resource: decision 0973); the rows they name are read after the delta.
+            try:
+                async with anyio.create_task_group() as group:
+                    if watermark is not None:
+                        since = format_timestamp(watermark - OVERLAP)
+                        text = " or ".join(f"{f} gt {since}" for f in layout.change_fields)
+                        group.start_soon(self._read_into, write,
+                                         f"({text})" if len(layout.change_fields) > 1 else text)
+                    for dep in layout.dependencies:
+                        group.start_soon(ask, dep)
+                    group.start_soon(count)
+            except BaseExceptionGroup as failed:  # the first failure is the refresh's (a PgError if any)
+                raise _first_error(failed) from None
+            for dep in layout.dependencies:
+                await self._read_related(write, dep, changed[dep.resource])
             if self.refill:
                 self.report.kind = "full"
-                write.clear()
+                await self._store(write.clear)
                 await self._read_into(write, None, fill=True)
-            count = await self._count()
+                counted = [await self._count()]
+            count_now = counted[0]
             reconciled = state.reconciled_at
-            if count != write.rows() or (reconcile_every and now - reconciled >= reconcile_every):
+            if count_now != write.rows() or (reconcile_every and now - reconciled >= reconcile_every):
                 await self._reconcile(write)
                 reconciled = now
-                if count != write.rows():  # rows kept moving while we read: the next query reads again
-                    self.report.notes.append(f"$count {count} after reconcile {write.rows()}")
-            newest = write.max_of(layout.change_columns)
-            moved = _moved_back(newest, time.monotonic() - started) if newest is not None else None
-            watermark = max(w for w in (watermark, moved) if w is not None) if (watermark or moved) else None
+                if count_now != write.rows():  # rows kept moving while we read: the next query reads again
+                    self.report.notes.append(f"$count {count_now} after reconcile {write.rows()}")
+            if write.changed:  # (nothing changed: the newest stamp is where it was, and so is the watermark)
+                newest = await self._store(write.max_of, layout.change_columns)
+                moved = _moved_back(newest, time.monotonic() - started) if newest is not None else None
+                watermark = max(w for w in (watermark, moved) if w is not None) if (watermark or moved) else None
             return write.finish(watermark=watermark, verified_at=now, reconciled_at=reconciled, dependencies=deps)
+
+    async def _store(self, function: Any, *args: Any) -> Any:
+        """A call of the refresh's MirrorWrite, in a worker thread (DuckDB blocks), one at a time."""
+        async with self._write_lock:
+            return await anyio.to_thread.run_sync(function, *args)
 
     # -- API reads --------------------------------------------------------------------------
     async def _read_into(self, write: Any, filter_text: str | None, fill: bool = False) -> None:
@@ -415,9 +465,12 @@ class _Refresh:
             pages += 1
             self.report.rows_upserted += batch.num_rows
             if fill:
-                write.append(batch)
+                await self._store(write.append, batch)
+                self.report.rows_inserted += batch.num_rows
             else:
-                write.upsert(batch)
+                inserted, updated = await self._store(write.upsert, batch)
+                self.report.rows_inserted += inserted
+                self.report.rows_updated += updated
         # the pages, the $count a full first page asks for, and the recount after more pages (provider.pages)
         self.report.requests += pages + int(first_full) + int(pages > 1)
 
@@ -430,7 +483,7 @@ class _Refresh:
     async def _get(self, path: str, params: list[tuple[str, str]], validate: Any = None) -> Any:
         site = await self.session.company(self.ctx, self.provider.base_path)
         headers: AuthHeaders = self.session.header_source(self.ctx, site)
-        return await self.session.http(self.ctx).get_json(path, params, auth_headers=headers,
+        return await self.session.http(self.ctx, self.layout.name).get_json(path, params, auth_headers=headers,
                                                           timeout=self.session.timeout(self.ctx), validate=validate)
 
     async def _newest(self, dep: Related) -> dict[str, Any]:
@@ -443,11 +496,12 @@ class _Refresh:
         since = parse_timestamp(stamp) if isinstance(stamp, str) else dt.datetime(1900, 1, 1)
         return {"since": since.isoformat(), "seen": {str(rows[0][dep.id_field]): since.isoformat()} if stamp else {}}
 
-    async def _follow(self, write: Any, dep: Related, notes: dict[str, Any] | None) -> dict[str, Any]:
-        """Read again the rows whose related records changed since the notes' `since` (records already seen with
-        the same stamp inside the overlap are not changes). Returns the new notes."""
+    async def _related_changes(self, dep: Related, notes: dict[str, Any] | None
+                               ) -> tuple[list[Any], dict[str, Any]]:
+        """The ids of the related records changed since the notes' `since` (records already seen with the same
+        stamp inside the overlap are not changes), and the new notes."""
         if not notes:
-            return await self._newest(dep)
+            return [], await self._newest(dep)
         since = dt.datetime.fromisoformat(notes["since"])
         seen: dict[str, str] = dict(notes.get("seen", {}))
         changed: set[Any] = set()
@@ -471,15 +525,18 @@ class _Refresh:
             if len(rows) < KEY_PAGE:
                 break
             skip += KEY_PAGE
-        values = sorted(changed, key=str)
-        if dep.view_field is None and values:
-            self.refill = True  # which rows copied from the changed records is not known: read them all
-        for start in range(0, len(values) if dep.view_field is not None else 0, IN_CHUNK):
-            chunk = values[start:start + IN_CHUNK]
-            await self._read_into(write, "(" + " or ".join(f"{dep.view_field} eq {_literal(v)}" for v in chunk) + ")")
         window = newest - OVERLAP  # what the next question still sees: remember only that
         kept = {k: v for k, v in stamps.items() if dt.datetime.fromisoformat(v) > window - OVERLAP}
-        return {"since": newest.isoformat(), "seen": kept}
+        return sorted(changed, key=str), {"since": newest.isoformat(), "seen": kept}
+
+    async def _read_related(self, write: Any, dep: Related, values: list[Any]) -> None:
+        """Read again the rows whose `dep.view_field` names a changed related record."""
+        if dep.view_field is None:
+            self.refill = self.refill or bool(values)  # which rows copied from them is not known: read them all
+            return
+        for start in range(0, len(values), IN_CHUNK):
+            chunk = values[start:start + IN_CHUNK]
+            await self._read_into(write, "(" + " or ".join(f"{dep.view_field} eq {_literal(v)}" for v in chunk) + ")")
 
     async def _reconcile(self, write: Any) -> None:
         """Read the keys alone; delete vanished ones, read the records of keys the mirror lacks."""
@@ -494,9 +551,9 @@ class _Refresh:
         self.report.requests += len(batches) + int(bool(batches) and batches[0].num_rows == KEY_PAGE) \
             + int(len(batches) > 1)
         present = pa.Table.from_batches(batches, schema=arrow_schema(layout.spec, list(layout.key_columns)))
-        gone = write.keys_not_in(present)
-        self.report.rows_deleted += write.delete_keys(gone)
-        missing = write.missing_from_mirror(present)
+        gone = await self._store(write.keys_not_in, present)
+        self.report.rows_deleted += await self._store(write.delete_keys, gone)
+        missing = await self._store(write.missing_from_mirror, present)
         if missing.num_rows:
             key_fields = [layout.spec.column(c).source for c in layout.key_columns]  # type: ignore[union-attr]
             rows = missing.to_pylist()
@@ -505,6 +562,20 @@ class _Refresh:
                                                                                  strict=True))
                          for r in rows[start:start + IN_CHUNK]]
                 await self._read_into(write, "(" + " or ".join(f"({t})" for t in terms) + ")")
+
+
+def _first_error(group: BaseExceptionGroup) -> BaseException:
+    """The failure to report of several concurrent reads: a PgError if one is (the others were cancelled by it)."""
+    leaves: list[BaseException] = []
+    pending: list[BaseException] = [group]
+    while pending:
+        error = pending.pop(0)
+        if isinstance(error, BaseExceptionGroup):
+            pending.extend(error.exceptions)
+        else:
+            leaves.append(error)
+    return next((e for e in leaves if isinstance(e, PgError)), None) or next(
+        (e for e in leaves if not isinstance(e, anyio.get_cancelled_exc_class())), leaves[0])
 
 
 def _list(body: Any, resource: str) -> list[dict[str, Any]]:
@@ -525,12 +596,34 @@ def _moved_back(stamp: Any, seconds: float) -> Any:
     return stamp - dt.timedelta(seconds=seconds)
 
 
+READ_ROWS = 2048  # rows the store reads per worker-thread call (a small result, e.g. a key lookup, takes one)
+
+
 async def read_rows(store: MirrorStore, view: str, sql: str, params: Sequence[Any],
                     schema: pa.Schema) -> AsyncIterator[pa.RecordBatch]:
-    """The store's answer to one scan, as batches with exactly `schema` (a count(*) asks for no column)."""
-    for batch in store.read(view, sql, params):
-        if not schema.names:
-            yield pa.RecordBatch.from_struct_array(pa.array([{}] * batch.num_rows, type=pa.struct([])))
-        else:
-            yield batch.cast(schema) if not batch.schema.equals(schema) else batch
-        await anyio.sleep(0)
+    """The store's answer to one scan, as batches with exactly `schema` (a count(*) asks for no column). DuckDB
+    runs in a worker thread — the event loop serves the other connections meanwhile — and each call reads on to
+    READ_ROWS rows or the end, so a small answer costs one call."""
+    batches = store.read(view, sql, params, READ_ROWS)
+
+    def take() -> tuple[list[pa.RecordBatch], bool]:
+        taken, rows = [], 0
+        for batch in batches:
+            taken.append(batch)
+            rows += batch.num_rows
+            if rows >= READ_ROWS:
+                return taken, False
+        return taken, True
+
+    done = False
+    try:
+        while not done:
+            taken, done = await anyio.to_thread.run_sync(take)
+            for batch in taken:
+                if not schema.names:
+                    yield pa.RecordBatch.from_struct_array(pa.array([{}] * batch.num_rows, type=pa.struct([])))
+                else:
+                    yield batch.cast(schema) if not batch.schema.equals(schema) else batch
+    finally:
+        if not done:  # (an exhausted read has closed its cursor already)
+            await anyio.to_thread.run_sync(batches.close)

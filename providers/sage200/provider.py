@@ -340,7 +340,8 @@ class SageViewProvider:
             store, _state, report = await self.session.mirror.ensure(self, ctx)
             plan.state.report = report
             ctx.observer.cache_read(CacheRead(f"{self.spec.schema}.{self.spec.name}", report.kind,
-                                              report.rows_upserted, report.rows_deleted))
+                                              report.rows_upserted, report.rows_deleted, report.rows_inserted,
+                                              report.rows_updated, report.seconds, tuple(report.notes)))
             schema = arrow_schema(self.view_spec, list(plan.request.columns))
             async for batch in mirror.read_rows(store, self.mirror_layout.name, plan.state.query.sql(),
                                                 plan.state.query.params, schema):
@@ -355,7 +356,8 @@ class SageViewProvider:
         `spec`: the columns' declarations when they are not the view's own (the mirror reads extra fields)."""
         if query.limit == 0:
             return
-        http = self.session.http(ctx)
+        table = f"{self.spec.schema}.{self.spec.name}"
+        http = self.session.http(ctx, table)
         timeout = self.session.timeout(ctx)
         threads = self.session.int_prop(ctx, "MaxThreads", 1)
         site = await self.session.company(ctx, self.base_path)
@@ -363,7 +365,7 @@ class SageViewProvider:
         check = KeyOrderCheck([d for _, d in query.order], query.comparable)
         converter = PageConverter(spec or self.view_spec, columns)
         limiter = self.session.limiter(ctx, threads)
-        observer, table = ctx.observer, f"{self.spec.schema}.{self.spec.name}"  # progress after each page
+        observer = ctx.observer  # progress after each page
 
         async def fetch(page: PageRequest, exact: bool) -> tuple[pa.RecordBatch, list[tuple[Any, ...]]]:
             def validate(parsed: tuple[Any, bytes | None]) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]], bytes | None]:

@@ -126,3 +126,55 @@ def test_fifty_connections_share_one_refresh(mirrored: Mirrored) -> None:
     view_counts = [r for r in mirrored.data_requests() if r.path.endswith("/sop_order_line_views") and
                    r.query == "$count=true"]
     assert len(view_counts) == 1  # exactly one refresh (whose $count ends its delta)
+
+
+def _analyzed(mirrored: Mirrored, sql: str, options: str = "") -> dict[str, str]:
+    """EXPLAIN ANALYZE's lines by their heading (the text before the first ':')."""
+    out = mirrored.psql(f"EXPLAIN ANALYZE {sql}", options=options)
+    assert out.returncode == 0, out.stderr
+    return {line.strip().split(":")[0]: line.strip() for line in out.stdout.splitlines()}
+
+
+def test_explain_analyze_reports_what_the_refresh_and_the_scan_did(mirrored: Mirrored) -> None:
+    query = 'SELECT "Id", "Name" FROM "Customers" ORDER BY 1'
+    mirrored.psql(query)
+    mirrored.sandbox.churn(ChurnRound(edits=4, header_edits=0, inserts=3, deletes=0, resources=("customers",)))
+    mirrored.sandbox.clear()
+    lines = _analyzed(mirrored, query)
+    made = len(mirrored.data_requests())
+    refresh = lines["Mirror Refresh"]
+    assert refresh.startswith("Mirror Refresh: delta") and "inserted=3 " in refresh and " deleted=0 " in refresh
+    assert 1 <= int(refresh.split("updated=")[1].split()[0]) <= 4
+    assert lines["API Requests"].startswith(f"API Requests: {made} (")  # as the sandbox counted them
+    assert made >= 2 and "0 failed" in lines["API Requests"]
+    rows = int(mirrored.psql('SELECT count(*) FROM "Customers"', options="-c CacheMode=LIVE").stdout)
+    scan = next(v for k, v in lines.items() if k.startswith("Remote Scan on StandardUK.Customers"))
+    assert f" rows={rows} loops=1)" in scan and "(actual time=" in scan
+    assert {"Planning Time", "Local Time", "Execution Time"} <= lines.keys()
+
+    mirrored.sandbox.churn(ChurnRound(edits=0, header_edits=0, inserts=0, deletes=2, resources=("customers",)))
+    refresh = _analyzed(mirrored, query)["Mirror Refresh"]
+    assert "inserted=0 updated=0 deleted=2 " in refresh  # $count disagreed: the keys were reconciled
+
+    mirrored.sandbox.clear()
+    live = _analyzed(mirrored, 'SELECT "Name" FROM "Customers" WHERE "Id" = 27825', options="-c CacheMode=LIVE")
+    assert "Mirror Refresh" not in live and live["API Requests"].startswith("API Requests: 1 (1 page, ")
+    assert len(mirrored.data_requests()) == 1
+    tolerant = _analyzed(mirrored, query, options="-c CacheMode=TOLERANT")
+    assert tolerant["Mirror"].startswith("Mirror: no refresh (verified ") and tolerant["API Requests"] == \
+        "API Requests: 0"
+
+
+def test_two_scans_of_a_view_in_one_statement_share_its_refresh(mirrored: Mirrored) -> None:
+    """A self-join reads one mirror state, refreshed once (a statement reads one snapshot, as in PostgreSQL);
+    the next statement refreshes again."""
+    join = 'SELECT count(*) FROM "Customers" a JOIN "Customers" b ON a."Id" = b."Id" WHERE a."Id" < 27900'
+    mirrored.psql(join)
+    mirrored.sandbox.clear()
+    lines = mirrored.psql(f"EXPLAIN ANALYZE {join}").stdout
+    made = len(mirrored.data_requests())
+    assert made == 2, [r.query for r in mirrored.data_requests()]  # one delta and one $count, not two of each
+    assert "API Requests: 2 (" in lines and "Mirror: no refresh (verified by this statement's other scan)" in lines
+    mirrored.sandbox.clear()
+    mirrored.psql(join)
+    assert len(mirrored.data_requests()) == 2  # a new statement verifies again

@@ -91,10 +91,16 @@ async def test_a_repeat_query_on_unchanged_data_costs_a_few_requests(world) -> N
         assert await rows(customers, "VERIFY", kept) == await rows(customers, "VERIFY", kept)
         assert len(data_requests(app)) == 4  # twice: the delta (empty) and $count
         app.state.sandbox.clear()
-        await rows(lines, "VERIFY")
+        app.state.sandbox.config.latency_ms = 200  # (every answer takes this long: the requests' spans show overlap)
+        try:
+            await rows(lines, "VERIFY")
+        finally:
+            app.state.sandbox.config.latency_ms = 0
         deps = len(lines.mirror_layout.dependencies)
         assert deps >= 4  # customers, products, warehouses, tax codes (and the header currency)
-        assert len(data_requests(app)) == 2 + deps  # plus one question per resource it copies fields from
+        made = data_requests(app)
+        assert len(made) == 2 + deps  # plus one question per resource it copies fields from …
+        assert max(r.started for r in made) < min(r.started + r.duration_ms / 1000 for r in made)  # … all at once
     finally:
         await session_of(providers).aclose()  # type: ignore[union-attr]
 

@@ -33,7 +33,33 @@ async def test_explain_reports_pushed_order_and_limit_and_verbose_adds_duckdb_pl
                                                        "where id < 5 order by id desc limit 2")).rows)
     assert "Order By (pushed): Id DESC" in text and "Limit (pushed): 2" in text
     assert "ORDER_BY" in text.upper() or "TOP_N" in text.upper() or "PROJECTION" in text.upper()
-    assert (await error_of(engine, "explain analyze select 1")).sqlstate == "0A000"
+
+
+async def test_explain_analyze_runs_the_query_and_reports_each_scan(engine, world) -> None:
+    result = await run(engine, "explain analyze select name from customers where id < 5 and name like 'C%'")
+    assert result.names == ["QUERY PLAN"] and result.tag == "EXPLAIN"
+    text = "\n".join(row[0] for row in result.rows)
+    assert world.customers.scans_started == 1  # it really ran
+    heading = next(r[0] for r in result.rows if r[0].startswith("Remote Scan on StandardUK.Customers"))
+    assert "(actual time=" in heading and " rows=4 loops=1)" in heading  # Id < 5 pushed: 4 rows scanned
+    assert "API Requests: 0" in text  # the fake provider reports none
+    assert "(actual rows=" in text and "Planning Time: " in text and "Execution Time: " in text
+    assert "Local Time: " in text
+    plain = await run(engine, "explain (analyze off) select name from customers")
+    assert not any("actual" in r[0] for r in plain.rows) and world.customers.scans_started == 1
+    both = await run(engine, "explain (analyze, verbose true, costs off, format text) select id from customers")
+    assert any("(actual time=" in r[0] for r in both.rows) and world.customers.scans_started == 2
+
+
+@pytest.mark.parametrize(("sql", "sqlstate", "message"), [
+    ("explain (foo) select 1", "42601", 'unrecognized EXPLAIN option "foo"'),
+    ("explain (analyze maybe) select 1", "42601", "analyze requires a Boolean value"),
+    ("explain (format csv) select 1", "22023", 'unrecognized value for EXPLAIN option "format": "csv"'),
+    ("explain (format json) select 1", "0A000", "EXPLAIN (FORMAT JSON) is not supported"),
+])
+async def test_explain_options_are_checked_as_postgresql_does(engine, sql: str, sqlstate: str, message: str) -> None:
+    error = await error_of(engine, sql)
+    assert (error.sqlstate, error.message) == (sqlstate, message)
 
 
 @pytest.mark.parametrize(("sql", "sqlstate", "message"), [
