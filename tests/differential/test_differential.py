@@ -10,6 +10,7 @@ each must still be seen (a fixed one must leave the list).
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -155,7 +156,21 @@ def test_identical_to_postgresql(outcomes: list[tuple[Case, Answer, Answer, bool
                    f"({100 * identical / total:.1f}%); {expected} of the {total - identical} differences are "
                    f"listed as deliberate; differing by family: {dict(by_family.most_common())}")
     print(figures[-1])
+    if report := os.environ.get("DIFFERENTIAL_REPORT"):
+        write_report(report, outcomes)
     assert identical / total >= FLOOR, figures[-1]
+
+
+def write_report(path: str, outcomes: list[tuple[Case, Answer, Answer, bool]]) -> None:
+    """Every differing statement, by family, with both answers (DIFFERENTIAL_REPORT=path: a developer's aid)."""
+    lines = []
+    for case, expected, got, ok in sorted(outcomes, key=lambda o: o[0].label):
+        if not ok:
+            listed = " [listed]" if _reason(case.sql) else ""
+            lines += [f"## {case.label}{listed}", case.sql, f"  pg:   {expected.summary()}",
+                      f"  ours: {got.summary()}", ""]
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("\n".join(lines))
 
 
 @pytest.mark.parametrize("pattern,reason", KNOWN_DIFFERENCES)
