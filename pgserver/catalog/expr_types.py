@@ -43,6 +43,8 @@ class ExpressionTyper:
             return self.type_of(node.this, select, depth)
         if isinstance(node, exp.Cast):
             return _declared(node.to)
+        if isinstance(node, exp.Literal) and not node.is_string:
+            return _numeric_literal(node.this)
         if isinstance(node, exp.Coalesce):
             return self._common([node.this, *node.expressions], select, depth)
         if isinstance(node, exp.Case):
@@ -66,11 +68,13 @@ class ExpressionTyper:
         return None
 
     def _common(self, branches: list[exp.Expression | None], select: exp.Select, depth: int) -> int | None:
-        """The type all typed branches share: NULL and string literals are unknown and take it, as in
-        PostgreSQL's UNION/CASE/COALESCE resolution (mixed known types are left to DuckDB)."""
-        found = {self.type_of(b, select, depth + 1) for b in branches
-                 if b is not None and not isinstance(b, exp.Null) and not (isinstance(b, exp.Literal) and b.is_string)}
-        return found.pop() if len(found) == 1 else None
+        """The type PostgreSQL's CASE/COALESCE resolution chooses (10.5): NULL and string literals are
+        unknown and take it; the known types resolve by common_type (None: one is not known here)."""
+        found = [self.type_of(b, select, depth + 1) for b in branches
+                 if b is not None and not isinstance(b, exp.Null) and not (isinstance(b, exp.Literal) and b.is_string)]
+        if not found or None in found:
+            return None
+        return common_type([t for t in found if t is not None])
 
     def star_types(self, select: exp.Select, depth: int = 0) -> list[int | None] | None:
         """The types `*` expands to over the FROM/JOIN sources of `select` (None: unknown)."""
@@ -129,6 +133,47 @@ class ExpressionTyper:
         return out
 
 
+def _numeric_literal(text: str) -> int:
+    """A numeric constant's type (4.1.2.6): int4 when it fits, else int8, else numeric."""
+    if text.isdigit():
+        value = int(text)
+        return pgtypes.INT4 if value < 2**31 else pgtypes.INT8 if value < 2**63 else pgtypes.NUMERIC
+    return pgtypes.NUMERIC
+
+
+@functools.cache
+def _type_categories() -> dict[int, tuple[str, bool]]:
+    from pgserver.catalog.data import builtin
+
+    return {row["oid"]: (row["typcategory"], bool(row["typispreferred"]))
+            for row in builtin().rows_as_dicts("pg_catalog.pg_type")}
+
+
+@functools.cache
+def _implicit_casts() -> frozenset[tuple[int, int]]:
+    from pgserver.catalog.data import builtin
+
+    return frozenset((row["castsource"], row["casttarget"]) for row in builtin().rows_as_dicts("pg_catalog.pg_cast")
+                     if row["castcontext"] == "i")
+
+
+def common_type(types: list[int]) -> int | None:
+    """PostgreSQL's resolution of UNION, CASE and COALESCE inputs (manual 10.5) over known input types: all
+    of one category, the first preferred type among them, else the last type every earlier input converts
+    to implicitly. None where PostgreSQL would raise or a type is not in pg_type."""
+    categories, implicit = _type_categories(), _implicit_casts()
+    if any(t not in categories for t in types) or len({categories[t][0] for t in types}) > 1:
+        return None
+    preferred = [t for t in types if categories[t][1]]
+    if preferred:
+        return preferred[0]
+    for index in range(len(types) - 1, -1, -1):
+        candidate = types[index]
+        if all(t == candidate or (t, candidate) in implicit for t in types[:index]):
+            return candidate
+    return None
+
+
 @functools.cache
 def _result_types_by_function() -> dict[str, int]:
     """pgcat_<name>_<arity> UDF → the PostgreSQL result type of <name> when all its pg_proc rows agree."""
@@ -142,15 +187,55 @@ def _result_types_by_function() -> dict[str, int]:
             if len(results.get(name, ())) == 1}
 
 
+@functools.cache
+def _printed_reg_types() -> dict[str, int]:
+    """The `<kind>_out` UDFs (reg_output.py, rewrite.py): a reg* value printed by name is still of its reg* type,
+    as `c.oid::regclass` is in PostgreSQL (its text form is the name)."""
+    from pgserver.catalog.reg_output import OUTPUT_KINDS
+    from pgserver.catalog.signatures import duck_name
+
+    return {duck_name(f"{kind}_out", 1): pgtypes.by_name(kind).oid for kind in OUTPUT_KINDS}
+
+
 def _function_result(name: str) -> int | None:
+    printed = _printed_reg_types().get(name.lower())
+    if printed is not None:
+        return printed
     result = _result_types_by_function().get(name.lower())
     return result if result is not None and pgtypes.find_by_oid(result) is not None else None
 
 
-def _sources(select: exp.Select) -> list[exp.Expression]:
+def from_items(select: exp.Select) -> list[exp.Expression]:
+    """The relations `select` reads (FROM and JOIN), parenthesised join groups flattened:
+    psqlODBC writes `from (((pg_class c inner join pg_namespace n on …) inner join …) left join …)`."""
     from_ = select.args.get("from_") or select.args.get("from")
-    sources = [from_.this] if from_ is not None else []
-    return sources + [j.this for j in select.args.get("joins") or []]
+    return _flattened([from_.this] if from_ is not None else []) + _flattened(
+        [j.this for j in select.args.get("joins") or []])
+
+
+def _flattened(items: list[exp.Expression]) -> list[exp.Expression]:
+    out: list[exp.Expression] = []
+    for item in items:
+        if _is_join_group(item):
+            out += _join_group(item.this)
+        else:
+            out.append(item)
+    return out
+
+
+def _is_join_group(item: exp.Expression) -> bool:
+    """`(a JOIN b …)` without an alias: sqlglot parses it as an alias-less Subquery whose relation holds joins."""
+    return isinstance(item, exp.Subquery) and not item.alias and isinstance(item.this, exp.Table | exp.Subquery) \
+        and bool(item.this.args.get("joins"))
+
+
+def _join_group(group: exp.Expression) -> list[exp.Expression]:
+    """The relations of one join group: its head (itself a group, or the table holding the joins) and its joins."""
+    head = _join_group(group.this) if _is_join_group(group) else [group]
+    return head + _flattened([j.this for j in group.args.get("joins") or []])
+
+
+_sources = from_items
 
 
 def _column_names(node: exp.Expression) -> list[str]:
@@ -162,8 +247,10 @@ def _column_names(node: exp.Expression) -> list[str]:
 def _declared(data_type: exp.DataType) -> int | None:
     if data_type.this == exp.DataType.Type.UINT:
         return pgtypes.OID  # the catalog's storage type of oid (rewrite.py casts oid values to it)
-    if data_type.this in (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT):
-        return None  # rewrite.py casts name and text alike to VARCHAR: which one was meant is lost
+    if data_type.this == exp.DataType.Type.TEXT:
+        return None  # rewrite.py casts name and text alike to DuckDB's VARCHAR (TEXT here): which one was meant is lost
+    if data_type.this == exp.DataType.Type.VARCHAR:
+        return pgtypes.VARCHAR  # only a written varchar / character varying is still VARCHAR
     try:
         return pgtypes.type_for_sql(data_type.sql(dialect="postgres"))[0].oid
     except (PgError, KeyError, ValueError):
