@@ -10,6 +10,9 @@ columns are described with them):
   known type takes that type (3.5 + '4' is numeric, DuckDB would read the string as a double).
 - **Function results** (10.3): a function whose every pg_proc overload returns the same int2, int4 or
   float8 type returns it here too (length() is int4, date_part() float8; DuckDB answers BIGINT/DOUBLE).
+- **Explicit casts** (10.2, CREATE CAST): allowed between equal types, where pg_cast has the pair, to and
+  from string types (I/O conversion) and between arrays whose elements cast; else 42846 as PostgreSQL
+  says it (DuckDB casts true to int2 and 4.5 to boolean).
 - **Explicit casts to varchar(n)/char(n)** truncate (and pad char(n)), as PostgreSQL's explicit casts do.
 
 The types known here come from the tree itself (literals, casts, these function results); anything
@@ -26,6 +29,7 @@ from sqlglot import exp
 from pgserver.catalog.data import builtin
 from pgserver.errors import (
     AMBIGUOUS_FUNCTION,
+    CANNOT_COERCE,
     INVALID_TEXT_REPRESENTATION,
     NUMERIC_VALUE_OUT_OF_RANGE,
     UNDEFINED_FUNCTION,
@@ -115,6 +119,7 @@ def resolve(tree: exp.Expression) -> exp.Expression:
     tree = tree.copy()
     for cast in tree.find_all(exp.Cast):
         _check_integer_input(cast)
+        _check_cast_exists(cast)
     for node in list(tree.find_all(*_ARITHMETIC, *_COMPARISON)):
         _resolve_operands(node)
     for union in list(tree.find_all(exp.SetOperation)):
@@ -158,6 +163,47 @@ def _check_integer_input(cast: exp.Cast) -> None:
         raise PgError(INVALID_TEXT_REPRESENTATION, f'invalid input syntax for type {name}: "{text}"')
     if not -bound <= int(text) < bound:
         raise PgError(NUMERIC_VALUE_OUT_OF_RANGE, f'value "{text}" is out of range for type {name}')
+
+
+@functools.cache
+def _pg_casts() -> frozenset[tuple[int, int]]:
+    """(source, target) of every cast pg_cast declares, in any context."""
+    return frozenset((row["castsource"], row["casttarget"]) for row in builtin().rows_as_dicts("pg_catalog.pg_cast"))
+
+
+def _pg_type(data_type: exp.DataType) -> int | None:
+    from pgserver import types as pgtypes
+
+    try:
+        return pgtypes.type_for_sql(data_type.sql(dialect="postgres"))[0].oid
+    except (PgError, KeyError, ValueError):
+        return None
+
+
+def _castable(source: int, target: int) -> bool:
+    from pgserver import types as pgtypes
+
+    if source == target or (source, target) in _pg_casts():
+        return True
+    source_type, target_type = pgtypes.find_by_oid(source), pgtypes.find_by_oid(target)
+    if source_type is None or target_type is None or "S" in (source_type.category, target_type.category):
+        return True  # I/O conversion to or from a string type (or a type this check does not know)
+    if source_type.is_array and target_type.is_array:
+        return _castable(source_type.elem_oid, target_type.elem_oid)
+    return False
+
+
+def _check_cast_exists(cast: exp.Cast) -> None:
+    """CAST(x AS t) of an operand whose type the tree states: PostgreSQL refuses a cast pg_cast lacks."""
+    from pgserver import types as pgtypes
+
+    source_type = known_type(cast.this)
+    if source_type is None or _is_unknown(cast.this):
+        return
+    source, target = _pg_type(source_type), _pg_type(cast.to)
+    if source is None or target is None or _castable(source, target):
+        return
+    raise PgError(CANNOT_COERCE, f"cannot cast type {pgtypes.format_type(source)} to {pgtypes.format_type(target)}")
 
 
 _INTEGER_RANK = {exp.DataType.Type.SMALLINT: 0, exp.DataType.Type.INT: 1, exp.DataType.Type.BIGINT: 2}

@@ -96,6 +96,11 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
         exact = pg_numeric.literal_numeric_type(node.this)
         if exact is not None:
             return exp.Cast(this=node.this.copy(), to=exact)
+    if isinstance(node, exp.Literal) and not node.is_string and "e" in node.this.lower() \
+            and not isinstance(node.parent, exp.Cast):
+        exact = pg_numeric.literal_numeric_type(node)  # 1e3 is a numeric constant (4.1.2.6), DuckDB's is a double
+        if exact is not None:
+            return exp.Cast(this=node.copy(), to=exact)
     if isinstance(node, exp.Div) and pg_numeric.is_numeric_division(node):
         return pg_numeric.exact_division(_fixed(node.left), _fixed(node.right), bool(node.meta.get(pg_numeric.ROOT_OUTPUT)))
     if isinstance(node, exp.Round) and node.args.get("decimals") is None and pg_numeric.is_float(node.this):

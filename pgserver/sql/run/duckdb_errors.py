@@ -71,8 +71,13 @@ def translate(error: Exception, sql: str) -> PgError:
         return PgError(e.DIVISION_BY_ZERO, "division by zero")
     if isinstance(error, duckdb.ConversionException):
         if match := re.search(r"Could not convert string '([^']*)' to (\w+)", text):
-            return PgError(e.INVALID_TEXT_REPRESENTATION,
-                           f'invalid input syntax for type {_pg_type_name(match[2])}: "{match[1]}"')
+            kind = _pg_type_name(match[2])  # PostgreSQL's date/time input errors are 22007
+            return PgError(e.INVALID_DATETIME_FORMAT if kind in _DATETIME_TYPES else e.INVALID_TEXT_REPRESENTATION,
+                           f'invalid input syntax for type {kind}: "{match[1]}"')
+        if match := re.search(r'(time|timestamp) field value out of range: "([^"]*)", expected format', text):
+            return PgError(e.INVALID_DATETIME_FORMAT, f'invalid input syntax for type {match[1]}: "{match[2]}"')
+        if match := re.search(r'date field value out of range: "([^"]*)"', text):
+            return PgError(e.DATETIME_FIELD_OVERFLOW, f'date/time field value out of range: "{match[1]}"')
         if "out of range" in text:
             return PgError(e.INVALID_DATETIME_FORMAT if "date" in text.lower() else e.NUMERIC_VALUE_OUT_OF_RANGE,
                            _first_sentence(text))
@@ -113,7 +118,12 @@ def find_name(sql: str, name: str) -> int | None:
 
 _DUCK_TO_PG = {"UINT32": "oid", "UINTEGER": "oid", "INT32": "integer", "INT64": "bigint", "INT16": "smallint", "INT8": "smallint", "DOUBLE": "double precision",
                "FLOAT": "real", "BOOL": "boolean", "DATE": "date", "TIMESTAMP": "timestamp without time zone",
-               "DECIMAL": "numeric", "UUID": "uuid"}
+               "DECIMAL": "numeric", "UUID": "uuid", "INTERVAL": "interval", "TIME": "time without time zone",
+               "TIMESTAMPTZ": "timestamp with time zone", "TIMESTAMP WITH TIME ZONE": "timestamp with time zone"}
+
+
+_DATETIME_TYPES = {"date", "time without time zone", "timestamp without time zone", "interval", "time", "timestamp",
+                   "timestamp with time zone", "time with time zone"}
 
 
 def _pg_type_name(duck: str) -> str:
