@@ -48,7 +48,7 @@ class ExpressionTyper:
         if isinstance(node, exp.Coalesce):
             return self._common([node.this, *node.expressions], select, depth)
         if isinstance(node, exp.Case):
-            branches = [i.args.get("true") for i in node.args.get("ifs") or []] + [node.args.get("default")]
+            branches = [node.args.get("default")] + [i.args.get("true") for i in node.args.get("ifs") or []]
             return self._common(branches, select, depth)
         if isinstance(node, exp.ArrayAgg):
             inner = node.this.this if isinstance(node.this, exp.Order) else node.this
@@ -74,7 +74,10 @@ class ExpressionTyper:
                  if b is not None and not isinstance(b, exp.Null) and not (isinstance(b, exp.Literal) and b.is_string)]
         if not found or None in found:
             return None
-        return common_type([t for t in found if t is not None])
+        try:
+            return common_type([t for t in found if t is not None])
+        except TypeMismatch:
+            return None
 
     def star_types(self, select: exp.Select, depth: int = 0) -> list[int | None] | None:
         """The types `*` expands to over the FROM/JOIN sources of `select` (None: unknown)."""
@@ -157,21 +160,31 @@ def _implicit_casts() -> frozenset[tuple[int, int]]:
                      if row["castcontext"] == "i")
 
 
+class TypeMismatch(Exception):
+    """Inputs of one UNION/CASE/COALESCE column of different type categories (PostgreSQL: 42804)."""
+
+    def __init__(self, first: int, second: int) -> None:
+        super().__init__(first, second)
+        self.first, self.second = first, second
+
+
 def common_type(types: list[int]) -> int | None:
-    """PostgreSQL's resolution of UNION, CASE and COALESCE inputs (manual 10.5) over known input types: all
-    of one category, the first preferred type among them, else the last type every earlier input converts
-    to implicitly. None where PostgreSQL would raise or a type is not in pg_type."""
+    """PostgreSQL's select_common_type (parse_coerce.c) over known input types, in PostgreSQL's order (a
+    CASE's ELSE first): the first type, replaced by a later one of its category when it is not preferred and
+    converts to the later one implicitly but not back. TypeMismatch across categories; None when a type is
+    not in pg_type."""
     categories, implicit = _type_categories(), _implicit_casts()
-    if any(t not in categories for t in types) or len({categories[t][0] for t in types}) > 1:
+    if any(t not in categories for t in types):
         return None
-    preferred = [t for t in types if categories[t][1]]
-    if preferred:
-        return preferred[0]
-    for index in range(len(types) - 1, -1, -1):
-        candidate = types[index]
-        if all(t == candidate or (t, candidate) in implicit for t in types[:index]):
-            return candidate
-    return None
+    chosen = types[0]
+    for other in types[1:]:
+        if other == chosen:
+            continue
+        if categories[other][0] != categories[chosen][0]:
+            raise TypeMismatch(chosen, other)
+        if not categories[chosen][1] and (chosen, other) in implicit and (other, chosen) not in implicit:
+            chosen = other
+    return chosen
 
 
 @functools.cache

@@ -16,7 +16,7 @@ from sqlglot import exp
 
 from pgserver import types as pgtypes
 from pgserver.catalog.data import BuiltinCatalog, CatalogColumn, CatalogRelation
-from pgserver.catalog.expr_types import ExpressionTyper, common_type, from_items
+from pgserver.catalog.expr_types import ExpressionTyper, TypeMismatch, common_type, from_items
 from pgserver.catalog.reg_output import printed_by_name
 
 META_KEY = "pgcat_result_types"
@@ -110,7 +110,10 @@ def _across_branches(types: list[ResultType | None], others: list[exp.Select],
                 continue
             typed = typer.type_of(inner, branch)
             found = found + [typed] if typed is not None else None
-        chosen = common_type(found) if found else None
+        try:
+            chosen = common_type(found) if found else None
+        except TypeMismatch:
+            chosen = None
         out.append(first if first is not None and chosen == first.type_oid else
                    ResultType(chosen) if chosen is not None else None)
     return out

@@ -8,11 +8,16 @@ columns are described with them):
   adaptive INTEGER_LITERAL would take a smallint operand's type (PostgreSQL: 7 + 2::int2 is int4).
 - **Unknown literals and NULL in operators** (10.2): a string literal or NULL opposite an operand of a
   known type takes that type (3.5 + '4' is numeric, DuckDB would read the string as a double).
+- **UNION, CASE, VALUES and related constructs** (10.5): the inputs' types resolve as select_common_type
+  does (pgserver.catalog.expr_types.common_type); unknown literals take the chosen type, inputs of
+  different categories are 42804 (`CASE types integer and boolean cannot be matched`).
 - **Function results** (10.3): a function whose every pg_proc overload returns the same int2, int4 or
   float8 type returns it here too (length() is int4, date_part() float8; DuckDB answers BIGINT/DOUBLE).
 - **Explicit casts** (10.2, CREATE CAST): allowed between equal types, where pg_cast has the pair, to and
   from string types (I/O conversion) and between arrays whose elements cast; else 42846 as PostgreSQL
   says it (DuckDB casts true to int2 and 4.5 to boolean).
+- **pg_typeof(x)** names the type resolution gave x (regtype output: integer, numeric, unknown for an
+  untyped literal), from the tree where it says, else from DuckDB's type of the value.
 - **Explicit casts to varchar(n)/char(n)** truncate (and pad char(n)), as PostgreSQL's explicit casts do.
 
 The types known here come from the tree itself (literals, casts, these function results); anything
@@ -30,6 +35,7 @@ from pgserver.catalog.data import builtin
 from pgserver.errors import (
     AMBIGUOUS_FUNCTION,
     CANNOT_COERCE,
+    DATATYPE_MISMATCH,
     INVALID_TEXT_REPRESENTATION,
     NUMERIC_VALUE_OUT_OF_RANGE,
     UNDEFINED_FUNCTION,
@@ -124,6 +130,8 @@ def resolve(tree: exp.Expression) -> exp.Expression:
         _resolve_operands(node)
     for union in list(tree.find_all(exp.SetOperation)):
         _resolve_set_operation(union)
+    for node in list(tree.find_all(exp.Case, exp.Coalesce, exp.Greatest, exp.Least, exp.Values)):
+        _resolve_construct(node)
     for node in reversed(list(tree.find_all(exp.Div))):
         replacement = _integer_division(node)
         if replacement is not None:
@@ -136,6 +144,12 @@ def resolve(tree: exp.Expression) -> exp.Expression:
             if node is tree:
                 return replacement
             node.replace(replacement)
+    for node in list(tree.find_all(exp.Anonymous)):
+        if str(node.this).lower() == "pg_typeof" and len(node.expressions) == 1:
+            typed = _pg_typeof(node.expressions[0])
+            if node is tree:
+                return typed
+            node.replace(typed)
     for node in reversed(list(tree.find_all(exp.Func))):  # innermost first: outer copies keep inner casts
         name = _function_name(node)
         if name is not None and name in _fixed_result_types() and not isinstance(node.parent, exp.Cast):
@@ -191,6 +205,20 @@ def _castable(source: int, target: int) -> bool:
     if source_type.is_array and target_type.is_array:
         return _castable(source_type.elem_oid, target_type.elem_oid)
     return False
+
+
+def _pg_typeof(argument: exp.Expression) -> exp.Expression:
+    """pg_typeof(argument): the type's name as a constant where the tree states it, else DuckDB's type mapped to
+    PostgreSQL's at run time (pgfunctions.pg_type_name)."""
+    from pgserver import types as pgtypes
+
+    if _is_unknown(argument):
+        return exp.Literal.string("unknown")
+    known = known_type(argument)
+    oid = _pg_type(known) if known is not None else None
+    if oid is not None:
+        return exp.Literal.string(pgtypes.format_type(oid))
+    return exp.Anonymous(this="__pg_type_name", expressions=[exp.Anonymous(this="typeof", expressions=[argument])])
 
 
 def _check_cast_exists(cast: exp.Cast) -> None:
@@ -281,12 +309,65 @@ def _resolve_set_operation(union: exp.SetOperation) -> None:
     for a, b in zip(left.expressions, right.expressions, strict=True):
         inner_a = a.this if isinstance(a, exp.Alias) else a
         inner_b = b.this if isinstance(b, exp.Alias) else b
+        _resolve_inputs(_CONSTRUCT_NAMES.get(type(union), "UNION"), [inner_a, inner_b])
         for unknown, other in ((inner_a, inner_b), (inner_b, inner_a)):
             if _is_unknown(unknown) and not _is_unknown(other):
                 target = known_type(other)
                 if target is not None and target.this in _CARRIED:
                     unknown.replace(_cast(unknown.copy(), target))
                 break
+
+
+_CONSTRUCT_NAMES = {exp.Case: "CASE", exp.Coalesce: "COALESCE", exp.Greatest: "GREATEST", exp.Least: "LEAST",
+                    exp.Union: "UNION", exp.Intersect: "INTERSECT", exp.Except: "EXCEPT", exp.Values: "VALUES"}
+
+
+def _resolve_construct(node: exp.Expression) -> None:
+    """The result columns of CASE, COALESCE, GREATEST/LEAST and VALUES, in PostgreSQL's input order."""
+    if isinstance(node, exp.Case):
+        ifs = node.args.get("ifs") or []
+        _resolve_inputs("CASE", [node.args.get("default")] + [i.args.get("true") for i in ifs])
+    elif isinstance(node, exp.Coalesce | exp.Greatest | exp.Least):
+        _resolve_inputs(_CONSTRUCT_NAMES[type(node)], [node.this, *node.expressions])
+    elif isinstance(node, exp.Values):
+        rows = [row.expressions for row in node.expressions if isinstance(row, exp.Tuple)]
+        if rows and len(rows) == len(node.expressions) and len({len(r) for r in rows}) == 1:
+            for column in zip(*rows, strict=True):
+                _resolve_inputs("VALUES", list(column))
+
+
+def _resolve_inputs(construct: str, inputs: list[exp.Expression | None]) -> None:
+    """Resolve one column of a construct's inputs (10.5) when the tree states every known input's type."""
+    from pgserver import types as pgtypes
+    from pgserver.catalog.expr_types import TypeMismatch, common_type
+
+    present = [i for i in inputs if i is not None]
+    types = []
+    for item in present:
+        if _is_unknown(item):
+            continue
+        known = known_type(item)
+        oid = _pg_type(known) if known is not None else None
+        if oid is None:
+            return
+        types.append(oid)
+    if not types:
+        return
+    try:
+        chosen = common_type(types)
+    except TypeMismatch as mismatch:
+        raise PgError(DATATYPE_MISMATCH, f"{construct} types {pgtypes.format_type(mismatch.first)} and "
+                      f"{pgtypes.format_type(mismatch.second)} cannot be matched") from None
+    if chosen is None or len(types) == len(present):
+        return
+    target = exp.DataType.build(pgtypes.format_type(chosen), dialect="postgres")
+    if target.this not in _CARRIED:
+        return
+    for item in present:
+        if isinstance(item, exp.Literal) and item.is_string:
+            cast = _cast(item.copy(), target)
+            _check_integer_input(cast)
+            item.replace(cast)
 
 
 def _resolve_operands(node: exp.Expression) -> None:
@@ -316,7 +397,7 @@ def _resolve_operands(node: exp.Expression) -> None:
 
 def declared_result_types(tree: exp.Expression, width: int) -> list[tuple[int, int] | None]:
     """(type OID, typmod) of each root projection that is an explicit cast to a type DuckDB stores
-    without its modifier (varchar(n), char(n), numeric(p,s)); None elsewhere."""
+    without its modifier (varchar(n), char(n), numeric(p,s)) or a pg_typeof() (regtype); None elsewhere."""
     from pgserver import types as pgtypes
     from pgserver.output_names import root_selects
 
@@ -326,6 +407,9 @@ def declared_result_types(tree: exp.Expression, width: int) -> list[tuple[int, i
         return out
     for index, projection in enumerate(root.expressions):
         inner = projection.this if isinstance(projection, exp.Alias) else projection
+        if isinstance(inner, exp.Anonymous) and str(inner.this).lower() == "pg_typeof":
+            out[index] = (pgtypes.REGTYPE, -1)
+            continue
         if not isinstance(inner, exp.Cast) or not inner.to.expressions:
             continue
         if not inner.to.is_type(exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR, exp.DataType.Type.DECIMAL):

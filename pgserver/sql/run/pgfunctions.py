@@ -20,6 +20,8 @@ from typing import Protocol
 import duckdb
 
 from pgserver.sql.run.pg_templates import format_datetime, format_number, parse_datetime
+from pgserver.types import format_type
+from pgserver.types.arrow import pg_type_of_duckdb
 
 
 def sql_string(value: str) -> str:
@@ -44,6 +46,7 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
                          [bigint, integer, boolean], boolean, side_effects=True)
     duck.create_function("__pg_format", pg_format, [varchar, duckdb.list_type(varchar)], varchar,
                          null_handling="special")
+    duck.create_function("__pg_type_name", pg_type_name, [varchar], varchar)
     duck.create_function("__pg_regexp_match", regexp_match, [varchar, varchar, varchar], duckdb.list_type(varchar),
                          null_handling="special")
     macros = {
@@ -65,6 +68,11 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
     }
     for signature, body in macros.items():
         duck.execute(f"CREATE OR REPLACE MACRO {signature} AS {body}")
+
+
+def pg_type_name(duck_type: str) -> str:
+    """pg_typeof() of a value whose type only DuckDB knows: its PostgreSQL type's name (regtype output)."""
+    return format_type(pg_type_of_duckdb(duck_type).oid)
 
 
 _FORMAT_SPEC = re.compile(r"%(?:(\d+)\$)?(-)?(\*(?:\d+\$)?|\d+)?([sIL%])")
