@@ -153,7 +153,8 @@ def _type_categories() -> dict[int, tuple[str, bool]]:
 
 
 @functools.cache
-def _implicit_casts() -> frozenset[tuple[int, int]]:
+def implicit_casts() -> frozenset[tuple[int, int]]:
+    """(source, target) of pg_cast's implicit casts."""
     from pgserver.catalog.data import builtin
 
     return frozenset((row["castsource"], row["casttarget"]) for row in builtin().rows_as_dicts("pg_catalog.pg_cast")
@@ -173,7 +174,7 @@ def common_type(types: list[int]) -> int | None:
     CASE's ELSE first): the first type, replaced by a later one of its category when it is not preferred and
     converts to the later one implicitly but not back. TypeMismatch across categories; None when a type is
     not in pg_type."""
-    categories, implicit = _type_categories(), _implicit_casts()
+    categories, implicit = _type_categories(), implicit_casts()
     if any(t not in categories for t in types):
         return None
     chosen = types[0]

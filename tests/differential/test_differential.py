@@ -35,7 +35,6 @@ FLOOR = 0.80
 
 # Deliberate differences: (statement pattern, reason). Matched against the SQL text.
 KNOWN_DIFFERENCES: list[tuple[str, str]] = [
-    (r"pg_typeof\(", "pg_typeof() answers DuckDB's type names as text, not a regtype"),
     (r"version\(\)", "version() names our server_version, not the build's compiler"),
     (r"pg_catalog\.pg_settings|pg_show_all_settings", "pg_settings: the real cluster reports its own values"),
     (r"\b(avg|stddev|variance)\(v\)", "avg/stddev/variance are computed in double precision by DuckDB; PostgreSQL "

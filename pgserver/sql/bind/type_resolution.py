@@ -13,6 +13,11 @@ columns are described with them):
   different categories are 42804 (`CASE types integer and boolean cannot be matched`).
 - **Function results** (10.3): a function whose every pg_proc overload returns the same int2, int4 or
   float8 type returns it here too (length() is int4, date_part() float8; DuckDB answers BIGINT/DOUBLE).
+- **Numeric function overloads** (10.3): a pg_catalog function over numbers (round, trunc, sign, power …)
+  whose arguments' types the tree states is resolved among pg_proc's overloads as PostgreSQL does (exact
+  match, then implicit coercions, then preferred types); its arguments are cast to the chosen parameter
+  types and a non-numeric result to the chosen result type (round(7) is double precision, round(7, 1)
+  numeric with scale 1).
 - **Explicit casts** (10.2, CREATE CAST): allowed between equal types, where pg_cast has the pair, to and
   from string types (I/O conversion) and between arrays whose elements cast; else 42846 as PostgreSQL
   says it (DuckDB casts true to int2 and 4.5 to boolean).
@@ -101,6 +106,10 @@ def known_type(node: exp.Expression) -> exp.DataType | None:
     """The type of `node` when the tree says it plainly (a cast, an integer literal, a typed function)."""
     if isinstance(node, exp.Paren):
         return known_type(node.this)
+    if isinstance(node, exp.Neg) and not isinstance(node.this, exp.Literal | exp.Neg):
+        return None
+    if isinstance(node, exp.Neg) and _integer_type(node) is None:
+        return known_type(node.this)  # -0.5: numeric as 0.5 is
     if isinstance(node, exp.Cast):
         return node.to
     integer = _integer_type(node)
@@ -150,6 +159,12 @@ def resolve(tree: exp.Expression) -> exp.Expression:
             if node is tree:
                 return typed
             node.replace(typed)
+    for node in reversed(list(tree.find_all(exp.Func))):  # innermost first
+        replacement = _resolve_numeric_overload(node)
+        if replacement is not None:
+            if node is tree:
+                return replacement
+            node.replace(replacement)
     for node in reversed(list(tree.find_all(exp.Func))):  # innermost first: outer copies keep inner casts
         name = _function_name(node)
         if name is not None and name in _fixed_result_types() and not isinstance(node.parent, exp.Cast):
@@ -205,6 +220,95 @@ def _castable(source: int, target: int) -> bool:
     if source_type.is_array and target_type.is_array:
         return _castable(source_type.elem_oid, target_type.elem_oid)
     return False
+
+
+@functools.cache
+def _numeric_overloads() -> dict[tuple[str, int], list[tuple[tuple[int, ...], int]]]:
+    """(name, arity) -> [(argument types, result type)] of pg_proc's plain functions over numeric-category types."""
+    from pgserver import types as pgtypes
+
+    def numeric(oid: int) -> bool:
+        found = pgtypes.find_by_oid(oid)
+        return found is not None and found.category == "N" and oid in _RESULT_DUCK_TYPES
+
+    out: dict[tuple[str, int], list[tuple[tuple[int, ...], int]]] = {}
+    for row in builtin().rows_as_dicts("pg_catalog.pg_proc"):
+        arguments = tuple(row["proargtypes"] or [])
+        if row["prokind"] == "f" and not row.get("provariadic") and arguments:
+            out.setdefault((row["proname"], len(arguments)), []).append((arguments, row["prorettype"]))
+    return {key: found for key, found in out.items()
+            if all(numeric(r) and all(numeric(a) for a in args) for args, r in found)}
+
+
+_RESULT_DUCK_TYPES = {21: "SMALLINT", 23: "INTEGER", 20: "BIGINT", 700: "FLOAT", 701: "DOUBLE", 1700: "DECIMAL"}
+
+
+def _arguments(node: exp.Func) -> list[exp.Expression]:
+    if isinstance(node, exp.Anonymous):
+        return list(node.expressions)
+    out: list[exp.Expression] = []
+    for key in node.arg_types:
+        value = node.args.get(key)
+        out.extend(value if isinstance(value, list) else [value] if isinstance(value, exp.Expression) else [])
+    return out
+
+
+def _choose_overload(inputs: list[int | None],
+                     candidates: list[tuple[tuple[int, ...], int]]) -> tuple[tuple[int, ...], int] | None:
+    """func_select_candidate (parse_func.c) for inputs of known or unknown (None) type."""
+    from pgserver import types as pgtypes
+    from pgserver.catalog.expr_types import implicit_casts
+
+    exact = [c for c in candidates if list(c[0]) == inputs]
+    if exact:
+        return exact[0]
+    viable = [c for c in candidates
+              if all(i is None or i == a or (i, a) in implicit_casts() for i, a in zip(inputs, c[0], strict=True))]
+    if len(viable) > 1:
+        most = max(sum(i == a for i, a in zip(inputs, c[0], strict=True)) for c in viable)
+        viable = [c for c in viable if sum(i == a for i, a in zip(inputs, c[0], strict=True)) == most]
+    if len(viable) > 1:
+        def preferred(candidate: tuple[tuple[int, ...], int]) -> int:
+            return sum(1 for i, a in zip(inputs, candidate[0], strict=True)
+                       if i != a and (found := pgtypes.find_by_oid(a)) is not None and found.preferred)
+        most = max(preferred(c) for c in viable)
+        viable = [c for c in viable if preferred(c) == most]
+    return viable[0] if len(viable) == 1 else None
+
+
+def _resolve_numeric_overload(node: exp.Func) -> exp.Expression | None:
+    name = _function_name(node) if not isinstance(node, exp.Cast) else None
+    if name is None or isinstance(node.parent, exp.Cast):
+        return None
+    arguments = _arguments(node)
+    candidates = _numeric_overloads().get((name, len(arguments)))
+    if not candidates:
+        return None
+    inputs: list[int | None] = []
+    for argument in arguments:
+        if _is_unknown(argument):
+            inputs.append(None)
+            continue
+        known = known_type(argument)
+        oid = _pg_type(known) if known is not None else None
+        if oid is None:
+            return None
+        inputs.append(oid)
+    chosen = _choose_overload(inputs, candidates)
+    if chosen is None:
+        return None
+    parameters, result = chosen
+    for argument, given, wanted in zip(arguments, inputs, parameters, strict=True):
+        if given != wanted:
+            argument.replace(_cast(argument.copy(), exp.DataType.build(_RESULT_DUCK_TYPES[wanted])))
+    if result != 1700:
+        return _cast(node.copy(), exp.DataType.build(_RESULT_DUCK_TYPES[result]))
+    scale = arguments[1] if name in ("round", "trunc") and len(arguments) == 2 else None
+    if isinstance(scale, exp.Literal) and not scale.is_string and scale.this.isdigit() and int(scale.this) <= 30:
+        return _cast(node.copy(), exp.DataType.build(f"DECIMAL(38, {scale.this})"))  # its scale is the argument
+    if name == "sign":
+        return _cast(node.copy(), exp.DataType.build("DECIMAL(1, 0)"))  # -1, 0 or 1 (DuckDB: TINYINT)
+    return None
 
 
 def _pg_typeof(argument: exp.Expression) -> exp.Expression:
