@@ -16,7 +16,9 @@ DuckDB settings in `DUCKDB_SETTINGS`, applied once per session):
   type_resolution.py, applied first;
 - timestamps with time zone come back in UTC (the session TimeZone is applied on output);
 - bytea input: '\\x00ff' is hex (PostgreSQL's bytea_output=hex form); DuckDB reads \\x00 as an escape;
-- numeric literals cast to `numeric`, numeric division and avg() keep PostgreSQL's scales (pg_numeric).
+- numeric literals cast to `numeric`, numeric division and avg() keep PostgreSQL's scales (pg_numeric);
+- json `#>` / `#>>` with a constant text-array path are DuckDB's json_extract / json_extract_string with
+  a JSON pointer (each element a key or, on an array, an index — PostgreSQL's reading of the path).
 """
 
 from __future__ import annotations
@@ -87,7 +89,29 @@ def _sized_text(node: exp.Cast) -> exp.Expression | None:
     return cut
 
 
+def _json_path(node: exp.Expression) -> exp.Expression | None:
+    """`j #> '{a,2}'` → json_extract(j, '/a/2'), `#>>` → json_extract_string (None: the path is not a constant)."""
+    path = node.expression
+    if not (isinstance(path, exp.Literal) and path.is_string and path.this.startswith("{") and path.this.endswith("}")):
+        return None
+    from pgserver.errors import PgError
+    from pgserver.types.array import parse_array
+
+    try:
+        elements = parse_array(path.this, str, "text[]")
+    except PgError:
+        return None
+    if any(e is None or isinstance(e, list) for e in elements):
+        return None
+    pointer = "".join("/" + str(e).replace("~", "~0").replace("/", "~1") for e in elements)
+    function = "json_extract_string" if isinstance(node, exp.JSONBExtractScalar) else "json_extract"
+    document = exp.Cast(this=_fixed(node.this), to=exp.DataType.build("JSON", dialect="duckdb"))
+    return exp.Anonymous(this=function, expressions=[document, exp.Literal.string(pointer)])
+
+
 def _fix_node(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.JSONBExtract | exp.JSONBExtractScalar) and (path := _json_path(node)) is not None:
+        return path
     if isinstance(node, exp.Cast) and (bytea := _bytea_input(node)) is not None:
         return bytea
     if isinstance(node, exp.Cast) and (sized := _sized_text(node)) is not None:

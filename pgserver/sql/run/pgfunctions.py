@@ -62,6 +62,24 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
         "quote_nullable(s)": "coalesce(quote_literal(s), 'NULL')",
         "regexp_match(s, p)": "__pg_regexp_match(s, p, ''), (s, p, f) AS __pg_regexp_match(s, p, f)",
         "regexp_extract_or_null(s, p, g)": "CASE WHEN regexp_matches(s, p) THEN regexp_extract(s, p, g) END",
+        # numeric scale and buckets (PostgreSQL 15's numeric functions DuckDB lacks)
+        "scale(x)": "CASE WHEN x IS NOT NULL THEN CAST(coalesce(nullif(regexp_extract(typeof(x), "
+                    "'DECIMAL\\(\\d+,(\\d+)\\)', 1), ''), '0') AS INTEGER) END",
+        "width_bucket(op, low, high, n)": "CAST(CASE WHEN low < high THEN (CASE WHEN op < low THEN 0 "
+                                          "WHEN op >= high THEN n + 1 ELSE floor(CAST(op - low AS DOUBLE) * n "
+                                          "/ CAST(high - low AS DOUBLE)) + 1 END) ELSE (CASE WHEN op > low THEN 0 "
+                                          "WHEN op <= high THEN n + 1 ELSE floor(CAST(low - op AS DOUBLE) * n "
+                                          "/ CAST(low - high AS DOUBLE)) + 1 END) END AS INTEGER)",
+        # one-dimensional arrays (DuckDB lists): PostgreSQL answers NULL for an empty array
+        "array_ndims(a)": "CASE WHEN len(a) > 0 THEN CAST((length(typeof(a)) - length(replace(typeof(a), '[]', '')))"
+                          " // 2 AS INTEGER) END",
+        "array_dims(a)": "CASE WHEN len(a) > 0 THEN '[1:' || len(a) || ']' END",
+        # json: DuckDB's json_type names as PostgreSQL's json_typeof does
+        "json_typeof(j)": "CASE json_type(CAST(j AS JSON)) WHEN 'OBJECT' THEN 'object' WHEN 'ARRAY' THEN 'array' "
+                          "WHEN 'VARCHAR' THEN 'string' WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null' "
+                          "ELSE 'number' END",
+        "jsonb_typeof(j)": "json_typeof(j)",
+        "jsonb_array_length(j)": "CAST(json_array_length(CAST(j AS JSON)) AS INTEGER)",
         "inet_server_port()": "NULL::INTEGER",
         "inet_server_addr()": "NULL::VARCHAR",
         "pg_advisory_unlock_all()": "NULL",  # no advisory locks exist here (Npgsql's connection reset)
