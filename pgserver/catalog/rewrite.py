@@ -214,7 +214,8 @@ def _rewrite_node(node: exp.Expression, rel_names: dict[str, set[str]], ctes: se
         return exp.RegexpILike(this=node.this, expression=node.expression)
     if isinstance(node, exp.Any | exp.All):
         return arrays.quantified_literal(node)
-    if isinstance(node, exp.DPipe) and (isinstance(node.this, exp.Array) or isinstance(node.expression, exp.Array)):
+    if isinstance(node, exp.DPipe) and (isinstance(node.this, exp.Array) or isinstance(node.expression, exp.Array)) \
+            and not any(isinstance(side, exp.Literal) and not side.is_string for side in (node.this, node.expression)):
         # array || array: a NULL side is an empty array in PostgreSQL (psql \d+ reloptions || ARRAY(…))
         return exp.Anonymous(this="list_concat", expressions=[node.this, node.expression])
     if isinstance(node, exp.Bracket):

@@ -18,6 +18,10 @@ columns are described with them):
   match, then implicit coercions, then preferred types); its arguments are cast to the chosen parameter
   types and a non-numeric result to the chosen result type (round(7) is double precision, round(7, 1)
   numeric with scale 1).
+- **Array concatenation** (9.19): `array || array`, `array || element`, `element || array`; a NULL operand
+  is an empty side, as array_cat treats it (DuckDB's `||` would answer NULL or refuse an element).
+- **Comparisons** with operands of stated types no operator takes (integer = text, also inside ANY/ALL)
+  are 42883, as PostgreSQL's operator lookup answers.
 - **Explicit casts** (10.2, CREATE CAST): allowed between equal types, where pg_cast has the pair, to and
   from string types (I/O conversion) and between arrays whose elements cast; else 42846 as PostgreSQL
   says it (DuckDB casts true to int2 and 4.5 to boolean).
@@ -137,6 +141,14 @@ def resolve(tree: exp.Expression) -> exp.Expression:
         _check_cast_exists(cast)
     for node in list(tree.find_all(*_ARITHMETIC, *_COMPARISON)):
         _resolve_operands(node)
+        if isinstance(node, _COMPARISON):
+            _check_comparison(node)
+    for node in reversed(list(tree.find_all(exp.DPipe))):
+        replacement = _array_concatenation(node)
+        if replacement is not None:
+            if node is tree:
+                return replacement
+            node.replace(replacement)
     for union in list(tree.find_all(exp.SetOperation)):
         _resolve_set_operation(union)
     for node in list(tree.find_all(exp.Case, exp.Coalesce, exp.Greatest, exp.Least, exp.Values)):
@@ -309,6 +321,71 @@ def _resolve_numeric_overload(node: exp.Func) -> exp.Expression | None:
     if name == "sign":
         return _cast(node.copy(), exp.DataType.build("DECIMAL(1, 0)"))  # -1, 0 or 1 (DuckDB: TINYINT)
     return None
+
+
+def is_array(node: exp.Expression) -> bool:
+    """Whether the tree says `node` is an array (ARRAY[…], a cast to an array type)."""
+    node = node.this if isinstance(node, exp.Paren) else node
+    if isinstance(node, exp.Array):
+        return True
+    known = known_type(node)
+    return known is not None and known.this == exp.DataType.Type.ARRAY
+
+
+def _array_concatenation(node: exp.DPipe) -> exp.Expression | None:
+    left, right = node.this, node.expression
+    left_array, right_array = is_array(left), is_array(right)
+    if left_array and (right_array or isinstance(right, exp.Null)):
+        return exp.Anonymous(this="list_concat", expressions=[left, right])
+    if right_array and isinstance(left, exp.Null):
+        return exp.Anonymous(this="list_concat", expressions=[left, right])
+    if left_array and known_type(right) is not None:
+        return exp.Anonymous(this="list_append", expressions=[left, right])
+    if right_array and known_type(left) is not None:
+        return exp.Anonymous(this="list_prepend", expressions=[left, right])
+    return None
+
+
+_OPERATOR_NAMES = {exp.EQ: "=", exp.NEQ: "<>", exp.LT: "<", exp.LTE: "<=", exp.GT: ">", exp.GTE: ">="}
+
+
+def _compared_type(node: exp.Expression) -> int | None:
+    """The stated type of a comparison operand (the element type under ANY/ALL)."""
+    if isinstance(node, exp.Any | exp.All):
+        array = node.this.this if isinstance(node.this, exp.Paren) else node.this
+        if isinstance(array, exp.Array) and array.expressions and all(_is_unknown(e) for e in array.expressions) \
+                and any(isinstance(e, exp.Literal) for e in array.expressions):
+            return 25  # ARRAY['a', 'b']: unknown elements resolve to text
+        known = known_type(array)
+        if known is None or known.this != exp.DataType.Type.ARRAY or not known.expressions:
+            return None
+        element = known.expressions[0]
+        return _pg_type(element) if isinstance(element, exp.DataType) else None
+    if _is_unknown(node):
+        return None
+    known = known_type(node)
+    return _pg_type(known) if known is not None else None
+
+
+def _check_comparison(node: exp.Expression) -> None:
+    """`2 = ANY(text[])`, `true = 1`: no operator takes these types (42883, PostgreSQL's words)."""
+    from pgserver import types as pgtypes
+    from pgserver.catalog.expr_types import implicit_casts
+
+    symbol = _OPERATOR_NAMES.get(type(node))
+    left, right = node.args.get("this"), node.args.get("expression")
+    if symbol is None or left is None or right is None:
+        return
+    a, b = _compared_type(left), _compared_type(right)
+    if a is None or b is None or a == b:
+        return
+    first, second = pgtypes.find_by_oid(a), pgtypes.find_by_oid(b)
+    if first is None or second is None or first.category == second.category \
+            or (a, b) in implicit_casts() or (b, a) in implicit_casts() or "X" in (first.category, second.category):
+        return
+    raise PgError(UNDEFINED_FUNCTION, f"operator does not exist: {pgtypes.format_type(a)} {symbol} "
+                  f"{pgtypes.format_type(b)}", hint="No operator matches the given name and argument types. "
+                  "You might need to add explicit type casts.")
 
 
 def _pg_typeof(argument: exp.Expression) -> exp.Expression:

@@ -109,7 +109,20 @@ def _json_path(node: exp.Expression) -> exp.Expression | None:
     return exp.Anonymous(this=function, expressions=[document, exp.Literal.string(pointer)])
 
 
+def _array_text(node: exp.Cast) -> exp.Expression | None:
+    """array::text prints PostgreSQL's array form ({1,2,NULL}); DuckDB's VARCHAR of a list is [1, 2, NULL]."""
+    if not node.to.is_type(exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR) or node.to.expressions \
+            or not type_resolution.is_array(node.this):
+        return None
+    operand = _fixed(node.this)
+    return exp.Anonymous(this="__pg_array_text", expressions=[
+        exp.Cast(this=operand, to=exp.DataType.build("VARCHAR[]", dialect="duckdb")),
+        exp.Anonymous(this="typeof", expressions=[operand.copy()])])
+
+
 def _fix_node(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Cast) and (text := _array_text(node)) is not None:
+        return text
     if isinstance(node, exp.JSONBExtract | exp.JSONBExtractScalar) and (path := _json_path(node)) is not None:
         return path
     if isinstance(node, exp.Cast) and (bytea := _bytea_input(node)) is not None:

@@ -21,6 +21,7 @@ import duckdb
 
 from pgserver.sql.run.pg_templates import format_datetime, format_number, parse_datetime
 from pgserver.types import format_type
+from pgserver.types.array import format_array
 from pgserver.types.arrow import pg_type_of_duckdb
 
 
@@ -47,6 +48,7 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
     duck.create_function("__pg_format", pg_format, [varchar, duckdb.list_type(varchar)], varchar,
                          null_handling="special")
     duck.create_function("__pg_type_name", pg_type_name, [varchar], varchar)
+    duck.create_function("__pg_array_text", array_text, [duckdb.list_type(varchar), varchar], varchar)
     duck.create_function("__pg_regexp_match", regexp_match, [varchar, varchar, varchar], duckdb.list_type(varchar),
                          null_handling="special")
     macros = {
@@ -75,6 +77,8 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
                           " // 2 AS INTEGER) END",
         "array_dims(a)": "CASE WHEN len(a) > 0 THEN '[1:' || len(a) || ']' END",
         # json: DuckDB's json_type names as PostgreSQL's json_typeof does
+        "array_length(a, d)": "CASE WHEN d = 1 AND len(a) > 0 THEN CAST(len(a) AS INTEGER) END",
+        "array_fill(v, d)": "CASE WHEN len(d) = 1 THEN list_transform(range(d[1]), lambda i: v) END",
         "json_typeof(j)": "CASE json_type(CAST(j AS JSON)) WHEN 'OBJECT' THEN 'object' WHEN 'ARRAY' THEN 'array' "
                           "WHEN 'VARCHAR' THEN 'string' WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null' "
                           "ELSE 'number' END",
@@ -91,6 +95,14 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
 def pg_type_name(duck_type: str) -> str:
     """pg_typeof() of a value whose type only DuckDB knows: its PostgreSQL type's name (regtype output)."""
     return format_type(pg_type_of_duckdb(duck_type).oid)
+
+
+def array_text(values: list[str | None], duck_type: str) -> str:
+    """A one-dimensional array's text form (array_out: '{1,2,NULL}', quoting as PostgreSQL does); its elements
+    arrive as DuckDB's text of them, booleans printed t/f as boolout does."""
+    boolean = duck_type.upper().startswith("BOOLEAN")
+    items = [v if v is None or not boolean else ("t" if v == "true" else "f") for v in values]
+    return format_array(items, str)
 
 
 _FORMAT_SPEC = re.compile(r"%(?:(\d+)\$)?(-)?(\*(?:\d+\$)?|\d+)?([sIL%])")
