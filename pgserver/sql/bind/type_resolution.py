@@ -45,6 +45,7 @@ from pgserver.errors import (
     AMBIGUOUS_FUNCTION,
     CANNOT_COERCE,
     DATATYPE_MISMATCH,
+    FEATURE_NOT_SUPPORTED,
     INVALID_TEXT_REPRESENTATION,
     NUMERIC_VALUE_OUT_OF_RANGE,
     UNDEFINED_FUNCTION,
@@ -153,6 +154,12 @@ def resolve(tree: exp.Expression) -> exp.Expression:
         _resolve_set_operation(union)
     for node in list(tree.find_all(exp.Case, exp.Coalesce, exp.Greatest, exp.Least, exp.Values)):
         _resolve_construct(node)
+    for node in reversed(list(tree.find_all(exp.Sub))):
+        if _is_date(node.left) and _is_date(node.right) and not isinstance(node.parent, exp.Cast):
+            cast = _cast(node.copy(), exp.DataType.build("INTEGER"))  # date - date is integer days (DuckDB: bigint)
+            if node is tree:
+                return cast
+            node.replace(cast)
     for node in reversed(list(tree.find_all(exp.Div))):
         replacement = _integer_division(node)
         if replacement is not None:
@@ -418,6 +425,11 @@ def _check_cast_exists(cast: exp.Cast) -> None:
 _INTEGER_RANK = {exp.DataType.Type.SMALLINT: 0, exp.DataType.Type.INT: 1, exp.DataType.Type.BIGINT: 2}
 
 
+def _is_date(node: exp.Expression) -> bool:
+    known = known_type(node)
+    return known is not None and known.this == exp.DataType.Type.DATE
+
+
 def _integer_division(node: exp.Div) -> exp.Expression | None:
     """int / int keeps the wider operand's integer type (int2 / int2 is int2; sqlglot writes bigint)."""
     left, right = known_type(node.left), known_type(node.right)
@@ -428,6 +440,8 @@ def _integer_division(node: exp.Div) -> exp.Expression | None:
     return _cast(node.copy(), wider)
 
 
+_TIME_OF_DAY_FIELDS = {"HOUR", "MINUTE", "SECOND", "MILLISECOND", "MILLISECONDS", "MICROSECOND", "MICROSECONDS",
+                       "TIMEZONE", "TIMEZONE_HOUR", "TIMEZONE_MINUTE"}
 _FRACTIONAL_FIELDS = {"SECOND", "EPOCH", "MILLISECOND", "MILLISECONDS", "MICROSECOND", "MICROSECONDS", "JULIAN"}
 
 
@@ -442,6 +456,12 @@ def _extract(node: exp.Extract) -> exp.Expression | None:
 
     written = node.meta.get(WRITTEN_NAME)
     source = node.expression
+    source_type = known_type(source)
+    if source_type is not None and source_type.this == exp.DataType.Type.DATE:
+        if field in _TIME_OF_DAY_FIELDS:  # extract(hour from date): a date has no time of day (PostgreSQL 14+)
+            raise PgError(FEATURE_NOT_SUPPORTED, f'unit "{field.lower()}" not supported for type date')
+        if field == "EPOCH" and written != "date_part":
+            return _cast(exp.Anonymous(this="epoch", expressions=[source.copy()]), exp.DataType.build("DECIMAL(38, 0)"))
     if field in ("SECOND", "EPOCH"):
         micro = exp.Anonymous(this="epoch_us" if field == "EPOCH" else "date_part",
                               expressions=[source.copy()] if field == "EPOCH" else

@@ -69,6 +69,9 @@ def translate(error: Exception, sql: str) -> PgError:
         return PgError(e.INVALID_DATETIME_FORMAT, match[1])
     if "division by zero" in text.lower() or "Division by zero" in text:
         return PgError(e.DIVISION_BY_ZERO, "division by zero")
+    if match := re.search(r"Date out of range: (-?\d+)-(\d+)-(\d+)", text):  # make_date(2023, 2, 29)
+        return PgError(e.DATETIME_FIELD_OVERFLOW,
+                       f"date field value out of range: {int(match[1]):04d}-{int(match[2]):02d}-{int(match[3]):02d}")
     if isinstance(error, duckdb.ConversionException):
         if match := re.search(r"Could not convert string '([^']*)' to (\w+)", text):
             kind = _pg_type_name(match[2])  # PostgreSQL's date/time input errors are 22007
@@ -76,6 +79,8 @@ def translate(error: Exception, sql: str) -> PgError:
                            f'invalid input syntax for type {kind}: "{match[1]}"')
         if match := re.search(r'(time|timestamp) field value out of range: "([^"]*)", expected format', text):
             return PgError(e.INVALID_DATETIME_FORMAT, f'invalid input syntax for type {match[1]}: "{match[2]}"')
+        if match := re.search(r'timestamp field value out of range: "([^"]*)"', text):
+            return PgError(e.DATETIME_FIELD_OVERFLOW, f'date/time field value out of range: "{match[1]}"')
         if match := re.search(r'date field value out of range: "([^"]*)"', text):
             return PgError(e.DATETIME_FIELD_OVERFLOW, f'date/time field value out of range: "{match[1]}"')
         if "out of range" in text:
