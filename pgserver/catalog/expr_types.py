@@ -61,6 +61,9 @@ class ExpressionTyper:
             inner = node.expressions[0]  # ARRAY(SELECT x …): an array of x's type
             first = inner.expressions[0] if inner.expressions else None
             return _array_of(self.type_of(first, inner, depth + 1)) if first is not None else None
+        if isinstance(node, exp.Explode | exp.Unnest) and isinstance(node.this, exp.Array) \
+                and len(node.this.expressions) == 1:
+            return self.type_of(node.this.expressions[0], select, depth + 1)  # FROM f(): unnest([f()]), one row
         if isinstance(node, exp.Anonymous):
             return _function_result(node.name)
         if isinstance(node, exp.Column) and not isinstance(node.this, exp.Star):

@@ -90,7 +90,7 @@ def oid_pairs(ours: pq.PGconn, real: pq.PGconn) -> dict[bytes, bytes]:
     """Our OID → the mirror's, for the objects both have (by schema and name)."""
     query = ("SELECT n.nspname || '.' || c.relname, c.oid::text FROM pg_class c JOIN pg_namespace n "
              "ON n.oid = c.relnamespace WHERE c.oid >= 16384 UNION ALL SELECT nspname, oid::text FROM pg_namespace "
-             "WHERE oid >= 16384 UNION ALL SELECT n.nspname || '.' || t.conname, t.oid::text FROM pg_constraint t "
+             "WHERE oid >= 16384 UNION ALL SELECT 'constraint.' || n.nspname || '.' || t.conname, t.oid::text FROM pg_constraint t "
              "JOIN pg_namespace n ON n.oid = t.connamespace WHERE t.oid >= 16384 UNION ALL SELECT 'type.' || "
              "typname, oid::text FROM pg_type WHERE oid >= 16384 UNION ALL SELECT 'db', oid::text FROM pg_database "
              "WHERE datname = current_database()")
