@@ -137,9 +137,20 @@ def _cast(node: exp.Expression, to: exp.DataType) -> exp.Expression:
 def resolve(tree: exp.Expression) -> exp.Expression:
     """A copy of `tree` with PostgreSQL's resolution made explicit."""
     tree = tree.copy()
-    for cast in tree.find_all(exp.Cast):
+    for cast in list(tree.find_all(exp.Cast)):
         _check_integer_input(cast)
         _check_cast_exists(cast)
+        boolean = _boolean_input(cast)
+        if boolean is not None:
+            if cast is tree:
+                return boolean
+            cast.replace(boolean)
+    for node in tree.find_all(exp.Neg):
+        if _is_unknown(node.this):
+            raise PgError(AMBIGUOUS_FUNCTION, "operator is not unique: - unknown",
+                          hint="Could not choose a best candidate operator. You might need to add explicit type casts.")
+    for clause in tree.find_all(exp.Where, exp.Having):
+        _check_boolean_condition(clause)
     for node in list(tree.find_all(*_ARITHMETIC, *_COMPARISON)):
         _resolve_operands(node)
         if isinstance(node, _COMPARISON):
@@ -255,8 +266,9 @@ def _numeric_overloads() -> dict[tuple[str, int], list[tuple[tuple[int, ...], in
         arguments = tuple(row["proargtypes"] or [])
         if row["prokind"] == "f" and not row.get("provariadic") and arguments:
             out.setdefault((row["proname"], len(arguments)), []).append((arguments, row["prorettype"]))
-    return {key: found for key, found in out.items()
-            if all(numeric(r) and all(numeric(a) for a in args) for args, r in found)}
+    numeric_only = {key: [(args, r) for args, r in found if numeric(r) and all(numeric(a) for a in args)]
+                    for key, found in out.items()}
+    return {key: found for key, found in numeric_only.items() if found}
 
 
 _RESULT_DUCK_TYPES = {21: "SMALLINT", 23: "INTEGER", 20: "BIGINT", 700: "FLOAT", 701: "DOUBLE", 1700: "DECIMAL"}
@@ -420,6 +432,28 @@ def _check_cast_exists(cast: exp.Cast) -> None:
     if source is None or target is None or _castable(source, target):
         return
     raise PgError(CANNOT_COERCE, f"cannot cast type {pgtypes.format_type(source)} to {pgtypes.format_type(target)}")
+
+
+def _boolean_input(cast: exp.Cast) -> exp.Expression | None:
+    """'on'::boolean, ' yes ': boolin's words (pgserver.types.bool), as TRUE/FALSE; DuckDB reads fewer."""
+    from pgserver.types.bool import parse_bool
+
+    if cast.to.this != exp.DataType.Type.BOOLEAN or not (isinstance(cast.this, exp.Literal) and cast.this.is_string):
+        return None
+    return exp.true() if parse_bool(cast.this.this) else exp.false()
+
+
+def _check_boolean_condition(clause: exp.Expression) -> None:
+    """WHERE 1: the condition must be boolean (42804)."""
+    from pgserver import types as pgtypes
+
+    condition = clause.this
+    known = known_type(condition) if condition is not None and not _is_unknown(condition) else None
+    oid = _pg_type(known) if known is not None else None
+    if oid is not None and oid != 16:
+        construct = "WHERE" if isinstance(clause, exp.Where) else "HAVING"
+        raise PgError(DATATYPE_MISMATCH, f"argument of {construct} must be type boolean, not type "
+                      f"{pgtypes.format_type(oid)}")
 
 
 _INTEGER_RANK = {exp.DataType.Type.SMALLINT: 0, exp.DataType.Type.INT: 1, exp.DataType.Type.BIGINT: 2}

@@ -120,7 +120,69 @@ def _array_text(node: exp.Cast) -> exp.Expression | None:
         exp.Anonymous(this="typeof", expressions=[operand.copy()])])
 
 
+def similar_to_regex(pattern: str, escape: str | None = "\\") -> str:
+    """A SIMILAR TO pattern as the regular expression PostgreSQL's similar_to_escape() makes of it (% any string,
+    _ any character, the escape character quoting the next one, bracket expressions kept); matched whole."""
+    out: list[str] = []
+    index, in_bracket = 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if escape and char == escape and index + 1 < len(pattern):
+            following = pattern[index + 1]
+            out.append(following if following.isalnum() else "\\" + following)
+            index += 2
+            continue
+        if in_bracket:
+            out.append(char)
+            in_bracket = char != "]"
+        elif char == "[":
+            out.append(char)
+            in_bracket = True
+        elif char == "%":
+            out.append(".*")
+        elif char == "_":
+            out.append(".")
+        elif char in ".^$\\":
+            out.append("\\" + char)
+        else:
+            out.append(char)
+        index += 1
+    return "^(?:" + "".join(out) + ")$"
+
+
+def _similar_to(node: exp.Expression) -> exp.Expression | None:
+    """`s SIMILAR TO 'pattern' [ESCAPE 'c']` with a constant pattern: DuckDB's SIMILAR TO is a plain regex match."""
+    escape: str | None = "\\"
+    similar = node
+    if isinstance(node, exp.Escape):
+        if not isinstance(node.this, exp.SimilarTo) or not (isinstance(node.expression, exp.Literal)
+                                                             and node.expression.is_string):
+            return None
+        similar, escape = node.this, node.expression.this or None
+    if not isinstance(similar, exp.SimilarTo):
+        return None
+    pattern = similar.expression
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        return None
+    return exp.Anonymous(this="regexp_full_match", expressions=[
+        _fixed(similar.this), exp.Literal.string(similar_to_regex(pattern.this, escape))])
+
+
+def _interval_text(node: exp.Cast) -> exp.Expression | None:
+    """interval::text prints PostgreSQL's interval output (3 mons, 1 day 02:00:00), not DuckDB's (3 months)."""
+    if not node.to.is_type(exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR) or node.to.expressions:
+        return None
+    known = type_resolution.known_type(node.this)
+    if known is None or known.this != exp.DataType.Type.INTERVAL:
+        return None
+    return exp.Anonymous(this="__pg_interval_text", expressions=[_fixed(node.this)])
+
+
 def _fix_node(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.SimilarTo | exp.Escape) and (similar := _similar_to(node)) is not None:
+        return similar
+    if isinstance(node, exp.Cast) and (interval := _interval_text(node)) is not None:
+        return interval
     if isinstance(node, exp.Cast) and (text := _array_text(node)) is not None:
         return text
     if isinstance(node, exp.JSONBExtract | exp.JSONBExtractScalar) and (path := _json_path(node)) is not None:

@@ -225,8 +225,10 @@ def format_number(value: decimal.Decimal, template: str) -> str:
         text = text[:-1] + "0"
     if frac_digits or point < len(upper):
         frac_out = fraction.ljust(frac_digits, "0")[:frac_digits]
-        if not fill:
-            frac_out = frac_out.rstrip("0")
+        if not fill:  # FM drops trailing zeros of 9 positions; 0 positions always print
+            places = [c for c in frac_part if c in "90"]
+            while frac_out and frac_out[-1] == "0" and places[len(frac_out) - 1] == "9":
+                frac_out = frac_out[:-1]
         text += "." + frac_out
     sign = "-" if negative else ("+" if "S" in upper and not negative else " ")
     if sign_token and "S" not in upper and not negative:

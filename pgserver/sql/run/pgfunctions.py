@@ -18,11 +18,14 @@ from collections.abc import Callable
 from typing import Protocol
 
 import duckdb
+import pyarrow as pa
 
+from pgserver.errors import INVALID_PARAMETER_VALUE, NULL_VALUE_NOT_ALLOWED, PgError
 from pgserver.sql.run.pg_templates import format_datetime, format_number, parse_datetime
 from pgserver.types import format_type
 from pgserver.types.array import format_array
 from pgserver.types.arrow import pg_type_of_duckdb
+from pgserver.types.datetime import format_interval, make_interval
 
 
 def sql_string(value: str) -> str:
@@ -49,6 +52,7 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
                          null_handling="special")
     duck.create_function("__pg_type_name", pg_type_name, [varchar], varchar)
     duck.create_function("__pg_array_text", array_text, [duckdb.list_type(varchar), varchar], varchar)
+    duck.create_function("__pg_interval_text", interval_text, [duckdb.sqltype("INTERVAL")], varchar, type="arrow")
     duck.create_function("__pg_regexp_match", regexp_match, [varchar, varchar, varchar], duckdb.list_type(varchar),
                          null_handling="special")
     macros = {
@@ -79,6 +83,7 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
         # json: DuckDB's json_type names as PostgreSQL's json_typeof does
         "array_length(a, d)": "CASE WHEN d = 1 AND len(a) > 0 THEN CAST(len(a) AS INTEGER) END",
         "array_fill(v, d)": "CASE WHEN len(d) = 1 THEN list_transform(range(d[1]), lambda i: v) END",
+        "every(v)": "bool_and(v)",  # the SQL standard's name for bool_and
         "json_typeof(j)": "CASE json_type(CAST(j AS JSON)) WHEN 'OBJECT' THEN 'object' WHEN 'ARRAY' THEN 'array' "
                           "WHEN 'VARCHAR' THEN 'string' WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null' "
                           "ELSE 'number' END",
@@ -95,6 +100,15 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
 def pg_type_name(duck_type: str) -> str:
     """pg_typeof() of a value whose type only DuckDB knows: its PostgreSQL type's name (regtype output)."""
     return format_type(pg_type_of_duckdb(duck_type).oid)
+
+
+def interval_text(values: pa.Array) -> pa.Array:
+    """interval_out (IntervalStyle postgres) of DuckDB intervals, read as Arrow month-day-nano values."""
+    out = []
+    for value in values.to_pylist():
+        out.append(None if value is None else format_interval(make_interval(value.months, value.days,
+                                                                            value.nanoseconds // 1000)))
+    return pa.array(out, pa.string())
 
 
 def array_text(values: list[str | None], duck_type: str) -> str:
@@ -136,14 +150,14 @@ def pg_format(template: str | None, values: list[str | None] | None) -> str | No
         if index is not None:
             position = int(index) - 1
         if position >= len(args):
-            raise ValueError("too few arguments for format()")
+            raise PgError(INVALID_PARAMETER_VALUE, "too few arguments for format()")
         value = args[position]
         position += 1
         if kind == "s":
             text = "" if value is None else value
         elif kind == "I":
             if value is None:
-                raise ValueError("null values cannot be formatted as an SQL identifier")
+                raise PgError(NULL_VALUE_NOT_ALLOWED, "null values cannot be formatted as an SQL identifier")
             text = value if re.fullmatch(r"[a-z_][a-z0-9_$]*", value) else '"' + value.replace('"', '""') + '"'
         else:
             text = "NULL" if value is None else _quote_literal(value)
@@ -152,8 +166,12 @@ def pg_format(template: str | None, values: list[str | None] | None) -> str | No
         out.append(text.ljust(size) if minus else text.rjust(size))
     out.append(template[last:])
     rest = "".join(out)
-    if "%" in template[last:] and re.search(r"%(?![sIL%])", template[last:]):
-        raise ValueError("unterminated format() type specifier")
+    if match := re.search(r"%(?:\d+\$)?-?(?:\*(?:\d+\$)?|\d+)?(.?)", template[last:]):
+        if match[1]:
+            raise PgError(INVALID_PARAMETER_VALUE, f'unrecognized format() type specifier "{match[1]}"',
+                          hint="For a single \"%\" use \"%%\".")
+        raise PgError(INVALID_PARAMETER_VALUE, "unterminated format() type specifier",
+                      hint="For a single \"%\" use \"%%\".")
     return rest
 
 
