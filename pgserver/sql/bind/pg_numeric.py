@@ -208,7 +208,9 @@ def exact_division(dividend: exp.Expression, divisor: exp.Expression, root_outpu
 
 
 def literal_numeric_type(node: exp.Expression) -> exp.DataType | None:
-    """DECIMAL(p, s) holding a literal exactly, for `'1.5'::numeric` (None: not a finite literal)."""
+    """DECIMAL(p, s) holding a literal exactly, for `'1.5'::numeric`, `-4.5::numeric` (None: not a finite literal)."""
+    if isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal) and not node.this.is_string:
+        return literal_numeric_type(node.this)
     if not isinstance(node, exp.Literal):
         return None
     try:

@@ -309,6 +309,8 @@ def _choose_overload(inputs: list[int | None],
 
 def _resolve_numeric_overload(node: exp.Func) -> exp.Expression | None:
     name = _function_name(node) if not isinstance(node, exp.Cast) else None
+    if isinstance(node, exp.GenerateSeries):
+        name = "generate_series"  # also when the grammar rebuilt it (FROM generate_series(…) → unnest(…))
     if name is None or isinstance(node.parent, exp.Cast):
         return None
     arguments = _arguments(node)
@@ -333,7 +335,15 @@ def _resolve_numeric_overload(node: exp.Func) -> exp.Expression | None:
         if given != wanted:
             argument.replace(_cast(argument.copy(), exp.DataType.build(_RESULT_DUCK_TYPES[wanted])))
     if result != 1700:
-        return _cast(node.copy(), exp.DataType.build(_RESULT_DUCK_TYPES[result]))
+        duck_type = _RESULT_DUCK_TYPES[result]
+        # generate_series, PostgreSQL's one numeric set-returning function, is a list-valued function in DuckDB
+        # (the grammar unnests it); in FROM as DuckDB's table function it is left alone
+        if name == "generate_series" and isinstance(node.parent, exp.Table):
+            return None
+        projected = isinstance(node.parent, exp.Select) or (isinstance(node.parent, exp.Alias)
+                                                            and isinstance(node.parent.parent, exp.Select))
+        listed = name == "generate_series" and not projected  # sqlglot unnests a projected one itself
+        return _cast(node.copy(), exp.DataType.build(f"{duck_type}[]" if listed else duck_type, dialect="duckdb"))
     scale = arguments[1] if name in ("round", "trunc") and len(arguments) == 2 else None
     if isinstance(scale, exp.Literal) and not scale.is_string and scale.this.isdigit() and int(scale.this) <= 30:
         return _cast(node.copy(), exp.DataType.build(f"DECIMAL(38, {scale.this})"))  # its scale is the argument
@@ -492,7 +502,7 @@ def _extract(node: exp.Extract) -> exp.Expression | None:
     source = node.expression
     source_type = known_type(source)
     if source_type is not None and source_type.this == exp.DataType.Type.DATE:
-        if field in _TIME_OF_DAY_FIELDS:  # extract(hour from date): a date has no time of day (PostgreSQL 14+)
+        if field in _TIME_OF_DAY_FIELDS and written != "date_part":  # extract(hour from date): PostgreSQL 14+
             raise PgError(FEATURE_NOT_SUPPORTED, f'unit "{field.lower()}" not supported for type date')
         if field == "EPOCH" and written != "date_part":
             return _cast(exp.Anonymous(this="epoch", expressions=[source.copy()]), exp.DataType.build("DECIMAL(38, 0)"))

@@ -178,6 +178,24 @@ def _interval_text(node: exp.Cast) -> exp.Expression | None:
     return exp.Anonymous(this="__pg_interval_text", expressions=[_fixed(node.this)])
 
 
+_INTEGER_DIGITS = {exp.DataType.Type.SMALLINT: 5, exp.DataType.Type.INT: 10, exp.DataType.Type.BIGINT: 19}
+
+
+def _exact_numeric_type(operand: exp.Expression) -> exp.DataType | None:
+    """x::numeric keeps the value's digits: an integer (or div()'s integral quotient) has scale 0, a numeric(p,s)
+    its own scale (DuckDB's unconstrained DECIMAL is (18,3): 10.000, 123.460)."""
+    if isinstance(operand, exp.IntDiv):
+        return exp.DataType.build("DECIMAL(38, 0)", dialect="duckdb")
+    known = type_resolution.known_type(operand)
+    if known is None:
+        return None
+    if known.this in _INTEGER_DIGITS:
+        return exp.DataType.build(f"DECIMAL({_INTEGER_DIGITS[known.this]}, 0)", dialect="duckdb")
+    if known.this == exp.DataType.Type.DECIMAL and known.expressions:
+        return known.copy()
+    return None
+
+
 def _fix_node(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.SimilarTo | exp.Escape) and (similar := _similar_to(node)) is not None:
         return similar
@@ -192,9 +210,9 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Cast) and (sized := _sized_text(node)) is not None:
         return sized
     if isinstance(node, exp.Cast) and pg_numeric.is_unconstrained_numeric(node.to):
-        exact = pg_numeric.literal_numeric_type(node.this)
+        exact = pg_numeric.literal_numeric_type(node.this) or _exact_numeric_type(node.this)
         if exact is not None:
-            return exp.Cast(this=node.this.copy(), to=exact)
+            return exp.Cast(this=_fixed(node.this), to=exact)
     if isinstance(node, exp.Literal) and not node.is_string and "e" in node.this.lower() \
             and not isinstance(node.parent, exp.Cast):
         exact = pg_numeric.literal_numeric_type(node)  # 1e3 is a numeric constant (4.1.2.6), DuckDB's is a double
