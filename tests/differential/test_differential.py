@@ -31,7 +31,7 @@ from tests.integration.conftest import Stack
 
 # The share of identical statements this branch has reached; the run fails below it. (The goal is
 # 0.97; docs/decisions/0452-differential-corpus.md records where the rest stands.)
-FLOOR = 0.80
+FLOOR = 0.91
 
 # Deliberate differences: (statement pattern, reason). Matched against the SQL text.
 KNOWN_DIFFERENCES: list[tuple[str, str]] = [
@@ -44,6 +44,35 @@ KNOWN_DIFFERENCES: list[tuple[str, str]] = [
     (r"\b(sqrt|exp|ln|log|power)\((abs|least|2\.5|-?[0-9.]+(?:::numeric)?)",
      "numeric sqrt/exp/ln/log/power are computed in double precision (DuckDB has no arbitrary-precision "
      "transcendental functions): the digits after the 15th differ"),
+    (r"\{\{|ARRAY\[ARRAY\[", "multidimensional arrays: PostgreSQL's arrays are n-dimensional with bounds, DuckDB's lists "
+     "nest (a list of lists), so cardinality, = ANY, unnest, array_dims and the text form differ; emulating them "
+     "would take an array executor of our own (decision 0454)"),
+    (r"VALUES \(1\.5\), \(2\.25\)|ARRAY\[1\.5, 2\]|VALUES \(1\), \(2\.5\)|SELECT 1 UNION( ALL)? SELECT 2\.5|"
+     r"THEN 1 ELSE 2\.5|(greatest|least)\((1|-?0\.5|-?2\.5|3\.14159|123\.456::numeric\(6,2\)), |NULLIF\(1, 2\.5\)|"
+     r"::float8::numeric|\b1e3::text",
+     "per-value numeric scale: PostgreSQL keeps each numeric value's own display scale, a DuckDB DECIMAL column has "
+     "one (1 and 2.5 in one column print 1.0 and 2.5; a double cast to numeric prints the column's scale) "
+     "(decision 0800)"),
+    (r"rolsuper|pg_roles|pg_user u ON|nspowner|spcowner|SCHEMA_OWNER",
+     "one role: the configured login is the bootstrap superuser (OID 10) that owns every object (decision 0961); "
+     "the mirror's demo is an ordinary role (16384) beside postgres"),
+    (r"has_(schema|database)_privilege\([^)]*'CREATE'\)|relacl",
+     "privileges: no role may CREATE in our schemas or database, and our relations carry an explicit read grant "
+     "(demo=r/demo) where the mirror's owner has the default ACL (NULL)"),
+    (r"pg_catalog\.pg_database d|pg_catalog\.pg_database db", "only the served database is listed, not postgres or the "
+     "templates (decision 0600)"),
+    (r"standarduk\.customers", "unquoted names match our mixed-case schemas and views case-insensitively "
+     "(decision 0602), where PostgreSQL folds them to lower case and finds nothing"),
+    (r"pg_get_function_result\(p\.oid\)", "the data source's procedures (RefreshMirror, GetOAuthAccessToken …) are "
+     "listed in pg_proc; the mirror has none"),
+    (r"pg_table_size|pg_total_relation_size|pg_relation_size", "our views hold no local storage: 0 bytes"),
+    (r"(16442|16421|16639)::oid|pg_stat_gssapi",
+     "pgAdmin's captured statements name OIDs that are the mirror's TOAST relations (ours have none: no data is "
+     "stored), and pg_stat_gssapi has no row per backend here"),
+    (r"Load all supported types|WHEN typtype IN \('b', 'e', 'p'\) THEN 0|ORDER BY sp\.r, pg_type\.oid DESC",
+     "ORDER BY with ties: rows of equal keys come in each server's own storage order (both are correct)"),
+    (r"'::json #> '", "json values are DuckDB JSON: an extracted object or array is printed minified, PostgreSQL's "
+     "json keeps the input's spacing"),
 ]
 
 
