@@ -317,8 +317,6 @@ def _function(node: exp.Func, vectors: arrays.VectorScope) -> exp.Expression | N
             and not isinstance(node.parent, exp.Table):
         # int2vector/oidvector subscripts start at 0 in PostgreSQL, DuckDB lists at 1
         replacement = exp.Sub(this=node.copy(), expression=exp.Literal.number(1))
-    elif name == "json_build_object":
-        replacement = exp.Anonymous(this="json_object", expressions=args)
     elif name == "pg_partition_ancestors" and len(args) == 1:
         # No partitioning here: a relation's only "ancestor" is itself.
         replacement = exp.Unnest(expressions=[exp.Array(expressions=[_duck_cast(args[0], "UINTEGER")])])

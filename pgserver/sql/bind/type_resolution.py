@@ -352,6 +352,26 @@ def _resolve_numeric_overload(node: exp.Func) -> exp.Expression | None:
     return None
 
 
+@functools.cache
+def _jsonb_functions() -> frozenset[str]:
+    """pg_catalog functions whose every overload returns jsonb (to_jsonb, jsonb_build_object, jsonb_agg …)."""
+    results: dict[str, set[int]] = {}
+    for row in builtin().rows_as_dicts("pg_catalog.pg_proc"):
+        results.setdefault(row["proname"], set()).add(row["prorettype"])
+    return frozenset(name for name, types in results.items() if types == {3802})
+
+
+def is_jsonb(node: exp.Expression) -> bool:
+    """Whether PostgreSQL types `node` jsonb: a jsonb cast, a jsonb function, -> / #> on a jsonb value."""
+    node = node.this if isinstance(node, exp.Paren) else node
+    if isinstance(node, exp.Cast):
+        return node.to.this == exp.DataType.Type.JSONB
+    if isinstance(node, exp.JSONExtract | exp.JSONBExtract):
+        return is_jsonb(node.this)
+    name = _function_name(node)
+    return name is not None and name in _jsonb_functions()
+
+
 def is_array(node: exp.Expression) -> bool:
     """Whether the tree says `node` is an array (ARRAY[…], a cast to an array type)."""
     node = node.this if isinstance(node, exp.Paren) else node
@@ -654,6 +674,9 @@ def declared_result_types(tree: exp.Expression, width: int) -> list[tuple[int, i
         inner = projection.this if isinstance(projection, exp.Alias) else projection
         if isinstance(inner, exp.Anonymous) and str(inner.this).lower() == "pg_typeof":
             out[index] = (pgtypes.REGTYPE, -1)
+            continue
+        if is_jsonb(inner):  # DuckDB has one JSON type; jsonb's text is re-normalised on output
+            out[index] = (pgtypes.JSONB, -1)
             continue
         if not isinstance(inner, exp.Cast) or not inner.to.expressions:
             continue

@@ -196,7 +196,52 @@ def _exact_numeric_type(operand: exp.Expression) -> exp.DataType | None:
     return None
 
 
+def _json_text(value: exp.Expression) -> exp.Expression:
+    """A value's JSON text as DuckDB's to_json writes it (VARCHAR; NULL stays NULL)."""
+    return exp.Cast(this=exp.Anonymous(this="to_json", expressions=[_fixed(value)]),
+                    to=exp.DataType.build("VARCHAR"))
+
+
+def _varchar_list(items: list[exp.Expression]) -> exp.Expression:
+    return exp.Cast(this=exp.Array(expressions=items), to=exp.DataType.build("VARCHAR[]", dialect="duckdb"))
+
+
+def _json_constructor(node: exp.Expression) -> exp.Expression | None:
+    """json_build_object/array (and the jsonb ones), to_jsonb, json_agg/jsonb_agg in PostgreSQL's json text:
+    `{"a" : 1, "b" : "two"}`, `[1, "x", null]` (jsonb values are re-normalised on output, pgserver.types.json)."""
+    from pgserver.errors import INVALID_PARAMETER_VALUE, PgError
+
+    name = _function_name(node)
+    as_json = exp.DataType.build("JSON", dialect="duckdb")
+    if isinstance(node, exp.Anonymous) and name in ("json_build_object", "jsonb_build_object"):
+        arguments = list(node.expressions)
+        if len(arguments) % 2:
+            raise PgError(INVALID_PARAMETER_VALUE, "argument list must have even number of elements",
+                          hint=f"The arguments of {name}() must consist of alternating keys and values.")
+        keys = [exp.Cast(this=_fixed(k), to=exp.DataType.build("VARCHAR")) for k in arguments[0::2]]
+        values = [_json_text(v) for v in arguments[1::2]]
+        call = exp.Anonymous(this="__pg_json_object", expressions=[_varchar_list(keys), _varchar_list(values)])
+        return exp.Cast(this=call, to=as_json)
+    if isinstance(node, exp.Anonymous) and name in ("json_build_array", "jsonb_build_array"):
+        call = exp.Anonymous(this="__pg_json_array", expressions=[_varchar_list([_json_text(v) for v in node.expressions])])
+        return exp.Cast(this=call, to=as_json)
+    if isinstance(node, exp.Anonymous) and name == "to_jsonb" and len(node.expressions) == 1:
+        return exp.Anonymous(this="to_json", expressions=[_fixed(node.expressions[0])])
+    aggregated = node.this if isinstance(node, exp.JSONArrayAgg) else (
+        node.expressions[0] if isinstance(node, exp.Anonymous) and name == "jsonb_agg" and len(node.expressions) == 1
+        else None)
+    if aggregated is not None and not isinstance(aggregated, exp.Order | exp.Distinct) \
+            and not isinstance(node.parent, exp.Window | exp.Filter):
+        element = exp.Coalesce(this=_json_text(aggregated), expressions=[exp.Literal.string("null")])
+        joined = exp.Anonymous(this="string_agg", expressions=[element, exp.Literal.string(", ")])
+        text = exp.DPipe(this=exp.DPipe(this=exp.Literal.string("["), expression=joined), expression=exp.Literal.string("]"))
+        return exp.Cast(this=text, to=as_json)
+    return None
+
+
 def _fix_node(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Anonymous | exp.JSONArrayAgg) and (built := _json_constructor(node)) is not None:
+        return built
     if isinstance(node, exp.SimilarTo | exp.Escape) and (similar := _similar_to(node)) is not None:
         return similar
     if isinstance(node, exp.Cast) and (interval := _interval_text(node)) is not None:

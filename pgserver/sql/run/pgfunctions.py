@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 import os
 import re
 from collections.abc import Callable
@@ -51,6 +52,10 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
     duck.create_function("__pg_format", pg_format, [varchar, duckdb.list_type(varchar)], varchar,
                          null_handling="special")
     duck.create_function("__pg_type_name", pg_type_name, [varchar], varchar)
+    duck.create_function("__pg_json_object", json_object_text, [duckdb.list_type(varchar), duckdb.list_type(varchar)],
+                         varchar, null_handling="special")
+    duck.create_function("__pg_json_array", json_array_text, [duckdb.list_type(varchar)], varchar,
+                         null_handling="special")
     duck.create_function("__pg_array_text", array_text, [duckdb.list_type(varchar), varchar], varchar)
     duck.create_function("__pg_interval_text", interval_text, [duckdb.sqltype("INTERVAL")], varchar, type="arrow")
     duck.create_function("__pg_regexp_match", regexp_match, [varchar, varchar, varchar], duckdb.list_type(varchar),
@@ -109,6 +114,19 @@ def interval_text(values: pa.Array) -> pa.Array:
         out.append(None if value is None else format_interval(make_interval(value.months, value.days,
                                                                             value.nanoseconds // 1000)))
     return pa.array(out, pa.string())
+
+
+def json_object_text(keys: list[str | None], values: list[str | None]) -> str:
+    """json_build_object's text: `{"a" : 1, "b" : null}` (values arrive as their JSON text, NULL as None)."""
+    if any(k is None for k in keys):
+        raise PgError(NULL_VALUE_NOT_ALLOWED, "null value not allowed for object key")
+    pairs = [f"{json.dumps(k, ensure_ascii=False)} : {'null' if v is None else v}" for k, v in zip(keys, values, strict=True)]
+    return "{" + ", ".join(pairs) + "}"
+
+
+def json_array_text(values: list[str | None]) -> str:
+    """json_build_array's text: `[1, "x", null, true]`."""
+    return "[" + ", ".join("null" if v is None else v for v in values) + "]"
 
 
 def array_text(values: list[str | None], duck_type: str) -> str:
