@@ -333,10 +333,14 @@ def parse_interval(text: str) -> tuple[int, int, int]:
     usecs = 0.0
     pos = 0
     ago = False
+    bare_number = False  # the previous token was a number without a unit
     while pos < len(s):
         m = _INTERVAL_TOKEN.match(s, pos)
         if not m or m.end() == pos:
             raise _bad("interval", text)
+        if bare_number and not s[pos].isspace() and m.group("num") is not None:
+            raise _bad("interval", text)  # '2024-02-29': numbers run together, a date, not an interval
+        bare_number = m.group("num") is not None and not m.group("unit")
         pos = m.end()
         if m.group("ago"):
             ago = True

@@ -35,6 +35,7 @@ else is left to DuckDB, which already agrees for columns of declared types.
 
 from __future__ import annotations
 
+import decimal
 import functools
 import re
 
@@ -139,6 +140,8 @@ def resolve(tree: exp.Expression) -> exp.Expression:
     tree = tree.copy()
     for cast in list(tree.find_all(exp.Cast)):
         _check_integer_input(cast)
+        _check_number_input(cast)
+        _interval_input(cast)
         _check_cast_exists(cast)
         boolean = _boolean_input(cast)
         if boolean is not None:
@@ -171,6 +174,12 @@ def resolve(tree: exp.Expression) -> exp.Expression:
             if node is tree:
                 return cast
             node.replace(cast)
+    for node in reversed(list(tree.find_all(exp.Mul, exp.Div))):
+        replacement = _interval_scaling(node)
+        if replacement is not None:
+            if node is tree:
+                return replacement
+            node.replace(replacement)
     for node in reversed(list(tree.find_all(exp.Div))):
         replacement = _integer_division(node)
         if replacement is not None:
@@ -189,6 +198,8 @@ def resolve(tree: exp.Expression) -> exp.Expression:
             if node is tree:
                 return typed
             node.replace(typed)
+    for node in tree.find_all(exp.Func):
+        _check_polymorphic_call(node)
     for node in reversed(list(tree.find_all(exp.Func))):  # innermost first
         replacement = _resolve_numeric_overload(node)
         if replacement is not None:
@@ -437,6 +448,65 @@ def _check_comparison(node: exp.Expression) -> None:
                   "You might need to add explicit type casts.")
 
 
+_POLY_ARRAYS, _POLY_ELEMENTS = {2277, 5078}, {2283, 5077}  # anyarray/anycompatiblearray, anyelement/anycompatible
+
+
+@functools.cache
+def _polymorphic_overloads() -> dict[tuple[str, int], list[tuple[int, ...]]]:
+    """(name, arity) -> argument types of pg_proc functions taking an array and an element of it."""
+    out: dict[tuple[str, int], list[tuple[int, ...]]] = {}
+    for row in builtin().rows_as_dicts("pg_catalog.pg_proc"):
+        arguments = tuple(row["proargtypes"] or [])
+        if set(arguments) & _POLY_ARRAYS and set(arguments) & _POLY_ELEMENTS:
+            out.setdefault((row["proname"], len(arguments)), []).append(arguments)
+    return out
+
+
+def _element_type(node: exp.Expression) -> int | None:
+    """The element type of an array operand the tree states (ARRAY['a', …] of unknown literals is text[])."""
+    if isinstance(node, exp.Array) and node.expressions and all(_is_unknown(e) for e in node.expressions) \
+            and any(isinstance(e, exp.Literal) for e in node.expressions):
+        return 25
+    known = known_type(node)
+    if known is None or known.this != exp.DataType.Type.ARRAY or not known.expressions:
+        return None
+    element = known.expressions[0]
+    return _pg_type(element) if isinstance(element, exp.DataType) else None
+
+
+def _check_polymorphic_call(node: exp.Func) -> None:
+    """array_position(text[], integer): the element must be of the array's element type (42883 as PostgreSQL's
+    function lookup answers; DuckDB would cast the array's elements or fail in its own words)."""
+    from pgserver import types as pgtypes
+    from pgserver.catalog.expr_types import implicit_casts
+
+    name = _function_name(node)
+    arguments = _arguments(node) if name is not None else []
+    overloads = _polymorphic_overloads().get((name or "", len(arguments)))
+    if not overloads:
+        return
+    for overload in overloads:
+        arrays = [i for i, t in enumerate(overload) if t in _POLY_ARRAYS]
+        elements = [i for i, t in enumerate(overload) if t in _POLY_ELEMENTS]
+        array_element = _element_type(arguments[arrays[0]])
+        element = None if _is_unknown(arguments[elements[0]]) else known_type(arguments[elements[0]])
+        element_oid = _pg_type(element) if element is not None else None
+        if array_element is None or element_oid is None:
+            return
+        a, b = pgtypes.find_by_oid(array_element), pgtypes.find_by_oid(element_oid)
+        if a is None or b is None or a.category == b.category or (element_oid, array_element) in implicit_casts() \
+                or (array_element, element_oid) in implicit_casts():
+            return
+    shown = []
+    for i, argument in enumerate(arguments):
+        element_of = _element_type(argument) if i in arrays else None
+        known = known_type(argument) if element_of is None and not _is_unknown(argument) else None
+        oid = pgtypes.array_of(element_of).oid if element_of is not None else _pg_type(known) if known else None
+        shown.append(pgtypes.format_type(oid) if oid is not None else "unknown")
+    raise PgError(UNDEFINED_FUNCTION, f"function {name}({', '.join(shown)}) does not exist",
+                  hint="No function matches the given name and argument types. You might need to add explicit type casts.")
+
+
 def _pg_typeof(argument: exp.Expression) -> exp.Expression:
     """pg_typeof(argument): the type's name as a constant where the tree states it, else DuckDB's type mapped to
     PostgreSQL's at run time (pgfunctions.pg_type_name)."""
@@ -464,6 +534,47 @@ def _check_cast_exists(cast: exp.Cast) -> None:
     raise PgError(CANNOT_COERCE, f"cannot cast type {pgtypes.format_type(source)} to {pgtypes.format_type(target)}")
 
 
+def _check_number_input(cast: exp.Cast) -> None:
+    """'0x1F'::float8, '1_000'::numeric, '1e3'::numeric(5,2): the literal read by PostgreSQL's input function
+    (pgserver.types.numeric) and numeric(p,s)'s overflow check (22003), where DuckDB's reading differs."""
+    from pgserver.types.numeric import parse_float, parse_numeric
+
+    literal = cast.this
+    if not isinstance(literal, exp.Literal):
+        return
+    if cast.to.this in (exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT) and literal.is_string:
+        value = parse_float(literal.this, "float8" if cast.to.this == exp.DataType.Type.DOUBLE else "float4")
+        if literal.this.strip().lower().lstrip("+-").startswith("0x"):  # strtod's hexadecimal form: DuckDB lacks it
+            literal.replace(exp.Literal.string(repr(value)))
+    elif cast.to.this == exp.DataType.Type.DECIMAL:
+        number = parse_numeric(literal.this)
+        sizes = [p.this if isinstance(p, exp.DataTypeParam) else p for p in cast.to.expressions]
+        if sizes and number.is_infinite():
+            raise PgError(NUMERIC_VALUE_OUT_OF_RANGE, "numeric field overflow",
+                          detail="A field with precision and scale cannot hold an infinite value.")
+        if number.is_finite() and sizes and all(isinstance(n, exp.Literal) for n in sizes):
+            value = number
+            precision, scale = int(sizes[0].this), int(sizes[1].this) if len(sizes) > 1 else 0
+            rounded = value.quantize(decimal.Decimal(1).scaleb(-scale), rounding=decimal.ROUND_HALF_UP)
+            if rounded.adjusted() >= precision - scale:
+                raise PgError(NUMERIC_VALUE_OUT_OF_RANGE, "numeric field overflow",
+                              detail=f"A field with precision {precision}, scale {scale} must round to an absolute "
+                                     f"value less than 10^{precision - scale}.")
+
+
+def _interval_input(cast: exp.Cast) -> None:
+    """'P1DT2H'::interval, '1 mon': the literal read by interval_in (pgserver.types.datetime) and handed to DuckDB
+    in a form it reads the same way (months, days, microseconds); '1 fortnight' is PostgreSQL's 22007."""
+    from pgserver.types.datetime import parse_interval
+
+    literal = cast.this
+    if cast.to.this != exp.DataType.Type.INTERVAL or cast.to.expressions or \
+            not (isinstance(literal, exp.Literal) and literal.is_string):
+        return
+    months, days, usecs = parse_interval(literal.this)
+    literal.replace(exp.Literal.string(f"{months} months {days} days {usecs} microseconds"))
+
+
 def _boolean_input(cast: exp.Cast) -> exp.Expression | None:
     """'on'::boolean, ' yes ': boolin's words (pgserver.types.bool), as TRUE/FALSE; DuckDB reads fewer."""
     from pgserver.types.bool import parse_bool
@@ -487,6 +598,26 @@ def _check_boolean_condition(clause: exp.Expression) -> None:
 
 
 _INTEGER_RANK = {exp.DataType.Type.SMALLINT: 0, exp.DataType.Type.INT: 1, exp.DataType.Type.BIGINT: 2}
+
+
+def _interval_scaling(node: exp.Mul | exp.Div) -> exp.Expression | None:
+    """interval * / number as PostgreSQL's interval_mul/interval_div (fractions cascade: '1 mon' / 2 is 15 days);
+    DuckDB's integer division has no interval form."""
+    left, right = known_type(node.left), known_type(node.right)
+    interval, factor = (node.left, node.right) if left is not None and left.this == exp.DataType.Type.INTERVAL \
+        else (node.right, node.left) if isinstance(node, exp.Mul) and right is not None \
+        and right.this == exp.DataType.Type.INTERVAL else (None, None)
+    if interval is None or factor is None:
+        return None
+    factor_type = known_type(factor)
+    if factor_type is None or factor_type.this not in _RESULT_DUCK_TYPE_KINDS:
+        return None
+    return exp.Anonymous(this="__pg_interval_scale", expressions=[
+        interval.copy(), _cast(factor.copy(), exp.DataType.build("DOUBLE")), exp.Boolean(this=isinstance(node, exp.Div))])
+
+
+_RESULT_DUCK_TYPE_KINDS = {exp.DataType.Type.SMALLINT, exp.DataType.Type.INT, exp.DataType.Type.BIGINT,
+                           exp.DataType.Type.DECIMAL, exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}
 
 
 def _is_date(node: exp.Expression) -> bool:

@@ -72,6 +72,8 @@ def translate(error: Exception, sql: str) -> PgError:
     if match := re.search(r"Date out of range: (-?\d+)-(\d+)-(\d+)", text):  # make_date(2023, 2, 29)
         return PgError(e.DATETIME_FIELD_OVERFLOW,
                        f"date field value out of range: {int(match[1]):04d}-{int(match[2]):02d}-{int(match[3]):02d}")
+    if re.search(r"Could not cast value \S+ to DECIMAL", text) and isinstance(error, duckdb.ConversionException):
+        return PgError(e.NUMERIC_VALUE_OUT_OF_RANGE, "numeric field overflow")
     if isinstance(error, duckdb.ConversionException):
         if match := re.search(r"Could not convert string '([^']*)' to (\w+)", text):
             kind = _pg_type_name(match[2])  # PostgreSQL's date/time input errors are 22007

@@ -57,6 +57,12 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
     duck.create_function("__pg_json_array", json_array_text, [duckdb.list_type(varchar)], varchar,
                          null_handling="special")
     duck.create_function("__pg_array_text", array_text, [duckdb.list_type(varchar), varchar], varchar)
+    interval, double = duckdb.sqltype("INTERVAL"), duckdb.sqltype("DOUBLE")
+    duck.create_function("justify_hours", _interval_udf(justify_hours), [interval], interval, type="arrow")
+    duck.create_function("justify_days", _interval_udf(justify_days), [interval], interval, type="arrow")
+    duck.create_function("justify_interval", _interval_udf(lambda v: justify_hours(justify_days(v))),
+                         [interval], interval, type="arrow")
+    duck.create_function("__pg_interval_scale", _interval_scale, [interval, double, boolean], interval, type="arrow")
     duck.create_function("__pg_interval_text", interval_text, [duckdb.sqltype("INTERVAL")], varchar, type="arrow")
     duck.create_function("__pg_regexp_match", regexp_match, [varchar, varchar, varchar], duckdb.list_type(varchar),
                          null_handling="special")
@@ -105,6 +111,73 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
 def pg_type_name(duck_type: str) -> str:
     """pg_typeof() of a value whose type only DuckDB knows: its PostgreSQL type's name (regtype output)."""
     return format_type(pg_type_of_duckdb(duck_type).oid)
+
+
+_USECS_PER_DAY, _DAYS_PER_MONTH = 86_400_000_000, 30
+Interval = tuple[int, int, int]  # PostgreSQL's (months, days, microseconds)
+
+
+def justify_hours(value: Interval) -> Interval:
+    """interval_justify_hours: whole days of the time part move into days, signs made to agree."""
+    months, days, usecs = value
+    whole = int(usecs / _USECS_PER_DAY)
+    days, usecs = days + whole, usecs - whole * _USECS_PER_DAY
+    if days > 0 and usecs < 0:
+        usecs, days = usecs + _USECS_PER_DAY, days - 1
+    elif days < 0 and usecs > 0:
+        usecs, days = usecs - _USECS_PER_DAY, days + 1
+    return months, days, usecs
+
+
+def justify_days(value: Interval) -> Interval:
+    """interval_justify_days: each 30 days become a month, signs made to agree."""
+    months, days, usecs = value
+    whole = int(days / _DAYS_PER_MONTH)
+    months, days = months + whole, days - whole * _DAYS_PER_MONTH
+    if months > 0 and days < 0:
+        days, months = days + _DAYS_PER_MONTH, months - 1
+    elif months < 0 and days > 0:
+        days, months = days - _DAYS_PER_MONTH, months + 1
+    return months, days, usecs
+
+
+def scale_interval(value: Interval, factor: float, divide: bool) -> Interval:
+    """interval_mul / interval_div: fractions of months cascade into days (30 a month), of days into time."""
+    months, days, usecs = value
+
+    def apply(x: float) -> float:
+        return x / factor if divide else x * factor
+
+    if divide and factor == 0:
+        raise PgError("22012", "division by zero")
+    result_months = int(apply(months))
+    month_remainder_days = (apply(months) - result_months) * _DAYS_PER_MONTH
+    result_days = int(apply(days))
+    seconds = round((apply(days) - result_days + month_remainder_days - int(month_remainder_days)) * 86_400, 6)
+    if abs(seconds) >= 86_400:
+        result_days += int(seconds / 86_400)
+        seconds -= int(seconds / 86_400) * 86_400
+    result_days += int(month_remainder_days)
+    return result_months, result_days, round(apply(usecs) + seconds * 1_000_000)
+
+
+def _intervals_in(values: pa.Array) -> list[Interval | None]:
+    return [None if v is None else (v.months, v.days, v.nanoseconds // 1000) for v in values.to_pylist()]
+
+
+def _intervals_out(values: list[Interval | None]) -> pa.Array:
+    return pa.array([None if v is None else pa.MonthDayNano([v[0], v[1], v[2] * 1000]) for v in values],
+                    pa.month_day_nano_interval())
+
+
+def _interval_udf(function: Callable[[Interval], Interval]) -> Callable[[pa.Array], pa.Array]:
+    return lambda values: _intervals_out([None if v is None else function(v) for v in _intervals_in(values)])
+
+
+def _interval_scale(values: pa.Array, factors: pa.Array, divide: pa.Array) -> pa.Array:
+    return _intervals_out([None if v is None or f is None else scale_interval(v, f, d)
+                           for v, f, d in zip(_intervals_in(values), factors.to_pylist(), divide.to_pylist(),
+                                              strict=True)])
 
 
 def interval_text(values: pa.Array) -> pa.Array:
