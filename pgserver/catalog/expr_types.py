@@ -47,6 +47,12 @@ class ExpressionTyper:
             return _numeric_literal(node.this)
         if isinstance(node, exp.Coalesce):
             return self._common([node.this, *node.expressions], select, depth)
+        if isinstance(node, exp.Nullif):
+            return self.type_of(node.this, select, depth + 1)  # NULLIF(a, b) is of a's type
+        if isinstance(node, exp.Anonymous) and node.name.lower() == "list_transform" and len(node.expressions) == 2 \
+                and isinstance(node.expressions[1], exp.Lambda) and isinstance(node.expressions[1].this, exp.Anonymous):
+            printed = _printed_reg_types().get(node.expressions[1].this.name.lower())  # '{int,int8}'::regtype[]
+            return _array_of(printed) if printed is not None else None
         if isinstance(node, exp.Case):
             branches = [node.args.get("default")] + [i.args.get("true") for i in node.args.get("ifs") or []]
             return self._common(branches, select, depth)

@@ -148,6 +148,9 @@ def resolve(tree: exp.Expression) -> exp.Expression:
             if cast is tree:
                 return boolean
             cast.replace(boolean)
+    for node in tree.find_all(exp.Abs):
+        if isinstance(node.this, exp.Literal) and node.this.is_string:  # @ '4': float8, the preferred numeric type
+            node.set("this", _cast(node.this.copy(), exp.DataType.build("DOUBLE")))
     for node in tree.find_all(exp.Neg):
         if _is_unknown(node.this):
             raise PgError(AMBIGUOUS_FUNCTION, "operator is not unique: - unknown",

@@ -62,6 +62,9 @@ def translate(error: Exception, sql: str) -> PgError:
         return PgError(e.UNDEFINED_FUNCTION, f"function {name} does not exist",
                        hint="No function matches the given name and argument types. "
                             "You might need to add explicit type casts.", position=find_name(sql, name))
+    if match := re.search(r'Could not choose a best candidate function for the function call "([^"]+)"', text):
+        return PgError(e.AMBIGUOUS_FUNCTION, f"function {pg_words(match[1])} is not unique",
+                       hint="Could not choose a best candidate function. You might need to add explicit type casts.")
     if "No function matches" in text or "Could not choose a best candidate function" in text:
         return PgError(e.UNDEFINED_FUNCTION, _first_sentence(text),
                        hint="You might need to add explicit type casts.")
