@@ -31,7 +31,7 @@ from tests.integration.conftest import Stack
 
 # The share of identical statements this branch has reached; the run fails below it. (The goal is
 # 0.97; docs/decisions/0452-differential-corpus.md records where the rest stands.)
-FLOOR = 0.925
+FLOOR = 0.93
 
 # Deliberate differences: (statement pattern, reason). Matched against the SQL text.
 KNOWN_DIFFERENCES: list[tuple[str, str]] = [
@@ -70,6 +70,9 @@ KNOWN_DIFFERENCES: list[tuple[str, str]] = [
      "stored), and pg_stat_gssapi has no row per backend here"),
     (r"Load all supported types|WHEN typtype IN \('b', 'e', 'p'\) THEN 0|ORDER BY sp\.r, pg_type\.oid DESC",
      "ORDER BY with ties: rows of equal keys come in each server's own storage order (both are correct)"),
+    (r"CAST\('(NaN|Infinity)' AS numeric|'infinity'::(date|timestamp)|CAST\('Infinity' AS date",
+     "DuckDB's DECIMAL has no NaN or ±Infinity, and infinite dates and timestamps are refused on output rather "
+     "than sent wrong"),
     (r"'::json #> '", "json values are DuckDB JSON: an extracted object or array is printed minified, PostgreSQL's "
      "json keeps the input's spacing"),
 ]

@@ -142,12 +142,18 @@ def resolve(tree: exp.Expression) -> exp.Expression:
         _check_integer_input(cast)
         _check_number_input(cast)
         _interval_input(cast)
+        _datetime_input(cast)
         _check_cast_exists(cast)
         boolean = _boolean_input(cast)
         if boolean is not None:
             if cast is tree:
                 return boolean
             cast.replace(boolean)
+    for node in tree.find_all(exp.Substring):
+        length = node.args.get("length")
+        if isinstance(length, exp.Neg) and isinstance(length.this, exp.Literal) and not length.this.is_string \
+                and length.this.this != "0":
+            raise PgError("22011", "negative substring length not allowed")
     for node in tree.find_all(exp.Abs):
         if isinstance(node.this, exp.Literal) and node.this.is_string:  # @ '4': float8, the preferred numeric type
             node.set("this", _cast(node.this.copy(), exp.DataType.build("DOUBLE")))
@@ -563,6 +569,28 @@ def _check_number_input(cast: exp.Cast) -> None:
                 raise PgError(NUMERIC_VALUE_OUT_OF_RANGE, "numeric field overflow",
                               detail=f"A field with precision {precision}, scale {scale} must round to an absolute "
                                      f"value less than 10^{precision - scale}.")
+
+
+_ISO_DATE = re.compile(r"\s*\d{4}-\d{1,2}-\d{1,2}")
+
+
+def _datetime_input(cast: exp.Cast) -> None:
+    """'20240229'::date, 'Feb 29 2024'::timestamp: forms date_in reads and DuckDB does not, read by the type
+    registry (pgserver.types.datetime) and handed to DuckDB in ISO form; ISO text and anything the registry cannot
+    read stay DuckDB's."""
+    from pgserver.types.datetime import parse_date, parse_timestamp
+
+    literal = cast.this
+    if cast.to.this not in (exp.DataType.Type.DATE, exp.DataType.Type.TIMESTAMP) or \
+            not (isinstance(literal, exp.Literal) and literal.is_string) or _ISO_DATE.match(literal.this):
+        return
+    try:
+        value = parse_date(literal.this) if cast.to.this == exp.DataType.Type.DATE else parse_timestamp(literal.this)
+    except PgError as error:
+        if error.sqlstate == "22008":  # read, but a field is out of range (20240230)
+            raise
+        return
+    literal.replace(exp.Literal.string(value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()))
 
 
 def _interval_input(cast: exp.Cast) -> None:

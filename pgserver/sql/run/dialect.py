@@ -240,6 +240,14 @@ def _json_constructor(node: exp.Expression) -> exp.Expression | None:
 
 
 def _fix_node(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Chr) and len(node.expressions) == 1 and not node.args.get("charset"):
+        return exp.Anonymous(this="__pg_chr", expressions=[_fixed(node.expressions[0])])
+    if isinstance(node, exp.StringToArray):  # PostgreSQL's empty-string, NULL-delimiter and null_string rules
+        return exp.Anonymous(this="__pg_string_to_array", expressions=[
+            exp.Cast(this=_fixed(node.this), to=exp.DataType.build("VARCHAR")),
+            exp.Cast(this=_fixed(node.expression), to=exp.DataType.build("VARCHAR")),
+            exp.Cast(this=_fixed(node.args["null"]) if node.args.get("null") is not None else exp.null(),
+                     to=exp.DataType.build("VARCHAR"))])
     if isinstance(node, exp.Anonymous | exp.JSONArrayAgg) and (built := _json_constructor(node)) is not None:
         return built
     if isinstance(node, exp.SimilarTo | exp.Escape) and (similar := _similar_to(node)) is not None:

@@ -70,6 +70,8 @@ def translate(error: Exception, sql: str) -> PgError:
                        hint="You might need to add explicit type casts.")
     if match := re.search(r'(invalid value "[^"]*" for "[^"]+"|invalid value for to_char: .*)', text):
         return PgError(e.INVALID_DATETIME_FORMAT, match[1])
+    if "Invalid escape string" in text:
+        return PgError("22025", "invalid escape string", hint="Escape string must be empty or one character.")
     if "division by zero" in text.lower() or "Division by zero" in text:
         return PgError(e.DIVISION_BY_ZERO, "division by zero")
     if match := re.search(r"Date out of range: (-?\d+)-(\d+)-(\d+)", text):  # make_date(2023, 2, 29)

@@ -56,6 +56,9 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
                          varchar, null_handling="special")
     duck.create_function("__pg_json_array", json_array_text, [duckdb.list_type(varchar)], varchar,
                          null_handling="special")
+    duck.create_function("__pg_chr", pg_chr, [integer], varchar)
+    duck.create_function("__pg_string_to_array", string_to_array, [varchar, varchar, varchar],
+                         duckdb.list_type(varchar), null_handling="special")
     duck.create_function("__pg_array_text", array_text, [duckdb.list_type(varchar), varchar], varchar)
     interval, double = duckdb.sqltype("INTERVAL"), duckdb.sqltype("DOUBLE")
     duck.create_function("justify_hours", _interval_udf(justify_hours), [interval], interval, type="arrow")
@@ -187,6 +190,33 @@ def interval_text(values: pa.Array) -> pa.Array:
         out.append(None if value is None else format_interval(make_interval(value.months, value.days,
                                                                             value.nanoseconds // 1000)))
     return pa.array(out, pa.string())
+
+
+def pg_chr(code: int) -> str:
+    """chr(n): the character with that code point (UTF-8); 0 and negative codes are errors, as in PostgreSQL."""
+    if code == 0:
+        raise PgError("54000", "null character not permitted")
+    if code < 0:
+        raise PgError(INVALID_PARAMETER_VALUE, "character number must be positive")
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        raise PgError(INVALID_PARAMETER_VALUE, f"requested character not valid for encoding: {code}")
+    return chr(code)
+
+
+def string_to_array(text: str | None, delimiter: str | None, null_string: str | None) -> list[str | None] | None:
+    """string_to_array(text, delimiter [, null_string]): '' is the empty array, a NULL delimiter splits into
+    characters, an empty one keeps the whole string; fields equal to null_string are NULL."""
+    if text is None:
+        return None
+    if text == "":
+        return []
+    if delimiter is None:
+        fields = list(text)
+    elif delimiter == "":
+        fields = [text]
+    else:
+        fields = text.split(delimiter)
+    return [None if null_string is not None and f == null_string else f for f in fields]
 
 
 def json_object_text(keys: list[str | None], values: list[str | None]) -> str:
@@ -322,7 +352,12 @@ def _zone_of(text: str) -> str | None:
 
 
 def _to_timestamp(text: str, template: str) -> dt.datetime:
-    return parse_datetime(text, template)
+    try:
+        return parse_datetime(text, template)
+    except ValueError as err:
+        if "must be in" in str(err) or "out of range" in str(err):  # month 99, day 31 of February …
+            raise PgError("22008", f'date/time field value out of range: "{text}"') from None
+        raise
 
 
 def backend_pid() -> int:
