@@ -73,7 +73,7 @@ def _bytea_input(node: exp.Cast) -> exp.Expression | None:
     return None
 
 
-def _sized_text(node: exp.Cast) -> exp.Expression | None:
+def _sized_text(node: exp.Cast, padded: bool = False) -> exp.Expression | None:
     """An explicit cast to varchar(n) truncates to n characters, char(n) also pads with spaces (PostgreSQL);
     DuckDB's VARCHAR has no length."""
     if not node.to.is_type(exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR) or len(node.to.expressions) != 1:
@@ -85,8 +85,27 @@ def _sized_text(node: exp.Cast) -> exp.Expression | None:
     text = exp.Cast(this=_fixed(node.this), to=exp.DataType.build("VARCHAR"))
     cut = exp.Anonymous(this="left", expressions=[text, size.copy()])
     if node.to.is_type(exp.DataType.Type.CHAR):
-        return exp.Anonymous(this="rpad", expressions=[cut, size.copy(), exp.Literal.string(" ")])
+        if padded or _keeps_padding(node):
+            return exp.Anonymous(this="rpad", expressions=[cut, size.copy(), exp.Literal.string(" ")])
+        # used as text (every string function and operator but octet_length takes text): bpchar's trailing
+        # spaces are not significant and go, as PostgreSQL's bpchar-to-text conversion drops them
+        return exp.Anonymous(this="rtrim", expressions=[cut, exp.Literal.string(" ")])
     return cut
+
+
+def _keeps_padding(node: exp.Cast) -> bool:
+    """A char(n) value printed as such (a result column) keeps its padding (octet_length(character) too: below)."""
+    parent = node.parent
+    if isinstance(parent, exp.Alias):
+        parent = parent.parent
+    # concat(), concat_ws() and format() take "any": a value goes in by its output function, padding included
+    return isinstance(parent, exp.Select) or isinstance(node.parent, exp.Concat | exp.ConcatWs)
+
+
+def _any_argument(argument: exp.Expression) -> exp.Expression:
+    """An argument of a function over "any" (format): a char(n) value keeps its padding there."""
+    padded = _sized_text(argument, padded=True) if isinstance(argument, exp.Cast) else None
+    return padded if padded is not None else _fixed(argument)
 
 
 def _json_path(node: exp.Expression) -> exp.Expression | None:
@@ -290,12 +309,14 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
     if _function_name(node) == "format":
         arguments = ([node.this] if isinstance(node, exp.Format) else []) + list(node.expressions)
         if arguments:  # PostgreSQL's format() (%s %I %L, positions, widths): pgfunctions.pg_format
-            values = exp.Array(expressions=[exp.Cast(this=_fixed(a), to=exp.DataType.build("VARCHAR"))
+            values = exp.Array(expressions=[exp.Cast(this=_any_argument(a), to=exp.DataType.build("VARCHAR"))
                                             for a in arguments[1:]])
             return exp.Anonymous(this="__pg_format", expressions=[
                 exp.Cast(this=_fixed(arguments[0]), to=exp.DataType.build("VARCHAR")), values])
     if isinstance(node, exp.Anonymous) and str(node.this).lower() == "octet_length" and len(node.expressions) == 1:
-        return exp.Anonymous(this="strlen", expressions=[node.expressions[0].copy()])
+        argument = node.expressions[0]
+        padded = _sized_text(argument, padded=True) if isinstance(argument, exp.Cast) else None  # octet_length(character)
+        return exp.Anonymous(this="strlen", expressions=[padded if padded is not None else _fixed(argument)])
     if isinstance(node, exp.Hex) and not isinstance(node.parent, exp.Lower):
         return exp.Lower(this=node.copy())
     if isinstance(node, exp.CurrentDate) and not node.this:
