@@ -258,6 +258,27 @@ def _json_constructor(node: exp.Expression) -> exp.Expression | None:
     return None
 
 
+_DOMAIN_CHECKED = "pg_domain_checked"
+
+
+def _domain_checked(node: exp.Expression) -> exp.Expression:
+    """sqrt(-1), ln(0) of double precision: PostgreSQL's errors (2201F, 2201E), where DuckDB answers NaN or
+    -Infinity (pgserver.sql.run.duckdb_errors reads the messages back into their SQLSTATEs)."""
+    argument = node.expression if isinstance(node, exp.Log) and node.args.get("expression") is not None else node.this
+    call = node.copy()
+    call.meta[_DOMAIN_CHECKED] = True
+    fixed = _fixed(call)
+    operand = _fixed(argument)
+    if isinstance(node, exp.Sqrt):
+        checks = [(exp.LT(this=operand, expression=exp.Literal.number(0)), "cannot take square root of a negative number")]
+    else:
+        checks = [(exp.EQ(this=operand, expression=exp.Literal.number(0)), "cannot take logarithm of zero"),
+                  (exp.LT(this=operand.copy(), expression=exp.Literal.number(0)),
+                   "cannot take logarithm of a negative number")]
+    return exp.Case(ifs=[exp.If(this=condition, true=exp.Anonymous(this="error", expressions=[
+        exp.Literal.string(message)])) for condition, message in checks], default=fixed)
+
+
 def _fix_node(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Chr) and len(node.expressions) == 1 and not node.args.get("charset"):
         return exp.Anonymous(this="__pg_chr", expressions=[_fixed(node.expressions[0])])
@@ -290,6 +311,12 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
         exact = pg_numeric.literal_numeric_type(node)  # 1e3 is a numeric constant (4.1.2.6), DuckDB's is a double
         if exact is not None:
             return exp.Cast(this=node.copy(), to=exact)
+    if pg_numeric.computes_exactly(node):
+        operands = [node.this] + ([node.expression] if node.args.get("expression") is not None else [])
+        return pg_numeric.exact_transcendental(node, [_fixed(o) for o in operands],
+                                               bool(node.meta.get(pg_numeric.ROOT_OUTPUT)))
+    if isinstance(node, exp.Sqrt | exp.Ln | exp.Log) and not node.meta.get(_DOMAIN_CHECKED):
+        return _domain_checked(node)
     if isinstance(node, exp.Div) and pg_numeric.is_numeric_division(node):
         return pg_numeric.exact_division(_fixed(node.left), _fixed(node.right), bool(node.meta.get(pg_numeric.ROOT_OUTPUT)))
     if isinstance(node, exp.Round) and node.args.get("decimals") is None and pg_numeric.is_float(node.this):

@@ -70,6 +70,9 @@ def translate(error: Exception, sql: str) -> PgError:
                        hint="You might need to add explicit type casts.")
     if match := re.search(r'(invalid value "[^"]*" for "[^"]+"|invalid value for to_char: .*)', text):
         return PgError(e.INVALID_DATETIME_FORMAT, match[1])
+    for message, state in _FUNCTION_DOMAIN_ERRORS.items():  # raised by the SQL we write (dialect._domain_checked)
+        if message in text:
+            return PgError(state, message)
     if "Invalid escape string" in text:
         return PgError("22025", "invalid escape string", hint="Escape string must be empty or one character.")
     if "division by zero" in text.lower() or "Division by zero" in text:
@@ -110,6 +113,11 @@ def translate(error: Exception, sql: str) -> PgError:
     if isinstance(error, duckdb.InvalidInputException):
         return PgError(e.DATA_EXCEPTION, _first_sentence(text))
     return PgError(e.INTERNAL_ERROR, f"query execution failed: {_first_sentence(text)}")
+
+
+_FUNCTION_DOMAIN_ERRORS = {"cannot take square root of a negative number": "2201F",
+                           "cannot take logarithm of zero": "2201E",
+                           "cannot take logarithm of a negative number": "2201E"}
 
 
 def as_written(sql: str, name: str) -> str:
