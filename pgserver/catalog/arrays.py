@@ -140,7 +140,8 @@ def expandarray(array: exp.Expression) -> exp.Expression:
     i = exp.to_identifier("__pgcat_i")
     struct = exp.Struct(expressions=[
         exp.PropertyEQ(this=exp.to_identifier("x"), expression=exp.Bracket(this=array.copy(), expressions=[exp.column(i)])),
-        exp.PropertyEQ(this=exp.to_identifier("n"), expression=exp.column(i)),
+        exp.PropertyEQ(this=exp.to_identifier("n"),  # n is int4 in PostgreSQL (DuckDB's positions are BIGINT)
+                       expression=exp.cast(exp.column(i), exp.DataType.build("INTEGER"))),
     ])
     positions = exp.Anonymous(this="generate_series", expressions=[
         exp.Literal.number(1), exp.Anonymous(this="len", expressions=[array.copy()])])

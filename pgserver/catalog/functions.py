@@ -266,6 +266,11 @@ class SessionFunctions:
     def pg_is_in_recovery_0(self) -> bool:
         return False
 
+    def pg_is_wal_replay_paused_0(self) -> bool:
+        # pgAdmin asks only when pg_is_in_recovery(): never here, as on a primary
+        raise PgError("55000", "recovery is not in progress",
+                      hint="Recovery control functions can only be executed during recovery.")
+
     # -- reg* conversions -------------------------------------------------------------------
     def to_regclass_1(self, name: str) -> int | None:
         return self.names.relation_oid(name, missing_ok=True)

@@ -16,7 +16,7 @@ from sqlglot import exp
 
 from pgserver import types as pgtypes
 from pgserver.catalog.data import BuiltinCatalog, CatalogColumn, CatalogRelation
-from pgserver.catalog.expr_types import ExpressionTyper
+from pgserver.catalog.expr_types import ExpressionTyper, TypeMismatch, common_type, from_items
 from pgserver.catalog.reg_output import printed_by_name
 
 META_KEY = "pgcat_result_types"
@@ -78,16 +78,49 @@ def record(tree: exp.Expression, sources: dict[str, CatalogRelation], base: Buil
         else:
             computed = typer.type_of(inner, root) if typer is not None else None
             types.append(ResultType(computed) if computed is not None else None)
+    if isinstance(tree, exp.SetOperation) and typer is not None:
+        types = _across_branches(types, _branches(tree)[1:], typer)
     root.meta[META_KEY] = types
 
 
+def _branches(tree: exp.Expression) -> list[exp.Select]:
+    """The SELECTs of a UNION/INTERSECT/EXCEPT, left to right (a non-SELECT branch ends the list)."""
+    if isinstance(tree, exp.Subquery):
+        return _branches(tree.this)
+    if isinstance(tree, exp.SetOperation):
+        return _branches(tree.left) + _branches(tree.right)
+    return [tree] if isinstance(tree, exp.Select) else []
+
+
+def _across_branches(types: list[ResultType | None], others: list[exp.Select],
+                     typer: ExpressionTyper) -> list[ResultType | None]:
+    """A set operation's column types: the first branch's, resolved with the other branches' as PostgreSQL
+    resolves UNION columns (common_type); unknown literals take the type; a column typed in no other way
+    is left to DuckDB (None)."""
+    out: list[ResultType | None] = []
+    for index, first in enumerate(types):
+        found = [first.type_oid] if first is not None else None
+        for branch in others:
+            if found is None or index >= len(branch.expressions):
+                found = None
+                break
+            projection = branch.expressions[index]
+            inner = projection.this if isinstance(projection, exp.Alias) else projection
+            if isinstance(inner, exp.Null) or (isinstance(inner, exp.Literal) and inner.is_string):
+                continue
+            typed = typer.type_of(inner, branch)
+            found = found + [typed] if typed is not None else None
+        try:
+            chosen = common_type(found) if found else None
+        except TypeMismatch:
+            chosen = None
+        out.append(first if first is not None and chosen == first.type_oid else
+                   ResultType(chosen) if chosen is not None else None)
+    return out
+
+
 def _from_aliases(select: exp.Select) -> list[str]:
-    aliases = []
-    from_ = select.args.get("from_") or select.args.get("from")
-    if from_ is not None:
-        aliases.append(from_.this.alias_or_name.lower())
-    aliases.extend(j.this.alias_or_name.lower() for j in select.args.get("joins") or [])
-    return aliases
+    return [item.alias_or_name.lower() for item in from_items(select)]
 
 
 def _column(node: exp.Column, sources: dict[str, CatalogRelation], all_sources: list[str],

@@ -15,7 +15,7 @@ from sqlglot import exp
 from pgserver.catalog import arrays, kept_names, reg_output
 from pgserver.catalog.catalog import Catalog
 from pgserver.catalog.data import CatalogRelation
-from pgserver.catalog.expr_types import ExpressionTyper
+from pgserver.catalog.expr_types import ExpressionTyper, from_items
 from pgserver.catalog.install import CATALOG_DB, SCHEMA_FOR, SESSION_DB, SESSION_RELATIONS
 from pgserver.catalog.result_types import column_type_oid
 from pgserver.catalog.result_types import record as record_result_types
@@ -166,8 +166,7 @@ def _record_result_types(expr: exp.Expression, catalog: Catalog) -> None:
         return
     schemas = {v: k for k, v in SCHEMA_FOR.items()}
     sources = {}
-    for table in [root.args.get("from_") or root.args.get("from"), *(root.args.get("joins") or [])]:
-        node = table.this if table is not None else None
+    for node in from_items(root):
         if isinstance(node, exp.Table) and node.catalog in (CATALOG_DB, SESSION_DB):
             relation = catalog.base.relations.get(f"{schemas.get(node.db, '')}.{node.name}")
             if relation is not None:
@@ -182,9 +181,7 @@ def _record_result_types(expr: exp.Expression, catalog: Catalog) -> None:
     typer = ExpressionTyper(expr, relation_of, lambda _rel, column: column_type_oid(column))
     record_result_types(expr, sources, catalog.base, class_oids, typer)
     if root.find_ancestor(exp.SetOperation) is None:  # a UNION's branches must keep one type
-        aliases = [t.this.alias_or_name.lower() for t in [root.args.get("from_") or root.args.get("from"),
-                                                           *(root.args.get("joins") or [])] if t is not None]
-        reg_output.apply(root, sources, aliases)
+        reg_output.apply(root, sources, [item.alias_or_name.lower() for item in from_items(root)])
 
 
 
@@ -217,7 +214,8 @@ def _rewrite_node(node: exp.Expression, rel_names: dict[str, set[str]], ctes: se
         return exp.RegexpILike(this=node.this, expression=node.expression)
     if isinstance(node, exp.Any | exp.All):
         return arrays.quantified_literal(node)
-    if isinstance(node, exp.DPipe) and (isinstance(node.this, exp.Array) or isinstance(node.expression, exp.Array)):
+    if isinstance(node, exp.DPipe) and (isinstance(node.this, exp.Array) or isinstance(node.expression, exp.Array)) \
+            and not any(isinstance(side, exp.Literal) and not side.is_string for side in (node.this, node.expression)):
         # array || array: a NULL side is an empty array in PostgreSQL (psql \d+ reloptions || ARRAY(…))
         return exp.Anonymous(this="list_concat", expressions=[node.this, node.expression])
     if isinstance(node, exp.Bracket):
@@ -319,8 +317,6 @@ def _function(node: exp.Func, vectors: arrays.VectorScope) -> exp.Expression | N
             and not isinstance(node.parent, exp.Table):
         # int2vector/oidvector subscripts start at 0 in PostgreSQL, DuckDB lists at 1
         replacement = exp.Sub(this=node.copy(), expression=exp.Literal.number(1))
-    elif name == "json_build_object":
-        replacement = exp.Anonymous(this="json_object", expressions=args)
     elif name == "pg_partition_ancestors" and len(args) == 1:
         # No partitioning here: a relation's only "ancestor" is itself.
         replacement = exp.Unnest(expressions=[exp.Array(expressions=[_duck_cast(args[0], "UINTEGER")])])

@@ -82,6 +82,7 @@ SIGNATURES: dict[tuple[str, int], Signature] = {
     ("txid_current", 0): Signature((), L),
     ("pg_current_xact_id", 0): Signature((), L),
     ("pg_is_in_recovery", 0): Signature((), B),
+    ("pg_is_wal_replay_paused", 0): Signature((), B),
     ("pg_get_function_result", 1): Signature((OID,), V),
     ("pg_get_function_arguments", 1): Signature((OID,), V),
     ("pg_get_function_identity_arguments", 1): Signature((OID,), V),

@@ -182,12 +182,24 @@ def _special(text: str, kind: str) -> None:
         raise PgError(FEATURE_NOT_SUPPORTED, f'special {kind} value "{text.strip()}" is not supported')
 
 
+_COMPACT_DATE_RE = re.compile(r"(\d{4})(\d{2})(\d{2})(?![\d-])")
+_NAMED_MONTH_RE = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})(?!\d)")
+_MONTH_ABBREVIATIONS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
 def _split_date(text: str, kind: str, day_first: bool = False) -> tuple[dt.date, str]:
     s = text.strip()
     m = _DATE_RE.match(s)
     try:
         if m:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))), s[m.end():]
+        m = _COMPACT_DATE_RE.match(s)  # 20240229: year, month and day run together
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))), s[m.end():]
+        m = _NAMED_MONTH_RE.match(s)  # Feb 29 2024, February 29, 2024
+        if m and m.group(1).lower()[:3] in _MONTH_ABBREVIATIONS:
+            month = _MONTH_ABBREVIATIONS.index(m.group(1).lower()[:3]) + 1
+            return dt.date(int(m.group(3)), month, int(m.group(2))), s[m.end():]
         m = _MDY_RE.match(s)  # DateStyle MDY: 01/02/2024 is January 2nd; DMY (and German 02.01.2024): day first
         if m:
             first, second = int(m.group(1)), int(m.group(2))
@@ -333,10 +345,14 @@ def parse_interval(text: str) -> tuple[int, int, int]:
     usecs = 0.0
     pos = 0
     ago = False
+    bare_number = False  # the previous token was a number without a unit
     while pos < len(s):
         m = _INTERVAL_TOKEN.match(s, pos)
         if not m or m.end() == pos:
             raise _bad("interval", text)
+        if bare_number and not s[pos].isspace() and m.group("num") is not None:
+            raise _bad("interval", text)  # '2024-02-29': numbers run together, a date, not an interval
+        bare_number = m.group("num") is not None and not m.group("unit")
         pos = m.end()
         if m.group("ago"):
             ago = True

@@ -134,13 +134,19 @@ def parse_int(text: str, kind: str) -> int:
     return value & 0xFFFFFFFF if kind == "oid" else value
 
 
+_HEX_FLOAT_RE = re.compile(r"\s*[+-]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?\d+)?\s*")
+
+
 def parse_float(text: str, kind: str) -> float:
     special = _FLOAT_SPECIAL.get(text.strip().lower())
     if special is not None:
         return special
-    if not _FLOAT_RE.fullmatch(text):
+    if _HEX_FLOAT_RE.fullmatch(text):  # strtod (float8in) reads C99 hexadecimal floats too: 0x1F is 31
+        value = float.fromhex(text.strip())
+    elif not _FLOAT_RE.fullmatch(text):
         raise invalid(kind, text)
-    value = float(text)
+    else:
+        value = float(text)
     if kind == "float4" and not math.isinf(value):
         try:
             value = struct.unpack(">f", struct.pack(">f", value))[0]  # float4in rounds to single precision

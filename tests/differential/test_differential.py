@@ -10,6 +10,7 @@ each must still be seen (a fixed one must leave the list).
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -30,20 +31,46 @@ from tests.integration.conftest import Stack
 
 # The share of identical statements this branch has reached; the run fails below it. (The issue's goal is
 # 0.97; docs/decisions/0452-differential-corpus.md records where the rest stands.)
-FLOOR = 0.80
+FLOOR = 0.947
 
 # Deliberate differences: (statement pattern, reason). Matched against the SQL text.
 KNOWN_DIFFERENCES: list[tuple[str, str]] = [
-    (r"pg_typeof\(", "pg_typeof() answers DuckDB's type names as text, not a regtype"),
     (r"version\(\)", "version() names our server_version, not the build's compiler"),
     (r"pg_catalog\.pg_settings|pg_show_all_settings", "pg_settings: the real cluster reports its own values"),
     (r"\b(avg|stddev|variance)\(v\)", "avg/stddev/variance are computed in double precision by DuckDB; PostgreSQL "
      "answers numeric with 16-20 significant digits (decision 0800 covers avg of numeric columns only)"),
-    (r"::char\(4\)", "char(n) keeps its padding inside expressions (PostgreSQL drops it when bpchar becomes text)"),
-    (r"::jsonb\b", "jsonb values are DuckDB JSON: results of jsonb operators are described as json (114)"),
-    (r"\b(sqrt|exp|ln|log|power)\((abs|least|2\.5|-?[0-9.]+(?:::numeric)?)",
-     "numeric sqrt/exp/ln/log/power are computed in double precision (DuckDB has no arbitrary-precision "
-     "transcendental functions): the digits after the 15th differ"),
+    (r"\{\{|ARRAY\[ARRAY\[", "multidimensional arrays: PostgreSQL's arrays are n-dimensional with bounds, DuckDB's lists "
+     "nest (a list of lists), so cardinality, = ANY, unnest, array_dims and the text form differ; emulating them "
+     "would take an array executor of our own (decision 0454)"),
+    (r"VALUES \(1\.5\), \(2\.25\)|ARRAY\[1\.5, 2\]|VALUES \(1\), \(2\.5\)|SELECT 1 UNION( ALL)? SELECT 2\.5|"
+     r"THEN 1 ELSE 2\.5|(greatest|least)\((1|-?0\.5|-?2\.5|3\.14159|123\.456::numeric\(6,2\)), |NULLIF\(1, 2\.5\)|"
+     r"::float8::numeric|\b1e3::text",
+     "per-value numeric scale: PostgreSQL keeps each numeric value's own display scale, a DuckDB DECIMAL column has "
+     "one (1 and 2.5 in one column print 1.0 and 2.5; a double cast to numeric prints the column's scale) "
+     "(decision 0800)"),
+    (r"rolsuper|pg_roles|pg_user u ON|nspowner|spcowner|SCHEMA_OWNER",
+     "one role: the configured login is the bootstrap superuser (OID 10) that owns every object (decision 0961); "
+     "the mirror's demo is an ordinary role (16384) beside postgres"),
+    (r"has_(schema|database)_privilege\([^)]*'CREATE'\)|relacl",
+     "privileges: no role may CREATE in our schemas or database, and our relations carry an explicit read grant "
+     "(demo=r/demo) where the mirror's owner has the default ACL (NULL)"),
+    (r"pg_catalog\.pg_database d|pg_catalog\.pg_database db", "only the served database is listed, not postgres or the "
+     "templates (decision 0600)"),
+    (r"standarduk\.customers", "unquoted names match our mixed-case schemas and views case-insensitively "
+     "(decision 0602), where PostgreSQL folds them to lower case and finds nothing"),
+    (r"pg_get_function_result\(p\.oid\)", "the data source's procedures (RefreshMirror, GetOAuthAccessToken …) are "
+     "listed in pg_proc; the mirror has none"),
+    (r"pg_table_size|pg_total_relation_size|pg_relation_size", "our views hold no local storage: 0 bytes"),
+    (r"(16442|16421|16639)::oid|pg_stat_gssapi",
+     "pgAdmin's captured statements name OIDs that are the mirror's TOAST relations (ours have none: no data is "
+     "stored), and pg_stat_gssapi has no row per backend here"),
+    (r"Load all supported types|WHEN typtype IN \('b', 'e', 'p'\) THEN 0|ORDER BY sp\.r, pg_type\.oid DESC",
+     "ORDER BY with ties: rows of equal keys come in each server's own storage order (both are correct)"),
+    (r"CAST\('(NaN|Infinity)' AS numeric|'infinity'::(date|timestamp)|CAST\('Infinity' AS date",
+     "DuckDB's DECIMAL has no NaN or ±Infinity, and infinite dates and timestamps are refused on output rather "
+     "than sent wrong"),
+    (r"'::json #> '", "json values are DuckDB JSON: an extracted object or array is printed minified, PostgreSQL's "
+     "json keeps the input's spacing"),
 ]
 
 
@@ -90,7 +117,7 @@ def oid_pairs(ours: pq.PGconn, real: pq.PGconn) -> dict[bytes, bytes]:
     """Our OID → the mirror's, for the objects both have (by schema and name)."""
     query = ("SELECT n.nspname || '.' || c.relname, c.oid::text FROM pg_class c JOIN pg_namespace n "
              "ON n.oid = c.relnamespace WHERE c.oid >= 16384 UNION ALL SELECT nspname, oid::text FROM pg_namespace "
-             "WHERE oid >= 16384 UNION ALL SELECT n.nspname || '.' || t.conname, t.oid::text FROM pg_constraint t "
+             "WHERE oid >= 16384 UNION ALL SELECT 'constraint.' || n.nspname || '.' || t.conname, t.oid::text FROM pg_constraint t "
              "JOIN pg_namespace n ON n.oid = t.connamespace WHERE t.oid >= 16384 UNION ALL SELECT 'type.' || "
              "typname, oid::text FROM pg_type WHERE oid >= 16384 UNION ALL SELECT 'db', oid::text FROM pg_database "
              "WHERE datname = current_database()")
@@ -120,15 +147,31 @@ def outcomes(stack: Stack, mirror: Mirror) -> list[tuple[Case, Answer, Answer, b
         oids = oid_pairs(ours, real)
         back = {int(theirs): mine.decode() for mine, theirs in oids.items()}
         results = []
+        looked_up: dict[str, tuple[str, str]] = {}  # psql command -> the OID its first query found on (real, ours)
         for case in corpus():
             # captured statements embed the capturing server's OIDs: ours run with our own
+            real_sql = case.sql
             our_sql = re.sub(r"(?<![\w.])(\d{5,})(?![\w.])", lambda m: back.get(int(m[1]), m[1]), case.sql)
-            expected, got = run(real, case.sql), mapped(run(ours, our_sql), oids)
+            command = psql_command(case.label)
+            if command in looked_up:  # psql uses the OID its lookup query returned, as '16408'
+                real_sql = re.sub(r"'\d{5,}'", f"'{looked_up[command][0]}'", case.sql)
+                our_sql = re.sub(r"'\d{5,}'", f"'{looked_up[command][1]}'", case.sql)
+            expected, raw = run(real, real_sql), run(ours, our_sql)
+            if command is not None and case.label.endswith(".1]") and expected.names[:1] == ("oid",) \
+                    and expected.rows and raw.rows:
+                looked_up[command] = (expected.rows[0][0].decode(), raw.rows[0][0].decode())
+            got = mapped(raw, oids)
             results.append((case, expected, got, same(case.sql, expected, got)))
         return results
     finally:
         ours.finish()
         real.finish()
+
+
+def psql_command(label: str) -> str | None:
+    """`psql[d_StandardUK_Customers.3]` -> `d_StandardUK_Customers`: the psql command a captured query belongs to."""
+    found = re.fullmatch(r"psql\[(.+)\.\d+\]", label)
+    return found[1] if found else None
 
 
 def _reason(sql: str) -> str | None:
@@ -155,7 +198,21 @@ def test_identical_to_postgresql(outcomes: list[tuple[Case, Answer, Answer, bool
                    f"({100 * identical / total:.1f}%); {expected} of the {total - identical} differences are "
                    f"listed as deliberate; differing by family: {dict(by_family.most_common())}")
     print(figures[-1])
+    if report := os.environ.get("DIFFERENTIAL_REPORT"):
+        write_report(report, outcomes)
     assert identical / total >= FLOOR, figures[-1]
+
+
+def write_report(path: str, outcomes: list[tuple[Case, Answer, Answer, bool]]) -> None:
+    """Every differing statement, by family, with both answers (DIFFERENTIAL_REPORT=path: a developer's aid)."""
+    lines = []
+    for case, expected, got, ok in sorted(outcomes, key=lambda o: o[0].label):
+        if not ok:
+            listed = " [listed]" if _reason(case.sql) else ""
+            lines += [f"## {case.label}{listed}", case.sql, f"  pg:   {expected.summary()}",
+                      f"  ours: {got.summary()}", ""]
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("\n".join(lines))
 
 
 @pytest.mark.parametrize("pattern,reason", KNOWN_DIFFERENCES)

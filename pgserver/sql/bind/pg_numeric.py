@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import decimal
 import functools
+from collections.abc import Callable
 
 import duckdb
 import pyarrow as pa
@@ -29,6 +30,7 @@ from sqlglot.optimizer.scope import traverse_scope
 from pgserver.provider import TableSpec
 
 NUMERIC_FUNCTION = "__pg_numeric_div"
+TRANSCENDENTAL_FUNCTION = "__pg_numeric_transcendental"
 NESTED_TYPE = "DECIMAL(38, 20)"  # a division's value inside a larger expression
 NUMERIC_COLUMN = "pg_numeric"  # column meta: declared numeric/decimal/money
 FLOAT_COLUMN = "pg_float"  # column meta: declared real/double precision
@@ -119,6 +121,99 @@ def _divide_decimal(a: decimal.Decimal, b: decimal.Decimal) -> str:
     return format(quotient, "f")
 
 
+_LN10 = decimal.Decimal(10).ln(decimal.Context(prec=60))
+
+
+def _plain_parts(value: decimal.Decimal) -> tuple[int, int, list[int]]:
+    """(base-10000 weight, display scale, leading base-10000 digits) of a value, as PostgreSQL stores it."""
+    weight, first = _weight_and_first_digit(value)
+    second = 0
+    if not value.is_zero():
+        magnitude = value.copy_abs().scaleb(-_DEC_DIGITS * (weight - 1))
+        second = int(magnitude) % 10000
+    return weight, _display_scale(value), [first, second]
+
+
+def _ln_dweight(value: decimal.Decimal) -> int:
+    """estimate_ln_dweight (numeric.c): the decimal weight of ln(value)."""
+    if decimal.Decimal("0.9") <= value <= decimal.Decimal("1.1"):
+        x = value - 1
+        return 0 if x.is_zero() else x.adjusted()
+    weight, _, (first, second) = _plain_parts(value)
+    d, dweight = first * 10000 + second, weight * _DEC_DIGITS - _DEC_DIGITS
+    if d == 0:
+        return 0
+    import math
+
+    ln_value = math.log(d) + dweight * math.log(10)
+    return int(math.log10(abs(ln_value))) if ln_value else 0
+
+
+def _clamp_scale(scale: int) -> int:
+    return min(max(scale, 0), _MAX_DISPLAY_SCALE)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def transcendental(function: str, argument: str, second: str | None = None) -> str:
+    """sqrt/exp/ln/log10/log(b, x)/power(x, y) of numeric values with PostgreSQL's result scale (numeric.c:
+    at least 16 significant digits, at least the arguments' display scales), rounded half away from zero."""
+    from pgserver.errors import PgError
+
+    x = decimal.Decimal(argument)
+    y = decimal.Decimal(second) if second is not None else None
+    if function == "sqrt":
+        if x < 0:
+            raise PgError("2201F", "cannot take square root of a negative number")
+        weight = _plain_parts(x)[0]
+        scale = _clamp_scale(max(_MIN_SIG_DIGITS - ((weight + 1) * _DEC_DIGITS // 2 - 1), _display_scale(x)))
+        return _rounded(lambda c: c.sqrt(x), scale, x.adjusted())
+    if function == "exp":
+        scale = _clamp_scale(max(_MIN_SIG_DIGITS - int(float(x) * 0.434294481903252), _display_scale(x)))
+        return _rounded(lambda c: c.exp(x), scale, int(float(x) * 0.4343) + 1)
+    if function in ("ln", "log10", "log"):
+        base = decimal.Decimal(10) if function == "log10" else y if function == "log" else None
+        value = x if function != "log" else y
+        assert value is not None
+        if value <= 0 or (base is not None and base <= 0):
+            raise PgError("2201E", "cannot take logarithm of zero" if value == 0 or base == 0
+                          else "cannot take logarithm of a negative number")
+        if base is None:
+            scale = _clamp_scale(max(_MIN_SIG_DIGITS - _ln_dweight(value), _display_scale(value)))
+            return _rounded(lambda c: c.ln(value), scale, 3)
+        result_dweight = _ln_dweight(value) - _ln_dweight(base)
+        shown = [_display_scale(value)] + ([_display_scale(x)] if function == "log" else [])
+        scale = _clamp_scale(max(_MIN_SIG_DIGITS - result_dweight, *shown))
+        return _rounded(lambda c: c.divide(c.ln(value), c.ln(base)), scale, 3)
+    assert function == "power" and y is not None
+    if x == 0 and y < 0:
+        raise PgError("2201F", "zero raised to a negative power is undefined")
+    if x < 0 and y != y.to_integral_value():
+        raise PgError("2201F", "a negative number raised to a non-integer power yields a complex result")
+    if y == y.to_integral_value() and abs(y) < 2**31:
+        scale = _clamp_scale(max(_MIN_SIG_DIGITS, _display_scale(x)))
+        return _rounded(lambda c: c.power(x, int(y)), scale, int(abs(y)) * (abs(x.adjusted()) + 1) + 2)
+    import math
+
+    estimate = float(y) * math.log(float(x)) if x > 0 else 0.0
+    scale = _clamp_scale(max(_MIN_SIG_DIGITS - int(estimate * 0.434294481903252), _display_scale(x), _display_scale(y)))
+    return _rounded(lambda c: c.power(x, y), scale, int(estimate * 0.4343) + 2)
+
+
+def _rounded(compute: Callable[[decimal.Context], decimal.Decimal], scale: int, magnitude: int) -> str:
+    """`compute` carried out with enough digits for `scale` places, rounded there half away from zero."""
+    context = decimal.Context(prec=max(magnitude, 0) + scale + 20, rounding=decimal.ROUND_HALF_EVEN,
+                              Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+    value = compute(context).quantize(decimal.Decimal(1).scaleb(-scale), rounding=decimal.ROUND_HALF_UP,
+                                      context=context)
+    return format(value.copy_abs() if value.is_zero() else value, "f")
+
+
+def _transcendental_arrays(functions: pa.Array, arguments: pa.Array, seconds: pa.Array) -> pa.Array:
+    return pa.array([None if a is None or (f in ("power", "log") and b is None) else transcendental(f, a, b)
+                     for f, a, b in zip(functions.to_pylist(), arguments.to_pylist(), seconds.to_pylist(),
+                                        strict=True)], type=pa.string())
+
+
 def _divide_arrays(dividends: pa.Array, divisors: pa.Array) -> pa.Array:
     return pa.array([None if a is None or b is None else divide(a, b)
                      for a, b in zip(dividends.to_pylist(), divisors.to_pylist(), strict=True)], type=pa.string())
@@ -127,6 +222,8 @@ def _divide_arrays(dividends: pa.Array, divisors: pa.Array) -> pa.Array:
 def install_numeric_functions(duck: duckdb.DuckDBPyConnection) -> None:
     varchar = duckdb.sqltype("VARCHAR")
     duck.create_function(NUMERIC_FUNCTION, _divide_arrays, [varchar, varchar], varchar, type="arrow")
+    duck.create_function(TRANSCENDENTAL_FUNCTION, _transcendental_arrays, [varchar, varchar, varchar], varchar,
+                         type="arrow", null_handling="special")
 
 
 # -- recognising numeric expressions -------------------------------------------------------
@@ -154,6 +251,11 @@ def is_numeric(node: exp.Expression) -> bool:
         return is_numeric_division(node)
     if isinstance(node, exp.Round | exp.Abs | exp.Sum | exp.Min | exp.Max | exp.Coalesce):
         return is_numeric(node.this)
+    if isinstance(node, exp.Greatest | exp.Least):
+        operands = [node.this, *node.expressions]
+        return any(is_numeric(o) for o in operands) and not any(is_float(o) for o in operands)
+    if isinstance(node, _TRANSCENDENTAL):
+        return computes_exactly(node)
     if isinstance(node, exp.Avg):
         return averages_exactly(node)
     return False
@@ -177,6 +279,28 @@ def _is_integer(node: exp.Expression) -> bool:
     if isinstance(node, exp.Column):
         return bool(node.meta.get(INTEGER_COLUMN))
     return False
+
+
+_TRANSCENDENTAL = (exp.Sqrt, exp.Exp, exp.Ln, exp.Log, exp.Pow)
+
+
+def computes_exactly(node: exp.Expression) -> bool:
+    """sqrt/exp/ln/log/power over numeric operands (no float one): numeric in PostgreSQL, computed by its rules."""
+    operands = [v for k, v in node.args.items() if isinstance(v, exp.Expression) and k in ("this", "expression")]
+    return isinstance(node, _TRANSCENDENTAL) and any(is_numeric(o) for o in operands) \
+        and not any(is_float(o) for o in operands) and all(is_numeric(o) or _is_integer(o) for o in operands)
+
+
+def exact_transcendental(node: exp.Expression, operands: list[exp.Expression], root_output: bool) -> exp.Expression:
+    """The DuckDB expression computing PostgreSQL's numeric sqrt/exp/ln/log/power of (already fixed) operands."""
+    if isinstance(node, exp.Log):
+        function = "log" if len(operands) == 2 else "log10"
+    else:
+        function = {exp.Sqrt: "sqrt", exp.Exp: "exp", exp.Ln: "ln", exp.Pow: "power"}[type(node)]
+    texts = [exp.cast(o, exp.DataType.build("VARCHAR")) for o in operands]
+    call = exp.Anonymous(this=TRANSCENDENTAL_FUNCTION, expressions=[
+        exp.Literal.string(function), texts[0], texts[1] if len(texts) > 1 else exp.cast(exp.null(), "VARCHAR")])
+    return call if root_output else exp.cast(call, exp.DataType.build(NESTED_TYPE, dialect="duckdb"))
 
 
 def sums_to_bigint(node: exp.Sum) -> bool:
@@ -208,7 +332,9 @@ def exact_division(dividend: exp.Expression, divisor: exp.Expression, root_outpu
 
 
 def literal_numeric_type(node: exp.Expression) -> exp.DataType | None:
-    """DECIMAL(p, s) holding a literal exactly, for `'1.5'::numeric` (None: not a finite literal)."""
+    """DECIMAL(p, s) holding a literal exactly, for `'1.5'::numeric`, `-4.5::numeric` (None: not a finite literal)."""
+    if isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal) and not node.this.is_string:
+        return literal_numeric_type(node.this)
     if not isinstance(node, exp.Literal):
         return None
     try:
@@ -255,7 +381,7 @@ def mark_numeric_expressions(tree: exp.Expression, specs: dict[str, TableSpec]) 
         while isinstance(node, exp.Paren):
             node = node.this
         if (isinstance(node, exp.Div) and is_numeric_division(node)) or \
-                (isinstance(node, exp.Avg) and averages_exactly(node)):
+                (isinstance(node, exp.Avg) and averages_exactly(node)) or computes_exactly(node):
             node.meta[ROOT_OUTPUT] = True
             exact.add(index)
     return frozenset(exact)

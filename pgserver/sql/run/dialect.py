@@ -16,7 +16,9 @@ DuckDB settings in `DUCKDB_SETTINGS`, applied once per session):
   type_resolution.py, applied first;
 - timestamps with time zone come back in UTC (the session TimeZone is applied on output);
 - bytea input: '\\x00ff' is hex (PostgreSQL's bytea_output=hex form); DuckDB reads \\x00 as an escape;
-- numeric literals cast to `numeric`, numeric division and avg() keep PostgreSQL's scales (pg_numeric).
+- numeric literals cast to `numeric`, numeric division and avg() keep PostgreSQL's scales (pg_numeric);
+- json `#>` / `#>>` with a constant text-array path are DuckDB's json_extract / json_extract_string with
+  a JSON pointer (each element a key or, on an array, an index — PostgreSQL's reading of the path).
 """
 
 from __future__ import annotations
@@ -71,7 +73,7 @@ def _bytea_input(node: exp.Cast) -> exp.Expression | None:
     return None
 
 
-def _sized_text(node: exp.Cast) -> exp.Expression | None:
+def _sized_text(node: exp.Cast, padded: bool = False) -> exp.Expression | None:
     """An explicit cast to varchar(n) truncates to n characters, char(n) also pads with spaces (PostgreSQL);
     DuckDB's VARCHAR has no length."""
     if not node.to.is_type(exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR) or len(node.to.expressions) != 1:
@@ -83,19 +85,238 @@ def _sized_text(node: exp.Cast) -> exp.Expression | None:
     text = exp.Cast(this=_fixed(node.this), to=exp.DataType.build("VARCHAR"))
     cut = exp.Anonymous(this="left", expressions=[text, size.copy()])
     if node.to.is_type(exp.DataType.Type.CHAR):
-        return exp.Anonymous(this="rpad", expressions=[cut, size.copy(), exp.Literal.string(" ")])
+        if padded or _keeps_padding(node):
+            return exp.Anonymous(this="rpad", expressions=[cut, size.copy(), exp.Literal.string(" ")])
+        # used as text (every string function and operator but octet_length takes text): bpchar's trailing
+        # spaces are not significant and go, as PostgreSQL's bpchar-to-text conversion drops them
+        return exp.Anonymous(this="rtrim", expressions=[cut, exp.Literal.string(" ")])
     return cut
 
 
+def _keeps_padding(node: exp.Cast) -> bool:
+    """A char(n) value printed as such (a result column) keeps its padding (octet_length(character) too: below)."""
+    parent = node.parent
+    if isinstance(parent, exp.Alias):
+        parent = parent.parent
+    # concat(), concat_ws() and format() take "any": a value goes in by its output function, padding included
+    return isinstance(parent, exp.Select) or isinstance(node.parent, exp.Concat | exp.ConcatWs)
+
+
+def _any_argument(argument: exp.Expression) -> exp.Expression:
+    """An argument of a function over "any" (format): a char(n) value keeps its padding there."""
+    padded = _sized_text(argument, padded=True) if isinstance(argument, exp.Cast) else None
+    return padded if padded is not None else _fixed(argument)
+
+
+def _json_path(node: exp.Expression) -> exp.Expression | None:
+    """`j #> '{a,2}'` → json_extract(j, '/a/2'), `#>>` → json_extract_string (None: the path is not a constant)."""
+    path = node.expression
+    if not (isinstance(path, exp.Literal) and path.is_string and path.this.startswith("{") and path.this.endswith("}")):
+        return None
+    from pgserver.errors import PgError
+    from pgserver.types.array import parse_array
+
+    try:
+        elements = parse_array(path.this, str, "text[]")
+    except PgError:
+        return None
+    if any(e is None or isinstance(e, list) for e in elements):
+        return None
+    pointer = "".join("/" + str(e).replace("~", "~0").replace("/", "~1") for e in elements)
+    function = "json_extract_string" if isinstance(node, exp.JSONBExtractScalar) else "json_extract"
+    document = exp.Cast(this=_fixed(node.this), to=exp.DataType.build("JSON", dialect="duckdb"))
+    return exp.Anonymous(this=function, expressions=[document, exp.Literal.string(pointer)])
+
+
+def _array_text(node: exp.Cast) -> exp.Expression | None:
+    """array::text prints PostgreSQL's array form ({1,2,NULL}); DuckDB's VARCHAR of a list is [1, 2, NULL]."""
+    if not node.to.is_type(exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR) or node.to.expressions \
+            or not type_resolution.is_array(node.this):
+        return None
+    operand = _fixed(node.this)
+    return exp.Anonymous(this="__pg_array_text", expressions=[
+        exp.Cast(this=operand, to=exp.DataType.build("VARCHAR[]", dialect="duckdb")),
+        exp.Anonymous(this="typeof", expressions=[operand.copy()])])
+
+
+def similar_to_regex(pattern: str, escape: str | None = "\\") -> str:
+    """A SIMILAR TO pattern as the regular expression PostgreSQL's similar_to_escape() makes of it (% any string,
+    _ any character, the escape character quoting the next one, bracket expressions kept); matched whole."""
+    out: list[str] = []
+    index, in_bracket = 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if escape and char == escape and index + 1 < len(pattern):
+            following = pattern[index + 1]
+            out.append(following if following.isalnum() else "\\" + following)
+            index += 2
+            continue
+        if in_bracket:
+            out.append(char)
+            in_bracket = char != "]"
+        elif char == "[":
+            out.append(char)
+            in_bracket = True
+        elif char == "%":
+            out.append(".*")
+        elif char == "_":
+            out.append(".")
+        elif char in ".^$\\":
+            out.append("\\" + char)
+        else:
+            out.append(char)
+        index += 1
+    return "^(?:" + "".join(out) + ")$"
+
+
+def _similar_to(node: exp.Expression) -> exp.Expression | None:
+    """`s SIMILAR TO 'pattern' [ESCAPE 'c']` with a constant pattern: DuckDB's SIMILAR TO is a plain regex match."""
+    escape: str | None = "\\"
+    similar = node
+    if isinstance(node, exp.Escape):
+        if not isinstance(node.this, exp.SimilarTo) or not (isinstance(node.expression, exp.Literal)
+                                                             and node.expression.is_string):
+            return None
+        similar, escape = node.this, node.expression.this or None
+    if not isinstance(similar, exp.SimilarTo):
+        return None
+    pattern = similar.expression
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        return None
+    return exp.Anonymous(this="regexp_full_match", expressions=[
+        _fixed(similar.this), exp.Literal.string(similar_to_regex(pattern.this, escape))])
+
+
+def _interval_text(node: exp.Cast) -> exp.Expression | None:
+    """interval::text prints PostgreSQL's interval output (3 mons, 1 day 02:00:00), not DuckDB's (3 months)."""
+    if not node.to.is_type(exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR) or node.to.expressions:
+        return None
+    known = type_resolution.known_type(node.this)
+    if known is None or known.this != exp.DataType.Type.INTERVAL:
+        return None
+    return exp.Anonymous(this="__pg_interval_text", expressions=[_fixed(node.this)])
+
+
+_INTEGER_DIGITS = {exp.DataType.Type.SMALLINT: 5, exp.DataType.Type.INT: 10, exp.DataType.Type.BIGINT: 19}
+
+
+def _exact_numeric_type(operand: exp.Expression) -> exp.DataType | None:
+    """x::numeric keeps the value's digits: an integer (or div()'s integral quotient) has scale 0, a numeric(p,s)
+    its own scale (DuckDB's unconstrained DECIMAL is (18,3): 10.000, 123.460)."""
+    if isinstance(operand, exp.IntDiv):
+        return exp.DataType.build("DECIMAL(38, 0)", dialect="duckdb")
+    known = type_resolution.known_type(operand)
+    if known is None:
+        return None
+    if known.this in _INTEGER_DIGITS:
+        return exp.DataType.build(f"DECIMAL({_INTEGER_DIGITS[known.this]}, 0)", dialect="duckdb")
+    if known.this == exp.DataType.Type.DECIMAL and known.expressions:
+        return known.copy()
+    return None
+
+
+def _json_text(value: exp.Expression) -> exp.Expression:
+    """A value's JSON text as DuckDB's to_json writes it (VARCHAR; NULL stays NULL)."""
+    return exp.Cast(this=exp.Anonymous(this="to_json", expressions=[_fixed(value)]),
+                    to=exp.DataType.build("VARCHAR"))
+
+
+def _varchar_list(items: list[exp.Expression]) -> exp.Expression:
+    return exp.Cast(this=exp.Array(expressions=items), to=exp.DataType.build("VARCHAR[]", dialect="duckdb"))
+
+
+def _json_constructor(node: exp.Expression) -> exp.Expression | None:
+    """json_build_object/array (and the jsonb ones), to_jsonb, json_agg/jsonb_agg in PostgreSQL's json text:
+    `{"a" : 1, "b" : "two"}`, `[1, "x", null]` (jsonb values are re-normalised on output, pgserver.types.json)."""
+    from pgserver.errors import INVALID_PARAMETER_VALUE, PgError
+
+    name = _function_name(node)
+    as_json = exp.DataType.build("JSON", dialect="duckdb")
+    if isinstance(node, exp.Anonymous) and name in ("json_build_object", "jsonb_build_object"):
+        arguments = list(node.expressions)
+        if len(arguments) % 2:
+            raise PgError(INVALID_PARAMETER_VALUE, "argument list must have even number of elements",
+                          hint=f"The arguments of {name}() must consist of alternating keys and values.")
+        keys = [exp.Cast(this=_fixed(k), to=exp.DataType.build("VARCHAR")) for k in arguments[0::2]]
+        values = [_json_text(v) for v in arguments[1::2]]
+        call = exp.Anonymous(this="__pg_json_object", expressions=[_varchar_list(keys), _varchar_list(values)])
+        return exp.Cast(this=call, to=as_json)
+    if isinstance(node, exp.Anonymous) and name in ("json_build_array", "jsonb_build_array"):
+        call = exp.Anonymous(this="__pg_json_array", expressions=[_varchar_list([_json_text(v) for v in node.expressions])])
+        return exp.Cast(this=call, to=as_json)
+    if isinstance(node, exp.Anonymous) and name == "to_jsonb" and len(node.expressions) == 1:
+        return exp.Anonymous(this="to_json", expressions=[_fixed(node.expressions[0])])
+    aggregated = node.this if isinstance(node, exp.JSONArrayAgg) else (
+        node.expressions[0] if isinstance(node, exp.Anonymous) and name == "jsonb_agg" and len(node.expressions) == 1
+        else None)
+    if aggregated is not None and not isinstance(aggregated, exp.Order | exp.Distinct) \
+            and not isinstance(node.parent, exp.Window | exp.Filter):
+        element = exp.Coalesce(this=_json_text(aggregated), expressions=[exp.Literal.string("null")])
+        joined = exp.Anonymous(this="string_agg", expressions=[element, exp.Literal.string(", ")])
+        text = exp.DPipe(this=exp.DPipe(this=exp.Literal.string("["), expression=joined), expression=exp.Literal.string("]"))
+        return exp.Cast(this=text, to=as_json)
+    return None
+
+
+_DOMAIN_CHECKED = "pg_domain_checked"
+
+
+def _domain_checked(node: exp.Expression) -> exp.Expression:
+    """sqrt(-1), ln(0) of double precision: PostgreSQL's errors (2201F, 2201E), where DuckDB answers NaN or
+    -Infinity (pgserver.sql.run.duckdb_errors reads the messages back into their SQLSTATEs)."""
+    argument = node.expression if isinstance(node, exp.Log) and node.args.get("expression") is not None else node.this
+    call = node.copy()
+    call.meta[_DOMAIN_CHECKED] = True
+    fixed = _fixed(call)
+    operand = _fixed(argument)
+    if isinstance(node, exp.Sqrt):
+        checks = [(exp.LT(this=operand, expression=exp.Literal.number(0)), "cannot take square root of a negative number")]
+    else:
+        checks = [(exp.EQ(this=operand, expression=exp.Literal.number(0)), "cannot take logarithm of zero"),
+                  (exp.LT(this=operand.copy(), expression=exp.Literal.number(0)),
+                   "cannot take logarithm of a negative number")]
+    return exp.Case(ifs=[exp.If(this=condition, true=exp.Anonymous(this="error", expressions=[
+        exp.Literal.string(message)])) for condition, message in checks], default=fixed)
+
+
 def _fix_node(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Chr) and len(node.expressions) == 1 and not node.args.get("charset"):
+        return exp.Anonymous(this="__pg_chr", expressions=[_fixed(node.expressions[0])])
+    if isinstance(node, exp.StringToArray):  # PostgreSQL's empty-string, NULL-delimiter and null_string rules
+        return exp.Anonymous(this="__pg_string_to_array", expressions=[
+            exp.Cast(this=_fixed(node.this), to=exp.DataType.build("VARCHAR")),
+            exp.Cast(this=_fixed(node.expression), to=exp.DataType.build("VARCHAR")),
+            exp.Cast(this=_fixed(node.args["null"]) if node.args.get("null") is not None else exp.null(),
+                     to=exp.DataType.build("VARCHAR"))])
+    if isinstance(node, exp.Anonymous | exp.JSONArrayAgg) and (built := _json_constructor(node)) is not None:
+        return built
+    if isinstance(node, exp.SimilarTo | exp.Escape) and (similar := _similar_to(node)) is not None:
+        return similar
+    if isinstance(node, exp.Cast) and (interval := _interval_text(node)) is not None:
+        return interval
+    if isinstance(node, exp.Cast) and (text := _array_text(node)) is not None:
+        return text
+    if isinstance(node, exp.JSONBExtract | exp.JSONBExtractScalar) and (path := _json_path(node)) is not None:
+        return path
     if isinstance(node, exp.Cast) and (bytea := _bytea_input(node)) is not None:
         return bytea
     if isinstance(node, exp.Cast) and (sized := _sized_text(node)) is not None:
         return sized
     if isinstance(node, exp.Cast) and pg_numeric.is_unconstrained_numeric(node.to):
-        exact = pg_numeric.literal_numeric_type(node.this)
+        exact = pg_numeric.literal_numeric_type(node.this) or _exact_numeric_type(node.this)
         if exact is not None:
-            return exp.Cast(this=node.this.copy(), to=exact)
+            return exp.Cast(this=_fixed(node.this), to=exact)
+    if isinstance(node, exp.Literal) and not node.is_string and "e" in node.this.lower() \
+            and not isinstance(node.parent, exp.Cast):
+        exact = pg_numeric.literal_numeric_type(node)  # 1e3 is a numeric constant (4.1.2.6), DuckDB's is a double
+        if exact is not None:
+            return exp.Cast(this=node.copy(), to=exact)
+    if pg_numeric.computes_exactly(node):
+        operands = [node.this] + ([node.expression] if node.args.get("expression") is not None else [])
+        return pg_numeric.exact_transcendental(node, [_fixed(o) for o in operands],
+                                               bool(node.meta.get(pg_numeric.ROOT_OUTPUT)))
+    if isinstance(node, exp.Sqrt | exp.Ln | exp.Log) and not node.meta.get(_DOMAIN_CHECKED):
+        return _domain_checked(node)
     if isinstance(node, exp.Div) and pg_numeric.is_numeric_division(node):
         return pg_numeric.exact_division(_fixed(node.left), _fixed(node.right), bool(node.meta.get(pg_numeric.ROOT_OUTPUT)))
     if isinstance(node, exp.Round) and node.args.get("decimals") is None and pg_numeric.is_float(node.this):
@@ -115,12 +336,14 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
     if _function_name(node) == "format":
         arguments = ([node.this] if isinstance(node, exp.Format) else []) + list(node.expressions)
         if arguments:  # PostgreSQL's format() (%s %I %L, positions, widths): pgfunctions.pg_format
-            values = exp.Array(expressions=[exp.Cast(this=_fixed(a), to=exp.DataType.build("VARCHAR"))
+            values = exp.Array(expressions=[exp.Cast(this=_any_argument(a), to=exp.DataType.build("VARCHAR"))
                                             for a in arguments[1:]])
             return exp.Anonymous(this="__pg_format", expressions=[
                 exp.Cast(this=_fixed(arguments[0]), to=exp.DataType.build("VARCHAR")), values])
     if isinstance(node, exp.Anonymous) and str(node.this).lower() == "octet_length" and len(node.expressions) == 1:
-        return exp.Anonymous(this="strlen", expressions=[node.expressions[0].copy()])
+        argument = node.expressions[0]
+        padded = _sized_text(argument, padded=True) if isinstance(argument, exp.Cast) else None  # octet_length(character)
+        return exp.Anonymous(this="strlen", expressions=[padded if padded is not None else _fixed(argument)])
     if isinstance(node, exp.Hex) and not isinstance(node.parent, exp.Lower):
         return exp.Lower(this=node.copy())
     if isinstance(node, exp.CurrentDate) and not node.this:

@@ -62,17 +62,37 @@ def translate(error: Exception, sql: str) -> PgError:
         return PgError(e.UNDEFINED_FUNCTION, f"function {name} does not exist",
                        hint="No function matches the given name and argument types. "
                             "You might need to add explicit type casts.", position=find_name(sql, name))
+    if match := re.search(r'Could not choose a best candidate function for the function call "([^"]+)"', text):
+        return PgError(e.AMBIGUOUS_FUNCTION, f"function {pg_words(match[1])} is not unique",
+                       hint="Could not choose a best candidate function. You might need to add explicit type casts.")
     if "No function matches" in text or "Could not choose a best candidate function" in text:
         return PgError(e.UNDEFINED_FUNCTION, _first_sentence(text),
                        hint="You might need to add explicit type casts.")
     if match := re.search(r'(invalid value "[^"]*" for "[^"]+"|invalid value for to_char: .*)', text):
         return PgError(e.INVALID_DATETIME_FORMAT, match[1])
+    for message, state in _FUNCTION_DOMAIN_ERRORS.items():  # raised by the SQL we write (dialect._domain_checked)
+        if message in text:
+            return PgError(state, message)
+    if "Invalid escape string" in text:
+        return PgError("22025", "invalid escape string", hint="Escape string must be empty or one character.")
     if "division by zero" in text.lower() or "Division by zero" in text:
         return PgError(e.DIVISION_BY_ZERO, "division by zero")
+    if match := re.search(r"Date out of range: (-?\d+)-(\d+)-(\d+)", text):  # make_date(2023, 2, 29)
+        return PgError(e.DATETIME_FIELD_OVERFLOW,
+                       f"date field value out of range: {int(match[1]):04d}-{int(match[2]):02d}-{int(match[3]):02d}")
+    if re.search(r"Could not cast value \S+ to DECIMAL", text) and isinstance(error, duckdb.ConversionException):
+        return PgError(e.NUMERIC_VALUE_OUT_OF_RANGE, "numeric field overflow")
     if isinstance(error, duckdb.ConversionException):
         if match := re.search(r"Could not convert string '([^']*)' to (\w+)", text):
-            return PgError(e.INVALID_TEXT_REPRESENTATION,
-                           f'invalid input syntax for type {_pg_type_name(match[2])}: "{match[1]}"')
+            kind = _pg_type_name(match[2])  # PostgreSQL's date/time input errors are 22007
+            return PgError(e.INVALID_DATETIME_FORMAT if kind in _DATETIME_TYPES else e.INVALID_TEXT_REPRESENTATION,
+                           f'invalid input syntax for type {kind}: "{match[1]}"')
+        if match := re.search(r'(time|timestamp) field value out of range: "([^"]*)", expected format', text):
+            return PgError(e.INVALID_DATETIME_FORMAT, f'invalid input syntax for type {match[1]}: "{match[2]}"')
+        if match := re.search(r'timestamp field value out of range: "([^"]*)"', text):
+            return PgError(e.DATETIME_FIELD_OVERFLOW, f'date/time field value out of range: "{match[1]}"')
+        if match := re.search(r'date field value out of range: "([^"]*)"', text):
+            return PgError(e.DATETIME_FIELD_OVERFLOW, f'date/time field value out of range: "{match[1]}"')
         if "out of range" in text:
             return PgError(e.INVALID_DATETIME_FORMAT if "date" in text.lower() else e.NUMERIC_VALUE_OUT_OF_RANGE,
                            _first_sentence(text))
@@ -95,6 +115,11 @@ def translate(error: Exception, sql: str) -> PgError:
     return PgError(e.INTERNAL_ERROR, f"query execution failed: {_first_sentence(text)}")
 
 
+_FUNCTION_DOMAIN_ERRORS = {"cannot take square root of a negative number": "2201F",
+                           "cannot take logarithm of zero": "2201E",
+                           "cannot take logarithm of a negative number": "2201E"}
+
+
 def as_written(sql: str, name: str) -> str:
     """A name as PostgreSQL would report it: as quoted in the client's SQL, else folded to lower case
     (identifiers reach DuckDB lower-cased, so its messages cannot tell)."""
@@ -113,7 +138,12 @@ def find_name(sql: str, name: str) -> int | None:
 
 _DUCK_TO_PG = {"UINT32": "oid", "UINTEGER": "oid", "INT32": "integer", "INT64": "bigint", "INT16": "smallint", "INT8": "smallint", "DOUBLE": "double precision",
                "FLOAT": "real", "BOOL": "boolean", "DATE": "date", "TIMESTAMP": "timestamp without time zone",
-               "DECIMAL": "numeric", "UUID": "uuid"}
+               "DECIMAL": "numeric", "UUID": "uuid", "INTERVAL": "interval", "TIME": "time without time zone",
+               "TIMESTAMPTZ": "timestamp with time zone", "TIMESTAMP WITH TIME ZONE": "timestamp with time zone"}
+
+
+_DATETIME_TYPES = {"date", "time without time zone", "timestamp without time zone", "interval", "time", "timestamp",
+                   "timestamp with time zone", "time with time zone"}
 
 
 def _pg_type_name(duck: str) -> str:

@@ -19,7 +19,8 @@ _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Su
 
 # Longest first so "YYYY" wins over "YY", "HH24" over "HH", "MONTH" over "MON".
 _DATE_TOKENS = ["HH24", "HH12", "HH", "MI", "SSSS", "SS", "MS", "US", "A.M.", "P.M.", "AM", "PM", "YYYY", "IYYY",
-                "YYY", "YY", "Y", "MONTH", "MON", "MM", "DAY", "DDD", "DD", "DY", "D", "Q", "WW", "IW", "TZ", "OF"]
+                "YYY", "YY", "Y", "MONTH", "MON", "MM", "DAY", "DDD", "DD", "DY", "D", "Q", "WW", "IW", "TZ", "OF", "J"]
+_JULIAN_OFFSET = 1721425  # Julian day number of 0001-01-01 minus its proleptic Gregorian ordinal (1)
 
 
 def _case(text: str, pattern: str) -> str:
@@ -69,9 +70,20 @@ def format_datetime(value: dt.datetime | dt.date, template: str, zone_name: str 
             index += 1
             continue
         token, written = found
-        out.append(_date_field(value, token, written, fill, zone_name))
+        field = _date_field(value, token, written, fill, zone_name)
         index += len(token)
+        suffix = template[index : index + 2]
+        if suffix in ("th", "TH") and field.strip().isdigit():  # DDth → 31st: the ordinal suffix
+            field += _ordinal_suffix(int(field)) if suffix == "th" else _ordinal_suffix(int(field)).upper()
+            index += 2
+        out.append(field)
     return "".join(out)
+
+
+def _ordinal_suffix(number: int) -> str:
+    if number % 100 in (11, 12, 13):
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
 
 
 def _number(value: int, width: int, fill: bool) -> str:
@@ -92,6 +104,7 @@ def _date_field(value: dt.datetime, token: str, written: str, fill: bool, zone_n
         "DDD": _number(value.timetuple().tm_yday, 3, fill), "DD": _number(value.day, 2, fill),
         "D": str(value.isoweekday() % 7 + 1), "Q": str((value.month - 1) // 3 + 1),
         "WW": _number((value.timetuple().tm_yday - 1) // 7 + 1, 2, fill), "IW": _number(iso_week, 2, fill),
+        "J": str(value.toordinal() + _JULIAN_OFFSET),
         "TZ": (zone_name or "UTC") if value.tzinfo else "", "OF": (zone_name or "+00") if value.tzinfo else "",
     }
     if token in simple:
@@ -154,7 +167,8 @@ def parse_datetime(text: str, template: str) -> dt.datetime:
             pm = word.startswith("P")
             continue
         width = {"YYYY": 4, "IYYY": 4, "YYY": 3, "YY": 2, "Y": 1, "MS": 3, "US": 6, "DDD": 3}.get(token, 2)
-        digits = r"\d{1,6}" if token == "YYYY" else r"\d{1," + str(width) + "}"
+        adjacent = index < len(template) and _match_token(template, index) is not None  # YYYYMMDD: fixed widths
+        digits = r"\d{1,6}" if token == "YYYY" and not adjacent else r"\d{1," + str(width) + "}"
         match = re.match(digits, text[position:])
         if match is None:
             raise ValueError(f'invalid value "{text[position:position + width]}" for "{token}"')
@@ -211,8 +225,10 @@ def format_number(value: decimal.Decimal, template: str) -> str:
         text = text[:-1] + "0"
     if frac_digits or point < len(upper):
         frac_out = fraction.ljust(frac_digits, "0")[:frac_digits]
-        if not fill:
-            frac_out = frac_out.rstrip("0")
+        if not fill:  # FM drops trailing zeros of 9 positions; 0 positions always print
+            places = [c for c in frac_part if c in "90"]
+            while frac_out and frac_out[-1] == "0" and places[len(frac_out) - 1] == "9":
+                frac_out = frac_out[:-1]
         text += "." + frac_out
     sign = "-" if negative else ("+" if "S" in upper and not negative else " ")
     if sign_token and "S" not in upper and not negative:

@@ -12,14 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 import os
 import re
 from collections.abc import Callable
 from typing import Protocol
 
 import duckdb
+import pyarrow as pa
 
+from pgserver.errors import INVALID_PARAMETER_VALUE, NULL_VALUE_NOT_ALLOWED, PgError
 from pgserver.sql.run.pg_templates import format_datetime, format_number, parse_datetime
+from pgserver.types import format_type
+from pgserver.types.array import format_array
+from pgserver.types.arrow import pg_type_of_duckdb
+from pgserver.types.datetime import format_interval, make_interval
 
 
 def sql_string(value: str) -> str:
@@ -44,6 +51,22 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
                          [bigint, integer, boolean], boolean, side_effects=True)
     duck.create_function("__pg_format", pg_format, [varchar, duckdb.list_type(varchar)], varchar,
                          null_handling="special")
+    duck.create_function("__pg_type_name", pg_type_name, [varchar], varchar)
+    duck.create_function("__pg_json_object", json_object_text, [duckdb.list_type(varchar), duckdb.list_type(varchar)],
+                         varchar, null_handling="special")
+    duck.create_function("__pg_json_array", json_array_text, [duckdb.list_type(varchar)], varchar,
+                         null_handling="special")
+    duck.create_function("__pg_chr", pg_chr, [integer], varchar)
+    duck.create_function("__pg_string_to_array", string_to_array, [varchar, varchar, varchar],
+                         duckdb.list_type(varchar), null_handling="special")
+    duck.create_function("__pg_array_text", array_text, [duckdb.list_type(varchar), varchar], varchar)
+    interval, double = duckdb.sqltype("INTERVAL"), duckdb.sqltype("DOUBLE")
+    duck.create_function("justify_hours", _interval_udf(justify_hours), [interval], interval, type="arrow")
+    duck.create_function("justify_days", _interval_udf(justify_days), [interval], interval, type="arrow")
+    duck.create_function("justify_interval", _interval_udf(lambda v: justify_hours(justify_days(v))),
+                         [interval], interval, type="arrow")
+    duck.create_function("__pg_interval_scale", _interval_scale, [interval, double, boolean], interval, type="arrow")
+    duck.create_function("__pg_interval_text", interval_text, [duckdb.sqltype("INTERVAL")], varchar, type="arrow")
     duck.create_function("__pg_regexp_match", regexp_match, [varchar, varchar, varchar], duckdb.list_type(varchar),
                          null_handling="special")
     macros = {
@@ -59,12 +82,162 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
         "quote_nullable(s)": "coalesce(quote_literal(s), 'NULL')",
         "regexp_match(s, p)": "__pg_regexp_match(s, p, ''), (s, p, f) AS __pg_regexp_match(s, p, f)",
         "regexp_extract_or_null(s, p, g)": "CASE WHEN regexp_matches(s, p) THEN regexp_extract(s, p, g) END",
+        # numeric scale and buckets (PostgreSQL 15's numeric functions DuckDB lacks)
+        "scale(x)": "CASE WHEN x IS NOT NULL THEN CAST(coalesce(nullif(regexp_extract(typeof(x), "
+                    "'DECIMAL\\(\\d+,(\\d+)\\)', 1), ''), '0') AS INTEGER) END",
+        "width_bucket(op, low, high, n)": "CAST(CASE WHEN low < high THEN (CASE WHEN op < low THEN 0 "
+                                          "WHEN op >= high THEN n + 1 ELSE floor(CAST(op - low AS DOUBLE) * n "
+                                          "/ CAST(high - low AS DOUBLE)) + 1 END) ELSE (CASE WHEN op > low THEN 0 "
+                                          "WHEN op <= high THEN n + 1 ELSE floor(CAST(low - op AS DOUBLE) * n "
+                                          "/ CAST(low - high AS DOUBLE)) + 1 END) END AS INTEGER)",
+        # one-dimensional arrays (DuckDB lists): PostgreSQL answers NULL for an empty array
+        "array_ndims(a)": "CASE WHEN len(a) > 0 THEN CAST((length(typeof(a)) - length(replace(typeof(a), '[]', '')))"
+                          " // 2 AS INTEGER) END",
+        "array_dims(a)": "CASE WHEN len(a) > 0 THEN '[1:' || len(a) || ']' END",
+        # json: DuckDB's json_type names as PostgreSQL's json_typeof does
+        "array_length(a, d)": "CASE WHEN d = 1 AND len(a) > 0 THEN CAST(len(a) AS INTEGER) END",
+        "array_fill(v, d)": "CASE WHEN len(d) = 1 THEN list_transform(range(d[1]), lambda i: v) END",
+        "every(v)": "bool_and(v)",  # the SQL standard's name for bool_and
+        "json_typeof(j)": "CASE json_type(CAST(j AS JSON)) WHEN 'OBJECT' THEN 'object' WHEN 'ARRAY' THEN 'array' "
+                          "WHEN 'VARCHAR' THEN 'string' WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null' "
+                          "ELSE 'number' END",
+        "jsonb_typeof(j)": "json_typeof(j)",
+        "jsonb_array_length(j)": "CAST(json_array_length(CAST(j AS JSON)) AS INTEGER)",
         "inet_server_port()": "NULL::INTEGER",
         "inet_server_addr()": "NULL::VARCHAR",
         "pg_advisory_unlock_all()": "NULL",  # no advisory locks exist here (Npgsql's connection reset)
     }
     for signature, body in macros.items():
         duck.execute(f"CREATE OR REPLACE MACRO {signature} AS {body}")
+
+
+def pg_type_name(duck_type: str) -> str:
+    """pg_typeof() of a value whose type only DuckDB knows: its PostgreSQL type's name (regtype output)."""
+    return format_type(pg_type_of_duckdb(duck_type).oid)
+
+
+_USECS_PER_DAY, _DAYS_PER_MONTH = 86_400_000_000, 30
+Interval = tuple[int, int, int]  # PostgreSQL's (months, days, microseconds)
+
+
+def justify_hours(value: Interval) -> Interval:
+    """interval_justify_hours: whole days of the time part move into days, signs made to agree."""
+    months, days, usecs = value
+    whole = int(usecs / _USECS_PER_DAY)
+    days, usecs = days + whole, usecs - whole * _USECS_PER_DAY
+    if days > 0 and usecs < 0:
+        usecs, days = usecs + _USECS_PER_DAY, days - 1
+    elif days < 0 and usecs > 0:
+        usecs, days = usecs - _USECS_PER_DAY, days + 1
+    return months, days, usecs
+
+
+def justify_days(value: Interval) -> Interval:
+    """interval_justify_days: each 30 days become a month, signs made to agree."""
+    months, days, usecs = value
+    whole = int(days / _DAYS_PER_MONTH)
+    months, days = months + whole, days - whole * _DAYS_PER_MONTH
+    if months > 0 and days < 0:
+        days, months = days + _DAYS_PER_MONTH, months - 1
+    elif months < 0 and days > 0:
+        days, months = days - _DAYS_PER_MONTH, months + 1
+    return months, days, usecs
+
+
+def scale_interval(value: Interval, factor: float, divide: bool) -> Interval:
+    """interval_mul / interval_div: fractions of months cascade into days (30 a month), of days into time."""
+    months, days, usecs = value
+
+    def apply(x: float) -> float:
+        return x / factor if divide else x * factor
+
+    if divide and factor == 0:
+        raise PgError("22012", "division by zero")
+    result_months = int(apply(months))
+    month_remainder_days = (apply(months) - result_months) * _DAYS_PER_MONTH
+    result_days = int(apply(days))
+    seconds = round((apply(days) - result_days + month_remainder_days - int(month_remainder_days)) * 86_400, 6)
+    if abs(seconds) >= 86_400:
+        result_days += int(seconds / 86_400)
+        seconds -= int(seconds / 86_400) * 86_400
+    result_days += int(month_remainder_days)
+    return result_months, result_days, round(apply(usecs) + seconds * 1_000_000)
+
+
+def _intervals_in(values: pa.Array) -> list[Interval | None]:
+    return [None if v is None else (v.months, v.days, v.nanoseconds // 1000) for v in values.to_pylist()]
+
+
+def _intervals_out(values: list[Interval | None]) -> pa.Array:
+    return pa.array([None if v is None else pa.MonthDayNano([v[0], v[1], v[2] * 1000]) for v in values],
+                    pa.month_day_nano_interval())
+
+
+def _interval_udf(function: Callable[[Interval], Interval]) -> Callable[[pa.Array], pa.Array]:
+    return lambda values: _intervals_out([None if v is None else function(v) for v in _intervals_in(values)])
+
+
+def _interval_scale(values: pa.Array, factors: pa.Array, divide: pa.Array) -> pa.Array:
+    return _intervals_out([None if v is None or f is None else scale_interval(v, f, d)
+                           for v, f, d in zip(_intervals_in(values), factors.to_pylist(), divide.to_pylist(),
+                                              strict=True)])
+
+
+def interval_text(values: pa.Array) -> pa.Array:
+    """interval_out (IntervalStyle postgres) of DuckDB intervals, read as Arrow month-day-nano values."""
+    out = []
+    for value in values.to_pylist():
+        out.append(None if value is None else format_interval(make_interval(value.months, value.days,
+                                                                            value.nanoseconds // 1000)))
+    return pa.array(out, pa.string())
+
+
+def pg_chr(code: int) -> str:
+    """chr(n): the character with that code point (UTF-8); 0 and negative codes are errors, as in PostgreSQL."""
+    if code == 0:
+        raise PgError("54000", "null character not permitted")
+    if code < 0:
+        raise PgError(INVALID_PARAMETER_VALUE, "character number must be positive")
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        raise PgError(INVALID_PARAMETER_VALUE, f"requested character not valid for encoding: {code}")
+    return chr(code)
+
+
+def string_to_array(text: str | None, delimiter: str | None, null_string: str | None) -> list[str | None] | None:
+    """string_to_array(text, delimiter [, null_string]): '' is the empty array, a NULL delimiter splits into
+    characters, an empty one keeps the whole string; fields equal to null_string are NULL."""
+    if text is None:
+        return None
+    if text == "":
+        return []
+    if delimiter is None:
+        fields = list(text)
+    elif delimiter == "":
+        fields = [text]
+    else:
+        fields = text.split(delimiter)
+    return [None if null_string is not None and f == null_string else f for f in fields]
+
+
+def json_object_text(keys: list[str | None], values: list[str | None]) -> str:
+    """json_build_object's text: `{"a" : 1, "b" : null}` (values arrive as their JSON text, NULL as None)."""
+    if any(k is None for k in keys):
+        raise PgError(NULL_VALUE_NOT_ALLOWED, "null value not allowed for object key")
+    pairs = [f"{json.dumps(k, ensure_ascii=False)} : {'null' if v is None else v}" for k, v in zip(keys, values, strict=True)]
+    return "{" + ", ".join(pairs) + "}"
+
+
+def json_array_text(values: list[str | None]) -> str:
+    """json_build_array's text: `[1, "x", null, true]`."""
+    return "[" + ", ".join("null" if v is None else v for v in values) + "]"
+
+
+def array_text(values: list[str | None], duck_type: str) -> str:
+    """A one-dimensional array's text form (array_out: '{1,2,NULL}', quoting as PostgreSQL does); its elements
+    arrive as DuckDB's text of them, booleans printed t/f as boolout does."""
+    boolean = duck_type.upper().startswith("BOOLEAN")
+    items = [v if v is None or not boolean else ("t" if v == "true" else "f") for v in values]
+    return format_array(items, str)
 
 
 _FORMAT_SPEC = re.compile(r"%(?:(\d+)\$)?(-)?(\*(?:\d+\$)?|\d+)?([sIL%])")
@@ -98,14 +271,14 @@ def pg_format(template: str | None, values: list[str | None] | None) -> str | No
         if index is not None:
             position = int(index) - 1
         if position >= len(args):
-            raise ValueError("too few arguments for format()")
+            raise PgError(INVALID_PARAMETER_VALUE, "too few arguments for format()")
         value = args[position]
         position += 1
         if kind == "s":
             text = "" if value is None else value
         elif kind == "I":
             if value is None:
-                raise ValueError("null values cannot be formatted as an SQL identifier")
+                raise PgError(NULL_VALUE_NOT_ALLOWED, "null values cannot be formatted as an SQL identifier")
             text = value if re.fullmatch(r"[a-z_][a-z0-9_$]*", value) else '"' + value.replace('"', '""') + '"'
         else:
             text = "NULL" if value is None else _quote_literal(value)
@@ -114,8 +287,12 @@ def pg_format(template: str | None, values: list[str | None] | None) -> str | No
         out.append(text.ljust(size) if minus else text.rjust(size))
     out.append(template[last:])
     rest = "".join(out)
-    if "%" in template[last:] and re.search(r"%(?![sIL%])", template[last:]):
-        raise ValueError("unterminated format() type specifier")
+    if match := re.search(r"%(?:\d+\$)?-?(?:\*(?:\d+\$)?|\d+)?(.?)", template[last:]):
+        if match[1]:
+            raise PgError(INVALID_PARAMETER_VALUE, f'unrecognized format() type specifier "{match[1]}"',
+                          hint="For a single \"%\" use \"%%\".")
+        raise PgError(INVALID_PARAMETER_VALUE, "unterminated format() type specifier",
+                      hint="For a single \"%\" use \"%%\".")
     return rest
 
 
@@ -175,7 +352,12 @@ def _zone_of(text: str) -> str | None:
 
 
 def _to_timestamp(text: str, template: str) -> dt.datetime:
-    return parse_datetime(text, template)
+    try:
+        return parse_datetime(text, template)
+    except ValueError as err:
+        if "must be in" in str(err) or "out of range" in str(err):  # month 99, day 31 of February …
+            raise PgError("22008", f'date/time field value out of range: "{text}"') from None
+        raise
 
 
 def backend_pid() -> int:

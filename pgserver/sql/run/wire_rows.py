@@ -22,6 +22,7 @@ from pgserver import types as pgtypes
 from pgserver.engine import ResultColumn
 from pgserver.errors import FEATURE_NOT_SUPPORTED, PgError
 from pgserver.protocol.backend import data_row
+from pgserver.types.array import format_array
 from pgserver.types.arrow import python_values
 from pgserver.types.columns import ColumnEncoder, column_encoder, fixed_width
 from pgserver.types.numeric import encode_numeric_text
@@ -40,7 +41,7 @@ class DataRowEncoder:
                                 for c, f in zip(columns, formats, strict=True)]
         self._kinds = [(pgtypes.codec_kind(c.type_oid), f) for c, f in zip(columns, formats, strict=True)]
         for index, column in enumerate(columns):
-            if column.type_oid in _REG_TYPE_OIDS:  # names printed by the catalog (regproc …): see _reg_encoder
+            if column.type_oid in _REG_TYPE_OIDS | _REG_ARRAY_OIDS:  # names printed by the catalog: _reg_encoder
                 self._kinds[index] = ("reg", self._kinds[index][1])
                 self._value_encoders[index] = _reg_encoder(self._value_encoders[index], formats[index], column)
         for index in numeric_text:
@@ -103,13 +104,19 @@ _REG_TYPE_OIDS = frozenset({pgtypes.REGPROC, pgtypes.REGPROCEDURE, pgtypes.REGOP
                             pgtypes.REGCLASS, pgtypes.REGTYPE, pgtypes.REGNAMESPACE, pgtypes.REGROLE})
 
 
+_REG_ARRAY_OIDS = frozenset(pgtypes.array_of(oid).oid for oid in _REG_TYPE_OIDS)
+
+
 def _reg_encoder(encode: Callable[[object], bytes | None], fmt: int,
                  column: ResultColumn) -> Callable[[object], bytes | None]:
     """reg* values arrive as the catalog printed them ('numeric_in', decision 0900) or as OIDs. A name is
     its own text form; its binary form (the OID) is not known here, so that is refused clearly."""
 
     def encode_reg(value: object) -> bytes | None:
-        if isinstance(value, str):
+        printed = isinstance(value, str) or (isinstance(value, list) and any(isinstance(v, str) for v in value))
+        if printed and isinstance(value, list) and fmt == 0:  # '{int,int8}'::regtype[]: the names as an array
+            return format_array(value, str).encode()
+        if printed:
             if fmt == 0:
                 return value.encode()
             raise PgError(FEATURE_NOT_SUPPORTED, f'binary format is not supported for column "{column.name}" '

@@ -97,6 +97,22 @@ class SagePostgres(Postgres):
                 func.meta[WRITTEN_NAME] = token.text.lower()
             return result
 
+        def _parse_derived_table_values(self, *args: object, **kwargs: object) -> exp.Expression | None:  # type: ignore[override]
+            """`(VALUES … ORDER BY … LIMIT … OFFSET …) AS t(v)`: VALUES is a select clause in PostgreSQL's grammar and
+            takes the query modifiers; sqlglot expects the closing parenthesis right after the rows. Read as
+            (SELECT * FROM (VALUES …) ORDER BY … LIMIT …)."""
+            index = self._index
+            if not self._match_pair(TokenType.L_PAREN, TokenType.VALUES):
+                return super()._parse_derived_table_values(*args, **kwargs)  # type: ignore[arg-type]
+            rows = self._parse_csv(self._parse_value)
+            if not self._curr or self._curr.token_type not in (TokenType.ORDER_BY, TokenType.LIMIT, TokenType.OFFSET,
+                                                                 TokenType.FETCH):
+                self._retreat(index)
+                return super()._parse_derived_table_values(*args, **kwargs)  # type: ignore[arg-type]
+            select = self._parse_query_modifiers(exp.select("*").from_(exp.Values(expressions=rows)))
+            self._match_r_paren()
+            return self.expression(exp.Subquery(this=select, alias=self._parse_table_alias()))
+
         def _parse_parameter(self) -> exp.Expression:  # type: ignore[override]
             """`@ x` is PostgreSQL's absolute-value prefix operator, not a parameter (sqlglot tokenizes
             both @ and $ as PARAMETER)."""
