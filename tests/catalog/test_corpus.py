@@ -18,6 +18,8 @@ import sqlglot
 from sqlglot import exp
 
 from pgserver.catalog import Catalog, CatalogSession, install, is_catalog_query
+from pgserver.sql.bind.pg_numeric import install_numeric_functions
+from pgserver.sql.run.pgfunctions import install_pg_functions
 from tests.catalog.compare import compare, oid_map
 from tests.catalog.conftest import DATABASE, USER, session_settings
 from tests.catalog.corpus import CorpusQuery, inline, load_all
@@ -52,10 +54,16 @@ def _catalog_queries() -> list[CorpusQuery]:
 CORPUS = _catalog_queries()
 
 
+def _no_session(session_id: int) -> Any:
+    raise AssertionError("a corpus query asked for session state")
+
+
 @pytest.fixture(scope="module")
 def corpus_duck(catalog: Catalog) -> Any:
     """One session for the whole corpus (no corpus query changes settings)."""
     duck = duckdb.connect()
+    install_numeric_functions(duck)  # the functions the run stage's SQL calls, as the server's database has them
+    install_pg_functions(duck, _no_session)
     install(duck, catalog, CatalogSession(USER, DATABASE, session_settings()))
     yield duck
     duck.close()
