@@ -9,6 +9,7 @@
              | "after=" N             let the first N matching requests through untouched
              | "path=" GLOB           only requests whose path matches (fnmatch, e.g. */customers*)
              | "method=" METHOD       only requests with this HTTP method (e.g. POST)
+             | "query=" GLOB          only requests whose decoded query string matches (e.g. *$count=true*)
              | "retry_after=" SECONDS 429 only: the Retry-After header (default 1)
 
 "drop" closes the connection before the request is served; "drop_reply" serves it (a write is applied)
@@ -42,13 +43,15 @@ class FaultRule:
     after: int = 0
     path: str | None = None
     method: str | None = None
+    query: str | None = None
     retry_after: int = 1
     seen: int = 0  # matching requests so far
     fired: int = 0  # times this rule fired
 
-    def matches(self, path: str, method: str = "GET") -> bool:
+    def matches(self, path: str, method: str = "GET", query: str = "") -> bool:
         return (self.path is None or fnmatch.fnmatchcase(path, self.path)) and \
-            (self.method is None or self.method == method.upper())
+            (self.method is None or self.method == method.upper()) and \
+            (self.query is None or fnmatch.fnmatchcase(query, self.query))
 
 
 def parse_fault_spec(spec: str) -> list[FaultRule]:
@@ -80,6 +83,8 @@ def parse_fault_spec(spec: str) -> list[FaultRule]:
                     rule.path = value
                 elif key == "method":
                     rule.method = value.upper()
+                elif key == "query":
+                    rule.query = value
                 elif key == "retry_after":
                     rule.retry_after = int(value)
                 else:
@@ -100,10 +105,10 @@ class FaultInjector:
         self._rng = random.Random(f"faults/{seed}")
         self._lock = threading.Lock()
 
-    def choose(self, path: str, method: str = "GET") -> FaultRule | None:
+    def choose(self, path: str, method: str = "GET", query: str = "") -> FaultRule | None:
         with self._lock:
             for rule in self.rules:
-                if not rule.matches(path, method):
+                if not rule.matches(path, method, query):
                     continue
                 rule.seen += 1
                 if rule.seen <= rule.after:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import time
+import urllib.parse
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -69,7 +70,8 @@ class SandboxMiddleware:
 
         config = self.state.config
         delay = config.latency_ms + (self._latency_rng.uniform(0, config.jitter_ms) if config.jitter_ms else 0.0)
-        rule = self.state.faults.choose(scope["path"], scope["method"])
+        query = urllib.parse.unquote_plus(scope.get("query_string", b"").decode("latin-1"))
+        rule = self.state.faults.choose(scope["path"], scope["method"], query)
         try:
             if delay > 0:
                 await anyio.sleep(delay / 1000)

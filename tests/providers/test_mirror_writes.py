@@ -94,7 +94,7 @@ async def test_writes_are_read_back_in_every_cache_mode(world) -> None:  # type:
 
 
 async def test_a_write_during_a_refresh_is_not_lost(world) -> None:  # type: ignore[no-untyped-def]
-    """A refresh reads the delta, then (held up) its $count; meanwhile a write renames a customer. That refresh
+    """A refresh reads the delta and (held up) its $count, asked at once; meanwhile a write renames a customer. That refresh
     ends without the new name — neither a TOLERANT read after it nor a query that waited for it may answer with
     what it read."""
     app, origin, tmp_path = world
@@ -106,7 +106,7 @@ async def test_a_write_during_a_refresh_is_not_lost(world) -> None:  # type: ign
         before = by_id(await rows(customers, "VERIFY", kept(customers)))
         target = next(iter(before))
         state.config.hang_seconds = 1.0
-        state.faults = FaultInjector(parse_fault_spec("hang:count=1:after=1:method=GET:path=*/customers"), 1)
+        state.faults = FaultInjector(parse_fault_spec("hang:count=1:method=GET:path=*/customers:query=*$count=true*"), 1)
         state.clear()
         results: dict[str, Any] = {}
 

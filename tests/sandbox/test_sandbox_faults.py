@@ -56,6 +56,20 @@ def test_count_after_and_path_limits() -> None:
     assert asyncio.run(_statuses(1, "504:path=*/tax_codes", 2)) == [504, 504]
 
 
+async def _count_then_rows(spec: str) -> list[int]:
+    app = create_app(SandboxConfig(seed=1, faults=spec))
+    headers = app.state.sandbox.auth_headers()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sandbox") as client:
+        return [(await client.get(f"{PRO}/tax_codes", params=params, headers=headers)).status_code
+                for params in ({"$count": "true"}, {"$filter": "code eq 1"}, {"$count": "true"})]
+
+
+def test_query_limits_to_matching_query_strings() -> None:
+    """query= matches the decoded query string: a $count alone can be held up while the pages go through."""
+    assert asyncio.run(_count_then_rows("503:query=*$count=true*")) == [503, 200, 503]
+    assert asyncio.run(_count_then_rows("503:query=*code eq 1*")) == [200, 503, 200]
+
+
 @pytest.fixture(scope="module")
 def faulty():  # noqa: ANN201 - yields (base_url, state)
     app = create_app(SandboxConfig(faults="429:count=1:path=*/currencies:retry_after=7,"
