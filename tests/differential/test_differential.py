@@ -31,14 +31,12 @@ from tests.integration.conftest import Stack
 
 # The share of identical statements this branch has reached; the run fails below it. (The goal is
 # 0.97; docs/decisions/0452-differential-corpus.md records where the rest stands.)
-FLOOR = 0.947
+FLOOR = 0.95
 
 # Deliberate differences: (statement pattern, reason). Matched against the SQL text.
 KNOWN_DIFFERENCES: list[tuple[str, str]] = [
     (r"version\(\)", "version() names our server_version, not the build's compiler"),
     (r"pg_catalog\.pg_settings|pg_show_all_settings", "pg_settings: the real cluster reports its own values"),
-    (r"\b(avg|stddev|variance)\(v\)", "avg/stddev/variance are computed in double precision by DuckDB; PostgreSQL "
-     "answers numeric with 16-20 significant digits (decision 0800 covers avg of numeric columns only)"),
     (r"\{\{|ARRAY\[ARRAY\[", "multidimensional arrays: PostgreSQL's arrays are n-dimensional with bounds, DuckDB's lists "
      "nest (a list of lists), so cardinality, = ANY, unnest, array_dims and the text form differ; emulating them "
      "would take an array executor of our own (decision 0454)"),

@@ -25,12 +25,13 @@ from collections.abc import Callable
 import duckdb
 import pyarrow as pa
 from sqlglot import exp
-from sqlglot.optimizer.scope import traverse_scope
+from sqlglot.optimizer.scope import Scope, traverse_scope
 
 from pgserver.provider import TableSpec
 
 NUMERIC_FUNCTION = "__pg_numeric_div"
 TRANSCENDENTAL_FUNCTION = "__pg_numeric_transcendental"
+SPREAD_FUNCTION = "__pg_numeric_spread"
 NESTED_TYPE = "DECIMAL(38, 20)"  # a division's value inside a larger expression
 NUMERIC_COLUMN = "pg_numeric"  # column meta: declared numeric/decimal/money
 FLOAT_COLUMN = "pg_float"  # column meta: declared real/double precision
@@ -208,6 +209,36 @@ def _rounded(compute: Callable[[decimal.Context], decimal.Decimal], scale: int, 
     return format(value.copy_abs() if value.is_zero() else value, "f")
 
 
+def spread(values: list[str], function: str) -> str | None:
+    """variance/stddev (sample or population) of numeric values as PostgreSQL computes them
+    (numeric_stddev_internal in numeric.c): N·ΣX² − (ΣX)² exactly, divided by N(N−1) or N² at the division's
+    scale (select_div_scale), and for stddev the square root at that same scale."""
+    numbers = [decimal.Decimal(v) for v in values]
+    n, sample = len(numbers), function.endswith("samp")
+    if n == 0 or (sample and n == 1):
+        return None
+    with decimal.localcontext(decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)):
+        total = sum(numbers, decimal.Decimal(0))
+        squares = sum((x * x for x in numbers), decimal.Decimal(0))
+        numerator = n * squares - total * total
+    if numerator <= 0:  # (PostgreSQL guards roundoff the same way: a plain zero)
+        return "0"
+    scale = 2 * max((_display_scale(x) for x in numbers), default=0)
+    variance = divide(format(numerator.quantize(decimal.Decimal(1).scaleb(-scale)), "f"),
+                      str(n * (n - 1) if sample else n * n))
+    if function.startswith("var"):
+        return variance
+    result_scale = _display_scale(decimal.Decimal(variance))
+    root = decimal.Decimal(variance)
+    return _rounded(lambda c: c.sqrt(root), result_scale, root.adjusted() // 2 + 1)
+
+
+def _spread_arrays(lists: pa.Array, functions: pa.Array) -> pa.Array:
+    return pa.array([None if values is None else spread([v for v in values if v is not None], function)
+                     for values, function in zip(lists.to_pylist(), functions.to_pylist(), strict=True)],
+                    type=pa.string())
+
+
 def _transcendental_arrays(functions: pa.Array, arguments: pa.Array, seconds: pa.Array) -> pa.Array:
     return pa.array([None if a is None or (f in ("power", "log") and b is None) else transcendental(f, a, b)
                      for f, a, b in zip(functions.to_pylist(), arguments.to_pylist(), seconds.to_pylist(),
@@ -222,6 +253,8 @@ def _divide_arrays(dividends: pa.Array, divisors: pa.Array) -> pa.Array:
 def install_numeric_functions(duck: duckdb.DuckDBPyConnection) -> None:
     varchar = duckdb.sqltype("VARCHAR")
     duck.create_function(NUMERIC_FUNCTION, _divide_arrays, [varchar, varchar], varchar, type="arrow")
+    duck.create_function(SPREAD_FUNCTION, _spread_arrays, [duckdb.list_type(varchar), varchar], varchar,
+                         type="arrow", null_handling="special")
     duck.create_function(TRANSCENDENTAL_FUNCTION, _transcendental_arrays, [varchar, varchar, varchar], varchar,
                          type="arrow", null_handling="special")
 
@@ -258,6 +291,8 @@ def is_numeric(node: exp.Expression) -> bool:
         return computes_exactly(node)
     if isinstance(node, exp.Avg):
         return averages_exactly(node)
+    if isinstance(node, SPREADS):
+        return spreads_exactly(node)
     return False
 
 
@@ -307,6 +342,11 @@ def sums_to_bigint(node: exp.Sum) -> bool:
     """sum() of smallint/integer is bigint in PostgreSQL (DuckDB: HUGEINT); plain aggregate calls only."""
     if isinstance(node.parent, exp.Window | exp.Filter):
         return False
+    return sums_int4(node)
+
+
+def sums_int4(node: exp.Sum) -> bool:
+    """sum() of a smallint/integer argument (its result is bigint, also as a window or FILTER aggregate)."""
     argument = _unwrap(node.this)
     if isinstance(argument, exp.Cast):
         return argument.to.this in {exp.DataType.Type.INT, exp.DataType.Type.SMALLINT}
@@ -322,6 +362,26 @@ def averages_exactly(node: exp.Avg) -> bool:
     if isinstance(node.parent, exp.Window | exp.Filter) or isinstance(node.this, exp.Distinct):
         return False
     return is_numeric(node.this) or _is_integer(node.this)
+
+
+SPREADS = (exp.Stddev, exp.StddevSamp, exp.StddevPop, exp.Variance, exp.VariancePop)
+_SPREAD_NAMES = {exp.Stddev: "stddev_samp", exp.StddevSamp: "stddev_samp", exp.StddevPop: "stddev_pop",
+                 exp.Variance: "var_samp", exp.VariancePop: "var_pop"}
+
+
+def spreads_exactly(node: exp.Expression) -> bool:
+    """stddev/variance of an integer or numeric argument is numeric in PostgreSQL (plain aggregate calls only)."""
+    if not isinstance(node, SPREADS) or isinstance(node.parent, exp.Window | exp.Filter) \
+            or isinstance(node.this, exp.Distinct):
+        return False
+    return is_numeric(node.this) or _is_integer(node.this)
+
+
+def exact_spread(node: exp.Expression, argument: exp.Expression, root_output: bool) -> exp.Expression:
+    """The DuckDB expression computing PostgreSQL's numeric stddev/variance of an (already fixed) argument."""
+    values = exp.Anonymous(this="list", expressions=[exp.cast(argument, exp.DataType.build("VARCHAR"))])
+    call = exp.Anonymous(this=SPREAD_FUNCTION, expressions=[values, exp.Literal.string(_SPREAD_NAMES[type(node)])])
+    return call if root_output else exp.cast(call, exp.DataType.build(NESTED_TYPE, dialect="duckdb"))
 
 
 def exact_division(dividend: exp.Expression, divisor: exp.Expression, root_output: bool) -> exp.Expression:
@@ -364,10 +424,18 @@ def mark_numeric_expressions(tree: exp.Expression, specs: dict[str, TableSpec]) 
     for scope in traverse_scope(tree):
         for column in scope.columns:
             source = scope.sources.get(column.table)
+            if not column.table and len(scope.selected_sources) == 1:  # not qualified (no view read): the only source
+                source = next(iter(scope.selected_sources.values()))[1]
             spec = specs.get(source.name) if isinstance(source, exp.Table) else None
             declared = spec.column(column.name) if spec is not None else None
             if declared is not None:
                 for kind in _declared_kinds(declared.pg_type):
+                    column.meta[kind] = True
+            elif isinstance(source, Scope):  # a derived table's column: typed as PostgreSQL types its branches
+                node = source.expression
+                if isinstance(node.parent, exp.Subquery):  # its alias may name the columns: (…) AS t(v)
+                    node = node.parent
+                for kind in _derived_kinds(_branch_expressions(node, column.name)):
                     column.meta[kind] = True
     select = tree
     if not isinstance(select, exp.Select) or select.args.get("order") is not None or select.args.get("distinct"):
@@ -381,10 +449,84 @@ def mark_numeric_expressions(tree: exp.Expression, specs: dict[str, TableSpec]) 
         while isinstance(node, exp.Paren):
             node = node.this
         if (isinstance(node, exp.Div) and is_numeric_division(node)) or \
-                (isinstance(node, exp.Avg) and averages_exactly(node)) or computes_exactly(node):
+                (isinstance(node, exp.Avg) and averages_exactly(node)) or computes_exactly(node) \
+                or spreads_exactly(node):
             node.meta[ROOT_OUTPUT] = True
             exact.add(index)
     return frozenset(exact)
+
+
+def _branch_expressions(source: exp.Expression, name: str) -> list[exp.Expression]:
+    """The expressions a derived table's column `name` takes its values from: one per VALUES row or UNION branch."""
+    if isinstance(source, exp.Subquery):
+        alias = source.args.get("alias")
+        names = [c.name for c in alias.columns] if alias is not None else []
+        if name in names:  # (VALUES … LIMIT n) AS t(v): the alias names the inner columns by position
+            return _positional(source.this, names.index(name))
+        return _branch_expressions(source.this, name)
+    if isinstance(source, exp.Values):
+        alias = source.args.get("alias")
+        names = [c.name for c in alias.columns] if alias is not None else []
+        if name not in names:
+            return []
+        index = names.index(name)
+        rows = [row.expressions if isinstance(row, exp.Tuple) else [row] for row in source.expressions]
+        return [row[index] for row in rows if index < len(row)]
+    if isinstance(source, exp.SetOperation):
+        left = source.left
+        while isinstance(left, exp.SetOperation | exp.Subquery):
+            left = left.left if isinstance(left, exp.SetOperation) else left.this
+        names = [p.alias_or_name for p in left.expressions] if isinstance(left, exp.Select) else []
+        if name not in names:
+            return []
+        return _positional(source, names.index(name))
+    if isinstance(source, exp.Select):
+        found = [p for p in source.expressions if p.alias_or_name == name]
+        return [found[0].unalias()] if len(found) == 1 else []
+    return []
+
+
+def _positional(source: exp.Expression, index: int) -> list[exp.Expression]:
+    if isinstance(source, exp.SetOperation):
+        return _positional(source.left, index) + _positional(source.right, index)
+    if isinstance(source, exp.Subquery):
+        return _positional(source.this, index)
+    if isinstance(source, exp.Values):
+        rows = [row.expressions if isinstance(row, exp.Tuple) else [row] for row in source.expressions]
+        return [row[index] for row in rows if index < len(row)]
+    if isinstance(source, exp.Select) and [type(p) for p in source.expressions] == [exp.Star] \
+            and (source.args.get("from_") or source.args.get("from")) is not None and not source.args.get("joins"):
+        inner = (source.args.get("from_") or source.args["from"]).this
+        return _positional(inner.this if isinstance(inner, exp.Subquery) else inner, index)
+    if isinstance(source, exp.Select) and index < len(source.expressions) \
+            and not any(isinstance(p, exp.Star) for p in source.expressions):
+        return [source.expressions[index].unalias()]
+    return [exp.Null()] if source is None else [exp.Anonymous(this="__unknown")]
+
+
+def _derived_kinds(branches: list[exp.Expression]) -> tuple[str, ...]:
+    """The kind of a column whose values come from these expressions, as UNION/VALUES type resolution picks it
+    (PostgreSQL 10.5): any double precision makes it double precision, else any numeric numeric, else integer
+    when every branch is an integer (int4 when each fits one); NULLs do not count."""
+    typed = [b for b in branches if not isinstance(_unwrap(b), exp.Null)]
+    if not typed:
+        return ()
+    if any(is_float(b) for b in typed):
+        return (FLOAT_COLUMN,)
+    if any(is_numeric(b) for b in typed) and all(is_numeric(b) or _is_integer(b) for b in typed):
+        return (NUMERIC_COLUMN,)
+    if all(_is_integer(b) for b in typed):
+        return (INTEGER_COLUMN, INT4_COLUMN) if all(_is_int4(b) for b in typed) else (INTEGER_COLUMN,)
+    return ()
+
+
+def _is_int4(node: exp.Expression) -> bool:
+    node = _unwrap(node)
+    if isinstance(node, exp.Literal):
+        return int(node.this) < 2**31
+    if isinstance(node, exp.Cast):
+        return node.to.this in (exp.DataType.Type.INT, exp.DataType.Type.SMALLINT, exp.DataType.Type.TINYINT)
+    return isinstance(node, exp.Column) and bool(node.meta.get(INT4_COLUMN))
 
 
 def _declared_kinds(pg_type: str) -> tuple[str, ...]:

@@ -259,6 +259,7 @@ def _json_constructor(node: exp.Expression) -> exp.Expression | None:
 
 
 _DOMAIN_CHECKED = "pg_domain_checked"
+_BIGINT_SUM = "pg_bigint_sum"
 
 
 def _domain_checked(node: exp.Expression) -> exp.Expression:
@@ -322,12 +323,21 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Round) and node.args.get("decimals") is None and pg_numeric.is_float(node.this):
         # round(double precision) rounds half to even in PostgreSQL (rint); DuckDB's round() half away from zero
         return exp.Anonymous(this="round_even", expressions=[_fixed(node.this), exp.Literal.number(0)])
+    if isinstance(node, exp.Window | exp.Filter) and not node.meta.get(_BIGINT_SUM) \
+            and not (isinstance(node, exp.Filter) and isinstance(node.parent, exp.Window)):
+        aggregate = node.this.this if isinstance(node.this, exp.Filter) else node.this
+        if isinstance(aggregate, exp.Sum) and pg_numeric.sums_int4(aggregate):  # a window/FILTER sum of int4: bigint
+            call = node.copy()
+            call.meta[_BIGINT_SUM] = True
+            return exp.cast(_fixed(call), exp.DataType.build("BIGINT"))
     if isinstance(node, exp.Sum) and pg_numeric.sums_to_bigint(node):
         return exp.cast(exp.Sum(this=_fixed(node.this)), exp.DataType.build("BIGINT"))
     if isinstance(node, exp.Avg) and pg_numeric.averages_exactly(node):
         argument = node.this
         return pg_numeric.exact_division(exp.Sum(this=_fixed(argument)), exp.Count(this=_fixed(argument)),
                                          bool(node.meta.get(pg_numeric.ROOT_OUTPUT)))
+    if pg_numeric.spreads_exactly(node):
+        return pg_numeric.exact_spread(node, _fixed(node.this), bool(node.meta.get(pg_numeric.ROOT_OUTPUT)))
     if isinstance(node, exp.Dot) and isinstance(node.this, exp.Identifier) \
             and node.this.name.lower() == "pg_catalog" and isinstance(node.expression, exp.Func):
         return _fix_node(node.expression.copy())
