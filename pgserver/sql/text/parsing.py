@@ -42,11 +42,21 @@ class SagePostgres(Postgres):
     """PostgreSQL as sqlglot reads it, except to_char/to_date/to_timestamp(text, template):
     their templates are evaluated by our own UDFs (pg_templates.py), not mapped to strftime."""
 
+    SUPPORTS_FIXED_SIZE_ARRAYS = True  # `int[3]` reads as a type with bounds (Parser._parse_types drops them)
+
     class Parser(Postgres.Parser):
         def _parse_types(self, *args: object, **kwargs: object) -> exp.Expression | None:  # type: ignore[override]
             """`oid[]`, `regtype[]`: sqlglot returns the object-identifier type before its `[]`
             (asyncpg's type introspection casts `$1::oid[]`, pgcli `proargtypes::regtype[]`)."""
             result = super()._parse_types(*args, **kwargs)  # type: ignore[arg-type]
+            if isinstance(result, exp.DataType) and result.this == exp.DataType.Type.ARRAY \
+                    and any(t.args.get("values") for t in result.find_all(exp.DataType)):
+                # `int[3]`, `text[][1]`: array bounds, which PostgreSQL accepts and ignores (8.15.1) — the type is
+                # the one-dimensional array of the element type
+                element = result
+                while isinstance(element, exp.DataType) and element.this == exp.DataType.Type.ARRAY:
+                    element = element.expressions[0]
+                return exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[element], nested=True)
             if isinstance(result, exp.ObjectIdentifier) and self._match_pair(TokenType.L_BRACKET, TokenType.R_BRACKET):
                 element = exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=exp.to_identifier(result.name.lower()))
                 return exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[element], nested=True)
@@ -112,6 +122,13 @@ class SagePostgres(Postgres):
             select = self._parse_query_modifiers(exp.select("*").from_(exp.Values(expressions=rows)))
             self._match_r_paren()
             return self.expression(exp.Subquery(this=select, alias=self._parse_table_alias()))
+
+        def _parse_bracket(self, this: exp.Expression | None = None) -> exp.Expression | None:  # type: ignore[override]
+            """`ARRAY[1, 2][1]` is a syntax error in PostgreSQL's grammar (a subscript needs a parenthesised
+            array constructor: `(ARRAY[1, 2])[1]`); sqlglot would take it."""
+            if isinstance(this, exp.Array) and self._curr is not None and self._curr.token_type == TokenType.L_BRACKET:
+                self.raise_error("Invalid expression / Unexpected token", self._curr)
+            return super()._parse_bracket(this)  # type: ignore[arg-type]
 
         def _parse_parameter(self) -> exp.Expression:  # type: ignore[override]
             """`@ x` is PostgreSQL's absolute-value prefix operator, not a parameter (sqlglot tokenizes
