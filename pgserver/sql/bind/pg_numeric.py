@@ -305,7 +305,7 @@ def is_float(node: exp.Expression) -> bool:
     return False
 
 
-def _is_integer(node: exp.Expression) -> bool:
+def is_integer(node: exp.Expression) -> bool:
     node = _unwrap(node)
     if isinstance(node, exp.Literal):
         return not node.is_string and node.this.isdigit()
@@ -323,7 +323,7 @@ def computes_exactly(node: exp.Expression) -> bool:
     """sqrt/exp/ln/log/power over numeric operands (no float one): numeric in PostgreSQL, computed by its rules."""
     operands = [v for k, v in node.args.items() if isinstance(v, exp.Expression) and k in ("this", "expression")]
     return isinstance(node, _TRANSCENDENTAL) and any(is_numeric(o) for o in operands) \
-        and not any(is_float(o) for o in operands) and all(is_numeric(o) or _is_integer(o) for o in operands)
+        and not any(is_float(o) for o in operands) and all(is_numeric(o) or is_integer(o) for o in operands)
 
 
 def exact_transcendental(node: exp.Expression, operands: list[exp.Expression], root_output: bool) -> exp.Expression:
@@ -361,7 +361,7 @@ def averages_exactly(node: exp.Avg) -> bool:
     """avg() of an integer or numeric argument is numeric in PostgreSQL (plain aggregate calls only)."""
     if isinstance(node.parent, exp.Window | exp.Filter) or isinstance(node.this, exp.Distinct):
         return False
-    return is_numeric(node.this) or _is_integer(node.this)
+    return is_numeric(node.this) or is_integer(node.this)
 
 
 SPREADS = (exp.Stddev, exp.StddevSamp, exp.StddevPop, exp.Variance, exp.VariancePop)
@@ -374,7 +374,7 @@ def spreads_exactly(node: exp.Expression) -> bool:
     if not isinstance(node, SPREADS) or isinstance(node.parent, exp.Window | exp.Filter) \
             or isinstance(node.this, exp.Distinct):
         return False
-    return is_numeric(node.this) or _is_integer(node.this)
+    return is_numeric(node.this) or is_integer(node.this)
 
 
 def exact_spread(node: exp.Expression, argument: exp.Expression, root_output: bool) -> exp.Expression:
@@ -513,9 +513,9 @@ def _derived_kinds(branches: list[exp.Expression]) -> tuple[str, ...]:
         return ()
     if any(is_float(b) for b in typed):
         return (FLOAT_COLUMN,)
-    if any(is_numeric(b) for b in typed) and all(is_numeric(b) or _is_integer(b) for b in typed):
+    if any(is_numeric(b) for b in typed) and all(is_numeric(b) or is_integer(b) for b in typed):
         return (NUMERIC_COLUMN,)
-    if all(_is_integer(b) for b in typed):
+    if all(is_integer(b) for b in typed):
         return (INTEGER_COLUMN, INT4_COLUMN) if all(_is_int4(b) for b in typed) else (INTEGER_COLUMN,)
     return ()
 

@@ -102,8 +102,9 @@ class SagePostgres(Postgres):
             token = self._curr
             result = super()._parse_function_call(*args, **kwargs)  # type: ignore[arg-type]
             func = result.this if isinstance(result, exp.Window) else result
-            if token is not None and isinstance(func, exp.Expression) and not isinstance(func, exp.Anonymous | exp.Cast) \
-                    and self._prev is not None and self._prev.token_type == TokenType.R_PAREN:
+            cast_syntax = isinstance(func, exp.Cast) and token is not None and token.text.lower() in ("cast", "try_cast")
+            if token is not None and isinstance(func, exp.Expression) and not isinstance(func, exp.Anonymous) \
+                    and not cast_syntax and self._prev is not None and self._prev.token_type == TokenType.R_PAREN:
                 func.meta[WRITTEN_NAME] = token.text.lower()
             return result
 
@@ -136,6 +137,16 @@ class SagePostgres(Postgres):
             if self._prev is not None and self._prev.text == "@":
                 return self.expression(exp.Abs(this=self._parse_unary()))
             return super()._parse_parameter()
+
+        # `|/ x`, `||/ x` exist for double precision only (pg_operator): the operand is cast to it, as
+        # PostgreSQL's operator resolution does; sqlglot reads them as sqrt()/cbrt() of any type
+        UNARY_PARSERS = {
+            **Postgres.Parser.UNARY_PARSERS,
+            TokenType.PIPE_SLASH: lambda self: self.expression(exp.Sqrt(this=exp.cast(
+                self._parse_unary(), exp.DataType.build("DOUBLE")))),
+            TokenType.DPIPE_SLASH: lambda self: self.expression(exp.Cbrt(this=exp.cast(
+                self._parse_unary(), exp.DataType.build("DOUBLE")))),
+        }
 
         FUNCTIONS = {
             **Postgres.Parser.FUNCTIONS,
