@@ -57,6 +57,9 @@ CASES = [
     "array[1, 2, 3]", "(array[10, 20, 30])[2]", "array_length(array[1, 2, 3], 1)", "2 = ANY(array[1, 2])",
     "cardinality(array[1, 2])", "array_to_string(array['a', 'b'], '/')",
     "1e300 * 10", "'NaN'::float8 = 'NaN'::float8", "5 / 2.0",
+    # text read as numeric keeps its digits (DuckDB's unconstrained DECIMAL would round to 3 places)
+    "(SELECT sum(s::numeric) FROM (VALUES ('0.0001'), ('12.5')) AS t(s))",
+    "(SELECT max(s::numeric * 3) FROM (VALUES ('0.00012'), (' 1.5e-5 ')) AS t(s))",
     "interval '1 day' * 2", "interval '90 minutes'", "timestamp '2024-01-31' + interval '1 month'",
     "age(timestamp '2024-03-01', timestamp '2024-01-15')", "date '2024-03-01' - interval '1 day'",
     "extract(epoch from timestamp '2024-01-01 00:00:00')", "make_date(2024, 2, 29)",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import decimal
 import functools
+import re
 from collections.abc import Callable
 
 import duckdb
@@ -32,10 +33,12 @@ from pgserver.provider import TableSpec
 NUMERIC_FUNCTION = "__pg_numeric_div"
 TRANSCENDENTAL_FUNCTION = "__pg_numeric_transcendental"
 SPREAD_FUNCTION = "__pg_numeric_spread"
+NUMERIC_IN_FUNCTION = "__pg_numeric_in"
 NESTED_TYPE = "DECIMAL(38, 20)"  # a division's value inside a larger expression
 NUMERIC_COLUMN = "pg_numeric"  # column meta: declared numeric/decimal/money
 FLOAT_COLUMN = "pg_float"  # column meta: declared real/double precision
 INTEGER_COLUMN = "pg_integer"  # column meta: declared smallint/integer/bigint
+TEXT_COLUMN = "pg_text"  # column meta: declared (or derived as) text/varchar/char
 INT4_COLUMN = "pg_int4"  # column meta: declared smallint/integer (their sum() is bigint)
 ROOT_OUTPUT = "pg_root_output"  # node meta: a root result column (may stay exact text)
 _MIN_SIG_DIGITS, _DEC_DIGITS, _MAX_DISPLAY_SCALE = 16, 4, 1000
@@ -233,6 +236,32 @@ def spread(values: list[str], function: str) -> str | None:
     return _rounded(lambda c: c.sqrt(root), result_scale, root.adjusted() // 2 + 1)
 
 
+_NUMERIC_SYNTAX = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+_NUMERIC_SPECIAL = {"nan": "NaN", "infinity": "Infinity", "+infinity": "Infinity", "inf": "Infinity",
+                    "+inf": "Infinity", "-infinity": "-Infinity", "-inf": "-Infinity"}
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def numeric_in(text: str) -> str:
+    """A text value read as numeric and printed as PostgreSQL does (numeric_in: the value keeps the scale it
+    was written with, an exponent moves it: '0.10' → 0.10, '1.5e-3' → 0.0015, '1e3' → 1000)."""
+    from pgserver.errors import PgError
+
+    special = _NUMERIC_SPECIAL.get(text.strip().lower())
+    if special is not None:
+        return special
+    if not _NUMERIC_SYNTAX.fullmatch(text):
+        raise PgError("22P02", f'invalid input syntax for type numeric: "{text}"')
+    value = decimal.Decimal(text.strip())
+    if value.as_tuple().exponent > 0:  # type: ignore[operator]  # 1e3: scale 0
+        value = value.quantize(decimal.Decimal(1), context=decimal.Context(prec=decimal.MAX_PREC))
+    return format(value.copy_abs() if value.is_zero() else value, "f")
+
+
+def _numeric_in_arrays(texts: pa.Array) -> pa.Array:
+    return pa.array([None if t is None else numeric_in(t) for t in texts.to_pylist()], type=pa.string())
+
+
 def _spread_arrays(lists: pa.Array, functions: pa.Array) -> pa.Array:
     return pa.array([None if values is None else spread([v for v in values if v is not None], function)
                      for values, function in zip(lists.to_pylist(), functions.to_pylist(), strict=True)],
@@ -253,6 +282,7 @@ def _divide_arrays(dividends: pa.Array, divisors: pa.Array) -> pa.Array:
 def install_numeric_functions(duck: duckdb.DuckDBPyConnection) -> None:
     varchar = duckdb.sqltype("VARCHAR")
     duck.create_function(NUMERIC_FUNCTION, _divide_arrays, [varchar, varchar], varchar, type="arrow")
+    duck.create_function(NUMERIC_IN_FUNCTION, _numeric_in_arrays, [varchar], varchar, type="arrow")
     duck.create_function(SPREAD_FUNCTION, _spread_arrays, [duckdb.list_type(varchar), varchar], varchar,
                          type="arrow", null_handling="special")
     duck.create_function(TRANSCENDENTAL_FUNCTION, _transcendental_arrays, [varchar, varchar, varchar], varchar,
@@ -384,6 +414,25 @@ def exact_spread(node: exp.Expression, argument: exp.Expression, root_output: bo
     return call if root_output else exp.cast(call, exp.DataType.build(NESTED_TYPE, dialect="duckdb"))
 
 
+def reads_numeric_text(node: exp.Expression) -> bool:
+    """`x::numeric` of a value whose type does not fix the scale (text, double precision, a catalog column):
+    numeric_in of its text keeps each value's own scale, where DuckDB's unconstrained DECIMAL is (18, 3)."""
+    if not isinstance(node, exp.Cast) or not is_unconstrained_numeric(node.to) \
+            or literal_numeric_type(node.this) is not None:
+        return False
+    operand = _unwrap(node.this)
+    if isinstance(operand, exp.IntDiv) or is_integer(operand) or is_numeric(operand):
+        return False
+    return not (isinstance(operand, exp.Cast) and operand.to.this in _NUMERIC_TYPES | _INT_TYPES)
+
+
+def exact_numeric_text(operand: exp.Expression, root_output: bool) -> exp.Expression:
+    """The DuckDB expression reading an (already fixed) operand as PostgreSQL's numeric: exact text at the root,
+    else the nested decimal type (20 places, not DuckDB's 3)."""
+    call = exp.Anonymous(this=NUMERIC_IN_FUNCTION, expressions=[exp.cast(operand, exp.DataType.build("VARCHAR"))])
+    return call if root_output else exp.cast(call, exp.DataType.build(NESTED_TYPE, dialect="duckdb"))
+
+
 def exact_division(dividend: exp.Expression, divisor: exp.Expression, root_output: bool) -> exp.Expression:
     """The DuckDB expression computing PostgreSQL's numeric division of two (already fixed) operands."""
     call = exp.Anonymous(this=NUMERIC_FUNCTION, expressions=[
@@ -438,22 +487,50 @@ def mark_numeric_expressions(tree: exp.Expression, specs: dict[str, TableSpec]) 
                 for kind in _derived_kinds(_branch_expressions(node, column.name)):
                     column.meta[kind] = True
     select = tree
-    if not isinstance(select, exp.Select) or select.args.get("order") is not None or select.args.get("distinct"):
+    if not isinstance(select, exp.Select) or select.args.get("distinct"):
         return frozenset()
+    ordered = _ordered_projections(select)
     if any(isinstance(p, exp.Star) or (isinstance(p, exp.Column) and isinstance(p.this, exp.Star))
            for p in select.expressions):
         return frozenset()
     exact: set[int] = set()
     for index, projection in enumerate(select.expressions):
+        if index in ordered:  # sorted by it: it must stay a number, not its text
+            continue
         node = projection.this if isinstance(projection, exp.Alias) else projection
         while isinstance(node, exp.Paren):
             node = node.this
         if (isinstance(node, exp.Div) and is_numeric_division(node)) or \
                 (isinstance(node, exp.Avg) and averages_exactly(node)) or computes_exactly(node) \
-                or spreads_exactly(node):
+                or spreads_exactly(node) or (reads_numeric_text(node) and not select.args.get("group")):
             node.meta[ROOT_OUTPUT] = True
             exact.add(index)
     return frozenset(exact)
+
+
+def _ordered_projections(select: exp.Select) -> set[int]:
+    """The result columns ORDER BY refers to (by position, by output name or by the same expression)."""
+    order = select.args.get("order")
+    if order is None:
+        return set()
+    names = {p.alias_or_name.lower(): i for i, p in enumerate(select.expressions)}
+    shapes = {p.unalias().sql(): i for i, p in enumerate(select.expressions)}
+    found: set[int] = set()
+    for ordered in order.expressions:
+        key = ordered.this if isinstance(ordered, exp.Ordered) else ordered
+        if isinstance(key, exp.Literal) and not key.is_string and key.this.isdigit():
+            found.add(int(key.this) - 1)
+        elif isinstance(key, exp.Column) and not key.table and key.name.lower() in names:
+            found.add(names[key.name.lower()])
+        elif key.sql() in shapes:
+            found.add(shapes[key.sql()])
+        elif _mentions_outputs(key, names):  # an expression over result columns: keep every column a number
+            found.update(range(len(select.expressions)))
+    return found
+
+
+def _mentions_outputs(key: exp.Expression, names: dict[str, int]) -> bool:
+    return any(not c.table and c.name.lower() in names for c in key.find_all(exp.Column))
 
 
 def _branch_expressions(source: exp.Expression, name: str) -> list[exp.Expression]:
@@ -517,7 +594,21 @@ def _derived_kinds(branches: list[exp.Expression]) -> tuple[str, ...]:
         return (NUMERIC_COLUMN,)
     if all(is_integer(b) for b in typed):
         return (INTEGER_COLUMN, INT4_COLUMN) if all(_is_int4(b) for b in typed) else (INTEGER_COLUMN,)
+    if all(is_text(b) for b in typed):
+        return (TEXT_COLUMN,)
     return ()
+
+
+def is_text(node: exp.Expression) -> bool:
+    """Whether PostgreSQL would type this expression text (a string constant counts: it resolves to text)."""
+    node = _unwrap(node)
+    if isinstance(node, exp.Literal):
+        return node.is_string
+    if isinstance(node, exp.Cast):
+        return node.to.this in (exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR)
+    if isinstance(node, exp.Column):
+        return bool(node.meta.get(TEXT_COLUMN))
+    return isinstance(node, exp.DPipe | exp.Upper | exp.Lower | exp.Trim | exp.Substring)
 
 
 def _is_int4(node: exp.Expression) -> bool:
@@ -539,4 +630,6 @@ def _declared_kinds(pg_type: str) -> tuple[str, ...]:
         return INTEGER_COLUMN, INT4_COLUMN
     if name in {"bigint", "int8"}:
         return (INTEGER_COLUMN,)
+    if name in {"text", "character varying", "varchar", "character", "char", "bpchar"}:
+        return (TEXT_COLUMN,)
     return ()
