@@ -34,6 +34,7 @@ NUMERIC_FUNCTION = "__pg_numeric_div"
 TRANSCENDENTAL_FUNCTION = "__pg_numeric_transcendental"
 SPREAD_FUNCTION = "__pg_numeric_spread"
 NUMERIC_IN_FUNCTION = "__pg_numeric_in"
+PICK_FUNCTION = "__pg_numeric_pick"
 NESTED_TYPE = "DECIMAL(38, 20)"  # a division's value inside a larger expression
 NUMERIC_COLUMN = "pg_numeric"  # column meta: declared numeric/decimal/money
 FLOAT_COLUMN = "pg_float"  # column meta: declared real/double precision
@@ -258,6 +259,25 @@ def numeric_in(text: str) -> str:
     return format(value.copy_abs() if value.is_zero() else value, "f")
 
 
+def pick(function: str, values: list[str | None]) -> str | None:
+    """greatest/least of numeric values, the chosen one printed with its own scale (the first of equal ones,
+    as ExecEvalMinMax keeps it); NULLs are ignored."""
+    best: tuple[decimal.Decimal, str] | None = None
+    for text in values:
+        if text is None:
+            continue
+        value = decimal.Decimal(text)
+        if best is None or (value > best[0] if function == "greatest" else value < best[0]):
+            best = (value, text)
+    return None if best is None else best[1]
+
+
+def _pick_arrays(functions: pa.Array, lists: pa.Array) -> pa.Array:
+    return pa.array([None if values is None else pick(function, values)
+                     for function, values in zip(functions.to_pylist(), lists.to_pylist(), strict=True)],
+                    type=pa.string())
+
+
 def _numeric_in_arrays(texts: pa.Array) -> pa.Array:
     return pa.array([None if t is None else numeric_in(t) for t in texts.to_pylist()], type=pa.string())
 
@@ -282,6 +302,8 @@ def _divide_arrays(dividends: pa.Array, divisors: pa.Array) -> pa.Array:
 def install_numeric_functions(duck: duckdb.DuckDBPyConnection) -> None:
     varchar = duckdb.sqltype("VARCHAR")
     duck.create_function(NUMERIC_FUNCTION, _divide_arrays, [varchar, varchar], varchar, type="arrow")
+    duck.create_function(PICK_FUNCTION, _pick_arrays, [varchar, duckdb.list_type(varchar)], varchar, type="arrow",
+                         null_handling="special")
     duck.create_function(NUMERIC_IN_FUNCTION, _numeric_in_arrays, [varchar], varchar, type="arrow")
     duck.create_function(SPREAD_FUNCTION, _spread_arrays, [duckdb.list_type(varchar), varchar], varchar,
                          type="arrow", null_handling="special")
@@ -433,6 +455,38 @@ def exact_numeric_text(operand: exp.Expression, root_output: bool) -> exp.Expres
     return call if root_output else exp.cast(call, exp.DataType.build(NESTED_TYPE, dialect="duckdb"))
 
 
+def keeps_value_scales(node: exp.Expression) -> bool:
+    """greatest/least and CASE over numeric operands (no float one): PostgreSQL's result is one of the operands'
+    values, printed with that value's own scale (1 stays 1 beside 2.5) — exact text in a result column."""
+    if isinstance(node, exp.Greatest | exp.Least):
+        return is_numeric(node)
+    if isinstance(node, exp.Case) and node.args.get("this") is None:
+        results = [i.args["true"] for i in node.args.get("ifs", [])] + \
+            ([node.args["default"]] if node.args.get("default") is not None else [])
+        typed = [r for r in results if not isinstance(_unwrap(r), exp.Null)]
+        return bool(typed) and any(is_numeric(r) for r in typed) and all(is_numeric(r) or is_integer(r) for r in typed)
+    return False
+
+
+def exact_values(node: exp.Expression, fixed: exp.Expression) -> exp.Expression:
+    """The exact-text form of a root greatest/least/CASE (see keeps_value_scales); `fixed` is its fixed copy."""
+    def text(operand: exp.Expression) -> exp.Expression:
+        return exp.cast(operand, exp.DataType.build("VARCHAR"))
+
+    if isinstance(fixed, exp.Greatest | exp.Least):
+        operands = [fixed.this, *fixed.expressions]
+        return exp.Anonymous(this=PICK_FUNCTION, expressions=[
+            exp.Literal.string("greatest" if isinstance(node, exp.Greatest) else "least"),
+            exp.Array(expressions=[text(o) for o in operands])])
+    assert isinstance(fixed, exp.Case)
+    case = fixed.copy()
+    for branch in case.args.get("ifs", []):
+        branch.set("true", text(branch.args["true"]))
+    if case.args.get("default") is not None:
+        case.set("default", text(case.args["default"]))
+    return case
+
+
 def exact_division(dividend: exp.Expression, divisor: exp.Expression, root_output: bool) -> exp.Expression:
     """The DuckDB expression computing PostgreSQL's numeric division of two (already fixed) operands."""
     call = exp.Anonymous(this=NUMERIC_FUNCTION, expressions=[
@@ -502,7 +556,8 @@ def mark_numeric_expressions(tree: exp.Expression, specs: dict[str, TableSpec]) 
             node = node.this
         if (isinstance(node, exp.Div) and is_numeric_division(node)) or \
                 (isinstance(node, exp.Avg) and averages_exactly(node)) or computes_exactly(node) \
-                or spreads_exactly(node) or (reads_numeric_text(node) and not select.args.get("group")):
+                or spreads_exactly(node) or (reads_numeric_text(node) and not select.args.get("group")) \
+                or (keeps_value_scales(node) and not select.args.get("group")):
             node.meta[ROOT_OUTPUT] = True
             exact.add(index)
     return frozenset(exact)

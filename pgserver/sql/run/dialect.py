@@ -261,6 +261,7 @@ def _json_constructor(node: exp.Expression) -> exp.Expression | None:
 
 _DOMAIN_CHECKED = "pg_domain_checked"
 _BIGINT_SUM = "pg_bigint_sum"
+_VALUE_SCALES = "pg_value_scales"
 
 
 def _domain_checked(node: exp.Expression) -> exp.Expression:
@@ -316,6 +317,11 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
         exact = pg_numeric.literal_numeric_type(node)  # 1e3 is a numeric constant (4.1.2.6), DuckDB's is a double
         if exact is not None:
             return exp.Cast(this=node.copy(), to=exact)
+    if node.meta.get(pg_numeric.ROOT_OUTPUT) and pg_numeric.keeps_value_scales(node) \
+            and not node.meta.get(_VALUE_SCALES):
+        call = node.copy()
+        call.meta[_VALUE_SCALES] = True
+        return pg_numeric.exact_values(node, _fixed(call))
     if pg_numeric.computes_exactly(node):
         operands = [node.this] + ([node.expression] if node.args.get("expression") is not None else [])
         return pg_numeric.exact_transcendental(node, [_fixed(o) for o in operands],
