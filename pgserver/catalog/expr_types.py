@@ -270,6 +270,9 @@ def _column_names(node: exp.Expression) -> list[str]:
 def _declared(data_type: exp.DataType) -> int | None:
     if data_type.this == exp.DataType.Type.UINT:
         return pgtypes.OID  # the catalog's storage type of oid (rewrite.py casts oid values to it)
+    if data_type.this == exp.DataType.Type.TEXT and isinstance(data_type.args.get("kind"), exp.Identifier) \
+            and data_type.args["kind"].name == "name":
+        return pgtypes.NAME  # a written ::name (rewrite.py marks it so)
     if data_type.this == exp.DataType.Type.TEXT:
         return None  # rewrite.py casts name and text alike to DuckDB's VARCHAR (TEXT here): which one was meant is lost
     if data_type.this == exp.DataType.Type.VARCHAR:

@@ -357,6 +357,8 @@ def _cast(node: exp.Cast) -> exp.Expression | None:
         return _duck_cast(operand, "UINTEGER")
     if target in OID_LIKE_TYPES:
         return _duck_cast(operand, "UINTEGER" if target != "information_schema.cardinal_number" else "INTEGER")
+    if target in ("name", "pg_catalog.name"):  # VARCHAR in DuckDB; the DataType's kind keeps that it is name
+        return exp.cast(operand, exp.DataType(this=exp.DataType.Type.TEXT, kind=exp.to_identifier("name")))
     if target in TEXT_LIKE_TYPES or target.startswith("information_schema."):
         return _duck_cast(operand, "VARCHAR")
     if target in ("int2vector", "oidvector"):
