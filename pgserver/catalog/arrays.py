@@ -8,6 +8,7 @@ DuckDB evaluates itself, so they are left alone and stay visible to pushdown.)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlglot import exp
@@ -98,12 +99,40 @@ def array_literal(text: str, to: exp.DataType) -> exp.Expression:
 
 
 
+UNTYPED_ARRAY = "pg_untyped_array"  # node meta: the text of an untyped array literal under ANY/ALL
+
+
 def quantified_literal(node: exp.Any | exp.All) -> exp.Expression | None:
-    """x = ANY('{r,v}'): an untyped string is an array literal there (pgcli binds text[] parameters so)."""
+    """x = ANY('{r,v}'): an untyped string is an array literal there, of text until the other operand's type is
+    known (typed_quantified_literals)."""
     inner = node.this.this if isinstance(node.this, exp.Paren) else node.this
     if isinstance(inner, exp.Literal) and inner.is_string and inner.this.strip().startswith("{"):
-        return node.__class__(this=array_literal(inner.this, exp.DataType.build("text[]", dialect="postgres")))
+        literal = array_literal(inner.this, exp.DataType.build("text[]", dialect="postgres"))
+        literal.meta[UNTYPED_ARRAY] = inner.this
+        return node.__class__(this=literal)
     return None
+
+
+# the DuckDB element types of catalog values by PostgreSQL type OID (oid-like values are stored as UINTEGER)
+_ELEMENT_TYPES = {26: "UINTEGER", 28: "UINTEGER", 24: "UINTEGER", 2205: "UINTEGER", 2206: "UINTEGER",
+                  4096: "UINTEGER", 2202: "UINTEGER", 21: "SMALLINT", 23: "INTEGER", 20: "BIGINT"}
+
+
+def typed_quantified_literals(tree: exp.Expression, type_of: Callable[[exp.Expression, exp.Select], int | None]
+                              ) -> None:
+    """`oid = ANY('{1043}')`: the untyped array literal takes the other operand's type, as PostgreSQL resolves an
+    unknown-typed operand of `op ANY (array)` (Type Conversion, 10.2) — an oid[] here, not text[]."""
+    for literal in list(tree.find_all(exp.Cast)):
+        text = literal.meta.get(UNTYPED_ARRAY)
+        quantifier = literal.parent
+        comparison = quantifier.parent if quantifier is not None else None
+        if not isinstance(text, str) or not isinstance(quantifier, exp.Any | exp.All) \
+                or not isinstance(comparison, exp.Binary) or comparison.expression is not quantifier:
+            continue
+        select = comparison.parent_select
+        element = _ELEMENT_TYPES.get(type_of(comparison.this, select) or 0) if select is not None else None
+        if element is not None:
+            literal.replace(array_literal(text, exp.DataType.build(f"{element}[]", dialect="duckdb")))
 
 
 def subscript(node: exp.Bracket, vectors: VectorScope) -> exp.Expression | None:

@@ -179,6 +179,7 @@ def _record_result_types(expr: exp.Expression, catalog: Catalog) -> None:
         return catalog.base.relations.get(f"{schemas.get(table.db, '')}.{table.name}")
 
     typer = ExpressionTyper(expr, relation_of, lambda _rel, column: column_type_oid(column))
+    arrays.typed_quantified_literals(expr, typer.type_of)
     record_result_types(expr, sources, catalog.base, class_oids, typer)
     if root.find_ancestor(exp.SetOperation) is None:  # a UNION's branches must keep one type
         reg_output.apply(root, sources, [item.alias_or_name.lower() for item in from_items(root)])
