@@ -24,6 +24,7 @@ from collections.abc import Callable
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlglot import exp
 from sqlglot.optimizer.scope import traverse_scope
 
@@ -215,8 +216,17 @@ def _transcendental_arrays(functions: pa.Array, arguments: pa.Array, seconds: pa
 
 
 def _divide_arrays(dividends: pa.Array, divisors: pa.Array) -> pa.Array:
-    return pa.array([None if a is None or b is None else divide(a, b)
-                     for a, b in zip(dividends.to_pylist(), divisors.to_pylist(), strict=True)], type=pa.string())
+    """`divide` per row: per distinct (dividend, divisor) pair when pairs repeat (amounts, quantities, a constant
+    divisor), found by Arrow's hash kernel, so a large result runs the Python arithmetic once per pair."""
+    pairs = pc.binary_join_element_wise(dividends, divisors, "/")  # null when either operand is
+    if isinstance(pairs, pa.ChunkedArray):  # DuckDB passes its vectors as chunked arrays
+        pairs = pairs.combine_chunks()
+    encoded = pc.dictionary_encode(pairs)
+    if len(encoded.dictionary) * 2 > len(pairs):
+        return pa.array([None if a is None or b is None else divide(a, b)
+                         for a, b in zip(dividends.to_pylist(), divisors.to_pylist(), strict=True)], type=pa.string())
+    quotients = pa.array([divide(*pair.split("/")) for pair in encoded.dictionary.to_pylist()], type=pa.string())
+    return quotients.take(encoded.indices)
 
 
 def install_numeric_functions(duck: duckdb.DuckDBPyConnection) -> None:
