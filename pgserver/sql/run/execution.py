@@ -39,6 +39,7 @@ from pgserver.types import NUMERIC, FormatContext
 log = logging.getLogger(__name__)
 ARROW_BATCH_ROWS = 1024  # over provider scans: rows reach the client soon after the first API pages
 LOCAL_BATCH_ROWS = 8192  # without scans: larger batches spread the per-batch encoding cost (wire_rows)
+COALESCE_ROWS = 8192  # at most this many rows of small batches joined for one Execute with a row limit (_take)
 TableOid = Callable[[str, str], int]
 
 
@@ -102,6 +103,18 @@ def describe(duck: duckdb.DuckDBPyConnection, plan: QueryPlan, sql: str, client_
         except duckdb.Error as err:
             raise translate(err, client_sql) from None
         return result_columns(names, types, plan, table_oid)
+
+
+def _read_batches(reader: pa.RecordBatchReader, rows: int) -> list[pa.RecordBatch | None]:
+    """Batches until they hold `rows` rows, or to the end (then the last is None)."""
+    batches: list[pa.RecordBatch | None] = []
+    while rows > 0:
+        batch = _read_next(reader)
+        batches.append(batch)
+        if batch is None:
+            break
+        rows -= batch.num_rows
+    return batches
 
 
 def _read_next(reader: pa.RecordBatchReader) -> pa.RecordBatch | None:
@@ -273,23 +286,37 @@ class QueryCursor(Cursor):
                 raise translate(err, self.client_sql) from None
             raise
 
+    async def _read(self, rows: int) -> list[pa.RecordBatch | None]:
+        """The next batches: read ahead, or at least `rows` rows read in one worker-thread call (None ends them)."""
+        if self._read_ahead:
+            return [self._read_ahead.pop(0)]
+        assert self._reader is not None
+        try:
+            return await self._in_thread(_read_batches, self._reader, rows)
+        except PgError as err:
+            self.error = err
+            raise
+
     async def _take(self, max_rows: int | None) -> pa.RecordBatch | None:
-        """The next rows of the result, at most `max_rows` and at most one DuckDB batch; None at the end."""
-        while self._pending is None or self._pending.num_rows == 0:
-            if self._exhausted:
-                return None
-            assert self._reader is not None
-            try:
-                batch = self._read_ahead.pop(0) if self._read_ahead else await self._in_thread(_read_next, self._reader)
-            except PgError as err:
-                self.error = err
-                raise
-            if batch is None:
-                self._exhausted = self._reader_done = True
-                await self._release_scans()
-                return None
-            self._pending = batch
-        batch = self._pending
+        """The next rows of the result, at most `max_rows`; None at the end. Without a limit, one DuckDB batch
+        (rows of a live scan go out as they come). An Execute with a row limit is answered whole anyway, so
+        DuckDB's small batches over provider scans (ARROW_BATCH_ROWS, or fewer from the mirror's reads) are
+        joined up to the limit, at most COALESCE_ROWS: the per-batch cost of encoding a wide row is paid once."""
+        want = 1 if max_rows is None else min(max_rows, COALESCE_ROWS)
+        pending = [self._pending] if self._pending is not None and self._pending.num_rows else []
+        have = sum(b.num_rows for b in pending)
+        while have < want and not self._exhausted:
+            for batch in await self._read(want - have):
+                if batch is None:
+                    self._exhausted = self._reader_done = True
+                    await self._release_scans()
+                elif batch.num_rows:
+                    pending.append(batch)
+                    have += batch.num_rows
+        if not have:
+            self._pending = None
+            return None
+        batch = pending[0] if len(pending) == 1 else pa.Table.from_batches(pending).combine_chunks().to_batches()[0]
         if max_rows is None or max_rows >= batch.num_rows:
             self._pending = None
         else:
