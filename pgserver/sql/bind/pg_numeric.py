@@ -215,17 +215,28 @@ def _transcendental_arrays(functions: pa.Array, arguments: pa.Array, seconds: pa
                                         strict=True)], type=pa.string())
 
 
+_QUOTIENTS: dict[str, str] = {}  # 'dividend/divisor' → divide()'s text: amounts and quantities repeat a lot
+_QUOTIENTS_KEPT = 1 << 16
+
+
+def _quotient(pair: str) -> str:
+    quotient = _QUOTIENTS.get(pair)
+    if quotient is None:
+        if len(_QUOTIENTS) >= _QUOTIENTS_KEPT:
+            _QUOTIENTS.clear()
+        dividend, _, divisor = pair.partition("/")
+        quotient = _QUOTIENTS[pair] = divide(dividend, divisor)
+    return quotient
+
+
 def _divide_arrays(dividends: pa.Array, divisors: pa.Array) -> pa.Array:
-    """`divide` per row: per distinct (dividend, divisor) pair when pairs repeat (amounts, quantities, a constant
-    divisor), found by Arrow's hash kernel, so a large result runs the Python arithmetic once per pair."""
+    """`divide` per distinct (dividend, divisor) pair of the vector, found by Arrow's hash kernel, and each pair's
+    quotient kept across vectors: a large result runs the Python arithmetic once per pair it holds."""
     pairs = pc.binary_join_element_wise(dividends, divisors, "/")  # null when either operand is
     if isinstance(pairs, pa.ChunkedArray):  # DuckDB passes its vectors as chunked arrays
         pairs = pairs.combine_chunks()
     encoded = pc.dictionary_encode(pairs)
-    if len(encoded.dictionary) * 2 > len(pairs):
-        return pa.array([None if a is None or b is None else divide(a, b)
-                         for a, b in zip(dividends.to_pylist(), divisors.to_pylist(), strict=True)], type=pa.string())
-    quotients = pa.array([divide(*pair.split("/")) for pair in encoded.dictionary.to_pylist()], type=pa.string())
+    quotients = pa.array([_quotient(pair) for pair in encoded.dictionary.to_pylist()], type=pa.string())
     return quotients.take(encoded.indices)
 
 
