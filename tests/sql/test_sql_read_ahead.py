@@ -4,8 +4,9 @@ that reaches them, and a portal closed with rows read ahead leaves the session u
 
 from __future__ import annotations
 
+import anyio
 import pytest
-from sql_helpers import error_of, run
+from sql_helpers import error_of, make_world, run
 
 from pgserver import types as pgtypes
 
@@ -73,3 +74,19 @@ async def test_closing_a_portal_with_rows_read_ahead_keeps_the_session_usable(en
         await cursor.close()  # the next 5000 are being read ahead
     assert (await run(engine, "SELECT count(*) FROM generate_series(1, 10)")).rows == [(10,)]
     assert "division by zero" in (await error_of(engine, "SELECT 1 / 0")).message
+
+
+async def test_a_live_provider_scan_is_not_read_ahead() -> None:
+    """Reading ahead of a scan the mirror did not answer would ask the API for pages the client may never want."""
+    world = make_world(rows=20000, batch_size=100)
+    engine = await world.factory.connect("demo", "sage200", {})
+    try:
+        cursor = await _open(engine, "select id from customers")
+        (_, rows), = await _chunks(cursor, [1000])
+        assert rows == 1000
+        pulled = world.customers.batches_pulled
+        await anyio.sleep(0.2)  # a read-ahead would be pulling pages meanwhile
+        assert world.customers.batches_pulled == pulled < 200
+        await cursor.close()
+    finally:
+        await engine.close()

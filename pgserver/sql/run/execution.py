@@ -404,17 +404,25 @@ class QueryCursor(Cursor):
         return encoded, batch.num_rows
 
     def _start_ahead(self, max_rows: int | None) -> None:
-        """After an Execute with a row limit over a local result (no provider scans: reading ahead of a live scan
+        """After an Execute with a row limit over a local result (_rows_are_local: reading ahead of a live scan
         would ask the API for pages the client may never want), read and encode the next one's rows in a worker
         thread while the client decodes these: a client that fetches in chunks (asyncpg's cursors, JDBC's
         fetch size) no longer waits for the server's work on top of its own."""
-        if max_rows is None or self.plan.scans or self._exhausted or self._read_ahead or self._reader is None \
-                or self._encoder is None or self._canceled or self._closed:
+        if max_rows is None or not self._rows_are_local() or self._exhausted or self._read_ahead \
+                or self._reader is None or self._encoder is None or self._canceled or self._closed:
             return
         encoder, reader, pending = self._encoder[1], self._reader, self._pending
         self._pending = None
         self._ahead = (_AHEAD_THREADS.submit(_ahead_job, reader, pending, max_rows, encoder),
                        (self._encoder[0], max_rows))
+
+    def _rows_are_local(self) -> bool:
+        """No provider scan, or every one answered from the provider's local copy (the mirror reported a cache
+        read for each): reading on asks no API for anything."""
+        if not self.plan.scans:
+            return True
+        return self.stats is not None and bool(self._scans) and len(self._scans) == len(self.plan.scans) \
+            and len(self.stats.cache_reads) >= len(self._scans)
 
     async def _settle_ahead(self, keep_encoded: bool = False) -> _Ahead | None:
         """Wait for the read-ahead, if any, and take its rows back as the pending ones (keep_encoded: as the
