@@ -82,11 +82,11 @@ async def test_a_live_provider_scan_is_not_read_ahead() -> None:
     engine = await world.factory.connect("demo", "sage200", {})
     try:
         cursor = await _open(engine, "select id from customers")
-        (_, rows), = await _chunks(cursor, [1000])
-        assert rows == 1000
+        (_, rows), = await _chunks(cursor, [5000])
+        assert rows == 5000
         pulled = world.customers.batches_pulled
-        await anyio.sleep(0.2)  # a read-ahead would be pulling pages meanwhile
-        assert world.customers.batches_pulled == pulled < 200
+        await anyio.sleep(0.3)  # a read-ahead of the next 5000 rows would be pulling pages meanwhile
+        assert world.customers.batches_pulled == pulled < 100
         await cursor.close()
     finally:
         await engine.close()
