@@ -57,7 +57,18 @@ class MessageStream:
         self._out += data
 
     async def send_maybe_flush(self, data: bytes) -> None:
-        """Queue data; write once enough has piled up (row streaming)."""
+        """Queue data; write once enough has piled up (row streaming). A large block (a batch of DataRows)
+        with nothing queued before it is written as it is, without copying it into the buffer first."""
+        if not self._out and len(data) >= FLUSH_THRESHOLD and not self._flushing:
+            self._flushing = True
+            try:
+                await self.stream.send(data)
+            except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError) as exc:
+                raise PeerClosed() from exc
+            finally:
+                self._flushing = False
+            await self.flush()  # what another task queued meanwhile
+            return
         self._out += data
         if len(self._out) >= FLUSH_THRESHOLD:
             await self.flush()

@@ -50,9 +50,28 @@ _TRAILING_FRACTION = r"\.?0+$"  # '05.120000' → '05.12', '05.000000' → '05' 
 
 def column_encoder(kind: str | None, fmt: int, arrow: pa.DataType, ctx: FormatContext) -> ColumnEncoder | None:
     """The kernel for values of codec `kind` arriving as `arrow`, in wire format `fmt` (0 text, 1 binary)."""
-    if fmt == 0:
-        return _text_encoder(kind, arrow, ctx)
-    return _binary_encoder(kind, arrow)
+    kernel = _text_encoder(kind, arrow, ctx) if fmt == 0 else _binary_encoder(kind, arrow)
+    if kernel is not None and kind in _COSTLY:
+        return _distinct_first(kernel)
+    return kernel
+
+
+# Kernels whose cost per value is high enough that a batch with repeated values (amounts, quantities, dates,
+# rates) is cheaper encoded once per distinct value: Arrow's hash kernel finds them, `take` lays them out again.
+_COSTLY = frozenset({"numeric", "numeric text", "float4", "float8", "timestamp", "timestamptz", "uuid"})
+_DISTINCT_SHARE = 4  # distinct values at most a quarter of the batch: worth it
+
+
+def _distinct_first(kernel: ColumnEncoder) -> ColumnEncoder:
+    def encode(column: pa.Array) -> pa.Array | None:
+        if len(column) < 64:
+            return kernel(column)
+        encoded = pc.dictionary_encode(column)
+        if len(encoded.dictionary) * _DISTINCT_SHARE > len(column):
+            return kernel(column)
+        distinct = kernel(encoded.dictionary)
+        return None if distinct is None else distinct.take(encoded.indices)
+    return encode
 
 
 # ---------------------------------------------------------------------------
@@ -382,6 +401,9 @@ def _binary_encoder(kind: str | None, arrow: pa.DataType) -> ColumnEncoder | Non
         return numeric_text_binary
     if kind == "numeric" and pa.types.is_decimal(arrow):
         def numeric(column: pa.Array) -> pa.Array | None:
+            direct = _decimal_binary(column)
+            if direct is not None:
+                return direct
             text = _decimal_text(column)
             return numeric_text_binary(text) if text is not None else None
         return numeric
@@ -402,6 +424,42 @@ def _binary_encoder(kind: str | None, arrow: pa.DataType) -> ColumnEncoder | Non
     if kind == "bytea" and (pa.types.is_binary(arrow) or pa.types.is_large_binary(arrow)):
         return lambda column: column.cast(pa.binary())
     return None
+
+
+_GROUPS_64 = 10_000 ** np.arange(4, -1, -1, dtype=np.uint64)  # 10000^4 … 10000^0: the groups a uint64 holds
+
+
+def _decimal_binary(column: pa.Array) -> pa.Array | None:
+    """numeric_send of a decimal column straight from its unscaled 64-bit integers: the integer part's five
+    base-10000 digits and the fraction's (scaled up to whole groups) by numpy (None: beyond 64 bits, or a scale
+    above 16; the text path takes those)."""
+    found = _decimal_digits(column)
+    if found is None or column.type.scale > 16:
+        return None
+    values, _nulls = found
+    scale = column.type.scale
+    frac_groups = -(-scale // 4)
+    magnitude = np.abs(values).astype(np.uint64)  # |−2^63| is 2^63: right as uint64
+    unit = np.uint64(10 ** scale)
+    whole, fraction = magnitude // unit, (magnitude % unit) * np.uint64(10 ** (4 * frac_groups - scale))
+    parts = [(whole[:, None] // _GROUPS_64) % np.uint64(10_000)]
+    if frac_groups:
+        parts.append((fraction[:, None] // _GROUPS_64[len(_GROUPS_64) - frac_groups:]) % np.uint64(10_000))
+    groups = np.concatenate(parts, axis=1).astype(np.int64) if frac_groups else parts[0].astype(np.int64)
+    rows, width = groups.shape
+    nonzero = groups != 0
+    present = nonzero.any(axis=1)
+    first = np.argmax(nonzero, axis=1)
+    last = width - 1 - np.argmax(nonzero[:, ::-1], axis=1)
+    ndigits = np.where(present, last - first + 1, 0)
+    weight = np.where(present, width - frac_groups - 1 - first, 0)
+    sign = np.where((values < 0) & present, NUMERIC_NEG, NUMERIC_POS)
+    header = np.empty(rows, dtype=[("ndigits", ">i2"), ("weight", ">i2"), ("sign", ">u2"), ("dscale", ">i2")])
+    header["ndigits"], header["weight"], header["sign"], header["dscale"] = ndigits, weight, sign, scale
+    shifted = groups[np.arange(rows)[:, None], np.minimum(first[:, None] + np.arange(width), width - 1)]
+    body = shifted.astype(">u2").view(np.uint8).reshape(rows, 2 * width)
+    matrix = np.concatenate([header.view(np.uint8).reshape(rows, 8), body], axis=1)
+    return with_nulls(pack_rows(matrix, 8 + 2 * ndigits), column)
 
 
 _GROUP_DIGITS = 40  # digits per side a batch may have on this path (10 base-10000 groups)

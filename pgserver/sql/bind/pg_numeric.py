@@ -25,6 +25,7 @@ from collections.abc import Callable
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope, traverse_scope
 
@@ -294,9 +295,29 @@ def _transcendental_arrays(functions: pa.Array, arguments: pa.Array, seconds: pa
                                         strict=True)], type=pa.string())
 
 
+_QUOTIENTS: dict[str, str] = {}  # 'dividend/divisor' → divide()'s text: amounts and quantities repeat a lot
+_QUOTIENTS_KEPT = 1 << 16
+
+
+def _quotient(pair: str) -> str:
+    quotient = _QUOTIENTS.get(pair)
+    if quotient is None:
+        if len(_QUOTIENTS) >= _QUOTIENTS_KEPT:
+            _QUOTIENTS.clear()
+        dividend, _, divisor = pair.partition("/")
+        quotient = _QUOTIENTS[pair] = divide(dividend, divisor)
+    return quotient
+
+
 def _divide_arrays(dividends: pa.Array, divisors: pa.Array) -> pa.Array:
-    return pa.array([None if a is None or b is None else divide(a, b)
-                     for a, b in zip(dividends.to_pylist(), divisors.to_pylist(), strict=True)], type=pa.string())
+    """`divide` per distinct (dividend, divisor) pair of the vector, found by Arrow's hash kernel, and each pair's
+    quotient kept across vectors: a large result runs the Python arithmetic once per pair it holds."""
+    pairs = pc.binary_join_element_wise(dividends, divisors, "/")  # null when either operand is
+    if isinstance(pairs, pa.ChunkedArray):  # DuckDB passes its vectors as chunked arrays
+        pairs = pairs.combine_chunks()
+    encoded = pc.dictionary_encode(pairs)
+    quotients = pa.array([_quotient(pair) for pair in encoded.dictionary.to_pylist()], type=pa.string())
+    return quotients.take(encoded.indices)
 
 
 def install_numeric_functions(duck: duckdb.DuckDBPyConnection) -> None:

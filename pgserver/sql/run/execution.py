@@ -8,10 +8,12 @@ in worker threads; rows leave as Arrow batches converted to Python values.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import logging
 import math
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -39,6 +41,7 @@ from pgserver.types import NUMERIC, FormatContext
 log = logging.getLogger(__name__)
 ARROW_BATCH_ROWS = 1024  # over provider scans: rows reach the client soon after the first API pages
 LOCAL_BATCH_ROWS = 8192  # without scans: larger batches spread the per-batch encoding cost (wire_rows)
+COALESCE_ROWS = 8192  # at most this many rows of small batches joined for one Execute with a row limit (_take)
 TableOid = Callable[[str, str], int]
 
 
@@ -104,6 +107,57 @@ def describe(duck: duckdb.DuckDBPyConnection, plan: QueryPlan, sql: str, client_
         return result_columns(names, types, plan, table_oid)
 
 
+def _read_batches(reader: pa.RecordBatchReader, rows: int) -> list[pa.RecordBatch | None]:
+    """Batches until they hold `rows` rows, or to the end (then the last is None)."""
+    batches: list[pa.RecordBatch | None] = []
+    while rows > 0:
+        batch = _read_next(reader)
+        batches.append(batch)
+        if batch is None:
+            break
+        rows -= batch.num_rows
+    return batches
+
+
+@dataclass(frozen=True)
+class _Ahead:
+    """One Execute's rows read ahead (QueryCursor._start_ahead)."""
+
+    rows: pa.RecordBatch  # at most the row limit
+    encoded: bytes  # their DataRow messages
+    rest: pa.RecordBatch  # rows read beyond the limit
+    exhausted: bool  # the reader reached its end (and closed itself)
+
+
+_AHEAD_THREADS = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="pgserver-read-ahead")
+
+
+def _ahead_job(reader: pa.RecordBatchReader, pending: pa.RecordBatch | None, max_rows: int,
+               encoder: DataRowEncoder) -> _Ahead:
+    """QueryCursor._take and the encoding, in a worker thread: rows up to the limit (small batches joined up to
+    COALESCE_ROWS), then their DataRows."""
+    batches = [pending] if pending is not None and pending.num_rows else []
+    have, exhausted = sum(b.num_rows for b in batches), False
+    while have < min(max_rows, COALESCE_ROWS) and not exhausted:
+        for batch in _read_batches(reader, min(max_rows, COALESCE_ROWS) - have):
+            if batch is None:
+                exhausted = True
+            elif batch.num_rows:
+                batches.append(batch)
+                have += batch.num_rows
+    if not batches:
+        empty = pa.RecordBatch.from_pylist([], schema=reader.schema)
+        return _Ahead(empty, b"", empty, exhausted)
+    joined = batches[0] if len(batches) == 1 else pa.Table.from_batches(batches).combine_chunks().to_batches()[0]
+    rows, rest = joined.slice(0, max_rows), joined.slice(max_rows)
+    return _Ahead(rows, encoder.encode(rows), rest, exhausted)
+
+
+def _finished(future: concurrent.futures.Future[_Ahead]) -> None:
+    with contextlib.suppress(Exception):
+        future.result()
+
+
 def _read_next(reader: pa.RecordBatchReader) -> pa.RecordBatch | None:
     """The next batch, or None at the end — then the reader is closed here, in the worker thread
     (closing DuckDB's stream from the event loop cost as much as a small query)."""
@@ -112,6 +166,8 @@ def _read_next(reader: pa.RecordBatchReader) -> pa.RecordBatch | None:
     except StopIteration:
         reader.close()
         return None
+    except (OSError, pa.ArrowException) as err:  # DuckDB's error after the first batch, through its Arrow stream
+        raise duckdb.Error(str(err)) from err
 
 
 # The reader of a result served from kept batches (DuckCursorPool.constant_result): already at its end
@@ -139,6 +195,8 @@ class QueryCursor(Cursor):
         self._reader: pa.RecordBatchReader | None = None
         self._read_ahead: list[pa.RecordBatch | None] = []  # batches read with the statement's start (None: end)
         self._pending: pa.RecordBatch | None = None  # the unread rest of the current batch
+        # The next Execute's rows, read and encoded in a worker thread while the client reads this one's (_ahead_job)
+        self._ahead: tuple[concurrent.futures.Future[_Ahead], tuple[Any, int]] | None = None
         self._encoder: tuple[Any, DataRowEncoder] | None = None
         self._scans: list[LiveScan] = []
         self._exhausted = False
@@ -273,23 +331,38 @@ class QueryCursor(Cursor):
                 raise translate(err, self.client_sql) from None
             raise
 
+    async def _read(self, rows: int) -> list[pa.RecordBatch | None]:
+        """The next batches: read ahead, or at least `rows` rows read in one worker-thread call (None ends them)."""
+        if self._read_ahead:
+            return [self._read_ahead.pop(0)]
+        assert self._reader is not None
+        try:
+            return await self._in_thread(_read_batches, self._reader, rows)
+        except PgError as err:
+            self.error = err
+            raise
+
     async def _take(self, max_rows: int | None) -> pa.RecordBatch | None:
-        """The next rows of the result, at most `max_rows` and at most one DuckDB batch; None at the end."""
-        while self._pending is None or self._pending.num_rows == 0:
-            if self._exhausted:
-                return None
-            assert self._reader is not None
-            try:
-                batch = self._read_ahead.pop(0) if self._read_ahead else await self._in_thread(_read_next, self._reader)
-            except PgError as err:
-                self.error = err
-                raise
-            if batch is None:
-                self._exhausted = self._reader_done = True
-                await self._release_scans()
-                return None
-            self._pending = batch
-        batch = self._pending
+        """The next rows of the result, at most `max_rows`; None at the end. Without a limit, one DuckDB batch
+        (rows of a live scan go out as they come). An Execute with a row limit is answered whole anyway, so
+        DuckDB's small batches over provider scans (ARROW_BATCH_ROWS, or fewer from the mirror's reads) are
+        joined up to the limit, at most COALESCE_ROWS: the per-batch cost of encoding a wide row is paid once."""
+        await self._settle_ahead()
+        want = 1 if max_rows is None else min(max_rows, COALESCE_ROWS)
+        pending = [self._pending] if self._pending is not None and self._pending.num_rows else []
+        have = sum(b.num_rows for b in pending)
+        while have < want and not self._exhausted:
+            for batch in await self._read(want - have):
+                if batch is None:
+                    self._exhausted = self._reader_done = True
+                    await self._release_scans()
+                elif batch.num_rows:
+                    pending.append(batch)
+                    have += batch.num_rows
+        if not have:
+            self._pending = None
+            return None
+        batch = pending[0] if len(pending) == 1 else pa.Table.from_batches(pending).combine_chunks().to_batches()[0]
         if max_rows is None or max_rows >= batch.num_rows:
             self._pending = None
         else:
@@ -317,10 +390,60 @@ class QueryCursor(Cursor):
         key = (tuple(columns), tuple(formats), ctx)
         if self._encoder is None or self._encoder[0] != key:
             self._encoder = (key, DataRowEncoder(columns, formats, ctx, self.plan.numeric_text_columns))
+        if self._ahead is not None and self._ahead[1] == (key, max_rows):
+            ahead = await self._settle_ahead(keep_encoded=True)
+            if ahead is not None:
+                self.row_count += ahead.rows.num_rows
+                self._start_ahead(max_rows)
+                return ahead.encoded, ahead.rows.num_rows
         batch = await self._take(max_rows)
         if batch is None:
             return b"", 0
-        return self._encoder[1].encode(batch), batch.num_rows
+        encoded = self._encoder[1].encode(batch)
+        self._start_ahead(max_rows)
+        return encoded, batch.num_rows
+
+    def _start_ahead(self, max_rows: int | None) -> None:
+        """After an Execute with a row limit over a local result (_rows_are_local: reading ahead of a live scan
+        would ask the API for pages the client may never want), read and encode the next one's rows in a worker
+        thread while the client decodes these: a client that fetches in chunks (asyncpg's cursors, JDBC's
+        fetch size) no longer waits for the server's work on top of its own."""
+        if max_rows is None or not self._rows_are_local() or self._exhausted or self._read_ahead \
+                or self._reader is None or self._encoder is None or self._canceled or self._closed:
+            return
+        encoder, reader, pending = self._encoder[1], self._reader, self._pending
+        self._pending = None
+        self._ahead = (_AHEAD_THREADS.submit(_ahead_job, reader, pending, max_rows, encoder),
+                       (self._encoder[0], max_rows))
+
+    def _rows_are_local(self) -> bool:
+        """No provider scan, or every one answered from the provider's local copy (the mirror reported a cache
+        read for each): reading on asks no API for anything."""
+        if not self.plan.scans:
+            return True
+        return self.stats is not None and bool(self._scans) and len(self._scans) == len(self.plan.scans) \
+            and len(self.stats.cache_reads) >= len(self._scans)
+
+    async def _settle_ahead(self, keep_encoded: bool = False) -> _Ahead | None:
+        """Wait for the read-ahead, if any, and take its rows back as the pending ones (keep_encoded: as the
+        answer to this Execute, returned, with what it read beyond them pending)."""
+        if self._ahead is None:
+            return None
+        future, self._ahead = self._ahead[0], None
+        try:
+            ahead = await self._in_thread(future.result)
+        except PgError as err:
+            self.error = err
+            raise
+        if ahead.exhausted:
+            self._exhausted = self._reader_done = True
+        if keep_encoded and ahead.rows.num_rows:
+            self._pending = ahead.rest if ahead.rest.num_rows else None
+            return ahead
+        both = [b for b in (ahead.rows, ahead.rest) if b.num_rows]
+        self._pending = None if not both else both[0] if len(both) == 1 else \
+            pa.Table.from_batches(both).combine_chunks().to_batches()[0]
+        return None
 
     @property
     def command_tag(self) -> str:
@@ -356,6 +479,10 @@ class QueryCursor(Cursor):
         if self._closed:
             return
         self._closed = True
+        if self._ahead is not None:  # the worker thread reading ahead finishes with the reader first
+            future, self._ahead = self._ahead[0], None
+            with anyio.CancelScope(shield=True):
+                await to_thread.run_sync(_finished, future, limiter=self._limiter)
         reader, self._reader = self._reader, None
         cursor, self._cursor = self._cursor, None
         if reader is not None and not self._reader_done:  # an exhausted reader closed itself (_read_next)

@@ -81,11 +81,19 @@ def _frame(columns: list[pa.Array], rows: int) -> bytes:
     """`'D' length count` + `(int32 size, bytes)` per column, per row, joined by Arrow."""
     size = np.full(rows, 6, dtype=np.int64)  # the length word itself and the column count
     parts: list[pa.Array] = []
+    words = pa.py_buffer(np.arange(0, 4 * (rows + 1), 4, dtype=np.int32).tobytes())  # offsets of 4-byte values
     for column in columns:
-        lengths = pc.binary_length(column).fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        if column.type != pa.binary():
+            column = column.cast(pa.binary())
+        if column.null_count:
+            lengths = pc.binary_length(column).fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+            column = column.fill_null(b"")
+        else:
+            lengths = np.diff(np.frombuffer(column.buffers()[1], dtype=np.int32, count=rows + 1,
+                                            offset=column.offset * 4)).astype(np.int64)
         size += 4 + np.maximum(lengths, 0)
-        parts.append(fixed_width(lengths.astype(">i4").tobytes(), 4, rows))
-        parts.append(column.fill_null(b"") if column.null_count else column)
+        parts.append(pa.Array.from_buffers(pa.binary(), rows, [None, words, pa.py_buffer(lengths.astype(">i4"))]))
+        parts.append(column)
     header = np.empty(rows, dtype=_HEADER)
     header["type"], header["length"], header["count"] = b"D", size, len(columns)
     if int(size.sum()) + rows >= 2**31 - 1:  # beyond a binary array's 32-bit offsets: row by row
