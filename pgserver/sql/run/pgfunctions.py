@@ -123,25 +123,26 @@ Interval = tuple[int, int, int]  # PostgreSQL's (months, days, microseconds)
 def justify_hours(value: Interval) -> Interval:
     """interval_justify_hours: whole days of the time part move into days, signs made to agree."""
     months, days, usecs = value
-    whole = int(usecs / _USECS_PER_DAY)
-    days, usecs = days + whole, usecs - whole * _USECS_PER_DAY
-    if days > 0 and usecs < 0:
-        usecs, days = usecs + _USECS_PER_DAY, days - 1
-    elif days < 0 and usecs > 0:
-        usecs, days = usecs - _USECS_PER_DAY, days + 1
+    days, usecs = _carry(days, usecs, _USECS_PER_DAY)
     return months, days, usecs
 
 
 def justify_days(value: Interval) -> Interval:
     """interval_justify_days: each 30 days become a month, signs made to agree."""
     months, days, usecs = value
-    whole = int(days / _DAYS_PER_MONTH)
-    months, days = months + whole, days - whole * _DAYS_PER_MONTH
-    if months > 0 and days < 0:
-        days, months = days + _DAYS_PER_MONTH, months - 1
-    elif months < 0 and days > 0:
-        days, months = days - _DAYS_PER_MONTH, months + 1
+    months, days = _carry(months, days, _DAYS_PER_MONTH)
     return months, days, usecs
+
+
+def _carry(high: int, low: int, unit: int) -> tuple[int, int]:
+    """Whole units of `low` carried into `high` (truncating toward zero), then the signs made to agree."""
+    whole = int(low / unit)
+    high, low = high + whole, low - whole * unit
+    if high > 0 and low < 0:
+        low, high = low + unit, high - 1
+    elif high < 0 and low > 0:
+        low, high = low - unit, high + 1
+    return high, low
 
 
 def scale_interval(value: Interval, factor: float, divide: bool) -> Interval:
