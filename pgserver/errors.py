@@ -62,6 +62,8 @@ SYNTAX_ERROR = "42601"
 INSUFFICIENT_PRIVILEGE = "42501"
 UNDEFINED_COLUMN = "42703"
 UNDEFINED_FUNCTION = "42883"
+# PostgreSQL's hint on 42883 when no function/operator matches the argument types (parse_func.c)
+NO_MATCH_HINT = "No function matches the given name and argument types. You might need to add explicit type casts."
 AMBIGUOUS_FUNCTION = "42725"
 UNDEFINED_TABLE = "42P01"
 UNDEFINED_OBJECT = "42704"

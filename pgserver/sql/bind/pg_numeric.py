@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import decimal
 import functools
+import math
 import re
 from collections.abc import Callable
 
@@ -127,9 +128,6 @@ def _divide_decimal(a: decimal.Decimal, b: decimal.Decimal) -> str:
     return format(quotient, "f")
 
 
-_LN10 = decimal.Decimal(10).ln(decimal.Context(prec=60))
-
-
 def _plain_parts(value: decimal.Decimal) -> tuple[int, int, list[int]]:
     """(base-10000 weight, display scale, leading base-10000 digits) of a value, as PostgreSQL stores it."""
     weight, first = _weight_and_first_digit(value)
@@ -149,8 +147,6 @@ def _ln_dweight(value: decimal.Decimal) -> int:
     d, dweight = first * 10000 + second, weight * _DEC_DIGITS - _DEC_DIGITS
     if d == 0:
         return 0
-    import math
-
     ln_value = math.log(d) + dweight * math.log(10)
     return int(math.log10(abs(ln_value))) if ln_value else 0
 
@@ -198,8 +194,6 @@ def transcendental(function: str, argument: str, second: str | None = None) -> s
     if y == y.to_integral_value() and abs(y) < 2**31:
         scale = _clamp_scale(max(_MIN_SIG_DIGITS, _display_scale(x)))
         return _rounded(lambda c: c.power(x, int(y)), scale, int(abs(y)) * (abs(x.adjusted()) + 1) + 2)
-    import math
-
     estimate = float(y) * math.log(float(x)) if x > 0 else 0.0
     scale = _clamp_scale(max(_MIN_SIG_DIGITS - int(estimate * 0.434294481903252), _display_scale(x), _display_scale(y)))
     return _rounded(lambda c: c.power(x, y), scale, int(estimate * 0.4343) + 2)
@@ -408,7 +402,7 @@ def exact_transcendental(node: exp.Expression, operands: list[exp.Expression], r
     texts = [exp.cast(o, exp.DataType.build("VARCHAR")) for o in operands]
     call = exp.Anonymous(this=TRANSCENDENTAL_FUNCTION, expressions=[
         exp.Literal.string(function), texts[0], texts[1] if len(texts) > 1 else exp.cast(exp.null(), "VARCHAR")])
-    return call if root_output else exp.cast(call, exp.DataType.build(NESTED_TYPE, dialect="duckdb"))
+    return _shown(call, root_output)
 
 
 def sums_to_bigint(node: exp.Sum) -> bool:
@@ -454,7 +448,7 @@ def exact_spread(node: exp.Expression, argument: exp.Expression, root_output: bo
     """The DuckDB expression computing PostgreSQL's numeric stddev/variance of an (already fixed) argument."""
     values = exp.Anonymous(this="list", expressions=[exp.cast(argument, exp.DataType.build("VARCHAR"))])
     call = exp.Anonymous(this=SPREAD_FUNCTION, expressions=[values, exp.Literal.string(_SPREAD_NAMES[type(node)])])
-    return call if root_output else exp.cast(call, exp.DataType.build(NESTED_TYPE, dialect="duckdb"))
+    return _shown(call, root_output)
 
 
 def reads_numeric_text(node: exp.Expression) -> bool:
@@ -473,7 +467,7 @@ def exact_numeric_text(operand: exp.Expression, root_output: bool) -> exp.Expres
     """The DuckDB expression reading an (already fixed) operand as PostgreSQL's numeric: exact text at the root,
     else the nested decimal type (20 places, not DuckDB's 3)."""
     call = exp.Anonymous(this=NUMERIC_IN_FUNCTION, expressions=[exp.cast(operand, exp.DataType.build("VARCHAR"))])
-    return call if root_output else exp.cast(call, exp.DataType.build(NESTED_TYPE, dialect="duckdb"))
+    return _shown(call, root_output)
 
 
 def keeps_value_scales(node: exp.Expression) -> bool:
@@ -508,11 +502,17 @@ def exact_values(node: exp.Expression, fixed: exp.Expression) -> exp.Expression:
     return case
 
 
+def _shown(call: exp.Expression, root_output: bool) -> exp.Expression:
+    """An exact-text UDF call as a root result column (text, reported numeric) or, inside an expression, as the
+    nested decimal type."""
+    return call if root_output else exp.cast(call, exp.DataType.build(NESTED_TYPE, dialect="duckdb"))
+
+
 def exact_division(dividend: exp.Expression, divisor: exp.Expression, root_output: bool) -> exp.Expression:
     """The DuckDB expression computing PostgreSQL's numeric division of two (already fixed) operands."""
     call = exp.Anonymous(this=NUMERIC_FUNCTION, expressions=[
         exp.cast(dividend, exp.DataType.build("VARCHAR")), exp.cast(divisor, exp.DataType.build("VARCHAR"))])
-    return call if root_output else exp.cast(call, exp.DataType.build(NESTED_TYPE, dialect="duckdb"))
+    return _shown(call, root_output)
 
 
 def literal_numeric_type(node: exp.Expression) -> exp.DataType | None:
@@ -612,19 +612,13 @@ def _mentions_outputs(key: exp.Expression, names: dict[str, int]) -> bool:
 def _branch_expressions(source: exp.Expression, name: str) -> list[exp.Expression]:
     """The expressions a derived table's column `name` takes its values from: one per VALUES row or UNION branch."""
     if isinstance(source, exp.Subquery):
-        alias = source.args.get("alias")
-        names = [c.name for c in alias.columns] if alias is not None else []
+        names = _alias_columns(source)
         if name in names:  # (VALUES … LIMIT n) AS t(v): the alias names the inner columns by position
             return _positional(source.this, names.index(name))
         return _branch_expressions(source.this, name)
     if isinstance(source, exp.Values):
-        alias = source.args.get("alias")
-        names = [c.name for c in alias.columns] if alias is not None else []
-        if name not in names:
-            return []
-        index = names.index(name)
-        rows = [row.expressions if isinstance(row, exp.Tuple) else [row] for row in source.expressions]
-        return [row[index] for row in rows if index < len(row)]
+        names = _alias_columns(source)
+        return _positional(source, names.index(name)) if name in names else []
     if isinstance(source, exp.SetOperation):
         left = source.left
         while isinstance(left, exp.SetOperation | exp.Subquery):
@@ -654,7 +648,15 @@ def _positional(source: exp.Expression, index: int) -> list[exp.Expression]:
     if isinstance(source, exp.Select) and index < len(source.expressions) \
             and not any(isinstance(p, exp.Star) for p in source.expressions):
         return [source.expressions[index].unalias()]
-    return [exp.Null()] if source is None else [exp.Anonymous(this="__unknown")]
+    return [_UNKNOWN_BRANCH]  # a branch we cannot follow: the column's kind stays unknown
+
+
+_UNKNOWN_BRANCH = exp.Anonymous(this="unknown")
+
+
+def _alias_columns(node: exp.Expression) -> list[str]:
+    alias = node.args.get("alias")
+    return [c.name for c in alias.columns] if alias is not None else []
 
 
 def _derived_kinds(branches: list[exp.Expression]) -> tuple[str, ...]:

@@ -48,6 +48,7 @@ from pgserver.errors import (
     DATATYPE_MISMATCH,
     FEATURE_NOT_SUPPORTED,
     INVALID_TEXT_REPRESENTATION,
+    NO_MATCH_HINT,
     NUMERIC_VALUE_OUT_OF_RANGE,
     UNDEFINED_FUNCTION,
     PgError,
@@ -304,17 +305,23 @@ def _arguments(node: exp.Func) -> list[exp.Expression]:
     return out
 
 
+def _viable(inputs: list[int | None], candidates: list[tuple[tuple[int, ...], int]]) -> list[tuple[tuple[int, ...], int]]:
+    """The candidates whose parameters take these inputs as they are or by an implicit cast (unknown: any)."""
+    from pgserver.catalog.expr_types import implicit_casts
+
+    return [c for c in candidates
+            if all(i is None or i == a or (i, a) in implicit_casts() for i, a in zip(inputs, c[0], strict=True))]
+
+
 def _choose_overload(inputs: list[int | None],
                      candidates: list[tuple[tuple[int, ...], int]]) -> tuple[tuple[int, ...], int] | None:
     """func_select_candidate (parse_func.c) for inputs of known or unknown (None) type."""
     from pgserver import types as pgtypes
-    from pgserver.catalog.expr_types import implicit_casts
 
     exact = [c for c in candidates if list(c[0]) == inputs]
     if exact:
         return exact[0]
-    viable = [c for c in candidates
-              if all(i is None or i == a or (i, a) in implicit_casts() for i, a in zip(inputs, c[0], strict=True))]
+    viable = _viable(inputs, candidates)
     if len(viable) > 1:
         most = max(sum(i == a for i, a in zip(inputs, c[0], strict=True)) for c in viable)
         viable = [c for c in viable if sum(i == a for i, a in zip(inputs, c[0], strict=True)) == most]
@@ -328,6 +335,8 @@ def _choose_overload(inputs: list[int | None],
 
 
 def _resolve_numeric_overload(node: exp.Func) -> exp.Expression | None:
+    from pgserver import types as pgtypes
+
     name = _function_name(node) if not isinstance(node, exp.Cast) else None
     if isinstance(node, exp.GenerateSeries):
         name = "generate_series"  # also when the grammar rebuilt it (FROM generate_series(…) → unnest(…))
@@ -348,6 +357,10 @@ def _resolve_numeric_overload(node: exp.Func) -> exp.Expression | None:
             return None
         inputs.append(oid)
     chosen = _choose_overload(inputs, candidates)
+    if chosen is None and None not in inputs and not _viable(inputs, candidates):
+        # every argument's type is known and no overload takes them: round(double precision, integer)
+        shown = ", ".join(pgtypes.format_type(oid) for oid in inputs if oid is not None)
+        raise PgError(UNDEFINED_FUNCTION, f"function {name}({shown}) does not exist", hint=NO_MATCH_HINT)
     if chosen is None:
         return None
     parameters, result = chosen
@@ -512,8 +525,7 @@ def _check_polymorphic_call(node: exp.Func) -> None:
         known = known_type(argument) if element_of is None and not _is_unknown(argument) else None
         oid = pgtypes.array_of(element_of).oid if element_of is not None else _pg_type(known) if known else None
         shown.append(pgtypes.format_type(oid) if oid is not None else "unknown")
-    raise PgError(UNDEFINED_FUNCTION, f"function {name}({', '.join(shown)}) does not exist",
-                  hint="No function matches the given name and argument types. You might need to add explicit type casts.")
+    raise PgError(UNDEFINED_FUNCTION, f"function {name}({', '.join(shown)}) does not exist", hint=NO_MATCH_HINT)
 
 
 def _pg_typeof(argument: exp.Expression) -> exp.Expression:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from pgserver.errors import UNDEFINED_FUNCTION, PgError
 from pgserver.sql.bind import pg_numeric, type_resolution
 
 DUCKDB_SETTINGS: dict[str, str] = {
@@ -330,12 +329,6 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
         return _domain_checked(node)
     if isinstance(node, exp.Div) and pg_numeric.is_numeric_division(node):
         return pg_numeric.exact_division(_fixed(node.left), _fixed(node.right), bool(node.meta.get(pg_numeric.ROOT_OUTPUT)))
-    if isinstance(node, exp.Round | exp.Trunc) and node.args.get("decimals") is not None \
-            and pg_numeric.is_float(node.this) and pg_numeric.is_integer(node.args["decimals"]):
-        name = "round" if isinstance(node, exp.Round) else "trunc"  # only round(numeric, integer) takes places
-        raise PgError(UNDEFINED_FUNCTION, f"function {name}(double precision, integer) does not exist",
-                      hint="No function matches the given name and argument types. You might need to add explicit "
-                           "type casts.")
     if isinstance(node, exp.Round) and node.args.get("decimals") is None and pg_numeric.is_float(node.this):
         # round(double precision) rounds half to even in PostgreSQL (rint); DuckDB's round() half away from zero
         return exp.Anonymous(this="round_even", expressions=[_fixed(node.this), exp.Literal.number(0)])

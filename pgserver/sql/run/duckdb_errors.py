@@ -60,8 +60,7 @@ def translate(error: Exception, sql: str) -> PgError:
     if match := re.search(r"(?:Scalar|Aggregate|Table) Function with name (\S+) does not exist", text):
         name = match[1].rstrip("!")
         return PgError(e.UNDEFINED_FUNCTION, f"function {name} does not exist",
-                       hint="No function matches the given name and argument types. "
-                            "You might need to add explicit type casts.", position=find_name(sql, name))
+                       hint=e.NO_MATCH_HINT, position=find_name(sql, name))
     if match := re.search(r'Could not choose a best candidate function for the function call "([^"]+)"', text):
         return PgError(e.AMBIGUOUS_FUNCTION, f"function {pg_words(match[1])} is not unique",
                        hint="Could not choose a best candidate function. You might need to add explicit type casts.")

@@ -15,10 +15,8 @@ import re
 from sqlglot import exp
 
 from pgserver.catalog.data import builtin
-from pgserver.errors import UNDEFINED_FUNCTION, PgError
+from pgserver.errors import NO_MATCH_HINT, UNDEFINED_FUNCTION, PgError
 from pgserver.output_names import WRITTEN_NAME
-
-_HINT = "No function matches the given name and argument types. You might need to add explicit type casts."
 
 
 @functools.cache
@@ -46,13 +44,13 @@ def check_function_calls(tree: exp.Expression, sql: str) -> None:
         name = str(node.this).lower()
         if name in known or _in_from(node):
             continue
-        raise PgError(UNDEFINED_FUNCTION, f"function {name}{_argument_types(node)} does not exist", hint=_HINT,
+        raise PgError(UNDEFINED_FUNCTION, f"function {name}{_argument_types(node)} does not exist", hint=NO_MATCH_HINT,
                       position=_position(sql, str(node.this)))
     for node in tree.find_all(exp.Func):
         written = node.meta.get(WRITTEN_NAME) if node.meta else None
         if isinstance(written, str) and written not in known and not isinstance(node, exp.Anonymous):
             raise PgError(UNDEFINED_FUNCTION, f"function {written}{_argument_types(node)} does not exist",
-                          hint=_HINT, position=_position(sql, written))
+                          hint=NO_MATCH_HINT, position=_position(sql, written))
 
 
 def check_table_function(table: exp.Table) -> None:
@@ -66,7 +64,7 @@ def check_table_function(table: exp.Table) -> None:
         return
     schema = f"{table.db}." if table.db else ""
     raise PgError(UNDEFINED_FUNCTION, f"function {schema}{name}{_argument_types(function)} does not exist",
-                  hint=_HINT)
+                  hint=NO_MATCH_HINT)
 
 
 _INTERNAL_PREFIXES = ("pgcat_", "__pg")
