@@ -208,7 +208,12 @@ def write_report(path: str, outcomes: list[tuple[Case, Answer, Answer, bool]]) -
         if not ok:
             listed = " [listed]" if _reason(case.sql) else ""
             lines += [f"## {case.label}{listed}", case.sql, f"  pg:   {expected.summary()}",
-                      f"  ours: {got.summary()}", ""]
+                      f"  ours: {got.summary()}"]
+            if expected.sqlstate is None and got.sqlstate is None:
+                theirs, mine = Counter(expected.rows), Counter(got.rows)
+                lines += [f"  only pg:   {list((theirs - mine).elements())[:5]}",
+                          f"  only ours: {list((mine - theirs).elements())[:5]}"]
+            lines.append("")
     with open(path, "w", encoding="utf-8") as out:
         out.write("\n".join(lines))
 
