@@ -117,7 +117,7 @@ def oid_pairs(ours: pq.PGconn, real: pq.PGconn) -> dict[bytes, bytes]:
              "ON n.oid = c.relnamespace WHERE c.oid >= 16384 UNION ALL SELECT nspname, oid::text FROM pg_namespace "
              "WHERE oid >= 16384 UNION ALL SELECT 'constraint.' || n.nspname || '.' || t.conname, t.oid::text FROM pg_constraint t "
              "JOIN pg_namespace n ON n.oid = t.connamespace WHERE t.oid >= 16384 UNION ALL SELECT 'type.' || "
-             "typname, oid::text FROM pg_type WHERE oid >= 16384 UNION ALL SELECT 'db', oid::text FROM pg_database "
+             "typnamespace::regnamespace::text || '.' || typname, oid::text FROM pg_type WHERE oid >= 16384 UNION ALL SELECT 'db', oid::text FROM pg_database "
              "WHERE datname = current_database()")
     mine = {r[0]: r[1] for r in run(ours, query).rows}
     theirs = {r[0]: r[1] for r in run(real, query).rows}

@@ -628,8 +628,11 @@ def _branch_expressions(source: exp.Expression, name: str) -> list[exp.Expressio
             return []
         return _positional(source, names.index(name))
     if isinstance(source, exp.Select):
-        found = [p for p in source.expressions if p.alias_or_name == name]
-        return [found[0].unalias()] if len(found) == 1 else []
+        found = [p.unalias() for p in source.expressions if p.alias_or_name == name]
+        if len(found) == 1 and isinstance(found[0], exp.Explode) and isinstance(found[0].this, exp.GenerateSeries):
+            series = found[0].this  # FROM generate_series(start, stop[, step]): their common type
+            return [series.args[k] for k in ("start", "end", "step") if series.args.get(k) is not None]
+        return found if len(found) == 1 else []
     return []
 
 

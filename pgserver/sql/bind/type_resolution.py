@@ -168,6 +168,10 @@ def resolve(tree: exp.Expression) -> exp.Expression:
         _resolve_operands(node)
         if isinstance(node, _COMPARISON):
             _check_comparison(node)
+    for node in tree.find_all(exp.Nullif):  # NULLIF(a, b) compares with a = b (transformNullIf)
+        _check_comparison(node, "=")
+    for node in tree.find_all(*_ARRAY_OPERATORS):
+        _check_array_operator(node)
     for node in reversed(list(tree.find_all(exp.DPipe))):
         replacement = _array_concatenation(node)
         if replacement is not None:
@@ -274,6 +278,17 @@ def _castable(source: int, target: int) -> bool:
 
 
 @functools.cache
+def _plain_overloads() -> dict[tuple[str, int], list[tuple[tuple[int, ...], int]]]:
+    """(name, arity) -> [(argument types, result type)] of pg_proc's plain (non-variadic) functions."""
+    out: dict[tuple[str, int], list[tuple[tuple[int, ...], int]]] = {}
+    for row in builtin().rows_as_dicts("pg_catalog.pg_proc"):
+        arguments = tuple(row["proargtypes"] or [])
+        if row["prokind"] == "f" and not row.get("provariadic") and arguments:
+            out.setdefault((row["proname"], len(arguments)), []).append((arguments, row["prorettype"]))
+    return out
+
+
+@functools.cache
 def _numeric_overloads() -> dict[tuple[str, int], list[tuple[tuple[int, ...], int]]]:
     """(name, arity) -> [(argument types, result type)] of pg_proc's plain functions over numeric-category types."""
     from pgserver import types as pgtypes
@@ -282,14 +297,14 @@ def _numeric_overloads() -> dict[tuple[str, int], list[tuple[tuple[int, ...], in
         found = pgtypes.find_by_oid(oid)
         return found is not None and found.category == "N" and oid in _RESULT_DUCK_TYPES
 
-    out: dict[tuple[str, int], list[tuple[tuple[int, ...], int]]] = {}
-    for row in builtin().rows_as_dicts("pg_catalog.pg_proc"):
-        arguments = tuple(row["proargtypes"] or [])
-        if row["prokind"] == "f" and not row.get("provariadic") and arguments:
-            out.setdefault((row["proname"], len(arguments)), []).append((arguments, row["prorettype"]))
     numeric_only = {key: [(args, r) for args, r in found if numeric(r) and all(numeric(a) for a in args)]
-                    for key, found in out.items()}
+                    for key, found in _plain_overloads().items()}
     return {key: found for key, found in numeric_only.items() if found}
+
+
+# generate_series over date/time values: PostgreSQL has timestamp and timestamptz forms; a date argument takes
+# the preferred timestamptz one (func_select_candidate), which DuckDB would resolve to timestamp
+_SERIES_DUCK_TYPES = {1114: "TIMESTAMP", 1184: "TIMESTAMPTZ", 1186: "INTERVAL"}
 
 
 _RESULT_DUCK_TYPES = {21: "SMALLINT", 23: "INTEGER", 20: "BIGINT", 700: "FLOAT", 701: "DOUBLE", 1700: "DECIMAL"}
@@ -346,6 +361,7 @@ def _resolve_numeric_overload(node: exp.Func) -> exp.Expression | None:
     candidates = _numeric_overloads().get((name, len(arguments)))
     if not candidates:
         return None
+    every = _plain_overloads()[(name, len(arguments))]
     inputs: list[int | None] = []
     for argument in arguments:
         if _is_unknown(argument):
@@ -357,10 +373,16 @@ def _resolve_numeric_overload(node: exp.Func) -> exp.Expression | None:
             return None
         inputs.append(oid)
     chosen = _choose_overload(inputs, candidates)
-    if chosen is None and None not in inputs and not _viable(inputs, candidates):
+    if chosen is None and None not in inputs and not _viable(inputs, every):
         # every argument's type is known and no overload takes them: round(double precision, integer)
         shown = ", ".join(pgtypes.format_type(oid) for oid in inputs if oid is not None)
         raise PgError(UNDEFINED_FUNCTION, f"function {name}({shown}) does not exist", hint=NO_MATCH_HINT)
+    if chosen is None and name == "generate_series":
+        series = _choose_overload(inputs, [c for c in every if set(c[0]) <= set(_SERIES_DUCK_TYPES)])
+        for argument, given, wanted in zip(arguments, inputs, series[0] if series else (), strict=False):
+            if given != wanted:
+                argument.replace(_cast(argument.copy(), exp.DataType.build(_SERIES_DUCK_TYPES[wanted])))
+        return None
     if chosen is None:
         return None
     parameters, result = chosen
@@ -443,18 +465,24 @@ def _compared_type(node: exp.Expression) -> int | None:
             return None
         element = known.expressions[0]
         return _pg_type(element) if isinstance(element, exp.DataType) else None
+    if isinstance(node, exp.Tuple):
+        return _RECORD  # a row constructor: (1, 2)
     if _is_unknown(node):
         return None
     known = known_type(node)
     return _pg_type(known) if known is not None else None
 
 
-def _check_comparison(node: exp.Expression) -> None:
-    """`2 = ANY(text[])`, `true = 1`: no operator takes these types (42883, PostgreSQL's words)."""
+_RECORD = 2249
+_NO_OPERATOR_HINT = "No operator matches the given name and argument types. You might need to add explicit type casts."
+
+
+def _check_comparison(node: exp.Expression, symbol: str | None = None) -> None:
+    """`2 = ANY(text[])`, `true = 1`, `(1, 2) = 1`: no operator takes these types (42883, PostgreSQL's words)."""
     from pgserver import types as pgtypes
     from pgserver.catalog.expr_types import implicit_casts
 
-    symbol = _OPERATOR_NAMES.get(type(node))
+    symbol = symbol or _OPERATOR_NAMES.get(type(node))
     left, right = node.args.get("this"), node.args.get("expression")
     if symbol is None or left is None or right is None:
         return
@@ -466,8 +494,24 @@ def _check_comparison(node: exp.Expression) -> None:
             or (a, b) in implicit_casts() or (b, a) in implicit_casts() or "X" in (first.category, second.category):
         return
     raise PgError(UNDEFINED_FUNCTION, f"operator does not exist: {pgtypes.format_type(a)} {symbol} "
-                  f"{pgtypes.format_type(b)}", hint="No operator matches the given name and argument types. "
-                  "You might need to add explicit type casts.")
+                  f"{pgtypes.format_type(b)}", hint=_NO_OPERATOR_HINT)
+
+
+_ARRAY_OPERATORS = {exp.ArrayContainsAll: "@>", exp.ArrayContainedBy: "<@", exp.ArrayOverlaps: "&&"}
+
+
+def _check_array_operator(node: exp.Expression) -> None:
+    """`text[] @> integer[]`: PostgreSQL's array operators take two arrays of one element type (anyarray, after
+    implicit casts of the elements), 42883 otherwise."""
+    from pgserver import types as pgtypes
+    from pgserver.catalog.expr_types import implicit_casts
+
+    a, b = _element_type(node.this), _element_type(node.expression)
+    if a is None or b is None or a == b or (a, b) in implicit_casts() or (b, a) in implicit_casts():
+        return
+    shown = [pgtypes.format_type(pgtypes.array_of(t).oid) for t in (a, b)]
+    raise PgError(UNDEFINED_FUNCTION, f"operator does not exist: {shown[0]} {_ARRAY_OPERATORS[type(node)]} "
+                  f"{shown[1]}", hint=_NO_OPERATOR_HINT)
 
 
 _POLY_ARRAYS, _POLY_ELEMENTS = {2277, 5078}, {2283, 5077}  # anyarray/anycompatiblearray, anyelement/anycompatible
@@ -489,6 +533,9 @@ def _element_type(node: exp.Expression) -> int | None:
     if isinstance(node, exp.Array) and node.expressions and all(_is_unknown(e) for e in node.expressions) \
             and any(isinstance(e, exp.Literal) for e in node.expressions):
         return 25
+    if isinstance(node, exp.Array) and node.expressions:  # ARRAY[1, 2]: its elements' one stated type
+        stated = {_pg_type(t) if (t := known_type(e)) is not None else None for e in node.expressions}
+        return stated.pop() if len(stated) == 1 else None
     known = known_type(node)
     if known is None or known.this != exp.DataType.Type.ARRAY or not known.expressions:
         return None

@@ -260,6 +260,19 @@ def _json_constructor(node: exp.Expression) -> exp.Expression | None:
 
 _DOMAIN_CHECKED = "pg_domain_checked"
 _BIGINT_SUM = "pg_bigint_sum"
+_NAN_CHECKED = "pg_nan_checked"
+
+
+def _nonzero_constant(node: exp.Expression) -> bool:
+    """A numeric literal other than zero (its division needs no check)."""
+    while isinstance(node, exp.Paren | exp.Cast):
+        node = node.this
+    if isinstance(node, exp.Neg):
+        node = node.this
+    try:
+        return isinstance(node, exp.Literal) and not node.is_string and float(node.this) != 0
+    except ValueError:
+        return False
 _VALUE_SCALES = "pg_value_scales"
 
 
@@ -327,6 +340,15 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
                                                bool(node.meta.get(pg_numeric.ROOT_OUTPUT)))
     if isinstance(node, exp.Sqrt | exp.Ln | exp.Log) and not node.meta.get(_DOMAIN_CHECKED):
         return _domain_checked(node)
+    if isinstance(node, exp.Div) and pg_numeric.is_float(node.left) and not node.meta.get(_NAN_CHECKED) \
+            and not _nonzero_constant(node.right):
+        # float8div: NaN / 0 is NaN, any other x / 0 division by zero (DuckDB raises for every x)
+        division = node.copy()
+        division.meta[_NAN_CHECKED] = True
+        left = _fixed(node.left)
+        return exp.Case(ifs=[exp.If(this=exp.and_(exp.Anonymous(this="isnan", expressions=[left.copy()]),
+                                                  exp.EQ(this=_fixed(node.right), expression=exp.Literal.number(0))),
+                                    true=left)], default=_fixed(division))
     if isinstance(node, exp.Div) and pg_numeric.is_numeric_division(node):
         return pg_numeric.exact_division(_fixed(node.left), _fixed(node.right), bool(node.meta.get(pg_numeric.ROOT_OUTPUT)))
     if isinstance(node, exp.Round) and node.args.get("decimals") is None and pg_numeric.is_float(node.this):

@@ -13,7 +13,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.errors import ParseError, TokenError
-from sqlglot.tokens import TokenType
+from sqlglot.tokens import Token, TokenType
 
 from pgserver.errors import SYNTAX_ERROR, PgError
 from pgserver.output_names import WRITTEN_NAME
@@ -43,6 +43,21 @@ class SagePostgres(Postgres):
     their templates are evaluated by our own UDFs (pg_templates.py), not mapped to strftime."""
 
     SUPPORTS_FIXED_SIZE_ARRAYS = True  # `int[3]` reads as a type with bounds (Parser._parse_types drops them)
+
+    class Tokenizer(Postgres.Tokenizer):
+        """`@` is PostgreSQL's absolute-value operator, never a parameter's sigil: sqlglot's tokenizer reads the
+        token after a PARAMETER as a bare name (`@ 7.25` as 7 . 25, `@ NULL` as a column). `@` is scanned under
+        a token type of its own and named PARAMETER again once the text is tokenized, so what follows it is
+        scanned as anywhere else (the parser's _parse_parameter makes it abs())."""
+
+        SINGLE_TOKENS = {**Postgres.Tokenizer.SINGLE_TOKENS, "@": TokenType.UNKNOWN}
+
+        def tokenize(self, sql: str) -> list[Token]:
+            tokens = super().tokenize(sql)
+            for token in tokens:
+                if token.token_type == TokenType.UNKNOWN and token.text == "@":
+                    token.token_type = TokenType.PARAMETER
+            return tokens
 
     class Parser(Postgres.Parser):
         def _parse_types(self, *args: object, **kwargs: object) -> exp.Expression | None:  # type: ignore[override]
