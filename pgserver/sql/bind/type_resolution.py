@@ -423,6 +423,8 @@ def is_jsonb(node: exp.Expression) -> bool:
         return node.to.this == exp.DataType.Type.JSONB
     if isinstance(node, exp.JSONExtract | exp.JSONBExtract):
         return is_jsonb(node.this)
+    if isinstance(node, exp.DPipe):  # jsonb || jsonb (an unknown literal on one side takes jsonb)
+        return is_jsonb(node.this) or is_jsonb(node.expression)
     name = _function_name(node)
     return name is not None and name in _jsonb_functions()
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from pgserver.sql.bind import pg_numeric, type_resolution
+from pgserver.sql.run import jsonb_operators
 
 DUCKDB_SETTINGS: dict[str, str] = {
     "integer_division": "true",
@@ -263,6 +264,32 @@ _BIGINT_SUM = "pg_bigint_sum"
 _NAN_CHECKED = "pg_nan_checked"
 
 
+def _jsonb_operator(node: exp.Expression) -> exp.Expression | None:
+    """jsonb's @>, <@, ?, ?|, ?& and || as PostgreSQL defines them (sql/run/jsonb_operators.py)."""
+    if not isinstance(node, exp.ArrayContainsAll | exp.ArrayContainedBy | exp.DPipe | exp.JSONBContainsTopKey
+                      | exp.JSONBContainsAnyTopKeys | exp.JSONBContainsAllTopKeys):
+        return None
+    left, right = node.this, node.expression
+    if not isinstance(node, exp.JSONBContainsTopKey | exp.JSONBContainsAnyTopKeys | exp.JSONBContainsAllTopKeys) \
+            and not (type_resolution.is_jsonb(left) or type_resolution.is_jsonb(right)):
+        return None
+
+    def text(operand: exp.Expression) -> exp.Expression:
+        return exp.cast(_fixed(operand), exp.DataType.build("VARCHAR"))
+
+    if isinstance(node, exp.ArrayContainedBy):
+        left, right = right, left
+    if isinstance(node, exp.ArrayContainsAll | exp.ArrayContainedBy):
+        return exp.Anonymous(this=jsonb_operators.CONTAINS, expressions=[text(left), text(right)])
+    if isinstance(node, exp.DPipe):
+        return exp.Anonymous(this=jsonb_operators.CONCAT, expressions=[text(left), text(right)])
+    if isinstance(node, exp.JSONBContainsTopKey):
+        return exp.Anonymous(this=jsonb_operators.EXISTS, expressions=[text(left), text(right)])
+    keys = exp.cast(_fixed(right), exp.DataType.build("VARCHAR[]", dialect="duckdb"))
+    function = jsonb_operators.EXISTS_ANY if isinstance(node, exp.JSONBContainsAnyTopKeys) else jsonb_operators.EXISTS_ALL
+    return exp.Anonymous(this=function, expressions=[text(left), keys])
+
+
 def _nonzero_constant(node: exp.Expression) -> bool:
     """A numeric literal other than zero (its division needs no check)."""
     while isinstance(node, exp.Paren | exp.Cast):
@@ -340,6 +367,9 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
                                                bool(node.meta.get(pg_numeric.ROOT_OUTPUT)))
     if isinstance(node, exp.Sqrt | exp.Ln | exp.Log) and not node.meta.get(_DOMAIN_CHECKED):
         return _domain_checked(node)
+    jsonb = _jsonb_operator(node)
+    if jsonb is not None:
+        return jsonb
     if isinstance(node, exp.Div) and pg_numeric.is_float(node.left) and not node.meta.get(_NAN_CHECKED) \
             and not _nonzero_constant(node.right):
         # float8div: NaN / 0 is NaN, any other x / 0 division by zero (DuckDB raises for every x)

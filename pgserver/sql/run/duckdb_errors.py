@@ -16,6 +16,7 @@ from pgserver.catalog.errors import pg_error_from_duckdb
 from pgserver.errors import PgError
 
 GROUPING_ERROR = "42803"
+CARDINALITY_VIOLATION = "21000"
 
 
 def translate(error: Exception, sql: str) -> PgError:
@@ -72,6 +73,8 @@ def translate(error: Exception, sql: str) -> PgError:
     for message, state in _FUNCTION_DOMAIN_ERRORS.items():  # raised by the SQL we write (dialect._domain_checked)
         if message in text:
             return PgError(state, message)
+    if "More than one row returned by a subquery used as an expression" in text:
+        return PgError(CARDINALITY_VIOLATION, "more than one row returned by a subquery used as an expression")
     if "Invalid escape string" in text:
         return PgError("22025", "invalid escape string", hint="Escape string must be empty or one character.")
     if "division by zero" in text.lower() or "Division by zero" in text:

@@ -22,6 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from pgserver.errors import INVALID_PARAMETER_VALUE, NULL_VALUE_NOT_ALLOWED, PgError
+from pgserver.sql.run import jsonb_operators
 from pgserver.sql.run.pg_templates import format_datetime, format_number, parse_datetime
 from pgserver.types import format_type
 from pgserver.types.array import format_array
@@ -45,6 +46,7 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
     varchar, bigint = duckdb.sqltype("VARCHAR"), duckdb.sqltype("BIGINT")
     integer, boolean = duckdb.sqltype("INTEGER"), duckdb.sqltype("BOOLEAN")
 
+    jsonb_operators.install(duck)
     duck.create_function("__pg_to_char", _to_char, [varchar, varchar, varchar], varchar)
     duck.create_function("__pg_to_timestamp", _to_timestamp, [varchar, varchar], duckdb.sqltype("TIMESTAMP"))
     duck.create_function("__pg_signal_backend", lambda sid, pid, terminate: session(sid).signal_backend(pid, terminate),

@@ -49,3 +49,42 @@ def rewrite_json_tables(tree: exp.Expression) -> None:
         table_alias = exp.TableAlias(this=exp.to_identifier(alias.name if alias is not None and alias.name else name,
                                                             quoted=True))
         item.replace(exp.Subquery(this=select, alias=table_alias))
+
+
+# json_object_keys / jsonb_object_keys (setof text): the keys of the top-level object, json's in the order written
+# (duplicates kept), jsonb's in jsonb's order (by length, then bytes; one per key) — as a DuckDB list whose
+# elements are the rows, unnested where the call stands (select list) or as a FROM item.
+_KEYS = {"json_object_keys": "json_keys(CAST(__value AS JSON))",
+         "jsonb_object_keys": "list_transform(list_sort(list_transform(list_distinct(json_keys(CAST(__value AS JSON))),"
+                              " k -> struct_pack(n := strlen(k), k := k))), s -> s.k)"}
+
+
+def _keys_list(call: exp.Anonymous) -> exp.Expression:
+    import sqlglot
+
+    template = sqlglot.parse_one(_KEYS[str(call.this).lower()], read="duckdb")
+    for placeholder in list(template.find_all(exp.Column)):
+        if placeholder.name == "__value":
+            placeholder.replace(call.expressions[0].copy())
+    return template
+
+
+def rewrite_object_keys(tree: exp.Expression) -> None:
+    """json(b)_object_keys(x) in FROM or in an expression: the rows of its key list (see _KEYS)."""
+    for call in list(tree.find_all(exp.Anonymous)):
+        name = str(call.this).lower()
+        if name not in _KEYS or len(call.expressions) != 1:
+            continue
+        item = call.parent
+        if isinstance(item, exp.Table) and isinstance(item.parent, exp.From | exp.Join):
+            alias = item.args.get("alias")
+            column = alias.columns[0].name if alias is not None and alias.columns else \
+                alias.name if alias is not None and alias.name else name
+            select = exp.Select(expressions=[exp.alias_(exp.Explode(this=_keys_list(call)),
+                                                        exp.to_identifier(column, quoted=True))])
+            item.replace(exp.Subquery(this=select, alias=exp.TableAlias(this=exp.to_identifier(
+                alias.name if alias is not None and alias.name else name, quoted=True))))
+        elif isinstance(item, exp.Select):  # a bare projection: named after the function, as PostgreSQL does
+            call.replace(exp.alias_(exp.Explode(this=_keys_list(call)), exp.to_identifier(name, quoted=True)))
+        else:
+            call.replace(exp.Explode(this=_keys_list(call)))

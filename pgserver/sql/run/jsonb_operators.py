@@ -1,0 +1,107 @@
+"""PostgreSQL's jsonb operators: @> and <@ (containment), ? ?| ?& (key existence) and || (concatenation).
+
+DuckDB's JSON type has none of them with PostgreSQL's meaning (its json_contains searches at any depth, its
+json_merge_patch merges recursively and drops nulls), so each is a scalar UDF over the values' text that follows
+the rules of PostgreSQL's manual (8.14.3 "jsonb Containment and Existence", 9.16 "jsonb || jsonb"):
+
+- containment: an object contains an object when each of the right's keys is in the left with a contained
+  value; an array contains an array when each right element is contained in some left element (order and
+  duplicates do not matter); a top-level array contains a scalar it holds; scalars contain equal scalars
+  (numbers compare by value: 1 and 1.0 are equal);
+- `?`: a top-level object key, a string element of a top-level array, or the string scalar itself;
+- `||`: two objects merge (the right's value wins a duplicate key), two arrays concatenate; anything else is
+  first wrapped as a one-element array.
+"""
+
+from __future__ import annotations
+
+import decimal
+import json
+from typing import Any
+
+import duckdb
+
+from pgserver.types.json import format_jsonb
+
+
+def _load(text: str) -> Any:
+    return json.loads(text, parse_float=decimal.Decimal, parse_int=decimal.Decimal)
+
+
+def _contains(left: Any, right: Any, top: bool = False) -> bool:
+    if isinstance(left, dict):
+        return isinstance(right, dict) and all(k in left and _contains(left[k], v) for k, v in right.items())
+    if isinstance(left, list):
+        if isinstance(right, list):
+            return all(any(_contains(candidate, wanted) for candidate in left) for wanted in right)
+        if top and not isinstance(right, dict):  # '[1, 2]' @> '1': only at the top level
+            return any(not isinstance(c, dict | list) and _same_scalar(c, right) for c in left)
+        return False
+    return not isinstance(right, dict | list) and _same_scalar(left, right)
+
+
+def _same_scalar(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool) or a is None or b is None:
+        return type(a) is type(b) and a == b
+    if isinstance(a, decimal.Decimal) and isinstance(b, decimal.Decimal):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def contains(left: str | None, right: str | None) -> bool | None:
+    if left is None or right is None:
+        return None
+    return _contains(_load(left), _load(right), top=True)
+
+
+def _has_key(value: Any, key: str) -> bool:
+    if isinstance(value, dict):
+        return key in value
+    if isinstance(value, list):
+        return any(isinstance(v, str) and v == key for v in value)
+    return isinstance(value, str) and value == key
+
+
+def exists(value: str | None, key: str | None) -> bool | None:
+    if value is None or key is None:
+        return None
+    return _has_key(_load(value), key)
+
+
+def exists_any(value: str | None, keys: list[str | None] | None) -> bool | None:
+    if value is None or keys is None:
+        return None
+    loaded = _load(value)
+    return any(k is not None and _has_key(loaded, k) for k in keys)
+
+
+def exists_all(value: str | None, keys: list[str | None] | None) -> bool | None:
+    if value is None or keys is None:
+        return None
+    loaded = _load(value)
+    return all(k is None or _has_key(loaded, k) for k in keys)  # (PostgreSQL skips NULL keys)
+
+
+def concat(left: str | None, right: str | None) -> str | None:
+    if left is None or right is None:
+        return None
+    a, b = _load(left), _load(right)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return format_jsonb({**a, **b})
+    return format_jsonb((a if isinstance(a, list) else [a]) + (b if isinstance(b, list) else [b]))
+
+
+# operator -> (UDF name, DuckDB result type); the callers cast both operands to VARCHAR
+CONTAINS, EXISTS, EXISTS_ANY, EXISTS_ALL, CONCAT = ("__pg_jsonb_contains", "__pg_jsonb_exists",
+                                                    "__pg_jsonb_exists_any", "__pg_jsonb_exists_all",
+                                                    "__pg_jsonb_concat")
+
+
+def install(duck: duckdb.DuckDBPyConnection) -> None:
+    varchar, boolean = duckdb.sqltype("VARCHAR"), duckdb.sqltype("BOOLEAN")
+    keys = duckdb.list_type(varchar)
+    for name, function, arguments, result in (
+            (CONTAINS, contains, [varchar, varchar], boolean), (EXISTS, exists, [varchar, varchar], boolean),
+            (EXISTS_ANY, exists_any, [varchar, keys], boolean), (EXISTS_ALL, exists_all, [varchar, keys], boolean),
+            (CONCAT, concat, [varchar, varchar], duckdb.sqltype("JSON"))):
+        duck.create_function(name, function, arguments, result, null_handling="special", side_effects=False)
