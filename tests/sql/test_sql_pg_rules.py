@@ -48,3 +48,83 @@ async def test_absolute_value_operator_is_not_a_parameter(engine) -> None:
 async def test_char_parameter_binds(engine) -> None:
     result = await run(engine, 'select $1::"char" as c', ["a"])
     assert result.rows == [("a",)]
+
+
+@pytest.mark.parametrize("sql,message", [
+    ("SELECT '{\"a b\",c}'::text[] @> ARRAY[1]", "operator does not exist: text[] @> integer[]"),
+    ("SELECT ARRAY['a', 'b', NULL] <@ ARRAY[1]", "operator does not exist: text[] <@ integer[]"),
+    ("SELECT (1, 2) = (1)", "operator does not exist: record = integer"),
+    ("SELECT NULLIF(true, 1)", "operator does not exist: boolean = integer"),
+    ("SELECT round(1.5::float8, 1)", "function round(double precision, integer) does not exist"),
+])
+async def test_no_operator_or_function_takes_these_types(engine, sql: str, message: str) -> None:
+    error = await error_of(engine, sql)
+    assert (error.sqlstate, error.message) == ("42883", message)
+
+
+async def test_array_operators_cast_elements_implicitly(engine) -> None:
+    assert (await run(engine, "SELECT ARRAY[1, 2] @> ARRAY[1::bigint], ARRAY[1.5] && ARRAY[1]")).rows == [(True, False)]
+
+
+async def test_generate_series_of_dates_is_timestamptz(engine) -> None:
+    result = await run(engine, "SELECT * FROM generate_series(DATE '2024-01-01', DATE '2024-01-05', INTERVAL '2 days')")
+    assert [c.type_oid for c in result.columns] == [1184]
+    assert [r[0].day for r in result.rows] == [1, 3, 5]
+
+
+async def test_window_sum_of_an_integer_series_is_bigint(engine) -> None:
+    result = await run(engine, "SELECT x, sum(x) OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) "
+                               "FROM generate_series(1, 3) AS x")
+    assert [c.type_oid for c in result.columns] == [23, 20]
+    assert result.rows == [(1, 1), (2, 3), (3, 5)]
+
+
+async def test_float8_division_by_zero_is_nan_only_for_nan(engine) -> None:
+    value = (await run(engine, "SELECT 'NaN'::float8 / 0")).rows[0][0]
+    assert value != value  # NaN
+    assert (await error_of(engine, "SELECT 1::float8 / 0")).sqlstate == "22012"
+
+
+async def test_absolute_value_keeps_the_operand_as_written(engine) -> None:
+    result = await run(engine, "SELECT @ 7.25::numeric, @ NULL::int")
+    assert [c.type_oid for c in result.columns] == [1700, 23]
+    assert [str(v) if v is not None else None for v in result.rows[0]] == ["7.25", None]
+
+
+@pytest.mark.parametrize("sql,expected", [
+    ("""SELECT '{"a": 1}'::jsonb @> '{"a": 1}'""", True),
+    ("""SELECT '[1, [2, 3]]'::jsonb @> '[[3]]'""", True),
+    ("""SELECT '[1, 2]'::jsonb @> '1'""", True),
+    ("""SELECT '{"a": {"b": 1}}'::jsonb @> '{"b": 1}'""", False),  # not at any depth: from the top
+    ("""SELECT '{"a": 1}'::jsonb <@ '{"a": 1.0, "b": 2}'""", True),
+    ("""SELECT '{"a": 1}'::jsonb ? 'a'""", True),
+    ("""SELECT '["a", 1]'::jsonb ? '1'""", False),  # only string elements are keys
+    ("""SELECT '["a", "b"]'::jsonb ?| array['b', 'z']""", True),
+    ("""SELECT '["a", "b"]'::jsonb ?& array['b', 'z']""", False),
+])
+async def test_jsonb_containment_and_existence(engine, sql: str, expected: bool) -> None:
+    assert (await run(engine, sql)).rows == [(expected,)]
+
+
+@pytest.mark.parametrize("sql,expected", [
+    ("""SELECT '{"a": 1, "b": 1}'::jsonb || '{"b": 2}'""", {"a": 1, "b": 2}),
+    ("""SELECT '[1]'::jsonb || '[2, 3]'::jsonb""", [1, 2, 3]),
+    ("""SELECT '{"a": 1}'::jsonb || '[2]'::jsonb""", [{"a": 1}, 2]),
+])
+async def test_jsonb_concatenation(engine, sql: str, expected: object) -> None:
+    result = await run(engine, sql)
+    assert [c.type_oid for c in result.columns] == [3802]
+    import json
+    value = result.rows[0][0]
+    assert (json.loads(value) if isinstance(value, str) else value) == expected
+
+
+async def test_object_keys_are_rows(engine) -> None:
+    assert (await run(engine, """SELECT jsonb_object_keys('{"bb": 1, "c": 2, "a": 3}')""")).rows == \
+        [("a",), ("c",), ("bb",)]
+    assert (await run(engine, """SELECT k FROM json_object_keys('{"bb": 1, "c": 2}') AS k""")).rows == [("bb",), ("c",)]
+
+
+async def test_a_scalar_subquery_with_two_rows_is_a_cardinality_violation(engine) -> None:
+    error = await error_of(engine, "SELECT (SELECT x FROM (VALUES (1), (2)) AS t(x))")
+    assert (error.sqlstate, error.message) == ("21000", "more than one row returned by a subquery used as an expression")
