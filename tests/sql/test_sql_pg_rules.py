@@ -128,3 +128,21 @@ async def test_object_keys_are_rows(engine) -> None:
 async def test_a_scalar_subquery_with_two_rows_is_a_cardinality_violation(engine) -> None:
     error = await error_of(engine, "SELECT (SELECT x FROM (VALUES (1), (2)) AS t(x))")
     assert (error.sqlstate, error.message) == ("21000", "more than one row returned by a subquery used as an expression")
+
+
+@pytest.mark.parametrize("sql,sqlstate,message", [
+    ("SELECT CAST('42' AS date)", "22008", 'date/time field value out of range: "42"'),  # month 42 (MDY)
+    ("SELECT CAST('1_000' AS date)", "22008", 'date/time field value out of range: "1_000"'),  # month 1, day 0
+    ("SELECT CAST('-42' AS date)", "22009", 'time zone displacement out of range: "-42"'),
+    ("SELECT CAST('-42' AS time)", "22009", 'time zone displacement out of range: "-42"'),
+    ("SELECT CAST('5' AS date)", "22007", 'invalid input syntax for type date: "5"'),  # no day or year
+    ("SELECT CAST('2024-02-29' AS time)", "22007", 'invalid input syntax for type time: "2024-02-29"'),
+])
+async def test_date_time_input_errors_are_classified_as_postgresql_decodes(engine, sql: str, sqlstate: str,
+                                                                           message: str) -> None:
+    error = await error_of(engine, sql)
+    assert (error.sqlstate, error.message) == (sqlstate, message)
+
+
+async def test_a_time_with_its_date_still_reads(engine) -> None:
+    assert str((await run(engine, "SELECT '2024-02-29 10:00'::time")).rows[0][0]) == "10:00:00"

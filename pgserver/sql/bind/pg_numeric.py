@@ -529,7 +529,7 @@ def literal_numeric_type(node: exp.Expression) -> exp.DataType | None:
         return None
     scale = _display_scale(value)
     digits = len(value.as_tuple().digits)
-    precision = max(digits, scale, 1) if scale else max(digits + max(value.as_tuple().exponent, 0), 1)  # type: ignore[operator]
+    precision = max(digits, scale + 1) if scale else max(digits + max(value.as_tuple().exponent, 0), 1)  # type: ignore[operator]
     if precision > 38:
         return None
     return exp.DataType.build(f"DECIMAL({precision}, {scale})", dialect="duckdb")

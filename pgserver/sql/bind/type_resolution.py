@@ -47,6 +47,7 @@ from pgserver.errors import (
     CANNOT_COERCE,
     DATATYPE_MISMATCH,
     FEATURE_NOT_SUPPORTED,
+    INVALID_DATETIME_FORMAT,
     INVALID_TEXT_REPRESENTATION,
     NO_MATCH_HINT,
     NUMERIC_VALUE_OUT_OF_RANGE,
@@ -141,6 +142,7 @@ def resolve(tree: exp.Expression) -> exp.Expression:
     tree = tree.copy()
     for cast in list(tree.find_all(exp.Cast)):
         _check_integer_input(cast)
+        _check_time_input(cast)
         _check_number_input(cast)
         _interval_input(cast)
         _datetime_input(cast)
@@ -232,6 +234,17 @@ def resolve(tree: exp.Expression) -> exp.Expression:
 
 _INTEGER_INPUT = {exp.DataType.Type.SMALLINT: ("smallint", 2**15), exp.DataType.Type.INT: ("integer", 2**31),
                   exp.DataType.Type.BIGINT: ("bigint", 2**63)}
+
+
+def _check_time_input(cast: exp.Cast) -> None:
+    """'2024-02-29'::time is an error in PostgreSQL (a time needs its time-of-day fields); DuckDB reads midnight."""
+    from pgserver.types.datetime_input_errors import time_without_time_of_day
+
+    literal = cast.this
+    if cast.to.this in (exp.DataType.Type.TIME, exp.DataType.Type.TIMETZ) and isinstance(literal, exp.Literal) \
+            and literal.is_string and time_without_time_of_day(literal.this):
+        kind = "time with time zone" if cast.to.this == exp.DataType.Type.TIMETZ else "time"
+        raise PgError(INVALID_DATETIME_FORMAT, f'invalid input syntax for type {kind}: "{literal.this}"')
 
 
 def _check_integer_input(cast: exp.Cast) -> None:

@@ -352,7 +352,7 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
         if pg_numeric.reads_numeric_text(node) and (root or pg_numeric.is_text(node.this)):
             return pg_numeric.exact_numeric_text(_fixed(node.this), root)
     if isinstance(node, exp.Literal) and not node.is_string and "e" in node.this.lower() \
-            and not isinstance(node.parent, exp.Cast):
+            and not (isinstance(node.parent, exp.Cast) and pg_numeric.is_unconstrained_numeric(node.parent.to)):
         exact = pg_numeric.literal_numeric_type(node)  # 1e3 is a numeric constant (4.1.2.6), DuckDB's is a double
         if exact is not None:
             return exp.Cast(this=node.copy(), to=exact)

@@ -14,6 +14,7 @@ import duckdb
 from pgserver import errors as e
 from pgserver.catalog.errors import pg_error_from_duckdb
 from pgserver.errors import PgError
+from pgserver.types.datetime_input_errors import input_error
 
 GROUPING_ERROR = "42803"
 CARDINALITY_VIOLATION = "21000"
@@ -45,7 +46,7 @@ def translate(error: Exception, sql: str) -> PgError:
         name = match[1].rstrip("!")
         return PgError(e.UNDEFINED_OBJECT, f'type "{name}" does not exist', position=find_name(sql, name))
     if match := re.search(r'invalid date field format: "([^"]*)"', text):
-        return PgError(e.INVALID_DATETIME_FORMAT, f'invalid input syntax for type date: "{match[1]}"')
+        return input_error("date", match[1])
     if match := re.search(r'Referenced table "([^"]+)" not found', text):
         return PgError(e.UNDEFINED_TABLE, f'missing FROM-clause entry for table "{match[1]}"',
                        position=find_name(sql, match[1]))
@@ -90,7 +91,7 @@ def translate(error: Exception, sql: str) -> PgError:
             return PgError(e.INVALID_DATETIME_FORMAT if kind in _DATETIME_TYPES else e.INVALID_TEXT_REPRESENTATION,
                            f'invalid input syntax for type {kind}: "{match[1]}"')
         if match := re.search(r'(time|timestamp) field value out of range: "([^"]*)", expected format', text):
-            return PgError(e.INVALID_DATETIME_FORMAT, f'invalid input syntax for type {match[1]}: "{match[2]}"')
+            return input_error(match[1], match[2])
         if match := re.search(r'timestamp field value out of range: "([^"]*)"', text):
             return PgError(e.DATETIME_FIELD_OVERFLOW, f'date/time field value out of range: "{match[1]}"')
         if match := re.search(r'date field value out of range: "([^"]*)"', text):
