@@ -11,12 +11,13 @@ where that failed:
   out of range" ('42' is month 42 under MDY; '1_000' is month 1, day 0);
 - anything else — missing fields, words we do not decode here: 22007 "invalid input syntax".
 
-Only the number and time-zone fields are decoded here, enough to classify the error; reading values stays with
-the input functions.
+Only the number and time-zone fields are decoded here: enough to classify the error, and to read a date written
+as three numbers between punctuation (number_fields_date); other forms are read by the input functions.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from pgserver.errors import PgError
@@ -31,7 +32,19 @@ _FIELD = re.compile(r"(?P<tz>[+-]\d[\d:]*)|(?P<number>\d+)(?P<after>[:/.-]?)|(?P
 
 def input_error(kind: str, text: str, day_first: bool = False) -> PgError:
     """The PgError PostgreSQL raises for `text` as input of `kind` ('date', 'time', 'timestamp' …)."""
-    month = day = None
+    decoded = _decode(kind, text, day_first)
+    return decoded if isinstance(decoded, PgError) else _invalid(kind, text)
+
+
+def number_fields_date(text: str, day_first: bool = False) -> dt.date | None:
+    """A date written as three number fields between punctuation ('{1,2,3}' is 2003-01-02 under MDY, as
+    PostgreSQL reads it), or None when the text is not that."""
+    decoded = _decode("date", text, day_first)
+    return decoded if isinstance(decoded, dt.date) else None
+
+
+def _decode(kind: str, text: str, day_first: bool) -> PgError | dt.date:
+    month = day = year = None
     has_year = False
     for field in _FIELD.finditer(text):
         if field["tz"]:
@@ -50,7 +63,7 @@ def input_error(kind: str, text: str, day_first: bool = False) -> PgError:
         # DecodeNumber by the fields seen so far (DateStyle MDY, or DMY when day_first)
         if month is None and day is None and not has_year:
             if width >= 3:
-                has_year = True
+                has_year, year = True, value
             elif day_first:
                 day = value
             else:
@@ -60,13 +73,19 @@ def input_error(kind: str, text: str, day_first: bool = False) -> PgError:
         elif day is not None and month is None:
             month = value
         elif not has_year:
-            has_year = True
+            # a year of one or two digits is 1970-2069 (is2digits in DecodeNumber / AdjustYears)
+            has_year, year = True, value if width > 2 else value + (2000 if value < 70 else 1900)
         else:
             return _invalid(kind, text)
     if (month is not None and not 1 <= month <= 12) or (day is not None and not 1 <= day <= 31):
         return PgError(DATETIME_FIELD_OVERFLOW, f'date/time field value out of range: "{text}"',
                        hint='Perhaps you need a different "datestyle" setting.')  # (DTERR_MD_FIELD_OVERFLOW)
-    return _invalid(kind, text)
+    if month is None or day is None or year is None:
+        return _invalid(kind, text)
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return PgError(DATETIME_FIELD_OVERFLOW, f'date/time field value out of range: "{text}"')
 
 
 def _invalid(kind: str, text: str) -> PgError:

@@ -146,3 +146,13 @@ async def test_date_time_input_errors_are_classified_as_postgresql_decodes(engin
 
 async def test_a_time_with_its_date_still_reads(engine) -> None:
     assert str((await run(engine, "SELECT '2024-02-29 10:00'::time")).rows[0][0]) == "10:00:00"
+
+
+@pytest.mark.parametrize("text,expected", [("{1,2,3}", "2003-01-02"), ("1 2 2003", "2003-01-02")])
+async def test_a_date_of_three_number_fields_reads_as_mdy(engine, text: str, expected: str) -> None:
+    assert str((await run(engine, f"SELECT CAST('{text}' AS date)")).rows[0][0]) == expected
+
+
+async def test_numeric_to_integer_overflow_is_22003(engine) -> None:
+    error = await error_of(engine, "SELECT 1e10::int")
+    assert (error.sqlstate, error.message) == ("22003", "integer out of range")

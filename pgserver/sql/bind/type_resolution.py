@@ -663,7 +663,11 @@ def _datetime_input(cast: exp.Cast) -> None:
     except PgError as error:
         if error.sqlstate == "22008":  # read, but a field is out of range (20240230)
             raise
-        return
+        from pgserver.types.datetime_input_errors import number_fields_date
+
+        value = number_fields_date(literal.this) if cast.to.this == exp.DataType.Type.DATE else None
+        if value is None:
+            return
     literal.replace(exp.Literal.string(value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()))
 
 

@@ -83,6 +83,11 @@ def translate(error: Exception, sql: str) -> PgError:
     if match := re.search(r"Date out of range: (-?\d+)-(\d+)-(\d+)", text):  # make_date(2023, 2, 29)
         return PgError(e.DATETIME_FIELD_OVERFLOW,
                        f"date field value out of range: {int(match[1]):04d}-{int(match[2]):02d}-{int(match[3]):02d}")
+    if match := re.search(r"Failed to cast decimal value \S+ to type (\w+)", text):  # 1e10::int
+        name = {"INT16": "smallint", "INT32": "integer", "INT64": "bigint", "SMALLINT": "smallint",
+                "INTEGER": "integer", "BIGINT": "bigint"}.get(match[1].upper())
+        if name is not None:
+            return PgError(e.NUMERIC_VALUE_OUT_OF_RANGE, f"{name} out of range")
     if re.search(r"Could not cast value \S+ to DECIMAL", text) and isinstance(error, duckdb.ConversionException):
         return PgError(e.NUMERIC_VALUE_OUT_OF_RANGE, "numeric field overflow")
     if isinstance(error, duckdb.ConversionException):
