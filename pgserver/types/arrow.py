@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from pgserver.errors import FEATURE_NOT_SUPPORTED, PgError
 from pgserver.types.registry import NUMERIC, TEXT, TYPES_BY_NAME, ColumnType, array_of
-from pgserver.types.values import PgInterval
+from pgserver.types.values import INFINITY, NEG_INFINITY, PgInterval
 
 NUMERIC_ARROW = pa.decimal128(38, 10)  # unconstrained numeric declared by a provider
 
@@ -129,11 +129,45 @@ def python_values(array: pa.Array | pa.ChunkedArray) -> list[Any]:
     try:
         values = array.to_pylist()
     except (OverflowError, ValueError) as err:  # ±infinity and dates past year 9999 (decision 0304)
-        raise PgError(FEATURE_NOT_SUPPORTED, "date or timestamp out of the range this server can send",
-                      detail=str(err), hint="Dates from year 1 to 9999 are supported; infinity is not.") from None
+        values = _with_infinities(array)
+        if values is None:
+            raise PgError(FEATURE_NOT_SUPPORTED, "date or timestamp out of the range this server can send",
+                          detail=str(err), hint="Dates from year 1 to 9999 and ±infinity are supported.") from None
     kind = array.type
     if pa.types.is_interval(kind):
         return [None if v is None else PgInterval(v.months, v.days, v.nanoseconds // 1000) for v in values]
     if pa.types.is_struct(kind) or pa.types.is_map(kind):
         return [None if v is None else str(v) for v in values]
     return values
+
+
+def infinite_positions(array: pa.Array | pa.ChunkedArray) -> pa.Array | None:
+    """Where a date or timestamp column holds DuckDB's ±infinity (the largest and smallest but one of its
+    integer storage), or None for other columns."""
+    kind = array.type
+    if pa.types.is_date32(kind):
+        storage, top = array.view(pa.int32()), 2**31 - 1
+    elif pa.types.is_timestamp(kind):
+        storage, top = array.view(pa.int64()), 2**63 - 1
+    else:
+        return None
+    import pyarrow.compute as pc
+
+    return pc.or_(pc.equal(storage, top), pc.equal(storage, -top))
+
+
+def _with_infinities(array: pa.Array | pa.ChunkedArray) -> list[Any] | None:
+    """The values of a date/timestamp column holding ±infinity: PgInfinity where it does (None: other causes)."""
+    import pyarrow.compute as pc
+
+    infinite = infinite_positions(array)
+    if infinite is None or not pc.any(infinite).as_py():
+        return None
+    negative = pc.less(array.view(pa.int32() if pa.types.is_date32(array.type) else pa.int64()), 0).to_pylist()
+    finite = pc.if_else(infinite, pa.scalar(None, type=array.type), array)
+    try:
+        values = finite.to_pylist()
+    except (OverflowError, ValueError):
+        return None
+    return [(NEG_INFINITY if negative[i] else INFINITY) if flag else v
+            for i, (v, flag) in enumerate(zip(values, infinite.to_pylist(), strict=True))]

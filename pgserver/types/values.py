@@ -30,4 +30,16 @@ class PgInterval:
     microseconds: int = 0
 
 
+@dataclass(frozen=True)
+class PgInfinity:
+    """A date or timestamp's infinity or -infinity, which Python's date and datetime cannot hold."""
+
+    negative: bool = False
+
+    def __str__(self) -> str:
+        return "-infinity" if self.negative else "infinity"
+
+
+INFINITY, NEG_INFINITY = PgInfinity(False), PgInfinity(True)
+
 DEFAULT_CONTEXT = FormatContext()

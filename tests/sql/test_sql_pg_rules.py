@@ -156,3 +156,17 @@ async def test_a_date_of_three_number_fields_reads_as_mdy(engine, text: str, exp
 async def test_numeric_to_integer_overflow_is_22003(engine) -> None:
     error = await error_of(engine, "SELECT 1e10::int")
     assert (error.sqlstate, error.message) == ("22003", "integer out of range")
+
+
+async def test_infinite_dates_and_timestamps_are_sent_as_postgresql_sends_them(engine) -> None:
+    from pgserver.types.values import INFINITY, NEG_INFINITY
+
+    result = await run(engine, "SELECT 'infinity'::date, '-infinity'::timestamp, 'infinity'::timestamptz")
+    assert result.rows == [(INFINITY, NEG_INFINITY, INFINITY)]
+    from pgserver import types as pgtypes
+
+    ctx = pgtypes.FormatContext()
+    assert [pgtypes.text_encoder(c.type_oid, ctx)(v) for c, v in zip(result.columns, result.rows[0], strict=True)] \
+        == [b"infinity", b"-infinity", b"infinity"]
+    assert [pgtypes.binary_encoder(c.type_oid)(v) for c, v in zip(result.columns, result.rows[0], strict=True)] == [
+        b"\x7f\xff\xff\xff", b"\x80" + b"\x00" * 7, b"\x7f" + b"\xff" * 7]
