@@ -48,7 +48,11 @@ class ExpressionTyper:
         if isinstance(node, exp.Coalesce):
             return self._common([node.this, *node.expressions], select, depth)
         if isinstance(node, exp.Nullif):
-            return self.type_of(node.this, select, depth + 1)  # NULLIF(a, b) is of a's type
+            # NULLIF(a, b) is of a's type as the chosen `=` takes it: integer = numeric makes it numeric
+            first = self.type_of(node.this, select, depth + 1)
+            if first in (20, 21, 23) and self.type_of(node.expression, select, depth + 1) == 1700:
+                return 1700
+            return first
         if isinstance(node, exp.Anonymous) and node.name.lower() == "list_transform" and len(node.expressions) == 2 \
                 and isinstance(node.expressions[1], exp.Lambda) and isinstance(node.expressions[1].this, exp.Anonymous):
             printed = _printed_reg_types().get(node.expressions[1].this.name.lower())  # '{int,int8}'::regtype[]

@@ -172,6 +172,7 @@ def resolve(tree: exp.Expression) -> exp.Expression:
             _check_comparison(node)
     for node in tree.find_all(exp.Nullif):  # NULLIF(a, b) compares with a = b (transformNullIf)
         _check_comparison(node, "=")
+        _nullif_result_type(node)
     for node in tree.find_all(*_ARRAY_OPERATORS):
         _check_array_operator(node)
     for node in reversed(list(tree.find_all(exp.DPipe))):
@@ -510,6 +511,22 @@ def _check_comparison(node: exp.Expression, symbol: str | None = None) -> None:
         return
     raise PgError(UNDEFINED_FUNCTION, f"operator does not exist: {pgtypes.format_type(a)} {symbol} "
                   f"{pgtypes.format_type(b)}", hint=_NO_OPERATOR_HINT)
+
+
+_INTEGER_DIGITS = {21: 5, 23: 10, 20: 19}
+
+
+def _nullif_result_type(node: exp.Nullif) -> None:
+    """NULLIF(1, 2.5) is numeric: its result is the first argument as the chosen `=` takes it (integer = numeric
+    casts the integer), which DuckDB's NULLIF, keeping the first argument's type, does not do by itself."""
+    first, second = node.this, node.expression
+    a, b = _compared_type(first), _compared_type(second)
+    if a not in _INTEGER_DIGITS or b != 1700:
+        return
+    from pgserver.sql.bind.pg_numeric import literal_numeric_type
+
+    exact = literal_numeric_type(first) if isinstance(first, exp.Literal) else None
+    node.set("this", _cast(first.copy(), exact or exp.DataType.build(f"DECIMAL({_INTEGER_DIGITS[a]}, 0)")))
 
 
 _ARRAY_OPERATORS = {exp.ArrayContainsAll: "@>", exp.ArrayContainedBy: "<@", exp.ArrayOverlaps: "&&"}

@@ -1,4 +1,5 @@
-"""PostgreSQL's jsonb operators: @> and <@ (containment), ? ?| ?& (key existence) and || (concatenation).
+"""PostgreSQL's jsonb operators: @> and <@ (containment), ? ?| ?& (key existence) and || (concatenation);
+and json_array_elements' reading of a json array, each element's text as written.
 
 DuckDB's JSON type has none of them with PostgreSQL's meaning (its json_contains searches at any depth, its
 json_merge_patch merges recursively and drops nulls), so each is a scalar UDF over the values' text that follows
@@ -21,6 +22,7 @@ from typing import Any
 
 import duckdb
 
+from pgserver.errors import PgError
 from pgserver.types.json import format_jsonb
 
 
@@ -91,6 +93,28 @@ def concat(left: str | None, right: str | None) -> str | None:
     return format_jsonb((a if isinstance(a, list) else [a]) + (b if isinstance(b, list) else [b]))
 
 
+def json_elements(text: str | None) -> list[str] | None:
+    """The elements of a json array as written (json_array_elements keeps json's text; jsonb re-prints it)."""
+    if text is None:
+        return None
+    decoder = json.JSONDecoder()
+    at = len(text) - len(text.lstrip())
+    if not text.startswith("[", at):
+        raise PgError("22023", "cannot extract elements from an object" if text.startswith("{", at)
+                      else "cannot extract elements from a scalar")
+    at += 1
+    out: list[str] = []
+    while True:
+        at += len(text[at:]) - len(text[at:].lstrip())
+        if text.startswith("]", at):
+            return out
+        _, end = decoder.raw_decode(text, at)
+        out.append(text[at:end])
+        at = end + len(text[end:]) - len(text[end:].lstrip())
+        if text.startswith(",", at):
+            at += 1
+
+
 # operator -> (UDF name, DuckDB result type); the callers cast both operands to VARCHAR
 CONTAINS, EXISTS, EXISTS_ANY, EXISTS_ALL, CONCAT = ("__pg_jsonb_contains", "__pg_jsonb_exists",
                                                     "__pg_jsonb_exists_any", "__pg_jsonb_exists_all",
@@ -103,5 +127,6 @@ def install(duck: duckdb.DuckDBPyConnection) -> None:
     for name, function, arguments, result in (
             (CONTAINS, contains, [varchar, varchar], boolean), (EXISTS, exists, [varchar, varchar], boolean),
             (EXISTS_ANY, exists_any, [varchar, keys], boolean), (EXISTS_ALL, exists_all, [varchar, keys], boolean),
-            (CONCAT, concat, [varchar, varchar], duckdb.sqltype("JSON"))):
+            (CONCAT, concat, [varchar, varchar], duckdb.sqltype("JSON")),
+            ("__pg_json_elements", json_elements, [varchar], keys)):
         duck.create_function(name, function, arguments, result, null_handling="special", side_effects=False)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+JSON_ELEMENTS = "__pg_json_elements"  # text of a json array -> its elements' text as written (pgfunctions.py)
+
 # PostgreSQL function -> (its columns, values as text?)
 _FUNCTIONS: dict[str, tuple[tuple[str, ...], bool]] = {
     "json_each": (("key", "value"), False),
@@ -35,6 +37,16 @@ def rewrite_json_tables(tree: exp.Expression) -> None:
             continue
         columns, as_text = _FUNCTIONS[name]
         alias = item.args.get("alias")
+        if name == "json_array_elements":  # json keeps each element's text as written (jsonb re-prints it)
+            written = [c.name for c in alias.columns] if alias is not None and alias.columns else []
+            elements = exp.Anonymous(this=JSON_ELEMENTS, expressions=[
+                exp.cast(call.expressions[0].copy(), exp.DataType.build("VARCHAR"))])
+            value = exp.cast(exp.Explode(this=elements), exp.DataType.build("JSON", dialect="duckdb"))
+            select = exp.Select(expressions=[exp.alias_(value, exp.to_identifier((written or ["value"])[0],
+                                                                                 quoted=True))])
+            item.replace(exp.Subquery(this=select, alias=exp.TableAlias(this=exp.to_identifier(
+                alias.name if alias is not None and alias.name else name, quoted=True))))
+            continue
         written = [c.name for c in alias.columns] if alias is not None and alias.columns else []
         names = written + list(columns[len(written):])
         source = exp.Table(this=exp.Anonymous(this="json_each", expressions=[
