@@ -31,7 +31,7 @@ from tests.integration.conftest import Stack
 
 # The share of identical statements this branch has reached; the run fails below it. (The goal is
 # 0.97; docs/decisions/0452-differential-corpus.md records where the rest stands.)
-FLOOR = 0.961
+FLOOR = 0.97
 
 # Deliberate differences: (statement pattern, reason). Matched against the SQL text.
 KNOWN_DIFFERENCES: list[tuple[str, str]] = [
@@ -46,7 +46,7 @@ KNOWN_DIFFERENCES: list[tuple[str, str]] = [
      "per-value numeric scale: PostgreSQL keeps each numeric value's own display scale, a DuckDB DECIMAL column has "
      "one (1 and 2.5 in one column print 1.0 and 2.5; a double cast to numeric prints the column's scale) "
      "(decision 0800)"),
-    (r"rolsuper|pg_roles|pg_user u ON|nspowner|spcowner|SCHEMA_OWNER",
+    (r"rolsuper|pg_roles|pg_user u ON|nspowner|spcowner|SCHEMA_OWNER|n\.oid,n\.\*,d\.description FROM pg_catalog\.pg_namespace",
      "one role: the configured login is the bootstrap superuser (OID 10) that owns every object (decision 0961); "
      "the mirror's demo is an ordinary role (16384) beside postgres"),
     (r"has_(schema|database)_privilege\([^)]*'CREATE'\)|relacl",
@@ -65,6 +65,16 @@ KNOWN_DIFFERENCES: list[tuple[str, str]] = [
     (r"Load all supported types|WHEN typtype IN \('b', 'e', 'p'\) THEN 0|ORDER BY sp\.r, pg_type\.oid DESC",
      "ORDER BY with ties: rows of equal keys come in each server's own storage order (both are correct)"),
     (r"CAST\('(NaN|Infinity)' AS numeric", "DuckDB's DECIMAL has no NaN or ±Infinity"),
+    (r"order by ref\.oid, ref\.i", "our OIDs are stable hashes of each object's name (pgserver/catalog/oids.py: a "
+     "client's cached OIDs survive a restart or a new view), the mirror's are handed out in creation order, so "
+     "rows ordered by constraint OID come in another order (each server's order is right for its OIDs)"),
+    (r"pg_catalog\.ARRAY_AGG\(t\.typname\)", "array_agg without ORDER BY: the elements come in each server's plan "
+     "order (PostgreSQL leaves it unspecified)"),
+    (r"'SYSTEM TOAST INDEX'", "PostgreSQL's pg_toast relations of its own catalogs are not in our pg_class (the "
+     "generator ships pg_catalog and information_schema relations only; scripts/generate_pg_catalog.py)"),
+    (r"from INFORMATION_SCHEMA\.COLUMNS\s+where TABLE_SCHEMA in|SELECT columns\.\*, pg_catalog\.col_description",
+     "is_updatable says which columns the Sage 200 API accepts in a write (decision 0731); the mirror's plain "
+     "tables say YES for every column"),
     (r"'::json #> '", "json values are DuckDB JSON: an extracted object or array is printed minified, PostgreSQL's "
      "json keeps the input's spacing"),
 ]
