@@ -18,6 +18,7 @@ from typing import Any
 
 from pgserver.errors import PgError
 from pgserver.types import datestyles as styles
+from pgserver.types import datetime_input as inp
 from pgserver.types.codec import Codec, bad_binary, check_size, mismatch
 from pgserver.types.values import FormatContext, PgInterval
 
@@ -167,145 +168,113 @@ def format_interval(value: object) -> str:
 # Input
 # ---------------------------------------------------------------------------
 
-_DATE_RE = re.compile(r"(\d{4,})-(\d{1,2})-(\d{1,2})")
-_MDY_RE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-_TIME_RE = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?")
-_OFFSET_RE = re.compile(r"\s*(?:(?P<z>z|utc|gmt)|(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2})(?::?(?P<s>\d{2}))?)?)$", re.I)
-
-
 def _bad(kind: str, text: str) -> PgError:
     return PgError(INVALID_DATETIME_FORMAT, f'invalid input syntax for type {kind}: "{text}"')
 
 
-def _special(text: str, kind: str) -> None:
-    if text.strip().lower() in ("infinity", "-infinity", "+infinity", "epoch", "now", "today", "tomorrow", "yesterday"):
+def _decoded(decode: Callable[[str, str], inp.Fields], text: str, kind: str, order: str) -> inp.Fields:
+    try:
+        return decode(text, order)
+    except inp.DateTimeError as err:
+        raise inp.pg_error(err.failure, text, kind) from None
+
+
+def _unsupported_special(fields: inp.Fields, text: str, kind: str) -> None:
+    """'infinity', 'now', 'today' …: PostgreSQL's values that have no Python value here (0A000; the SQL layer
+    leaves such constants to DuckDB, which reads them)."""
+    if fields.special not in (None, "epoch"):
         raise PgError(FEATURE_NOT_SUPPORTED, f'special {kind} value "{text.strip()}" is not supported')
 
 
-_COMPACT_DATE_RE = re.compile(r"(\d{4})(\d{2})(\d{2})(?![\d-])")
-_NAMED_MONTH_RE = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})(?!\d)")
-_MONTH_ABBREVIATIONS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+# The Julian-day range PostgreSQL's dates and timestamps hold (IS_VALID_JULIAN, IS_VALID_DATE/TIMESTAMP)
+_FIRST_JULIAN_DAY = 0  # 4714-11-24 BC
+_LAST_DATE_JULIAN = 2_147_483_494 + 2_451_545 - 1  # 5874897-12-31
+_LAST_TIMESTAMP_JULIAN = inp.to_julian(294276, 12, 31)
 
 
-def _split_date(text: str, kind: str, day_first: bool = False) -> tuple[dt.date, str]:
-    s = text.strip()
-    m = _DATE_RE.match(s)
-    try:
-        if m:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))), s[m.end():]
-        m = _COMPACT_DATE_RE.match(s)  # 20240229: year, month and day run together
-        if m:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))), s[m.end():]
-        m = _NAMED_MONTH_RE.match(s)  # Feb 29 2024, February 29, 2024
-        if m and m.group(1).lower()[:3] in _MONTH_ABBREVIATIONS:
-            month = _MONTH_ABBREVIATIONS.index(m.group(1).lower()[:3]) + 1
-            return dt.date(int(m.group(3)), month, int(m.group(2))), s[m.end():]
-        m = _MDY_RE.match(s)  # DateStyle MDY: 01/02/2024 is January 2nd; DMY (and German 02.01.2024): day first
-        if m:
-            first, second = int(m.group(1)), int(m.group(2))
-            day_first = day_first or s[m.end(1)] == "."
-            month, day = (second, first) if day_first else (first, second)
-            return dt.date(int(m.group(3)), month, day), s[m.end():]
-    except ValueError as exc:
-        raise PgError(DATETIME_FIELD_OVERFLOW, f'date/time field value out of range: "{text}"') from exc
-    _special(text, kind)
-    raise _bad(kind, text)
+def _day_number(fields: inp.Fields, text: str, last_julian: int, kind: str) -> int:
+    """The proleptic Gregorian ordinal (Python's date.toordinal) of the fields' date; 22008 beyond
+    PostgreSQL's range, 0A000 beyond Python's (years 1 to 9999)."""
+    if fields.special == "epoch":
+        return dt.date(1970, 1, 1).toordinal()
+    julian = inp.to_julian(fields.year, fields.month, fields.day)
+    if not _FIRST_JULIAN_DAY <= julian <= last_julian:
+        raise PgError(DATETIME_FIELD_OVERFLOW, f'{kind} out of range: "{text}"')
+    if not 1 <= fields.year <= 9999:
+        raise PgError(FEATURE_NOT_SUPPORTED, f"{kind}s outside years 1-9999 are not supported")
+    return dt.date(fields.year, fields.month, fields.day).toordinal()
 
 
-def _parse_time_part(s: str, text: str, kind: str) -> tuple[dt.time, str, bool]:
-    """(time of day, the rest of the text, whether rounding the fraction carried into the next day)."""
-    m = _TIME_RE.match(s)
-    if not m:
-        raise _bad(kind, text)
-    frac = (m.group(4) or "")[:7]
-    micro = round(int(frac.ljust(7, "0")) / 10) if frac else 0
-    hour, minute, second = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
-    carry = micro == USECS_PER_SEC
-    if carry:
-        micro = 0
-    if hour == 24 and minute == 0 and second == 0:
-        raise PgError(FEATURE_NOT_SUPPORTED, f'time "{text}" (24:00:00) is not supported')
-    try:
-        value = dt.time(hour, minute, second, micro)
-    except ValueError as exc:
-        raise PgError(DATETIME_FIELD_OVERFLOW, f'date/time field value out of range: "{text}"') from exc
-    next_day = False
-    if carry:  # 23:59:59.9999995 rounds to the next day's midnight, as PostgreSQL's time_in/timestamp_in do
-        moment = dt.datetime.combine(POSTGRES_EPOCH_DATE, value) + dt.timedelta(seconds=1)
-        value, next_day = moment.time(), moment.date() != POSTGRES_EPOCH_DATE
-    return value, s[m.end():], next_day
-
-
-def _parse_offset(rest: str, text: str, kind: str) -> dt.tzinfo | None:
-    if not rest.strip():
-        return None
-    m = _OFFSET_RE.fullmatch(rest)
-    if not m:
-        raise _bad(kind, text)
-    if m.group("z"):
-        return dt.UTC
-    sign = -1 if m.group("sign") == "-" else 1
-    delta = dt.timedelta(hours=int(m.group("h")), minutes=int(m.group("m") or 0), seconds=int(m.group("s") or 0))
-    return dt.timezone(sign * delta)
+def _order(day_first: bool) -> str:
+    return "DMY" if day_first else "MDY"
 
 
 def parse_date(text: str, day_first: bool = False) -> dt.date:
-    """ISO 'YYYY-MM-DD' (or MDY '01/02/2024'); a trailing time or zone is ignored as date_in does."""
-    value, _rest = _split_date(text, "date", day_first)
-    return value
+    """date_in: any DateStyle-ordered form PostgreSQL reads; a time or zone in the text is read and ignored."""
+    fields = _decoded(inp.decode_date_time, text, "date", _order(day_first))
+    _unsupported_special(fields, text, "date")
+    return dt.date.fromordinal(_day_number(fields, text, _LAST_DATE_JULIAN, "date"))
 
 
-def _no_midnight_carry(next_day: bool, text: str) -> None:
-    if next_day:
+def _fields_usecs(fields: inp.Fields) -> int:
+    return ((fields.hour * 60 + fields.minute) * 60 + fields.second) * USECS_PER_SEC + fields.usec
+
+
+def _time_of_day(fields: inp.Fields, text: str, kind: str) -> dt.time:
+    _unsupported_special(fields, text, kind)
+    usecs = _fields_usecs(fields)
+    if usecs == USECS_PER_DAY:  # 24:00:00, valid in PostgreSQL, has no Python time
         raise PgError(FEATURE_NOT_SUPPORTED, f'time "{text}" (24:00:00) is not supported')
+    seconds, micro = divmod(usecs, USECS_PER_SEC)
+    return dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60, micro)
 
 
 def parse_time(text: str) -> dt.time:
-    value, rest, next_day = _parse_time_part(text.strip(), text, "time without time zone")
-    _no_midnight_carry(next_day, text)
-    _parse_offset(rest, text, "time without time zone")  # validated, then ignored as time_in does
-    return value
+    """time_in: a zone or date in the text is read and ignored."""
+    return _time_of_day(_decoded(inp.decode_time_only, text, "time", "MDY"), text, "time")
 
 
 def parse_timetz(text: str, tz: dt.tzinfo) -> dt.time:
-    value, rest, next_day = _parse_time_part(text.strip(), text, "time with time zone")
-    _no_midnight_carry(next_day, text)
-    zone = _parse_offset(rest, text, "time with time zone")
-    if zone is None:
-        zone = dt.timezone(dt.datetime.now(tz).utcoffset() or dt.timedelta(0))
-    return value.replace(tzinfo=zone)
+    """timetz_in: the written zone, else the session zone's offset today (or on the date written)."""
+    kind = "time with time zone"
+    fields = _decoded(inp.decode_time_only, text, kind, "MDY")
+    value = _time_of_day(fields, text, kind)
+    if fields.offset is not None:
+        return value.replace(tzinfo=dt.timezone(dt.timedelta(seconds=fields.offset)))
+    zone = fields.zone or tz
+    written = fields.mask & inp.DATE_MASK == inp.DATE_MASK and 1 <= fields.year <= 9999
+    day = dt.date(fields.year, fields.month, fields.day) if written else dt.datetime.now(zone).date()
+    offset = dt.datetime.combine(day, value, tzinfo=zone).utcoffset() or dt.timedelta(0)
+    return value.replace(tzinfo=dt.timezone(offset))
 
 
-def _parse_datetime(text: str, kind: str, day_first: bool) -> tuple[dt.datetime, dt.tzinfo | None]:
-    day, rest = _split_date(text, kind, day_first)
-    moment = dt.time(0)
-    next_day = False
-    stripped = rest.lstrip()
-    if stripped[:1] in ("T", "t") or (stripped[:1].isdigit() and rest[:1] in (" ", "\t")):
-        moment, rest, next_day = _parse_time_part(stripped.lstrip("Tt"), text, kind)
-    value = dt.datetime.combine(day, moment)
-    if next_day:
-        try:
-            value += dt.timedelta(days=1)
-        except OverflowError as exc:
-            raise PgError(DATETIME_FIELD_OVERFLOW, f'date/time field value out of range: "{text}"') from exc
-    return value, _parse_offset(rest, text, kind)
+def _parse_datetime(text: str, kind: str, day_first: bool) -> tuple[dt.datetime, inp.Fields]:
+    fields = _decoded(inp.decode_date_time, text, kind, _order(day_first))
+    _unsupported_special(fields, text, kind)
+    day = _day_number(fields, text, _LAST_TIMESTAMP_JULIAN, "timestamp")
+    usecs = 0 if fields.special == "epoch" else _fields_usecs(fields)  # may reach 24:00:00: the next day
+    try:
+        return dt.datetime.fromordinal(day) + dt.timedelta(microseconds=usecs), fields
+    except OverflowError as exc:
+        raise PgError(FEATURE_NOT_SUPPORTED, "timestamps outside years 1-9999 are not supported") from exc
 
 
 def parse_timestamp(text: str, day_first: bool = False) -> dt.datetime:
-    """timestamp without time zone: any zone written in the text is ignored, as timestamp_in does."""
-    value, _zone = _parse_datetime(text, "timestamp", day_first)
+    """timestamp_in: any zone written in the text is read and ignored."""
+    value, _fields = _parse_datetime(text, "timestamp", day_first)
     return value
 
 
 def parse_timestamptz(text: str, tz: dt.tzinfo, day_first: bool = False) -> dt.datetime:
-    """An aware datetime in UTC; text without a zone is read in the session zone."""
-    value, zone = _parse_datetime(text, "timestamp with time zone", day_first)
-    if zone is None:
-        local = value.replace(tzinfo=tz)
-        # zoneinfo resolves ambiguous/skipped local times with fold=0, as PostgreSQL does (earlier offset).
-        return local.astimezone(dt.UTC)
-    return value.replace(tzinfo=zone).astimezone(dt.UTC)
+    """timestamptz_in, as an aware datetime in UTC; text without a zone is read in the session zone."""
+    value, fields = _parse_datetime(text, "timestamp with time zone", day_first)
+    if fields.special == "epoch":
+        return value.replace(tzinfo=dt.UTC)
+    zone = dt.timezone(dt.timedelta(seconds=fields.offset)) if fields.offset is not None else fields.zone or tz
+    try:  # zoneinfo resolves ambiguous/skipped local times with fold=0, as PostgreSQL does (earlier offset).
+        return value.replace(tzinfo=zone).astimezone(dt.UTC)
+    except OverflowError as exc:
+        raise PgError(FEATURE_NOT_SUPPORTED, "timestamps outside years 1-9999 are not supported") from exc
 
 
 _UNIT_USECS = {
