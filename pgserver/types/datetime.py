@@ -277,6 +277,17 @@ def parse_timestamptz(text: str, tz: dt.tzinfo, day_first: bool = False) -> dt.d
         raise PgError(FEATURE_NOT_SUPPORTED, "timestamps outside years 1-9999 are not supported") from exc
 
 
+def input_error(kind: str, text: str) -> PgError | None:
+    """The error PostgreSQL's input function of `kind` ('date', 'time', 'timestamp') raises reading `text`
+    (DateStyle MDY), or None when it reads the text (or its value has no Python form here)."""
+    parse = {"date": parse_date, "time": parse_time, "timestamp": parse_timestamp}[kind]
+    try:
+        parse(text)
+    except PgError as err:
+        return None if err.sqlstate == FEATURE_NOT_SUPPORTED else err
+    return None
+
+
 _UNIT_USECS = {
     "microsecond": 1, "us": 1, "usec": 1, "usecs": 1, "microseconds": 1,
     "millisecond": 1000, "ms": 1000, "msec": 1000, "msecs": 1000, "milliseconds": 1000,
