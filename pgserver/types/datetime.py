@@ -21,7 +21,7 @@ from typing import Any
 from pgserver.errors import PgError
 from pgserver.types import datestyles as styles
 from pgserver.types.codec import Codec, bad_binary, check_size, mismatch
-from pgserver.types.values import FormatContext, PgInterval
+from pgserver.types.values import FormatContext, PgInfinity, PgInterval
 
 INVALID_DATETIME_FORMAT = "22007"
 DATETIME_FIELD_OVERFLOW = "22008"
@@ -1167,7 +1167,13 @@ def _usecs(value: dt.datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
+def _infinite_usecs(value: PgInfinity) -> bytes:
+    return struct.pack(">q", TIMESTAMP_NEG_INFINITY if value.negative else TIMESTAMP_INFINITY)
+
+
 def encode_timestamp(value: Any) -> bytes:
+    if isinstance(value, PgInfinity):
+        return _infinite_usecs(value)
     if isinstance(value, str):
         value = parse_timestamp(value)
     if not isinstance(value, dt.datetime):
@@ -1180,6 +1186,8 @@ def encode_timestamp(value: Any) -> bytes:
 
 
 def encode_timestamptz(value: Any) -> bytes:
+    if isinstance(value, PgInfinity):
+        return _infinite_usecs(value)
     if isinstance(value, str):
         value = parse_timestamptz(value, dt.UTC)
     if not isinstance(value, dt.date):
@@ -1211,7 +1219,13 @@ def decode_timestamptz(data: bytes) -> dt.datetime:
     return _after_epoch(POSTGRES_EPOCH_UTC, _decode_usecs(data, "timestamptz"))
 
 
+DATE_INFINITY = 2**31 - 1
+DATE_NEG_INFINITY = -(2**31)
+
+
 def encode_date(value: Any) -> bytes:
+    if isinstance(value, PgInfinity):
+        return struct.pack(">i", DATE_NEG_INFINITY if value.negative else DATE_INFINITY)
     if isinstance(value, str):
         value = parse_date(value)
     if isinstance(value, dt.datetime):
@@ -1324,10 +1338,15 @@ def _interval_text(value: Any, ctx: FormatContext) -> str:
     return format_interval_styled(value, ctx.interval_style)
 
 
+_INFINITE_KINDS = ("date", "timestamp", "timestamptz")
+
+
 def _checked(kind: str, types: tuple[type, ...], fn: Callable[[Any, FormatContext], str]) -> Callable[..., str]:
     def encode(value: Any, ctx: FormatContext) -> str:
         if isinstance(value, str):
             return value  # already text (e.g. a literal the SQL layer passed through)
+        if isinstance(value, PgInfinity) and kind in _INFINITE_KINDS:
+            return str(value)
         if not isinstance(value, types):
             raise mismatch(kind, value)
         return fn(value, ctx)

@@ -30,4 +30,20 @@ class PgInterval:
     microseconds: int = 0
 
 
+@dataclass(frozen=True)
+class PgInfinity:
+    """'infinity' or '-infinity' of a date, timestamp or timestamptz (DuckDB holds them; Python's
+    date and datetime cannot). Sent as PostgreSQL sends them: the word in text, the type's largest or
+    smallest integer in binary (decision 0304)."""
+
+    negative: bool = False
+
+    def __str__(self) -> str:
+        return "-infinity" if self.negative else "infinity"
+
+
+INFINITY = PgInfinity(False)
+NEG_INFINITY = PgInfinity(True)
+
+
 DEFAULT_CONTEXT = FormatContext()
