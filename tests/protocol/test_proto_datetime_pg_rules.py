@@ -106,3 +106,10 @@ def test_psycopg_reads_minus_infinity_timestamptz_in_binary_and_text(dsn: str) -
             cur = conn.cursor(binary=binary)
             with pytest.raises(psycopg.DataError, match="timestamp too small"):  # psycopg's own refusal: PG's too
                 cur.execute("SELECT '-infinity'::timestamptz").fetchone()
+
+
+def test_copy_to_stdout_sends_infinities(dsn: str) -> None:
+    with psycopg.connect(dsn, autocommit=True) as conn, conn.cursor() as cur:
+        with cur.copy("COPY (SELECT 'infinity'::date, '-infinity'::timestamp) TO STDOUT") as copy:
+            data = b"".join(bytes(chunk) for chunk in copy)
+    assert data == b"infinity\t-infinity\n"
