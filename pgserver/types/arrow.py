@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pgserver.errors import FEATURE_NOT_SUPPORTED, PgError
 from pgserver.types.registry import NUMERIC, TEXT, TYPES_BY_NAME, ColumnType, array_of
@@ -125,14 +126,12 @@ def arrow_of_duckdb(duck: str) -> pa.DataType:
 
 
 def python_values(array: pa.Array | pa.ChunkedArray) -> list[Any]:
-    """Arrow column → Python values in the codecs' vocabulary (PgInterval for intervals …)."""
+    """Arrow column → Python values in the codecs' vocabulary (PgInterval for intervals, PgInfinity for
+    infinite dates and timestamps …)."""
     try:
         values = array.to_pylist()
-    except (OverflowError, ValueError) as err:  # ±infinity and dates past year 9999 (decision 0304)
-        values = _with_infinities(array)
-        if values is None:
-            raise PgError(FEATURE_NOT_SUPPORTED, "date or timestamp out of the range this server can send",
-                          detail=str(err), hint="Dates from year 1 to 9999 and ±infinity are supported.") from None
+    except (OverflowError, ValueError) as err:  # ±infinity, dates outside years 1 to 9999 (decision 0304)
+        values = _with_infinities(array, err)
     kind = array.type
     if pa.types.is_interval(kind):
         return [None if v is None else PgInterval(v.months, v.days, v.nanoseconds // 1000) for v in values]
@@ -141,33 +140,30 @@ def python_values(array: pa.Array | pa.ChunkedArray) -> list[Any]:
     return values
 
 
-def infinite_positions(array: pa.Array | pa.ChunkedArray) -> pa.Array | None:
-    """Where a date or timestamp column holds DuckDB's ±infinity (the largest and smallest but one of its
-    integer storage), or None for other columns."""
+# DuckDB's infinite dates and timestamps: the largest integer of the carrier and its negation.
+_DATE_INFINITY = 2**31 - 1
+_TIMESTAMP_INFINITY = 2**63 - 1
+
+
+def _with_infinities(array: pa.Array | pa.ChunkedArray, err: Exception) -> list[Any]:
+    """A date or timestamp column holding ±infinity: those as PgInfinity, the rest as Python values.
+    Finite values Python cannot hold (past year 9999, BC) stay a clear 0A000."""
     kind = array.type
     if pa.types.is_date32(kind):
-        storage, top = array.view(pa.int32()), 2**31 - 1
-    elif pa.types.is_timestamp(kind):
-        storage, top = array.view(pa.int64()), 2**63 - 1
+        integers, infinity = array.cast(pa.int32()), _DATE_INFINITY
+    elif pa.types.is_timestamp(kind) and kind.unit == "us":
+        integers, infinity = array.cast(pa.int64()), _TIMESTAMP_INFINITY
     else:
-        return None
-    import pyarrow.compute as pc
-
-    return pc.or_(pc.equal(storage, top), pc.equal(storage, -top))
-
-
-def _with_infinities(array: pa.Array | pa.ChunkedArray) -> list[Any] | None:
-    """The values of a date/timestamp column holding ±infinity: PgInfinity where it does (None: other causes)."""
-    import pyarrow.compute as pc
-
-    infinite = infinite_positions(array)
-    if infinite is None or not pc.any(infinite).as_py():
-        return None
-    negative = pc.less(array.view(pa.int32() if pa.types.is_date32(array.type) else pa.int64()), 0).to_pylist()
-    finite = pc.if_else(infinite, pa.scalar(None, type=array.type), array)
-    try:
-        values = finite.to_pylist()
-    except (OverflowError, ValueError):
-        return None
-    return [(NEG_INFINITY if negative[i] else INFINITY) if flag else v
-            for i, (v, flag) in enumerate(zip(values, infinite.to_pylist(), strict=True))]
+        integers, infinity = None, 0
+    if integers is not None:
+        specials = {infinity: INFINITY, -infinity: NEG_INFINITY, -infinity - 1: NEG_INFINITY}
+        infinite = pc.is_in(integers, value_set=pa.array(list(specials), integers.type))
+        try:
+            rest = pc.if_else(infinite, pa.scalar(None, kind), array).to_pylist()
+        except (OverflowError, ValueError) as inner:
+            err = inner
+        else:
+            return [specials[i] if f else v for i, f, v in zip(integers.to_pylist(), infinite.to_pylist(), rest,
+                                                                strict=True)]
+    raise PgError(FEATURE_NOT_SUPPORTED, "date or timestamp out of the range this server can send",
+                  detail=str(err), hint="Dates and timestamps from year 1 to 9999 and ±infinity are supported.")

@@ -32,7 +32,9 @@ class PgInterval:
 
 @dataclass(frozen=True)
 class PgInfinity:
-    """A date or timestamp's infinity or -infinity, which Python's date and datetime cannot hold."""
+    """'infinity' or '-infinity' of a date, timestamp or timestamptz (DuckDB holds them; Python's
+    date and datetime cannot). Sent as PostgreSQL sends them: the word in text, the type's largest or
+    smallest integer in binary (decision 0304)."""
 
     negative: bool = False
 
@@ -40,6 +42,8 @@ class PgInfinity:
         return "-infinity" if self.negative else "infinity"
 
 
-INFINITY, NEG_INFINITY = PgInfinity(False), PgInfinity(True)
+INFINITY = PgInfinity(False)
+NEG_INFINITY = PgInfinity(True)
+
 
 DEFAULT_CONTEXT = FormatContext()

@@ -47,7 +47,6 @@ from pgserver.errors import (
     CANNOT_COERCE,
     DATATYPE_MISMATCH,
     FEATURE_NOT_SUPPORTED,
-    INVALID_DATETIME_FORMAT,
     INVALID_TEXT_REPRESENTATION,
     NO_MATCH_HINT,
     NUMERIC_VALUE_OUT_OF_RANGE,
@@ -238,14 +237,22 @@ _INTEGER_INPUT = {exp.DataType.Type.SMALLINT: ("smallint", 2**15), exp.DataType.
 
 
 def _check_time_input(cast: exp.Cast) -> None:
-    """'2024-02-29'::time is an error in PostgreSQL (a time needs its time-of-day fields); DuckDB reads midnight."""
-    from pgserver.types.datetime_input_errors import time_without_time_of_day
+    """'2024-02-29'::time is an error in PostgreSQL (a time needs its time-of-day fields); DuckDB reads midnight.
+    '102030'::time is 10:20:30 there, an error in DuckDB.
+    A time literal is read by time_in's rules (pgserver.types.datetime); what they refuse is refused here, in
+    PostgreSQL's words (a value Python cannot hold, 0A000, is left to DuckDB)."""
+    from pgserver.types.datetime import parse_time
 
     literal = cast.this
-    if cast.to.this in (exp.DataType.Type.TIME, exp.DataType.Type.TIMETZ) and isinstance(literal, exp.Literal) \
-            and literal.is_string and time_without_time_of_day(literal.this):
-        kind = "time with time zone" if cast.to.this == exp.DataType.Type.TIMETZ else "time"
-        raise PgError(INVALID_DATETIME_FORMAT, f'invalid input syntax for type {kind}: "{literal.this}"')
+    if cast.to.this != exp.DataType.Type.TIME or not (isinstance(literal, exp.Literal) and literal.is_string):
+        return
+    try:
+        value = parse_time(literal.this)
+    except PgError as error:
+        if error.sqlstate != FEATURE_NOT_SUPPORTED:
+            raise
+        return
+    literal.replace(exp.Literal.string(value.isoformat()))  # '102030', 'allballs': in the form DuckDB reads
 
 
 def _check_integer_input(cast: exp.Cast) -> None:
@@ -680,11 +687,7 @@ def _datetime_input(cast: exp.Cast) -> None:
     except PgError as error:
         if error.sqlstate == "22008":  # read, but a field is out of range (20240230)
             raise
-        from pgserver.types.datetime_input_errors import number_fields_date
-
-        value = number_fields_date(literal.this) if cast.to.this == exp.DataType.Type.DATE else None
-        if value is None:
-            return
+        return
     literal.replace(exp.Literal.string(value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()))
 
 

@@ -14,10 +14,12 @@ import duckdb
 from pgserver import errors as e
 from pgserver.catalog.errors import pg_error_from_duckdb
 from pgserver.errors import PgError
-from pgserver.types.datetime_input_errors import input_error
+from pgserver.types.datetime import input_error
 
 GROUPING_ERROR = "42803"
 CARDINALITY_VIOLATION = "21000"
+_DATETIME_INPUT = re.compile(r'(?:invalid (date|timestamp) field format|(date|time|timestamp) field value out of range): '
+                             r'"([^"]*)"')
 
 
 def translate(error: Exception, sql: str) -> PgError:
@@ -45,8 +47,12 @@ def translate(error: Exception, sql: str) -> PgError:
     if match := re.search(r"Type with name (\S+) does not exist", text):
         name = match[1].rstrip("!")
         return PgError(e.UNDEFINED_OBJECT, f'type "{name}" does not exist', position=find_name(sql, name))
+    if isinstance(error, duckdb.ConversionException) and (match := _DATETIME_INPUT.search(text)):
+        read = input_error(match[1] or match[2], match[3])  # DuckDB refused the text: PostgreSQL's reading
+        if read is not None:  # of it decides the error ('-42'::date is 22009, a zone displacement)
+            return read
     if match := re.search(r'invalid date field format: "([^"]*)"', text):
-        return input_error("date", match[1])
+        return PgError(e.INVALID_DATETIME_FORMAT, f'invalid input syntax for type date: "{match[1]}"')
     if match := re.search(r'Referenced table "([^"]+)" not found', text):
         return PgError(e.UNDEFINED_TABLE, f'missing FROM-clause entry for table "{match[1]}"',
                        position=find_name(sql, match[1]))
@@ -96,7 +102,7 @@ def translate(error: Exception, sql: str) -> PgError:
             return PgError(e.INVALID_DATETIME_FORMAT if kind in _DATETIME_TYPES else e.INVALID_TEXT_REPRESENTATION,
                            f'invalid input syntax for type {kind}: "{match[1]}"')
         if match := re.search(r'(time|timestamp) field value out of range: "([^"]*)", expected format', text):
-            return input_error(match[1], match[2])
+            return PgError(e.INVALID_DATETIME_FORMAT, f'invalid input syntax for type {match[1]}: "{match[2]}"')
         if match := re.search(r'timestamp field value out of range: "([^"]*)"', text):
             return PgError(e.DATETIME_FIELD_OVERFLOW, f'date/time field value out of range: "{match[1]}"')
         if match := re.search(r'date field value out of range: "([^"]*)"', text):

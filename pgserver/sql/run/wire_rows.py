@@ -23,7 +23,7 @@ from pgserver.engine import ResultColumn
 from pgserver.errors import FEATURE_NOT_SUPPORTED, PgError
 from pgserver.protocol.backend import data_row
 from pgserver.types.array import format_array
-from pgserver.types.arrow import infinite_positions, python_values
+from pgserver.types.arrow import python_values
 from pgserver.types.columns import ColumnEncoder, column_encoder, fixed_width
 from pgserver.types.numeric import encode_numeric_text
 
@@ -70,8 +70,6 @@ class DataRowEncoder:
             kind, fmt = self._kinds[index]
             self._column_encoders[key] = column_encoder(kind, fmt, column.type, self._ctx)
         fast = self._column_encoders[key]
-        if fast is not None and (infinite := infinite_positions(column)) is not None and pc.any(infinite).as_py():
-            fast = None  # ±infinity: the kernels print dates, the per-value encoders print 'infinity'
         encoded = fast(column) if fast is not None else None
         if encoded is None:
             encode = self._value_encoders[index]
