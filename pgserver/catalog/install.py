@@ -268,11 +268,11 @@ def _role_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog, qualified: str
 def _derived_views(catalog: Catalog) -> dict[str, list[dict[str, Any]]]:
     """pg_tables and pg_indexes, which PostgreSQL computes from pg_class; the statistics views' rows of our
     relations (pg_stat_all/user_tables and _indexes): every relation listed, its counters zero — scans of
-    the Sage 200 API are not counted per relation (yet). pg_statio_* list the same relations with zero block
-    counts (no blocks are read here); a relation without indexes has NULL index counts and, as none of ours
-    has a TOAST table, the TOAST counts are NULL, as PostgreSQL reports them."""
+    the Sage 200 API are not counted per relation (yet). pg_statio_* stay empty (no blocks are read here):
+    PostgreSQL would list every table, but Sequelize's describeTable joins pg_statio_all_tables to column
+    comments by table name alone, which fails with 21000 as soon as two schemas hold a table of one name —
+    as StandardUK and ProfessionalUK do for every view (decision 0454)."""
     tables, indexes, table_stats, index_stats = [], [], [], []
-    table_io, index_io = [], []
     for info in sorted(catalog.classes.values(), key=lambda c: c.oid):
         schema = catalog.namespace_names[info.namespace_oid]
         if info.kind in ("r", "p"):
@@ -284,24 +284,15 @@ def _derived_views(catalog: Catalog) -> dict[str, list[dict[str, Any]]]:
                  "n_dead_tup", "n_mod_since_analyze", "n_ins_since_vacuum", "vacuum_count", "autovacuum_count",
                  "analyze_count", "autoanalyze_count"), 0), idx_scan=0 if has_index else None,
                 idx_tup_fetch=0 if has_index else None))
-            table_io.append(dict(relid=info.oid, schemaname=schema, relname=info.name, heap_blks_read=0,
-                                 heap_blks_hit=0, **dict.fromkeys(("idx_blks_read", "idx_blks_hit"),
-                                                                  0 if has_index else None),
-                                 **dict.fromkeys(("toast_blks_read", "toast_blks_hit", "tidx_blks_read",
-                                                  "tidx_blks_hit"), None)))
         elif info.kind == "i" and info.oid in catalog.index_table:
             table = catalog.classes[catalog.index_table[info.oid]]
             indexes.append(dict(schemaname=schema, tablename=table.name, indexname=info.name, tablespace=None,
                                 indexdef=catalog.indexdef.get(info.oid)))
             index_stats.append(dict(relid=table.oid, indexrelid=info.oid, schemaname=schema, relname=table.name,
                                     indexrelname=info.name, idx_scan=0, idx_tup_read=0, idx_tup_fetch=0))
-            index_io.append(dict(relid=table.oid, indexrelid=info.oid, schemaname=schema, relname=table.name,
-                                 indexrelname=info.name, idx_blks_read=0, idx_blks_hit=0))
     return {"pg_catalog.pg_tables": tables, "pg_catalog.pg_indexes": indexes,
             "pg_catalog.pg_stat_all_tables": table_stats, "pg_catalog.pg_stat_user_tables": _user(table_stats),
-            "pg_catalog.pg_stat_all_indexes": index_stats, "pg_catalog.pg_stat_user_indexes": _user(index_stats),
-            "pg_catalog.pg_statio_all_tables": table_io, "pg_catalog.pg_statio_user_tables": _user(table_io),
-            "pg_catalog.pg_statio_all_indexes": index_io, "pg_catalog.pg_statio_user_indexes": _user(index_io)}
+            "pg_catalog.pg_stat_all_indexes": index_stats, "pg_catalog.pg_stat_user_indexes": _user(index_stats)}
 
 
 def _user(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -170,3 +170,9 @@ async def test_infinite_dates_and_timestamps_are_sent_as_postgresql_sends_them(e
         == [b"infinity", b"-infinity", b"infinity"]
     assert [pgtypes.binary_encoder(c.type_oid)(v) for c, v in zip(result.columns, result.rows[0], strict=True)] == [
         b"\x7f\xff\xff\xff", b"\x80" + b"\x00" * 7, b"\x7f" + b"\xff" * 7]
+
+
+async def test_json_path_keeps_the_value_as_written(engine) -> None:
+    result = await run(engine, """SELECT '{"a": 1, "b": [1, 2, {"c":  "x"}]}'::json #> '{b,2}',
+                                         '{"a": 1}'::json #> '{z}', '[1, [2, 3]]'::json #> '{1,-1}'""")
+    assert [str(v) if v is not None else None for v in result.rows[0]] == ['{"c":  "x"}', None, "3"]

@@ -123,6 +123,11 @@ def _json_path(node: exp.Expression) -> exp.Expression | None:
         return None
     if any(e is None or isinstance(e, list) for e in elements):
         return None
+    if isinstance(node, exp.JSONBExtract) and not type_resolution.is_jsonb(node.this):
+        # json (not jsonb) #> keeps the value's text as written: '{"c": "x"}', not DuckDB's minified form
+        return exp.Anonymous(this=jsonb_operators.JSON_PATH, expressions=[
+            exp.cast(_fixed(node.this), exp.DataType.build("VARCHAR")),
+            exp.Array(expressions=[exp.Literal.string(str(e)) for e in elements])])
     pointer = "".join("/" + str(e).replace("~", "~0").replace("/", "~1") for e in elements)
     function = "json_extract_string" if isinstance(node, exp.JSONBExtractScalar) else "json_extract"
     document = exp.Cast(this=_fixed(node.this), to=exp.DataType.build("JSON", dialect="duckdb"))

@@ -115,10 +115,55 @@ def json_elements(text: str | None) -> list[str] | None:
             at += 1
 
 
+def _skip(text: str, at: int) -> int:
+    while at < len(text) and text[at] in " \t\n\r":
+        at += 1
+    return at
+
+
+def json_path(text: str | None, path: list[str | None] | None) -> str | None:
+    """json #> path: the addressed value's text as written (json keeps its input's spacing; jsonb re-prints it),
+    NULL where the path leads nowhere; a later duplicate key wins, as json_extract_path does."""
+    if text is None or path is None:
+        return None
+    decoder = json.JSONDecoder()
+    start = _skip(text, 0)
+    end = decoder.raw_decode(text, start)[1]
+    for step in path:
+        if step is None or start >= len(text):
+            return None
+        found: tuple[int, int] | None = None
+        if text[start] == "{":
+            at = _skip(text, start + 1)
+            while text[at] != "}":
+                key, at = decoder.raw_decode(text, at)
+                at = _skip(text, _skip(text, at) + 1)  # past ':'
+                value_end = decoder.raw_decode(text, at)[1]
+                if key == step:
+                    found = (at, value_end)
+                at = _skip(text, value_end)
+                at = _skip(text, at + 1) if text[at] == "," else at
+        elif text[start] == "[" and step.lstrip("-").isdigit():
+            spans, at = [], _skip(text, start + 1)
+            while text[at] != "]":
+                value_end = decoder.raw_decode(text, at)[1]
+                spans.append((at, value_end))
+                at = _skip(text, value_end)
+                at = _skip(text, at + 1) if text[at] == "," else at
+            index = int(step)
+            if -len(spans) <= index < len(spans):
+                found = spans[index]
+        if found is None:
+            return None
+        start, end = found
+    return text[start:end]
+
+
 # operator -> (UDF name, DuckDB result type); the callers cast both operands to VARCHAR
 CONTAINS, EXISTS, EXISTS_ANY, EXISTS_ALL, CONCAT = ("__pg_jsonb_contains", "__pg_jsonb_exists",
                                                     "__pg_jsonb_exists_any", "__pg_jsonb_exists_all",
                                                     "__pg_jsonb_concat")
+JSON_PATH = "__pg_json_path"
 
 
 def install(duck: duckdb.DuckDBPyConnection) -> None:
@@ -128,5 +173,6 @@ def install(duck: duckdb.DuckDBPyConnection) -> None:
             (CONTAINS, contains, [varchar, varchar], boolean), (EXISTS, exists, [varchar, varchar], boolean),
             (EXISTS_ANY, exists_any, [varchar, keys], boolean), (EXISTS_ALL, exists_all, [varchar, keys], boolean),
             (CONCAT, concat, [varchar, varchar], duckdb.sqltype("JSON")),
-            ("__pg_json_elements", json_elements, [varchar], keys)):
+            ("__pg_json_elements", json_elements, [varchar], keys),
+            (JSON_PATH, json_path, [varchar, keys], duckdb.sqltype("JSON"))):
         duck.create_function(name, function, arguments, result, null_handling="special", side_effects=False)
