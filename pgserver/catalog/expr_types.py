@@ -50,8 +50,9 @@ class ExpressionTyper:
         if isinstance(node, exp.Nullif):
             # NULLIF(a, b) is of a's type as the chosen `=` takes it: integer = numeric makes it numeric
             first = self.type_of(node.this, select, depth + 1)
-            if first in (20, 21, 23) and self.type_of(node.expression, select, depth + 1) == 1700:
-                return 1700
+            if first in (pgtypes.INT2, pgtypes.INT4, pgtypes.INT8) \
+                    and self.type_of(node.expression, select, depth + 1) == pgtypes.NUMERIC:
+                return pgtypes.NUMERIC
             return first
         if isinstance(node, exp.Anonymous) and node.name.lower() == "list_transform" and len(node.expressions) == 2 \
                 and isinstance(node.expressions[1], exp.Lambda) and isinstance(node.expressions[1].this, exp.Anonymous):

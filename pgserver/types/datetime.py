@@ -639,6 +639,9 @@ def from_julian(jd: int) -> tuple[int, int, int]:
     return 100 * b + d - 4800 + m // 10, m + 3 - 12 * (m // 10), e - (153 * m + 2) // 5 + 1
 
 
+_UNIT_FIELDS = {"year": YEAR, "month": MONTH, "day": DAY, "hour": HOUR, "minute": MINUTE, "second": SECOND}
+
+
 def _prefixed(word: str, st: _State) -> int:
     """A number after a unit label ('y2001m02d04', 'J2451187', 't040506')."""
     f = st.fields
@@ -653,26 +656,11 @@ def _prefixed(word: str, st: _State) -> int:
         raise _fail()
     if rest and not rest.startswith("."):
         raise _fail()
-    if unit == "year":
-        f.year = value
-        return YEAR
-    if unit == "month":
-        f.month = value
-        return MONTH
-    if unit == "day":
-        f.day = value
-        return DAY
-    if unit == "hour":
-        f.hour = value
-        return HOUR
-    if unit == "minute":
-        f.minute = value
-        return MINUTE
-    if unit == "second":
-        f.second = value
-        if rest:
+    if unit in _UNIT_FIELDS:  # year, month, day, hour, minute, second: the field and its mask bit
+        setattr(f, unit, value)
+        if unit == "second" and rest:
             f.usec = _fraction_usecs(rest)
-        return SECOND
+        return _UNIT_FIELDS[unit]
     if unit == "julian":
         f.year, f.month, f.day = from_julian(value)
         f.julian = True

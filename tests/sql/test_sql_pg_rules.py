@@ -176,3 +176,20 @@ async def test_json_path_keeps_the_value_as_written(engine) -> None:
     result = await run(engine, """SELECT '{"a": 1, "b": [1, 2, {"c":  "x"}]}'::json #> '{b,2}',
                                          '{"a": 1}'::json #> '{z}', '[1, [2, 3]]'::json #> '{1,-1}'""")
     assert [str(v) if v is not None else None for v in result.rows[0]] == ['{"c":  "x"}', None, "3"]
+
+
+async def test_nullif_of_integer_and_numeric_is_numeric(engine) -> None:
+    result = await run(engine, "SELECT NULLIF(1, 2.5), NULLIF(2.5, 2.5), NULLIF(1, 2)")
+    assert [c.type_oid for c in result.columns] == [1700, 1700, 23]
+    assert [str(v) if v is not None else None for v in result.rows[0]] == ["1", None, "1"]
+
+
+async def test_json_array_elements_keep_each_element_as_written(engine) -> None:
+    result = await run(engine, """SELECT * FROM json_array_elements('[1, [2], {"x":  3}]')""")
+    assert [str(r[0]) for r in result.rows] == ["1", "[2]", '{"x":  3}']
+    error = await error_of(engine, """SELECT * FROM json_array_elements('{"a": 1}')""")
+    assert (error.sqlstate, error.message) == ("22023", "cannot extract elements from an object")
+
+
+async def test_an_exponent_literal_is_numeric_under_any_cast(engine) -> None:
+    assert (await run(engine, "SELECT 1e3::text, 2.5e-1::text, 1e3::float8")).rows == [("1000", "0.25", 1000.0)]

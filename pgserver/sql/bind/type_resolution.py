@@ -489,14 +489,15 @@ def _compared_type(node: exp.Expression) -> int | None:
         element = known.expressions[0]
         return _pg_type(element) if isinstance(element, exp.DataType) else None
     if isinstance(node, exp.Tuple):
-        return _RECORD  # a row constructor: (1, 2)
+        from pgserver import types as pgtypes
+
+        return pgtypes.RECORD  # a row constructor: (1, 2)
     if _is_unknown(node):
         return None
     known = known_type(node)
     return _pg_type(known) if known is not None else None
 
 
-_RECORD = 2249
 _NO_OPERATOR_HINT = "No operator matches the given name and argument types. You might need to add explicit type casts."
 
 

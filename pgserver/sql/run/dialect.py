@@ -267,6 +267,7 @@ def _json_constructor(node: exp.Expression) -> exp.Expression | None:
 _DOMAIN_CHECKED = "pg_domain_checked"
 _BIGINT_SUM = "pg_bigint_sum"
 _NAN_CHECKED = "pg_nan_checked"
+_VALUE_SCALES = "pg_value_scales"
 
 
 def _jsonb_operator(node: exp.Expression) -> exp.Expression | None:
@@ -305,7 +306,6 @@ def _nonzero_constant(node: exp.Expression) -> bool:
         return isinstance(node, exp.Literal) and not node.is_string and float(node.this) != 0
     except ValueError:
         return False
-_VALUE_SCALES = "pg_value_scales"
 
 
 def _domain_checked(node: exp.Expression) -> exp.Expression:

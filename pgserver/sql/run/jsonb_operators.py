@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 
 from pgserver.errors import PgError
+from pgserver.sql.text.grammar.json_tables import JSON_ELEMENTS
 from pgserver.types.json import format_jsonb
 
 
@@ -43,10 +44,7 @@ def _contains(left: Any, right: Any, top: bool = False) -> bool:
 
 
 def _same_scalar(a: Any, b: Any) -> bool:
-    if isinstance(a, bool) or isinstance(b, bool) or a is None or b is None:
-        return type(a) is type(b) and a == b
-    if isinstance(a, decimal.Decimal) and isinstance(b, decimal.Decimal):
-        return a == b
+    """Equal JSON scalars: numbers by value (Decimal: 1 = 1.0), never true = 1."""
     return type(a) is type(b) and a == b
 
 
@@ -173,6 +171,6 @@ def install(duck: duckdb.DuckDBPyConnection) -> None:
             (CONTAINS, contains, [varchar, varchar], boolean), (EXISTS, exists, [varchar, varchar], boolean),
             (EXISTS_ANY, exists_any, [varchar, keys], boolean), (EXISTS_ALL, exists_all, [varchar, keys], boolean),
             (CONCAT, concat, [varchar, varchar], duckdb.sqltype("JSON")),
-            ("__pg_json_elements", json_elements, [varchar], keys),
+            (JSON_ELEMENTS, json_elements, [varchar], keys),
             (JSON_PATH, json_path, [varchar, keys], duckdb.sqltype("JSON"))):
         duck.create_function(name, function, arguments, result, null_handling="special", side_effects=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-JSON_ELEMENTS = "__pg_json_elements"  # text of a json array -> its elements' text as written (pgfunctions.py)
+JSON_ELEMENTS = "__pg_json_elements"  # text of a json array -> its elements' text as written (sql/run/jsonb_operators.py)
 
 # PostgreSQL function -> (its columns, values as text?)
 _FUNCTIONS: dict[str, tuple[tuple[str, ...], bool]] = {
