@@ -37,23 +37,24 @@ log = logging.getLogger("pgserver.server")
 _HANGUP = select.POLLHUP | select.POLLERR | getattr(select, "POLLRDHUP", 0)
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+def _stamp(seconds: float | None) -> dt.datetime | None:
+    return None if seconds is None else dt.datetime.fromtimestamp(seconds, dt.UTC)
 
 
 @dataclass
 class SessionActivity:
-    """What one session is doing, kept up to date by the query loop (pgserver/server/query_loop.py)."""
+    """What one session is doing, kept up to date by the query loop (pgserver/server/query_loop.py). Times are
+    epoch seconds (time.time(): cheap on every statement), made datetimes only when pg_stat_activity is read."""
 
     state: str = "idle"  # PostgreSQL's words: active, idle, idle in transaction, idle in transaction (aborted)
     query: str = ""  # the running statement, or the last one once idle
-    query_start: dt.datetime | None = None
-    state_change: dt.datetime | None = None
-    xact_start: dt.datetime | None = None
+    query_start: float | None = None
+    state_change: float | None = None
+    xact_start: float | None = None
     busy_since: float | None = None  # monotonic time the running statement started; None while idle
 
     def start(self, query: str, in_transaction: bool) -> None:
-        now = _now()
+        now = time.time()
         self.state, self.query, self.query_start, self.state_change = "active", query, now, now
         if self.xact_start is None or not in_transaction:
             self.xact_start = now
@@ -64,7 +65,7 @@ class SessionActivity:
             return
         self.busy_since = None
         self.state = {"T": "idle in transaction", "E": "idle in transaction (aborted)"}.get(transaction_status, "idle")
-        self.state_change = _now()
+        self.state_change = time.time()
         if transaction_status == "I":
             self.xact_start = None
 
@@ -80,7 +81,7 @@ class Backend:
     application_name: str
     client: tuple[str, int] | None
     sock: socket.socket | None
-    started: dt.datetime = field(default_factory=_now)
+    started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     activity: SessionActivity = field(default_factory=SessionActivity)
     scope: anyio.CancelScope = field(default_factory=anyio.CancelScope)  # cancelled: the session ends
     ended_by: str | None = None  # "terminate" (pg_terminate_backend) or "client gone"
@@ -101,8 +102,8 @@ class Backend:
         return Activity(
             pid=self.pid, user=self.user, database=self.database, application_name=self.application_name,
             client_addr=self.client[0] if self.client else None, client_port=self.client[1] if self.client else -1,
-            backend_start=self.started, xact_start=a.xact_start, query_start=a.query_start,
-            state_change=a.state_change or self.started, state=a.state, query=a.query,
+            backend_start=self.started, xact_start=_stamp(a.xact_start), query_start=_stamp(a.query_start),
+            state_change=_stamp(a.state_change) or self.started, state=a.state, query=a.query,
             wait_event_type="Client" if idle else None, wait_event="ClientRead" if idle else None)
 
 

@@ -36,6 +36,7 @@ from pgserver.server.backends import Backend, BackendRegistry
 from pgserver.server.connection import MessageStream, PeerClosed
 from pgserver.server.query_loop import Session
 from pgserver.server.server_secret import load_server_secret
+from pgserver.server.tcp import listen
 
 if TYPE_CHECKING:
     from pgserver.metrics import Metrics
@@ -92,8 +93,7 @@ class PgServer:
 
     async def serve(self, *, task_status: anyio.abc.TaskStatus[int] = anyio.TASK_STATUS_IGNORED) -> None:
         """Listen until cancelled; reports the bound port through task_status (port 0 picks one)."""
-        listener = await anyio.create_tcp_listener(local_host=self.config.host, local_port=self.config.port,
-                                                   reuse_port=False)
+        listener = await listen(self.config.host, self.config.port)
         self.port = int(listener.extra(SocketAttribute.local_port))
         log.info("listening on %s:%s", self.config.host, self.port)
         if self.metrics is not None and self.config.metrics is not None:

@@ -9,6 +9,7 @@ which is why the settings can be snapshotted and restored.
 
 from __future__ import annotations
 
+import functools
 import re
 import zoneinfo
 from collections.abc import Iterator
@@ -390,8 +391,9 @@ def _format_ms(ms: int) -> str:
     return f"{ms}ms"
 
 
+@functools.lru_cache(maxsize=64)
 def milliseconds(text: str) -> int:
-    """A stored time setting ('5s', '250ms', '0') in milliseconds."""
+    """A stored time setting ('5s', '250ms', '0') in milliseconds (read by every statement: kept per text)."""
     return _milliseconds(GUCS["statement_timeout"], text)
 
 

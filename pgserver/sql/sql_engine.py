@@ -87,6 +87,7 @@ class SessionScanContext:
 class PreparedState:
     statement: Statement
     tree: exp.Expression | None = None  # queries: parsed, parameters unbound
+    binds_per_value: bool = False  # a parameter's value decides how the tree binds (`$1::regclass`)
     bound: BoundQuery | None = None  # the tree resolved once (planner.bind_query) …
     bound_version: int = -1  # … under this settings version (a SET of search_path, Schema … binds again)
     explain_options: frozenset[str] = frozenset()
@@ -312,6 +313,7 @@ class SqlEngine(Engine):
         elif statement.kind == "query":
             state.tree = parse_statement(sql)
             self._reject_non_query(state.tree)
+            state.binds_per_value = _values_shape_binding(state.tree)
             oids, columns = self._describe_query(state.tree, self._bound(state), oids, sql)
         elif statement.kind == "write":
             columns, oids = self._prepare_write(sql, state, oids)
@@ -414,7 +416,7 @@ class SqlEngine(Engine):
         if statement.kind == "empty":
             return StaticCursor("")
         if statement.kind == "query":
-            if _values_shape_binding(state.tree):  # `$1::regclass`: the catalog rewrite needs the value
+            if state.binds_per_value:  # `$1::regclass`: the catalog rewrite needs the value
                 bound = bind_query(bind(state.tree, params, oids), self._environment())
                 return await self._run_query(bound, [], [], statement.sql)
             return await self._run_query(self._bound(state), params, oids, statement.sql,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import functools
 import logging
 import math
 from collections.abc import Callable, Iterator, Sequence
@@ -117,6 +118,14 @@ def _read_batches(reader: pa.RecordBatchReader, rows: int) -> list[pa.RecordBatc
             break
         rows -= batch.num_rows
     return batches
+
+
+@functools.lru_cache(maxsize=256)
+def _row_encoder(columns: tuple[ResultColumn, ...], formats: tuple[int, ...], ctx: FormatContext,
+                 numeric_text: frozenset[int]) -> DataRowEncoder:
+    """One encoder per result shape, shared by every execution of it (building one looks up each column's
+    codecs: a statement executed again, a pool's validation query, reuses them)."""
+    return DataRowEncoder(columns, formats, ctx, numeric_text)
 
 
 @dataclass(frozen=True)
@@ -389,7 +398,7 @@ class QueryCursor(Cursor):
         (b"", 0) once the result is exhausted."""
         key = (tuple(columns), tuple(formats), ctx)
         if self._encoder is None or self._encoder[0] != key:
-            self._encoder = (key, DataRowEncoder(columns, formats, ctx, self.plan.numeric_text_columns))
+            self._encoder = (key, _row_encoder(*key, self.plan.numeric_text_columns))
         if self._ahead is not None and self._ahead[1] == (key, max_rows):
             ahead = await self._settle_ahead(keep_encoded=True)
             if ahead is not None:
