@@ -11,7 +11,7 @@ after which the stream is still in step and the session carries on (docs/decisio
 from __future__ import annotations
 
 import struct
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from pgserver.errors import INVALID_PARAMETER_VALUE, PROTOCOL_VIOLATION, PgError
@@ -192,6 +192,9 @@ FrontendMessage = (
 )
 
 
+_INT16, _INT32, _UINT32 = (struct.Struct(f).unpack_from for f in (">h", ">i", ">I"))
+
+
 class _Reader:
     """Reads the fields of one message body; any overrun is a protocol violation."""
 
@@ -206,14 +209,21 @@ class _Reader:
         self.pos += n
         return chunk
 
+    def _unpack(self, unpack: Callable[[bytes, int], tuple[int]], size: int) -> int:
+        pos = self.pos
+        if pos + size > len(self.data):
+            raise malformed("insufficient data left in message")
+        self.pos = pos + size
+        return unpack(self.data, pos)[0]
+
     def int16(self) -> int:
-        return int(struct.unpack(">h", self._take(2))[0])
+        return self._unpack(_INT16, 2)
 
     def int32(self) -> int:
-        return int(struct.unpack(">i", self._take(4))[0])
+        return self._unpack(_INT32, 4)
 
     def uint32(self) -> int:
-        return int(struct.unpack(">I", self._take(4))[0])
+        return self._unpack(_UINT32, 4)
 
     def byte(self) -> str:
         return self._take(1).decode("latin-1")
@@ -266,14 +276,16 @@ def parse_startup(body: bytes) -> StartupPacket:
 
 def _parse_bind(reader: _Reader) -> Bind:
     portal, statement = reader.cstring(), reader.cstring()
-    param_formats = tuple(reader.int16() for _ in range(_count(reader)))
+    count = _count(reader)
+    param_formats = tuple(reader.int16() for _ in range(count)) if count else ()
     params: list[bytes | None] = []
     for _ in range(_count(reader)):
         length = reader.int32()
         if length < -1:
             raise malformed("insufficient data left in message")  # what PostgreSQL says for -2 and below
         params.append(None if length == -1 else reader._take(length))
-    result_formats = tuple(reader.int16() for _ in range(_count(reader)))
+    count = _count(reader)
+    result_formats = tuple(reader.int16() for _ in range(count)) if count else ()
     if len(param_formats) > 1 and len(param_formats) != len(params):
         raise malformed(
             f"bind message has {len(param_formats)} parameter formats but {len(params)} parameters")
