@@ -287,7 +287,7 @@ class Session:
     async def _run_simple_statement(self, sql: str) -> bool:
         cursor: Cursor | None = None
         try:
-            prepared = await self.engine.prepare(sql, [])
+            prepared = await self.engine.prepare(sql, [], describe=False)  # the cursor describes its rows
             cursor = await self.engine.execute(prepared, [])
             self._send_side_channel()
             if cursor.copy_out is not None:

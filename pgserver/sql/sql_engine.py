@@ -281,28 +281,29 @@ class SqlEngine(Engine):
                                values=self.format_context())
 
     # -- prepare -----------------------------------------------------------------------
-    async def prepare(self, sql: str, param_type_oids: Sequence[int]) -> Prepared:
+    async def prepare(self, sql: str, param_type_oids: Sequence[int], *, describe: bool = True) -> Prepared:
         try:
-            return await self._prepare_cached(sql, param_type_oids)
+            return await self._prepare_cached(sql, param_type_oids, describe)
         except PgError as exc:  # the statement ends here: logged and counted as PostgreSQL would
             if not self._in_statement:  # (SQL PREPARE's own failure is its statement's)
                 self._statement_stats(classify(sql)).finish(exc)
             raise
 
-    async def _prepare_cached(self, sql: str, param_type_oids: Sequence[int]) -> Prepared:
+    async def _prepare_cached(self, sql: str, param_type_oids: Sequence[int], describe: bool) -> Prepared:
         key = (sql, tuple(param_type_oids), self.settings.version)
-        cached = self._statements.get(key)
+        cached = self._statements.get((*key, True)) or (None if describe else self._statements.get((*key, False)))
         if cached is not None:
             self._check_failed_block(cached.state.statement)
             prepared = Prepared(sql, list(cached.param_type_oids), cached.columns, cached.state)
         else:
-            prepared = await self._prepare(sql, param_type_oids)
+            prepared = await self._prepare(sql, param_type_oids, describe)
             if prepared.state.statement.kind == "query":
-                self._statements.put(key, prepared)
-        self.sql_prepared.note_prepared(prepared)
+                self._statements.put((*key, describe), prepared)
+        if describe:  # a simple Query's statement is the unnamed one, never listed in pg_prepared_statements
+            self.sql_prepared.note_prepared(prepared)
         return prepared
 
-    async def _prepare(self, sql: str, param_type_oids: Sequence[int]) -> Prepared:
+    async def _prepare(self, sql: str, param_type_oids: Sequence[int], describe: bool = True) -> Prepared:
         statement = classify(sql)
         self._check_failed_block(statement)
         state = PreparedState(statement)
@@ -314,7 +315,9 @@ class SqlEngine(Engine):
             state.tree = parse_statement(sql)
             self._reject_non_query(state.tree)
             state.binds_per_value = _values_shape_binding(state.tree)
-            oids, columns = self._describe_query(state.tree, self._bound(state), oids, sql)
+            bound = self._bound(state)
+            if describe:
+                oids, columns = self._describe_query(state.tree, bound, oids, sql)
         elif statement.kind == "write":
             columns, oids = self._prepare_write(sql, state, oids)
         elif statement.kind == "ddl":

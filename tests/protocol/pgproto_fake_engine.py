@@ -111,7 +111,7 @@ class FakeEngine(Engine):
     def split(self, sql: str) -> list[str]:
         return [part.strip() for part in sql.split(";") if part.strip()]
 
-    async def prepare(self, sql: str, param_type_oids: Sequence[int]) -> Prepared:
+    async def prepare(self, sql: str, param_type_oids: Sequence[int], *, describe: bool = True) -> Prepared:
         self.statements.append(sql)
         text = sql.strip()
         upper = text.upper()
