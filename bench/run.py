@@ -341,7 +341,7 @@ async def _pg_role(pg: Any) -> None:
 
 def bench_roundtrip(args: argparse.Namespace, tmp: Path) -> None:
     n = args.roundtrips
-    print(f"\n== 3. SELECT 1 round trips ({n} sequential, asyncpg, prepared) ==")
+    print(f"\n== 3. SELECT 1 round trips ({n} sequential, asyncpg: prepared, and simple Query) ==")
     with throwaway_postgres(f"hba_file = '{_scram_hba()}'\n") as pg, pgserver("sandbox", tmp) as port:
         ours = dict(host="127.0.0.1", port=port, user=USER, password=PASSWORD, database="sage200")
         asyncio.run(_pg_role(pg))
@@ -352,33 +352,41 @@ def bench_roundtrip(args: argparse.Namespace, tmp: Path) -> None:
               f"pgserver {our_connect[10] * 1e3:6.1f} ms (slowest {our_connect[-1] * 1e3:.1f} ms)   "
               f"ratio {our_connect[10] / pg_connect[10]:5.2f}x slower")
 
-        async def run(dsn: dict[str, Any]) -> float:
+        async def run(dsn: dict[str, Any], simple: bool = False) -> float:
+            """`simple`: a Query message each time (asyncpg's execute() without arguments); otherwise the
+            statement is prepared once and each round trip is Bind/Execute/Sync (asyncpg's fetchval)."""
             conn = await asyncpg.connect(**dsn)
+            once = (lambda: conn.execute("SELECT 1")) if simple else (lambda: conn.fetchval("SELECT 1"))
             try:
                 for _ in range(50):
-                    await conn.fetchval("SELECT 1")
+                    await once()
                 started = time.perf_counter()
                 for _ in range(n):
-                    await conn.fetchval("SELECT 1")
+                    await once()
                 return time.perf_counter() - started
             finally:
                 await conn.close()
 
-        pg_time = asyncio.run(run(dict(host=pg.host, port=pg.port, user=pg.user, database=pg.dbname)))
-        our_time = asyncio.run(run(ours))
-        print(f"  PostgreSQL {pg_time / n * 1e6:8.0f} µs/query   pgserver {our_time / n * 1e6:8.0f} µs/query   "
-              f"ratio {our_time / pg_time:5.2f}x slower")
+        pg_dsn = dict(host=pg.host, port=pg.port, user=pg.user, database=pg.dbname)
+        ours_by_kind = {}
+        for kind, simple in (("prepared", False), ("simple", True)):
+            pg_time = asyncio.run(run(pg_dsn, simple))
+            our_time = ours_by_kind[kind] = asyncio.run(run(ours, simple))
+            print(f"  {kind:8}  PostgreSQL {pg_time / n * 1e6:6.0f} µs/query   pgserver {our_time / n * 1e6:6.0f} µs/query"
+                  f"   ratio {our_time / pg_time:5.2f}x slower")
         with buenavista_process() as bv_port:
             if bv_port is None:
                 print("  buenavista: could not be installed in bench/.buenavista-venv — skipped")
                 return
-            try:
-                bv_time = asyncio.run(run(dict(host="127.0.0.1", port=bv_port, user="bench", database="memory")))
-            except Exception as exc:  # noqa: BLE001 - a peer that cannot serve a client is reported, not fatal
-                print(f"  buenavista failed: {type(exc).__name__}: {exc}")
-                return
-            print(f"  buenavista {bv_time / n * 1e6:8.0f} µs/query   ratio pgserver / buenavista "
-                  f"{our_time / bv_time:5.2f}x its time")
+            for kind, simple in (("prepared", False), ("simple", True)):
+                try:
+                    bv_time = asyncio.run(run(dict(host="127.0.0.1", port=bv_port, user="bench", database="memory"),
+                                              simple))
+                except Exception as exc:  # noqa: BLE001 - a peer that cannot serve a client is reported, not fatal
+                    print(f"  buenavista ({kind}) failed: {type(exc).__name__}: {exc}")
+                    continue
+                print(f"  {kind:8}  buenavista {bv_time / n * 1e6:6.0f} µs/query   ratio pgserver / buenavista "
+                      f"{ours_by_kind[kind] / bv_time:5.2f}x its time")
 
 
 def _process_figures(pid: int) -> tuple[float, int]:
