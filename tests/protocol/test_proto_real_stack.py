@@ -183,3 +183,34 @@ def test_a_failure_inside_the_sandbox_is_an_api_error(real_port: int, monkeypatc
             conn.execute('SELECT "Id" FROM "Banks"')
     assert err.value.sqlstate == "HV000"
     assert "HTTP 500" in str(err.value) and "RuntimeError: the sandbox broke" in str(err.value)
+
+
+def test_a_kept_constant_result_is_encoded_per_result_shape(real_port: int) -> None:
+    """A constant statement's rows are kept with their DataRows per (columns, formats, settings): the same
+    statement asked in text, in binary, under another extra_float_digits, and in a row-limited Execute (then
+    one more, which must find the rows gone) answers each correctly."""
+    sql = "SELECT 1.5::float8 AS x, 'a' AS t"  # constant (BoundQuery.constant): one SELECT of literals
+    with psycopg.connect(f"host=127.0.0.1 port={real_port} user=demo password=demo dbname=sage200",
+                         autocommit=True) as conn:
+        for _ in range(2):
+            assert conn.execute(sql, prepare=False).fetchall() == [(1.5, "a")]  # simple, text
+            assert conn.execute(sql, binary=True).fetchall() == [(1.5, "a")]  # extended, binary
+        with conn.cursor() as cur:  # the text the client receives follows the session's settings
+            cur.execute("SET extra_float_digits = -3", prepare=False)
+            cur.execute("SELECT 0.1::float8 + 0.2::float8 AS v", prepare=False)
+            assert cur.pgresult.get_value(0, 0) == b"0.3"
+            cur.execute("SET extra_float_digits = 1", prepare=False)
+            cur.execute("SELECT 0.1::float8 + 0.2::float8 AS v", prepare=False)
+            assert cur.pgresult.get_value(0, 0) == b"0.30000000000000004"
+
+    async def row_limited() -> list[tuple[object, ...]]:  # Execute with max_rows 1 (suspended), then the end
+        conn = await asyncpg.connect(host="127.0.0.1", port=real_port, user="demo", password="demo",
+                                     database="sage200", ssl=False)
+        try:
+            await conn.fetch(sql)  # kept (and encoded whole) first
+            async with conn.transaction():
+                return [tuple(r) async for r in conn.cursor(sql, prefetch=1)]
+        finally:
+            await conn.close()
+
+    assert asyncio.run(row_limited()) == [(1.5, "a")]

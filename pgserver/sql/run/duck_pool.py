@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -28,8 +30,18 @@ IDLE_CURSORS = 4
 RELATIONS_PER_CURSOR = 64
 CONSTANT_RESULTS = 32
 
-# A constant statement's result as DuckDB produced it: column names, DuckDB type names, the batches
-ConstantResult = tuple[list[str], list[str], list[pa.RecordBatch | None]]
+@dataclass
+class ConstantResult:
+    """A constant statement's result as DuckDB produced it, and its DataRows once encoded for a result shape."""
+
+    names: list[str]
+    types: list[str]  # DuckDB type names
+    batches: list[pa.RecordBatch | None]  # to the end (None)
+    encoded: dict[Any, tuple[bytes, int]] = field(default_factory=dict)  # (columns, formats, ctx) → DataRows, rows
+
+    @property
+    def rows(self) -> int:
+        return sum(b.num_rows for b in self.batches if b is not None)
 
 
 class DuckCursorPool:

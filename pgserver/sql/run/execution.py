@@ -33,7 +33,7 @@ from pgserver.sql.bind.result_types import pg_type_of_column, pg_type_of_duckdb,
 from pgserver.sql.bind.type_resolution import declared_result_types
 from pgserver.sql.pushdown.key_lookups import collect_keys, restrict_target
 from pgserver.sql.pushdown.scans import LiveScan, ScanCanceled, canceled_error
-from pgserver.sql.run.duck_pool import DuckCursorPool, PooledCursor
+from pgserver.sql.run.duck_pool import ConstantResult, DuckCursorPool, PooledCursor
 from pgserver.sql.run.duckdb_errors import translate
 from pgserver.sql.run.statement_stats import StatementStats
 from pgserver.sql.run.wire_rows import DataRowEncoder
@@ -207,6 +207,7 @@ class QueryCursor(Cursor):
         # The next Execute's rows, read and encoded in a worker thread while the client reads this one's (_ahead_job)
         self._ahead: tuple[concurrent.futures.Future[_Ahead], tuple[Any, int]] | None = None
         self._encoder: tuple[Any, DataRowEncoder] | None = None
+        self._constant: ConstantResult | None = None  # a kept constant result not yet sent (_constant_rows)
         self._scans: list[LiveScan] = []
         self._exhausted = False
         self._reader_done = False
@@ -269,12 +270,12 @@ class QueryCursor(Cursor):
 
         constant = self._pool.constant_result(self.sql) if self.plan.constant else None
         if constant is not None:
-            names, types, batches = constant
-            self._reader, self._read_ahead = _FINISHED, list(batches)
+            names, types = constant.names, constant.types
+            self._reader, self._read_ahead, self._constant = _FINISHED, list(constant.batches), constant
         else:
             self._reader, names, types, self._read_ahead = await self._in_thread(run)
             if self.plan.constant and self._read_ahead and self._read_ahead[-1] is None:  # the whole result
-                self._pool.keep_constant_result(self.sql, (names, types, list(self._read_ahead)))
+                self._pool.keep_constant_result(self.sql, ConstantResult(names, types, list(self._read_ahead)))
         if self._read_ahead and self._read_ahead[-1] is None:
             self._reader_done = True  # read to its end in the worker thread, which closed it (_read_next)
         key = (tuple(names), tuple(types))
@@ -397,6 +398,10 @@ class QueryCursor(Cursor):
         was told in RowDescription) and result formats, encoded a column at a time (wire_rows);
         (b"", 0) once the result is exhausted."""
         key = (tuple(columns), tuple(formats), ctx)
+        if self._constant is not None:  # first call: a kept constant result goes out whole, encoded once
+            constant, self._constant = self._constant, None
+            if max_rows is None or max_rows >= constant.rows:
+                return self._constant_rows(constant, key)
         if self._encoder is None or self._encoder[0] != key:
             self._encoder = (key, _row_encoder(*key, self.plan.numeric_text_columns))
         if self._ahead is not None and self._ahead[1] == (key, max_rows):
@@ -411,6 +416,18 @@ class QueryCursor(Cursor):
         encoded = self._encoder[1].encode(batch)
         self._start_ahead(max_rows)
         return encoded, batch.num_rows
+
+    def _constant_rows(self, constant: ConstantResult, key: Any) -> tuple[bytes, int]:
+        """All rows of a kept constant result (SELECT 1, a pool's validation query) as DataRows: encoded once per
+        result shape and kept with the result."""
+        hit = constant.encoded.get(key)
+        if hit is None:
+            encoder = _row_encoder(*key, self.plan.numeric_text_columns)
+            encoded = b"".join(encoder.encode(b) for b in constant.batches if b is not None)
+            hit = constant.encoded[key] = (encoded, constant.rows)
+        self._read_ahead, self._exhausted, self._reader_done = [], True, True
+        self.row_count += constant.rows
+        return hit
 
     def _start_ahead(self, max_rows: int | None) -> None:
         """After an Execute with a row limit over a local result (_rows_are_local: reading ahead of a live scan
