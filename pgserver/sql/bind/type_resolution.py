@@ -38,6 +38,7 @@ from __future__ import annotations
 import decimal
 import functools
 import re
+from collections.abc import Iterator
 
 from sqlglot import exp
 
@@ -139,7 +140,8 @@ def _cast(node: exp.Expression, to: exp.DataType) -> exp.Expression:
 def resolve(tree: exp.Expression) -> exp.Expression:
     """A copy of `tree` with PostgreSQL's resolution made explicit."""
     tree = tree.copy()
-    for cast in list(tree.find_all(exp.Cast)):
+    find_all = _PresentKinds(tree).find_all  # a pass over node kinds the tree lacks walks nothing
+    for cast in list(find_all(exp.Cast)):
         _check_integer_input(cast)
         _check_time_input(cast)
         _check_number_input(cast)
@@ -151,78 +153,78 @@ def resolve(tree: exp.Expression) -> exp.Expression:
             if cast is tree:
                 return boolean
             cast.replace(boolean)
-    for node in tree.find_all(exp.Substring):
+    for node in find_all(exp.Substring):
         length = node.args.get("length")
         if isinstance(length, exp.Neg) and isinstance(length.this, exp.Literal) and not length.this.is_string \
                 and length.this.this != "0":
             raise PgError("22011", "negative substring length not allowed")
-    for node in tree.find_all(exp.Abs):
+    for node in find_all(exp.Abs):
         if isinstance(node.this, exp.Literal) and node.this.is_string:  # @ '4': float8, the preferred numeric type
             node.set("this", _cast(node.this.copy(), exp.DataType.build("DOUBLE")))
-    for node in tree.find_all(exp.Neg):
+    for node in find_all(exp.Neg):
         if _is_unknown(node.this):
             raise PgError(AMBIGUOUS_FUNCTION, "operator is not unique: - unknown",
                           hint="Could not choose a best candidate operator. You might need to add explicit type casts.")
-    for clause in tree.find_all(exp.Where, exp.Having):
+    for clause in find_all(exp.Where, exp.Having):
         _check_boolean_condition(clause)
-    for node in list(tree.find_all(*_ARITHMETIC, *_COMPARISON)):
+    for node in list(find_all(*_ARITHMETIC, *_COMPARISON)):
         _resolve_operands(node)
         if isinstance(node, _COMPARISON):
             _check_comparison(node)
-    for node in tree.find_all(exp.Nullif):  # NULLIF(a, b) compares with a = b (transformNullIf)
+    for node in find_all(exp.Nullif):  # NULLIF(a, b) compares with a = b (transformNullIf)
         _check_comparison(node, "=")
         _nullif_result_type(node)
-    for node in tree.find_all(*_ARRAY_OPERATORS):
+    for node in find_all(*_ARRAY_OPERATORS):
         _check_array_operator(node)
-    for node in reversed(list(tree.find_all(exp.DPipe))):
+    for node in reversed(list(find_all(exp.DPipe))):
         replacement = _array_concatenation(node)
         if replacement is not None:
             if node is tree:
                 return replacement
             node.replace(replacement)
-    for union in list(tree.find_all(exp.SetOperation)):
+    for union in list(find_all(exp.SetOperation)):
         _resolve_set_operation(union)
-    for node in list(tree.find_all(exp.Case, exp.Coalesce, exp.Greatest, exp.Least, exp.Values)):
+    for node in list(find_all(exp.Case, exp.Coalesce, exp.Greatest, exp.Least, exp.Values)):
         _resolve_construct(node)
-    for node in reversed(list(tree.find_all(exp.Sub))):
+    for node in reversed(list(find_all(exp.Sub))):
         if _is_date(node.left) and _is_date(node.right) and not isinstance(node.parent, exp.Cast):
             cast = _cast(node.copy(), exp.DataType.build("INTEGER"))  # date - date is integer days (DuckDB: bigint)
             if node is tree:
                 return cast
             node.replace(cast)
-    for node in reversed(list(tree.find_all(exp.Mul, exp.Div))):
+    for node in reversed(list(find_all(exp.Mul, exp.Div))):
         replacement = _interval_scaling(node)
         if replacement is not None:
             if node is tree:
                 return replacement
             node.replace(replacement)
-    for node in reversed(list(tree.find_all(exp.Div))):
+    for node in reversed(list(find_all(exp.Div))):
         replacement = _integer_division(node)
         if replacement is not None:
             if node is tree:
                 return replacement
             node.replace(replacement)
-    for node in reversed(list(tree.find_all(exp.Extract, exp.DateTrunc, exp.TimestampTrunc))):
+    for node in reversed(list(find_all(exp.Extract, exp.DateTrunc, exp.TimestampTrunc))):
         replacement = _extract(node) if isinstance(node, exp.Extract) else _date_trunc(node)
         if replacement is not None:
             if node is tree:
                 return replacement
             node.replace(replacement)
-    for node in list(tree.find_all(exp.Anonymous)):
+    for node in list(find_all(exp.Anonymous)):
         if str(node.this).lower() == "pg_typeof" and len(node.expressions) == 1:
             typed = _pg_typeof(node.expressions[0])
             if node is tree:
                 return typed
             node.replace(typed)
-    for node in tree.find_all(exp.Func):
+    for node in find_all(exp.Func):
         _check_polymorphic_call(node)
-    for node in reversed(list(tree.find_all(exp.Func))):  # innermost first
+    for node in reversed(list(find_all(exp.Func))):  # innermost first
         replacement = _resolve_numeric_overload(node)
         if replacement is not None:
             if node is tree:
                 return replacement
             node.replace(replacement)
-    for node in reversed(list(tree.find_all(exp.Func))):  # innermost first: outer copies keep inner casts
+    for node in reversed(list(find_all(exp.Func))):  # innermost first: outer copies keep inner casts
         name = _function_name(node)
         if name is not None and name in _fixed_result_types() and not isinstance(node.parent, exp.Cast):
             cast = _cast(node.copy(), exp.DataType.build(_fixed_result_types()[name]))
@@ -230,6 +232,23 @@ def resolve(tree: exp.Expression) -> exp.Expression:
                 return cast
             node.replace(cast)
     return tree
+
+
+class _PresentKinds:
+    """The node classes a tree holds, so that resolve's passes over kinds it lacks cost no walk. A pass that
+    finds nodes may change the tree: the kinds are taken again before the next pass asks."""
+
+    def __init__(self, tree: exp.Expression) -> None:
+        self._tree = tree
+        self._kinds: set[type] | None = None
+
+    def find_all(self, *classes: type) -> Iterator[exp.Expression]:
+        if self._kinds is None:
+            self._kinds = {type(node) for node in self._tree.walk()}
+        if not any(issubclass(kind, classes) for kind in self._kinds):
+            return iter(())
+        self._kinds = None
+        return self._tree.find_all(*classes)
 
 
 _INTEGER_INPUT = {exp.DataType.Type.SMALLINT: ("smallint", 2**15), exp.DataType.Type.INT: ("integer", 2**31),
