@@ -3,7 +3,8 @@
     python bench/trace_query.py ["SELECT * FROM Customers WHERE Id = 27825"]
 
 Prints the distinct functions and files that run for Parse and for Execute (+fetch), how many times the flow changes
-package, and how many times each stage-defining function ran. A measurement tool (issue 11), not a test.
+package, and how many times each stage-defining function ran. The statement is prepared as psql's simple Query is
+(`describe=False`: the cursor describes its rows). A measurement tool (issue 11), not a test.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ async def main(sql: str) -> None:
     config = default_config()
     factory = build_engine_factory(config)
     engine = await factory.connect("demo", "sage200", {"options": "-c CacheMode=LIVE"}, superuser=True)
-    warm = await engine.prepare(sql, [])
+    warm = await engine.prepare(sql, [], describe=False)
     cursor = await engine.execute(warm, [])
     await cursor.fetch(None)
     await cursor.close()
@@ -63,7 +64,7 @@ async def main(sql: str) -> None:
         threading.setprofile(tracer)
         try:
             if step == "prepare":
-                prepared = await engine.prepare(other, [])
+                prepared = await engine.prepare(other, [], describe=False)  # as psql's simple Query does
             else:
                 cursor = await engine.execute(prepared, [])
                 rows = await cursor.fetch(None)
