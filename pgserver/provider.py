@@ -337,6 +337,9 @@ class ScanPlan:
     limit_pushed: bool = False
     description: list[str] = field(default_factory=list)  # for EXPLAIN: the API requests, one per line
     state: Any = None  # provider-private
+    # The rows come from the provider's local copy (the mirror): once the scan has started, reading it to its end
+    # asks no API for anything, so the SQL layer may read a small one whole before DuckDB starts (execution.py).
+    rows_local: bool = False
     # One report per offered qual, made from the request objects the scan sends (remote providers);
     # empty: EXPLAIN shows pushed_quals as pushed and the residual ones as local filters.
     reports: list[QualReport] = field(default_factory=list)

@@ -765,7 +765,7 @@ class SageCustomersProvider(SageViewProvider):
         return ScanPlan(request=request, pushed_quals=plan.pushed_quals, residual_quals=plan.residual_quals + local,
                         order_pushed=plan.order_pushed, limit_pushed=plan.limit_pushed,
                         description=plan.description + (["  ExternalId: from the truth table"] if wanted else []),
-                        state=_ExternalIdScan(plan, wanted),
+                        state=_ExternalIdScan(plan, wanted), rows_local=plan.rows_local,
                         reports=plan.reports + [QualReport(q, None, False, note) for q in local] if plan.reports
                         else [])
 

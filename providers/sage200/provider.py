@@ -283,7 +283,7 @@ class SageViewProvider:
         mode = str(self.session.prop(ctx, "CacheMode")).upper()
         return ScanPlan(request=request, pushed_quals=pushed, residual_quals=residual, order_pushed=order_pushed,
                         limit_pushed=limit_pushed, description=self._describe_mirror(query, mode, ctx),
-                        state=MirrorScan(query))
+                        state=MirrorScan(query), rows_local=True)
 
     def _describe_mirror(self, query: StoreQuery, mode: str, ctx: ScanContext) -> list[str]:
         layout = self.mirror_layout

@@ -178,3 +178,28 @@ def test_two_scans_of_a_view_in_one_statement_share_its_refresh(mirrored: Mirror
     mirrored.sandbox.clear()
     mirrored.psql(join)
     assert len(mirrored.data_requests()) == 2  # a new statement verifies again
+
+
+def test_mirrored_scans_read_before_duckdb_starts_give_the_live_answer(mirrored: Mirrored,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scan of the mirror up to LOCAL_SCAN_ROWS is read whole on the event loop before DuckDB starts (DuckDB reads
+    a table, no reader); a larger one keeps what was read and its reader goes on. Either way the answer is the live
+    one: counts, a key lookup, a join."""
+    from pgserver.sql.run import execution
+
+    queries = [COUNT, 'SELECT "Id", "Name", "Balance" FROM "Customers" WHERE "Id" = 27825',
+               'SELECT c."Name", count(*), sum(l."LineTotalValue") FROM "SalesOrderLines" l JOIN "Customers" c '
+               'ON c."Id" = l."CustomerId" GROUP BY 1 ORDER BY 1']
+    live = [mirrored.psql(q, options="-c CacheMode=LIVE") for q in queries]
+    assert all(r.returncode == 0 and r.stdout.strip() for r in live), [r.stderr for r in live]
+    readers = []
+    original = execution.LiveScan.reader
+    monkeypatch.setattr(execution.LiveScan, "reader", lambda self: readers.append(self) or original(self))
+    for limit, read_by_duckdb in ((10**6, False), (50, True)):
+        monkeypatch.setattr(execution, "LOCAL_SCAN_ROWS", limit)
+        readers.clear()
+        for query, expected in zip(queries, live, strict=True):
+            got = mirrored.psql(query, options="-c CacheMode=TOLERANT")
+            assert got.returncode == 0, got.stderr
+            assert got.stdout == expected.stdout, query
+        assert bool(readers) == read_by_duckdb, [(r.provider.spec.name, r.plan.rows_local, r.finished) for r in readers]

@@ -42,6 +42,7 @@ from pgserver.types import NUMERIC, FormatContext
 log = logging.getLogger(__name__)
 ARROW_BATCH_ROWS = 1024  # over provider scans: rows reach the client soon after the first API pages
 LOCAL_BATCH_ROWS = 8192  # without scans: larger batches spread the per-batch encoding cost (wire_rows)
+LOCAL_SCAN_ROWS = 8192  # a scan of the provider's local copy up to this size is read whole before DuckDB starts
 COALESCE_ROWS = 8192  # at most this many rows of small batches joined for one Execute with a row limit (_take)
 TableOid = Callable[[str, str], int]
 
@@ -244,18 +245,21 @@ class QueryCursor(Cursor):
 
         if self.plan.key_lookups:
             await self._key_lookups(live)
+        whole = await self._read_local_scans(live)
         for slot in self.plan.scans:
-            pooled.register(slot.name, live(slot).reader())
+            pooled.register(slot.name, whole[slot.name] if slot.name in whole else live(slot).reader())
         for proc in self.plan.procedures:
             pooled.register(proc.name, procedure_table(proc, self._procedure_rows.get(proc.name, [])))
         connection = pooled.connection
-        # Without provider scans every input is already local: read the first rows in the same worker-thread
-        # call, so a small result (SELECT 1, catalog queries) costs one thread hop. With scans, rows are only
-        # pulled when the client asks (the API is paged lazily).
-        read_ahead = not self.plan.scans
+        # When every input is already local (no provider scan, or each one read whole from the provider's local
+        # copy), the first rows are read in the same worker-thread call, so a small result (SELECT 1, catalog
+        # queries, a key lookup on the mirror) costs one thread hop. Otherwise rows are only pulled when the client
+        # asks (the API is paged lazily).
+        read_ahead = len(whole) == len(self.plan.scans)
 
         def run() -> tuple[pa.RecordBatchReader, list[str], list[str], list[pa.RecordBatch | None]]:
-            relation = self._pool.relation(connection, self.sql) if read_ahead else connection.sql(self.sql)
+            relation = self._pool.relation(connection, self.sql) if not self.plan.scans \
+                else connection.sql(self.sql)
             reader = relation.to_arrow_reader(LOCAL_BATCH_ROWS if read_ahead else ARROW_BATCH_ROWS)
             names, types = list(relation.columns), [str(t) for t in relation.types]
             batches: list[pa.RecordBatch | None] = []
@@ -302,6 +306,36 @@ class QueryCursor(Cursor):
         if scope.cancelled_caught:
             self._timed_out = True
             raise self._canceled_error()
+
+    async def _read_local_scans(self, live: Callable[[ScanSlot], LiveScan]) -> dict[str, pa.Table]:
+        """Scans whose rows are the provider's local copy (ScanPlan.rows_local) read on the event loop before
+        DuckDB starts, each to its end when that is at most LOCAL_SCAN_ROWS rows: DuckDB then reads a table, with
+        no call back to the event loop per batch. A larger one keeps what was read for its reader, which goes on."""
+        whole: dict[str, pa.Table] = {}
+        local = [slot for slot in self.plan.scans if slot.plan is not None and slot.plan.rows_local]
+        if not local:
+            return whole
+        try:
+            with anyio.CancelScope(deadline=self._deadline if self._deadline is not None else math.inf) as scope:
+                for slot in local:
+                    scan = live(slot)
+                    rows = sum(b.num_rows for b in scan.prefetched)
+                    while rows <= LOCAL_SCAN_ROWS and not scan.finished:
+                        batch = await scan.prefetch()
+                        rows += batch.num_rows if batch is not None else 0
+                    if scan.finished:
+                        whole[slot.name] = pa.Table.from_batches(scan.prefetched, schema=scan.schema)
+                        scan.prefetched.clear()
+        except ScanCanceled:
+            raise self._canceled_error() from None
+        except PgError:
+            raise
+        except Exception as err:
+            raise self._scan_failure(err) from None
+        if scope.cancelled_caught:
+            self._timed_out = True
+            raise self._canceled_error()
+        return whole
 
     def _scan_failure(self, err: Exception) -> PgError:
         for scan in self._scans:
