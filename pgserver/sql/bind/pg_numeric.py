@@ -45,6 +45,7 @@ TEXT_COLUMN = "pg_text"  # column meta: declared (or derived as) text/varchar/ch
 INT4_COLUMN = "pg_int4"  # column meta: declared smallint/integer (their sum() is bigint)
 ROOT_OUTPUT = "pg_root_output"  # node meta: a root result column (may stay exact text)
 _MIN_SIG_DIGITS, _DEC_DIGITS, _MAX_DISPLAY_SCALE = 16, 4, 1000
+_INT8_LIMIT = 2**63  # an integer constant from here on is numeric (PostgreSQL 4.1.2.6)
 _NUMERIC_TYPES = {exp.DataType.Type.DECIMAL, exp.DataType.Type.MONEY}
 _FLOAT_TYPES = {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}
 _INT_TYPES = {exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.SMALLINT, exp.DataType.Type.TINYINT}
@@ -338,8 +339,9 @@ def _unwrap(node: exp.Expression) -> exp.Expression:
 def is_numeric(node: exp.Expression) -> bool:
     """Whether PostgreSQL would type this expression numeric (from what the query says)."""
     node = _unwrap(node)
-    if isinstance(node, exp.Literal):
-        return not node.is_string and any(c in node.this for c in ".eE")
+    if isinstance(node, exp.Literal):  # 1.5, 1e3, and an integer constant beyond bigint (4.1.2.6)
+        return not node.is_string and (any(c in node.this for c in ".eE") or
+                                       (node.this.isdigit() and int(node.this) >= _INT8_LIMIT))
     if isinstance(node, exp.Cast):
         return node.to.this in _NUMERIC_TYPES
     if isinstance(node, exp.Column):
@@ -375,7 +377,7 @@ def is_float(node: exp.Expression) -> bool:
 def is_integer(node: exp.Expression) -> bool:
     node = _unwrap(node)
     if isinstance(node, exp.Literal):
-        return not node.is_string and node.this.isdigit()
+        return not node.is_string and node.this.isdigit() and int(node.this) < _INT8_LIMIT
     if isinstance(node, exp.Cast):
         return node.to.this in _INT_TYPES
     if isinstance(node, exp.Column):
