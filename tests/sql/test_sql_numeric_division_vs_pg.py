@@ -12,7 +12,7 @@ import random
 from typing import Any
 
 import pytest
-from sql_helpers import error_of, make_world, run
+from sql_helpers import error_in_new_session, make_world, run
 
 from pgserver import types as pgtypes
 
@@ -102,10 +102,5 @@ async def test_numeric_division_by_zero_is_22012_as_postgresql_says(real_postgre
 
     with pytest.raises(psycopg.errors.DivisionByZero) as expected:
         real_postgres.execute(sql)
-    world = make_world()
-    engine = await world.factory.connect("demo", "sage200", {})
-    try:
-        error = await error_of(engine, sql)
-    finally:
-        await engine.close()
+    error = await error_in_new_session(sql)
     assert (error.sqlstate, error.message) == ("22012", expected.value.diag.message_primary)
