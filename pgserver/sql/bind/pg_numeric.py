@@ -292,6 +292,8 @@ def _transcendental_arrays(functions: pa.Array, arguments: pa.Array, seconds: pa
 
 _QUOTIENTS: dict[str, str] = {}  # 'dividend/divisor' → divide()'s text: amounts and quantities repeat a lot
 _QUOTIENTS_KEPT = 1 << 16
+_BY_DIVISOR: dict[str, dict[str, str]] = {}  # divisor → {dividend → text}, for a vector of one divisor
+_DIVISORS_KEPT = 1 << 8
 
 
 def _quotient(pair: str) -> str:
@@ -304,12 +306,32 @@ def _quotient(pair: str) -> str:
     return quotient
 
 
+def _quotients_by(divisor: str) -> dict[str, str]:
+    kept = _BY_DIVISOR.get(divisor)
+    if kept is None or len(kept) >= _QUOTIENTS_KEPT:
+        if len(_BY_DIVISOR) >= _DIVISORS_KEPT:
+            _BY_DIVISOR.clear()
+        kept = _BY_DIVISOR[divisor] = {}
+    return kept
+
+
 def _divide_arrays(dividends: pa.Array, divisors: pa.Array) -> pa.Array:
     """`divide` per distinct (dividend, divisor) pair of the vector, found by Arrow's hash kernel, and each pair's
-    quotient kept across vectors: a large result runs the Python arithmetic once per pair it holds."""
+    quotient kept across vectors: a large result runs the Python arithmetic once per pair it holds. A vector of
+    one divisor (`amount / 100`) is not paired: its distinct dividends are looked up under that divisor (13 %
+    less time per million rows than pairing, decision 0803)."""
+    if isinstance(dividends, pa.ChunkedArray):  # DuckDB passes its vectors as chunked arrays
+        dividends = dividends.combine_chunks()
+    if isinstance(divisors, pa.ChunkedArray):
+        divisors = divisors.combine_chunks()
+    if len(divisors) and divisors.null_count == 0:
+        divisor = divisors[0].as_py()
+        if pc.all(pc.equal(divisors, divisor)).as_py():
+            encoded = pc.dictionary_encode(dividends)  # a NULL dividend is a null index: a NULL quotient
+            kept = _quotients_by(divisor)
+            quotients = [kept.get(d) or kept.setdefault(d, divide(d, divisor)) for d in encoded.dictionary.to_pylist()]
+            return pa.array(quotients, type=pa.string()).take(encoded.indices)
     pairs = pc.binary_join_element_wise(dividends, divisors, "/")  # null when either operand is
-    if isinstance(pairs, pa.ChunkedArray):  # DuckDB passes its vectors as chunked arrays
-        pairs = pairs.combine_chunks()
     encoded = pc.dictionary_encode(pairs)
     quotients = pa.array([_quotient(pair) for pair in encoded.dictionary.to_pylist()], type=pa.string())
     return quotients.take(encoded.indices)
