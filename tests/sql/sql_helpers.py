@@ -92,3 +92,12 @@ async def error_of(engine: SqlEngine, sql: str, params: Sequence[Any] = ()) -> P
     with pytest.raises(PgError) as caught:
         await run(engine, sql, params)
     return caught.value
+
+
+async def error_in_new_session(sql: str) -> PgError:
+    """The error our engine answers `sql` with, in a session of its own (closed afterwards)."""
+    engine = await make_world().factory.connect("demo", "sage200", {})
+    try:
+        return await error_of(engine, sql)
+    finally:
+        await engine.close()

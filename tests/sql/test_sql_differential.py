@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sql_helpers import error_of, make_world, run
+from sql_helpers import error_in_new_session, make_world, run
 
 from pgserver.types import PgInterval
 
@@ -354,11 +354,6 @@ async def test_functions_postgresql_lacks_are_42883_as_postgresql_says(postgres:
 
     with pytest.raises(psycopg.errors.UndefinedFunction) as expected:
         postgres.execute(sql)
-    world = make_world()
-    engine = await world.factory.connect("demo", "sage200", {})
-    try:
-        error = await error_of(engine, sql)
-    finally:
-        await engine.close()
+    error = await error_in_new_session(sql)
     assert (error.sqlstate, error.message) == ("42883", expected.value.diag.message_primary)
     assert error.hint == expected.value.diag.message_hint

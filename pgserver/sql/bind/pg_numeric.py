@@ -45,6 +45,7 @@ TEXT_COLUMN = "pg_text"  # column meta: declared (or derived as) text/varchar/ch
 INT4_COLUMN = "pg_int4"  # column meta: declared smallint/integer (their sum() is bigint)
 ROOT_OUTPUT = "pg_root_output"  # node meta: a root result column (may stay exact text)
 _MIN_SIG_DIGITS, _DEC_DIGITS, _MAX_DISPLAY_SCALE = 16, 4, 1000
+_INT8_LIMIT = 2**63  # an integer constant from here on is numeric (PostgreSQL 4.1.2.6)
 _NUMERIC_TYPES = {exp.DataType.Type.DECIMAL, exp.DataType.Type.MONEY}
 _FLOAT_TYPES = {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}
 _INT_TYPES = {exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.SMALLINT, exp.DataType.Type.TINYINT}
@@ -291,6 +292,8 @@ def _transcendental_arrays(functions: pa.Array, arguments: pa.Array, seconds: pa
 
 _QUOTIENTS: dict[str, str] = {}  # 'dividend/divisor' → divide()'s text: amounts and quantities repeat a lot
 _QUOTIENTS_KEPT = 1 << 16
+_BY_DIVISOR: dict[str, dict[str, str]] = {}  # divisor → {dividend → text}, for a vector of one divisor
+_DIVISORS_KEPT = 1 << 8
 
 
 def _quotient(pair: str) -> str:
@@ -303,12 +306,32 @@ def _quotient(pair: str) -> str:
     return quotient
 
 
+def _quotients_by(divisor: str) -> dict[str, str]:
+    kept = _BY_DIVISOR.get(divisor)
+    if kept is None or len(kept) >= _QUOTIENTS_KEPT:
+        if len(_BY_DIVISOR) >= _DIVISORS_KEPT:
+            _BY_DIVISOR.clear()
+        kept = _BY_DIVISOR[divisor] = {}
+    return kept
+
+
 def _divide_arrays(dividends: pa.Array, divisors: pa.Array) -> pa.Array:
     """`divide` per distinct (dividend, divisor) pair of the vector, found by Arrow's hash kernel, and each pair's
-    quotient kept across vectors: a large result runs the Python arithmetic once per pair it holds."""
+    quotient kept across vectors: a large result runs the Python arithmetic once per pair it holds. A vector of
+    one divisor (`amount / 100`) is not paired: its distinct dividends are looked up under that divisor (13 %
+    less time per million rows than pairing, decision 0803)."""
+    if isinstance(dividends, pa.ChunkedArray):  # DuckDB passes its vectors as chunked arrays
+        dividends = dividends.combine_chunks()
+    if isinstance(divisors, pa.ChunkedArray):
+        divisors = divisors.combine_chunks()
+    if len(divisors) and divisors.null_count == 0:
+        divisor = divisors[0].as_py()
+        if pc.all(pc.equal(divisors, divisor)).as_py():
+            encoded = pc.dictionary_encode(dividends)  # a NULL dividend is a null index: a NULL quotient
+            kept = _quotients_by(divisor)
+            quotients = [kept.get(d) or kept.setdefault(d, divide(d, divisor)) for d in encoded.dictionary.to_pylist()]
+            return pa.array(quotients, type=pa.string()).take(encoded.indices)
     pairs = pc.binary_join_element_wise(dividends, divisors, "/")  # null when either operand is
-    if isinstance(pairs, pa.ChunkedArray):  # DuckDB passes its vectors as chunked arrays
-        pairs = pairs.combine_chunks()
     encoded = pc.dictionary_encode(pairs)
     quotients = pa.array([_quotient(pair) for pair in encoded.dictionary.to_pylist()], type=pa.string())
     return quotients.take(encoded.indices)
@@ -338,8 +361,9 @@ def _unwrap(node: exp.Expression) -> exp.Expression:
 def is_numeric(node: exp.Expression) -> bool:
     """Whether PostgreSQL would type this expression numeric (from what the query says)."""
     node = _unwrap(node)
-    if isinstance(node, exp.Literal):
-        return not node.is_string and any(c in node.this for c in ".eE")
+    if isinstance(node, exp.Literal):  # 1.5, 1e3, and an integer constant beyond bigint (4.1.2.6)
+        return not node.is_string and (any(c in node.this for c in ".eE") or
+                                       (node.this.isdigit() and int(node.this) >= _INT8_LIMIT))
     if isinstance(node, exp.Cast):
         return node.to.this in _NUMERIC_TYPES
     if isinstance(node, exp.Column):
@@ -375,7 +399,7 @@ def is_float(node: exp.Expression) -> bool:
 def is_integer(node: exp.Expression) -> bool:
     node = _unwrap(node)
     if isinstance(node, exp.Literal):
-        return not node.is_string and node.this.isdigit()
+        return not node.is_string and node.this.isdigit() and int(node.this) < _INT8_LIMIT
     if isinstance(node, exp.Cast):
         return node.to.this in _INT_TYPES
     if isinstance(node, exp.Column):
