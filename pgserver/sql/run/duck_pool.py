@@ -30,6 +30,7 @@ IDLE_CURSORS = 4
 RELATIONS_PER_CURSOR = 64
 CONSTANT_RESULTS = 32
 
+
 @dataclass
 class ConstantResult:
     """A constant statement's result as DuckDB produced it, and its DataRows once encoded for a result shape."""
@@ -38,10 +39,10 @@ class ConstantResult:
     types: list[str]  # DuckDB type names
     batches: list[pa.RecordBatch | None]  # to the end (None)
     encoded: dict[Any, tuple[bytes, int]] = field(default_factory=dict)  # (columns, formats, ctx) → DataRows, rows
+    rows: int = field(init=False)
 
-    @property
-    def rows(self) -> int:
-        return sum(b.num_rows for b in self.batches if b is not None)
+    def __post_init__(self) -> None:
+        self.rows = sum(b.num_rows for b in self.batches if b is not None)
 
 
 class DuckCursorPool:
