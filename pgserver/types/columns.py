@@ -81,9 +81,10 @@ def _distinct_first(kernel: ColumnEncoder) -> ColumnEncoder:
 
 
 def fixed_width(data: bytes | np.ndarray, width: int, rows: int) -> pa.Array:
-    """`rows` values of `width` bytes each, laid end to end in `data`, as a binary array."""
-    buffer = pa.py_buffer(data if isinstance(data, bytes) else np.ascontiguousarray(data).tobytes())
-    return pa.FixedSizeBinaryArray.from_buffers(pa.binary(width), rows, [None, buffer]).cast(pa.binary())
+    """`rows` values of `width` bytes each, laid end to end in `data`, as a binary array (over `data` itself)."""
+    buffer = pa.py_buffer(data if isinstance(data, bytes) else np.ascontiguousarray(data))
+    offsets = np.arange(0, width * (rows + 1), width, dtype=np.int32)
+    return pa.Array.from_buffers(pa.binary(), rows, [None, pa.py_buffer(offsets), buffer])
 
 
 def pack_rows(matrix: np.ndarray, lengths: np.ndarray) -> pa.Array:
@@ -126,7 +127,7 @@ def _big_endian(column: pa.Array, numpy_type: str, shift: int = 0) -> pa.Array:
     if shift:
         values = values.astype(np.int64) - shift
     packed = values.astype(numpy_type)
-    return with_nulls(fixed_width(packed.tobytes(), packed.dtype.itemsize, len(column)), column)
+    return with_nulls(fixed_width(packed, packed.dtype.itemsize, len(column)), column)
 
 
 def _matrix(strings: pa.Array, width: int) -> np.ndarray:
@@ -393,6 +394,9 @@ def _bytea_hex(column: pa.Array) -> pa.Array:
 def _binary_encoder(kind: str | None, arrow: pa.DataType) -> ColumnEncoder | None:
     if kind in _INT_WIDTH and pa.types.is_integer(arrow):
         width, (low, high) = _INT_WIDTH[kind], _INT_RANGE[kind]
+        held = np.iinfo(arrow.to_pandas_dtype())
+        if low <= held.min and held.max <= high:  # every value of the Arrow type fits: nothing to check
+            return lambda column: _big_endian(column, width)
 
         def integer(column: pa.Array) -> pa.Array | None:
             if not _in_range(column, low, high):
@@ -553,4 +557,4 @@ def _uuid_binary(column: pa.Array) -> pa.Array | None:
     digits = _matrix(hexed, 32) if len(column) else np.zeros((0, 32), np.uint8)
     nibbles = np.where(digits >= ord("a"), digits - ord("a") + 10, digits - ord("0")).astype(np.uint8)
     packed = (nibbles[:, 0::2] << 4) | nibbles[:, 1::2]
-    return with_nulls(fixed_width(packed.tobytes(), 16, len(column)), column)
+    return with_nulls(fixed_width(packed, 16, len(column)), column)
