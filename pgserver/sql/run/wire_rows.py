@@ -4,7 +4,7 @@ Encoding every value of a large result in Python, row by row, capped streaming a
 PostgreSQL's speed. Here each column of a batch becomes one Arrow binary array of wire values by the
 type package's column kernels (pgserver/types/columns.py: integers, floats, numerics, text, booleans,
 dates, timestamps, timestamptz, times, uuids, bytea — whose output is exactly PostgreSQL's), or by the
-registry's per-value encoders for the rest, and the messages are assembled by one element-wise join:
+registry's per-value encoders for the rest, and the messages are assembled by one Arrow copy into row order:
 `'D' int32 int16 (int32 bytes)*` per row, with no Python work per row. Small batches (`SELECT 1`,
 catalog lookups) take the per-value path, which is cheaper than the kernels' fixed cost.
 """
@@ -16,7 +16,6 @@ from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from pgserver import types as pgtypes
 from pgserver.engine import ResultColumn
@@ -79,11 +78,12 @@ class DataRowEncoder:
 def _frame(columns: list[pa.Array], rows: int) -> bytes:
     """`'D' length count` + `(int32 size, bytes)` per column, per row.
 
-    Arrow's element-wise join costs about the same per array and row whatever the values' sizes, so it gets as
-    few arrays as the batch allows: the bytes that have one width in every row — the header, every size word, and
-    the values of each column whose values all have one width in this batch (ids, dates, codes, empty strings,
-    an all-NULL column) — are laid out by numpy as fixed-width runs between the columns of varying width, and the
-    join takes a run, a varying column, a run … (for a wide Sage view, ~55 arrays instead of 119)."""
+    Arrow's copy into rows (a `take` in row-major order over the concatenated arrays) costs about the same per
+    array and row whatever the values' sizes, so it gets as few arrays as the batch allows: the bytes that have one
+    width in every row — the header, every size word, and the values of each column whose values all have one width
+    in this batch (ids, dates, codes, empty strings, an all-NULL column) — are laid out by numpy as fixed-width runs
+    between the columns of varying width, and the copy takes a run, a varying column, a run … (for a wide Sage
+    view, ~55 arrays instead of 119)."""
     if rows == 0:
         return b""
     size = np.full(rows, 6 + 4 * len(columns), dtype=np.int64)  # the length word, the count, every size word
@@ -128,13 +128,18 @@ def _frame(columns: list[pa.Array], rows: int) -> bytes:
             parts.append(_fixed_run(run, rows))
         if index < len(varying):
             parts.append(varying[index])
-    joined = pc.binary_join_element_wise(*parts, b"") if len(parts) > 1 else parts[0]
-    offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32, count=rows + 1, offset=joined.offset * 4)
+    if len(parts) == 1:
+        joined = parts[0]
+    else:  # every part's value of row 0, then of row 1 …: one `take` copies each once (half the instructions of
+        # binary_join_element_wise over the same arrays, which measures every value before copying it)
+        order = (np.arange(len(parts), dtype=np.int32) * rows + np.arange(rows, dtype=np.int32)[:, None]).ravel()
+        joined = pa.concat_arrays(parts).take(pa.array(order))
+    offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32, count=len(joined) + 1, offset=joined.offset * 4)
     start, end = int(offsets[0]), int(offsets[-1])
     return joined.buffers()[2].slice(start, end - start).to_pybytes()
 
 
-_MAX_JOINED = 2**31 - 1  # bytes one joined binary array holds
+_MAX_JOINED = 2**31 - 1  # bytes one binary array holds (32-bit offsets)
 
 
 def _fixed_run(fields: list[tuple[str, object]], rows: int) -> pa.Array:
