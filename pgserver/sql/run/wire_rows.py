@@ -132,7 +132,8 @@ def _frame(columns: list[pa.Array], rows: int) -> bytes:
         joined = parts[0]
     else:  # every part's value of row 0, then of row 1 …: one `take` copies each once (half the instructions of
         # binary_join_element_wise over the same arrays, which measures every value before copying it)
-        order = (np.arange(len(parts), dtype=np.int32) * rows + np.arange(rows, dtype=np.int32)[:, None]).ravel()
+        index = np.int32 if len(parts) * rows < 2**31 else np.int64
+        order = (np.arange(len(parts), dtype=index) * rows + np.arange(rows, dtype=index)[:, None]).ravel()
         joined = pa.concat_arrays(parts).take(pa.array(order))
     offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32, count=len(joined) + 1, offset=joined.offset * 4)
     start, end = int(offsets[0]), int(offsets[-1])
