@@ -21,6 +21,7 @@ How each kernel stays exact:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from collections.abc import Callable
 
@@ -80,19 +81,28 @@ def _distinct_first(kernel: ColumnEncoder) -> ColumnEncoder:
 
 
 def fixed_width(data: bytes | np.ndarray, width: int, rows: int) -> pa.Array:
-    """`rows` values of `width` bytes each, laid end to end in `data`, as a binary array."""
-    buffer = pa.py_buffer(data if isinstance(data, bytes) else np.ascontiguousarray(data).tobytes())
-    return pa.FixedSizeBinaryArray.from_buffers(pa.binary(width), rows, [None, buffer]).cast(pa.binary())
+    """`rows` values of `width` bytes each, laid end to end in `data`, as a binary array (over `data` itself)."""
+    buffer = pa.py_buffer(data if isinstance(data, bytes) else np.ascontiguousarray(data))
+    offsets = np.arange(0, width * (rows + 1), width, dtype=np.int32)
+    return pa.Array.from_buffers(pa.binary(), rows, [None, pa.py_buffer(offsets), buffer])
 
 
 def pack_rows(matrix: np.ndarray, lengths: np.ndarray) -> pa.Array:
     """Row i of the uint8 `matrix`, cut to lengths[i] bytes, as one binary value per row."""
     rows, width = matrix.shape
-    keep = np.arange(width) < lengths[:, None]
     offsets = np.zeros(rows + 1, dtype=np.int32)
     np.cumsum(lengths, out=offsets[1:])
-    data = matrix[keep]
-    return pa.Array.from_buffers(pa.binary(), rows, [None, pa.py_buffer(offsets.tobytes()), pa.py_buffer(data.tobytes())])
+    if rows and int(offsets[-1]) == rows * width:  # every row whole: no cut
+        data = matrix
+    else:
+        data = matrix[_prefixes(width)[lengths]]
+    return pa.Array.from_buffers(pa.binary(), rows, [None, pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(data))])
+
+
+@functools.lru_cache(maxsize=64)
+def _prefixes(width: int) -> np.ndarray:
+    """Row n: the first n of `width` places (a boolean table pack_rows picks rows of)."""
+    return np.arange(width) < np.arange(width + 1)[:, None]
 
 
 def with_nulls(values: pa.Array, column: pa.Array) -> pa.Array:
@@ -117,7 +127,7 @@ def _big_endian(column: pa.Array, numpy_type: str, shift: int = 0) -> pa.Array:
     if shift:
         values = values.astype(np.int64) - shift
     packed = values.astype(numpy_type)
-    return with_nulls(fixed_width(packed.tobytes(), packed.dtype.itemsize, len(column)), column)
+    return with_nulls(fixed_width(packed, packed.dtype.itemsize, len(column)), column)
 
 
 def _matrix(strings: pa.Array, width: int) -> np.ndarray:
@@ -384,6 +394,9 @@ def _bytea_hex(column: pa.Array) -> pa.Array:
 def _binary_encoder(kind: str | None, arrow: pa.DataType) -> ColumnEncoder | None:
     if kind in _INT_WIDTH and pa.types.is_integer(arrow):
         width, (low, high) = _INT_WIDTH[kind], _INT_RANGE[kind]
+        held = np.iinfo(arrow.to_pandas_dtype())
+        if low <= held.min and held.max <= high:  # every value of the Arrow type fits: nothing to check
+            return lambda column: _big_endian(column, width)
 
         def integer(column: pa.Array) -> pa.Array | None:
             if not _in_range(column, low, high):
@@ -426,40 +439,59 @@ def _binary_encoder(kind: str | None, arrow: pa.DataType) -> ColumnEncoder | Non
     return None
 
 
-_GROUPS_64 = 10_000 ** np.arange(4, -1, -1, dtype=np.uint64)  # 10000^4 … 10000^0: the groups a uint64 holds
+_NUMERIC_HEADER = np.dtype([("ndigits", ">i2"), ("weight", ">i2"), ("sign", ">u2"), ("dscale", ">i2")])
+_BASE = np.uint64(10_000)
+
+
+def _base_10000(values: np.ndarray, count: int) -> list[np.ndarray]:
+    """The `count` least significant base-10000 digits of each uint64, most significant first (each division is by
+    one scalar, which numpy does without a hardware division per value)."""
+    digits = []
+    for _ in range(count):
+        quotient = values // _BASE
+        digits.append(values - quotient * _BASE)
+        values = quotient
+    return digits[::-1]
 
 
 def _decimal_binary(column: pa.Array) -> pa.Array | None:
-    """numeric_send of a decimal column straight from its unscaled 64-bit integers: the integer part's five
-    base-10000 digits and the fraction's (scaled up to whole groups) by numpy (None: beyond 64 bits, or a scale
-    above 16; the text path takes those)."""
+    """numeric_send of a decimal column straight from its unscaled 64-bit integers: the integer part's base-10000
+    digits (as many as the batch's largest value needs) and the fraction's (scaled up to whole groups) by numpy,
+    a digit column at a time (None: beyond 64 bits, or a scale above 16; the text path takes those)."""
     found = _decimal_digits(column)
     if found is None or column.type.scale > 16:
         return None
     values, _nulls = found
-    scale = column.type.scale
+    rows, scale = len(values), column.type.scale
     frac_groups = -(-scale // 4)
     magnitude = np.abs(values).astype(np.uint64)  # |−2^63| is 2^63: right as uint64
     unit = np.uint64(10 ** scale)
-    whole, fraction = magnitude // unit, (magnitude % unit) * np.uint64(10 ** (4 * frac_groups - scale))
-    parts = [(whole[:, None] // _GROUPS_64) % np.uint64(10_000)]
-    if frac_groups:
-        parts.append((fraction[:, None] // _GROUPS_64[len(_GROUPS_64) - frac_groups:]) % np.uint64(10_000))
-    groups = np.concatenate(parts, axis=1).astype(np.int64) if frac_groups else parts[0].astype(np.int64)
-    rows, width = groups.shape
-    nonzero = groups != 0
-    present = nonzero.any(axis=1)
-    first = np.argmax(nonzero, axis=1)
-    last = width - 1 - np.argmax(nonzero[:, ::-1], axis=1)
+    whole = magnitude // unit
+    fraction = (magnitude - whole * unit) * np.uint64(10 ** (4 * frac_groups - scale))
+    top, int_groups = int(whole.max()) if rows else 0, 1
+    while top >= 10_000 ** int_groups:
+        int_groups += 1
+    groups = _base_10000(whole, int_groups) + _base_10000(fraction, frac_groups)
+    width = len(groups)
+    present = magnitude != 0
+    first, last = np.zeros(rows, np.int64), np.zeros(rows, np.int64)  # the first and last nonzero digit
+    for k in range(width - 1, -1, -1):
+        first = np.where(groups[k] != 0, k, first)
+    for k in range(width):
+        last = np.where(groups[k] != 0, k, last)
     ndigits = np.where(present, last - first + 1, 0)
-    weight = np.where(present, width - frac_groups - 1 - first, 0)
-    sign = np.where((values < 0) & present, NUMERIC_NEG, NUMERIC_POS)
-    header = np.empty(rows, dtype=[("ndigits", ">i2"), ("weight", ">i2"), ("sign", ">u2"), ("dscale", ">i2")])
-    header["ndigits"], header["weight"], header["sign"], header["dscale"] = ndigits, weight, sign, scale
-    shifted = groups[np.arange(rows)[:, None], np.minimum(first[:, None] + np.arange(width), width - 1)]
-    body = shifted.astype(">u2").view(np.uint8).reshape(rows, 2 * width)
-    matrix = np.concatenate([header.view(np.uint8).reshape(rows, 8), body], axis=1)
-    return with_nulls(pack_rows(matrix, 8 + 2 * ndigits), column)
+    matrix = np.empty(rows, np.dtype([("header", _NUMERIC_HEADER), ("digits", ">u2", (width,))]))
+    header, digits = matrix["header"], matrix["digits"]
+    header["ndigits"] = ndigits
+    header["weight"] = np.where(present, int_groups - 1 - first, 0)
+    header["sign"] = np.where((values < 0) & present, NUMERIC_NEG, NUMERIC_POS)
+    header["dscale"] = scale
+    for k in range(width):
+        digits[:, k] = groups[k]
+    for shift in np.flatnonzero(np.bincount(first)[1:]) + 1:  # rows with leading zero digits: theirs moved left
+        moved = np.flatnonzero(first == shift)
+        digits[moved, :width - shift] = digits[moved, shift:]
+    return with_nulls(pack_rows(matrix.view(np.uint8).reshape(rows, 8 + 2 * width), 8 + 2 * ndigits), column)
 
 
 _GROUP_DIGITS = 40  # digits per side a batch may have on this path (10 base-10000 groups)
@@ -525,4 +557,4 @@ def _uuid_binary(column: pa.Array) -> pa.Array | None:
     digits = _matrix(hexed, 32) if len(column) else np.zeros((0, 32), np.uint8)
     nibbles = np.where(digits >= ord("a"), digits - ord("a") + 10, digits - ord("0")).astype(np.uint8)
     packed = (nibbles[:, 0::2] << 4) | nibbles[:, 1::2]
-    return with_nulls(fixed_width(packed.tobytes(), 16, len(column)), column)
+    return with_nulls(fixed_width(packed, 16, len(column)), column)

@@ -113,9 +113,13 @@ def test_float4(real_postgres: Any) -> None:
            pa.array(values, pa.float32()), pgtypes.FormatContext())
 
 
-@pytest.mark.parametrize("precision, scale", [(18, 2), (18, 5), (38, 10), (12, 0)])
+@pytest.mark.parametrize("precision, scale", [(18, 2), (18, 5), (38, 10), (12, 0), (18, 8), (18, 16)])
 def test_numeric_from_decimals(real_postgres: Any, precision: int, scale: int) -> None:
     unscaled = [int(x) for x in RNG.integers(-(10 ** min(precision, 17)), 10 ** min(precision, 17), 200)]
+    # magnitudes of every width in one column (leading and trailing zero base-10000 digits, whole groups)
+    unscaled += [int(s * (m // d)) for s, m, d in zip(RNG.choice([-1, 1], 200), 10 ** RNG.integers(0, min(precision, 18), 200),
+                                                       10 ** RNG.integers(0, 4, 200), strict=True)]
+    unscaled += [10_000 ** k for k in range(5) if 10_000 ** k < 10 ** min(precision, 18)]
     values = [decimal.Decimal(u).scaleb(-scale) for u in unscaled] + [decimal.Decimal(0).scaleb(-scale),
                                                                        decimal.Decimal(-1).scaleb(-scale)]
     literals = [f"'{v}'::numeric({precision},{scale})" for v in values]

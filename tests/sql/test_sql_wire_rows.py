@@ -129,3 +129,43 @@ def test_reg_names_are_their_text_and_refused_in_binary(rows: int) -> None:
         binary.encode(names)
     assert caught.value.sqlstate == "0A000"
     assert binary.encode_rows([(1242,)]) == data_row([struct.pack(">I", 1242)])
+
+
+# Columns whose values have one width in a batch go into numpy-built fixed-width runs (wire_rows._frame); these
+# batches mix them with varying ones in every order: first, last, adjacent, all-NULL, empty strings, NULLs.
+_SHAPES: list[tuple[int, pa.Array]] = [
+    (pgtypes.TEXT, pa.array(["same"] * ROWS)),  # one width, first
+    (pgtypes.INT8, pa.array(range(ROWS), pa.int64())),
+    (pgtypes.TEXT, pa.array([None] * ROWS, pa.string())),  # all NULL
+    (pgtypes.TEXT, pa.array([""] * ROWS)),  # all empty: width 0
+    (pgtypes.TEXT, pa.array(_cycle(["a", "bcd", "", "é"]))),  # varying
+    (pgtypes.TEXT, pa.array(_cycle(["x", None]))),  # one width but NULLs
+    (pgtypes.DATE, pa.array([dt.date(2024, 1, 1)] * ROWS)),
+    (pgtypes.TEXT, pa.array(_cycle(["long value", "v"]))),
+    (pgtypes.TEXT, pa.array(_cycle(["tail", "last"]))),  # one width, last
+]
+
+
+@pytest.mark.parametrize("fmt", [0, 1], ids=["text", "binary"])
+@pytest.mark.parametrize("order", ["as listed", "reversed", "varying first"])
+def test_fixed_width_runs_frame_like_the_per_value_encoders(fmt: int, order: str) -> None:
+    selected = list(reversed(_SHAPES)) if order == "reversed" else \
+        sorted(_SHAPES, key=lambda c: len(set(c[1].to_pylist())) == 1) if order == "varying first" else _SHAPES
+    columns, batch = _batch(selected)
+    formats = [fmt] * len(columns)
+    encoder = DataRowEncoder(columns, formats, pgtypes.FormatContext())
+    for part in (batch, batch.slice(5, SMALL_BATCH + 1)):
+        assert encoder.encode(part) == _per_value(columns, formats, pgtypes.FormatContext(), part)
+
+
+def test_only_fixed_width_columns_and_a_batch_split_past_the_join_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pgserver.sql.run import wire_rows
+
+    columns, batch = _batch([_SHAPES[1], _SHAPES[6]])  # nothing varies: one run is the whole message
+    encoder = DataRowEncoder(columns, [1, 1], pgtypes.FormatContext())
+    expected = _per_value(columns, [1, 1], pgtypes.FormatContext(), batch)
+    assert encoder.encode(batch) == expected
+    columns, batch = _batch(_SHAPES)
+    expected = _per_value(columns, [0] * len(columns), pgtypes.FormatContext(), batch)
+    monkeypatch.setattr(wire_rows, "_MAX_JOINED", len(expected) // 5)  # joined in parts of a few rows each
+    assert DataRowEncoder(columns, [0] * len(columns), pgtypes.FormatContext()).encode(batch) == expected
