@@ -7,6 +7,7 @@ leaves every SQL decision to the Engine (pgserver/engine.py).
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -53,6 +54,12 @@ class SessionState:
     portals: dict[str, Portal] = field(default_factory=dict)
     parameters: dict[str, str] = field(default_factory=dict)  # last reported ParameterStatus values
     pending_reports: dict[str, str] = field(default_factory=dict)  # changed, to report before ReadyForQuery
+
+
+@functools.lru_cache(maxsize=512)
+def _row_description(columns: tuple[ResultColumn, ...], formats: tuple[int, ...]) -> bytes:
+    """The RowDescription message of a result shape (kept: a repeated statement describes the same rows)."""
+    return backend.row_description(_fields(columns, formats))
 
 
 def _fields(columns: Sequence[ResultColumn], formats: Sequence[int]) -> list[backend.FieldDescription]:
@@ -296,7 +303,7 @@ class Session:
                 return True
             columns = cursor.columns
             if columns is not None:
-                self.stream.send(backend.row_description(_fields(columns, [0] * len(columns))))
+                self.stream.send(_row_description(tuple(columns), tuple([0] * len(columns))))
             await self._stream_rows(cursor, columns, [0] * len(columns or []), None)
             self._send_side_channel()
             self.stream.send(backend.command_complete(cursor.command_tag))
@@ -422,7 +429,7 @@ class Session:
         if columns is None:
             self.stream.send(backend.no_data())
         else:
-            self.stream.send(backend.row_description(_fields(columns, formats)))
+            self.stream.send(_row_description(tuple(columns), tuple(formats)))
 
     async def execute(self, message: fe.Execute) -> None:
         portal = self._portal(message.portal)
