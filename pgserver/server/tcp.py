@@ -40,8 +40,7 @@ class _ClientProtocol(asyncio.Protocol):
         self.at_eof = False
         self.lost = False
         self.error: BaseException | None = None
-        self.read_waiter: asyncio.Future[None] | None = None
-        self.write_waiter: asyncio.Future[None] | None = None
+        self.waiters: dict[str, asyncio.Future[None]] = {}  # "read" / "write": the side waiting to be woken
         self.writing_paused = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -54,35 +53,39 @@ class _ClientProtocol(asyncio.Protocol):
         if self.buffered >= HIGH_WATER and not self.reading_paused and self.transport is not None:
             self.reading_paused = True
             self.transport.pause_reading()
-        self._wake_reader()
+        self._wake("read")
 
     def eof_received(self) -> bool:
         self.at_eof = True
-        self._wake_reader()
+        self._wake("read")
         return True  # keep the transport open: what is queued for the client still goes out
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.lost, self.error = True, exc
-        self._wake_reader()
-        self._wake_writer()
+        self._wake("read")
+        self._wake("write")
 
     def pause_writing(self) -> None:
         self.writing_paused = True
 
     def resume_writing(self) -> None:
         self.writing_paused = False
-        self._wake_writer()
+        self._wake("write")
 
-    def _wake_reader(self) -> None:
-        waiter, self.read_waiter = self.read_waiter, None
+    async def wait(self, side: str) -> None:
+        """Until the transport wakes this side ("read" or "write")."""
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.waiters[side] = waiter
+        try:
+            await waiter
+        finally:
+            if self.waiters.get(side) is waiter:
+                del self.waiters[side]
+
+    def _wake(self, side: str) -> None:
+        waiter = self.waiters.pop(side, None)
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
-
-    def _wake_writer(self) -> None:
-        waiter, self.write_waiter = self.write_waiter, None
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-
 
 class ClientStream(anyio.abc.SocketStream):
     """One accepted client socket."""
@@ -107,12 +110,7 @@ class ClientStream(anyio.abc.SocketStream):
                 raise anyio.EndOfStream
             if protocol.at_eof:
                 raise anyio.EndOfStream
-            protocol.read_waiter = waiter = asyncio.get_running_loop().create_future()
-            try:
-                await waiter
-            finally:
-                if protocol.read_waiter is waiter:
-                    protocol.read_waiter = None
+            await protocol.wait("read")
         chunk = protocol.chunks.popleft()
         if len(chunk) > max_bytes:
             chunk, rest = chunk[:max_bytes], chunk[max_bytes:]
@@ -131,12 +129,7 @@ class ClientStream(anyio.abc.SocketStream):
             raise anyio.BrokenResourceError from protocol.error
         self._transport.write(item)
         while protocol.writing_paused and not protocol.lost:  # the client reads slower than we write
-            protocol.write_waiter = waiter = asyncio.get_running_loop().create_future()
-            try:
-                await waiter
-            finally:
-                if protocol.write_waiter is waiter:
-                    protocol.write_waiter = None
+            await protocol.wait("write")
         if protocol.lost:
             raise anyio.BrokenResourceError from protocol.error
 

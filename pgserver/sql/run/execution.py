@@ -13,7 +13,7 @@ import contextlib
 import functools
 import logging
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -290,22 +290,14 @@ class QueryCursor(Cursor):
 
     async def _key_lookups(self, live: Callable[[ScanSlot], LiveScan]) -> None:
         """Read key-lookup drivers ahead (on the event loop) and narrow their targets."""
-        try:
-            with anyio.CancelScope(deadline=self._deadline if self._deadline is not None else math.inf) as scope:
-                for key in self.plan.key_lookups:
-                    values = await collect_keys(live(key.driver), key.driver_column)
-                    if values:  # an empty driver needs no lookup: the join reads little of the target
-                        restrict_target(key, values, self._ctx)
-                        self.key_lookups_applied.append((key, len(values)))
-        except ScanCanceled:
-            raise self._canceled_error() from None
-        except PgError:
-            raise
-        except Exception as err:
-            raise self._scan_failure(err) from None
-        if scope.cancelled_caught:
-            self._timed_out = True
-            raise self._canceled_error()
+        async def narrow() -> None:
+            for key in self.plan.key_lookups:
+                values = await collect_keys(live(key.driver), key.driver_column)
+                if values:  # an empty driver needs no lookup: the join reads little of the target
+                    restrict_target(key, values, self._ctx)
+                    self.key_lookups_applied.append((key, len(values)))
+
+        await self._before_start(narrow)
 
     async def _read_local_scans(self, live: Callable[[ScanSlot], LiveScan]) -> dict[str, pa.Table]:
         """Scans whose rows are the provider's local copy (ScanPlan.rows_local) read on the event loop before
@@ -313,19 +305,28 @@ class QueryCursor(Cursor):
         no call back to the event loop per batch. A larger one keeps what was read for its reader, which goes on."""
         whole: dict[str, pa.Table] = {}
         local = [slot for slot in self.plan.scans if slot.plan is not None and slot.plan.rows_local]
-        if not local:
-            return whole
+
+        async def read() -> None:
+            for slot in local:
+                scan = live(slot)
+                rows = sum(b.num_rows for b in scan.prefetched)
+                while rows <= LOCAL_SCAN_ROWS and not scan.finished:
+                    batch = await scan.prefetch()
+                    rows += batch.num_rows if batch is not None else 0
+                if scan.finished:
+                    whole[slot.name] = pa.Table.from_batches(scan.prefetched, schema=scan.schema)
+                    scan.prefetched.clear()
+
+        if local:
+            await self._before_start(read)
+        return whole
+
+    async def _before_start(self, work: Callable[[], Awaitable[None]]) -> None:
+        """Provider reads on the event loop before DuckDB starts, under the statement's deadline: a cancel, the
+        timeout or a provider's failure becomes the statement's error, as it would inside DuckDB's pull."""
         try:
             with anyio.CancelScope(deadline=self._deadline if self._deadline is not None else math.inf) as scope:
-                for slot in local:
-                    scan = live(slot)
-                    rows = sum(b.num_rows for b in scan.prefetched)
-                    while rows <= LOCAL_SCAN_ROWS and not scan.finished:
-                        batch = await scan.prefetch()
-                        rows += batch.num_rows if batch is not None else 0
-                    if scan.finished:
-                        whole[slot.name] = pa.Table.from_batches(scan.prefetched, schema=scan.schema)
-                        scan.prefetched.clear()
+                await work()
         except ScanCanceled:
             raise self._canceled_error() from None
         except PgError:
@@ -335,7 +336,6 @@ class QueryCursor(Cursor):
         if scope.cancelled_caught:
             self._timed_out = True
             raise self._canceled_error()
-        return whole
 
     def _scan_failure(self, err: Exception) -> PgError:
         for scan in self._scans:
