@@ -87,6 +87,7 @@ class _ClientProtocol(asyncio.Protocol):
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
+
 class ClientStream(anyio.abc.SocketStream):
     """One accepted client socket."""
 
