@@ -4,7 +4,8 @@ anyio's own TCP stream turns the transport's reading on and off around every `re
 yields to the event loop once more after every `send()` (a cancel-shielded checkpoint): for a `SELECT 1` round
 trip that was a fifth of the server's CPU (decision 1016). This stream keeps reading on until `HIGH_WATER` bytes
 wait unread (then pauses the transport, as any flow control does), returns buffered bytes at once, and awaits
-only when it must: no data yet, or the transport's write buffer is full. Everything else — TLS (anyio's
+only when it must — no data yet, or the transport's write buffer is full — or when it has run `TIME_SLICE`
+without waiting (a client pipelining messages must not hold the event loop every other client shares). Everything else — TLS (anyio's
 TLSStream wraps this stream), cancel scopes, `extra()` socket attributes — works as with anyio's stream, since
 this is an `anyio.abc.SocketStream`.
 
@@ -27,6 +28,10 @@ from anyio.streams.stapled import MultiListener
 HIGH_WATER = 1 << 20  # unread bytes at which reading pauses …
 LOW_WATER = 1 << 18  # … and below which it resumes
 CLOSE_GRACE = 5.0  # seconds a closed stream's unsent bytes may take to leave before the socket is dropped
+# The longest a stream that never has to wait (a client pipelining messages, reading fast) runs before it lets the
+# event loop serve others: every other client shares the loop, so none may hold it (anyio's stream yielded at every
+# call; this yields once per slice).
+TIME_SLICE = 0.002
 
 
 class _ClientProtocol(asyncio.Protocol):
@@ -95,6 +100,14 @@ class ClientStream(anyio.abc.SocketStream):
         self._transport = transport
         self._protocol = protocol
         self._closed = False
+        self._loop = asyncio.get_running_loop()
+        self._turn_started = self._loop.time()  # when this stream last let the event loop go
+
+    async def _share_the_loop(self) -> None:
+        """Yield to the event loop once this stream has run TIME_SLICE without waiting."""
+        if self._loop.time() - self._turn_started >= TIME_SLICE:
+            await asyncio.sleep(0)
+            self._turn_started = self._loop.time()
 
     @property
     def _raw_socket(self) -> socket.socket:
@@ -102,6 +115,8 @@ class ClientStream(anyio.abc.SocketStream):
 
     async def receive(self, max_bytes: int = 65536) -> bytes:
         protocol = self._protocol
+        if protocol.chunks:
+            await self._share_the_loop()
         while not protocol.chunks:
             if self._closed:
                 raise anyio.ClosedResourceError
@@ -112,6 +127,7 @@ class ClientStream(anyio.abc.SocketStream):
             if protocol.at_eof:
                 raise anyio.EndOfStream
             await protocol.wait("read")
+            self._turn_started = self._loop.time()
         chunk = protocol.chunks.popleft()
         if len(chunk) > max_bytes:
             chunk, rest = chunk[:max_bytes], chunk[max_bytes:]
@@ -129,8 +145,11 @@ class ClientStream(anyio.abc.SocketStream):
         if protocol.lost or self._transport.is_closing():
             raise anyio.BrokenResourceError from protocol.error
         self._transport.write(item)
+        if not protocol.writing_paused:
+            await self._share_the_loop()
         while protocol.writing_paused and not protocol.lost:  # the client reads slower than we write
             await protocol.wait("write")
+            self._turn_started = self._loop.time()
         if protocol.lost:
             raise anyio.BrokenResourceError from protocol.error
 

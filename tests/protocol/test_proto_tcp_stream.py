@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 
 import anyio
+import anyio.lowlevel
 import pytest
 
 from pgserver.server import tcp
@@ -107,5 +108,55 @@ async def test_close_sends_what_is_queued_first() -> None:
     assert received == b"last words"
     with pytest.raises(anyio.ClosedResourceError):
         await server.send(b"more")
+    client.close()
+    await listener.aclose()
+
+
+async def _turns_of_others_during(work: object, monkeypatch: pytest.MonkeyPatch, time_slice: float,
+                                  server: ClientStream) -> int:
+    """How many times another task ran while `work()` used the stream without ever having to wait."""
+    monkeypatch.setattr(tcp, "TIME_SLICE", time_slice)
+    server._turn_started = server._loop.time()
+    turns = 0
+
+    async def other() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await anyio.lowlevel.checkpoint()
+
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(other)
+        await anyio.lowlevel.checkpoint()
+        before = turns
+        await work()  # type: ignore[operator]
+        during = turns - before
+        tasks.cancel_scope.cancel()
+    return during
+
+
+async def test_a_stream_that_never_waits_still_lets_other_clients_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sends to a fast reader and receives of bytes already buffered need no wait; past TIME_SLICE the stream
+    yields anyway, so one pipelining client cannot hold the event loop that every other client shares."""
+    server, client, listener = await _pair()
+
+    async def sends() -> None:
+        for _ in range(50):
+            await server.send(b"x")
+
+    async def receives() -> None:
+        for _ in range(50):
+            assert await server.receive(1) == b"y"
+
+    assert await _turns_of_others_during(sends, monkeypatch, 0.0, server) >= 50
+    assert await _turns_of_others_during(sends, monkeypatch, 3600.0, server) == 0
+    client.setblocking(True)
+    client.sendall(b"y" * 100)
+    with anyio.fail_after(5):
+        while server._protocol.buffered < 100:
+            await anyio.sleep(0.01)
+    assert await _turns_of_others_during(receives, monkeypatch, 0.0, server) >= 49
+    assert await _turns_of_others_during(receives, monkeypatch, 3600.0, server) == 0
+    await server.aclose()
     client.close()
     await listener.aclose()

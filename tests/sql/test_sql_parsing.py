@@ -55,3 +55,16 @@ async def test_syntax_error_through_the_engine_keeps_the_session_usable(engine) 
 async def test_empty_statement(engine) -> None:
     result = await run(engine, "")
     assert result.columns is None and result.rows == []
+
+
+def test_split_of_one_statement_and_of_repeated_or_long_strings() -> None:
+    """A string without a semicolon is one statement unless it holds only comments; the kept split of a repeated
+    string is the same list each time (a fresh one: a caller may change it), and a string too long to keep is split
+    the same way."""
+    assert split_statements("-- only a comment\n /* and another */") == []
+    assert split_statements("  select 1 -- tail") == ["select 1 -- tail"]
+    first = split_statements("select 1; select 2")
+    first.append("changed by the caller")
+    assert split_statements("select 1; select 2") == ["select 1", "select 2"]
+    long = "select '" + "x" * 5000 + "'; select 2"
+    assert split_statements(long) == [long.split(";")[0], "select 2"]
