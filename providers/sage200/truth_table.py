@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -27,7 +28,7 @@ import anyio
 
 from pgserver.errors import FDW_ERROR, PgError
 
-_SCHEMA = """
+_SCHEMA = ("""
 CREATE TABLE IF NOT EXISTS external_ids (
     site_id     TEXT    NOT NULL,
     company_id  INTEGER NOT NULL,
@@ -39,9 +40,13 @@ CREATE TABLE IF NOT EXISTS external_ids (
     name        TEXT,                      -- what the pending create was sent with (to recognise it)
     updated_at  TEXT    NOT NULL,
     PRIMARY KEY (site_id, company_id, entity, external_id)
-);
-CREATE INDEX IF NOT EXISTS external_ids_by_sage_id ON external_ids (site_id, company_id, entity, sage_id);
-"""
+)""", "CREATE INDEX IF NOT EXISTS external_ids_by_sage_id ON external_ids (site_id, company_id, entity, sage_id)")
+_BUSY_SECONDS = 30.0  # how long a connection waits for another process's lock before giving up
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED, with any extended code (SQLITE_BUSY_SNAPSHOT …)."""
+    return exc.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 @dataclass(frozen=True)
@@ -85,10 +90,36 @@ class TruthTable:
 
     def _connect(self) -> sqlite3.Connection:
         if self._uri is not None:
-            return sqlite3.connect(self._uri, uri=True, timeout=30, isolation_level=None)
+            return sqlite3.connect(self._uri, uri=True, timeout=_BUSY_SECONDS, isolation_level=None)
         assert self.path is not None
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        return sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        return sqlite3.connect(self.path, timeout=_BUSY_SECONDS, isolation_level=None)
+
+    def _initialise(self, conn: sqlite3.Connection) -> None:
+        """WAL journal and the schema, safe when several processes open a new file at once.
+
+        SQLite answers some of these races with "database is locked" at once instead of waiting (switching the
+        journal mode, or a schema read that turns into a write after another process created the table), so
+        the set-up is retried until the busy timeout; the schema is created under BEGIN IMMEDIATE, which waits.
+        """
+        deadline = time.monotonic() + _BUSY_SECONDS
+        while True:
+            try:
+                if self.path is not None:
+                    conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in _SCHEMA:
+                        conn.execute(statement)
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
@@ -98,9 +129,7 @@ class TruthTable:
             raise self._unusable(exc) from None
         try:
             if not self._ready:
-                if self.path is not None:
-                    conn.execute("PRAGMA journal_mode=WAL")
-                conn.executescript(_SCHEMA)
+                self._initialise(conn)
                 self._ready = True
             conn.execute("PRAGMA synchronous=FULL")
             yield conn
