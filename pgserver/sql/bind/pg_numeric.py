@@ -559,6 +559,50 @@ def literal_numeric_type(node: exp.Expression) -> exp.DataType | None:
     return exp.DataType.build(f"DECIMAL({precision}, {scale})", dialect="duckdb")
 
 
+_PROBE = "pg_numeric_probe"  # node meta, on a throwaway copy only: which cast of the original this is
+_INTEGER_WIDTHS = {exp.DataType.Type.TINYINT: 5, exp.DataType.Type.SMALLINT: 5, exp.DataType.Type.INT: 10,
+                   exp.DataType.Type.BIGINT: 19}
+
+
+def type_numeric_casts(tree: exp.Expression) -> None:
+    """`x::numeric` of an integer expression whose type the tree does not state (`(i % 1000)::numeric` over
+    generate_series, a derived table's column) becomes DECIMAL(w, 0) in place: PostgreSQL's value has scale 0,
+    where DuckDB's unconstrained DECIMAL is (18, 3) — 2.000 for 2, and an overflow from 10^15 on. The operand
+    types come from sqlglot's type annotation of the query's scopes, on a copy; an operand it cannot type is
+    left as it was."""
+    casts = [c for c in tree.find_all(exp.Cast) if is_unconstrained_numeric(c.to)
+             and _exact_operand_unknown(c.this)]
+    if not casts:
+        return
+    from sqlglot.errors import SqlglotError
+    from sqlglot.optimizer.annotate_types import annotate_types
+    from sqlglot.optimizer.qualify import qualify
+
+    for index, cast in enumerate(casts):
+        cast.meta[_PROBE] = index
+    try:
+        annotated = annotate_types(qualify(tree.copy(), dialect="duckdb", validate_qualify_columns=False,
+                                           quote_identifiers=False, identify=False), dialect="duckdb")
+    except (SqlglotError, KeyError, ValueError):
+        return
+    finally:
+        for cast in casts:
+            cast.meta.pop(_PROBE, None)
+    for probe in annotated.find_all(exp.Cast):
+        index = probe.meta.get(_PROBE)
+        operand_type = probe.this.type
+        if index is not None and operand_type is not None and operand_type.this in _INTEGER_WIDTHS:
+            casts[index].set("to", exp.DataType.build(f"DECIMAL({_INTEGER_WIDTHS[operand_type.this]}, 0)",
+                                                      dialect="duckdb"))
+
+
+def _exact_operand_unknown(operand: exp.Expression) -> bool:
+    """The operand's type is not stated by the tree (a literal's, a cast's and an integer division's are)."""
+    bare = _unwrap(operand)
+    return not isinstance(bare, exp.Literal | exp.Cast | exp.IntDiv | exp.Null) and not is_numeric(bare) \
+        and not is_float(bare) and not is_text(bare)
+
+
 def is_unconstrained_numeric(data_type: exp.DataType) -> bool:
     return data_type.this == exp.DataType.Type.DECIMAL and not data_type.expressions
 

@@ -39,8 +39,9 @@ DUCKDB_SETTINGS: dict[str, str] = {
 
 def to_duckdb_sql(tree: exp.Expression) -> str:
     """DuckDB SQL for a (resolved) PostgreSQL query tree."""
-    fixed = type_resolution.resolve(tree).transform(_fix_node, copy=False)
-    return fixed.sql(dialect="duckdb")
+    resolved = type_resolution.resolve(tree)
+    pg_numeric.type_numeric_casts(resolved)
+    return resolved.transform(_fix_node, copy=False).sql(dialect="duckdb")
 
 
 def _fixed(node: exp.Expression) -> exp.Expression:
