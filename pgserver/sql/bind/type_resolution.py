@@ -114,6 +114,8 @@ def known_type(node: exp.Expression) -> exp.DataType | None:
     """The type of `node` when the tree says it plainly (a cast, an integer literal, a typed function)."""
     if isinstance(node, exp.Paren):
         return known_type(node.this)
+    if isinstance(node, exp.Neg) and isinstance(node.this, exp.Cast):
+        return node.this.to  # -3::smallint is -(3::smallint): a smallint
     if isinstance(node, exp.Neg) and not isinstance(node.this, exp.Literal | exp.Neg):
         return None
     if isinstance(node, exp.Neg) and _integer_type(node) is None:

@@ -131,7 +131,8 @@ def translate(error: Exception, sql: str) -> PgError:
 
 _FUNCTION_DOMAIN_ERRORS = {"cannot take square root of a negative number": "2201F",
                            "cannot take logarithm of zero": "2201E",
-                           "cannot take logarithm of a negative number": "2201E"}
+                           "cannot take logarithm of a negative number": "2201E",
+                           "step size cannot equal zero": "22023"}
 
 
 def as_written(sql: str, name: str) -> str:
