@@ -52,26 +52,43 @@ _TRAILING_FRACTION = r"\.?0+$"  # '05.120000' → '05.12', '05.000000' → '05' 
 def column_encoder(kind: str | None, fmt: int, arrow: pa.DataType, ctx: FormatContext) -> ColumnEncoder | None:
     """The kernel for values of codec `kind` arriving as `arrow`, in wire format `fmt` (0 text, 1 binary)."""
     kernel = _text_encoder(kind, arrow, ctx) if fmt == 0 else _binary_encoder(kind, arrow)
-    if kernel is not None and kind in _COSTLY:
+    if kernel is not None and kind in _COSTLY[fmt]:
         return _distinct_first(kernel)
     return kernel
 
 
 # Kernels whose cost per value is high enough that a batch with repeated values (amounts, quantities, dates,
 # rates) is cheaper encoded once per distinct value: Arrow's hash kernel finds them, `take` lays them out again.
-_COSTLY = frozenset({"numeric", "numeric text", "float4", "float8", "timestamp", "timestamptz", "uuid"})
+# (per format: numeric text is already its own text form; its binary form is numeric_send)
+_COSTLY = {0: frozenset({"numeric", "float4", "float8", "timestamp", "timestamptz", "uuid"}),
+           1: frozenset({"numeric", "numeric text", "float4", "float8", "timestamp", "timestamptz", "uuid"})}
 _DISTINCT_SHARE = 4  # distinct values at most a quarter of the batch: worth it
+_KNOWN_KEPT = 1 << 13  # distinct values (and their encodings) an encoder keeps from one batch for the next
 
 
 def _distinct_first(kernel: ColumnEncoder) -> ColumnEncoder:
+    """`kernel` once per distinct value of a batch; the last such batch's values and encodings are kept, so a
+    batch holding only values seen there (the same amounts batch after batch) is one index_in and one take.
+    The kept pair is replaced whole: an encoder shared by executions in several threads reads a matching pair."""
+    known: list[tuple[pa.Array, pa.Array]] = []
+
     def encode(column: pa.Array) -> pa.Array | None:
         if len(column) < 64:
             return kernel(column)
+        kept = known[0] if known else None
+        if kept is not None and kept[0].type == column.type:
+            positions = pc.index_in(column, value_set=kept[0])
+            if positions.null_count == column.null_count:  # every value seen (a NULL stays NULL)
+                return kept[1].take(positions)
         encoded = pc.dictionary_encode(column)
         if len(encoded.dictionary) * _DISTINCT_SHARE > len(column):
             return kernel(column)
         distinct = kernel(encoded.dictionary)
-        return None if distinct is None else distinct.take(encoded.indices)
+        if distinct is None:
+            return None
+        if len(encoded.dictionary) <= _KNOWN_KEPT:
+            known[:] = [(encoded.dictionary, distinct)]
+        return distinct.take(encoded.indices)
     return encode
 
 

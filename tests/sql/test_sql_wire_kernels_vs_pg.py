@@ -139,6 +139,32 @@ def test_numeric_text_in_binary(real_postgres: Any) -> None:
     assert encoder.encode(pa.record_batch([array], names=["v"])) == b"".join(data_row([s]) for s in sends)
 
 
+def test_repeated_values_across_batches(real_postgres: Any) -> None:
+    """Batch after batch of the same few amounts (columns._distinct_first keeps the last batch's encodings): a
+    batch of seen values, one with NULLs, one with a new value and one of another Arrow type must each be
+    PostgreSQL's bytes, in text and binary."""
+    _settings(real_postgres, pgtypes.FormatContext())
+    amounts = [decimal.Decimal(int(u)).scaleb(-2) for u in RNG.integers(-10**6, 10**6, 20)]
+    batches = [[amounts[int(i)] for i in RNG.integers(0, 15, 400)],  # 15 of the 20 amounts
+               [amounts[int(i)] for i in RNG.integers(0, 15, 400)],  # only values seen in the batch before
+               [None if i % 7 == 0 else amounts[int(i) % 15] for i in range(400)],  # NULLs among seen values
+               [amounts[int(i)] for i in RNG.integers(0, 20, 400)]]  # five values not seen yet
+    for fmt in (0, 1):
+        encoder = DataRowEncoder([ResultColumn("v", pgtypes.NUMERIC)], [fmt], pgtypes.FormatContext())
+        for values in batches + [batches[0]]:
+            present = [v for v in values if v is not None]
+            texts, sends = _pg_outputs(real_postgres, [f"'{v}'::numeric(12,2)" for v in present], "numeric(12,2)",
+                                       "numeric_send")
+            outputs = iter(texts if fmt == 0 else sends)
+            expected = [None if v is None else next(outputs) for v in values]
+            got = encoder.encode(pa.record_batch([pa.array(values, pa.decimal128(12, 2))], names=["v"]))
+            assert got == b"".join(data_row([e]) for e in expected)
+        other = encoder.encode(pa.record_batch([pa.array(batches[1], pa.decimal128(18, 2))], names=["v"]))
+        literals = [f"'{v}'::numeric(18,2)" for v in batches[1]]
+        texts, sends = _pg_outputs(real_postgres, literals, "numeric(18,2)", "numeric_send")
+        assert other == b"".join(data_row([t if fmt == 0 else b]) for t, b in zip(texts, sends, strict=True))
+
+
 @pytest.mark.parametrize("style", ["ISO, MDY", "SQL, DMY", "SQL, MDY", "Postgres, MDY", "Postgres, DMY", "German"])
 @pytest.mark.parametrize("fractions", [False, True], ids=["whole-seconds", "fractions"])
 def test_timestamp_and_date(real_postgres: Any, style: str, fractions: bool) -> None:
