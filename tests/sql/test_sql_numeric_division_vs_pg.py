@@ -140,10 +140,16 @@ async def test_numeric_division_over_many_rows_matches_postgresql(real_postgres:
     "FROM generate_series(1000000000000000::bigint, 1000000000000002) AS i",
     "WITH t AS (SELECT x FROM (VALUES (1), (2)) AS v(x)) SELECT x::numeric + 0.5, (x + 1)::numeric * 2 FROM t",
     "SELECT s.n::numeric - 1 FROM (SELECT 5::smallint * 3 AS n) AS s",
+    # avg() OVER (…) of integers and numerics: PostgreSQL's numeric division of the window's sum by its count
+    "SELECT avg(i) OVER (), avg(i::numeric) OVER (ORDER BY i), avg(i * 1.5) OVER (PARTITION BY i % 2) "
+    "FROM generate_series(1, 5) AS g(i) ORDER BY i",
+    "SELECT i, avg(i) OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM generate_series(1, 4) AS i "
+    "ORDER BY i",
 ])
-async def test_integer_expressions_cast_to_numeric_keep_scale_zero(real_postgres: Any, sql: str) -> None:
+async def test_numeric_scales_of_integer_expressions_and_window_averages(real_postgres: Any, sql: str) -> None:
     """DuckDB's unconstrained DECIMAL is (18, 3): an integer read as numeric printed 2.000 for 2, and failed with
-    an overflow from 10^15 on; PostgreSQL's value has scale 0."""
+    an overflow from 10^15 on; PostgreSQL's value has scale 0. A window's avg() was DuckDB's double (1.5 for
+    PostgreSQL's 1.5000000000000000, reported as float8)."""
     cursor = real_postgres.execute(sql)
     theirs = [tuple(None if v is None else pgtypes.encode_text(d.type_code, v).decode()
                     for v, d in zip(row, cursor.description, strict=True)) for row in cursor.fetchall()]

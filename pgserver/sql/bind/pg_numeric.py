@@ -395,6 +395,8 @@ def is_numeric(node: exp.Expression) -> bool:
         return computes_exactly(node)
     if isinstance(node, exp.Avg):
         return averages_exactly(node)
+    if isinstance(node, exp.Window):
+        return windowed_average(node)
     if isinstance(node, SPREADS):
         return spreads_exactly(node)
     return False
@@ -466,6 +468,12 @@ def averages_exactly(node: exp.Avg) -> bool:
     if isinstance(node.parent, exp.Window | exp.Filter) or isinstance(node.this, exp.Distinct):
         return False
     return is_numeric(node.this) or is_integer(node.this)
+
+
+def windowed_average(node: exp.Expression) -> bool:
+    """avg() OVER (…) of an integer or numeric argument: numeric in PostgreSQL, as the plain aggregate is."""
+    return isinstance(node, exp.Window) and isinstance(node.this, exp.Avg) \
+        and not isinstance(node.this.this, exp.Distinct) and (is_numeric(node.this.this) or is_integer(node.this.this))
 
 
 SPREADS = (exp.Stddev, exp.StddevSamp, exp.StddevPop, exp.Variance, exp.VariancePop)
@@ -657,7 +665,8 @@ def mark_numeric_expressions(tree: exp.Expression, specs: dict[str, TableSpec]) 
         while isinstance(node, exp.Paren):
             node = node.this
         if (isinstance(node, exp.Div) and is_numeric_division(node)) or \
-                (isinstance(node, exp.Avg) and averages_exactly(node)) or computes_exactly(node) \
+                (isinstance(node, exp.Avg) and averages_exactly(node)) or windowed_average(node) \
+                or computes_exactly(node) \
                 or spreads_exactly(node) or (reads_numeric_text(node) and not select.args.get("group")) \
                 or (keeps_value_scales(node) and not select.args.get("group")):
             node.meta[ROOT_OUTPUT] = True

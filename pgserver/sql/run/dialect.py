@@ -438,6 +438,15 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Round) and node.args.get("decimals") is None and pg_numeric.is_float(node.this):
         # round(double precision) rounds half to even in PostgreSQL (rint); DuckDB's round() half away from zero
         return exp.Anonymous(this="round_even", expressions=[_fixed(node.this), exp.Literal.number(0)])
+    if pg_numeric.windowed_average(node):  # sum() OVER (…) / count() OVER (…) by PostgreSQL's division
+        def over(aggregate: exp.Expression) -> exp.Expression:
+            window = node.copy()
+            window.set("this", aggregate)
+            return _fixed(window)
+
+        argument = node.this.this
+        return pg_numeric.exact_division(over(exp.Sum(this=argument.copy())), over(exp.Count(this=argument.copy())),
+                                         bool(node.meta.get(pg_numeric.ROOT_OUTPUT)))
     if isinstance(node, exp.Window | exp.Filter) and not node.meta.get(_BIGINT_SUM) \
             and not (isinstance(node, exp.Filter) and isinstance(node.parent, exp.Window)):
         aggregate = node.this.this if isinstance(node.this, exp.Filter) else node.this
