@@ -84,6 +84,19 @@ class Notice:
 NoticeSink = Callable[[Notice], Awaitable[None]]  # sends one NoticeResponse to the client now
 
 
+class ProtocolPortals(Protocol):
+    """The protocol's named portals as SQL cursor commands see them (the server's query loop keeps them)."""
+
+    async def fetch(self, name: str, max_rows: int | None) -> tuple[list[ResultColumn] | None, list[tuple[Any, ...]]] | None:
+        """Up to `max_rows` (None: all) further rows of portal `name`, run first if it has not run yet, with its
+        result columns; None: no such portal."""
+        ...
+
+    async def close(self, name: str) -> bool:
+        """Close portal `name`; False: no such portal."""
+        ...
+
+
 class Engine(Protocol):
     """One per client connection: the session's SQL state."""
 
@@ -143,6 +156,10 @@ class Engine(Protocol):
     def portal(self, name: str) -> Cursor | None:
         """The cursor a SQL DECLARE created under `name`, which PostgreSQL also exposes as a protocol portal."""
         return None
+
+    def share_protocol_portals(self, portals: ProtocolPortals) -> None:
+        """The protocol's named portals, for an engine whose SQL FETCH/MOVE/CLOSE reach them (PostgreSQL's portals
+        and cursors are one namespace: asyncpg's Cursor.forward() sends MOVE for the portal it bound)."""
 
     def begin_implicit_transaction(self) -> None:
         """Before the statements of a multi-statement simple Query (PostgreSQL runs them as one transaction)."""

@@ -76,6 +76,32 @@ def _internal(exc: BaseException) -> PgError:
     return PgError(INTERNAL_ERROR, "internal error")
 
 
+class _SqlPortals:
+    """The session's named portals as SQL FETCH, MOVE and CLOSE reach them (engine.ProtocolPortals): rows they
+    take are gone for the portal's next Execute, which then counts only its own rows, as in PostgreSQL."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    async def fetch(self, name: str, max_rows: int | None) -> tuple[list[ResultColumn] | None, list[tuple[Any, ...]]] | None:
+        portal = self._session.state.portals.get(name) if name else None
+        if portal is None:
+            return None
+        if portal.done_tag is not None or portal.prepared.state is _EMPTY:
+            return portal.prepared.columns, []
+        if portal.cursor is None:
+            portal.cursor = await self._session.engine.execute(portal.prepared, portal.params)
+        rows = await portal.cursor.fetch(max_rows)
+        portal.suspended = True
+        return (portal.prepared.columns if portal.prepared.columns is not None else portal.cursor.columns), rows
+
+    async def close(self, name: str) -> bool:
+        if not name or name not in self._session.state.portals:
+            return False
+        await self._session._close_portal(name)
+        return True
+
+
 class Session:
     """Runs the query loop until Terminate or EOF."""
 
@@ -85,6 +111,7 @@ class Session:
         self.activity = activity or SessionActivity()  # what pg_stat_activity shows; busy while a statement runs
         self.state = SessionState(parameters=dict(engine.parameter_status()))
         engine.share_protocol_statements(self.state.statements)  # one namespace with SQL PREPARE, as in PostgreSQL
+        engine.share_protocol_portals(_SqlPortals(self))  # and with SQL cursors (FETCH/MOVE/CLOSE)
         engine.set_notice_sink(self._notice_now)
 
     # --- helpers ------------------------------------------------------------------

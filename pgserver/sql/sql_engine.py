@@ -17,7 +17,16 @@ import anyio
 from sqlglot import exp
 
 from pgserver.catalog import session_variables
-from pgserver.engine import Cursor, Engine, Notice, NoticeSink, Prepared, ResultColumn, ServerControl
+from pgserver.engine import (
+    Cursor,
+    Engine,
+    Notice,
+    NoticeSink,
+    Prepared,
+    ProtocolPortals,
+    ResultColumn,
+    ServerControl,
+)
 from pgserver.errors import (
     FEATURE_NOT_SUPPORTED,
     IN_FAILED_SQL_TRANSACTION,
@@ -183,6 +192,10 @@ class SqlEngine(Engine):
     def share_protocol_statements(self, statements: MutableMapping[str, Prepared]) -> None:
         """The protocol's named statements join SQL PREPARE's namespace (DEALLOCATE/EXECUTE reach them)."""
         self.sql_prepared.protocol = statements
+
+    def share_protocol_portals(self, portals: ProtocolPortals) -> None:
+        """The protocol's named portals join the SQL cursors' namespace (FETCH/MOVE/CLOSE reach them)."""
+        self.cursors.protocol = portals
 
     def begin_implicit_transaction(self) -> None:
         """Called by the protocol before the statements of a multi-statement simple Query."""

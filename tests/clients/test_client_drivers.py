@@ -80,6 +80,30 @@ def test_asyncpg_cursor_in_a_transaction(stack: Stack) -> None:
     assert first_ten == sorted(first_ten) and len(set(first_ten)) == 10
 
 
+def test_asyncpg_cursor_forward_moves_its_portal(stack: Stack) -> None:
+    """Cursor.forward() sends `MOVE FORWARD n <portal>` for the protocol portal it bound: SQL cursor commands and
+    protocol portals are one namespace in PostgreSQL, and the next Execute continues after the skipped rows."""
+
+    async def body(conn: asyncpg.Connection) -> tuple[list[int], int, int, list[int], int, str]:
+        async with conn.transaction():
+            cursor = await conn.cursor("SELECT i FROM generate_series(1, 10) AS g(i)")
+            first = [r[0] for r in await cursor.fetch(2)]
+            moved = await cursor.forward(3)
+            after = (await cursor.fetchrow())[0]
+            rest = [r[0] for r in await cursor.fetch(10)]
+            past_end = await cursor.forward(5)
+            try:
+                await conn.execute("MOVE 1 IN no_such_portal")
+                missing = ""
+            except asyncpg.PostgresError as exc:
+                missing = f"{exc.sqlstate} {exc}"
+        return first, moved, after, rest, past_end, missing
+
+    first, moved, after, rest, past_end, missing = with_asyncpg(stack, body)
+    assert (first, moved, after, rest, past_end) == ([1, 2], 3, 6, [7, 8, 9, 10], 0)
+    assert missing == '34000 cursor "no_such_portal" does not exist'
+
+
 def test_asyncpg_introspects_array_types(stack: Stack) -> None:
     async def body(conn: asyncpg.Connection) -> list[int]:
         return list(await conn.fetchval('SELECT array_agg("Id" ORDER BY "Id") FROM "StandardUK"."Currencies"'))

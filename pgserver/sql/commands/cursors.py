@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pgserver.engine import ResultColumn
+from pgserver.engine import ProtocolPortals, ResultColumn
 from pgserver.errors import (
     DUPLICATE_CURSOR,
     INVALID_CURSOR_NAME,
@@ -138,10 +138,12 @@ def _count(word: Word) -> int:
 
 
 class CursorRegistry:
-    """The session's open SQL cursors by name."""
+    """The session's open SQL cursors by name; FETCH, MOVE and CLOSE also reach the protocol's named portals
+    (`protocol`, one namespace as in PostgreSQL)."""
 
     def __init__(self) -> None:
         self._cursors: dict[str, DeclaredCursor] = {}
+        self.protocol: ProtocolPortals | None = None
 
     def check_new(self, name: str) -> None:
         if name in self._cursors:
@@ -157,6 +159,13 @@ class CursorRegistry:
             raise PgError(INVALID_CURSOR_NAME, f'cursor "{name}" does not exist') from None
 
     async def fetch(self, request: FetchRequest) -> StaticCursor:
+        if request.name not in self._cursors and self.protocol is not None:
+            found = await self.protocol.fetch(request.name, None if request.count == FETCH_ALL else request.count)
+            if found is not None:
+                columns, rows = found
+                if request.move:
+                    return StaticCursor(f"MOVE {len(rows)}")
+                return StaticCursor("FETCH", columns, rows, tag_counts_rows=True)
         declared = self.get(request.name)
         rows = await declared.cursor.fetch(None if request.count == FETCH_ALL else request.count)
         declared.position += len(rows)
@@ -171,6 +180,8 @@ class CursorRegistry:
             await self.close_all()
         else:
             name = _cursor_name(words[1])
+            if name not in self._cursors and self.protocol is not None and await self.protocol.close(name):
+                return StaticCursor("CLOSE CURSOR")
             declared = self.get(name)
             del self._cursors[name]
             await declared.cursor.close()
