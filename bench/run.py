@@ -37,6 +37,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -235,6 +236,16 @@ def buenavista_process():  # type: ignore[no-untyped-def]
         proc.wait(timeout=30)
 
 
+def _alternately(theirs: Callable[[], float], ours: Callable[[], float], repeat: int) -> tuple[float, float]:
+    """Median seconds of each, measured in turn (theirs, ours, theirs …), so a change in the machine's load
+    during the run weighs on both alike."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        times[0].append(theirs())
+        times[1].append(ours())
+    return _median(times[0]), _median(times[1])
+
+
 def _median(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[len(ordered) // 2]
@@ -248,13 +259,13 @@ def bench_stream(args: argparse.Namespace, tmp: Path) -> None:
     with throwaway_postgres() as pg, pgserver("sandbox", tmp) as port, buenavista_process() as bv_port:
         pg_dsn = dict(host=pg.host, port=pg.port, user=pg.user, database=pg.dbname)
         our_dsn = dict(host="127.0.0.1", port=port, user=USER, password=PASSWORD, database="sage200")
-        pg_time = _median([asyncio.run(_timed_fetch(pg_dsn, sql))[0] for _ in range(repeat)])
-        our_time = _median([asyncio.run(_timed_fetch(our_dsn, sql))[0] for _ in range(repeat)])
+        pg_time, our_time = _alternately(lambda: asyncio.run(_timed_fetch(pg_dsn, sql))[0],
+                                         lambda: asyncio.run(_timed_fetch(our_dsn, sql))[0], repeat)
         print(f"  asyncpg  PostgreSQL {n / pg_time:>10,.0f} rows/s   pgserver {n / our_time:>10,.0f} rows/s   "
               f"ratio {pg_time / our_time:5.2f} (pgserver speed / PostgreSQL speed)")
-        pg_psql = _median([_psql_time(pg.conninfo, sql) for _ in range(repeat)])
         our_conninfo = f"host=127.0.0.1 port={port} user={USER} dbname=sage200"
-        our_psql = _median([_psql_time(our_conninfo, sql, PASSWORD) for _ in range(repeat)])
+        pg_psql, our_psql = _alternately(lambda: _psql_time(pg.conninfo, sql),
+                                         lambda: _psql_time(our_conninfo, sql, PASSWORD), repeat)
         print(f"  psql     PostgreSQL {n / pg_psql:>10,.0f} rows/s   pgserver {n / our_psql:>10,.0f} rows/s   "
               f"ratio {pg_psql / our_psql:5.2f}")
         _stream_buenavista(bv_port, sql, n, our_time, our_psql)
@@ -293,9 +304,10 @@ def _stream_view(args: argparse.Namespace, tmp: Path) -> None:
         pg_dsn = dict(host=pg.host, port=pg.port, user=pg.user, database=pg.dbname)
         our_dsn = dict(host="127.0.0.1", port=port, user=USER, password=PASSWORD, database="sage200")
         _copy_to_postgres(our_dsn, pg_dsn, view)  # also fills the mirror
-        pg_time = _median([asyncio.run(_timed_fetch(pg_dsn, "SELECT * FROM copied"))[0] for _ in range(repeat)])
         rows = asyncio.run(_timed_fetch(pg_dsn, "SELECT * FROM copied"))[1]
-        our_time = _median([asyncio.run(_timed_fetch(our_dsn, f"SELECT * FROM {view}"))[0] for _ in range(repeat)])
+        pg_time, our_time = _alternately(lambda: asyncio.run(_timed_fetch(pg_dsn, "SELECT * FROM copied"))[0],
+                                         lambda: asyncio.run(_timed_fetch(our_dsn, f"SELECT * FROM {view}"))[0],
+                                         repeat)
         print(f"  (the Sage view {view} at sandbox scale {args.view_scale:g}, read from the mirror, vs the same rows "
               f"in a PostgreSQL table)")
         print(f"  asyncpg  {rows} rows x 59 cols: PostgreSQL {rows / pg_time:>9,.0f} rows/s   "
