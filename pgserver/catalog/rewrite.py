@@ -118,6 +118,12 @@ def _is_catalog_name(name: str, rel_names: dict[str, set[str]] | None) -> bool:
 def rewrite(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
     """Point catalog references at our DuckDB relations and functions; the result is still a
     postgres-dialect AST for the SQL layer to transpile to DuckDB."""
+    if _nothing_to_rewrite(expr, _relations(catalog)):
+        return expr
+    return _rewrite_all(expr, catalog)
+
+
+def _rewrite_all(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
     rel_names = _relations(catalog)
     ctes = {cte.alias_or_name for cte in expr.find_all(exp.CTE)}
     vectors = arrays.VectorScope.of(expr)
@@ -136,6 +142,37 @@ def rewrite(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
     _record_result_types(expr, catalog)
     kept_names.apply(projections, arrays.VectorScope.of(expr).root)
     return expr
+
+
+# Node kinds _rewrite_node acts on besides tables and columns (its Func case: NODE_FUNCTIONS and named calls)
+_ACTED_ON = (exp.Cast, exp.Operator, exp.Collate, exp.RegexpLike, exp.Any, exp.All, exp.DPipe, exp.Bracket, exp.Dot,
+             exp.Anonymous, *NODE_FUNCTIONS)
+
+
+def _nothing_to_rewrite(expr: exp.Expression, rel_names: dict[str, set[str]]) -> bool:
+    """A query rewrite() would leave as it is, told by one walk: one SELECT (no subquery, CTE or UNION, whose
+    projections kept_names would alias) projecting only columns and `*` (no computed column to type), no node
+    of a kind the rewrite acts on, no catalog table or function in FROM, no schema-qualified, `tableoid` or
+    keyword-function column (`user`, `current_role` …). `SELECT * FROM "Customers" WHERE "Id" = 27825` is one."""
+    selects = 0
+    for node in expr.walk():
+        if isinstance(node, exp.Select):
+            selects += 1
+            if selects > 1 or not all(isinstance(p.this if isinstance(p, exp.Alias) else p, exp.Column | exp.Star)
+                                      for p in node.expressions):
+                return False
+        elif isinstance(node, _ACTED_ON):
+            return False
+        elif isinstance(node, exp.Table):
+            if isinstance(node.this, exp.Func) or node.args.get("catalog") is not None \
+                    or _folded(node.args.get("db")) in SCHEMAS or _folded(node.this) in rel_names["pg_catalog"]:
+                return False
+        elif isinstance(node, exp.Column):
+            ident = node.this
+            if node.args.get("db") is not None or node.name.lower() == "tableoid" or (
+                    isinstance(ident, exp.Identifier) and not ident.quoted and ident.name.lower() in KEYWORD_FUNCTIONS):
+                return False
+    return selects == 1
 
 
 def _system_columns(expr: exp.Expression, catalog: Catalog) -> None:

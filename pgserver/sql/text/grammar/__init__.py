@@ -13,6 +13,8 @@ after parsing into forms both understand — one module per family:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlglot import exp
 
 from pgserver.sql.text.grammar.interval_literals import rewrite_interval_literals
@@ -22,14 +24,25 @@ from pgserver.sql.text.grammar.subquery_arrays import rewrite_array_subqueries
 from pgserver.sql.text.grammar.substring import rewrite_regex_substring
 from pgserver.sql.text.grammar.values_names import name_values_columns
 
+# Each rewrite, and the node kinds it acts on: a tree holding none of them is not walked by it
+_REWRITES: tuple[tuple[Callable[[exp.Expression], None], tuple[type[exp.Expression], ...]], ...] = (
+    (rewrite_functions_in_from, (exp.Func,)),  # FROM f(…), ROWS FROM, unnest(a, b)
+    (rewrite_json_tables, (exp.Anonymous,)),  # FROM json_each(…) …
+    (rewrite_object_keys, (exp.Anonymous,)),
+    (rewrite_array_subqueries, (exp.Anonymous, exp.Any, exp.All)),  # sqlglot reads `<> ALL (…)` as a call
+    (rewrite_regex_substring, (exp.Substring,)),
+    (name_values_columns, (exp.Values,)),
+    (rewrite_interval_literals, (exp.Interval,)),
+)
+
 
 def normalize(tree: exp.Expression) -> exp.Expression:
     """`tree` with every PostgreSQL-only form rewritten (in place; returned for chaining)."""
-    rewrite_functions_in_from(tree)
-    rewrite_json_tables(tree)
-    rewrite_object_keys(tree)
-    rewrite_array_subqueries(tree)
-    rewrite_regex_substring(tree)
-    name_values_columns(tree)
-    rewrite_interval_literals(tree)
+    kinds: set[type] | None = None
+    for rewrite, acts_on in _REWRITES:
+        if kinds is None:
+            kinds = {type(node) for node in tree.walk()}
+        if any(issubclass(kind, acts_on) for kind in kinds):
+            rewrite(tree)
+            kinds = None  # it may have added nodes of other kinds
     return tree
