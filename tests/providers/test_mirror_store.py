@@ -99,3 +99,46 @@ def test_rows_read_again_are_compared_with_the_mirror_when_not_in_memory(tmp_pat
     assert refresh(store, 200.0, (1, "a", "1")) == (0, 0, False)  # found unchanged in the mirror itself
     assert refresh(store, 300.0, (1, "A", "1")) == (0, 1, True)  # and changed
     store.close()
+
+
+def _read(store: MirrorStore, sql: str = "SELECT k, v FROM {table} ORDER BY k", params: tuple = ()) -> list[tuple]:
+    rows: list[tuple] = []
+    for part in store.read("V", sql, params, batch_rows=2):
+        rows.extend(zip(*[c.to_pylist() for c in part.columns], strict=True))
+    return rows
+
+
+def test_a_repeated_read_is_answered_from_memory_until_the_view_changes(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whole reads are kept (providers/mirror/store._Answers) while nothing commits to their view: a refresh that
+    changes rows, marking stale and dropping the view each make the next read go to DuckDB again."""
+    store = MirrorStore(tmp_path / "m.duckdb")
+    refresh(store, 10.0, (1, "a", "1.00"), (2, "b", "2.00"), (3, "c", "3.00"))
+    queries: list[str] = []
+    real_cursor = store.cursor
+
+    def counting_cursor() -> duckdb.DuckDBPyConnection:
+        queries.append("read")
+        return real_cursor()
+
+    monkeypatch.setattr(store, "cursor", counting_cursor)
+    assert _read(store) == [(1, "a"), (2, "b"), (3, "c")] and len(queries) == 1
+    assert _read(store) == [(1, "a"), (2, "b"), (3, "c")] and len(queries) == 1  # kept
+    assert _read(store, params=()) == _read(store) and len(queries) == 1
+    assert _read(store, "SELECT k, v FROM {table} WHERE k > ? ORDER BY k", (1,)) == [(2, "b"), (3, "c")]
+    assert len(queries) == 2  # another statement or parameters: read
+    partial = store.read("V", "SELECT k FROM {table} ORDER BY k", (), batch_rows=1)
+    next(partial)
+    partial.close()  # a read not taken to its end is not kept
+    assert [r[0] for r in _read(store, "SELECT k FROM {table} ORDER BY k")] == [1, 2, 3] and len(queries) == 4
+
+    refresh(store, 11.0, (2, "B", "2.00"))  # a change commits: the kept answer is old
+    assert _read(store) == [(1, "a"), (2, "B"), (3, "c")]
+    refresh(store, 12.0, (2, "B", "2.00"))  # no change, no commit: still kept
+    before = len(queries)
+    assert _read(store) == [(1, "a"), (2, "B"), (3, "c")] and len(queries) == before
+    store.mark_stale("V", pa.table({"k": pa.array([3], pa.int64())}))
+    assert _read(store) == [(1, "a"), (2, "B")]
+    store.drop("V")
+    with pytest.raises(duckdb.Error):
+        _read(store)
