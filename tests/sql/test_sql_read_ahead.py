@@ -22,9 +22,22 @@ async def _open(engine, sql: str):  # type: ignore[no-untyped-def]
 
 
 async def _chunks(cursor, limits: list[int | None]) -> list[tuple[bytes, int]]:  # type: ignore[no-untyped-def]
+    """One Execute per limit, as the query loop sends it (pgserver.server.query_loop._stream_rows): the cursor's
+    answers until the limit or the end (a row-limited Execute may come in more than one part)."""
     ctx = pgtypes.FormatContext()
     formats = [0] * len(cursor.columns)
-    return [await cursor.fetch_data_rows(limit, cursor.columns, formats, ctx) for limit in limits]
+    out = []
+    for limit in limits:
+        data, rows = await cursor.fetch_data_rows(limit, cursor.columns, formats, ctx)
+        parts = [data]
+        while limit is not None and 0 < rows < limit:
+            more, count = await cursor.fetch_data_rows(limit - rows, cursor.columns, formats, ctx)
+            if not count:
+                break
+            parts.append(more)
+            rows += count
+        out.append((b"".join(parts), rows))
+    return out
 
 
 def _data_rows(data: bytes) -> list[bytes]:
@@ -52,6 +65,22 @@ async def test_chunks_read_ahead_come_in_order_whatever_the_next_limit(engine) -
     assert _data_rows(b"".join(data for data, _ in chunks)) == expected
     assert all(len(_data_rows(data)) == rows for data, rows in chunks)
     assert cursor.command_tag == f"SELECT {ROWS}"
+    await cursor.close()
+
+
+async def test_a_first_large_execute_answers_its_first_rows_at_once(engine) -> None:
+    """The client decodes the first FIRST_ROWS while the rest of the Execute is encoded ahead; then every Execute
+    of the same limit is answered from a read-ahead of that limit."""
+    from pgserver.sql.run.execution import FIRST_ROWS
+
+    cursor = await _open(engine, SERIES)
+    ctx, formats = pgtypes.FormatContext(), [0] * len(cursor.columns)
+    parts = [await cursor.fetch_data_rows(5000, cursor.columns, formats, ctx)]
+    parts.append(await cursor.fetch_data_rows(5000 - parts[0][1], cursor.columns, formats, ctx))
+    parts.append(await cursor.fetch_data_rows(5000, cursor.columns, formats, ctx))
+    assert [rows for _, rows in parts] == [FIRST_ROWS, 5000 - FIRST_ROWS, 5000]
+    rows = _data_rows(b"".join(data for data, _ in parts))
+    assert rows[0].endswith(b"row 1") and rows[-1].endswith(b"row 10000") and len(rows) == 10000
     await cursor.close()
 
 

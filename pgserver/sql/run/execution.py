@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 ARROW_BATCH_ROWS = 1024  # over provider scans: rows reach the client soon after the first API pages
 LOCAL_BATCH_ROWS = 8192  # without scans: larger batches spread the per-batch encoding cost (wire_rows)
 LOCAL_SCAN_ROWS = 8192  # a scan of the provider's local copy up to this size is read whole before DuckDB starts
+FIRST_ROWS = 1024  # the first part of a cursor's first large row-limited Execute (fetch_data_rows)
 COALESCE_ROWS = 8192  # at most this many rows of small batches joined for one Execute with a row limit (_take)
 TableOid = Callable[[str, str], int]
 
@@ -207,6 +208,7 @@ class QueryCursor(Cursor):
         self._pending: pa.RecordBatch | None = None  # the unread rest of the current batch
         # The next Execute's rows, read and encoded in a worker thread while the client reads this one's (_ahead_job)
         self._ahead: tuple[concurrent.futures.Future[_Ahead], tuple[Any, int]] | None = None
+        self._execute_limit: int | None = None  # the row limit of an Execute answered in two parts (FIRST_ROWS)
         self._encoder: tuple[Any, DataRowEncoder] | None = None
         self._constant: ConstantResult | None = None  # a kept constant result not yet sent (_constant_rows)
         self._scans: list[LiveScan] = []
@@ -442,13 +444,22 @@ class QueryCursor(Cursor):
             ahead = await self._settle_ahead(keep_encoded=True)
             if ahead is not None:
                 self.row_count += ahead.rows.num_rows
-                self._start_ahead(max_rows)
+                limit, self._execute_limit = self._execute_limit or max_rows, None
+                self._start_ahead(limit)
                 return ahead.encoded, ahead.rows.num_rows
-        batch = await self._take(max_rows)
+        # The first Execute of a large row limit over local rows answers its first FIRST_ROWS at once and the rest
+        # from a read-ahead started now: the client decodes the first rows while the server encodes the others.
+        first = self.row_count == 0 and max_rows is not None and max_rows > FIRST_ROWS and self._ahead is None \
+            and self._rows_are_local()
+        batch = await self._take(FIRST_ROWS if first else max_rows)
         if batch is None:
             return b"", 0
         encoded = self._encoder[1].encode(batch)
-        self._start_ahead(max_rows)
+        if first and max_rows is not None and batch.num_rows == FIRST_ROWS:
+            self._execute_limit = max_rows  # after the rest of this Execute, read ahead for the next one
+            self._start_ahead(max_rows - FIRST_ROWS)
+        else:
+            self._start_ahead(max_rows)
         return encoded, batch.num_rows
 
     def _constant_rows(self, constant: ConstantResult, key: Any) -> tuple[bytes, int]:
