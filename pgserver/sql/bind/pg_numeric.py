@@ -31,6 +31,7 @@ from sqlglot import exp
 from sqlglot.optimizer.scope import Scope, traverse_scope
 
 from pgserver.provider import TableSpec
+from pgserver.sql.bind.scope_types import scope_types
 
 NUMERIC_FUNCTION = "__pg_numeric_div"
 TRANSCENDENTAL_FUNCTION = "__pg_numeric_transcendental"
@@ -580,7 +581,6 @@ def literal_numeric_type(node: exp.Expression) -> exp.DataType | None:
     return exp.DataType.build(f"DECIMAL({precision}, {scale})", dialect="duckdb")
 
 
-_PROBE = "pg_numeric_probe"  # node meta, on a throwaway copy only: which cast of the original this is
 _INTEGER_WIDTHS = {exp.DataType.Type.TINYINT: 5, exp.DataType.Type.SMALLINT: 5, exp.DataType.Type.INT: 10,
                    exp.DataType.Type.BIGINT: 19}
 
@@ -593,28 +593,9 @@ def type_numeric_casts(tree: exp.Expression) -> None:
     left as it was."""
     casts = [c for c in tree.find_all(exp.Cast) if is_unconstrained_numeric(c.to)
              and _exact_operand_unknown(c.this)]
-    if not casts:
-        return
-    from sqlglot.errors import SqlglotError
-    from sqlglot.optimizer.annotate_types import annotate_types
-    from sqlglot.optimizer.qualify import qualify
-
-    for index, cast in enumerate(casts):
-        cast.meta[_PROBE] = index
-    try:
-        annotated = annotate_types(qualify(tree.copy(), dialect="duckdb", validate_qualify_columns=False,
-                                           quote_identifiers=False, identify=False), dialect="duckdb")
-    except (SqlglotError, KeyError, ValueError):
-        return
-    finally:
-        for cast in casts:
-            cast.meta.pop(_PROBE, None)
-    for probe in annotated.find_all(exp.Cast):
-        index = probe.meta.get(_PROBE)
-        operand_type = probe.this.type
-        if index is not None and operand_type is not None and operand_type.this in _INTEGER_WIDTHS:
-            casts[index].set("to", exp.DataType.build(f"DECIMAL({_INTEGER_WIDTHS[operand_type.this]}, 0)",
-                                                      dialect="duckdb"))
+    for cast, operand_type in zip(casts, scope_types(tree, [c.this for c in casts]), strict=True):
+        if operand_type is not None and operand_type.this in _INTEGER_WIDTHS:
+            cast.set("to", exp.DataType.build(f"DECIMAL({_INTEGER_WIDTHS[operand_type.this]}, 0)", dialect="duckdb"))
 
 
 def _exact_operand_unknown(operand: exp.Expression) -> bool:
