@@ -348,10 +348,14 @@ class QueryCursor(Cursor):
         log.error("query failed", exc_info=err)
         return PgError(INTERNAL_ERROR, "internal error")
 
-    async def _in_thread(self, function: Callable[..., Any], *args: Any) -> Any:
+    async def _in_thread(self, function: Callable[..., Any], *args: Any, inline: bool = False) -> Any:
+        """`function` in a worker thread, under the statement's deadline and cancel, its errors the statement's
+        (`inline`: it does not block — a finished read-ahead's result — so it runs here, with no thread hop)."""
         if self._canceled:
             raise self._canceled_error()
         try:
+            if inline:
+                return function(*args)
             if self._deadline is None:
                 return await to_thread.run_sync(function, *args, limiter=self._limiter)
             async with anyio.create_task_group() as group:
@@ -502,7 +506,7 @@ class QueryCursor(Cursor):
             return None
         future, self._ahead = self._ahead[0], None
         try:
-            ahead = await self._in_thread(future.result)
+            ahead = await self._in_thread(future.result, inline=future.done())
         except PgError as err:
             self.error = err
             raise
