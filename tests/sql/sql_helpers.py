@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sql_memory_provider import (
@@ -94,10 +94,31 @@ async def error_of(engine: SqlEngine, sql: str, params: Sequence[Any] = ()) -> P
     return caught.value
 
 
-async def error_in_new_session(sql: str) -> PgError:
-    """The error our engine answers `sql` with, in a session of its own (closed afterwards)."""
+T = TypeVar("T")
+
+
+async def _in_new_session(sql: str, answer: Callable[[SqlEngine, str], Awaitable[T]]) -> T:
     engine = await make_world().factory.connect("demo", "sage200", {})
     try:
-        return await error_of(engine, sql)
+        return await answer(engine, sql)
     finally:
         await engine.close()
+
+
+async def error_in_new_session(sql: str) -> PgError:
+    """The error our engine answers `sql` with, in a session of its own (closed afterwards)."""
+    return await _in_new_session(sql, error_of)
+
+
+async def result_in_new_session(sql: str) -> Result:
+    """Our engine's answer to `sql`, in a session of its own (closed afterwards)."""
+    return await _in_new_session(sql, run)
+
+
+def as_texts(rows: Sequence[Sequence[Any]], type_oids: Sequence[int]) -> list[tuple[str | None, ...]]:
+    """Rows as PostgreSQL's text output of each value (NULL stays None): how the two sides are compared."""
+    from pgserver import types as pgtypes
+
+    return [tuple(None if v is None else pgtypes.encode_text(oid, v).decode() for v, oid in zip(row, type_oids,
+                                                                                                  strict=True))
+            for row in rows]

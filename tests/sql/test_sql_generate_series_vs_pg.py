@@ -7,17 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sql_helpers import error_in_new_session, make_world, run
-
-from pgserver import types as pgtypes
+from sql_helpers import as_texts, error_in_new_session, make_world, result_in_new_session
 
 pytestmark = pytest.mark.anyio
-
-
-def _texts(rows: list[tuple[Any, ...]], type_oids: list[int]) -> list[tuple[str | None, ...]]:
-    return [tuple(None if v is None else pgtypes.encode_text(oid, v).decode() for v, oid in zip(row, type_oids,
-                                                                                                   strict=True))
-            for row in rows]
 
 
 @pytest.mark.parametrize("sql", [
@@ -36,16 +28,11 @@ def _texts(rows: list[tuple[Any, ...]], type_oids: list[int]) -> list[tuple[str 
 ])
 async def test_generate_series_in_from_answers_as_postgresql(real_postgres: Any, sql: str) -> None:
     cursor = real_postgres.execute(sql)
-    theirs = _texts(cursor.fetchall(), [d.type_code for d in cursor.description])
-    world = make_world()
-    engine = await world.factory.connect("demo", "sage200", {})
-    try:
-        result = await run(engine, sql)
-    finally:
-        await engine.close()
+    theirs = as_texts(cursor.fetchall(), [d.type_code for d in cursor.description])
+    result = await result_in_new_session(sql)
     assert [c.type_oid for c in result.columns] == [d.type_code for d in cursor.description]
     assert [c.name for c in result.columns] == [d.name for d in cursor.description]
-    assert _texts(result.rows, [c.type_oid for c in result.columns]) == theirs
+    assert as_texts(result.rows, [c.type_oid for c in result.columns]) == theirs
 
 
 @pytest.mark.parametrize("sql", [

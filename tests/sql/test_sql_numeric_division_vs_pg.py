@@ -12,7 +12,7 @@ import random
 from typing import Any
 
 import pytest
-from sql_helpers import error_in_new_session, make_world, run
+from sql_helpers import as_texts, error_in_new_session, make_world, result_in_new_session, run
 
 from pgserver import types as pgtypes
 
@@ -151,14 +151,6 @@ async def test_numeric_scales_of_integer_expressions_and_window_averages(real_po
     an overflow from 10^15 on; PostgreSQL's value has scale 0. A window's avg() was DuckDB's double (1.5 for
     PostgreSQL's 1.5000000000000000, reported as float8)."""
     cursor = real_postgres.execute(sql)
-    theirs = [tuple(None if v is None else pgtypes.encode_text(d.type_code, v).decode()
-                    for v, d in zip(row, cursor.description, strict=True)) for row in cursor.fetchall()]
-    world = make_world()
-    engine = await world.factory.connect("demo", "sage200", {})
-    try:
-        result = await run(engine, sql)
-    finally:
-        await engine.close()
-    ours = [tuple(None if v is None else pgtypes.encode_text(c.type_oid, v).decode()
-                  for v, c in zip(row, result.columns, strict=True)) for row in result.rows]
-    assert ours == theirs
+    theirs = as_texts(cursor.fetchall(), [d.type_code for d in cursor.description])
+    result = await result_in_new_session(sql)
+    assert as_texts(result.rows, [c.type_oid for c in result.columns]) == theirs
