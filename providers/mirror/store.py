@@ -148,6 +148,7 @@ class MirrorStore:
         for view in list(self._verified):
             with contextlib.suppress(duckdb.Error):
                 self._persist(view)
+        self._answers.clear()
         with self._lock:
             self._db.close()
 
@@ -358,6 +359,11 @@ class _Answers:
                 return None
             self._items.move_to_end(key)
             return item[1]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
 
     def put(self, key: tuple[Any, ...], commits: int, table: pa.Table, size: int,
             current: Callable[[], int]) -> None:
