@@ -154,3 +154,12 @@ async def test_numeric_scales_of_integer_expressions_and_window_averages(real_po
     theirs = as_texts(cursor.fetchall(), [d.type_code for d in cursor.description])
     result = await result_in_new_session(sql)
     assert as_texts(result.rows, [c.type_oid for c in result.columns]) == theirs
+
+
+async def test_a_declared_integer_column_cast_to_numeric_has_scale_zero() -> None:
+    """A provider's bigint/integer column read as numeric ("Id"::numeric): 27825, not DuckDB's 27825.000."""
+    result = await result_in_new_session(
+        "SELECT id::numeric, id::numeric + 1, creditlimit::numeric * 2 FROM customers ORDER BY id LIMIT 3")
+    texts = as_texts(result.rows, [c.type_oid for c in result.columns])
+    assert texts and all(v is None or "." not in v for row in texts for v in row), texts
+    assert [c.type_oid for c in result.columns] == [pgtypes.NUMERIC] * 3

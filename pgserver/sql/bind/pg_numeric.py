@@ -315,14 +315,15 @@ def _divide_by(dividends: pa.Array, divisor: str) -> pa.Array:
     divided before by Arrow's hash kernel (index_in), and only unseen ones run the Python arithmetic — no Python
     work per row or per repeated value (decision 0803)."""
     known = _BY_DIVISOR.get(divisor)
-    unseen = dividends.filter(pc.is_valid(dividends))
     if known is not None:
         positions = pc.index_in(dividends, value_set=known[0])
         if positions.null_count == dividends.null_count:  # every dividend seen before (a NULL stays NULL)
             return known[1].take(positions)
         unseen = dividends.filter(pc.and_(pc.is_null(positions), pc.is_valid(dividends)))
         if len(known[0]) + len(unseen) > _BY_DIVISOR_KEPT:
-            known, unseen = None, dividends.filter(pc.is_valid(dividends))
+            known = None  # start again from this vector's dividends
+    if known is None:
+        unseen = dividends.filter(pc.is_valid(dividends))
     new = pc.unique(unseen)
     quotients = pa.array([divide(d, divisor) for d in new.to_pylist()], type=pa.string())
     known = (new, quotients) if known is None else \
@@ -586,14 +587,19 @@ _INTEGER_WIDTHS = {exp.DataType.Type.TINYINT: 5, exp.DataType.Type.SMALLINT: 5, 
 
 
 def type_numeric_casts(tree: exp.Expression) -> None:
-    """`x::numeric` of an integer expression whose type the tree does not state (`(i % 1000)::numeric` over
-    generate_series, a derived table's column) becomes DECIMAL(w, 0) in place: PostgreSQL's value has scale 0,
-    where DuckDB's unconstrained DECIMAL is (18, 3) — 2.000 for 2, and an overflow from 10^15 on. The operand
-    types come from sqlglot's type annotation of the query's scopes, on a copy; an operand it cannot type is
-    left as it was."""
+    """`x::numeric` of an integer expression whose type no cast or literal states — a column the provider declares
+    integer (`"Id"::numeric`), or one only the query's scopes type (`(i % 1000)::numeric` over generate_series, a
+    derived table's column) — becomes DECIMAL(w, 0) in place: PostgreSQL's value has scale 0, where DuckDB's
+    unconstrained DECIMAL is (18, 3) — 27825.000 for 27825, and an overflow from 10^15 on. The latter are typed by
+    sqlglot's type annotation, on a copy; an operand it cannot type is left as it was."""
     casts = [c for c in tree.find_all(exp.Cast) if is_unconstrained_numeric(c.to)
              and _exact_operand_unknown(c.this)]
-    for cast, operand_type in zip(casts, scope_types(tree, [c.this for c in casts]), strict=True):
+    declared = [c for c in casts if isinstance(_unwrap(c.this), exp.Column) and is_integer(c.this)]
+    for cast in declared:  # a column the provider declares integer ("Id"::numeric): no annotation needed
+        cast.set("to", exp.DataType.build(f"DECIMAL({_INTEGER_WIDTHS[exp.DataType.Type.BIGINT]}, 0)",
+                                          dialect="duckdb"))
+    others = [c for c in casts if c not in declared]
+    for cast, operand_type in zip(others, scope_types(tree, [c.this for c in others]), strict=True):
         if operand_type is not None and operand_type.this in _INTEGER_WIDTHS:
             cast.set("to", exp.DataType.build(f"DECIMAL({_INTEGER_WIDTHS[operand_type.this]}, 0)", dialect="duckdb"))
 
