@@ -38,7 +38,6 @@ from __future__ import annotations
 import decimal
 import functools
 import re
-from collections.abc import Iterator
 
 from sqlglot import exp
 
@@ -54,6 +53,7 @@ from pgserver.errors import (
     UNDEFINED_FUNCTION,
     PgError,
 )
+from pgserver.sql.text.tree_kinds import PresentKinds
 
 INT4_MAX = 2**31 - 1
 INT8_MAX = 2**63 - 1
@@ -142,7 +142,7 @@ def _cast(node: exp.Expression, to: exp.DataType) -> exp.Expression:
 def resolve(tree: exp.Expression) -> exp.Expression:
     """A copy of `tree` with PostgreSQL's resolution made explicit."""
     tree = tree.copy()
-    find_all = _PresentKinds(tree).find_all  # a pass over node kinds the tree lacks walks nothing
+    find_all = PresentKinds(tree).find_all  # a pass over node kinds the tree lacks walks nothing
     for cast in list(find_all(exp.Cast)):
         _check_integer_input(cast)
         _check_time_input(cast)
@@ -234,23 +234,6 @@ def resolve(tree: exp.Expression) -> exp.Expression:
                 return cast
             node.replace(cast)
     return tree
-
-
-class _PresentKinds:
-    """The node classes a tree holds, so that resolve's passes over kinds it lacks cost no walk. A pass that
-    finds nodes may change the tree: the kinds are taken again before the next pass asks."""
-
-    def __init__(self, tree: exp.Expression) -> None:
-        self._tree = tree
-        self._kinds: set[type] | None = None
-
-    def find_all(self, *classes: type) -> Iterator[exp.Expression]:
-        if self._kinds is None:
-            self._kinds = {type(node) for node in self._tree.walk()}
-        if not any(issubclass(kind, classes) for kind in self._kinds):
-            return iter(())
-        self._kinds = None
-        return self._tree.find_all(*classes)
 
 
 _INTEGER_INPUT = {exp.DataType.Type.SMALLINT: ("smallint", 2**15), exp.DataType.Type.INT: ("integer", 2**31),

@@ -23,6 +23,7 @@ from pgserver.sql.text.grammar.set_returning import rewrite_functions_in_from
 from pgserver.sql.text.grammar.subquery_arrays import rewrite_array_subqueries
 from pgserver.sql.text.grammar.substring import rewrite_regex_substring
 from pgserver.sql.text.grammar.values_names import name_values_columns
+from pgserver.sql.text.tree_kinds import PresentKinds
 
 # Each rewrite, and the node kinds it acts on: a tree holding none of them is not walked by it
 _REWRITES: tuple[tuple[Callable[[exp.Expression], None], tuple[type[exp.Expression], ...]], ...] = (
@@ -38,11 +39,9 @@ _REWRITES: tuple[tuple[Callable[[exp.Expression], None], tuple[type[exp.Expressi
 
 def normalize(tree: exp.Expression) -> exp.Expression:
     """`tree` with every PostgreSQL-only form rewritten (in place; returned for chaining)."""
-    kinds: set[type] | None = None
+    kinds = PresentKinds(tree)
     for rewrite, acts_on in _REWRITES:
-        if kinds is None:
-            kinds = {type(node) for node in tree.walk()}
-        if any(issubclass(kind, acts_on) for kind in kinds):
+        if kinds.has(*acts_on):
             rewrite(tree)
-            kinds = None  # it may have added nodes of other kinds
+            kinds.changed()  # it may have added nodes of other kinds
     return tree
