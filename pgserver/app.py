@@ -142,9 +142,9 @@ class _CatalogSeam:
         self.session_id = session_id
 
     def rewrite(self, tree: Any) -> Any:
-        from pgserver.catalog import rewrite
+        from pgserver.catalog import rewrite_typed
 
-        return rewrite(tree, self.seams.catalog)
+        return rewrite_typed(tree, self.seams.catalog)
 
     def table_oid(self, schema: str, name: str) -> int | None:
         from pgserver.errors import PgError

@@ -9,9 +9,9 @@ What the SQL layer uses:
                                                   finding its session (CatalogSessions) by the pg_session variable
   session_variables(session_id, session)          the SET VARIABLE statements of a session's connections
   shared_file(catalog)                            build the shared read-only DuckDB file now (server start)
-  rewrite(expr, catalog)                          on every parsed query, before transpiling
+  rewrite_typed(expr, catalog)                    on every parsed query, before transpiling: Rewritten (the tree,
+                                                  and the PostgreSQL types of catalog result columns)
   is_catalog_query(expr, catalog)                 True: answered locally, never calls the Sage API
-  result_types(tree)                              PostgreSQL types of catalog result columns
   pg_error_from_duckdb(exc)                       a catalog UDF's PgError out of DuckDB's exception
 """
 
@@ -26,9 +26,9 @@ from pgserver.catalog.install import (
     session_variables,
     shared_file,
 )
-from pgserver.catalog.result_types import result_types
-from pgserver.catalog.rewrite import is_catalog_query, rewrite
+from pgserver.catalog.result_types import ResultType
+from pgserver.catalog.rewrite import Rewritten, is_catalog_query, rewrite, rewrite_typed
 
 __all__ = ["Catalog", "CatalogSession", "CatalogSessions", "DictSettings", "attach", "install", "install_shared",
            "session_variables", "shared_file", "is_catalog_query", "pg_error_from_duckdb",
-           "result_types", "rewrite"]
+           "ResultType", "Rewritten", "rewrite", "rewrite_typed"]

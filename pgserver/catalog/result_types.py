@@ -3,9 +3,10 @@
 Why: DuckDB only knows its storage types (UINTEGER for oid, VARCHAR for name, "char" and
 int2vector), and drivers act on the reported type: psqlODBC converts an int2vector (22)
 column such as pg_index.indkey into a short array and misreads anything else, Npgsql
-reads oid columns as uint. rewrite() records, on the root SELECT, the PostgreSQL type of
-every projection that is a plain column of a catalog relation (or a * over them), and
-the SQL layer asks `result_types(tree)` when it builds the RowDescription.
+reads oid columns as uint. rewrite_typed() returns, beside the rewritten tree, the PostgreSQL
+type of every projection of the root SELECT that is a plain column of a catalog relation (or a *
+over them) or a computed column the catalog can type; the SQL layer keeps them in the bound
+query and reads them when it builds the RowDescription.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from pgserver.catalog.data import BuiltinCatalog, CatalogColumn, CatalogRelation
 from pgserver.catalog.expr_types import ExpressionTyper, TypeMismatch, common_type, from_items
 from pgserver.catalog.reg_output import printed_by_name
 
-META_KEY = "pgcat_result_types"
 _REG_TYPES = {"regproc", "regprocedure", "regoper", "regoperator", "regclass", "regtype", "regnamespace",
               "regrole", "regconfig", "regdictionary", "regcollation"}
 
@@ -44,14 +44,14 @@ def column_type_oid(column: CatalogColumn) -> int:
 
 
 def record(tree: exp.Expression, sources: dict[str, CatalogRelation], base: BuiltinCatalog,
-           class_oids: dict[tuple[str, str], int], typer: ExpressionTyper | None = None) -> None:
-    """Compute and attach the result types of the root SELECT (after rewriting); `typer` types the
-    computed columns and `*` over CTEs and derived tables."""
+           class_oids: dict[tuple[str, str], int], typer: ExpressionTyper | None = None) -> list[ResultType | None] | None:
+    """The result types of the root SELECT (after rewriting; None: its column list is unknown); `typer` types
+    the computed columns and `*` over CTEs and derived tables."""
     root: exp.Expression | None = tree
     while isinstance(root, exp.SetOperation | exp.Subquery):
         root = root.this if isinstance(root, exp.Subquery) else root.left
     if not isinstance(root, exp.Select):
-        return
+        return None
     types: list[ResultType | None] = []
     for projection in root.expressions:
         inner = projection.this if isinstance(projection, exp.Alias) else projection
@@ -59,7 +59,7 @@ def record(tree: exp.Expression, sources: dict[str, CatalogRelation], base: Buil
             if not sources or len(sources) != len(_from_aliases(root)):
                 expanded = typer.star_types(root) if typer is not None else None
                 if expanded is None:
-                    return  # * over a non-catalog source: unknown column list
+                    return None  # * over a non-catalog source: unknown column list
                 types.extend(None if t is None else ResultType(t) for t in expanded)
                 continue
             for alias in _from_aliases(root):
@@ -67,7 +67,7 @@ def record(tree: exp.Expression, sources: dict[str, CatalogRelation], base: Buil
         elif isinstance(inner, exp.Column) and isinstance(inner.this, exp.Star):
             rel = sources.get(inner.table.lower())
             if rel is None:
-                return
+                return None
             types.extend(_typed(rel, c, class_oids) for c in rel.columns)
         elif isinstance(inner, exp.Column):
             known = _column(inner, sources, _from_aliases(root), class_oids)
@@ -80,7 +80,7 @@ def record(tree: exp.Expression, sources: dict[str, CatalogRelation], base: Buil
             types.append(ResultType(computed) if computed is not None else None)
     if isinstance(tree, exp.SetOperation) and typer is not None:
         types = _across_branches(types, _branches(tree)[1:], typer)
-    root.meta[META_KEY] = types
+    return types
 
 
 def _branches(tree: exp.Expression) -> list[exp.Select]:
@@ -144,13 +144,3 @@ def _typed(rel: CatalogRelation, column: CatalogColumn, class_oids: dict[tuple[s
     type_oid = column.type.oid if printed_by_name(column) else column_type_oid(column)
     return ResultType(type_oid, -1, class_oids.get((rel.schema, rel.name), 0), number)
 
-
-def result_types(tree: exp.Expression) -> list[ResultType | None] | None:
-    """What rewrite() recorded for the root SELECT of `tree` (None: nothing known)."""
-    root: exp.Expression | None = tree
-    while isinstance(root, exp.SetOperation | exp.Subquery):
-        root = root.this if isinstance(root, exp.Subquery) else root.left
-    if not isinstance(root, exp.Select) or not root.meta:
-        return None
-    found = root.meta.get(META_KEY)
-    return list(found) if found is not None else None

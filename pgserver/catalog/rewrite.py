@@ -8,6 +8,7 @@ subscripts, '{a,b}'::text[]). The SQL layer parses with sqlglot (postgres dialec
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlglot import exp
@@ -17,7 +18,7 @@ from pgserver.catalog.catalog import Catalog
 from pgserver.catalog.data import CatalogRelation
 from pgserver.catalog.expr_types import ExpressionTyper, from_items
 from pgserver.catalog.install import CATALOG_DB, SCHEMA_FOR, SESSION_DB, SESSION_RELATIONS
-from pgserver.catalog.result_types import column_type_oid
+from pgserver.catalog.result_types import ResultType, column_type_oid
 from pgserver.catalog.result_types import record as record_result_types
 from pgserver.catalog.signatures import SIGNATURES, duck_name
 from pgserver.errors import UNDEFINED_FUNCTION, UNDEFINED_TABLE, PgError
@@ -115,15 +116,29 @@ def _is_catalog_name(name: str, rel_names: dict[str, set[str]] | None) -> bool:
     return name in rel_names["pg_catalog"]
 
 
+@dataclass(frozen=True)
+class Rewritten:
+    """A query after the catalog rewrite, and the PostgreSQL types of its root SELECT's columns as far as the
+    catalog knows them (result_types.py; None: nothing known)."""
+
+    tree: exp.Expression
+    result_types: list[ResultType | None] | None = None
+
+
 def rewrite(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
     """Point catalog references at our DuckDB relations and functions; the result is still a
     postgres-dialect AST for the SQL layer to transpile to DuckDB."""
+    return rewrite_typed(expr, catalog).tree
+
+
+def rewrite_typed(expr: exp.Expression, catalog: Catalog) -> Rewritten:
+    """rewrite(), with the result types of the rewritten query."""
     if _nothing_to_rewrite(expr, _relations(catalog)):
-        return expr
+        return Rewritten(expr)
     return _rewrite_all(expr, catalog)
 
 
-def _rewrite_all(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
+def _rewrite_all(expr: exp.Expression, catalog: Catalog) -> Rewritten:
     rel_names = _relations(catalog)
     ctes = {cte.alias_or_name for cte in expr.find_all(exp.CTE)}
     vectors = arrays.VectorScope.of(expr)
@@ -139,9 +154,9 @@ def _rewrite_all(expr: exp.Expression, catalog: Catalog) -> exp.Expression:
                 expr = replacement
             else:
                 node.replace(replacement)
-    _record_result_types(expr, catalog)
+    types = _result_types(expr, catalog)
     kept_names.apply(projections, arrays.VectorScope.of(expr).root)
-    return expr
+    return Rewritten(expr, types)
 
 
 # Node kinds _rewrite_node acts on besides tables and columns (its Func case: NODE_FUNCTIONS and named calls)
@@ -196,11 +211,11 @@ def _system_columns(expr: exp.Expression, catalog: Catalog) -> None:
                 column.replace(_duck_cast(exp.Literal.number(oid), "UINTEGER"))
 
 
-def _record_result_types(expr: exp.Expression, catalog: Catalog) -> None:
-    """Note the PostgreSQL types of the root SELECT's catalog columns (see result_types.py)."""
+def _result_types(expr: exp.Expression, catalog: Catalog) -> list[ResultType | None] | None:
+    """The PostgreSQL types of the root SELECT's catalog columns (see result_types.py)."""
     root = arrays.VectorScope.of(expr).root
     if root is None:
-        return
+        return None
     schemas = {v: k for k, v in SCHEMA_FOR.items()}
     sources = {}
     for node in from_items(root):
@@ -217,9 +232,10 @@ def _record_result_types(expr: exp.Expression, catalog: Catalog) -> None:
 
     typer = ExpressionTyper(expr, relation_of, lambda _rel, column: column_type_oid(column))
     arrays.typed_quantified_literals(expr, typer.type_of)
-    record_result_types(expr, sources, catalog.base, class_oids, typer)
+    types = record_result_types(expr, sources, catalog.base, class_oids, typer)
     if root.find_ancestor(exp.SetOperation) is None:  # a UNION's branches must keep one type
         reg_output.apply(root, sources, [item.alias_or_name.lower() for item in from_items(root)])
+    return types
 
 
 

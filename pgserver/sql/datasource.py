@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import duckdb
 from sqlglot import exp
 
+from pgserver.catalog.rewrite import Rewritten
 from pgserver.engine import Activity
 from pgserver.provider import Procedure, Provider
 from pgserver.sql.bind.tableset import TableSet
@@ -45,7 +46,7 @@ class SessionInfo:
 class CatalogSeam(Protocol):
     """The catalog's part of one session."""
 
-    def rewrite(self, tree: exp.Expression) -> exp.Expression:
+    def rewrite(self, tree: exp.Expression) -> Rewritten:
         """Map pg_catalog/information_schema references and catalog functions (before transpiling)."""
 
     def table_oid(self, schema: str, name: str) -> int | None:

@@ -68,8 +68,7 @@ from pgserver.sql.run.statement_stats import StatementReporting, StatementStats,
 from pgserver.sql.run.writes import reject_ddl, reject_write
 from pgserver.sql.settings import SessionSettings, milliseconds
 from pgserver.sql.text.parsing import parse_statement
-from pgserver.sql.text.splitter import split_statements
-from pgserver.sql.text.statements import Statement, allowed_in_failed_block, classify
+from pgserver.sql.text.statements import Statement, allowed_in_failed_block, classify, split_statements
 from pgserver.types import FormatContext
 
 _backend_ids = itertools.count(1)
@@ -345,10 +344,11 @@ class SqlEngine(Engine):
                           "current transaction is aborted, commands ignored until end of transaction block")
 
     def _reject_non_query(self, tree: exp.Expression) -> None:
-        if write_target(tree, self.source.tables, self.name_scope()) is not None:
-            raise PgError(FEATURE_NOT_SUPPORTED, f"{tree.key.upper()} is not supported here",
-                          hint="Run the write as a statement of its own (not in WITH, EXPLAIN, COPY or a cursor).")
         if isinstance(tree, exp.Insert | exp.Update | exp.Delete | exp.Merge):
+            if write_target(tree, self.source.tables, self.name_scope()) is not None:
+                raise PgError(FEATURE_NOT_SUPPORTED, f"{tree.key.upper()} is not supported here",
+                              hint="Run the write as a statement of its own (not in WITH, EXPLAIN, COPY or a "
+                                   "cursor).")
             reject_write(tree.sql(dialect="postgres"), self.source.tables, self.name_scope())
         if isinstance(tree, exp.Select) and tree.args.get("into") is not None:
             raise reject_ddl("SELECT INTO", tree.sql(dialect="postgres"))

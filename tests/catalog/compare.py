@@ -15,8 +15,7 @@ from typing import Any
 
 import duckdb
 
-from pgserver.catalog import Catalog, rewrite
-from pgserver.catalog.result_types import result_types
+from pgserver.catalog import Catalog, rewrite_typed
 from pgserver.output_names import output_name as pg_output_name
 from pgserver.output_names import root_selects
 from pgserver.sql.run.dialect import to_duckdb_sql
@@ -107,7 +106,8 @@ def run_ours(duck: duckdb.DuckDBPyConnection, catalog: Catalog,
              sql: str) -> tuple[list[str], list[tuple[Any, ...]], list[int | None]]:
     """Like the server (pgserver.sql.bind.binder.bind_query): parse, rewrite, name the root projections the
     PostgreSQL way (pgserver.output_names), transpile (pgserver.sql.run.dialect) and run in DuckDB."""
-    expr = rewrite(parse_statement(sql), catalog)  # the SQL layer's parser, as the server parses
+    rewritten = rewrite_typed(parse_statement(sql), catalog)  # the SQL layer's parser, as the server parses
+    expr = rewritten.tree
     root = root_selects(expr)
     names = [pg_output_name(p) for p in root.expressions] if root is not None else []
     duck_sql = to_duckdb_sql(expr)  # the SQL layer's own transpilation (LIKE escapes, format() …)
@@ -115,7 +115,7 @@ def run_ours(duck: duckdb.DuckDBPyConnection, catalog: Catalog,
     columns = [d[0] for d in cur.description]
     if names and None not in names and len(names) == len(columns):
         columns = [str(n) for n in names]
-    known = result_types(expr)
+    known = rewritten.result_types
     types = [t.type_oid if t is not None else None for t in known] if known and len(known) == len(columns) \
         else [None] * len(columns)
     return columns, cur.fetchall(), types

@@ -184,17 +184,17 @@ def test_information_schema_foreign_keys(duck: duckdb.DuckDBPyConnection, catalo
 
 def test_result_types_are_postgresql_types(catalog: Catalog) -> None:
     """RowDescription types the SQL layer reports for catalog columns (psqlODBC needs int2vector)."""
-    from pgserver.catalog.result_types import result_types
+    from pgserver.catalog import rewrite_typed
 
-    tree = rewrite_query(sqlglot.parse_one(
+    found = rewrite_typed(sqlglot.parse_one(
         "SELECT c.oid, c.relname, c.relkind, i.indkey, i.indclass, c.relacl, 1 AS one, c.typo "
-        "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid", read="postgres"), catalog)
-    found = result_types(tree)
+        "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid", read="postgres"),
+        catalog).result_types
     assert found is not None
     assert [t.type_oid if t else None for t in found] == [26, 19, 18, 22, 30, 1034, 23, None]  # 1 is int4
     assert (found[1].table_oid, found[1].column_number) == (1259, 2)
-    star = result_types(rewrite_query(sqlglot.parse_one("SELECT * FROM information_schema.tables",
-                                                        read="postgres"), catalog))
+    star = rewrite_typed(sqlglot.parse_one("SELECT * FROM information_schema.tables", read="postgres"),
+                         catalog).result_types
     assert star is not None and [t.type_oid for t in star[:4] if t] == [19, 19, 19, 1043]  # domains: base types
 
 

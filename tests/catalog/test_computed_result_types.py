@@ -5,16 +5,14 @@ from __future__ import annotations
 import duckdb
 import sqlglot
 
-from pgserver.catalog import Catalog
-from pgserver.catalog import rewrite as rewrite_query
-from pgserver.catalog.result_types import result_types
+from pgserver.catalog import Catalog, rewrite_typed
 from tests.catalog.test_catalog_functions import run
 
 OID, NAME, CHAR, REGPROC, OID_ARRAY = 26, 19, 18, 24, 1028
 
 
 def types_of(catalog: Catalog, sql: str) -> list[int | None]:
-    found = result_types(rewrite_query(sqlglot.parse_one(sql, read="postgres"), catalog))
+    found = rewrite_typed(sqlglot.parse_one(sql, read="postgres"), catalog).result_types
     assert found is not None
     return [t.type_oid if t else None for t in found]
 

@@ -41,10 +41,16 @@ def _gate(catalog: Catalog, sql: str) -> bool:
     return rewrite._nothing_to_rewrite(_parsed(sql), catalog.relation_names)
 
 
+def _left_alone(tree: sqlglot.exp.Expression, catalog: Catalog) -> bool:
+    """The full rewrite leaves the query's text as it is and types none of its columns (the shortcut's answer)."""
+    full = rewrite._rewrite_all(tree.copy(), catalog)
+    return full.tree.sql("postgres") == tree.sql("postgres") and not any(full.result_types or ())
+
+
 @pytest.mark.parametrize("sql", LEFT_ALONE)
 def test_plain_queries_take_the_shortcut_and_the_full_rewrite_agrees(catalog: Catalog, sql: str) -> None:
     assert _gate(catalog, sql)
-    assert rewrite._rewrite_all(_parsed(sql), catalog).sql("postgres") == _parsed(sql).sql("postgres")
+    assert _left_alone(_parsed(sql), catalog)
 
 
 @pytest.mark.parametrize("sql", REWRITTEN)
@@ -62,5 +68,5 @@ def test_no_corpus_query_the_shortcut_takes_would_have_been_rewritten(catalog: C
             continue
         if rewrite._nothing_to_rewrite(tree, catalog.relation_names):
             taken += 1
-            assert rewrite._rewrite_all(tree.copy(), catalog).sql("postgres") == tree.sql("postgres"), query.id
+            assert _left_alone(tree, catalog), query.id
     assert taken < len(load_all())  # the corpus is mostly catalog queries: most must not take it

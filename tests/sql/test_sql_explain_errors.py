@@ -7,6 +7,7 @@ import pytest
 from sql_helpers import error_of, make_world, run
 from sqlglot import exp
 
+from pgserver.catalog import Rewritten
 from pgserver.errors import PgError
 from pgserver.sql import DataSource, SessionInfo, SqlEngineFactory
 
@@ -171,13 +172,13 @@ class RecordingCatalog:
         self.rewritten: list[str] = []
         self.closed = False
 
-    def rewrite(self, tree: exp.Expression) -> exp.Expression:
+    def rewrite(self, tree: exp.Expression) -> Rewritten:
         self.rewritten.append(tree.sql(dialect="postgres"))
         for table in tree.find_all(exp.Table):
             if table.name == "pg_namespace":
                 table.set("catalog", exp.to_identifier("fakecat"))
                 table.set("db", exp.to_identifier("main"))
-        return tree
+        return Rewritten(tree)
 
     def table_oid(self, schema: str, name: str) -> int | None:
         return 424242 if name == "Customers" else None

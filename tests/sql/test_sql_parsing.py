@@ -7,7 +7,7 @@ from sql_helpers import error_of, run
 
 from pgserver.errors import PgError
 from pgserver.sql.text.parsing import parse_statement
-from pgserver.sql.text.splitter import split_statements
+from pgserver.sql.text.statements import split_statements
 
 pytestmark = pytest.mark.anyio
 

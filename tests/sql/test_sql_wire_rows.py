@@ -14,8 +14,8 @@ from pgserver import types as pgtypes
 from pgserver.engine import ResultColumn
 from pgserver.errors import PgError
 from pgserver.protocol.backend import data_row
-from pgserver.sql.bind.result_types import python_values
 from pgserver.sql.run.wire_rows import SMALL_BATCH, DataRowEncoder
+from pgserver.types.arrow import python_values
 
 ROWS = 40
 

@@ -2,7 +2,7 @@
 
 `bind_query` runs its passes in a fixed order (BIND_PASSES, as sqlglot's optimizer RULES): the catalog rewrite, PostgreSQL's output
 names, one scan slot per table reference, sqlglot's qualify, the columns each slot needs, where each result column
-comes from, and which expressions carry exact numeric text. The result is a BoundQuery (bound_query.py) that
+comes from, which expressions carry exact numeric text, and the result types casts declare. The result is a BoundQuery (bound_query.py) that
 Describe reads and every Execute starts from (pushdown/planner.py).
 """
 
@@ -16,6 +16,7 @@ from sqlglot.errors import SqlglotError
 from sqlglot.optimizer.qualify import qualify
 from sqlglot.optimizer.scope import Scope, traverse_scope
 
+from pgserver.catalog.result_types import ResultType
 from pgserver.errors import PgError
 from pgserver.output_names import output_name, root_selects
 from pgserver.provider import Column, ScanRequest
@@ -32,6 +33,7 @@ from pgserver.sql.bind.pg_numeric import mark_numeric_expressions
 from pgserver.sql.bind.procedure_calls import procedure_slot
 from pgserver.sql.bind.provenance import output_columns
 from pgserver.sql.bind.tableset import resolve_relation
+from pgserver.sql.bind.type_resolution import declared_result_types
 from pgserver.sql.text.known_functions import check_table_function
 
 __all__ = ["bind_query"]
@@ -53,6 +55,8 @@ class _Binding:
     output: list[tuple[ScanSlot, Column] | None] | None = None  # per result column, when known
     numeric: frozenset[int] = frozenset()  # root columns carried as exact numeric text
     constant: bool = False
+    catalog_types: list[ResultType | None] | None = None
+    cast_types: list[tuple[int, int] | None] = field(default_factory=list)
 
 
 def _values_pass(b: _Binding) -> None:
@@ -64,7 +68,8 @@ def _values_pass(b: _Binding) -> None:
 def _catalog_pass(b: _Binding) -> None:
     """pg_catalog / information_schema references and PostgreSQL's catalog functions (pgserver.catalog)."""
     if b.env.rewrite is not None:
-        b.tree = b.env.rewrite(b.tree)
+        rewritten = b.env.rewrite(b.tree)
+        b.tree, b.catalog_types = rewritten.tree, rewritten.result_types
 
 
 def _names_pass(b: _Binding) -> None:
@@ -142,9 +147,14 @@ def _constant_pass(b: _Binding) -> None:
     b.constant = True
 
 
+def _casts_pass(b: _Binding) -> None:
+    """The declared types of root projections DuckDB would report without their modifier (varchar(n) …)."""
+    b.cast_types = declared_result_types(b.tree)
+
+
 BIND_PASSES: tuple[Callable[[_Binding], None], ...] = (
     _values_pass, _catalog_pass, _names_pass, _relations_pass, _qualify_pass, _columns_pass, _provenance_pass,
-    _numeric_pass, _constant_pass,
+    _numeric_pass, _constant_pass, _casts_pass,
 )
 
 
@@ -156,7 +166,7 @@ def bind_query(tree: exp.Expression, env: PlanEnvironment) -> BoundQuery:
         bind_pass(binding)
     return BoundQuery(binding.tree, tuple(binding.scans), tuple(binding.procedures), binding.qualified,
                       binding.output, binding.numeric, has_parameters=parameter_count(binding.tree) > 0,
-                      constant=binding.constant)
+                      constant=binding.constant, catalog_types=binding.catalog_types, cast_types=binding.cast_types)
 
 
 def _values_as_select(values: exp.Values) -> exp.Select:

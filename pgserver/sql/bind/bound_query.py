@@ -9,6 +9,8 @@ from typing import Any
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope
 
+from pgserver.catalog.result_types import ResultType
+from pgserver.catalog.rewrite import Rewritten
 from pgserver.provider import Column, Procedure, Qual, ScanContext, ScanPlan, ScanRequest
 from pgserver.sql.bind.tableset import NameScope, Relation, TableSet
 from pgserver.types import FormatContext
@@ -61,6 +63,8 @@ class QueryPlan:
     numeric_text_columns: frozenset[int] = frozenset()  # root columns carried as exact numeric text (pg_numeric)
     described: dict[Any, Any] = field(default_factory=dict)  # (DuckDB names, types) → result columns
     constant: bool = False  # the result can never change (BoundQuery.constant)
+    catalog_types: list[ResultType | None] | None = None  # BoundQuery.catalog_types
+    cast_types: list[tuple[int, int] | None] = field(default_factory=list)  # BoundQuery.cast_types
 
 
 @dataclass
@@ -76,6 +80,12 @@ class BoundQuery:
     numeric_text_columns: frozenset[int]
     has_parameters: bool
     described: dict[Any, Any] = field(default_factory=dict)  # (DuckDB names, types) → result columns
+    # What RowDescription says of the result columns beside `output_columns`, found once here; each list counts
+    # only when it has one entry per column DuckDB reports. The catalog's types of its columns (and of what it
+    # computes) as the rewrite found them; the (OID, typmod) of root projections that are explicit casts to a
+    # type DuckDB stores without its modifier, pg_typeof() or jsonb (type_resolution.declared_result_types).
+    catalog_types: list[ResultType | None] | None = None
+    cast_types: list[tuple[int, int] | None] = field(default_factory=list)
     # Constants only — no relation, function, parameter or setting can change the rows (SELECT 1, a
     # connection pool's validation query): a session may keep the result instead of running it again.
     constant: bool = False
@@ -91,7 +101,7 @@ class PlanEnvironment:
     scope: NameScope
     ctx: ScanContext
     max_rows: int | None = None
-    rewrite: Callable[[exp.Expression], exp.Expression] | None = None
+    rewrite: Callable[[exp.Expression], Rewritten] | None = None  # the catalog's (CatalogSeam.rewrite)
     name_prefix: str = "__scan"
     database: str = ""  # the connected database: accepted as the catalog part of a name (sage200.Schema.View)
     values: FormatContext = field(default_factory=FormatContext)  # DateStyle/TimeZone: how constants read (quals)

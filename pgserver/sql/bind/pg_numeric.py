@@ -31,7 +31,7 @@ from sqlglot import exp
 from sqlglot.optimizer.scope import Scope, traverse_scope
 
 from pgserver.provider import TableSpec
-from pgserver.sql.bind.scope_types import scope_types
+from pgserver.sql.bind.type_resolution import scope_types
 
 NUMERIC_FUNCTION = "__pg_numeric_div"
 TRANSCENDENTAL_FUNCTION = "__pg_numeric_transcendental"

@@ -16,7 +16,6 @@ from pgserver.errors import (
 from pgserver.provider import Column, Procedure
 from pgserver.sql.bind.bound_query import PlanEnvironment, ProcedureSlot
 from pgserver.sql.bind.constants import NotPushable, literal_value
-from pgserver.sql.bind.result_types import pg_type_of_column
 from pgserver.sql.bind.tableset import NameScope, TableSet, resolve_procedure
 from pgserver.sql.text.parsing import parse_statement
 from pgserver.sql.text.statements import Statement
@@ -84,4 +83,5 @@ def call_columns(statement: Statement, tables: TableSet, scope: NameScope) -> li
     """The result columns of CALL (its OUT parameters), known before it runs (for Describe)."""
     procedure, _ = called_procedure(statement, tables, scope)
     outputs = [p for p in procedure.spec.parameters if p.direction.upper() == "OUT"]
-    return [ResultColumn(p.name, *pg_type_of_column(Column(p.name, p.pg_type))) for p in outputs] or None
+    declared = [(p.name, Column(p.name, p.pg_type).type) for p in outputs]
+    return [ResultColumn(name, type_.oid, type_.typmod) for name, type_ in declared] or None

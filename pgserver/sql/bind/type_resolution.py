@@ -30,7 +30,10 @@ columns are described with them):
 - **Explicit casts to varchar(n)/char(n)** truncate (and pad char(n)), as PostgreSQL's explicit casts do.
 
 The types known here come from the tree itself (literals, casts, these function results); anything
-else is left to DuckDB, which already agrees for columns of declared types.
+else is left to DuckDB, which already agrees for columns of declared types. `scope_types` asks sqlglot's
+type annotation (qualify + annotate_types on a copy) for what the tree does not state but its scopes imply —
+a derived table's or a set-returning function's column, arithmetic over them (pg_numeric uses it for
+`(i % 1000)::numeric` over generate_series); a column of an outer query (a lateral reference) stays unknown.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from __future__ import annotations
 import decimal
 import functools
 import re
+from collections.abc import Sequence
 
 from sqlglot import exp
 
@@ -925,16 +929,17 @@ def _resolve_operands(node: exp.Expression) -> None:
             node.set(side, _cast(operand.copy(), exp.DataType.build(integer)))
 
 
-def declared_result_types(tree: exp.Expression, width: int) -> list[tuple[int, int] | None]:
+def declared_result_types(tree: exp.Expression) -> list[tuple[int, int] | None]:
     """(type OID, typmod) of each root projection that is an explicit cast to a type DuckDB stores
-    without its modifier (varchar(n), char(n), numeric(p,s)) or a pg_typeof() (regtype); None elsewhere."""
+    without its modifier (varchar(n), char(n), numeric(p,s)), a pg_typeof() (regtype) or jsonb; None elsewhere
+    (an empty list without a root SELECT)."""
     from pgserver import types as pgtypes
     from pgserver.output_names import root_selects
 
     root = root_selects(tree)
-    out: list[tuple[int, int] | None] = [None] * width
-    if root is None or len(root.expressions) != width:
-        return out
+    if root is None:
+        return []
+    out: list[tuple[int, int] | None] = [None] * len(root.expressions)
     for index, projection in enumerate(root.expressions):
         inner = projection.this if isinstance(projection, exp.Alias) else projection
         if isinstance(inner, exp.Anonymous) and str(inner.this).lower() == "pg_typeof":
@@ -953,3 +958,33 @@ def declared_result_types(tree: exp.Expression, width: int) -> list[tuple[int, i
             continue
         out[index] = (found.oid, typmod)
     return out
+
+
+_PROBE = "pg_scope_probe"  # node meta, on the throwaway copy only: which asked-about node this is
+
+
+def scope_types(tree: exp.Expression, nodes: Sequence[exp.Expression]) -> list[exp.DataType | None]:
+    """The annotated type of each of `nodes` (inside `tree`); None where sqlglot cannot tell, or for all of them
+    when it cannot annotate the tree."""
+    from sqlglot.errors import SqlglotError
+    from sqlglot.optimizer.annotate_types import annotate_types
+    from sqlglot.optimizer.qualify import qualify
+
+    found: list[exp.DataType | None] = [None] * len(nodes)
+    if not nodes:
+        return found
+    for index, node in enumerate(nodes):
+        node.meta[_PROBE] = index
+    try:
+        annotated = annotate_types(qualify(tree.copy(), dialect="duckdb", validate_qualify_columns=False,
+                                           quote_identifiers=False, identify=False), dialect="duckdb")
+    except (SqlglotError, KeyError, ValueError):
+        return found
+    finally:
+        for node in nodes:
+            node.meta.pop(_PROBE, None)
+    for probe in annotated.walk():
+        index = probe.meta.get(_PROBE)
+        if index is not None and probe.type is not None and probe.type.this != exp.DataType.Type.UNKNOWN:
+            found[index] = probe.type
+    return found

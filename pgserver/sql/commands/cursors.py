@@ -21,7 +21,7 @@ from pgserver.errors import (
     PgError,
 )
 from pgserver.sql.run.results import StaticCursor
-from pgserver.sql.text.command_lexer import Word
+from pgserver.sql.text.statements import Word
 
 FETCH_ALL = -1
 

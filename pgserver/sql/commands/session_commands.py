@@ -17,7 +17,7 @@ from pgserver.errors import (
 from pgserver.sql.commands.transactions import TransactionState
 from pgserver.sql.run.results import StaticCursor, text_columns
 from pgserver.sql.settings import SessionSettings, canonical_guc
-from pgserver.sql.text.command_lexer import Word
+from pgserver.sql.text.statements import Word
 
 
 def syntax_error(words: Sequence[Word], index: int, sql_length: int) -> PgError:

@@ -42,7 +42,7 @@ def plan_query(bound: BoundQuery, env: PlanEnvironment, params: Sequence[Any] | 
     scans = [ScanSlot(t.name, t.relation, t.alias, ScanRequest(columns=list(t.request.columns))) for t in bound.scans]
     plan = QueryPlan(tree, scans, list(bound.procedures), bound.output_columns, bound.qualified,
                      numeric_text_columns=bound.numeric_text_columns, described=bound.described,
-                     constant=bound.constant)
+                     constant=bound.constant, catalog_types=bound.catalog_types, cast_types=bound.cast_types)
     if bound.qualified and scans:
         plan.join_keys = _collect_quals(tree, {slot.name: slot for slot in scans}, env.values)
     _apply_max_rows(plan, env)

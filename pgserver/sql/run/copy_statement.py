@@ -19,7 +19,7 @@ from pgserver.engine import CopyOut, Cursor, ResultColumn
 from pgserver.errors import FEATURE_NOT_SUPPORTED, SYNTAX_ERROR, PgError
 from pgserver.protocol.copy_out import CopyFormat
 from pgserver.sql.run.writes import copy_from_refused
-from pgserver.sql.text.command_lexer import Word
+from pgserver.sql.text.statements import Word
 
 INSUFFICIENT_PRIVILEGE = "42501"
 INVALID_PARAMETER_VALUE = "22023"

@@ -24,13 +24,10 @@ import pyarrow as pa
 from anyio import to_thread
 from anyio.lowlevel import current_token
 
-from pgserver.catalog.result_types import result_types as catalog_result_types
 from pgserver.engine import Cursor, ResultColumn
 from pgserver.errors import INTERNAL_ERROR, QUERY_CANCELED, PgError
 from pgserver.provider import ScanContext, arrow_schema, arrow_type
 from pgserver.sql.bind.bound_query import JoinKey, ProcedureSlot, QueryPlan, ScanSlot
-from pgserver.sql.bind.result_types import pg_type_of_column, pg_type_of_duckdb, python_values
-from pgserver.sql.bind.type_resolution import declared_result_types
 from pgserver.sql.pushdown.key_lookups import collect_keys, restrict_target
 from pgserver.sql.pushdown.scans import LiveScan, ScanCanceled, canceled_error
 from pgserver.sql.run.duck_pool import ConstantResult, DuckCursorPool, PooledCursor
@@ -38,6 +35,7 @@ from pgserver.sql.run.duckdb_errors import translate
 from pgserver.sql.run.statement_stats import StatementStats
 from pgserver.sql.run.wire_rows import DataRowEncoder
 from pgserver.types import NUMERIC, FormatContext
+from pgserver.types.arrow import pg_type_of_duckdb, python_values
 
 log = logging.getLogger(__name__)
 ARROW_BATCH_ROWS = 1024  # over provider scans: rows reach the client soon after the first API pages
@@ -58,9 +56,8 @@ def procedure_table(slot: ProcedureSlot, rows: list[tuple[Any, ...]]) -> pa.Tabl
 def result_columns(names: list[str], duck_types: list[str], plan: QueryPlan, table_oid: TableOid) -> list[ResultColumn]:
     """RowDescription fields: declared types for plain column references, DuckDB's otherwise."""
     provenance = plan.output_columns if plan.output_columns and len(plan.output_columns) == len(names) else None
-    catalog = catalog_result_types(plan.tree)  # pg_catalog columns: oid, name, int2vector … (pgserver.catalog)
-    catalog = catalog if catalog is not None and len(catalog) == len(names) else None
-    declared = declared_result_types(plan.tree, len(names))  # root projections that are casts
+    catalog = plan.catalog_types if plan.catalog_types is not None and len(plan.catalog_types) == len(names) else None
+    declared = plan.cast_types if len(plan.cast_types) == len(names) else [None] * len(names)
     columns = []
     for index, (name, duck_type) in enumerate(zip(names, duck_types, strict=True)):
         source = provenance[index] if provenance else None
@@ -71,12 +68,13 @@ def result_columns(names: list[str], duck_types: list[str], plan: QueryPlan, tab
             columns.append(ResultColumn(name, known.type_oid, known.typmod, known.table_oid, known.column_number))
         elif source is not None:
             slot, column = source
-            oid, typmod = pg_type_of_column(column)
+            oid, typmod = column.type.oid, column.type.typmod
             spec = slot.relation.spec
             number = next(i for i, c in enumerate(spec.columns, 1) if c.name == column.name)
             columns.append(ResultColumn(name, oid, typmod, table_oid(spec.schema, spec.name), number))
         else:
-            oid, typmod = declared[index] or pg_type_of_duckdb(duck_type)
+            described = pg_type_of_duckdb(duck_type)
+            oid, typmod = declared[index] or (described.oid, described.typmod)
             columns.append(ResultColumn(name, oid, typmod))
     return columns
 

@@ -23,8 +23,7 @@ from typing import TYPE_CHECKING
 from pgserver.engine import Notice
 from pgserver.errors import SUCCESSFUL_COMPLETION, PgError
 from pgserver.provider import CacheRead, RemoteRequest, ScanProgress
-from pgserver.sql.text.command_lexer import redact_strings
-from pgserver.sql.text.statements import Statement
+from pgserver.sql.text.statements import Statement, redact_strings
 
 if TYPE_CHECKING:
     from pgserver.metrics import Metrics

@@ -19,7 +19,7 @@ from pgserver.errors import (
     PgError,
 )
 from pgserver.sql.bind.tableset import NameScope, TableSet, resolve_relation
-from pgserver.sql.text.command_lexer import lex
+from pgserver.sql.text.statements import lex
 
 _VERBS = {"INSERT": "insert into", "UPDATE": "update", "DELETE": "delete from", "MERGE": "merge into"}
 _READ_ONLY_HINT = "Sage 200 data is read-only through this server; change it in Sage 200 or through its API."

@@ -18,9 +18,8 @@ from sqlglot.tokens import Token, TokenType
 from pgserver.errors import SYNTAX_ERROR, PgError
 from pgserver.output_names import WRITTEN_NAME
 from pgserver.sql.text import grammar
-from pgserver.sql.text.command_lexer import lex
 from pgserver.sql.text.known_functions import check_function_calls
-from pgserver.sql.text.splitter import tokenize
+from pgserver.sql.text.statements import lex, tokenize
 
 # sqlglot warns when it falls back to exp.Command; we decide ourselves what that means.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
