@@ -4,7 +4,8 @@
 
 Prints the distinct functions and files that run for Parse and for Execute (+fetch), how many times the flow changes
 package, and how many times each stage-defining function ran. The statement is prepared as psql's simple Query is
-(`describe=False`: the cursor describes its rows). A measurement tool (issue 11), not a test.
+(`describe=False`: the cursor describes its rows), and its rows are encoded as DataRows the way the server
+sends them (`fetch_data_rows`, text format). A measurement tool (issue 11), not a test.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from pgserver.app import build_engine_factory  # noqa: E402
 from pgserver.config import default_config  # noqa: E402
+from pgserver.engine import Cursor  # noqa: E402
+from pgserver.types import FormatContext  # noqa: E402
 
 
 class Tracer:
@@ -48,13 +51,25 @@ class Tracer:
               f"{len(self.sequence) - 1} times")
 
 
+async def _data_rows(cursor: Cursor) -> int:
+    """Rows as the server sends them for a simple Query (query_loop._stream_rows: DataRows in text format)."""
+    assert cursor.columns is not None
+    formats, ctx, sent = [0] * len(cursor.columns), FormatContext(), 0
+    while True:
+        encoded = await cursor.fetch_data_rows(None, cursor.columns, formats, ctx)
+        assert encoded is not None, "the SQL layer's cursors encode their rows"
+        if not encoded[1]:
+            return sent
+        sent += encoded[1]
+
+
 async def main(sql: str) -> None:
     config = default_config()
     factory = build_engine_factory(config)
     engine = await factory.connect("demo", "sage200", {"options": "-c CacheMode=LIVE"}, superuser=True)
     warm = await engine.prepare(sql, [], describe=False)
     cursor = await engine.execute(warm, [])
-    await cursor.fetch(None)
+    await _data_rows(cursor)
     await cursor.close()
     other = sql + " "  # a new statement text: nothing cached from the warm-up
     union = Tracer()
@@ -67,7 +82,7 @@ async def main(sql: str) -> None:
                 prepared = await engine.prepare(other, [], describe=False)  # as psql's simple Query does
             else:
                 cursor = await engine.execute(prepared, [])
-                rows = await cursor.fetch(None)
+                rows = await _data_rows(cursor)
                 await cursor.close()
         finally:
             sys.setprofile(None)
@@ -76,7 +91,7 @@ async def main(sql: str) -> None:
         union.calls.update(tracer.calls)
         union.sequence += tracer.sequence
         if step == "execute":
-            print(f"  rows: {len(rows)}")
+            print(f"  rows: {rows}")
         if "--verbose" in sys.argv:
             for (file, name), n in sorted(tracer.calls.items()):
                 print(f"    {n:4d} {file}:{name}")

@@ -146,14 +146,6 @@ class _CatalogSeam:
 
         return rewrite_typed(tree, self.seams.catalog)
 
-    def table_oid(self, schema: str, name: str) -> int | None:
-        from pgserver.errors import PgError
-
-        try:
-            return int(self.seams.catalog.table_oid(schema, name))
-        except PgError:
-            return None
-
     def close(self) -> None:
         self.seams.sessions.remove(self.session_id)
 
@@ -176,6 +168,9 @@ class CatalogSeams:
 
         attach(duck, self.catalog)
         install_shared(duck, self.sessions)
+
+    def table_oids(self) -> dict[tuple[str, str], int]:
+        return dict(self.catalog.class_by_name)
 
     def __call__(self, info: Any) -> _CatalogSeam:
         from pgserver.catalog import CatalogSession

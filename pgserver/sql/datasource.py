@@ -3,8 +3,8 @@
 `DataSource` bundles the providers and procedures of one database with its default
 connection-property values. The catalog (pgserver/catalog, built separately) joins in
 through `CatalogSeamFactory`: installed once in the shared DuckDB database, then asked per session to rewrite
-each parsed query before transpiling (pg_catalog.* references, PG catalog functions), and
-asked for relation OIDs so RowDescription's table_oid matches pg_class.
+each parsed query before transpiling (pg_catalog.* references, PG catalog functions); the pg_class OIDs it
+assigns our relations are theirs (`Relation.table_oid`, RowDescription's table_oid) from the start.
 """
 
 from __future__ import annotations
@@ -49,9 +49,6 @@ class CatalogSeam(Protocol):
     def rewrite(self, tree: exp.Expression) -> Rewritten:
         """Map pg_catalog/information_schema references and catalog functions (before transpiling)."""
 
-    def table_oid(self, schema: str, name: str) -> int | None:
-        """pg_class OID of one of our relations (None: not known to the catalog)."""
-
     def close(self) -> None:
         """The session ended: forget it."""
 
@@ -61,6 +58,9 @@ class CatalogSeamFactory(Protocol):
 
     def install_shared(self, duck: duckdb.DuckDBPyConnection) -> None:
         """Create the catalog in the data source's shared DuckDB database (once, before any session)."""
+
+    def table_oids(self) -> Mapping[tuple[str, str], int]:
+        """The pg_class OID of each of our relations, by (schema, name) as declared."""
 
     def __call__(self, info: SessionInfo) -> CatalogSeam:
         """The catalog's part of one session (whose connections carry `info.session_id` in `pg_session`)."""
@@ -73,6 +73,10 @@ class DataSource:
     tables: TableSet
     properties: Mapping[str, Any] = field(default_factory=dict)
     catalog: CatalogSeamFactory | None = None
+
+    def __post_init__(self) -> None:
+        if self.catalog is not None:
+            self.tables.assign_table_oids(self.catalog.table_oids())
 
     @classmethod
     def build(cls, providers: Iterable[Provider], procedures: Iterable[Procedure] = (),

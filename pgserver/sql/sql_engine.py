@@ -40,7 +40,7 @@ from pgserver.sql.bind.binder import bind_query
 from pgserver.sql.bind.bound_query import BoundQuery, PlanEnvironment, QueryPlan
 from pgserver.sql.bind.params import bind, infer_types, parameter_count
 from pgserver.sql.bind.procedure_calls import call_columns
-from pgserver.sql.bind.tableset import NameScope, stable_table_oid
+from pgserver.sql.bind.tableset import NameScope
 from pgserver.sql.commands import session_commands as sc
 from pgserver.sql.commands.cursors import CursorRegistry, parse_declare, parse_fetch
 from pgserver.sql.commands.sql_prepared import SqlPreparedStatements
@@ -277,13 +277,6 @@ class SqlEngine(Engine):
     def name_scope(self) -> NameScope:
         return NameScope.from_properties(lambda name: self.settings.property(name), self.settings.get("search_path"))
 
-    def table_oid(self, schema: str, name: str) -> int:
-        if self.catalog is not None:
-            oid = self.catalog.table_oid(schema, name)
-            if oid:
-                return oid
-        return stable_table_oid(schema, name)
-
     def _environment(self) -> PlanEnvironment:
         max_rows = self.settings.property("MaxRows")
         return PlanEnvironment(self.source.tables, self.name_scope(), self.ctx,
@@ -372,7 +365,7 @@ class SqlEngine(Engine):
             oids = infer_types(tree, oids, bound.specs)
         probe = plan_query(bound, self._environment(), None, oids, call_providers=False)
         sql = to_duckdb_sql(probe.tree)
-        return oids, describe(self.duck, probe, sql, client_sql, self.table_oid)
+        return oids, describe(self.duck, probe, sql, client_sql)
 
     def _prepare_command(self, statement: Statement, state: PreparedState,
                          oids: list[int]) -> tuple[list[ResultColumn] | None, list[int]]:
@@ -454,7 +447,7 @@ class SqlEngine(Engine):
         state.write = plan = plan_write(tree, relation)
         bound = bind_query(plan.source, self._environment())
         oids, _ = self._describe_query(plan.source, bound, parameter_hints(plan, oids), sql)
-        return returning_columns(plan, self.table_oid(relation.spec.schema, relation.spec.name)), oids
+        return returning_columns(plan), oids
 
     async def _execute_write(self, state: PreparedState, params: Sequence[Any], oids: Sequence[int]) -> Cursor:
         plan = state.write
@@ -472,7 +465,7 @@ class SqlEngine(Engine):
         if self.transaction.in_block and self._block_writes == 0 and rows:
             self._notices.append(Notice("NOTICE", "00000", "Sage 200 has no transactions: this write is applied "
                                                            "now, and ROLLBACK will not undo it"))
-        columns = returning_columns(plan, self.table_oid(plan.spec.schema, plan.spec.name))
+        columns = returning_columns(plan)
         return await run_write(plan, rows, self.ctx, columns, self._count_block_writes)
 
     def _count_block_writes(self, applied: int) -> None:
@@ -498,7 +491,7 @@ class SqlEngine(Engine):
         for proc in plan.procedures:
             procedure_rows[proc.name] = await run_procedure(proc.procedure, proc.arguments, self.ctx,
                                                             superuser=self.settings.superuser)
-        cursor = QueryCursor(self.duck_cursors, plan, sql, client_sql, self.ctx, self.table_oid,
+        cursor = QueryCursor(self.duck_cursors, plan, sql, client_sql, self.ctx,
                              procedure_rows, on_close=self._active.discard,
                              timeout_ms=milliseconds(self.settings.get("statement_timeout")),
                              limiter=self._thread_limiter(), time_zone=self.settings.get("TimeZone"))

@@ -180,9 +180,6 @@ class RecordingCatalog:
                 table.set("db", exp.to_identifier("main"))
         return Rewritten(tree)
 
-    def table_oid(self, schema: str, name: str) -> int | None:
-        return 424242 if name == "Customers" else None
-
     def close(self) -> None:
         self.closed = True
 
@@ -198,6 +195,9 @@ class RecordingCatalogs:
         self.installed += 1
         duck.execute("ATTACH ':memory:' AS fakecat")
         duck.execute("CREATE TABLE fakecat.main.pg_namespace AS SELECT 11 AS oid, 'pg_catalog' AS nspname")
+
+    def table_oids(self) -> dict[tuple[str, str], int]:
+        return {("StandardUK", "Customers"): 424242}
 
     def __call__(self, info: SessionInfo) -> RecordingCatalog:
         self.sessions.append(RecordingCatalog(info))

@@ -9,6 +9,7 @@ picks the default schema; other schemas are reachable when qualified unless the
 
 from __future__ import annotations
 
+import dataclasses
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ class Relation:
 
     spec: TableSpec
     provider: Provider
+    table_oid: int = 0  # its pg_class OID: the catalog's (DataSource), else stable_table_oid
 
     @property
     def qualified_name(self) -> str:
@@ -46,7 +48,15 @@ class TableSet:
 
     def add_table(self, provider: Provider) -> None:
         spec = provider.spec
-        self.relations[(spec.schema.lower(), spec.name.lower())] = Relation(spec, provider)
+        self.relations[(spec.schema.lower(), spec.name.lower())] = Relation(spec, provider,
+                                                                            stable_table_oid(spec.schema, spec.name))
+
+    def assign_table_oids(self, oids: Mapping[tuple[str, str], int]) -> None:
+        """The catalog's pg_class OIDs of these relations (by declared schema and name)."""
+        for key, relation in self.relations.items():
+            found = oids.get((relation.spec.schema, relation.spec.name))
+            if found is not None and found != relation.table_oid:
+                self.relations[key] = dataclasses.replace(relation, table_oid=found)
 
     def add_procedure(self, procedure: Procedure) -> None:
         spec = procedure.spec

@@ -77,9 +77,11 @@ def _collect_quals(tree: exp.Expression, slots: dict[str, ScanSlot], values: For
                 sources[alias].nullable = True
         preserved = set(sources) - nullable
         where = select.args.get("where")
+        joined = len(sources) > 1  # a key lookup needs two scans in one FROM
         for conjunct in split_conjuncts(where.this if where is not None else None):
             _offer_conjunct(conjunct, sources, preserved, values)
-            keys.extend(join_keys_of(conjunct, sources, targets=preserved))
+            if joined:
+                keys.extend(join_keys_of(conjunct, sources, targets=preserved))
         for join in select.args.get("joins") or []:
             on = join.args.get("on")
             side = (join.side or "").upper()
@@ -90,7 +92,8 @@ def _collect_quals(tree: exp.Expression, slots: dict[str, ScanSlot], values: For
             allowed = preserved if not side else {join.this.alias_or_name.lower()}
             for conjunct in split_conjuncts(on):
                 _offer_conjunct(conjunct, sources, allowed, values)
-                keys.extend(join_keys_of(conjunct, sources, targets=allowed))
+                if joined:
+                    keys.extend(join_keys_of(conjunct, sources, targets=allowed))
     return keys
 
 
@@ -237,7 +240,7 @@ def _plan_providers(plan: QueryPlan, env: PlanEnvironment) -> None:
             slot.plan = second
     for slot in plan.scans:
         _drop_pushed_conjuncts(plan, slot)
-    plan.key_lookups = choose_key_lookups(plan)
+    plan.key_lookups = choose_key_lookups(plan) if plan.join_keys else []
 
 
 def _all_pushed(slot: ScanSlot, scan_plan: ScanPlan) -> bool:

@@ -354,7 +354,7 @@ def _returning(tree: exp.Expression, spec: TableSpec, aliases: set[str]) -> list
     return out
 
 
-def returning_columns(plan: WritePlan, table_oid: int) -> list[ResultColumn] | None:
+def returning_columns(plan: WritePlan) -> list[ResultColumn] | None:
     """The RowDescription of a write with RETURNING (None: no rows, NoData)."""
     if not plan.returning:
         return None
@@ -363,7 +363,8 @@ def returning_columns(plan: WritePlan, table_oid: int) -> list[ResultColumn] | N
     for name, column_name in plan.returning:
         column = plan.spec.column(column_name)
         assert column is not None
-        out.append(ResultColumn(name, column.type.oid, column.type.typmod, table_oid, numbers[column.name]))
+        out.append(ResultColumn(name, column.type.oid, column.type.typmod, plan.relation.table_oid,
+                                numbers[column.name]))
     return out
 
 

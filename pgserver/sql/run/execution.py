@@ -43,7 +43,6 @@ LOCAL_BATCH_ROWS = 8192  # without scans: larger batches spread the per-batch en
 LOCAL_SCAN_ROWS = 8192  # a scan of the provider's local copy up to this size is read whole before DuckDB starts
 FIRST_ROWS = 1024  # the first part of a cursor's first large row-limited Execute (fetch_data_rows)
 COALESCE_ROWS = 8192  # at most this many rows of small batches joined for one Execute with a row limit (_take)
-TableOid = Callable[[str, str], int]
 
 
 def procedure_table(slot: ProcedureSlot, rows: list[tuple[Any, ...]]) -> pa.Table:
@@ -53,7 +52,7 @@ def procedure_table(slot: ProcedureSlot, rows: list[tuple[Any, ...]]) -> pa.Tabl
     return pa.Table.from_arrays(columns, schema=schema)
 
 
-def result_columns(names: list[str], duck_types: list[str], plan: QueryPlan, table_oid: TableOid) -> list[ResultColumn]:
+def result_columns(names: list[str], duck_types: list[str], plan: QueryPlan) -> list[ResultColumn]:
     """RowDescription fields: declared types for plain column references, DuckDB's otherwise."""
     provenance = plan.output_columns if plan.output_columns and len(plan.output_columns) == len(names) else None
     catalog = plan.catalog_types if plan.catalog_types is not None and len(plan.catalog_types) == len(names) else None
@@ -71,7 +70,7 @@ def result_columns(names: list[str], duck_types: list[str], plan: QueryPlan, tab
             oid, typmod = column.type.oid, column.type.typmod
             spec = slot.relation.spec
             number = next(i for i, c in enumerate(spec.columns, 1) if c.name == column.name)
-            columns.append(ResultColumn(name, oid, typmod, table_oid(spec.schema, spec.name), number))
+            columns.append(ResultColumn(name, oid, typmod, slot.relation.table_oid, number))
         else:
             described = pg_type_of_duckdb(duck_type)
             oid, typmod = declared[index] or (described.oid, described.typmod)
@@ -96,8 +95,7 @@ def empty_inputs(duck: duckdb.DuckDBPyConnection, plan: QueryPlan) -> Iterator[d
                 duck.unregister(name)
 
 
-def describe(duck: duckdb.DuckDBPyConnection, plan: QueryPlan, sql: str, client_sql: str,
-             table_oid: TableOid) -> list[ResultColumn]:
+def describe(duck: duckdb.DuckDBPyConnection, plan: QueryPlan, sql: str, client_sql: str) -> list[ResultColumn]:
     """The result columns of `sql` without running it: bind it over empty inputs."""
     with empty_inputs(duck, plan) as cursor:
         try:
@@ -105,7 +103,7 @@ def describe(duck: duckdb.DuckDBPyConnection, plan: QueryPlan, sql: str, client_
             names, types = list(relation.columns), [str(t) for t in relation.types]
         except duckdb.Error as err:
             raise translate(err, client_sql) from None
-        return result_columns(names, types, plan, table_oid)
+        return result_columns(names, types, plan)
 
 
 def _read_batches(reader: pa.RecordBatchReader, rows: int) -> list[pa.RecordBatch | None]:
@@ -189,7 +187,7 @@ class QueryCursor(Cursor):
     copy_out = None
 
     def __init__(self, cursors: DuckCursorPool, plan: QueryPlan, sql: str, client_sql: str,
-                 ctx: ScanContext, table_oid: TableOid, procedure_rows: dict[str, list[tuple[Any, ...]]],
+                 ctx: ScanContext, procedure_rows: dict[str, list[tuple[Any, ...]]],
                  on_close: Callable[[QueryCursor], None] | None = None, timeout_ms: int = 0,
                  limiter: anyio.CapacityLimiter | None = None, time_zone: str = "UTC") -> None:
         self.plan = plan
@@ -198,7 +196,6 @@ class QueryCursor(Cursor):
         self.columns: list[ResultColumn] | None = None
         self._pool = cursors
         self._ctx = ctx
-        self._table_oid = table_oid
         self._procedure_rows = procedure_rows
         self._cursor: PooledCursor | None = None
         self._reader: pa.RecordBatchReader | None = None
@@ -285,7 +282,7 @@ class QueryCursor(Cursor):
         key = (tuple(names), tuple(types))
         known = self.plan.described.get(key)  # a reused plan (plan_cache) describes its result once
         if known is None:
-            known = self.plan.described[key] = result_columns(names, types, self.plan, self._table_oid)
+            known = self.plan.described[key] = result_columns(names, types, self.plan)
         self.columns = known
 
     async def _key_lookups(self, live: Callable[[ScanSlot], LiveScan]) -> None:
