@@ -57,6 +57,7 @@ class _Binding:
     constant: bool = False
     catalog_types: list[ResultType | None] | None = None
     cast_types: list[tuple[int, int] | None] = field(default_factory=list)
+    passthrough: tuple[tuple[str, str], ...] | None = None
 
 
 def _values_pass(b: _Binding) -> None:
@@ -152,9 +153,36 @@ def _casts_pass(b: _Binding) -> None:
     b.cast_types = declared_result_types(b.tree)
 
 
+def _passthrough_pass(b: _Binding) -> None:
+    """Whether the rows are exactly one scan's columns: `SELECT *` or a list of plain columns of one view, with
+    nothing else (no WHERE, ORDER BY, LIMIT, DISTINCT, join, CTE …). Then Execute may send the scan's rows as they
+    are, without DuckDB copying them (decision 1021). The (result name, declared column) of each result column."""
+    tree, output = b.tree, b.output
+    if not b.qualified or len(b.scans) != 1 or b.procedures or b.numeric or not output or None in output:
+        return
+    if not isinstance(tree, exp.Select) or any(value for key, value in tree.args.items()
+                                               if key not in ("expressions", "from", "from_")):
+        return
+    from_ = tree.args.get("from") or tree.args.get("from_")
+    if from_ is None or not isinstance(from_.this, exp.Table) or from_.this.name != b.scans[0].name:
+        return
+    names: list[str] = []
+    for projection in tree.expressions:
+        inner = projection.this if isinstance(projection, exp.Alias) else projection
+        if isinstance(inner, exp.Star) or (isinstance(inner, exp.Column) and isinstance(inner.this, exp.Star)):
+            names.extend(column.name for column in b.scans[0].relation.spec.columns)
+        elif isinstance(inner, exp.Column):
+            names.append(projection.alias_or_name)
+        else:
+            return
+    if len(names) != len(output) or len({name.lower() for name in names}) != len(names):
+        return  # DuckDB would rename a repeated name; that stays DuckDB's to answer
+    b.passthrough = tuple((name, column.name) for name, (_, column) in zip(names, output, strict=True))
+
+
 BIND_PASSES: tuple[Callable[[_Binding], None], ...] = (
     _values_pass, _catalog_pass, _names_pass, _relations_pass, _qualify_pass, _columns_pass, _provenance_pass,
-    _numeric_pass, _constant_pass, _casts_pass,
+    _numeric_pass, _constant_pass, _casts_pass, _passthrough_pass,
 )
 
 
@@ -166,7 +194,8 @@ def bind_query(tree: exp.Expression, env: PlanEnvironment) -> BoundQuery:
         bind_pass(binding)
     return BoundQuery(binding.tree, tuple(binding.scans), tuple(binding.procedures), binding.qualified,
                       binding.output, binding.numeric, has_parameters=parameter_count(binding.tree) > 0,
-                      constant=binding.constant, catalog_types=binding.catalog_types, cast_types=binding.cast_types)
+                      constant=binding.constant, catalog_types=binding.catalog_types, cast_types=binding.cast_types,
+                      passthrough=binding.passthrough)
 
 
 def _values_as_select(values: exp.Values) -> exp.Select:

@@ -65,6 +65,7 @@ class QueryPlan:
     constant: bool = False  # the result can never change (BoundQuery.constant)
     catalog_types: list[ResultType | None] | None = None  # BoundQuery.catalog_types
     cast_types: list[tuple[int, int] | None] = field(default_factory=list)  # BoundQuery.cast_types
+    passthrough: tuple[tuple[str, str], ...] | None = None  # BoundQuery.passthrough, when no MaxRows applies
 
 
 @dataclass
@@ -89,6 +90,8 @@ class BoundQuery:
     # Constants only — no relation, function, parameter or setting can change the rows (SELECT 1, a
     # connection pool's validation query): a session may keep the result instead of running it again.
     constant: bool = False
+    # The rows are one scan's columns as they are (binder._passthrough_pass): (result name, declared column) each.
+    passthrough: tuple[tuple[str, str], ...] | None = None
 
     @property
     def specs(self) -> list[Any]:

@@ -46,6 +46,7 @@ def plan_query(bound: BoundQuery, env: PlanEnvironment, params: Sequence[Any] | 
     if bound.qualified and scans:
         plan.join_keys = _collect_quals(tree, {slot.name: slot for slot in scans}, env.values)
     _apply_max_rows(plan, env)
+    plan.passthrough = bound.passthrough if plan.max_rows_applied is None else None
     if call_providers:
         _plan_providers(plan, env)
     return plan

@@ -230,7 +230,6 @@ class QueryCursor(Cursor):
         token = current_token() if self.plan.scans else None
         if self._timeout_ms > 0:
             self._deadline = anyio.current_time() + self._timeout_ms / 1000
-        self._cursor = pooled = self._pool.acquire(self._time_zone)
         live_scans: dict[str, LiveScan] = {}
 
         def live(slot: ScanSlot) -> LiveScan:
@@ -243,6 +242,9 @@ class QueryCursor(Cursor):
         if self.plan.key_lookups:
             await self._key_lookups(live)
         whole = await self._read_local_scans(live)
+        if self.plan.passthrough is not None and self._passthrough(whole, live):
+            return
+        self._cursor = pooled = self._pool.acquire(self._time_zone)
         for slot in self.plan.scans:
             pooled.register(slot.name, whole[slot.name] if slot.name in whole else live(slot).reader())
         for proc in self.plan.procedures:
@@ -277,6 +279,10 @@ class QueryCursor(Cursor):
             self._reader, names, types, self._read_ahead = await self._in_thread(run)
             if self.plan.constant and self._read_ahead and self._read_ahead[-1] is None:  # the whole result
                 self._pool.keep_constant_result(self.sql, ConstantResult(names, types, list(self._read_ahead)))
+        self._started(names, types)
+
+    def _started(self, names: list[str], types: list[str]) -> None:
+        """The rows are ready to read: what was read ahead, and the result columns."""
         if self._read_ahead and self._read_ahead[-1] is None:
             self._reader_done = True  # read to its end in the worker thread, which closed it (_read_next)
         key = (tuple(names), tuple(types))
@@ -284,6 +290,33 @@ class QueryCursor(Cursor):
         if known is None:
             known = self.plan.described[key] = result_columns(names, types, self.plan)
         self.columns = known
+
+    def _passthrough(self, whole: dict[str, pa.Table], live: Callable[[ScanSlot], LiveScan]) -> bool:
+        """A query whose rows are its one scan's columns (QueryPlan.passthrough) over the provider's local copy:
+        the scan's batches are the result, in the order the query names the columns, with no DuckDB pass
+        copying them (decision 1021). False: DuckDB runs it (a live scan)."""
+        assert self.plan.passthrough is not None
+        slot = self.plan.scans[0]
+        if slot.plan is None or not slot.plan.rows_local:
+            return False
+        names = [name for name, _ in self.plan.passthrough]
+        declared = [column for _, column in self.plan.passthrough]
+        if slot.name in whole:
+            table = whole[slot.name].select(declared).rename_columns(names)
+            reader = table.to_reader(LOCAL_BATCH_ROWS)
+            while sum(b.num_rows for b in self._read_ahead if b is not None) < LOCAL_BATCH_ROWS:
+                batch = _read_next(reader)
+                self._read_ahead.append(batch)
+                if batch is None:
+                    break
+        else:
+            scan = live(slot)
+            schema = pa.schema([scan.schema.field(column).with_name(name) for name, column in self.plan.passthrough])
+            reader = pa.RecordBatchReader.from_batches(
+                schema, (pa.RecordBatch.from_arrays(b.select(declared).columns, schema=schema) for b in scan.reader()))
+        self._reader = reader
+        self._started(names, [str(field.type) for field in reader.schema])
+        return True
 
     async def _key_lookups(self, live: Callable[[ScanSlot], LiveScan]) -> None:
         """Read key-lookup drivers ahead (on the event loop) and narrow their targets."""
