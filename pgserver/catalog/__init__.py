@@ -7,7 +7,7 @@ What the SQL layer uses:
   attach(duck, catalog)                           the shared part only (before enable_external_access = false)
   install_shared(duck, sessions)                  once per shared database: functions and session views, each
                                                   finding its session (CatalogSessions) by the pg_session variable
-  session_variables(session_id, session)          the SET VARIABLE statements of a session's connections
+  session_variables(session_id, session)          the SET VARIABLE statement of a session's connections
   shared_file(catalog)                            build the shared read-only DuckDB file now (server start)
   rewrite_typed(expr, catalog)                    on every parsed query, before transpiling: Rewritten (the tree,
                                                   and the PostgreSQL types of catalog result columns)

@@ -17,6 +17,14 @@ from typing import Any, Protocol
 from pgserver.engine import Activity
 from pgserver.errors import UNDEFINED_OBJECT, PgError
 
+SESSION_VARIABLE = "pg_session_info"  # the one DuckDB variable a session's connections carry (install.session_variables)
+
+
+def session_value(name: str) -> str:
+    """SQL reading one of the session's values (install.session_variables: session, user, user_ident, superuser,
+    backend_pid, database) on any connection of the session."""
+    return f"struct_extract(getvariable('{SESSION_VARIABLE}'), '{name}')"
+
 
 class SettingsLike(Protocol):
     def get(self, name: str) -> str:

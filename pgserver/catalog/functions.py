@@ -18,7 +18,7 @@ import duckdb
 
 from pgserver import types as pgtypes
 from pgserver.catalog.catalog import Catalog, quote_ident_if_needed
-from pgserver.catalog.catalog_session import CatalogSession
+from pgserver.catalog.catalog_session import CatalogSession, session_value
 from pgserver.catalog.names import NameResolver
 from pgserver.catalog.signatures import SIGNATURES, duck_name
 from pgserver.errors import UNDEFINED_OBJECT, PgError
@@ -393,7 +393,7 @@ def register(duck: duckdb.DuckDBPyConnection, functions: Callable[[int], Session
         duck.create_function(f"__{target}", _fixed_arity(call, arity + 1), ["BIGINT", *sig.params], sig.returns,
                              null_handling="special", side_effects=True)
         names = ", ".join(f"a{i}" for i in range(arity))
-        duck.execute(f"CREATE OR REPLACE MACRO {target}({names}) AS __{target}(getvariable('pg_session')"
+        duck.execute(f"CREATE OR REPLACE MACRO {target}({names}) AS __{target}({session_value('session')}"
                      f"{', ' if names else ''}{names})")
 
 

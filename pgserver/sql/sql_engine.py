@@ -151,7 +151,7 @@ class SqlEngine(Engine):
         self.session_id, self.duck = shared.open(self)
         variables = session_variables(self.session_id, user, database, self.backend_pid, settings.superuser)
         self.duck.execute(variables)
-        self.duck_cursors = DuckCursorPool(shared.connection, variables)
+        self.duck_cursors = DuckCursorPool(shared.connection, variables, constants=shared.constant_results)
         info = SessionInfo(user, database, settings, source.tables, self.sql_prepared.rows,
                            server.activity if server is not None else None, self.session_id, self.backend_pid)
         self.catalog: CatalogSeam | None = source.catalog(info) if source.catalog is not None else None

@@ -132,3 +132,26 @@ async def test_cached_local_plans_still_run_every_time(engine) -> None:
         drawn.add((await cursor.fetch(None))[0][0])
         await cursor.close()
     assert len(drawn) == 3
+
+
+async def test_a_constant_result_is_shared_by_the_sessions_of_a_database(world, monkeypatch) -> None:
+    """A constant statement's kept result (SELECT 1: nothing a session has can change it) serves a new session's
+    first run too, with no DuckDB cursor taken; what is not constant still runs in each session."""
+    from pgserver.sql.run.duck_pool import DuckCursorPool
+
+    first = await world.factory.connect("demo", "sage200", {})
+    second = await world.factory.connect("demo", "sage200", {})
+    acquired: list[DuckCursorPool] = []
+    original = DuckCursorPool.acquire
+    monkeypatch.setattr(DuckCursorPool, "acquire", lambda self, zone: acquired.append(self) or original(self, zone))
+    try:
+        assert (await run(first, "SELECT 1 AS one, 'a' || 'b' AS ab")).rows == [(1, "ab")]
+        assert acquired == [first.duck_cursors]
+        result = await run(second, "SELECT 1 AS one, 'a' || 'b' AS ab")
+        assert result.rows == [(1, "ab")] and [c.name for c in result.columns] == ["one", "ab"]
+        assert acquired == [first.duck_cursors]  # the second session took no cursor
+        assert (await run(second, "SELECT current_user")).rows == [("demo",)]  # not constant: it ran
+        assert acquired == [first.duck_cursors, second.duck_cursors]
+    finally:
+        await first.close()
+        await second.close()

@@ -3,7 +3,7 @@
 A DuckDB database starts its own buffer manager and background threads (about 8 OS threads and 5 MB each, even
 with `threads = 1`); a connection (`cursor()`) of an existing database costs some kilobytes and no thread. So the
 database, its settings, the numeric functions, the PostgreSQL functions and the catalog are made once, when the
-data source is, and a session only opens connections and sets their variables (`pg_session`, `pg_user` …): what
+data source is, and a session only opens connections and sets their one variable (`pg_session_info`: its id, user …): what
 belongs to the session is read through those variables, or by UDFs that find the session by its id here.
 
 Connections of one database share nothing a session could disturb: registered scans and temporary objects are
@@ -21,7 +21,9 @@ import duckdb
 from pgserver.errors import PgError
 from pgserver.sql.bind.pg_numeric import install_numeric_functions
 from pgserver.sql.datasource import DataSource
+from pgserver.sql.plan_cache import Lru
 from pgserver.sql.run.dialect import DUCKDB_SETTINGS
+from pgserver.sql.run.duck_pool import CONSTANT_RESULTS, ConstantResult
 from pgserver.sql.run.pgfunctions import SessionHooks, install_pg_functions
 
 CONNECTION_GONE = "08003"
@@ -34,6 +36,7 @@ class SharedDatabase:
         self._lock = threading.Lock()  # cursor() of one connection object must not run concurrently
         self._sessions: dict[int, SessionHooks] = {}
         self._ids = itertools.count(1)
+        self.constant_results: Lru[ConstantResult] = Lru(CONSTANT_RESULTS)  # every session's (DuckCursorPool)
         self.duck = duckdb.connect(":memory:")
         try:
             self.duck.execute("; ".join(f"SET GLOBAL {name} = {value}" for name, value in DUCKDB_SETTINGS.items()))

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 STREAMING_BUFFER = "16KB"
 IDLE_CURSORS = 4
 RELATIONS_PER_CURSOR = 64
-CONSTANT_RESULTS = 32
+CONSTANT_RESULTS = 64  # per database, shared by its sessions
 
 
 @dataclass
@@ -49,15 +49,18 @@ class DuckCursorPool:
     """Hands out DuckDB cursors of the session database with the session's settings applied."""
 
     def __init__(self, connect: Callable[[], duckdb.DuckDBPyConnection], setup: str,
-                 idle_limit: int = IDLE_CURSORS) -> None:
-        """`connect()` opens a connection of the shared database; `setup` sets the session's variables on it."""
+                 idle_limit: int = IDLE_CURSORS, constants: Lru[ConstantResult] | None = None) -> None:
+        """`connect()` opens a connection of the shared database; `setup` sets the session's variables on it.
+        `constants`: the kept constant results, shared by the sessions of one database (SharedDatabase): such a
+        result depends on nothing a session has, so a new connection's `SELECT 1` needs no DuckDB cursor."""
         self._connect = connect
         self._setup = setup
         self._idle: list[tuple[duckdb.DuckDBPyConnection, str]] = []  # (cursor, its TimeZone)
         self._relations: dict[int, Lru[duckdb.DuckDBPyRelation]] = {}  # per cursor: SQL → relation
         self._idle_limit = idle_limit
         self._closed = False
-        self._constants: Lru[ConstantResult] = Lru(CONSTANT_RESULTS)  # SQL → result (BoundQuery.constant)
+        # SQL → result (BoundQuery.constant)
+        self._constants: Lru[ConstantResult] = constants if constants is not None else Lru(CONSTANT_RESULTS)
 
     def acquire(self, time_zone: str) -> PooledCursor:
         """A cursor with the streaming buffer bounded and `time_zone` applied."""

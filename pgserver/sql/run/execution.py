@@ -239,6 +239,11 @@ class QueryCursor(Cursor):
                 self._scans.append(live_scans[slot.name])
             return live_scans[slot.name]
 
+        constant = self._pool.constant_result(self.sql) if self.plan.constant else None
+        if constant is not None:  # kept from an earlier run, by any session: no DuckDB cursor is needed
+            self._reader, self._read_ahead, self._constant = _FINISHED, list(constant.batches), constant
+            self._started(constant.names, constant.types)
+            return
         if self.plan.key_lookups:
             await self._key_lookups(live)
         whole = await self._read_local_scans(live)
@@ -271,14 +276,9 @@ class QueryCursor(Cursor):
                 rows += batch.num_rows
             return reader, names, types, batches
 
-        constant = self._pool.constant_result(self.sql) if self.plan.constant else None
-        if constant is not None:
-            names, types = constant.names, constant.types
-            self._reader, self._read_ahead, self._constant = _FINISHED, list(constant.batches), constant
-        else:
-            self._reader, names, types, self._read_ahead = await self._in_thread(run)
-            if self.plan.constant and self._read_ahead and self._read_ahead[-1] is None:  # the whole result
-                self._pool.keep_constant_result(self.sql, ConstantResult(names, types, list(self._read_ahead)))
+        self._reader, names, types, self._read_ahead = await self._in_thread(run)
+        if self.plan.constant and self._read_ahead and self._read_ahead[-1] is None:  # the whole result
+            self._pool.keep_constant_result(self.sql, ConstantResult(names, types, list(self._read_ahead)))
         self._started(names, types)
 
     def _started(self, names: list[str], types: list[str]) -> None:

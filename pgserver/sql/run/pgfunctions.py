@@ -3,7 +3,7 @@
 DuckDB has its own version(), current_database(), current_setting() … with DuckDB
 answers; PostgreSQL clients probe these at connect time, so we shadow them with DuckDB
 macros (macros may shadow built-ins, Python UDFs may not). What belongs to the session reads the
-connection's DuckDB variables (pg_user, pg_database, pg_backend_pid — pgserver.catalog.session_variables);
+connection's DuckDB session values (user, database, backend_pid — pgserver.catalog.catalog_session.session_value);
 what changes during the session (settings, the default schema) goes through Python UDFs that find the
 session by the `pg_session` variable (SessionHooks).
 """
@@ -21,6 +21,7 @@ from typing import Protocol
 import duckdb
 import pyarrow as pa
 
+from pgserver.catalog.catalog_session import session_value
 from pgserver.errors import INVALID_PARAMETER_VALUE, NULL_VALUE_NOT_ALLOWED, PgError
 from pgserver.sql.run import jsonb_operators
 from pgserver.sql.run.pg_templates import format_datetime, format_number, parse_datetime
@@ -72,10 +73,10 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
     duck.create_function("__pg_regexp_match", regexp_match, [varchar, varchar, varchar], duckdb.list_type(varchar),
                          null_handling="special")
     macros = {
-        "pg_backend_pid()": "getvariable('pg_backend_pid')",
-        "pg_cancel_backend(pid)": "__pg_signal_backend(getvariable('pg_session'), pid, false)",
+        "pg_backend_pid()": session_value("backend_pid"),
+        "pg_cancel_backend(pid)": f"__pg_signal_backend({session_value('session')}, pid, false)",
         # PostgreSQL 14+: an optional timeout (ms) to wait for the end; the session ends at once here.
-        "pg_terminate_backend(pid, timeout := 0)": "__pg_signal_backend(getvariable('pg_session'), pid, true)",
+        "pg_terminate_backend(pid, timeout := 0)": f"__pg_signal_backend({session_value('session')}, pid, true)",
         "to_char(v, f)": "__pg_to_char(CAST(v AS VARCHAR), f, typeof(v))",
         "to_date(s, f)": "CAST(__pg_to_timestamp(s, f) AS DATE)",
         "to_timestamp(sec)": "CAST(make_timestamp(CAST(sec * 1000000 AS BIGINT)) AS TIMESTAMPTZ), "
