@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
+import duckdb
 from sqlglot import exp
 
 from pgserver.catalog import session_variables
@@ -61,7 +62,7 @@ from pgserver.sql.run.dml import (
 )
 from pgserver.sql.run.duck_database import SharedDatabase
 from pgserver.sql.run.duck_pool import DuckCursorPool
-from pgserver.sql.run.execution import QueryCursor, describe
+from pgserver.sql.run.execution import QueryCursor, describe, result_columns
 from pgserver.sql.run.explain import duckdb_explain, explain_analyze, explain_lines, explain_parts
 from pgserver.sql.run.results import StaticCursor, text_columns
 from pgserver.sql.run.statement_stats import StatementReporting, StatementStats, client_receives
@@ -148,10 +149,10 @@ class SqlEngine(Engine):
         self._statements: Lru[Prepared] = Lru(STATEMENTS_PER_SESSION)  # prepare() results by SQL text
         self._format_context: tuple[int, FormatContext] | None = None  # (settings version, context)
         self.shared = shared
-        self.session_id, self.duck = shared.open(self)
-        variables = session_variables(self.session_id, user, database, self.backend_pid, settings.superuser)
-        self.duck.execute(variables)
-        self.duck_cursors = DuckCursorPool(shared.connection, variables, constants=shared.constant_results)
+        self.session_id = shared.open(self)
+        self._variables = session_variables(self.session_id, user, database, self.backend_pid, settings.superuser)
+        self._duck: duckdb.DuckDBPyConnection | None = None  # the session's own connection, opened when needed
+        self.duck_cursors = DuckCursorPool(shared.connection, self._variables, constants=shared.constant_results)
         info = SessionInfo(user, database, settings, source.tables, self.sql_prepared.rows,
                            server.activity if server is not None else None, self.session_id, self.backend_pid)
         self.catalog: CatalogSeam | None = source.catalog(info) if source.catalog is not None else None
@@ -260,7 +261,8 @@ class SqlEngine(Engine):
         for cursor in list(self._active):
             await cursor.close()
         self.duck_cursors.close()
-        self.duck.close()
+        if self._duck is not None:
+            self._duck.close()
         if self.catalog is not None:
             self.catalog.close()
         self.shared.close_session(self.session_id)
@@ -272,6 +274,15 @@ class SqlEngine(Engine):
             return self.cursors.get(name).cursor
         except PgError:
             return None
+
+    @property
+    def duck(self) -> duckdb.DuckDBPyConnection:
+        """The session's own DuckDB connection (describing and explaining on the event loop), opened on first use:
+        a session that only runs kept constant results (a pool's `SELECT 1`) never opens one."""
+        if self._duck is None:
+            self._duck = self.shared.connection()
+            self._duck.execute(self._variables)
+        return self._duck
 
     # -- names -----------------------------------------------------------------------
     def name_scope(self) -> NameScope:
@@ -365,6 +376,9 @@ class SqlEngine(Engine):
             oids = infer_types(tree, oids, bound.specs)
         probe = plan_query(bound, self._environment(), None, oids, call_providers=False)
         sql = to_duckdb_sql(probe.tree)
+        constant = self.duck_cursors.constant_result(sql) if bound.constant else None
+        if constant is not None:  # kept by a run in any session: its columns, with no DuckDB bind
+            return oids, result_columns(constant.names, constant.types, probe)
         return oids, describe(self.duck, probe, sql, client_sql)
 
     def _prepare_command(self, statement: Statement, state: PreparedState,

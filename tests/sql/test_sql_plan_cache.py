@@ -136,7 +136,9 @@ async def test_cached_local_plans_still_run_every_time(engine) -> None:
 
 async def test_a_constant_result_is_shared_by_the_sessions_of_a_database(world, monkeypatch) -> None:
     """A constant statement's kept result (SELECT 1: nothing a session has can change it) serves a new session's
-    first run too, with no DuckDB cursor taken; what is not constant still runs in each session."""
+    first run too, described and answered with no DuckDB connection opened; what is not constant still runs in
+    each session."""
+    from pgserver.sql.run.duck_database import SharedDatabase
     from pgserver.sql.run.duck_pool import DuckCursorPool
 
     first = await world.factory.connect("demo", "sage200", {})
@@ -144,12 +146,18 @@ async def test_a_constant_result_is_shared_by_the_sessions_of_a_database(world, 
     acquired: list[DuckCursorPool] = []
     original = DuckCursorPool.acquire
     monkeypatch.setattr(DuckCursorPool, "acquire", lambda self, zone: acquired.append(self) or original(self, zone))
+    opened: list[SharedDatabase] = []
+    connection = SharedDatabase.connection
+    monkeypatch.setattr(SharedDatabase, "connection", lambda self: opened.append(self) or connection(self))
     try:
         assert (await run(first, "SELECT 1 AS one, 'a' || 'b' AS ab")).rows == [(1, "ab")]
         assert acquired == [first.duck_cursors]
+        opened_by_first = len(opened)
+        await second.prepare("SELECT 1 AS one, 'a' || 'b' AS ab", [], describe=True)  # Parse + Describe
         result = await run(second, "SELECT 1 AS one, 'a' || 'b' AS ab")
         assert result.rows == [(1, "ab")] and [c.name for c in result.columns] == ["one", "ab"]
-        assert acquired == [first.duck_cursors]  # the second session took no cursor
+        assert acquired == [first.duck_cursors]  # the second session took no cursor …
+        assert len(opened) == opened_by_first  # … nor opened a connection, to describe or to run
         assert (await run(second, "SELECT current_user")).rows == [("demo",)]  # not constant: it ran
         assert acquired == [first.duck_cursors, second.duck_cursors]
     finally:

@@ -58,11 +58,11 @@ class SharedDatabase:
             raise PgError(CONNECTION_GONE, "the session of this connection is gone")
         return found
 
-    def open(self, hooks: SessionHooks) -> tuple[int, duckdb.DuckDBPyConnection]:
-        """A new session: its id and its own connection of the database."""
+    def open(self, hooks: SessionHooks) -> int:
+        """A new session: its id (its connections come from `connection()`)."""
         session_id = next(self._ids)
         self._sessions[session_id] = hooks
-        return session_id, self.connection()
+        return session_id
 
     def connection(self) -> duckdb.DuckDBPyConnection:
         with self._lock:
