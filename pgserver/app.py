@@ -177,7 +177,7 @@ class CatalogSeams:
 
         self.sessions.add(info.session_id, CatalogSession(
             info.user, info.database, info.settings, backend_pid=info.backend_pid,
-            prepared_statements=info.prepared_statements, activity=info.activity))
+            prepared_statements=info.prepared_statements, cursors=info.cursors, activity=info.activity))
         return _CatalogSeam(self, info.session_id)
 
 

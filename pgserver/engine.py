@@ -84,8 +84,24 @@ class Notice:
 NoticeSink = Callable[[Notice], Awaitable[None]]  # sends one NoticeResponse to the client now
 
 
+@dataclass(frozen=True)
+class OpenCursor:
+    """One row of pg_cursors: a SQL cursor (DECLARE) or a portal of the extended protocol (Bind)."""
+
+    name: str
+    statement: str  # the DECLARE statement, or the portal's query
+    holdable: bool
+    binary: bool
+    scrollable: bool
+    created: dt.datetime
+
+
 class ProtocolPortals(Protocol):
     """The protocol's named portals as SQL cursor commands see them (the server's query loop keeps them)."""
+
+    def listed(self) -> list[OpenCursor]:
+        """Every open portal, the unnamed one included (pg_cursors lists them as PostgreSQL does)."""
+        ...
 
     async def fetch(self, name: str, max_rows: int | None) -> tuple[list[ResultColumn] | None, list[tuple[Any, ...]]] | None:
         """Up to `max_rows` (None: all) further rows of portal `name`, run first if it has not run yet, with its

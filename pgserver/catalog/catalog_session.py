@@ -65,6 +65,8 @@ class CatalogSession:
     in_transaction: bool = False
     # The session's named prepared statements, as pg_prepared_statements lists them (the SQL layer owns them)
     prepared_statements: Callable[[], list[dict[str, Any]]] = field(default=lambda: [])
+    # The session's open cursors and portals, as pg_cursors lists them (the SQL layer and the protocol own them)
+    cursors: Callable[[], list[dict[str, Any]]] = field(default=lambda: [])
     # Every session of the server, as pg_stat_activity lists them (None: this session alone)
     activity: Callable[[], list[Activity]] | None = None
 

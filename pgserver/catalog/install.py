@@ -16,6 +16,7 @@ import datetime as dt
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +44,9 @@ USER_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 SESSION_RELATIONS = {"pg_catalog.pg_authid", "pg_catalog.pg_roles", "pg_catalog.pg_user", "pg_catalog.pg_shadow",
                      "pg_catalog.pg_settings", "pg_catalog.pg_stat_activity", "pg_catalog.pg_prepared_statements",
-                     *USER_COLUMNS}
+                     "pg_catalog.pg_cursors", *USER_COLUMNS}
 BASED = {"pg_catalog.pg_settings", *USER_COLUMNS}  # shared `<name>_base` table + per-session view
-VIEWS = {"pg_catalog.pg_stat_activity", "pg_catalog.pg_prepared_statements", *BASED}  # per-session views over live values
+VIEWS = {"pg_catalog.pg_stat_activity", "pg_catalog.pg_prepared_statements", "pg_catalog.pg_cursors", *BASED}  # per-session views over live values
 _BUILD_LOCK = threading.Lock()
 
 def duck_table(qualified: str) -> str:
@@ -141,6 +142,7 @@ def install_shared(duck: duckdb.DuckDBPyConnection, sessions: CatalogSessions) -
     _user_views(duck, catalog)
     _activity_view(duck, catalog, sessions)
     _prepared_statements_view(duck, catalog, sessions)
+    _cursors_view(duck, catalog, sessions)
     for macro, element in (("pgcat_int2vector", "SMALLINT"), ("pgcat_oidvector", "UINTEGER")):
         duck.execute(f"CREATE OR REPLACE MACRO {macro}(v) AS CASE WHEN v = '' THEN CAST([] AS {element}[]) "
                      f"ELSE CAST(string_split(v, ' ') AS {element}[]) END")
@@ -395,28 +397,42 @@ def _activity_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog, sessions: 
 
 
 def _prepared_statements_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog, sessions: CatalogSessions) -> None:
-    """pg_prepared_statements: the session's named statements, read live from the SQL layer through a
-    UDF returning a list of structs (a view cannot call Python otherwise)."""
-    rel = catalog.base.relations["pg_catalog.pg_prepared_statements"]
-    listed = ("name", "statement", "prepare_time", "parameter_types", "from_sql")
-    # prepare_time crosses as epoch seconds: DuckDB needs pytz to take an aware datetime from Python
-    types = {**{c.name: c.duck_type for c in rel.columns}, "prepare_time": "DOUBLE"}
+    """pg_prepared_statements: the session's named statements (the SQL layer's)."""
+    _live_rows_view(duck, catalog, "pg_catalog.pg_prepared_statements", "pgcat_prepared_statements",
+                    ("name", "statement", "prepare_time", "parameter_types", "from_sql"), "prepare_time",
+                    lambda session_id: sessions.session(session_id).prepared_statements())
+
+
+def _cursors_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog, sessions: CatalogSessions) -> None:
+    """pg_cursors: the session's SQL cursors and protocol portals."""
+    _live_rows_view(duck, catalog, "pg_catalog.pg_cursors", "pgcat_cursors",
+                    ("name", "statement", "is_holdable", "is_binary", "is_scrollable", "creation_time"),
+                    "creation_time", lambda session_id: sessions.session(session_id).cursors())
+
+
+def _live_rows_view(duck: duckdb.DuckDBPyConnection, catalog: Catalog, qualified: str, function: str,
+                    listed: tuple[str, ...], time_column: str,
+                    rows_of: Callable[[int], list[dict[str, Any]]]) -> None:
+    """A per-session view whose rows the session gives live, through a UDF returning a list of structs (a view
+    cannot call Python otherwise); the columns it does not give are 0."""
+    rel = catalog.base.relations[qualified]
+    # the time crosses as epoch seconds: DuckDB needs pytz to take an aware datetime from Python
+    types = {**{c.name: c.duck_type for c in rel.columns}, time_column: "DOUBLE"}
     struct = ", ".join(f"{name} {types[name]}" for name in listed)
 
     def rows(session_id: int) -> list[dict[str, Any]]:
-        out = [{name: row[name] for name in listed} for row in sessions.session(session_id).prepared_statements()]
+        out = [{name: row[name] for name in listed} for row in rows_of(session_id)]
         for row in out:
-            row["prepare_time"] = row["prepare_time"].timestamp() if row["prepare_time"] is not None else None
+            row[time_column] = row[time_column].timestamp() if row[time_column] is not None else None
         return out
 
     with contextlib.suppress(duckdb.CatalogException):  # a re-install on the same connection
-        duck.create_function("pgcat_prepared_statements", rows, ["BIGINT"], f"STRUCT({struct})[]",
-                             side_effects=True)
-    cols = ", ".join('to_timestamp(s."prepare_time") AS "prepare_time"' if c.name == "prepare_time"
+        duck.create_function(function, rows, ["BIGINT"], f"STRUCT({struct})[]", side_effects=True)
+    cols = ", ".join(f'to_timestamp(s."{time_column}") AS "{time_column}"' if c.name == time_column
                      else f's."{c.name}"' if c.name in listed else f'CAST(0 AS {c.duck_type}) AS "{c.name}"'
                      for c in rel.columns)
-    duck.execute(f"CREATE OR REPLACE VIEW {duck_table('pg_catalog.pg_prepared_statements')} AS "
-                 f"SELECT {cols} FROM (SELECT unnest(pgcat_prepared_statements({session_value('session')})) AS s)")
+    duck.execute(f"CREATE OR REPLACE VIEW {duck_table(qualified)} AS "
+                 f"SELECT {cols} FROM (SELECT unnest({function}({session_value('session')})) AS s)")
 
 
 def _literal(text: str) -> str:

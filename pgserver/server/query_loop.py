@@ -7,6 +7,7 @@ leaves every SQL decision to the Engine (pgserver/engine.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 from collections.abc import Sequence
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pgserver import types
-from pgserver.engine import CopyOut, Cursor, Engine, Notice, Prepared, ResultColumn
+from pgserver.engine import CopyOut, Cursor, Engine, Notice, OpenCursor, Prepared, ResultColumn
 from pgserver.errors import (
     DUPLICATE_CURSOR,
     DUPLICATE_PREPARED_STATEMENT,
@@ -46,6 +47,7 @@ class Portal:
     cursor: Cursor | None = None
     suspended: bool = False
     done_tag: str | None = None  # the CommandComplete tag once the portal ran to completion
+    created: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))  # pg_cursors.creation_time
 
 
 @dataclass
@@ -94,6 +96,10 @@ class _SqlPortals:
         rows = await portal.cursor.fetch(max_rows)
         portal.suspended = True
         return (portal.prepared.columns if portal.prepared.columns is not None else portal.cursor.columns), rows
+
+    def listed(self) -> list[OpenCursor]:
+        return [OpenCursor(name, portal.prepared.sql, False, False, False, portal.created)
+                for name, portal in self._session.state.portals.items() if portal.prepared.state is not _EMPTY]
 
     async def close(self, name: str) -> bool:
         if not name or name not in self._session.state.portals:

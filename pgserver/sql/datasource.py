@@ -37,6 +37,8 @@ class SessionInfo:
     activity: Callable[[], list[Activity]] | None = None
     session_id: int = 0  # the session's id in its shared database (the `pg_session` variable)
     backend_pid: int = 0
+    # pg_cursors' rows (name, statement, is_holdable, is_binary, is_scrollable, creation_time), read live
+    cursors: Callable[[], list[dict[str, Any]]] = lambda: []
 
     @property
     def search_path(self) -> str:

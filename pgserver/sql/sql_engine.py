@@ -154,7 +154,8 @@ class SqlEngine(Engine):
         self._duck: duckdb.DuckDBPyConnection | None = None  # the session's own connection, opened when needed
         self.duck_cursors = DuckCursorPool(shared.connection, self._variables, constants=shared.constant_results)
         info = SessionInfo(user, database, settings, source.tables, self.sql_prepared.rows,
-                           server.activity if server is not None else None, self.session_id, self.backend_pid)
+                           server.activity if server is not None else None, self.session_id, self.backend_pid,
+                           cursors=self.cursors.rows)
         self.catalog: CatalogSeam | None = source.catalog(info) if source.catalog is not None else None
 
     # -- what the shared database's functions ask of the session (pgserver.sql.run.pgfunctions.SessionHooks) --

@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from psycopg.types import TypeInfo
 
-from tests.clients.conftest import DATABASE, SageCustomer
+from tests.clients.conftest import DATABASE, Mirror, SageCustomer
 from tests.integration.conftest import PASSWORD, USER, Stack
 
 T = TypeVar("T")
@@ -102,6 +102,45 @@ def test_asyncpg_cursor_forward_moves_its_portal(stack: Stack) -> None:
     first, moved, after, rest, past_end, missing = with_asyncpg(stack, body)
     assert (first, moved, after, rest, past_end) == ([1, 2], 3, 6, [7, 8, 9, 10], 0)
     assert missing == '34000 cursor "no_such_portal" does not exist'
+
+
+def test_pg_cursors_lists_sql_cursors_and_protocol_portals_as_postgresql_does(stack: Stack, mirror: Mirror) -> None:
+    """pg_cursors lists DECLAREd cursors (with the whole DECLARE, HOLD and BINARY as declared) and the extended
+    protocol's portals: a bound asyncpg cursor and the unnamed portal of the statement reading pg_cursors."""
+    cursors_sql = "SELECT name, statement, is_holdable, is_binary, is_scrollable FROM pg_cursors ORDER BY name"
+
+    def declared(dsn: str) -> tuple[list[tuple], list[tuple], list[tuple]]:
+        with psycopg.connect(dsn) as conn:
+            conn.execute("DECLARE c1 BINARY CURSOR WITH HOLD FOR SELECT 1")
+            conn.execute("DECLARE c2 NO SCROLL CURSOR FOR SELECT 2")
+            simple = conn.execute(cursors_sql).fetchall()  # a simple Query: no portal of its own is listed
+            extended = conn.execute(cursors_sql.replace("ORDER BY", "WHERE %s ORDER BY"), [True]).fetchall()
+            times = conn.execute("SELECT count(*) FROM pg_cursors WHERE creation_time BETWEEN clock_timestamp() - "
+                                 "interval '1 hour' AND clock_timestamp() "
+                                 "AND pg_typeof(creation_time) = 'timestamptz'::regtype").fetchall()
+            conn.execute("CLOSE c1")
+            return simple, extended, times
+
+    async def portals(conn: asyncpg.Connection) -> list[tuple]:
+        async with conn.transaction():
+            await conn.cursor("SELECT 3")
+            rows = await conn.fetch(cursors_sql)
+        return [(r[0] if not r[0].startswith("__asyncpg_portal") else "<asyncpg portal>", *r[1:]) for r in rows]
+
+    ours = declared(f"host=127.0.0.1 port={stack.port} user={USER} password={PASSWORD} dbname={DATABASE}")
+    theirs = declared(mirror.dsn())
+    assert ours == theirs
+    assert [r[0] for r in ours[1]] == ["", "c1", "c2"] and ours[0][0][1:4] == (
+        "DECLARE c1 BINARY CURSOR WITH HOLD FOR SELECT 1", True, True)
+
+    async def on_mirror() -> list[tuple]:
+        conn = await asyncpg.connect(host="127.0.0.1", port=mirror.port, user=USER, database=DATABASE)
+        try:
+            return await portals(conn)
+        finally:
+            await conn.close()
+
+    assert with_asyncpg(stack, portals) == asyncio.run(on_mirror())
 
 
 def test_asyncpg_introspects_array_types(stack: Stack) -> None:

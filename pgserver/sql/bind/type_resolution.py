@@ -218,7 +218,7 @@ def resolve(tree: exp.Expression) -> exp.Expression:
             node.replace(replacement)
     for node in list(find_all(exp.Anonymous)):
         if str(node.this).lower() == "pg_typeof" and len(node.expressions) == 1:
-            typed = _pg_typeof(node.expressions[0])
+            typed = _pg_typeof(node.expressions[0], as_oid=isinstance(node.parent, _COMPARISONS))
             if node is tree:
                 return typed
             node.replace(typed)
@@ -623,15 +623,23 @@ def _check_polymorphic_call(node: exp.Func) -> None:
     raise PgError(UNDEFINED_FUNCTION, f"function {name}({', '.join(shown)}) does not exist", hint=NO_MATCH_HINT)
 
 
-def _pg_typeof(argument: exp.Expression) -> exp.Expression:
+# pg_typeof() is a regtype: compared, it is its OID (PostgreSQL has no regtype = regtype, only oid = oid, so
+# `pg_typeof(x) = 'integer'::regtype` compares OIDs and `pg_typeof(x) = 'integer'` reads 'integer' as an oid: 22P02)
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.In, exp.NullSafeEQ, exp.NullSafeNEQ)
+
+
+def _pg_typeof(argument: exp.Expression, as_oid: bool = False) -> exp.Expression:
     """pg_typeof(argument): the type's name as a constant where the tree states it, else DuckDB's type mapped to
-    PostgreSQL's at run time (pgfunctions.pg_type_name)."""
+    PostgreSQL's at run time (pgfunctions.pg_type_name); `as_oid`: its OID, where it is compared."""
     from pgserver import types as pgtypes
 
-    if _is_unknown(argument):
-        return exp.Literal.string("unknown")
-    known = known_type(argument)
-    oid = _pg_type(known) if known is not None else None
+    oid = pgtypes.UNKNOWN if _is_unknown(argument) else None
+    known = known_type(argument) if oid is None else None
+    oid = _pg_type(known) if known is not None else oid
+    if as_oid:
+        if oid is not None:
+            return exp.cast(exp.Literal.number(oid), exp.DataType.build("UINTEGER", dialect="duckdb"))
+        return exp.Anonymous(this="__pg_type_oid", expressions=[exp.Anonymous(this="typeof", expressions=[argument])])
     if oid is not None:
         return exp.Literal.string(pgtypes.format_type(oid))
     return exp.Anonymous(this="__pg_type_name", expressions=[exp.Anonymous(this="typeof", expressions=[argument])])

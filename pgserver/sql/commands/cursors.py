@@ -7,11 +7,12 @@ transaction, as in PostgreSQL.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from pgserver.engine import ProtocolPortals, ResultColumn
+from pgserver.engine import OpenCursor, ProtocolPortals, ResultColumn
 from pgserver.errors import (
     DUPLICATE_CURSOR,
     INVALID_CURSOR_NAME,
@@ -33,6 +34,7 @@ class Declaration:
     hold: bool
     scroll: bool
     query_sql: str
+    statement: str = ""  # the whole DECLARE, as pg_cursors shows it
 
 
 @dataclass
@@ -40,6 +42,7 @@ class DeclaredCursor:
     declaration: Declaration
     cursor: Any  # QueryCursor
     position: int = 0
+    created: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @property
     def columns(self) -> list[ResultColumn] | None:
@@ -91,7 +94,7 @@ def parse_declare(words: Sequence[Word], sql: str, in_block: bool) -> Declaratio
     if scroll:
         raise PgError("0A000", "SCROLL cursors are not supported",
                       hint="The rows are streamed from the Sage 200 API; declare the cursor NO SCROLL.")
-    return Declaration(name, binary, hold, scroll, sql[words[index].start :])
+    return Declaration(name, binary, hold, scroll, sql[words[index].start :], sql)
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,14 @@ class CursorRegistry:
 
     def add(self, declaration: Declaration, cursor: Any) -> None:
         self._cursors[declaration.name] = DeclaredCursor(declaration, cursor)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """pg_cursors: the SQL cursors (DECLARE), then the protocol's portals (Bind), as PostgreSQL lists both."""
+        listed = [OpenCursor(name, d.declaration.statement, d.declaration.hold, d.declaration.binary,
+                             d.declaration.scroll, d.created) for name, d in self._cursors.items()]
+        listed += self.protocol.listed() if self.protocol is not None else []
+        return [dict(name=c.name, statement=c.statement, is_holdable=c.holdable, is_binary=c.binary,
+                     is_scrollable=c.scrollable, creation_time=c.created) for c in listed]
 
     def get(self, name: str) -> DeclaredCursor:
         try:

@@ -55,6 +55,9 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
     duck.create_function("__pg_format", pg_format, [varchar, duckdb.list_type(varchar)], varchar,
                          null_handling="special")
     duck.create_function("__pg_type_name", pg_type_name, [varchar], varchar)
+    duck.create_function("__pg_type_oid", pg_type_oid, [varchar], duckdb.sqltype("UINTEGER"))
+    duck.create_function("__pg_clock_epoch", lambda: dt.datetime.now(dt.UTC).timestamp(), [], duckdb.sqltype("DOUBLE"),
+                         side_effects=True)
     duck.create_function("__pg_json_object", json_object_text, [duckdb.list_type(varchar), duckdb.list_type(varchar)],
                          varchar, null_handling="special")
     duck.create_function("__pg_json_array", json_array_text, [duckdb.list_type(varchar)], varchar,
@@ -108,6 +111,9 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
         "jsonb_array_length(j)": "CAST(json_array_length(CAST(j AS JSON)) AS INTEGER)",
         "inet_server_port()": "NULL::INTEGER",
         "inet_server_addr()": "NULL::VARCHAR",
+        # Each statement is a DuckDB transaction of its own: its start is the statement's (decision 1022)
+        "statement_timestamp()": "get_current_timestamp()",
+        "clock_timestamp()": "to_timestamp(__pg_clock_epoch())",  # the time of the call, row by row
         "pg_advisory_unlock_all()": "NULL",  # no advisory locks exist here (Npgsql's connection reset)
     }
     for signature, body in macros.items():
@@ -117,6 +123,11 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
 def pg_type_name(duck_type: str) -> str:
     """pg_typeof() of a value whose type only DuckDB knows: its PostgreSQL type's name (regtype output)."""
     return format_type(pg_type_of_duckdb(duck_type).oid)
+
+
+def pg_type_oid(duck_type: str) -> int:
+    """pg_typeof() compared as the regtype it is (an OID): of a value whose type only DuckDB knows."""
+    return pg_type_of_duckdb(duck_type).oid
 
 
 _USECS_PER_DAY, _DAYS_PER_MONTH = 86_400_000_000, 30

@@ -1,0 +1,41 @@
+"""pg_typeof() is a regtype: printed, its name; compared, its OID (PostgreSQL has only oid = oid for it), against a
+real PostgreSQL 15 (pgserver/sql/bind/type_resolution.py: _pg_typeof)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sql_helpers import error_in_new_session, result_in_new_session
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT pg_typeof(now()) = 'timestamptz'::regtype, pg_typeof(1) = 'int4'::regtype",
+    "SELECT pg_typeof(1) <> 'bigint'::regtype, 'integer'::regtype = pg_typeof(1)",
+    "SELECT pg_typeof(1) IN ('int4'::regtype, 'text'::regtype), pg_typeof('a') = 'unknown'::regtype",
+    "SELECT pg_typeof(1) = pg_typeof(2), pg_typeof(1) = pg_typeof(2::bigint), pg_typeof(1)::text = 'integer'",
+    "SELECT pg_typeof(x) = 'numeric'::regtype, pg_typeof(x) FROM (VALUES (1.5)) AS v(x)",
+    "SELECT count(*) FROM generate_series(1, 3) AS g(i) WHERE pg_typeof(i) = 'integer'::regtype",
+    "SELECT pg_typeof(1), pg_typeof(1)::text || '!'",
+    # the time functions, typed and ordered as PostgreSQL's (clock_timestamp() moves row by row)
+    "SELECT statement_timestamp() <= clock_timestamp(), pg_typeof(clock_timestamp()), pg_typeof(statement_timestamp()),"
+    " count(DISTINCT clock_timestamp()) > 1, transaction_timestamp() <= clock_timestamp() FROM generate_series(1, 500)",
+])
+async def test_pg_typeof_prints_and_compares_as_postgresql(real_postgres: Any, sql: str) -> None:
+    cursor = real_postgres.execute(sql)  # booleans, counts, and regtype / text names (psycopg reads both as str)
+    theirs = [tuple(row) for row in cursor.fetchall()]
+    result = await result_in_new_session(sql)
+    assert [c.type_oid for c in result.columns] == [d.type_code for d in cursor.description]
+    assert [tuple(row) for row in result.rows] == theirs
+
+
+async def test_pg_typeof_compared_with_a_plain_string_reads_it_as_an_oid(real_postgres: Any) -> None:
+    import psycopg
+
+    sql = "SELECT pg_typeof(1) = 'integer'"
+    with pytest.raises(psycopg.Error) as expected:
+        real_postgres.execute(sql)
+    error = await error_in_new_session(sql)
+    assert (error.sqlstate, error.message) == (expected.value.sqlstate, expected.value.diag.message_primary)
