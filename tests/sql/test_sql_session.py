@@ -207,3 +207,27 @@ async def test_dbeaver_start_up_statements(engine) -> None:
     await run(engine, "SET search_path = professionaluk,public")
     assert (await run(engine, "SHOW search_path")).rows == [("professionaluk, public",)]
     assert (await run(engine, "select count(*) from customers")).rows == [(3,)]
+
+
+async def test_now_is_the_transactions_start_as_in_postgresql(engine) -> None:
+    """now(), current_timestamp and transaction_timestamp() give the start of the transaction block (or of a
+    multi-statement Query's implicit transaction); outside one, each statement's own start."""
+    import asyncio
+
+    await run(engine, "BEGIN")
+    started = (await run(engine, "SELECT now()")).rows[0][0]
+    await asyncio.sleep(0.05)
+    same = await run(engine, "SELECT now(), current_timestamp, transaction_timestamp(), statement_timestamp() > now()")
+    assert same.rows == [(started, started, started, True)]
+    counted = await run(engine, "SELECT count(*) FROM generate_series(1, 3) WHERE now() = $1", [started], [1184])
+    assert counted.rows == [(3,)]
+    await run(engine, "COMMIT")
+    later = (await run(engine, "SELECT now()")).rows[0][0]
+    assert later > started
+    engine.begin_implicit_transaction()  # the statements of one simple Query
+    first = (await run(engine, "SELECT now()")).rows[0][0]
+    await asyncio.sleep(0.05)
+    assert (await run(engine, "SELECT now()")).rows[0][0] == first
+    engine.end_implicit_transaction(failed=False)
+    await asyncio.sleep(0.01)
+    assert (await run(engine, "SELECT now()")).rows[0][0] > first

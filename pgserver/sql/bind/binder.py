@@ -36,7 +36,7 @@ from pgserver.sql.bind.tableset import resolve_relation
 from pgserver.sql.bind.type_resolution import declared_result_types
 from pgserver.sql.text.known_functions import check_table_function
 
-__all__ = ["bind_query"]
+__all__ = ["bind_query", "is_transaction_time"]
 
 CATALOG_SCHEMAS = {"pg_catalog", "information_schema"}
 _PLAIN = "pg_plain_column"  # node meta: a bare column projection, named after its attribute
@@ -58,6 +58,7 @@ class _Binding:
     catalog_types: list[ResultType | None] | None = None
     cast_types: list[tuple[int, int] | None] = field(default_factory=list)
     passthrough: tuple[tuple[str, str], ...] | None = None
+    reads_clock: bool = False
 
 
 def _values_pass(b: _Binding) -> None:
@@ -180,9 +181,22 @@ def _passthrough_pass(b: _Binding) -> None:
     b.passthrough = tuple((name, column.name) for name, (_, column) in zip(names, output, strict=True))
 
 
+def _clock_pass(b: _Binding) -> None:
+    """Whether the query reads the transaction's start time (planner: a block's start, not the statement's)."""
+    b.reads_clock = any(is_transaction_time(node) for node in b.tree.walk())
+
+
+def is_transaction_time(node: exp.Expression) -> bool:
+    """now() / current_timestamp (sqlglot's CurrentTimestamp, without a precision) or transaction_timestamp()."""
+    if isinstance(node, exp.CurrentTimestamp):
+        return not node.args.get("this")
+    return isinstance(node, exp.Anonymous) and str(node.this).lower() == "transaction_timestamp" \
+        and not node.expressions
+
+
 BIND_PASSES: tuple[Callable[[_Binding], None], ...] = (
     _values_pass, _catalog_pass, _names_pass, _relations_pass, _qualify_pass, _columns_pass, _provenance_pass,
-    _numeric_pass, _constant_pass, _casts_pass, _passthrough_pass,
+    _numeric_pass, _constant_pass, _casts_pass, _passthrough_pass, _clock_pass,
 )
 
 
@@ -195,7 +209,7 @@ def bind_query(tree: exp.Expression, env: PlanEnvironment) -> BoundQuery:
     return BoundQuery(binding.tree, tuple(binding.scans), tuple(binding.procedures), binding.qualified,
                       binding.output, binding.numeric, has_parameters=parameter_count(binding.tree) > 0,
                       constant=binding.constant, catalog_types=binding.catalog_types, cast_types=binding.cast_types,
-                      passthrough=binding.passthrough)
+                      passthrough=binding.passthrough, reads_clock=binding.reads_clock)
 
 
 def _values_as_select(values: exp.Values) -> exp.Select:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,6 +93,7 @@ class BoundQuery:
     constant: bool = False
     # The rows are one scan's columns as they are (binder._passthrough_pass): (result name, declared column) each.
     passthrough: tuple[tuple[str, str], ...] | None = None
+    reads_clock: bool = False  # now(), current_timestamp or transaction_timestamp(): the transaction's start
 
     @property
     def specs(self) -> list[Any]:
@@ -108,6 +110,7 @@ class PlanEnvironment:
     name_prefix: str = "__scan"
     database: str = ""  # the connected database: accepted as the catalog part of a name (sage200.Schema.View)
     values: FormatContext = field(default_factory=FormatContext)  # DateStyle/TimeZone: how constants read (quals)
+    transaction_start: dt.datetime | None = None  # TransactionState.started: now() inside a transaction
 
 
 def scan_sources(scope: Scope, slots: dict[str, ScanSlot]) -> dict[str, ScanSlot]:

@@ -7,6 +7,7 @@ session settings, which PostgreSQL rolls back with the transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,9 @@ class TransactionState:
     _savepoints: list[Savepoint] = field(default_factory=list)
     _implicit: bool = False  # running the statements of one multi-statement simple Query
     _implicit_settings: Any = None  # settings when the implicit transaction began (None: inside a block)
+    # When the transaction block began, or the implicit transaction of a multi-statement Query: now() and
+    # current_timestamp in it (None: each statement is a transaction of its own, and DuckDB's now() is right)
+    started: dt.datetime | None = None
 
     @property
     def in_block(self) -> bool:
@@ -46,6 +50,8 @@ class TransactionState:
         implicit, self._implicit_settings = self._implicit_settings, None
         self._start_settings = implicit if implicit is not None else self.settings.snapshot()
         self._savepoints.clear()
+        if implicit is None or self.started is None:
+            self.started = _now()
         return True
 
     def begin_implicit(self) -> None:
@@ -53,12 +59,16 @@ class TransactionState:
         in a later one undoes the settings the earlier ones changed since the last COMMIT/ROLLBACK."""
         self._implicit = True
         self._implicit_settings = self.settings.snapshot() if self.status == "I" else None
+        if self.status == "I":
+            self.started = _now()
 
     def end_implicit(self, failed: bool) -> None:
         if failed and self.status == "I" and self._implicit_settings is not None:
             self.settings.restore(self._implicit_settings)
         self._implicit = False
         self._implicit_settings = None
+        if self.status == "I":
+            self.started = None
 
     def commit(self) -> str:
         """Ends the block; the tag is ROLLBACK when the block had failed, like PostgreSQL."""
@@ -82,8 +92,10 @@ class TransactionState:
         self.read_only = False
         self._start_settings = None
         self._savepoints.clear()
+        self.started = None
         if self._implicit:  # COMMIT/ROLLBACK in a multi-statement Query: a new implicit transaction follows
             self._implicit_settings = self.settings.snapshot()
+            self.started = _now()
 
     def fail(self) -> None:
         if self.status == "T":
@@ -113,3 +125,7 @@ class TransactionState:
         self.settings.restore(savepoint.settings)
         savepoint.settings = self.settings.snapshot()
         self.status = "T"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)

@@ -8,6 +8,7 @@ query; everything else stays in it, so DuckDB always produces the right answer.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlglot import exp
 from sqlglot.optimizer.scope import traverse_scope
 
 from pgserver.provider import ScanPlan, ScanRequest, SortKey
+from pgserver.sql.bind.binder import is_transaction_time
 from pgserver.sql.bind.bound_query import (
     BoundQuery,
     JoinKey,
@@ -39,6 +41,8 @@ def plan_query(bound: BoundQuery, env: PlanEnvironment, params: Sequence[Any] | 
     tree = bound.tree.copy()
     if bound.has_parameters:
         tree = bind(tree, params, oids, copy=False) if params is not None else _typed_nulls(tree, oids)
+    if bound.reads_clock and env.transaction_start is not None:
+        tree = _transaction_time(tree, env.transaction_start)
     scans = [ScanSlot(t.name, t.relation, t.alias, ScanRequest(columns=list(t.request.columns))) for t in bound.scans]
     plan = QueryPlan(tree, scans, list(bound.procedures), bound.output_columns, bound.qualified,
                      numeric_text_columns=bound.numeric_text_columns, described=bound.described,
@@ -50,6 +54,18 @@ def plan_query(bound: BoundQuery, env: PlanEnvironment, params: Sequence[Any] | 
     if call_providers:
         _plan_providers(plan, env)
     return plan
+
+
+def _transaction_time(tree: exp.Expression, started: dt.datetime) -> exp.Expression:
+    """now(), current_timestamp and transaction_timestamp() inside a transaction: its start, as PostgreSQL gives
+    them (DuckDB runs each statement in a transaction of its own, so its now() is the statement's start)."""
+    value = exp.cast(exp.Literal.string(started.strftime("%Y-%m-%d %H:%M:%S.%f+00")),
+                     exp.DataType.build("timestamptz", dialect="postgres"))
+    for node in [n for n in tree.walk() if is_transaction_time(n)]:
+        if node is tree:
+            return value.copy()
+        node.replace(value.copy())
+    return tree
 
 
 def _typed_nulls(tree: exp.Expression, oids: Sequence[int]) -> exp.Expression:
