@@ -361,6 +361,8 @@ def _function(node: exp.Func, vectors: arrays.VectorScope) -> exp.Expression | N
         args = [node.this] if isinstance(node, exp.CurrentSchemas) and node.this is not None else []
     if name == "aclexplode" and len(args) == 1:
         replacement = exp.Unnest(expressions=[_call(name, args)])  # set-returning: a row per privilege
+    elif name in _TO_REG and len(args) == 1 and (_projected(target) or _as_text(target)):
+        replacement = _call(f"{_TO_REG[name]}_out", [_call(name, args)])  # printed by name, as its type's output
     elif (name, len(args)) in SIGNATURES:
         replacement = _call(name, args)
     elif name == "pg_get_keywords":
@@ -390,6 +392,20 @@ def _function(node: exp.Func, vectors: arrays.VectorScope) -> exp.Expression | N
 
 
 
+_TO_REG = {"to_regclass": "regclass", "to_regtype": "regtype"}  # a reg* value, by its name (None: no such object)
+
+
+def _projected(node: exp.Expression) -> bool:
+    """A root-level projection of its SELECT (what the client sees printed)."""
+    parent = node.parent
+    return isinstance(parent, exp.Select) or (isinstance(parent, exp.Alias) and isinstance(parent.parent, exp.Select))
+
+
+def _as_text(node: exp.Expression) -> bool:
+    parent = node.parent
+    return isinstance(parent, exp.Cast) and type_name(parent.to) in ("text", "varchar", "name", "char")
+
+
 def _cast(node: exp.Cast) -> exp.Expression | None:
     target = type_name(node.to)
     operand = node.this
@@ -399,9 +415,7 @@ def _cast(node: exp.Cast) -> exp.Expression | None:
         kind = "regproc" if target == "regprocedure" else target
         if kind not in ("regclass", "regtype", "regproc", "regnamespace", "regrole"):
             return _duck_cast(operand, "UINTEGER")
-        parent = node.parent
-        projected = isinstance(parent, exp.Select) or (isinstance(parent, exp.Alias) and isinstance(parent.parent, exp.Select))
-        as_text = isinstance(parent, exp.Cast) and type_name(parent.to) in ("text", "varchar", "name", "char")
+        projected, as_text = _projected(node), _as_text(node)
         if _is_text(operand):
             parsed = _call(f"{kind}_in", [operand])
             # a projected 'int4'::regtype prints the canonical name (integer), as regtype_out does

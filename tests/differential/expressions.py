@@ -282,6 +282,8 @@ def _grammar() -> Iterator[str]:
         "SELECT CASE WHEN false THEN '1' ELSE 2 END", "SELECT COALESCE(NULL, '3')::int + 1",
         "SELECT '1' UNION SELECT '2' ORDER BY 1", "SELECT 1 UNION SELECT NULL ORDER BY 1",
         "SELECT pg_typeof('abc'), pg_typeof(1), pg_typeof(1.5)",
+        "SELECT pg_typeof(1) = 'int4'::regtype, pg_typeof(1.5) IN ('numeric'::regtype), pg_typeof('a') = pg_typeof('b')",
+        "SELECT to_regtype('integer'), to_regtype('int4')::text, to_regclass('pg_class'), to_regtype('no_such_type')",
     )
 
 
