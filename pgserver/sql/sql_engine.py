@@ -428,8 +428,9 @@ class SqlEngine(Engine):
             raise
         finally:
             self._in_statement = False
-        if isinstance(cursor, QueryCursor):
-            cursor.stats = stats  # it ends when the rows have been read (or the cursor closed)
+        rows = cursor.query if isinstance(cursor, CopyCursor) else cursor  # COPY … TO STDOUT: its query's rows
+        if isinstance(rows, QueryCursor):
+            rows.stats = stats  # it ends when the rows have been read (or the cursor closed)
         else:
             stats.finish(rows=cursor.row_count if isinstance(cursor, StaticCursor) else 0)
         return cursor

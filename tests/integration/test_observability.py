@@ -192,7 +192,8 @@ def test_one_log_line_per_statement_with_its_api_requests(observed: Observed, ca
         observed.sandbox.clear()
         caplog.clear()
         conn.execute('SELECT "Id" FROM "Customers"').fetchall()
-        requests = len([r for r in observed.sandbox.requests if r.path == CUSTOMERS])
+        # every API request of the statement: its pages, and the sites lookup when this session is the first to ask
+        requests = len([r for r in observed.sandbox.requests if "/accounts/v1/" in r.path])
         conn.execute("SET OAuthClientSecret = 'a-new-client-secret'")
         with pytest.raises(psycopg.Error):
             conn.execute("CALL GetOAuthAccessToken('WEB', 'pretend-sign-in-code')")
@@ -205,6 +206,19 @@ def test_one_log_line_per_statement_with_its_api_requests(observed: Observed, ca
     assert "error: 28000" in call and call.endswith("statement: CALL GetOAuthAccessToken('…', '…')")
     text = "\n".join(lines)
     assert "a-new-client-secret" not in text and "pretend-sign-in-code" not in text
+
+
+def test_the_log_line_of_copy_to_stdout_counts_the_rows_copied(observed: Observed,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    """COPY … TO STDOUT's line is written when its rows have gone out (it said `rows: 0` at the start before)."""
+    caplog.set_level(logging.INFO, logger="pgserver.statement")
+    with observed.connect() as conn:
+        caplog.clear()
+        with conn.cursor().copy('COPY (SELECT "Id" FROM "Customers" ORDER BY 1 LIMIT 7) TO STDOUT') as copy:
+            copied = list(copy)
+    lines = [r.getMessage() for r in caplog.records if r.name == "pgserver.statement"]
+    assert len(copied) == 7 and len(lines) == 1, lines
+    assert "rows: 7 " in lines[0] and "statement: COPY" in lines[0]
 
 
 @pytest.mark.skipif(PSQL is None, reason="psql is not installed")

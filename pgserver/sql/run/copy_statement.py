@@ -357,17 +357,17 @@ class CopyCursor(Cursor):
     columns = None
 
     def __init__(self, query: Any, statement: CopyStatement) -> None:
-        self._query = query  # a started QueryCursor
+        self.query = query  # a started QueryCursor (its statement log line counts the rows copied)
         columns = list(query.columns or [])
         fmt = replace(statement.options, force_quote=force_quote_indexes(statement, columns))
         self.copy_out = CopyOut(fmt, columns)
 
     async def fetch(self, max_rows: int | None) -> list[tuple[Any, ...]]:
-        return await self._query.fetch(max_rows)
+        return await self.query.fetch(max_rows)
 
     @property
     def command_tag(self) -> str:
-        return f"COPY {self._query.row_count}"
+        return f"COPY {self.query.row_count}"
 
     async def close(self) -> None:
-        await self._query.close()
+        await self.query.close()
