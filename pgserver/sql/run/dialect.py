@@ -95,6 +95,21 @@ def _sized_text(node: exp.Cast, padded: bool = False) -> exp.Expression | None:
     return cut
 
 
+def _rounded_timestamp(node: exp.Cast) -> exp.Expression | None:
+    """An explicit cast to timestamp(p) or timestamptz(p), p < 6, rounds to p fractional digits as PostgreSQL
+    does (`__pg_round_timestamp`); DuckDB's timestamps keep their microseconds whatever the precision."""
+    if not node.to.is_type(exp.DataType.Type.TIMESTAMP, exp.DataType.Type.TIMESTAMPTZ) or len(node.to.expressions) != 1:
+        return None
+    precision = node.to.expressions[0]
+    precision = precision.this if isinstance(precision, exp.DataTypeParam) else precision
+    if not isinstance(precision, exp.Literal) or precision.is_string or not precision.this.isdigit() \
+            or int(precision.this) >= 6:
+        return None
+    plain = exp.Cast(this=_fixed(node.this), to=exp.DataType(this=node.to.this))
+    return exp.Anonymous(this="__pg_round_timestamp",
+                         expressions=[plain, exp.Literal.number(10 ** (6 - int(precision.this)))])
+
+
 def _keeps_padding(node: exp.Cast) -> bool:
     """A char(n) value printed as such (a result column) keeps its padding (octet_length(character) too: below)."""
     parent = node.parent
@@ -398,6 +413,8 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
         return bytea
     if isinstance(node, exp.Cast) and (sized := _sized_text(node)) is not None:
         return sized
+    if isinstance(node, exp.Cast) and (rounded := _rounded_timestamp(node)) is not None:
+        return rounded
     if isinstance(node, exp.Cast) and pg_numeric.is_unconstrained_numeric(node.to):
         exact = pg_numeric.literal_numeric_type(node.this) or _exact_numeric_type(node.this)
         if exact is not None:

@@ -111,6 +111,12 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
         "jsonb_array_length(j)": "CAST(json_array_length(CAST(j AS JSON)) AS INTEGER)",
         "inet_server_port()": "NULL::INTEGER",
         "inet_server_addr()": "NULL::VARCHAR",
+        # PostgreSQL's AdjustTimestampForTypmod: a timestamp(p) keeps p fractional digits, rounded half away from
+        # zero from its 2000-01-01 epoch (u = 10^(6-p) microseconds); infinities stay (dialect._rounded_timestamp)
+        "__pg_round_timestamp(x, u)": "CASE WHEN isfinite(x) THEN x + to_microseconds(CASE WHEN epoch_us(x) >= "
+                                      "946684800000000 THEN (epoch_us(x) - 946684800000000 + u // 2) // u * u "
+                                      "ELSE -((946684800000000 - epoch_us(x) + u // 2) // u * u) END "
+                                      "- (epoch_us(x) - 946684800000000)) ELSE x END",
         # Each statement is a DuckDB transaction of its own: its start is the statement's (decision 1022)
         "statement_timestamp()": "get_current_timestamp()",
         "clock_timestamp()": "to_timestamp(__pg_clock_epoch())",  # the time of the call, row by row

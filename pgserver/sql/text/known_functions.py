@@ -33,6 +33,7 @@ SYNTAX_FUNCTIONS = frozenset({
     "coalesce", "greatest", "least", "nullif", "trim", "position", "overlay", "extract", "substring", "grouping",
     "cast", "treat", "collation", "normalize", "xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlparse",
     "xmlpi", "xmlroot", "xmlserialize", "exists", "array", "row", "any", "all", "some", "values",
+    "current_timestamp", "localtimestamp",  # with a precision: current_timestamp(2) (grammar/timestamp_precision)
 })
 
 

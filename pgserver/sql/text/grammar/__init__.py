@@ -8,7 +8,8 @@ after parsing into forms both understand — one module per family:
 - values_names: VALUES lists in FROM name their columns column1, column2 …;
 - interval_literals: `INTERVAL '1 day'` as the typed literal '1 day'::interval;
 - json_tables: json_each, jsonb_each_text, json_array_elements … in FROM with PostgreSQL's columns, and
-  json(b)_object_keys wherever they stand.
+  json(b)_object_keys wherever they stand;
+- timestamp_precision: `current_timestamp(p)` and `localtimestamp(p)` as casts to timestamptz(p) / timestamp(p).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pgserver.sql.text.grammar.json_tables import rewrite_json_tables, rewrite_o
 from pgserver.sql.text.grammar.set_returning import rewrite_functions_in_from
 from pgserver.sql.text.grammar.subquery_arrays import rewrite_array_subqueries
 from pgserver.sql.text.grammar.substring import rewrite_regex_substring
+from pgserver.sql.text.grammar.timestamp_precision import rewrite_timestamp_precision
 from pgserver.sql.text.grammar.values_names import name_values_columns
 from pgserver.sql.text.tree_kinds import PresentKinds
 
@@ -34,6 +36,7 @@ _REWRITES: tuple[tuple[Callable[[exp.Expression], None], tuple[type[exp.Expressi
     (rewrite_regex_substring, (exp.Substring,)),
     (name_values_columns, (exp.Values,)),
     (rewrite_interval_literals, (exp.Interval,)),
+    (rewrite_timestamp_precision, (exp.CurrentTimestamp, exp.Localtimestamp)),
 )
 
 

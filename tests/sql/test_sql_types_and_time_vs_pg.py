@@ -1,5 +1,6 @@
-"""pg_typeof() is a regtype: printed, its name; compared, its OID (PostgreSQL has only oid = oid for it), against a
-real PostgreSQL 15 (pgserver/sql/bind/type_resolution.py: _pg_typeof)."""
+"""Against a real PostgreSQL 15: pg_typeof() is a regtype — printed, its name; compared, its OID (PostgreSQL has
+only oid = oid for it; type_resolution._pg_typeof) — and the time functions and timestamp(p) casts (decision
+1022)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,13 @@ pytestmark = pytest.mark.anyio
     # the time functions, typed and ordered as PostgreSQL's (clock_timestamp() moves row by row)
     "SELECT statement_timestamp() <= clock_timestamp(), pg_typeof(clock_timestamp()), pg_typeof(statement_timestamp()),"
     " count(DISTINCT clock_timestamp()) > 1, transaction_timestamp() <= clock_timestamp() FROM generate_series(1, 500)",
+    "SELECT pg_typeof(current_timestamp(2)), pg_typeof(localtimestamp(0)), length(localtimestamp(0)::text),"
+    " current_timestamp(0) <= now() + interval '1 second'",
+    # timestamp(p): rounded half away from zero from PostgreSQL's 2000-01-01 epoch (1990 and 1969 round down)
+    "SELECT '2024-01-01 10:00:00.123456+00'::timestamptz(2)::text, '2024-01-01 10:00:00.125'::timestamp(2)::text,"
+    " '2024-01-01 10:00:00.999999'::timestamp(0)::text, '1990-01-01 10:00:00.125'::timestamp(2)::text,"
+    " '1969-12-31 23:59:59.995'::timestamp(2)::text, '1999-12-31 23:59:59.5'::timestamp(0)::text,"
+    " 'infinity'::timestamp(3)::text, '-infinity'::timestamptz(1)::text, NULL::timestamp(2)::text",
 ])
 async def test_pg_typeof_prints_and_compares_as_postgresql(real_postgres: Any, sql: str) -> None:
     cursor = real_postgres.execute(sql)  # booleans, counts, and regtype / text names (psycopg reads both as str)
