@@ -528,15 +528,14 @@ class SqlEngine(Engine):
                  local_plans: Lru[tuple[QueryPlan, str]] | None,
                  environment: PlanEnvironment | None = None) -> tuple[QueryPlan, str]:
         """The plan and its DuckDB SQL; reused for queries that read no provider (see plan_cache)."""
-        environment = environment or self._environment()
         values = parameter_key(params) if local_plans is not None else None
-        clock = environment.transaction_start if bound.reads_clock else None  # now() is the transaction's start
+        clock = self.transaction.started if bound.reads_clock else None  # now() is the transaction's start
         key = (values, self.settings.version, clock) if values is not None else None
         if key is not None and local_plans is not None:
             hit = local_plans.get(key)
             if hit is not None:
                 return hit
-        plan = plan_query(bound, environment, params, oids)
+        plan = plan_query(bound, environment or self._environment(), params, oids)
         planned = (plan, to_duckdb_sql(plan.tree))
         if key is not None and local_plans is not None and not plan.scans and not plan.procedures:
             local_plans.put(key, planned)

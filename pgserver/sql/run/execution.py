@@ -301,21 +301,18 @@ class QueryCursor(Cursor):
             return False
         names = [name for name, _ in self.plan.passthrough]
         declared = [column for _, column in self.plan.passthrough]
-        if slot.name in whole:
+        if slot.name in whole:  # read whole already (at most about LOCAL_SCAN_ROWS): every batch is ready
             table = whole[slot.name].select(declared).rename_columns(names)
-            reader = table.to_reader(LOCAL_BATCH_ROWS)
-            while sum(b.num_rows for b in self._read_ahead if b is not None) < LOCAL_BATCH_ROWS:
-                batch = _read_next(reader)
-                self._read_ahead.append(batch)
-                if batch is None:
-                    break
+            reader, self._read_ahead = _FINISHED, [*table.to_batches(LOCAL_BATCH_ROWS), None]
+            types = [str(field.type) for field in table.schema]
         else:
             scan = live(slot)
             schema = pa.schema([scan.schema.field(column).with_name(name) for name, column in self.plan.passthrough])
             reader = pa.RecordBatchReader.from_batches(
                 schema, (pa.RecordBatch.from_arrays(b.select(declared).columns, schema=schema) for b in scan.reader()))
+            types = [str(field.type) for field in schema]
         self._reader = reader
-        self._started(names, [str(field.type) for field in reader.schema])
+        self._started(names, types)
         return True
 
     async def _key_lookups(self, live: Callable[[ScanSlot], LiveScan]) -> None:
