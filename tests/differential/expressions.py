@@ -211,6 +211,7 @@ def _conditionals() -> Iterator[str]:
     for a, b in branches:
         yield f"SELECT CASE WHEN true THEN {a} ELSE {b} END"
         yield f"SELECT COALESCE({b}, {a})"
+        yield f"SELECT COALESCE(NULL, {a}, {b})"
         yield f"SELECT NULLIF({a}, {b})"
         yield f"SELECT greatest({a}, {b}), least({a}, {b})"
         yield f"SELECT {a} UNION SELECT {b}"

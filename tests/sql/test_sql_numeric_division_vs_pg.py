@@ -156,6 +156,21 @@ async def test_numeric_scales_of_integer_expressions_and_window_averages(real_po
     assert as_texts(result.rows, [c.type_oid for c in result.columns]) == theirs
 
 
+@pytest.mark.parametrize("sql", [
+    "SELECT coalesce(NULL, 1, 2.5), coalesce(2, 1.5), coalesce(1.25, 2), coalesce(NULL::numeric, 3)",
+    "SELECT coalesce(x, 7), coalesce(7, x) FROM (VALUES (1.5), (NULL)) AS v(x)",
+    "SELECT CASE WHEN true THEN 1 ELSE 2.5 END, greatest(1, 0.5), least(2, 2.75)",
+])
+async def test_a_value_picked_from_numeric_operands_keeps_its_own_scale(real_postgres: Any, sql: str) -> None:
+    """COALESCE, CASE, greatest and least return one operand's value: PostgreSQL prints it with that value's own
+    scale (coalesce(2, 1.5) is 2), where DuckDB's common DECIMAL(2, 1) printed 2.0."""
+    cursor = real_postgres.execute(sql)
+    theirs = as_texts(cursor.fetchall(), [d.type_code for d in cursor.description])
+    result = await result_in_new_session(sql)
+    assert [c.type_oid for c in result.columns] == [d.type_code for d in cursor.description]
+    assert as_texts(result.rows, [c.type_oid for c in result.columns]) == theirs
+
+
 async def test_a_declared_integer_column_cast_to_numeric_has_scale_zero() -> None:
     """A provider's bigint/integer column read as numeric ("Id"::numeric): 27825, not DuckDB's 27825.000."""
     result = await result_in_new_session(

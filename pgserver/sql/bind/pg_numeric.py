@@ -518,20 +518,24 @@ def exact_numeric_text(operand: exp.Expression, root_output: bool) -> exp.Expres
 
 
 def keeps_value_scales(node: exp.Expression) -> bool:
-    """greatest/least and CASE over numeric operands (no float one): PostgreSQL's result is one of the operands'
-    values, printed with that value's own scale (1 stays 1 beside 2.5) — exact text in a result column."""
+    """greatest/least, COALESCE and CASE over numeric operands (no float one): PostgreSQL's result is one of the
+    operands' values, printed with that value's own scale (1 stays 1 beside 2.5) — exact text in a result column."""
     if isinstance(node, exp.Greatest | exp.Least):
         return is_numeric(node)
+    results: list[exp.Expression] | None = None
+    if isinstance(node, exp.Coalesce):
+        results = [node.this, *node.expressions]
     if isinstance(node, exp.Case) and node.args.get("this") is None:
         results = [i.args["true"] for i in node.args.get("ifs", [])] + \
             ([node.args["default"]] if node.args.get("default") is not None else [])
+    if results is not None:
         typed = [r for r in results if not isinstance(_unwrap(r), exp.Null)]
         return bool(typed) and any(is_numeric(r) for r in typed) and all(is_numeric(r) or is_integer(r) for r in typed)
     return False
 
 
 def exact_values(node: exp.Expression, fixed: exp.Expression) -> exp.Expression:
-    """The exact-text form of a root greatest/least/CASE (see keeps_value_scales); `fixed` is its fixed copy."""
+    """The exact-text form of a root greatest/least/COALESCE/CASE (see keeps_value_scales); `fixed` is its fixed copy."""
     def text(operand: exp.Expression) -> exp.Expression:
         return exp.cast(operand, exp.DataType.build("VARCHAR"))
 
@@ -540,6 +544,8 @@ def exact_values(node: exp.Expression, fixed: exp.Expression) -> exp.Expression:
         return exp.Anonymous(this=PICK_FUNCTION, expressions=[
             exp.Literal.string("greatest" if isinstance(node, exp.Greatest) else "least"),
             exp.Array(expressions=[text(o) for o in operands])])
+    if isinstance(fixed, exp.Coalesce):
+        return exp.Coalesce(this=text(fixed.this), expressions=[text(o) for o in fixed.expressions])
     assert isinstance(fixed, exp.Case)
     case = fixed.copy()
     for branch in case.args.get("ifs", []):
