@@ -115,6 +115,15 @@ async def result_in_new_session(sql: str) -> Result:
     return await _in_new_session(sql, run)
 
 
+async def result_in_new_session_after(setup: str, sql: str) -> Result:
+    """Our engine's answer to `sql` after `setup` (a SET …) in the same new session."""
+    async def after(engine: SqlEngine, statement: str) -> Result:
+        await run(engine, setup)
+        return await run(engine, statement)
+
+    return await _in_new_session(sql, after)
+
+
 def as_texts(rows: Sequence[Sequence[Any]], type_oids: Sequence[int]) -> list[tuple[str | None, ...]]:
     """Rows as PostgreSQL's text output of each value (NULL stays None): how the two sides are compared."""
     from pgserver import types as pgtypes

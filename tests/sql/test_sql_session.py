@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sql_helpers import error_of, run
 
@@ -210,7 +212,7 @@ async def test_dbeaver_start_up_statements(engine) -> None:
 
 
 async def test_now_is_the_transactions_start_as_in_postgresql(engine) -> None:
-    """now(), current_timestamp and transaction_timestamp() give the start of the transaction block (or of a
+    """now(), current_timestamp, localtimestamp, localtime, current_date and transaction_timestamp() give the start of the transaction block (or of a
     multi-statement Query's implicit transaction); outside one, each statement's own start."""
     import asyncio
 
@@ -224,6 +226,21 @@ async def test_now_is_the_transactions_start_as_in_postgresql(engine) -> None:
     await run(engine, "COMMIT")
     later = (await run(engine, "SELECT now()")).rows[0][0]
     assert later > started
+    await run(engine, "SET TimeZone = 'Asia/Kolkata'")
+    clock_sql = "SELECT localtimestamp, localtime, current_date, current_timestamp"
+    before = dt.datetime.now(dt.UTC)
+    outside = (await run(engine, clock_sql)).rows[0]  # DuckDB's own clock (its bare keywords bound to our aliases)
+    assert before <= outside[3] <= dt.datetime.now(dt.UTC)
+    local = outside[3].astimezone(dt.timezone(dt.timedelta(hours=5, minutes=30))).replace(tzinfo=None)
+    assert outside == (local, local.time(), local.date(), outside[3])
+    await run(engine, "BEGIN")
+    engine.transaction.started = dt.datetime(2020, 2, 29, 20, 0, 0, 250000, tzinfo=dt.UTC)  # a start to recognise
+    clock = await run(engine, clock_sql)
+    local = dt.datetime(2020, 3, 1, 1, 30, 0, 250000)  # that start in Kolkata: the next day
+    assert clock.rows == [(local, local.time(), local.date(), engine.transaction.started)]
+    assert [c.name for c in clock.columns] == ["localtimestamp", "localtime", "current_date", "current_timestamp"]
+    await run(engine, "COMMIT")
+    await run(engine, "RESET TimeZone")
     engine.begin_implicit_transaction()  # the statements of one simple Query
     first = (await run(engine, "SELECT now()")).rows[0][0]
     await asyncio.sleep(0.05)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sql_helpers import error_in_new_session, result_in_new_session
+from sql_helpers import error_in_new_session, result_in_new_session, result_in_new_session_after
 
 pytestmark = pytest.mark.anyio
 
@@ -47,3 +47,26 @@ async def test_pg_typeof_compared_with_a_plain_string_reads_it_as_an_oid(real_po
         real_postgres.execute(sql)
     error = await error_in_new_session(sql)
     assert (error.sqlstate, error.message) == (expected.value.sqlstate, expected.value.diag.message_primary)
+
+
+@pytest.mark.parametrize("sql", [
+    # to_timestamp(double) is an instant: its macro read the epoch as a wall clock in the session's zone
+    "SELECT to_timestamp(0), to_timestamp(1.5), to_timestamp(-86400.25), to_timestamp('2024-01-02 10:00', "
+    "'YYYY-MM-DD HH24:MI')",
+    "SELECT abs(extract(epoch FROM clock_timestamp()) - extract(epoch FROM now())) < 60",
+    # bare localtimestamp / localtime bound to their own result alias in DuckDB (42703); timestamptz::time had no cast
+    "SELECT localtimestamp = now()::timestamp, localtime = now()::time, current_date = now()::date, "
+    "pg_typeof(localtimestamp), pg_typeof(localtime)",
+    "SELECT localtimestamp - now()::timestamp = interval '0', localtime = now()::time, now()::time = current_timestamp::time",
+    "SELECT localtimestamp::date = current_date, '2024-06-01 23:30:00+00'::timestamptz::time",
+])
+async def test_time_functions_in_a_zone_other_than_utc_answer_as_postgresql(real_postgres: Any, sql: str) -> None:
+    real_postgres.execute("SET TimeZone = 'Asia/Kolkata'")
+    try:
+        cursor = real_postgres.execute(sql)
+        theirs = [tuple(row) for row in cursor.fetchall()]
+    finally:
+        real_postgres.execute("RESET TimeZone")
+    result = await result_in_new_session_after("SET TimeZone = 'Asia/Kolkata'", sql)
+    assert [c.type_oid for c in result.columns] == [d.type_code for d in cursor.description]
+    assert [tuple(row) for row in result.rows] == theirs

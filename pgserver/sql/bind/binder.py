@@ -36,7 +36,7 @@ from pgserver.sql.bind.tableset import resolve_relation
 from pgserver.sql.bind.type_resolution import declared_result_types
 from pgserver.sql.text.known_functions import check_table_function
 
-__all__ = ["bind_query", "is_transaction_time"]
+__all__ = ["TRANSACTION_CLOCK", "bind_query", "is_transaction_time"]
 
 CATALOG_SCHEMAS = {"pg_catalog", "information_schema"}
 _PLAIN = "pg_plain_column"  # node meta: a bare column projection, named after its attribute
@@ -187,11 +187,18 @@ def _clock_pass(b: _Binding) -> None:
 
 
 def is_transaction_time(node: exp.Expression) -> bool:
-    """now() / current_timestamp (sqlglot's CurrentTimestamp, without a precision) or transaction_timestamp()."""
-    if isinstance(node, exp.CurrentTimestamp):
+    """A value of the transaction's start: now() / current_timestamp, current_date, current_time, localtimestamp,
+    localtime (sqlglot's nodes, without a precision) or transaction_timestamp()."""
+    if isinstance(node, tuple(TRANSACTION_CLOCK)):
         return not node.args.get("this")
     return isinstance(node, exp.Anonymous) and str(node.this).lower() == "transaction_timestamp" \
         and not node.expressions
+
+
+# The clock nodes PostgreSQL computes from the transaction's start, with the type each is that start cast to
+TRANSACTION_CLOCK: dict[type[exp.Expression], str] = {
+    exp.CurrentTimestamp: "timestamptz", exp.CurrentDate: "date", exp.CurrentTime: "timetz",
+    exp.Localtimestamp: "timestamp", exp.Localtime: "time"}
 
 
 BIND_PASSES: tuple[Callable[[_Binding], None], ...] = (

@@ -93,7 +93,7 @@ class BoundQuery:
     constant: bool = False
     # The rows are one scan's columns as they are (binder._passthrough_pass): (result name, declared column) each.
     passthrough: tuple[tuple[str, str], ...] | None = None
-    reads_clock: bool = False  # now(), current_timestamp or transaction_timestamp(): the transaction's start
+    reads_clock: bool = False  # now(), current_date, localtimestamp … (binder.TRANSACTION_CLOCK): the transaction's start
 
     @property
     def specs(self) -> list[Any]:

@@ -16,7 +16,7 @@ from sqlglot import exp
 from sqlglot.optimizer.scope import traverse_scope
 
 from pgserver.provider import ScanPlan, ScanRequest, SortKey
-from pgserver.sql.bind.binder import is_transaction_time
+from pgserver.sql.bind.binder import TRANSACTION_CLOCK, is_transaction_time
 from pgserver.sql.bind.bound_query import (
     BoundQuery,
     JoinKey,
@@ -57,14 +57,18 @@ def plan_query(bound: BoundQuery, env: PlanEnvironment, params: Sequence[Any] | 
 
 
 def _transaction_time(tree: exp.Expression, started: dt.datetime) -> exp.Expression:
-    """now(), current_timestamp and transaction_timestamp() inside a transaction: its start, as PostgreSQL gives
+    """now(), current_timestamp, current_date, current_time, localtimestamp, localtime and transaction_timestamp()
+    inside a transaction: its start (cast to each one's type, in the session's time zone), as PostgreSQL gives
     them (DuckDB runs each statement in a transaction of its own, so its now() is the statement's start)."""
-    value = exp.cast(exp.Literal.string(started.strftime("%Y-%m-%d %H:%M:%S.%f+00")),
+    start = exp.cast(exp.Literal.string(started.strftime("%Y-%m-%d %H:%M:%S.%f+00")),
                      exp.DataType.build("timestamptz", dialect="postgres"))
     for node in [n for n in tree.walk() if is_transaction_time(n)]:
+        target = TRANSACTION_CLOCK.get(type(node), "timestamptz")
+        value = start.copy() if target == "timestamptz" else exp.cast(
+            start.copy(), exp.DataType.build(target, dialect="postgres"))
         if node is tree:
-            return value.copy()
-        node.replace(value.copy())
+            return value
+        node.replace(value)
     return tree
 
 

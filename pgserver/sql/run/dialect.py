@@ -110,6 +110,24 @@ def _rounded_timestamp(node: exp.Cast) -> exp.Expression | None:
                          expressions=[plain, exp.Literal.number(10 ** (6 - int(precision.this)))])
 
 
+_CLOCK_CALLS: dict[type[exp.Expression], str] = {
+    exp.CurrentTimestamp: "get_current_timestamp", exp.Localtimestamp: "current_localtimestamp",
+    exp.Localtime: "current_localtime"}
+
+
+def _time_of_timestamptz(node: exp.Cast) -> exp.Expression | None:
+    """timestamptz::time is the time of day in the session's zone (PostgreSQL's timestamptz_time); DuckDB has no such
+    cast ("Unimplemented type for cast"), so it goes through timestamp. Only for an operand whose type the tree
+    shows: now() / current_timestamp, or a cast to timestamptz."""
+    if not node.to.is_type(exp.DataType.Type.TIME):
+        return None
+    operand = node.this
+    if not (isinstance(operand, exp.CurrentTimestamp)
+            or (isinstance(operand, exp.Cast) and operand.to.is_type(exp.DataType.Type.TIMESTAMPTZ))):
+        return None
+    return exp.Cast(this=exp.Cast(this=_fixed(operand), to=exp.DataType.build("TIMESTAMP")), to=node.to.copy())
+
+
 def _keeps_padding(node: exp.Cast) -> bool:
     """A char(n) value printed as such (a result column) keeps its padding (octet_length(character) too: below)."""
     parent = node.parent
@@ -413,6 +431,8 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
         return bytea
     if isinstance(node, exp.Cast) and (sized := _sized_text(node)) is not None:
         return sized
+    if isinstance(node, exp.Cast) and (local := _time_of_timestamptz(node)) is not None:
+        return local
     if isinstance(node, exp.Cast) and (rounded := _rounded_timestamp(node)) is not None:
         return rounded
     if isinstance(node, exp.Cast) and pg_numeric.is_unconstrained_numeric(node.to):
@@ -501,6 +521,9 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
         return exp.Anonymous(this="current_date", expressions=[])
     if isinstance(node, exp.CurrentTime) and not node.this:
         return exp.Anonymous(this="get_current_time", expressions=[])
+    if isinstance(node, tuple(_CLOCK_CALLS)) and not node.this:  # DuckDB's bare keyword would bind to a result
+        # alias of the same name (CURRENT_TIMESTAMP AS "current_timestamp": a circular reference)
+        return exp.Anonymous(this=_CLOCK_CALLS[type(node)], expressions=[])
     if type(node).__name__ in {"SessionUser", "CurrentUser"}:
         return exp.Anonymous(this="current_user", expressions=[])
     if isinstance(node, exp.Column) and not node.table and node.name.lower() in {"user", "session_user"} \

@@ -82,7 +82,7 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
         "pg_terminate_backend(pid, timeout := 0)": f"__pg_signal_backend({session_value('session')}, pid, true)",
         "to_char(v, f)": "__pg_to_char(CAST(v AS VARCHAR), f, typeof(v))",
         "to_date(s, f)": "CAST(__pg_to_timestamp(s, f) AS DATE)",
-        "to_timestamp(sec)": "CAST(make_timestamp(CAST(sec * 1000000 AS BIGINT)) AS TIMESTAMPTZ), "
+        "to_timestamp(sec)": "timezone('UTC', make_timestamp(CAST(sec * 1000000 AS BIGINT))), "
                              "(s, f) AS CAST(__pg_to_timestamp(s, f) AS TIMESTAMPTZ)",
         "quote_literal(s)": "chr(39) || replace(CAST(s AS VARCHAR), chr(39), chr(39) || chr(39)) || chr(39)",
         "quote_nullable(s)": "coalesce(quote_literal(s), 'NULL')",
