@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import datetime as dt
 import functools
 import logging
 import math
@@ -34,8 +35,9 @@ from pgserver.sql.run.duck_pool import ConstantResult, DuckCursorPool, PooledCur
 from pgserver.sql.run.duckdb_errors import translate
 from pgserver.sql.run.statement_stats import StatementStats
 from pgserver.sql.run.wire_rows import DataRowEncoder
-from pgserver.types import NUMERIC, FormatContext
+from pgserver.types import NUMERIC, TIMETZ, FormatContext
 from pgserver.types.arrow import pg_type_of_duckdb, python_values
+from pgserver.types.datetime import parse_timetz
 
 log = logging.getLogger(__name__)
 ARROW_BATCH_ROWS = 1024  # over provider scans: rows reach the client soon after the first API pages
@@ -165,6 +167,19 @@ def _finished(future: concurrent.futures.Future[_Ahead]) -> None:
         future.result()
 
 
+_TIMETZ = "TIME WITH TIME ZONE"
+
+
+def _timetz_as_text(relation: duckdb.DuckDBPyRelation, types: list[str]) -> duckdb.DuckDBPyRelation:
+    """DuckDB's Arrow export of TIMETZ drops the offset ('10:00+02' arrives as 10:00): such a column is read as
+    DuckDB's text of it instead, which is PostgreSQL's timetz output (the timetz codec sends text as it is and
+    parses it for binary; QueryCursor.fetch parses it)."""
+    if _TIMETZ not in types:
+        return relation
+    return relation.project(", ".join(f"CAST(#{i} AS VARCHAR)" if t == _TIMETZ else f"#{i}"
+                                      for i, t in enumerate(types, 1)))
+
+
 def _read_next(reader: pa.RecordBatchReader) -> pa.RecordBatch | None:
     """The next batch, or None at the end — then the reader is closed here, in the worker thread
     (closing DuckDB's stream from the event loop cost as much as a small query)."""
@@ -264,8 +279,9 @@ class QueryCursor(Cursor):
         def run() -> tuple[pa.RecordBatchReader, list[str], list[str], list[pa.RecordBatch | None]]:
             relation = self._pool.relation(connection, self.sql) if not self.plan.scans \
                 else connection.sql(self.sql)
-            reader = relation.to_arrow_reader(LOCAL_BATCH_ROWS if read_ahead else ARROW_BATCH_ROWS)
             names, types = list(relation.columns), [str(t) for t in relation.types]
+            reader = _timetz_as_text(relation, types).to_arrow_reader(
+                LOCAL_BATCH_ROWS if read_ahead else ARROW_BATCH_ROWS)
             batches: list[pa.RecordBatch | None] = []
             rows = 0
             while read_ahead and rows < LOCAL_BATCH_ROWS:
@@ -454,6 +470,10 @@ class QueryCursor(Cursor):
             columns = [python_values(column) for column in batch.columns]
             for index in self.plan.numeric_text_columns:
                 columns[index] = [None if v is None else Decimal(v) for v in columns[index]]
+            for index, column in enumerate(batch.columns):  # timetz read as its text (_timetz_as_text)
+                if self.columns is not None and self.columns[index].type_oid == TIMETZ \
+                        and pa.types.is_string(column.type):
+                    columns[index] = [None if v is None else parse_timetz(v, dt.UTC) for v in columns[index]]
             rows.extend(zip(*columns, strict=True) if columns else [()] * batch.num_rows)
         return rows
 
