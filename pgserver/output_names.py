@@ -26,7 +26,7 @@ _CAST_NAMES = {"int": "int4", "integer": "int4", "bigint": "int8", "smallint": "
                "double precision": "float8", "real": "float4", "decimal": "numeric", "character varying": "varchar",
                "timestamp with time zone": "timestamptz", "timestamp without time zone": "timestamp",
                "char": "bpchar", "character": "bpchar"}
-_FUNCTION_NAMES = {"current_timestamp": "current_timestamp", "current_version": "version", "current_schema": "current_schema",
+_FUNCTION_NAMES = {"current_version": "version", "current_schema": "current_schema",
                    "time_to_str": "to_char", "str_to_time": "to_timestamp", "str_to_date": "to_date",
                    "unix_to_time": "to_timestamp",
                    "logical_and": "bool_and", "logical_or": "bool_or", "regexp_like": UNNAMED,

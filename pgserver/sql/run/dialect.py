@@ -110,9 +110,10 @@ def _rounded_timestamp(node: exp.Cast) -> exp.Expression | None:
                          expressions=[plain, exp.Literal.number(10 ** (6 - int(precision.this)))])
 
 
+# PostgreSQL's clock keywords as DuckDB's function calls
 _CLOCK_CALLS: dict[type[exp.Expression], str] = {
-    exp.CurrentTimestamp: "get_current_timestamp", exp.Localtimestamp: "current_localtimestamp",
-    exp.Localtime: "current_localtime"}
+    exp.CurrentTimestamp: "get_current_timestamp", exp.CurrentDate: "current_date", exp.CurrentTime: "get_current_time",
+    exp.Localtimestamp: "current_localtimestamp", exp.Localtime: "current_localtime"}
 
 
 def _time_of_timestamptz(node: exp.Cast) -> exp.Expression | None:
@@ -517,10 +518,6 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
         return exp.Anonymous(this="strlen", expressions=[padded if padded is not None else _fixed(argument)])
     if isinstance(node, exp.Hex) and not isinstance(node.parent, exp.Lower):
         return exp.Lower(this=node.copy())
-    if isinstance(node, exp.CurrentDate) and not node.this:
-        return exp.Anonymous(this="current_date", expressions=[])
-    if isinstance(node, exp.CurrentTime) and not node.this:
-        return exp.Anonymous(this="get_current_time", expressions=[])
     if isinstance(node, tuple(_CLOCK_CALLS)) and not node.this:  # DuckDB's bare keyword would bind to a result
         # alias of the same name (CURRENT_TIMESTAMP AS "current_timestamp": a circular reference)
         return exp.Anonymous(this=_CLOCK_CALLS[type(node)], expressions=[])

@@ -470,9 +470,8 @@ class QueryCursor(Cursor):
             columns = [python_values(column) for column in batch.columns]
             for index in self.plan.numeric_text_columns:
                 columns[index] = [None if v is None else Decimal(v) for v in columns[index]]
-            for index, column in enumerate(batch.columns):  # timetz read as its text (_timetz_as_text)
-                if self.columns is not None and self.columns[index].type_oid == TIMETZ \
-                        and pa.types.is_string(column.type):
+            for index, result in enumerate(self.columns or ()):  # timetz read as its text (_timetz_as_text)
+                if result.type_oid == TIMETZ and pa.types.is_string(batch.column(index).type):
                     columns[index] = [None if v is None else parse_timetz(v, dt.UTC) for v in columns[index]]
             rows.extend(zip(*columns, strict=True) if columns else [()] * batch.num_rows)
         return rows
