@@ -375,6 +375,9 @@ class SqlEngine(Engine):
         result columns."""
         if bound.has_parameters or oids:
             oids = infer_types(tree, oids, bound.specs)
+        if bound.passthrough is not None:  # one view's columns as they are: their declared types, no DuckDB bind
+            names = [name for name, _ in bound.passthrough]
+            return oids, result_columns(names, [""] * len(names), bound)
         probe = plan_query(bound, self._environment(), None, oids, call_providers=False)
         sql = to_duckdb_sql(probe.tree)
         constant = self.duck_cursors.constant_result(sql) if bound.constant else None

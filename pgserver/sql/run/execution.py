@@ -28,7 +28,7 @@ from anyio.lowlevel import current_token
 from pgserver.engine import Cursor, ResultColumn
 from pgserver.errors import INTERNAL_ERROR, QUERY_CANCELED, PgError
 from pgserver.provider import ScanContext, arrow_schema, arrow_type
-from pgserver.sql.bind.bound_query import JoinKey, ProcedureSlot, QueryPlan, ScanSlot
+from pgserver.sql.bind.bound_query import BoundQuery, JoinKey, ProcedureSlot, QueryPlan, ScanSlot
 from pgserver.sql.pushdown.key_lookups import collect_keys, restrict_target
 from pgserver.sql.pushdown.scans import LiveScan, ScanCanceled, canceled_error
 from pgserver.sql.run.duck_pool import ConstantResult, DuckCursorPool, PooledCursor
@@ -54,8 +54,9 @@ def procedure_table(slot: ProcedureSlot, rows: list[tuple[Any, ...]]) -> pa.Tabl
     return pa.Table.from_arrays(columns, schema=schema)
 
 
-def result_columns(names: list[str], duck_types: list[str], plan: QueryPlan) -> list[ResultColumn]:
-    """RowDescription fields: declared types for plain column references, DuckDB's otherwise."""
+def result_columns(names: list[str], duck_types: list[str], plan: QueryPlan | BoundQuery) -> list[ResultColumn]:
+    """RowDescription fields: declared types for plain column references, DuckDB's otherwise (a bound query's
+    facts are the plan's, before any execution)."""
     provenance = plan.output_columns if plan.output_columns and len(plan.output_columns) == len(names) else None
     catalog = plan.catalog_types if plan.catalog_types is not None and len(plan.catalog_types) == len(names) else None
     declared = plan.cast_types if len(plan.cast_types) == len(names) else [None] * len(names)
