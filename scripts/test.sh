@@ -2,7 +2,8 @@
 # The one test command (README): installs what the tests need on a fresh Debian machine, then runs them.
 #   Debian: PostgreSQL 15 (server for differential tests, psql), pgjdbc + Java, psqlODBC + unixODBC, pgcli, tmux
 #   PyPI:   the project with its [test] extras (asyncpg, psycopg, SQLAlchemy, pandas, pyodbc …)
-#   npm:    node-postgres, TypeORM, Sequelize and playwright-core for the node client tests (tests/clients/node)
+#   npm:    node-postgres, postgres.js, TypeORM, Sequelize, drizzle-kit and playwright-core for the node client
+#           tests (tests/clients/node)
 #   pgAdmin 4 (PyPI) in a virtualenv of its own (its pinned dependencies must not move ours), driven in Debian's chromium
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,8 +35,11 @@ if [ ! -x "$PGADMIN_VENV/bin/python" ] || ! "$PGADMIN_VENV/bin/python" -m pip sh
         | grep -v -E "^WARNING: (Location|Running pip)" || true
 fi
 
-if [ -f tests/clients/node/package.json ] && { [ ! -d tests/clients/node/node_modules/pg ] \
-        || [ ! -d tests/clients/node/node_modules/playwright-core ] || [ ! -d tests/clients/node/node_modules/typeorm ]; }; then
+node_missing=0
+for package in pg playwright-core typeorm sequelize postgres drizzle-kit drizzle-orm; do
+    [ -d "tests/clients/node/node_modules/$package" ] || node_missing=1
+done
+if [ -f tests/clients/node/package.json ] && [ "$node_missing" = 1 ]; then
     (cd tests/clients/node && npm install --no-audit --no-fund --silent >/dev/null)
 fi
 

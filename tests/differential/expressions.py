@@ -285,6 +285,14 @@ def _grammar() -> Iterator[str]:
         "SELECT pg_typeof('abc'), pg_typeof(1), pg_typeof(1.5)",
         "SELECT pg_typeof(1) = 'int4'::regtype, pg_typeof(1.5) IN ('numeric'::regtype), pg_typeof('a') = pg_typeof('b')",
         "SELECT to_regtype('integer'), to_regtype('int4')::text, to_regclass('pg_class'), to_regtype('no_such_type')",
+        # an empty select list: rows without columns (DuckDB refuses the form; dialect.NO_COLUMN)
+        "SELECT", "SELECT WHERE false", "SELECT FROM generate_series(1, 3)", "SELECT FROM generate_series(1, 3) LIMIT 2",
+        "SELECT EXISTS (SELECT FROM generate_series(1, 3) g WHERE g > 2), EXISTS (SELECT WHERE false)",
+        "SELECT count(*) FROM (SELECT FROM generate_series(1, 4)) s",
+        "SELECT FROM generate_series(1, 3) UNION ALL SELECT FROM generate_series(1, 2)",
+        "SELECT FROM generate_series(1, 3) UNION SELECT FROM generate_series(1, 2)",
+        "SELECT * FROM (SELECT FROM generate_series(1, 2)) s, (SELECT 5 AS f) t",
+        "SELECT FROM generate_series(1, 4) g GROUP BY g % 2 HAVING count(*) > 1",
     )
 
 

@@ -127,6 +127,33 @@ async def test_parameters_are_inferred_and_bound(engine, world) -> None:
     await cursor.close()
 
 
+async def test_a_bare_parameter_projection_has_the_parameters_type(engine) -> None:
+    """PostgreSQL types `SELECT $1` by the parameter (typmod -1); DuckDB keeps jsonb as json, numeric with a scale."""
+    prepared = await engine.prepare("select $1 as j, ($2) as n, $3 as t, $2 + 1 as m",
+                                    [pgtypes.JSONB, pgtypes.NUMERIC, 0])
+    assert [(c.name, c.type_oid, c.typmod) for c in prepared.columns] == [
+        ("j", pgtypes.JSONB, -1), ("n", pgtypes.NUMERIC, -1), ("t", pgtypes.TEXT, -1), ("m", pgtypes.NUMERIC, -1)]
+    cursor = await engine.execute(prepared, ['{"a": 1}', decimal.Decimal("2.50"), "x"])
+    assert [(c.name, c.type_oid) for c in cursor.columns] == [("j", pgtypes.JSONB), ("n", pgtypes.NUMERIC),
+                                                              ("t", pgtypes.TEXT), ("m", pgtypes.NUMERIC)]
+    assert await cursor.fetch(None) == [('{"a": 1}', decimal.Decimal("2.50"), "x", decimal.Decimal("3.50"))]
+    await cursor.close()
+
+
+async def test_an_empty_select_list_answers_rows_without_columns(engine, world) -> None:
+    """`SELECT FROM t` (PostgreSQL's zero-column rows; drizzle-kit's `EXISTS (SELECT FROM pg_attrdef …)`)."""
+    for sql, rows in (("select from customers", 10), ("select from customers where id > 7", 3), ("select", 1),
+                      ("select where false", 0)):
+        prepared = await engine.prepare(sql, [])
+        assert prepared.columns == [], sql
+        cursor = await engine.execute(prepared, [])
+        assert cursor.columns == [] and await cursor.fetch(None) == [()] * rows, sql
+        await cursor.close()
+    result = await run(engine, "select exists (select from customers where id = 3), "
+                               "(select count(*) from (select from customers) s)")
+    assert result.rows == [(True, 10)]
+
+
 async def test_describe_reports_columns_before_execution(engine, world) -> None:
     prepared = await engine.prepare("select id, name, balance * 2 as doubled, created from customers", [])
     assert [(c.name, c.type_oid) for c in prepared.columns] == [

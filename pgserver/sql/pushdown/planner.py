@@ -25,11 +25,12 @@ from pgserver.sql.bind.bound_query import (
     ScanSlot,
     scan_sources,
 )
-from pgserver.sql.bind.constants import NotPushable, literal_value
+from pgserver.sql.bind.constants import NotPushable, literal_value, unparen
 from pgserver.sql.bind.params import bind, typed_null
 from pgserver.sql.pushdown.key_lookups import choose_key_lookups, join_keys_of
 from pgserver.sql.pushdown.quals import split_conjuncts, to_quals
 from pgserver.types import FormatContext
+from pgserver.types.registry import find_by_oid
 
 __all__ = ["plan_query"]
 
@@ -44,9 +45,10 @@ def plan_query(bound: BoundQuery, env: PlanEnvironment, params: Sequence[Any] | 
     if bound.reads_clock and env.transaction_start is not None:
         tree = _transaction_time(tree, env.transaction_start)
     scans = [ScanSlot(t.name, t.relation, t.alias, ScanRequest(columns=list(t.request.columns))) for t in bound.scans]
+    cast_types = _parameter_result_types(bound, oids) if bound.has_parameters else bound.cast_types
     plan = QueryPlan(tree, scans, list(bound.procedures), bound.output_columns, bound.qualified,
                      numeric_text_columns=bound.numeric_text_columns, described=bound.described,
-                     constant=bound.constant, catalog_types=bound.catalog_types, cast_types=bound.cast_types)
+                     constant=bound.constant, catalog_types=bound.catalog_types, cast_types=cast_types)
     if bound.qualified and scans:
         plan.join_keys = _collect_quals(tree, {slot.name: slot for slot in scans}, env.values)
     _apply_max_rows(plan, env)
@@ -54,6 +56,23 @@ def plan_query(bound: BoundQuery, env: PlanEnvironment, params: Sequence[Any] | 
     if call_providers:
         _plan_providers(plan, env)
     return plan
+
+
+def _parameter_result_types(bound: BoundQuery, oids: Sequence[int]) -> list[tuple[int, int] | None]:
+    """A root projection that is a bare `$n` is of the parameter's type, typmod -1 (PostgreSQL's Param), which
+    DuckDB does not always keep: jsonb comes back as json, numeric as DECIMAL(18,3). The others keep
+    BoundQuery.cast_types."""
+    root = bound.tree
+    if not isinstance(root, exp.Select):
+        return bound.cast_types
+    out = list(bound.cast_types) if len(bound.cast_types) == len(root.expressions) else [None] * len(root.expressions)
+    for index, projection in enumerate(root.expressions):
+        inner = unparen(projection.this if isinstance(projection, exp.Alias) else projection)
+        if isinstance(inner, exp.Parameter) and isinstance(inner.this, exp.Literal) and inner.this.this.isdigit():
+            number = int(inner.this.this)
+            if 0 < number <= len(oids) and find_by_oid(oids[number - 1]) is not None:
+                out[index] = (oids[number - 1], -1)
+    return out
 
 
 def _transaction_time(tree: exp.Expression, started: dt.datetime) -> exp.Expression:

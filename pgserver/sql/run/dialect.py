@@ -17,6 +17,8 @@ DuckDB settings in `DUCKDB_SETTINGS`, applied once per session):
 - timestamps with time zone come back in UTC (the session TimeZone is applied on output);
 - bytea input: '\\x00ff' is hex (PostgreSQL's bytea_output=hex form); DuckDB reads \\x00 as an escape;
 - numeric literals cast to `numeric`, numeric division and avg() keep PostgreSQL's scales (pg_numeric);
+- an empty select list (`SELECT FROM t`, PostgreSQL's zero-column rows) gets one placeholder column, NO_COLUMN,
+  which the result drops;
 - json `#>` / `#>>` with a constant text-array path are DuckDB's json_extract / json_extract_string with
   a JSON pointer (each element a key or, on an array, an index — PostgreSQL's reading of the path).
 """
@@ -402,7 +404,15 @@ def _domain_checked(node: exp.Expression) -> exp.Expression:
         exp.Literal.string(message)])) for condition, message in checks], default=fixed)
 
 
+# The one column DuckDB is given for an empty select list (`SELECT FROM t`, `EXISTS (SELECT FROM …)`): DuckDB
+# refuses a query without columns, PostgreSQL answers its rows with none. Dropped from the result (execution).
+NO_COLUMN = "?pg no column?"
+
+
 def _fix_node(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Select) and not node.expressions:  # its operands are still visited: same node
+        node.set("expressions", [exp.alias_(exp.null(), NO_COLUMN, quoted=True)])
+        return node
     if isinstance(node, exp.Subquery) and (series := _series_table(node)) is not None:
         return series
     if isinstance(node, exp.GenerateSeries) and node.args.get("step") is not None \

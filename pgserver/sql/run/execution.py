@@ -31,6 +31,7 @@ from pgserver.provider import ScanContext, arrow_schema, arrow_type
 from pgserver.sql.bind.bound_query import BoundQuery, JoinKey, ProcedureSlot, QueryPlan, ScanSlot
 from pgserver.sql.pushdown.key_lookups import collect_keys, restrict_target
 from pgserver.sql.pushdown.scans import LiveScan, ScanCanceled, canceled_error
+from pgserver.sql.run.dialect import NO_COLUMN
 from pgserver.sql.run.duck_pool import ConstantResult, DuckCursorPool, PooledCursor
 from pgserver.sql.run.duckdb_errors import translate
 from pgserver.sql.run.statement_stats import StatementStats
@@ -106,7 +107,27 @@ def describe(duck: duckdb.DuckDBPyConnection, plan: QueryPlan, sql: str, client_
             names, types = list(relation.columns), [str(t) for t in relation.types]
         except duckdb.Error as err:
             raise translate(err, client_sql) from None
-        return result_columns(names, types, plan)
+        kept = _real_columns(names)
+        return result_columns([names[i] for i in kept], [types[i] for i in kept], plan)
+
+
+def _real_columns(names: list[str]) -> list[int]:
+    """The result columns but dialect.NO_COLUMN, the placeholder of an empty select list (DuckDB names a repeated
+    one `… _1`)."""
+    return [i for i, name in enumerate(names) if not name.startswith(NO_COLUMN)]
+
+
+def _without_placeholders(reader: pa.RecordBatchReader, kept: list[int]) -> pa.RecordBatchReader:
+    """The rows of `reader` with only the `kept` columns, none at all for `SELECT FROM t` (an Arrow batch keeps its
+    row count without columns)."""
+    def batches() -> Iterator[pa.RecordBatch]:
+        try:
+            for batch in reader:
+                yield batch.select(kept)
+        finally:
+            reader.close()
+
+    return pa.RecordBatchReader.from_batches(pa.schema([reader.schema.field(i) for i in kept]), batches())
 
 
 def _read_batches(reader: pa.RecordBatchReader, rows: int) -> list[pa.RecordBatch | None]:
@@ -283,6 +304,10 @@ class QueryCursor(Cursor):
             names, types = list(relation.columns), [str(t) for t in relation.types]
             reader = _timetz_as_text(relation, types).to_arrow_reader(
                 LOCAL_BATCH_ROWS if read_ahead else ARROW_BATCH_ROWS)
+            kept = _real_columns(names)
+            if len(kept) < len(names):  # an empty select list's placeholder
+                reader, names, types = _without_placeholders(reader, kept), [names[i] for i in kept], \
+                    [types[i] for i in kept]
             batches: list[pa.RecordBatch | None] = []
             rows = 0
             while read_ahead and rows < LOCAL_BATCH_ROWS:
