@@ -233,3 +233,41 @@ def test_any_of_an_array_parameter(pg: psycopg.Connection) -> None:
     rows = pg.execute("SELECT n.nspname, c.relname FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_namespace n "
                       "ON n.oid = c.relnamespace WHERE c.relkind = ANY(%s) ORDER BY 1, 2", [["r", "p", "f"]]).fetchall()
     assert ("StandardUK", "Customers") in rows
+
+
+# pg8000: a pure-Python driver with its own protocol code (unnamed statements, its own parameter type OIDs)
+
+
+def _pg8000_answers(port: int, password: str | None, customer_id: int) -> dict[str, Any]:
+    pg8000 = pytest.importorskip("pg8000.native")
+    conn = pg8000.Connection(USER, host="127.0.0.1", port=port, database=DATABASE, password=password)
+    try:
+        answers: dict[str, Any] = {}
+
+        def record(name: str, sql: str, **params: Any) -> None:
+            rows = conn.run(sql, **params)
+            answers[name] = (rows, [(c["name"], c["type_oid"]) for c in conn.columns or []])
+
+        record("types", "SELECT 1, 2::int8, 1.50::numeric, 'a'::text, true, NULL::int, DATE '2024-02-29', "
+                        "TIMESTAMP '2024-01-02 03:04:05.678', '{\"a\": [1, 2]}'::jsonb, ARRAY[1, 2], '\\x00ff'::bytea")
+        record("parameters", "SELECT :a::int + 1 AS a, :b || 'x' AS b, :c::numeric * 2 AS c, :d AS d, :e::date + 1 AS e",
+               a=41, b="y", c=Decimal("1.25"), d=None, e=datetime.date(2024, 2, 28))
+        try:
+            conn.run("SELECT * FROM no_such_table")
+        except pytest.importorskip("pg8000").exceptions.DatabaseError as err:
+            answers["error"] = (err.args[0]["C"], err.args[0]["M"])
+        record("after_error", "SELECT 'still usable'")
+        record("view", 'SELECT "Id", "Reference", "Name" FROM "StandardUK"."Customers" WHERE "Id" = :id',
+               id=customer_id)
+        return answers
+    finally:
+        conn.close()
+
+
+def test_pg8000_answers_as_postgresql(stack: Stack, mirror: Mirror, customers: list[SageCustomer]) -> None:
+    ours = _pg8000_answers(stack.port, PASSWORD, customers[1].id)
+    theirs = _pg8000_answers(mirror.port, None, customers[1].id)
+    for name in ("types", "parameters", "error", "after_error"):
+        assert ours[name] == theirs[name], name
+    c = customers[1]
+    assert ours["view"] == ([[c.id, c.reference, c.name]], [("Id", 20), ("Reference", 1043), ("Name", 1043)])

@@ -285,6 +285,9 @@ def _grammar() -> Iterator[str]:
         "SELECT pg_typeof('abc'), pg_typeof(1), pg_typeof(1.5)",
         "SELECT pg_typeof(1) = 'int4'::regtype, pg_typeof(1.5) IN ('numeric'::regtype), pg_typeof('a') = pg_typeof('b')",
         "SELECT to_regtype('integer'), to_regtype('int4')::text, to_regclass('pg_class'), to_regtype('no_such_type')",
+        "SELECT * FROM generate_subscripts(ARRAY[10, 20, 30], 1)", "SELECT s FROM generate_subscripts(ARRAY['a', 'b'], 1) AS s",
+        "SELECT x[k], k FROM (SELECT ARRAY[5, 6, 7] AS x) v, generate_subscripts(v.x, 1) AS k ORDER BY k",
+        "SELECT count(*) FROM generate_subscripts(NULL::int[], 1)",
         # an empty select list: rows without columns (DuckDB refuses the form; dialect.NO_COLUMN)
         "SELECT", "SELECT WHERE false", "SELECT FROM generate_series(1, 3)", "SELECT FROM generate_series(1, 3) LIMIT 2",
         "SELECT EXISTS (SELECT FROM generate_series(1, 3) g WHERE g > 2), EXISTS (SELECT WHERE false)",

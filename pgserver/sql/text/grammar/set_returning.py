@@ -37,6 +37,12 @@ _LIST_OF: dict[str, str] = {
 }
 
 
+# Set-returning functions DuckDB has in a select list only (a macro over UNNEST): one of them alone in FROM becomes
+# the subquery selecting it, `(SELECT generate_subscripts(a, 1) AS k)`, so the catalog rewrite still sees the call
+# (int2vector and oidvector subscripts start at 0).
+_SELECT_LIST_ONLY = frozenset({"generate_subscripts"})
+
+
 @functools.cache
 def _base_type_functions() -> dict[str, bool]:
     """pg_catalog function name → set-returning? for functions returning a base (one-column) type."""
@@ -133,17 +139,19 @@ def rewrite_functions_in_from(tree: exp.Expression) -> None:
         if not calls:
             continue
         lists = [_as_list(c) for c in calls]
-        if any(lst is None for lst in lists):
+        ordinality = _ordinality(item)
+        selected = len(calls) == 1 and not ordinality and _function_name(calls[0]) in _SELECT_LIST_ONLY
+        if any(lst is None for lst in lists) and not selected:
             continue
         alias, columns = _alias_of(item)
         names = [_function_name(c) or "f" for c in calls]
         if len(calls) == 1 and alias and not columns:
             names = [alias]
-        ordinality = _ordinality(item)
         wanted = len(calls) + (1 if ordinality else 0)
         column_names = [c.name for c in columns[:wanted]] + (names + ["ordinality"])[len(columns):wanted]
         projections: list[exp.Expression] = [
-            exp.alias_(exp.Explode(this=lst), exp.to_identifier(column_names[i], quoted=True))
+            exp.alias_(calls[0].copy() if selected else exp.Explode(this=lst),
+                       exp.to_identifier(column_names[i], quoted=True))
             for i, lst in enumerate(lists)]
         if ordinality:
             lengths = [exp.Anonymous(this="len", expressions=[lst.copy()]) for lst in lists if lst is not None]
