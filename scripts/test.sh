@@ -2,7 +2,7 @@
 # The one test command (README): installs what the tests need on a fresh Debian machine, then runs them.
 #   Debian: PostgreSQL 15 (server for differential tests, psql), pgjdbc + Java, psqlODBC + unixODBC, pgcli, tmux
 #   PyPI:   the project with its [test] extras (asyncpg, psycopg, SQLAlchemy, pandas, pyodbc …)
-#   npm:    node-postgres, postgres.js, TypeORM, Sequelize, drizzle-kit and playwright-core for the node client
+#   npm:    node-postgres, postgres.js, TypeORM, Sequelize, Kysely, drizzle-kit and playwright-core for the node client
 #           tests (tests/clients/node)
 #   pgAdmin 4 (PyPI) in a virtualenv of its own (its pinned dependencies must not move ours), driven in Debian's chromium
 set -euo pipefail
@@ -36,7 +36,7 @@ if [ ! -x "$PGADMIN_VENV/bin/python" ] || ! "$PGADMIN_VENV/bin/python" -m pip sh
 fi
 
 node_missing=0
-for package in pg playwright-core typeorm sequelize postgres drizzle-kit drizzle-orm; do
+for package in pg playwright-core typeorm sequelize postgres drizzle-kit drizzle-orm kysely; do
     [ -d "tests/clients/node/node_modules/$package" ] || node_missing=1
 done
 if [ -f tests/clients/node/package.json ] && [ "$node_missing" = 1 ]; then

@@ -19,8 +19,12 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
 from pgserver import types as pgtypes
+from pgserver.catalog.data import builtin
 from pgserver.errors import PROTOCOL_VIOLATION, UNDEFINED_PARAMETER, PgError
 from pgserver.provider import TableSpec
+from pgserver.types.arrow import duck_type
+
+CATALOG_SCHEMAS = ("pg_catalog", "information_schema")
 
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.Like, exp.ILike, exp.In, exp.Between,
                 exp.Add, exp.Sub, exp.Mul, exp.Div)
@@ -74,6 +78,9 @@ def _infer_one(parameter: exp.Parameter, specs: Sequence[TableSpec]) -> int | No
     if isinstance(parent, exp.Limit | exp.Offset | exp.Fetch):
         return pgtypes.INT8
     if isinstance(parent, _COMPARISONS):
+        for operand in _compared_with(parent, parameter):
+            if isinstance(operand, exp.Column) and (oid := _resolved_column_type(operand, specs)) is not None:
+                return oid
         for column in parent.find_all(exp.Column):
             oid = _column_type(column.name, specs)
             if oid is not None:
@@ -81,10 +88,53 @@ def _infer_one(parameter: exp.Parameter, specs: Sequence[TableSpec]) -> int | No
         if isinstance(parent, exp.Like | exp.ILike):
             return pgtypes.TEXT
         for literal_node in parent.find_all(exp.Literal):
-            if literal_node.parent is parameter:
-                continue  # the parameter's own number
+            if isinstance(literal_node.parent, exp.Parameter):
+                continue  # a parameter's number ($2 beside $1 in an IN list)
             if not literal_node.is_string:
                 return pgtypes.INT4 if literal_node.this.lstrip("-").isdigit() else pgtypes.NUMERIC
+    return None
+
+
+def _compared_with(parent: exp.Expression, parameter: exp.Expression) -> list[exp.Expression]:
+    """The operands `parameter` meets in `parent`: the other side of an operator, an IN's left side (or its list,
+    for `$1 IN (…)`), BETWEEN's other bounds — each without its parentheses."""
+    def bare(node: exp.Expression) -> exp.Expression:
+        while isinstance(node, exp.Paren):
+            node = node.this
+        return node
+
+    operands = [parent.this, *parent.expressions] if isinstance(parent, exp.In) else \
+        [v for v in (parent.this, parent.args.get("expression"), parent.args.get("low"), parent.args.get("high"))
+         if isinstance(v, exp.Expression)]
+    return [bare(o) for o in operands if bare(o) is not parameter and not isinstance(bare(o), exp.Parameter)]
+
+
+def _resolved_column_type(column: exp.Column, specs: Sequence[TableSpec]) -> int | None:
+    """The type of a column reference resolved as PostgreSQL would: through its table (by alias or name) among the
+    relations of its own SELECT — a catalog relation (pg_catalog is searched first, as in PostgreSQL) or a view."""
+    select = column.find_ancestor(exp.Select)
+    if select is None:
+        return None
+    tables = [t for t in select.find_all(exp.Table) if t.find_ancestor(exp.Select) is select and t.name]
+    qualifier = column.table.lower()
+    if qualifier:
+        tables = [t for t in tables if t.alias_or_name.lower() == qualifier]
+    found = {oid for t in tables if (oid := _table_column_type(t, column.name, specs)) is not None}
+    return found.pop() if len(found) == 1 else None
+
+
+def _table_column_type(table: exp.Table, column: str, specs: Sequence[TableSpec]) -> int | None:
+    schema, name, wanted = table.db.lower(), table.name.lower(), column.lower()
+    relations = builtin().relations
+    catalog = relations.get(f"{schema}.{name}") if schema in CATALOG_SCHEMAS else \
+        relations.get(f"pg_catalog.{name}") if not schema else None
+    if catalog is not None:
+        return next((c.type.pg.oid for c in catalog.columns if c.name == wanted), None)
+    for spec in specs:
+        if spec.name.lower() == name and (not schema or spec.schema.lower() == schema):
+            declared = spec.column(column)
+            if declared is not None:
+                return declared.type.pg.oid
     return None
 
 
@@ -129,9 +179,10 @@ def _type_sql(oid: int) -> str:
     name = pg_type.sql_name if pg_type.sql_name else pg_type.name
     try:
         exp.DataType.build(name, dialect="postgres")
-    except SqlglotError:
+        stored = duck_type(pgtypes.ColumnType(oid))
+    except (SqlglotError, ValueError):
         return "text"  # "char" and other names sqlglot cannot spell as a type: their values travel as text
-    return name
+    return "text" if stored == "VARCHAR" else name  # name, bpchar …: DuckDB stores them as text
 
 
 def literal(value: Any, oid: int) -> exp.Expression:
