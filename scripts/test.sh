@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (README): installs what the tests need on a fresh Debian machine, then runs them.
-#   Debian: PostgreSQL 15 (server for differential tests, psql), pgjdbc + Java, psqlODBC + unixODBC, pgcli, tmux
+#   Debian: PostgreSQL 15 (server for differential tests, psql), pgjdbc + Java, psqlODBC + unixODBC, pgcli, tmux,
+#           DBD::Pg (Perl DBI)
 #   PyPI:   the project with its [test] extras (asyncpg, psycopg, SQLAlchemy, pandas, pyodbc …)
 #   npm:    node-postgres, postgres.js, TypeORM, Sequelize, Kysely, drizzle-kit and playwright-core for the node client
 #           tests (tests/clients/node)
@@ -18,6 +19,7 @@ command -v odbcinst >/dev/null 2>&1 || need_apt+=(unixodbc)
 [ -f /usr/include/sql.h ] || need_apt+=(unixodbc-dev)
 command -v pgcli >/dev/null 2>&1 || need_apt+=(pgcli)
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
+perl -MDBD::Pg -e 1 >/dev/null 2>&1 || need_apt+=(libdbd-pg-perl)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then

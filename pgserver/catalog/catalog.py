@@ -71,6 +71,7 @@ class Catalog:
     indexdef: dict[int, str] = field(default_factory=dict)
     index_columns: dict[int, list[int]] = field(default_factory=dict)  # index oid -> key attnums
     index_table: dict[int, int] = field(default_factory=dict)
+    index_options: dict[int, list[int]] = field(default_factory=dict)  # index oid -> indoption per key column
     functiondef: dict[int, tuple[str | None, str | None, str | None]] = field(default_factory=dict)
     table_specs: dict[int, TableSpec] = field(default_factory=dict)
     foreign_keys: dict[int, tuple[str, int, str]] = field(default_factory=dict)  # con oid -> (col, target, col)
@@ -129,6 +130,7 @@ class Catalog:
         for r in self.base.rows_as_dicts("pg_catalog.pg_index"):
             self.index_columns[r["indexrelid"]] = list(r["indkey"])
             self.index_table[r["indexrelid"]] = r["indrelid"]
+            self.index_options[r["indexrelid"]] = list(r["indoption"] or ())
 
     def _index_ours(self) -> None:
         for r in self.all_rows("pg_catalog.pg_namespace"):
@@ -151,6 +153,7 @@ class Catalog:
         for r in self.rows.get("pg_catalog.pg_index", ()):
             self.index_columns[r["indexrelid"]] = list(r["indkey"])
             self.index_table[r["indexrelid"]] = r["indrelid"]
+            self.index_options[r["indexrelid"]] = list(r.get("indoption") or ())
 
     # ------------------------------------------------------------------ name helpers
     def qualified_class_name(self, oid: int, visible_schemas: Iterable[str] = ()) -> str | None:

@@ -30,6 +30,18 @@ ACL_PRIVILEGES = {"r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE", "D
 READ_PRIVILEGES = {"SELECT", "REFERENCES", "USAGE", "CONNECT", "EXECUTE", "TEMPORARY", "TEMP", "MEMBER"}
 
 
+# What PostgreSQL 15 answers for a btree (amapi's amproperty and the generic rules of indexam.c)
+_BTREE_COLUMN_PROPERTIES = {"orderable": True, "distance_orderable": False, "returnable": True, "search_array": True,
+                            "search_nulls": True}
+_BTREE_INDEX_PROPERTIES = {"clusterable": True, "index_scan": True, "bitmap_scan": True, "backward_scan": True}
+_AM_PROPERTY_NAMES = ("can_order", "can_unique", "can_multi_col", "can_exclude", "can_include")
+_ACCESS_METHOD_PROPERTIES = {  # pg_am oid -> pg_indexam_has_property, as PostgreSQL 15 answers it
+    oid: dict(zip(_AM_PROPERTY_NAMES, answers, strict=True)) for oid, answers in (
+        (403, (True, True, True, True, True)), (405, (False, False, False, True, False)),  # btree, hash
+        (783, (False, False, True, True, True)), (2742, (False, False, True, False, False)),  # gist, gin
+        (4000, (False, False, False, True, True)), (3580, (False, False, True, False, False)))}  # spgist, brin
+
+
 class SessionFunctions:
     """The implementations, bound to one catalog and one session."""
 
@@ -141,6 +153,26 @@ class SessionFunctions:
         return (self.cat.functiondef.get(oid) or (None, None, None))[2]
 
     # -- visibility, names, comments --------------------------------------------------
+    # -- index properties (every index here is a btree: PostgreSQL's own catalog's, and our views' keys) ----------
+    def pg_index_column_has_property_3(self, oid: int, column: int, name: str) -> bool | None:
+        keys = self.cat.index_columns.get(oid)
+        if keys is None or not 0 < column <= len(keys):
+            return None
+        options = self.cat.index_options.get(oid) or []
+        option = options[column - 1] if column <= len(options) else 0
+        descending, nulls_first = bool(option & 1), bool(option & 2)  # INDOPTION_DESC, INDOPTION_NULLS_FIRST
+        ordering = {"asc": not descending, "desc": descending, "nulls_first": nulls_first,
+                    "nulls_last": not nulls_first}
+        prop = name.lower()
+        return ordering[prop] if prop in ordering else _BTREE_COLUMN_PROPERTIES.get(prop)
+
+    def pg_index_has_property_2(self, oid: int, name: str) -> bool | None:
+        return _BTREE_INDEX_PROPERTIES.get(name.lower()) if oid in self.cat.index_columns else None
+
+    def pg_indexam_has_property_2(self, oid: int, name: str) -> bool | None:
+        properties = _ACCESS_METHOD_PROPERTIES.get(oid)
+        return None if properties is None else properties.get(name.lower())
+
     def pg_table_is_visible_1(self, oid: int) -> bool | None:
         return self.names.class_visible(oid)
 

@@ -288,6 +288,21 @@ def _grammar() -> Iterator[str]:
         "SELECT * FROM generate_subscripts(ARRAY[10, 20, 30], 1)", "SELECT s FROM generate_subscripts(ARRAY['a', 'b'], 1) AS s",
         "SELECT x[k], k FROM (SELECT ARRAY[5, 6, 7] AS x) v, generate_subscripts(v.x, 1) AS k ORDER BY k",
         "SELECT count(*) FROM generate_subscripts(NULL::int[], 1)",
+        "SELECT amname, p, pg_indexam_has_property(a.oid, p) FROM pg_am a, unnest(ARRAY['can_order', 'can_unique', "
+        "'can_multi_col', 'can_exclude', 'can_include', 'bogus']) p WHERE amtype = 'i' ORDER BY 1, 2",
+        "SELECT p, pg_index_column_has_property('pg_class_oid_index'::regclass, 1, p), "
+        "pg_index_column_has_property('pg_class_oid_index'::regclass, 2, p), "
+        "pg_index_has_property('pg_class_oid_index'::regclass, p) FROM unnest(ARRAY['asc', 'DESC', 'nulls_first', "
+        "'nulls_last', 'orderable', 'distance_orderable', 'returnable', 'search_array', 'search_nulls', "
+        "'clusterable', 'index_scan', 'bitmap_scan', 'backward_scan', 'bogus']) p",
+        "SELECT pg_index_has_property(0, 'clusterable'), pg_index_column_has_property(0, 1, 'asc'), "
+        "pg_indexam_has_property(0, 'can_order'), pg_index_has_property('pg_class'::regclass, 'clusterable')",
+        # quoted aliases of inner queries keep their case in the result's names (DBD::Pg's table_info)
+        "SELECT * FROM (SELECT 1 AS \"TABLE_CAT\", 2 AS x, 3 AS \"y\") ti",
+        "SELECT * FROM (SELECT 1 AS \"TABLE_CAT\") ti WHERE \"TABLE_CAT\" = 1 ORDER BY \"TABLE_CAT\"",
+        "WITH t AS (SELECT 1 AS \"MixedCase\") SELECT * FROM t", "SELECT * FROM (VALUES (1, 2)) AS v(\"A\", b)",
+        "SELECT a.*, b.* FROM (SELECT 1 AS \"Q\") a, (SELECT 2 AS \"Qq\") b",
+        "SELECT * FROM (SELECT * FROM (SELECT 'x' AS \"Deep\") i) o",
         # an empty select list: rows without columns (DuckDB refuses the form; dialect.NO_COLUMN)
         "SELECT", "SELECT WHERE false", "SELECT FROM generate_series(1, 3)", "SELECT FROM generate_series(1, 3) LIMIT 2",
         "SELECT EXISTS (SELECT FROM generate_series(1, 3) g WHERE g > 2), EXISTS (SELECT WHERE false)",

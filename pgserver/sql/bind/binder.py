@@ -59,6 +59,8 @@ class _Binding:
     cast_types: list[tuple[int, int] | None] = field(default_factory=list)
     passthrough: tuple[tuple[str, str], ...] | None = None
     reads_clock: bool = False
+    # The quoted alias names as written (before identifiers are lower-cased for matching), by position
+    alias_spellings: list[list[str | None]] = field(default_factory=list)
 
 
 def _values_pass(b: _Binding) -> None:
@@ -84,6 +86,7 @@ def _relations_pass(b: _Binding) -> None:
     """One scan slot per table reference, one procedure slot per `FROM proc(args)`; then the names are applied
     (before qualify, so ORDER BY 2 / GROUP BY 1 refer to the final names)."""
     b.scans, b.procedures = _resolve_tables(b.tree, b.env)
+    b.alias_spellings = _alias_spellings(b.tree)
     _lowercase_identifiers(b.tree)
     _apply_root_names(b.tree, b.names)
 
@@ -99,6 +102,13 @@ def _qualify_pass(b: _Binding) -> None:
         b.qualified = True
     except (SqlglotError, KeyError, ValueError, AttributeError, TypeError):
         pass
+
+
+def _spellings_pass(b: _Binding) -> None:
+    """Quoted aliases of inner queries keep the case they were written in: `SELECT * FROM (SELECT 1 AS "TABLE_CAT")
+    ti` answers a column TABLE_CAT, as in PostgreSQL (DuckDB matches names regardless of case, so the references
+    lower-cased for matching still find them)."""
+    _restore_alias_spellings(b.tree, b.alias_spellings)
 
 
 def _columns_pass(b: _Binding) -> None:
@@ -202,7 +212,8 @@ TRANSACTION_CLOCK: dict[type[exp.Expression], str] = {
 
 
 BIND_PASSES: tuple[Callable[[_Binding], None], ...] = (
-    _values_pass, _catalog_pass, _names_pass, _relations_pass, _qualify_pass, _columns_pass, _provenance_pass,
+    _values_pass, _catalog_pass, _names_pass, _relations_pass, _qualify_pass, _spellings_pass, _columns_pass,
+    _provenance_pass,
     _numeric_pass, _constant_pass, _casts_pass, _passthrough_pass, _clock_pass,
 )
 
@@ -291,6 +302,42 @@ def _position(identifier: exp.Identifier) -> int | None:
     if start is None:
         return None
     return start + 1 - (1 if identifier.quoted else 0)
+
+
+def _alias_holders(tree: exp.Expression) -> list[exp.Expression]:
+    """The nodes that name output columns, in a fixed order: every SELECT and every table alias with columns."""
+    return [node for node in tree.find_all(exp.Select, exp.TableAlias)
+            if isinstance(node, exp.Select) or node.columns]
+
+
+def _alias_names(holder: exp.Expression) -> list[exp.Identifier | None]:
+    if isinstance(holder, exp.Select):
+        return [p.args.get("alias") if isinstance(p, exp.Alias) else None for p in holder.expressions]
+    return [c if isinstance(c, exp.Identifier) else None for c in holder.columns]
+
+
+def _alias_spellings(tree: exp.Expression) -> list[list[str | None]]:
+    """Per alias holder, the quoted names that lower-casing would change (None elsewhere)."""
+    return [[i.this if isinstance(i, exp.Identifier) and i.quoted and isinstance(i.this, str) and i.this != i.this.lower()
+             else None for i in _alias_names(holder)] for holder in _alias_holders(tree)]
+
+
+def _restore_alias_spellings(tree: exp.Expression, spellings: list[list[str | None]]) -> None:
+    """Put back the spellings `_alias_spellings` kept, when the tree still has the same holders and names (qualify
+    keeps both; a mismatch leaves the lower-cased names)."""
+    if not any(any(row) for row in spellings):
+        return
+    holders = _alias_holders(tree)
+    if len(holders) != len(spellings):
+        return
+    for holder, row in zip(holders, spellings, strict=True):
+        names = _alias_names(holder)
+        if len(names) != len(row):
+            continue
+        for identifier, written in zip(names, row, strict=True):
+            if written is not None and identifier is not None and identifier.this == written.lower():
+                identifier.set("this", written)
+                identifier.set("quoted", True)
 
 
 def _lowercase_identifiers(tree: exp.Expression) -> None:
