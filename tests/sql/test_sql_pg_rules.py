@@ -56,10 +56,20 @@ async def test_char_parameter_binds(engine) -> None:
     ("SELECT (1, 2) = (1)", "operator does not exist: record = integer"),
     ("SELECT NULLIF(true, 1)", "operator does not exist: boolean = integer"),
     ("SELECT round(1.5::float8, 1)", "function round(double precision, integer) does not exist"),
+    # refused by DuckDB's binder (duckdb_errors._no_such_function)
+    ("SELECT 'a'::text - 1", "operator does not exist: text - integer"),
+    ("SELECT -true", "operator does not exist: - boolean"),
+    ("SELECT ARRAY[1] * true", "operator does not exist: integer[] * boolean"),
+    ("SELECT lower(1)", "function lower(integer) does not exist"),
+    # a built-in called with a number of arguments it does not take (parsing: not a syntax error)
+    ("SELECT upper(1, 2)", "function upper(integer, integer) does not exist"),
+    ("SELECT upper()", "function upper() does not exist"),
+    ("SELECT left('abc')", "function left(unknown) does not exist"),
 ])
 async def test_no_operator_or_function_takes_these_types(engine, sql: str, message: str) -> None:
     error = await error_of(engine, sql)
     assert (error.sqlstate, error.message) == ("42883", message)
+    assert error.hint and ("No operator matches" in error.hint or "No function matches" in error.hint)
 
 
 async def test_array_operators_cast_elements_implicitly(engine) -> None:

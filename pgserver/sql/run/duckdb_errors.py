@@ -72,6 +72,8 @@ def translate(error: Exception, sql: str) -> PgError:
     if match := re.search(r'Could not choose a best candidate function for the function call "([^"]+)"', text):
         return PgError(e.AMBIGUOUS_FUNCTION, f"function {pg_words(match[1])} is not unique",
                        hint="Could not choose a best candidate function. You might need to add explicit type casts.")
+    if match := re.search(r"No function matches the given name and argument types '(.+?)\((.*?)\)'", text):
+        return _no_such_function(match[1], pg_words(match[2]))
     if "No function matches" in text or "Could not choose a best candidate function" in text:
         return PgError(e.UNDEFINED_FUNCTION, _first_sentence(text),
                        hint="You might need to add explicit type casts.")
@@ -185,6 +187,23 @@ def pg_words(text: str) -> str:
     for pattern, replacement in _WORDS:
         text = pattern.sub(replacement, text)
     return text
+
+
+def _no_such_function(name: str, arguments: str) -> PgError:
+    """PostgreSQL's words for a call no function or operator takes: `operator does not exist: text - integer`,
+    `function upper(integer, integer) does not exist` (DuckDB lists its argument types with ", ")."""
+    if re.match(r"\w", name):
+        return PgError(e.UNDEFINED_FUNCTION, f"function {pg_words(name)}({arguments}) does not exist",
+                       hint="No function matches the given name and argument types. You might need to add explicit "
+                            "type casts.")
+    operands = arguments.split(", ")
+    if len(operands) == 2:
+        return PgError(e.UNDEFINED_FUNCTION, f"operator does not exist: {operands[0]} {name} {operands[1]}",
+                       hint="No operator matches the given name and argument types. You might need to add explicit "
+                            "type casts.")
+    return PgError(e.UNDEFINED_FUNCTION, f"operator does not exist: {name} {arguments}",
+                   hint="No operator matches the given name and argument type. You might need to add an explicit "
+                        "type cast.")
 
 
 def _first_sentence(text: str) -> str:

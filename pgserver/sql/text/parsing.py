@@ -8,6 +8,7 @@ this module translates one into the other.
 from __future__ import annotations
 
 import logging
+from typing import TypeVar
 
 import sqlglot
 from sqlglot import exp
@@ -35,6 +36,11 @@ def _anonymous(name: str, min_args: int = 0):  # type: ignore[no-untyped-def]
         return exp.Anonymous(this=name, expressions=args)
 
     return build
+
+
+# sqlglot's messages for a call with too many or too few arguments (Expression.error_messages)
+_ARITY_ERRORS = ("The number of provided arguments", "Required keyword:")
+E = TypeVar("E", bound=exp.Expression)
 
 
 class SagePostgres(Postgres):
@@ -110,11 +116,30 @@ class SagePostgres(Postgres):
             finally:
                 self._defer_literal_ops = defer
 
+        def reset(self) -> None:
+            super().reset()
+            self._calls: list[str] = []  # the names of the function calls being parsed, innermost last
+
+        def validate_expression(self, expression: E, args: list | None = None) -> E:  # type: ignore[override]
+            """A built-in called with a number of arguments sqlglot's node does not take stays a call by its written
+            name (an Anonymous node), so the statement fails as PostgreSQL's does — `function upper(integer,
+            integer) does not exist` (42883), from DuckDB's binder — instead of with a syntax error."""
+            if args is not None and self._calls and isinstance(expression, exp.Func) \
+                    and not isinstance(expression, exp.Anonymous) \
+                    and any(m.startswith(_ARITY_ERRORS) for m in expression.error_messages(args)):
+                call = exp.Anonymous(this=self._calls[-1], expressions=[a for a in args if isinstance(a, exp.Expression)])
+                return call  # type: ignore[return-value]
+            return super().validate_expression(expression, args)
+
         def _parse_function_call(self, *args: object, **kwargs: object) -> exp.Expression | None:  # type: ignore[override]
             """Keep the name the client wrote (sqlglot normalises date_part to Extract, btrim to Trim …):
             PostgreSQL names the result column after it (output_names.py reads WRITTEN_NAME)."""
             token = self._curr
-            result = super()._parse_function_call(*args, **kwargs)  # type: ignore[arg-type]
+            self._calls.append(token.text.lower() if token is not None else "")
+            try:
+                result = super()._parse_function_call(*args, **kwargs)  # type: ignore[arg-type]
+            finally:
+                self._calls.pop()
             func = result.this if isinstance(result, exp.Window) else result
             cast_syntax = isinstance(func, exp.Cast) and token is not None and token.text.lower() in ("cast", "try_cast")
             if token is not None and isinstance(func, exp.Expression) and not isinstance(func, exp.Anonymous) \
