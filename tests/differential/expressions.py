@@ -252,7 +252,9 @@ def _errors() -> Iterator[str]:
                 "SELECT 'a' LIKE 'b' ESCAPE 'cc'", "SELECT date '2024-02-30'", "SELECT '1 fortnight'::interval",
                 "SELECT 10::numeric(2,1)", "SELECT 'abc'::varchar(2)", "SELECT chr(0)", "SELECT lpad('x', 2, NULL)",
                 "SELECT CAST(NULL AS nosuchtype)", "SELECT 1 WHERE 1", "SELECT sum('a')", "SELECT 5 % 0",
-                "SELECT 1.0 / 0.0", "SELECT 'NaN'::float8 / 0", "SELECT to_date('2024-99-01', 'YYYY-MM-DD')")
+                "SELECT 1.0 / 0.0", "SELECT 'NaN'::float8 / 0", "SELECT to_date('2024-99-01', 'YYYY-MM-DD')",
+                "SELECT DISTINCT FROM generate_series(1, 3)", "SELECT upper(1, 2)", "SELECT upper()",
+                "SELECT 'a'::text - 1", "SELECT -true", "SELECT lower(1)")
 
 
 def _grammar() -> Iterator[str]:

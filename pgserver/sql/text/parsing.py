@@ -218,8 +218,28 @@ def parse_statement(sql: str) -> exp.Expression:
     statements = [p for p in parsed if p is not None]
     if len(statements) != 1:
         raise PgError(SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement")
+    _check_distinct_targets(statements[0], sql, tokens)
     check_function_calls(statements[0], sql)
     return grammar.normalize(statements[0])
+
+
+def _check_distinct_targets(tree: exp.Expression, sql: str, tokens: list[Token]) -> None:
+    """`SELECT DISTINCT FROM t` is a syntax error in PostgreSQL (DISTINCT takes a target list; an empty list is only
+    PostgreSQL's for plain SELECT), at the word after DISTINCT; sqlglot reads it as a DISTINCT of no columns."""
+    if not any(select.args.get("distinct") is not None and not select.expressions
+               for select in tree.find_all(exp.Select)):
+        return
+    for token, following in zip(tokens, [*tokens[1:], None], strict=True):
+        if token.token_type == TokenType.DISTINCT and (following is None or following.token_type in _NOT_A_TARGET):
+            if following is None:
+                raise end_of_input_error(sql)
+            raise syntax_error_at(sql, following.start, following.text)
+
+
+# Tokens that end a select list: after DISTINCT, one of these means no target list was written
+_NOT_A_TARGET = frozenset({TokenType.FROM, TokenType.WHERE, TokenType.GROUP_BY, TokenType.HAVING, TokenType.ORDER_BY,
+                           TokenType.LIMIT, TokenType.UNION, TokenType.EXCEPT, TokenType.INTERSECT,
+                           TokenType.R_PAREN, TokenType.SEMICOLON, TokenType.WINDOW})
 
 
 def _spaced_parameters(sql: str) -> str:
