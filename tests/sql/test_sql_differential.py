@@ -86,6 +86,13 @@ CASES = [
     "md5('')", "ltrim('  a  ')", "translate('12345', '143', 'ax')", "to_hex(255)", "abs(-5.5)", "ceil(-0.5)",
     "greatest(NULL, 1)", "least(NULL, NULL, 3)", "nullif('a', 'b')", "coalesce(NULL, 'x', 'y')",
     "(-5) % 3", "-5 / 3", "5::float8 / 2", "4 / 2 * 1.5", "'x' = 'x '", "trim(both 'x' from 'xaxx')",
+    # PostgreSQL functions DuckDB has with another meaning or lacks (dialect._pg_function)
+    "(regexp_matches('a1b2', '[0-9]'))[1]", "(SELECT count(*) FROM regexp_matches('a1b2c3', '[0-9]', 'g'))",
+    "(SELECT string_agg(m[2], ',') FROM regexp_matches('x=1, y=2', '(\\w)=(\\d)', 'g') AS m)",
+    "encode('ab'::bytea, 'base64')", "encode('ab'::bytea, 'hex')", "encode('\\x5c00ff41'::bytea, 'escape')",
+    "decode('YWI=', 'base64')", "decode('61 62', 'hex')", "convert_from('\\xc3a9'::bytea, 'UTF8')",
+    "convert_to('é', 'LATIN1')", "num_nulls(1, NULL, NULL)", "num_nonnulls(1, NULL, 'a')",
+    "(SELECT json_agg(g ORDER BY g DESC)::text FROM generate_series(1, 3) g)",
 ]
 
 

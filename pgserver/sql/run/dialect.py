@@ -292,10 +292,15 @@ def _json_constructor(node: exp.Expression) -> exp.Expression | None:
     aggregated = node.this if isinstance(node, exp.JSONArrayAgg) else (
         node.expressions[0] if isinstance(node, exp.Anonymous) and name == "jsonb_agg" and len(node.expressions) == 1
         else None)
-    if aggregated is not None and not isinstance(aggregated, exp.Order | exp.Distinct) \
+    if aggregated is not None and not isinstance(aggregated, exp.Distinct) \
             and not isinstance(node.parent, exp.Window | exp.Filter):
-        element = exp.Coalesce(this=_json_text(aggregated), expressions=[exp.Literal.string("null")])
-        joined = exp.Anonymous(this="string_agg", expressions=[element, exp.Literal.string(", ")])
+        order = aggregated if isinstance(aggregated, exp.Order) else None  # json_agg(x ORDER BY y)
+        value = order.this if order is not None else aggregated
+        element = exp.Coalesce(this=_json_text(value), expressions=[exp.Literal.string("null")])
+        separator: exp.Expression = exp.Literal.string(", ")
+        if order is not None:  # string_agg(element, ', ' ORDER BY y): DuckDB's aggregate ORDER BY
+            separator = exp.Order(this=separator, expressions=[_fixed(o) for o in order.expressions])
+        joined = exp.Anonymous(this="string_agg", expressions=[element, separator])
         text = exp.DPipe(this=exp.DPipe(this=exp.Literal.string("["), expression=joined), expression=exp.Literal.string("]"))
         return exp.Cast(this=text, to=as_json)
     return None
@@ -404,6 +409,35 @@ def _domain_checked(node: exp.Expression) -> exp.Expression:
         exp.Literal.string(message)])) for condition, message in checks], default=fixed)
 
 
+def _pg_function(node: exp.Expression) -> exp.Expression | None:
+    """PostgreSQL functions DuckDB has under the same name with another meaning, or lacks (pgfunctions' UDFs):
+    - regexp_matches(s, p [, flags]): PostgreSQL's set of text[] matches (DuckDB's answers a boolean);
+    - encode(bytea, format) / decode(text, format): base64, hex, escape (sqlglot reads the format as a charset,
+      and DuckDB's encode/decode convert text and blob);
+    - convert_to(text, encoding) / convert_from(bytea, encoding);
+    - num_nulls(…) / num_nonnulls(…)."""
+    if isinstance(node, exp.Encode | exp.Decode) and node.args.get("charset") is not None:
+        name = "__pg_encode" if isinstance(node, exp.Encode) else "__pg_decode"
+        return exp.Anonymous(this=name, expressions=[_fixed(node.this), _fixed(node.args["charset"])])
+    if not isinstance(node, exp.Anonymous):
+        return None
+    name, args = str(node.this).lower(), [_fixed(a) for a in node.expressions]
+    if name == "regexp_matches" and len(args) in (2, 3):
+        flags = args[2] if len(args) == 3 else exp.Literal.string("")
+        return exp.Explode(this=exp.Anonymous(this="__pg_regexp_matches", expressions=[*args[:2], flags]))
+    if name in ("convert_to", "convert_from") and len(args) == 2:
+        return exp.Anonymous(this=f"__pg_{name}", expressions=args)
+    if name in ("num_nulls", "num_nonnulls") and args:
+        counted = [exp.If(this=exp.Is(this=a, expression=exp.Null()) if name == "num_nulls"
+                          else exp.Not(this=exp.Is(this=a, expression=exp.Null())), true=exp.Literal.number(1))
+                   for a in args]
+        total = exp.Case(ifs=[counted[0]], default=exp.Literal.number(0))
+        for branch in counted[1:]:
+            total = exp.Add(this=total, expression=exp.Case(ifs=[branch], default=exp.Literal.number(0)))
+        return exp.Cast(this=total, to=exp.DataType.build("INTEGER"))
+    return None
+
+
 # The one column DuckDB is given for an empty select list (`SELECT FROM t`, `EXISTS (SELECT FROM …)`): DuckDB
 # refuses a query without columns, PostgreSQL answers its rows with none. Dropped from the result (execution).
 NO_COLUMN = "?pg no column?"
@@ -420,6 +454,8 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
         checked = node.copy()
         checked.set("step", _step_checked(_fixed(node.args["step"])))
         return checked
+    if (replaced := _pg_function(node)) is not None:
+        return replaced
     if isinstance(node, exp.Chr) and len(node.expressions) == 1 and not node.args.get("charset"):
         return exp.Anonymous(this="__pg_chr", expressions=[_fixed(node.expressions[0])])
     if isinstance(node, exp.StringToArray):  # PostgreSQL's empty-string, NULL-delimiter and null_string rules

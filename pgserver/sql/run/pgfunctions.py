@@ -10,6 +10,7 @@ session by the `pg_session` variable (SessionHooks).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import decimal
 import json
@@ -22,7 +23,14 @@ import duckdb
 import pyarrow as pa
 
 from pgserver.catalog.catalog_session import session_value
-from pgserver.errors import INVALID_PARAMETER_VALUE, NULL_VALUE_NOT_ALLOWED, PgError
+from pgserver.errors import (
+    CHARACTER_NOT_IN_REPERTOIRE,
+    INVALID_PARAMETER_VALUE,
+    INVALID_TEXT_REPRESENTATION,
+    NULL_VALUE_NOT_ALLOWED,
+    UNTRANSLATABLE_CHARACTER,
+    PgError,
+)
 from pgserver.sql.run import jsonb_operators
 from pgserver.sql.run.pg_templates import format_datetime, format_number, parse_datetime
 from pgserver.types import format_type
@@ -75,6 +83,13 @@ def install_pg_functions(duck: duckdb.DuckDBPyConnection, session: Callable[[int
     duck.create_function("__pg_interval_text", interval_text, [duckdb.sqltype("INTERVAL")], varchar, type="arrow")
     duck.create_function("__pg_regexp_match", regexp_match, [varchar, varchar, varchar], duckdb.list_type(varchar),
                          null_handling="special")
+    duck.create_function("__pg_regexp_matches", regexp_matches, [varchar, varchar, varchar],
+                         duckdb.list_type(duckdb.list_type(varchar)), null_handling="special")
+    blob = duckdb.sqltype("BLOB")
+    duck.create_function("__pg_encode", pg_encode, [blob, varchar], varchar)
+    duck.create_function("__pg_decode", pg_decode, [varchar, varchar], blob)
+    duck.create_function("__pg_convert_to", convert_to, [varchar, varchar], blob)
+    duck.create_function("__pg_convert_from", convert_from, [blob, varchar], varchar)
     macros = {
         "pg_backend_pid()": session_value("backend_pid"),
         "pg_cancel_backend(pid)": f"__pg_signal_backend({session_value('session')}, pid, false)",
@@ -347,6 +362,132 @@ def regexp_match(text: str | None, pattern: str | None, flags: str | None = "") 
     if match is None:
         return None
     return list(match.groups()) if match.re.groups else [match.group(0)]
+
+
+def _regex(pattern: str, flags: str, function: str, allow_global: bool) -> tuple[re.Pattern[str], bool]:
+    """The compiled pattern of a regexp_* call with PostgreSQL's flags, and whether 'g' was given."""
+    options, global_ = re.DOTALL, False
+    for flag in flags:
+        if flag == "g" and allow_global:
+            global_ = True
+            continue
+        if flag == "g":
+            raise ValueError(f'{function}() does not support the "global" option')
+        if flag not in _REGEX_FLAGS:
+            raise ValueError(f'invalid regular expression option: "{flag}"')
+        options |= _REGEX_FLAGS[flag]
+    if "n" in flags or "p" in flags or "w" in flags:
+        options &= ~re.DOTALL
+    try:
+        return re.compile(pattern if "q" not in flags else re.escape(pattern), options), global_
+    except re.error as err:
+        raise ValueError(f"invalid regular expression: {err}") from None
+
+
+def regexp_matches(text: str | None, pattern: str | None, flags: str | None) -> list[list[str | None]] | None:
+    """regexp_matches(string, pattern [, flags]): a text[] per match — its subexpressions, or the whole match — the
+    first match only unless flags hold 'g' (the SQL wraps the list in UNNEST: one row per match)."""
+    if text is None or pattern is None or flags is None:
+        return []
+    compiled, global_ = _regex(pattern, flags, "regexp_matches", allow_global=True)
+    found = []
+    for match in compiled.finditer(text):
+        found.append(list(match.groups()) if compiled.groups else [match.group(0)])
+        if not global_:
+            break
+    return found
+
+
+def pg_encode(data: bytes, format_: str) -> str:
+    """encode(bytea, format): base64 (lines of 76 characters, as PostgreSQL writes them), hex or escape."""
+    kind = format_.lower()
+    if kind == "base64":
+        return base64.encodebytes(data).decode("ascii").rstrip("\n")
+    if kind == "hex":
+        return data.hex()
+    if kind == "escape":
+        return "".join("\\\\" if b == 0x5C else chr(b) if 0 < b < 0x80 else f"\\{b:03o}" for b in data)
+    raise PgError(INVALID_PARAMETER_VALUE, f'unrecognized encoding: "{format_}"')
+
+
+def pg_decode(text: str, format_: str) -> bytes:
+    """decode(text, format): the inverse of encode, with PostgreSQL's errors for malformed input."""
+    kind = format_.lower()
+    if kind == "base64":
+        compact = "".join(text.split())
+        if bad := re.search(r"[^A-Za-z0-9+/=]", compact):
+            raise PgError(INVALID_PARAMETER_VALUE, f'invalid symbol "{bad[0]}" found while decoding base64 sequence')
+        if len(compact) % 4:
+            raise PgError(INVALID_PARAMETER_VALUE, "invalid base64 end sequence",
+                          hint="Input data is missing padding, is truncated, or is otherwise corrupted.")
+        return base64.b64decode(compact)
+    if kind == "hex":
+        compact = "".join(text.split())
+        if bad := re.search(r"[^0-9A-Fa-f]", compact):
+            raise PgError(INVALID_PARAMETER_VALUE, f'invalid hexadecimal digit: "{bad[0]}"')
+        if len(compact) % 2:
+            raise PgError(INVALID_PARAMETER_VALUE, "invalid hexadecimal data: odd number of digits")
+        return bytes.fromhex(compact)
+    if kind == "escape":
+        out, index = bytearray(), 0
+        while index < len(text):
+            char = text[index]
+            if char != "\\":
+                out += char.encode("utf-8")
+                index += 1
+            elif text[index + 1:index + 2] == "\\":
+                out.append(0x5C)
+                index += 2
+            elif re.fullmatch(r"[0-3][0-7]{2}", text[index + 1:index + 4]):
+                out.append(int(text[index + 1:index + 4], 8))
+                index += 4
+            else:
+                raise PgError(INVALID_TEXT_REPRESENTATION, "invalid input syntax for type bytea")
+        return bytes(out)
+    raise PgError(INVALID_PARAMETER_VALUE, f'unrecognized encoding: "{format_}"')
+
+
+# PostgreSQL's encoding names (pg_encoding_to_char) and their Python codecs
+_ENCODINGS = {"UTF8": "utf-8", "UNICODE": "utf-8", "SQL_ASCII": "ascii", "LATIN1": "latin-1", "LATIN2": "iso8859-2",
+              "LATIN9": "iso8859-15", "WIN1250": "cp1250", "WIN1251": "cp1251", "WIN1252": "cp1252",
+              "ISO_8859_5": "iso8859-5", "KOI8R": "koi8-r", "EUC_JP": "euc-jp", "SJIS": "shift-jis",
+              "GBK": "gbk", "BIG5": "big5", "UHC": "cp949"}
+
+
+def _codec(name: str, role: str) -> str:
+    """The codec of an encoding name, matched as PostgreSQL matches them: case and punctuation aside ('utf-8')."""
+    def key(text: str) -> str:
+        return re.sub(r"[^A-Z0-9]", "", text.upper())
+
+    codec = next((c for n, c in _ENCODINGS.items() if key(n) == key(name)), None)
+    if codec is None:
+        raise PgError(INVALID_PARAMETER_VALUE, f'invalid {role} encoding name "{name}"')
+    return codec
+
+
+def convert_to(text: str, encoding: str) -> bytes:
+    """convert_to(text, encoding): the text's bytes in that encoding (the database's is UTF8)."""
+    codec = _codec(encoding, "destination")
+    try:
+        return text.encode(codec)
+    except UnicodeEncodeError as err:
+        char = text[err.start]
+        raise PgError(UNTRANSLATABLE_CHARACTER, f'character with byte sequence {_bytes_shown(char.encode())} in '
+                                                f'encoding "UTF8" has no equivalent in encoding "{encoding.upper()}"') from None
+
+
+def convert_from(data: bytes, encoding: str) -> str:
+    """convert_from(bytea, encoding): the bytes read in that encoding, as the database's text."""
+    codec = _codec(encoding, "source")
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as err:
+        raise PgError(CHARACTER_NOT_IN_REPERTOIRE, f'invalid byte sequence for encoding "{encoding.upper()}": '
+                                                   f'{_bytes_shown(data[err.start:err.start + 1])}') from None
+
+
+def _bytes_shown(data: bytes) -> str:
+    return " ".join(f"0x{b:02x}" for b in data)
 
 
 def _to_char(text: str, template: str, type_name: str) -> str:
