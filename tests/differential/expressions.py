@@ -322,6 +322,12 @@ def _grammar() -> Iterator[str]:
         "SELECT json_agg(g ORDER BY g DESC), jsonb_agg(g ORDER BY g), json_agg(x ORDER BY x) FROM generate_series(1, 3) g, (VALUES ('a')) v(x)",
         'SELECT json_agg(g ORDER BY g) FROM generate_series(1, 0) g',
         'SELECT jsonb_agg(g) FROM generate_series(1, 3) g',
+        "SELECT log(2, 8), log(10, 1000), log(2, 8.5), log(1, 8)", "SELECT x, log(2, x) FROM (VALUES (8), (1024)) v(x)",
+        "SELECT substr('abcdef', -1, 3), substr('abcdef', -3, 5), substring('abcdef', 0), substr('abcdef', -10, 3)",
+        "SELECT substr(x, s, l) FROM (VALUES ('abcdef', -2, 4), ('abcdef', 3, 2), ('xy', 0, 1)) v(x, s, l)",
+        "SELECT to_char(125, 'RN'), to_char(125, 'FMRN'), to_char(0, 'RN'), to_char(3.6, 'FMRN')",
+        "SELECT to_char(1e6, '9.99EEEE'), to_char(0, '9.99EEEE'), to_char(1.5, '9EEEE'), to_char(1e100, '9.9EEEE')",
+        "SELECT to_char(1.5, 'FM9.9EEEE')",
         # quoted aliases of inner queries keep their case in the result's names (DBD::Pg's table_info)
         "SELECT * FROM (SELECT 1 AS \"TABLE_CAT\", 2 AS x, 3 AS \"y\") ti",
         "SELECT * FROM (SELECT 1 AS \"TABLE_CAT\") ti WHERE \"TABLE_CAT\" = 1 ORDER BY \"TABLE_CAT\"",

@@ -93,6 +93,12 @@ CASES = [
     "decode('YWI=', 'base64')", "decode('61 62', 'hex')", "convert_from('\\xc3a9'::bytea, 'UTF8')",
     "convert_to('é', 'LATIN1')", "num_nulls(1, NULL, NULL)", "num_nonnulls(1, NULL, 'a')",
     "(SELECT json_agg(g ORDER BY g DESC)::text FROM generate_series(1, 3) g)",
+    # answers that were wrong: log(b, x) took the log of x in base x; a start below 1 counted from the end;
+    # to_char's RN and EEEE printed blanks and #
+    "log(2, 8)", "log(10, 1000)", "log(2.0, 64.0)", "log(0.5, 0.125)", "substr('abcdef', -1, 3)",
+    "substr('abcdef', -3, 5)", "substring('abcdef', -2)", "substring('abcdef' from -1 for 3)", "to_char(125, 'RN')",
+    "to_char(4, 'FMrn')", "to_char(4000, 'RN')", "to_char(1e6, '9.99EEEE')", "to_char(9.99, '9.9EEEE')",
+    "to_char(-1.5e-10, '9.999EEEE')",
 ]
 
 

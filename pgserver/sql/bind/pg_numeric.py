@@ -175,7 +175,7 @@ def transcendental(function: str, argument: str, second: str | None = None) -> s
         scale = _clamp_scale(max(_MIN_SIG_DIGITS - int(float(x) * 0.434294481903252), _display_scale(x)))
         return _rounded(lambda c: c.exp(x), scale, int(float(x) * 0.4343) + 1)
     if function in ("ln", "log10", "log"):
-        base = decimal.Decimal(10) if function == "log10" else y if function == "log" else None
+        base = decimal.Decimal(10) if function == "log10" else x if function == "log" else None  # log(b, x)
         value = x if function != "log" else y
         assert value is not None
         if value <= 0 or (base is not None and base <= 0):
@@ -184,6 +184,8 @@ def transcendental(function: str, argument: str, second: str | None = None) -> s
         if base is None:
             scale = _clamp_scale(max(_MIN_SIG_DIGITS - _ln_dweight(value), _display_scale(value)))
             return _rounded(lambda c: c.ln(value), scale, 3)
+        if base == 1:  # ln(1) = 0 divides
+            raise PgError("22012", "division by zero")
         result_dweight = _ln_dweight(value) - _ln_dweight(base)
         shown = [_display_scale(value)] + ([_display_scale(x)] if function == "log" else [])
         scale = _clamp_scale(max(_MIN_SIG_DIGITS - result_dweight, *shown))
@@ -430,7 +432,10 @@ _TRANSCENDENTAL = (exp.Sqrt, exp.Exp, exp.Ln, exp.Log, exp.Pow)
 def computes_exactly(node: exp.Expression) -> bool:
     """sqrt/exp/ln/log/power over numeric operands (no float one): numeric in PostgreSQL, computed by its rules."""
     operands = [v for k, v in node.args.items() if isinstance(v, exp.Expression) and k in ("this", "expression")]
-    return isinstance(node, _TRANSCENDENTAL) and any(is_numeric(o) for o in operands) \
+    # log(b, x) exists for numeric only: integer operands make it numeric too (the others have float8 versions,
+    # which PostgreSQL prefers for integers)
+    numeric_only = isinstance(node, exp.Log) and len(operands) == 2
+    return isinstance(node, _TRANSCENDENTAL) and (numeric_only or any(is_numeric(o) for o in operands)) \
         and not any(is_float(o) for o in operands) and all(is_numeric(o) or is_integer(o) for o in operands)
 
 

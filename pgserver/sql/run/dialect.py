@@ -409,6 +409,31 @@ def _domain_checked(node: exp.Expression) -> exp.Expression:
         exp.Literal.string(message)])) for condition, message in checks], default=fixed)
 
 
+def _positive_literal(node: exp.Expression) -> bool:
+    while isinstance(node, exp.Cast | exp.Paren):
+        node = node.this
+    return isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit() and int(node.this) >= 1
+
+
+def _substring(node: exp.Substring) -> exp.Expression | None:
+    """substring(s, start [, count]) with a start below 1: PostgreSQL counts the characters from position `start`
+    (so fewer of them are left to take), DuckDB from the end of the string (substr('abcdef', -1, 3) is 'a', not
+    'f'). A negative count keeps its error."""
+    start = node.args.get("start")
+    if start is None or _positive_literal(start):
+        return None
+    text, first = _fixed(node.this), exp.Greatest(this=_fixed(start), expressions=[exp.Literal.number(1)])
+    length = node.args.get("length")
+    if length is None:
+        return exp.Substring(this=text, start=first)
+    count = _fixed(length)
+    taken = exp.Greatest(this=exp.Sub(this=exp.Add(this=_fixed(start), expression=count.copy()), expression=first.copy()),
+                         expressions=[exp.Literal.number(0)])
+    guarded = exp.Case(ifs=[exp.If(this=exp.LT(this=count.copy(), expression=exp.Literal.number(0)), true=count.copy())],
+                       default=taken)
+    return exp.Substring(this=text, start=first, length=guarded)
+
+
 def _pg_function(node: exp.Expression) -> exp.Expression | None:
     """PostgreSQL functions DuckDB has under the same name with another meaning, or lacks (pgfunctions' UDFs):
     - regexp_matches(s, p [, flags]): PostgreSQL's set of text[] matches (DuckDB's answers a boolean);
@@ -456,6 +481,8 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
         return checked
     if (replaced := _pg_function(node)) is not None:
         return replaced
+    if isinstance(node, exp.Substring) and (substring := _substring(node)) is not None:
+        return substring
     if isinstance(node, exp.Chr) and len(node.expressions) == 1 and not node.args.get("charset"):
         return exp.Anonymous(this="__pg_chr", expressions=[_fixed(node.expressions[0])])
     if isinstance(node, exp.StringToArray):  # PostgreSQL's empty-string, NULL-delimiter and null_string rules

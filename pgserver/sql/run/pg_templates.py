@@ -13,6 +13,8 @@ import datetime as dt
 import decimal
 import re
 
+from pgserver.errors import FEATURE_NOT_SUPPORTED, SYNTAX_ERROR, PgError
+
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"]
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -183,11 +185,50 @@ def parse_datetime(text: str, template: str) -> dt.datetime:
                        micro)
 
 
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def _roman(value: decimal.Decimal, fill: bool, lower: bool) -> str:
+    """RN: the value rounded to an integer, in Roman numerals (1 to 3999, else 15 #), right-aligned in 15 places."""
+    number = int(value.to_integral_value(rounding=decimal.ROUND_HALF_UP))
+    if not 1 <= number <= 3999:
+        return "#" * 15
+    out = ""
+    for amount, letters in _ROMAN:
+        while number >= amount:
+            out, number = out + letters, number - amount
+    out = out.lower() if lower else out
+    return out.rjust(15) if fill else out
+
+
+def _scientific(value: decimal.Decimal, upper: str, fill: bool) -> str:
+    """EEEE: a sign place, the mantissa with the pattern's fraction digits, e±NN — as PostgreSQL's numeric
+    to_char writes it (the exponent is found first, so 9.99 with one fraction digit is 10.0e+00)."""
+    if not fill or re.sub(r"EEEE", "", upper).strip("90.D"):
+        raise PgError(SYNTAX_ERROR, '"EEEE" is incompatible with other formats',
+                      detail='"EEEE" may only be used together with digit and decimal point patterns.')
+    point = next((i for i, c in enumerate(upper) if c in ".D"), None)
+    places = 0 if point is None else sum(c in "90" for c in upper[point + 1:])
+    magnitude = abs(value)
+    exponent = 0 if magnitude == 0 else magnitude.adjusted()
+    mantissa = (magnitude.scaleb(-exponent)).quantize(decimal.Decimal(1).scaleb(-places), rounding=decimal.ROUND_HALF_UP)
+    sign = "-" if value < 0 else " "
+    return f"{sign}{mantissa:f}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
+
+
 def format_number(value: decimal.Decimal, template: str) -> str:
-    """to_char(number, template) for the common numeric patterns."""
+    """to_char(number, template) for the digit, sign, separator, EEEE and RN patterns; the others (PR, TH, V, L, SG,
+    PL) are refused rather than printed wrongly."""
     fill = "FM" not in template.upper()
     pattern = re.sub(r"(?i)FM", "", template)
     upper = pattern.upper()
+    if "RN" in upper:
+        return _roman(value, fill, lower="rn" in pattern)
+    if "EEEE" in upper:
+        return _scientific(value, upper, fill)
+    if unsupported := re.search(r"PR|TH|PL|SG|V|L", re.sub(r'"[^"]*"', "", upper)):
+        raise PgError(FEATURE_NOT_SUPPORTED, f'the to_char pattern "{unsupported[0]}" is not supported here')
     point = next((i for i, c in enumerate(upper) if c in ".D"), len(upper))
     int_part, frac_part = upper[:point], upper[point + 1 :] if point < len(upper) else ""
     int_digits = sum(c in "90" for c in int_part)

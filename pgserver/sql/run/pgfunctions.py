@@ -25,6 +25,7 @@ import pyarrow as pa
 from pgserver.catalog.catalog_session import session_value
 from pgserver.errors import (
     CHARACTER_NOT_IN_REPERTOIRE,
+    FEATURE_NOT_SUPPORTED,
     INVALID_PARAMETER_VALUE,
     INVALID_TEXT_REPRESENTATION,
     NULL_VALUE_NOT_ALLOWED,
@@ -494,13 +495,18 @@ def _to_char(text: str, template: str, type_name: str) -> str:
     """to_char(value, template) for dates, timestamps and numbers (value arrives as text; a
     timestamptz as DuckDB printed it in the statement's TimeZone, offset included)."""
     kind = type_name.upper()
+    if kind.startswith("INTERVAL") or kind.startswith("TIME") and not kind.startswith("TIMESTAMP"):
+        raise PgError(FEATURE_NOT_SUPPORTED, f"to_char({'interval' if kind.startswith('INTERVAL') else 'time'}, "
+                                             "text) is not supported here")
     try:
         if kind == "DATE":
             return format_datetime(dt.date.fromisoformat(text), template)
         if kind.startswith("TIMESTAMP"):
             return format_datetime(dt.datetime.fromisoformat(text), template, zone_name=_zone_of(text))
         return format_number(decimal.Decimal(text), template)
-    except (ValueError, decimal.InvalidOperation) as err:
+    except decimal.InvalidOperation:
+        raise ValueError(f'invalid value for to_char: "{text}"') from None
+    except ValueError as err:
         raise ValueError(f"invalid value for to_char: {err}") from None
 
 
