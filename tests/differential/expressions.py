@@ -328,6 +328,10 @@ def _grammar() -> Iterator[str]:
         "SELECT to_char(125, 'RN'), to_char(125, 'FMRN'), to_char(0, 'RN'), to_char(3.6, 'FMRN')",
         "SELECT to_char(1e6, '9.99EEEE'), to_char(0, '9.99EEEE'), to_char(1.5, '9EEEE'), to_char(1e100, '9.9EEEE')",
         "SELECT to_char(1.5, 'FM9.9EEEE')",
+        "SELECT to_hex(-1), to_hex(255::bigint), to_hex(-255), to_hex(2147483647), to_hex(-1::bigint)",
+        "SELECT string_agg(x, NULL), string_agg(x, NULL::text ORDER BY x DESC) FROM (VALUES ('a'), ('b')) v(x)",
+        "SELECT 'a'::char(3) = 'a  ', 'a  ' = 'a'::char(3), 'a'::char(3) < 'b ', 'ab'::char(2) <> 'ab   '",
+        "SELECT 32767::smallint + 1::smallint", "SELECT 9223372036854775807 + 1", "SELECT 2147483647 * 2",
         # quoted aliases of inner queries keep their case in the result's names (DBD::Pg's table_info)
         "SELECT * FROM (SELECT 1 AS \"TABLE_CAT\", 2 AS x, 3 AS \"y\") ti",
         "SELECT * FROM (SELECT 1 AS \"TABLE_CAT\") ti WHERE \"TABLE_CAT\" = 1 ORDER BY \"TABLE_CAT\"",

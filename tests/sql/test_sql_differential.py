@@ -99,6 +99,10 @@ CASES = [
     "substr('abcdef', -3, 5)", "substring('abcdef', -2)", "substring('abcdef' from -1 for 3)", "to_char(125, 'RN')",
     "to_char(4, 'FMrn')", "to_char(4000, 'RN')", "to_char(1e6, '9.99EEEE')", "to_char(9.99, '9.9EEEE')",
     "to_char(-1.5e-10, '9.999EEEE')",
+    # more answers that were wrong: to_hex of a negative int4 wrote 64 bits; a NULL separator gave NULL; a string
+    # literal compared with char(n) kept its trailing spaces
+    "to_hex(-1)", "to_hex(-255)", "to_hex(-1::bigint)", "(SELECT string_agg(x, NULL) FROM (VALUES ('a'), ('b')) v(x))",
+    "'a'::char(3) = 'a  '", "'a  ' = 'a'::char(3)", "'ab'::char(2) <> 'ab   '",
 ]
 
 

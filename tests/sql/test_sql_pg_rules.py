@@ -33,6 +33,9 @@ async def test_a_time_zone_interval_with_days_is_refused_as_postgresql_does(engi
     ("select '4' + '4'", "42725", "operator is not unique: unknown + unknown"),
     ("select 2.5::float8 % 2", "42883", "operator does not exist: double precision % integer"),
     ("select $70000", "42P02", "there is no parameter $70000"),
+    ("select 32767::smallint + 1::smallint", "22003", "smallint out of range"),
+    ("select 9223372036854775807 + 1", "22003", "bigint out of range"),
+    ("select (-9223372036854775808)::bigint / -1", "22003", "bigint out of range"),
 ])
 async def test_errors_speak_postgresql(engine, sql: str, sqlstate: str, message: str) -> None:
     error = await error_of(engine, sql)

@@ -434,6 +434,45 @@ def _substring(node: exp.Substring) -> exp.Expression | None:
     return exp.Substring(this=text, start=first, length=guarded)
 
 
+def _int4_operand(node: exp.Expression) -> bool:
+    """Whether the tree shows `node` is an int4 or int2 (an integer literal of that range, a cast to one)."""
+    inner = node.this if isinstance(node, exp.Neg | exp.Paren) else node
+    if isinstance(inner, exp.Literal) and not inner.is_string and inner.this.isdigit():
+        return int(inner.this) < 2**31
+    return isinstance(inner, exp.Cast) and inner.to.is_type(exp.DataType.Type.INT, exp.DataType.Type.SMALLINT)
+
+
+_COMPARED = (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE)
+
+
+def _bpchar_comparison(node: exp.Expression) -> exp.Expression | None:
+    """`x::char(n) = 'a  '`: the string literal takes bpchar, whose trailing spaces do not count (PostgreSQL's
+    bpchareq); the char(n) side is already without them (_sized_text)."""
+    def is_char(side: exp.Expression) -> bool:
+        return isinstance(side, exp.Cast) and side.to.is_type(exp.DataType.Type.CHAR)
+
+    left, right = node.this, node.expression
+    for char_side, other in ((left, right), (right, left)):
+        if is_char(char_side) and isinstance(other, exp.Literal) and other.is_string and other.this != other.this.rstrip(" "):
+            compared = node.copy()
+            compared.set("this" if other is left else "expression", exp.Literal.string(other.this.rstrip(" ")))
+            return compared.transform(_fix_node, copy=False)
+    return None
+
+
+def _string_agg_separator(node: exp.GroupConcat) -> exp.Expression | None:
+    """string_agg(x, NULL) joins with nothing in PostgreSQL (DuckDB's answer is NULL)."""
+    separator = node.args.get("separator")
+    while isinstance(separator, exp.Cast | exp.Paren):
+        separator = separator.this
+    if not isinstance(separator, exp.Null):  # DuckDB takes only a constant separator: other ones stay its error
+        return None
+    joined = node.copy()
+    joined.set("this", _fixed(node.this))
+    joined.set("separator", exp.Literal.string(""))
+    return joined
+
+
 def _pg_function(node: exp.Expression) -> exp.Expression | None:
     """PostgreSQL functions DuckDB has under the same name with another meaning, or lacks (pgfunctions' UDFs):
     - regexp_matches(s, p [, flags]): PostgreSQL's set of text[] matches (DuckDB's answers a boolean);
@@ -441,6 +480,12 @@ def _pg_function(node: exp.Expression) -> exp.Expression | None:
       and DuckDB's encode/decode convert text and blob);
     - convert_to(text, encoding) / convert_from(bytea, encoding);
     - num_nulls(…) / num_nonnulls(…)."""
+    if isinstance(node, exp.Hex) and _int4_operand(node.this):  # to_hex(int4): 32 bits, -1 is ffffffff
+        masked = exp.BitwiseAnd(this=exp.Cast(this=_fixed(node.this), to=exp.DataType.build("BIGINT")),
+                                expression=exp.Literal.number(2**32 - 1))
+        return exp.Lower(this=exp.Hex(this=masked))
+    if isinstance(node, exp.GroupConcat) and (joined := _string_agg_separator(node)) is not None:
+        return joined
     if isinstance(node, exp.Encode | exp.Decode) and node.args.get("charset") is not None:
         name = "__pg_encode" if isinstance(node, exp.Encode) else "__pg_decode"
         return exp.Anonymous(this=name, expressions=[_fixed(node.this), _fixed(node.args["charset"])])
@@ -483,6 +528,8 @@ def _fix_node(node: exp.Expression) -> exp.Expression:
         return replaced
     if isinstance(node, exp.Substring) and (substring := _substring(node)) is not None:
         return substring
+    if isinstance(node, _COMPARED) and (compared := _bpchar_comparison(node)) is not None:
+        return compared
     if isinstance(node, exp.Chr) and len(node.expressions) == 1 and not node.args.get("charset"):
         return exp.Anonymous(this="__pg_chr", expressions=[_fixed(node.expressions[0])])
     if isinstance(node, exp.StringToArray):  # PostgreSQL's empty-string, NULL-delimiter and null_string rules

@@ -91,9 +91,16 @@ def translate(error: Exception, sql: str) -> PgError:
     if match := re.search(r"Date out of range: (-?\d+)-(\d+)-(\d+)", text):  # make_date(2023, 2, 29)
         return PgError(e.DATETIME_FIELD_OVERFLOW,
                        f"date field value out of range: {int(match[1]):04d}-{int(match[2]):02d}-{int(match[3]):02d}")
+    if match := re.search(r"Overflow in (?:addition|subtraction|multiplication|division|negation) of "
+                          r"(INT16|INT32|INT64|smallint|integer|bigint)\b", text):  # 32767::int2 + 1::int2
+        return PgError(e.NUMERIC_VALUE_OUT_OF_RANGE, f"{_INTEGER_NAMES[match[1].upper()]} out of range")
+    if re.search(r"Overflow in division of -9223372036854775808 / -1", text):
+        return PgError(e.NUMERIC_VALUE_OUT_OF_RANGE, "bigint out of range")
+    if match := re.search(r"Type (INT16|INT32|INT64|INT128) with value \S+ can't be cast because the value is out of "
+                          r"range for the destination type (INT16|INT32|INT64)", text):  # -(-2147483648)
+        return PgError(e.NUMERIC_VALUE_OUT_OF_RANGE, f"{_INTEGER_NAMES[match[2]]} out of range")
     if match := re.search(r"Failed to cast decimal value \S+ to type (\w+)", text):  # 1e10::int
-        name = {"INT16": "smallint", "INT32": "integer", "INT64": "bigint", "SMALLINT": "smallint",
-                "INTEGER": "integer", "BIGINT": "bigint"}.get(match[1].upper())
+        name = _INTEGER_NAMES.get(match[1].upper())
         if name is not None:
             return PgError(e.NUMERIC_VALUE_OUT_OF_RANGE, f"{name} out of range")
     if re.search(r"Could not cast value \S+ to DECIMAL", text) and isinstance(error, duckdb.ConversionException):
@@ -187,6 +194,10 @@ def pg_words(text: str) -> str:
     for pattern, replacement in _WORDS:
         text = pattern.sub(replacement, text)
     return text
+
+
+_INTEGER_NAMES = {"INT16": "smallint", "INT32": "integer", "INT64": "bigint", "SMALLINT": "smallint",
+                  "INTEGER": "integer", "BIGINT": "bigint"}
 
 
 def _no_such_function(name: str, arguments: str) -> PgError:
