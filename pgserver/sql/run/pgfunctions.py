@@ -27,6 +27,7 @@ from pgserver.errors import (
     CHARACTER_NOT_IN_REPERTOIRE,
     FEATURE_NOT_SUPPORTED,
     INVALID_PARAMETER_VALUE,
+    INVALID_REGULAR_EXPRESSION,
     INVALID_TEXT_REPRESENTATION,
     NULL_VALUE_NOT_ALLOWED,
     UNTRANSLATABLE_CHARACTER,
@@ -38,6 +39,7 @@ from pgserver.types import format_type
 from pgserver.types.array import format_array
 from pgserver.types.arrow import pg_type_of_duckdb
 from pgserver.types.datetime import format_interval, make_interval
+from pgserver.types.string import parse_bytea
 
 
 def sql_string(value: str) -> str:
@@ -347,19 +349,7 @@ def regexp_match(text: str | None, pattern: str | None, flags: str | None = "") 
     """regexp_match(string, pattern [, flags]): the first match's subexpressions (or the whole match)."""
     if text is None or pattern is None or flags is None:
         return None
-    options = re.DOTALL
-    for flag in flags:
-        if flag == "g":
-            raise ValueError('regexp_match() does not support the "global" option')
-        if flag not in _REGEX_FLAGS:
-            raise ValueError(f'invalid regular expression option: "{flag}"')
-        options |= _REGEX_FLAGS[flag]
-    if "n" in flags or "p" in flags or "w" in flags:
-        options &= ~re.DOTALL
-    try:
-        match = re.search(pattern if "q" not in flags else re.escape(pattern), text, options)
-    except re.error as err:
-        raise ValueError(f"invalid regular expression: {err}") from None
+    match = _regex(pattern, flags, "regexp_match", allow_global=False)[0].search(text)
     if match is None:
         return None
     return list(match.groups()) if match.re.groups else [match.group(0)]
@@ -373,16 +363,17 @@ def _regex(pattern: str, flags: str, function: str, allow_global: bool) -> tuple
             global_ = True
             continue
         if flag == "g":
-            raise ValueError(f'{function}() does not support the "global" option')
+            raise PgError(INVALID_PARAMETER_VALUE, f'{function}() does not support the "global" option',
+                          hint="Use the regexp_matches function instead.")
         if flag not in _REGEX_FLAGS:
-            raise ValueError(f'invalid regular expression option: "{flag}"')
+            raise PgError(INVALID_PARAMETER_VALUE, f'invalid regular expression option: "{flag}"')
         options |= _REGEX_FLAGS[flag]
     if "n" in flags or "p" in flags or "w" in flags:
         options &= ~re.DOTALL
     try:
         return re.compile(pattern if "q" not in flags else re.escape(pattern), options), global_
     except re.error as err:
-        raise ValueError(f"invalid regular expression: {err}") from None
+        raise PgError(INVALID_REGULAR_EXPRESSION, f"invalid regular expression: {err}") from None
 
 
 def regexp_matches(text: str | None, pattern: str | None, flags: str | None) -> list[list[str | None]] | None:
@@ -422,29 +413,12 @@ def pg_decode(text: str, format_: str) -> bytes:
             raise PgError(INVALID_PARAMETER_VALUE, "invalid base64 end sequence",
                           hint="Input data is missing padding, is truncated, or is otherwise corrupted.")
         return base64.b64decode(compact)
-    if kind == "hex":
-        compact = "".join(text.split())
-        if bad := re.search(r"[^0-9A-Fa-f]", compact):
-            raise PgError(INVALID_PARAMETER_VALUE, f'invalid hexadecimal digit: "{bad[0]}"')
-        if len(compact) % 2:
-            raise PgError(INVALID_PARAMETER_VALUE, "invalid hexadecimal data: odd number of digits")
-        return bytes.fromhex(compact)
-    if kind == "escape":
-        out, index = bytearray(), 0
-        while index < len(text):
-            char = text[index]
-            if char != "\\":
-                out += char.encode("utf-8")
-                index += 1
-            elif text[index + 1:index + 2] == "\\":
-                out.append(0x5C)
-                index += 2
-            elif re.fullmatch(r"[0-3][0-7]{2}", text[index + 1:index + 4]):
-                out.append(int(text[index + 1:index + 4], 8))
-                index += 4
-            else:
-                raise PgError(INVALID_TEXT_REPRESENTATION, "invalid input syntax for type bytea")
-        return bytes(out)
+    if kind == "hex":  # bytea input's hex form, without its \\x
+        return parse_bytea("\\x" + text)
+    if kind == "escape":  # bytea input's escape form
+        if text.startswith("\\x"):
+            raise PgError(INVALID_TEXT_REPRESENTATION, "invalid input syntax for type bytea")
+        return parse_bytea(text)
     raise PgError(INVALID_PARAMETER_VALUE, f'unrecognized encoding: "{format_}"')
 
 
