@@ -59,7 +59,7 @@ def test_pull_writes_every_view_and_column(schema_ts: str) -> None:
         assert written == [c.name for c in spec.columns], name
 
 
-def test_pull_writes_the_types_postgresql_types_name(schema_ts: str) -> None:
+def test_pull_writes_the_column_types_postgresql_names(schema_ts: str) -> None:
     customers = _tables(schema_ts)["Customers"]
     assert 'id: bigint("Id", { mode: "number" }).primaryKey().notNull()' in customers
     assert 'creditLimit: numeric("CreditLimit", { precision: 18, scale:  2 })' in customers

@@ -22,19 +22,19 @@ from pgserver import types as pgtypes
 from pgserver.catalog.data import builtin
 from pgserver.errors import PROTOCOL_VIOLATION, UNDEFINED_PARAMETER, PgError
 from pgserver.provider import TableSpec
+from pgserver.sql.bind.constants import unparen
 from pgserver.types.arrow import duck_type
-
-CATALOG_SCHEMAS = ("pg_catalog", "information_schema")
 
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.Like, exp.ILike, exp.In, exp.Between,
                 exp.Add, exp.Sub, exp.Mul, exp.Div)
 
 
 def parameters(tree: exp.Expression) -> list[exp.Parameter]:
-    return [p for p in tree.find_all(exp.Parameter) if _number(p) is not None]
+    return [p for p in tree.find_all(exp.Parameter) if parameter_number(p) is not None]
 
 
-def _number(parameter: exp.Parameter) -> int | None:
+def parameter_number(parameter: exp.Parameter) -> int | None:
+    """n of `$n` (None for another kind of parameter)."""
     inner = parameter.this
     if isinstance(inner, exp.Literal) and not inner.is_string and inner.this.isdigit():
         return int(inner.this)
@@ -45,7 +45,7 @@ MAX_PARAMETERS = 65535  # a Bind message counts its parameters in an Int16
 
 
 def parameter_count(tree: exp.Expression) -> int:
-    count = max((_number(p) or 0 for p in parameters(tree)), default=0)
+    count = max((parameter_number(p) or 0 for p in parameters(tree)), default=0)
     if count > MAX_PARAMETERS:
         raise PgError(UNDEFINED_PARAMETER, f"there is no parameter ${count}")
     return count
@@ -56,7 +56,7 @@ def infer_types(tree: exp.Expression, declared: Sequence[int], specs: Sequence[T
     count = max(parameter_count(tree), len(declared))
     result = [declared[i] if i < len(declared) else 0 for i in range(count)]
     for parameter in parameters(tree):
-        index = (_number(parameter) or 1) - 1
+        index = (parameter_number(parameter) or 1) - 1
         if result[index] == 0:
             result[index] = _infer_one(parameter, specs) or 0
     return [oid or pgtypes.TEXT for oid in result]
@@ -98,15 +98,11 @@ def _infer_one(parameter: exp.Parameter, specs: Sequence[TableSpec]) -> int | No
 def _compared_with(parent: exp.Expression, parameter: exp.Expression) -> list[exp.Expression]:
     """The operands `parameter` meets in `parent`: the other side of an operator, an IN's left side (or its list,
     for `$1 IN (…)`), BETWEEN's other bounds — each without its parentheses."""
-    def bare(node: exp.Expression) -> exp.Expression:
-        while isinstance(node, exp.Paren):
-            node = node.this
-        return node
-
     operands = [parent.this, *parent.expressions] if isinstance(parent, exp.In) else \
         [v for v in (parent.this, parent.args.get("expression"), parent.args.get("low"), parent.args.get("high"))
          if isinstance(v, exp.Expression)]
-    return [bare(o) for o in operands if bare(o) is not parameter and not isinstance(bare(o), exp.Parameter)]
+    bare = [unparen(o) for o in operands]
+    return [o for o in bare if o is not parameter and not isinstance(o, exp.Parameter)]
 
 
 def _resolved_column_type(column: exp.Column, specs: Sequence[TableSpec]) -> int | None:
@@ -125,9 +121,7 @@ def _resolved_column_type(column: exp.Column, specs: Sequence[TableSpec]) -> int
 
 def _table_column_type(table: exp.Table, column: str, specs: Sequence[TableSpec]) -> int | None:
     schema, name, wanted = table.db.lower(), table.name.lower(), column.lower()
-    relations = builtin().relations
-    catalog = relations.get(f"{schema}.{name}") if schema in CATALOG_SCHEMAS else \
-        relations.get(f"pg_catalog.{name}") if not schema else None
+    catalog = builtin().relations.get(f"{schema or 'pg_catalog'}.{name}")  # unqualified: pg_catalog comes first
     if catalog is not None:
         return next((c.type.pg.oid for c in catalog.columns if c.name == wanted), None)
     for spec in specs:
@@ -139,13 +133,9 @@ def _table_column_type(table: exp.Table, column: str, specs: Sequence[TableSpec]
 
 
 def _column_type(name: str, specs: Sequence[TableSpec]) -> int | None:
-    found = {c.pg_type for spec in specs if (c := spec.column(name)) is not None}
-    if len(found) != 1:
-        return None
-    try:
-        return pgtypes.type_for_sql(found.pop())[0].oid
-    except PgError:
-        return None
+    """The type of the columns of that name among the views, when they agree (their declared types, parsed once)."""
+    found = {c.type.pg.oid for spec in specs if (c := spec.column(name)) is not None}
+    return found.pop() if len(found) == 1 else None
 
 
 def bind(tree: exp.Expression, values: Sequence[Any], type_oids: Sequence[int], *,
@@ -157,7 +147,7 @@ def bind(tree: exp.Expression, values: Sequence[Any], type_oids: Sequence[int], 
                       f"but prepared statement requires {needed}")
     bound = tree.copy() if copy else tree
     for parameter in parameters(bound):
-        index = (_number(parameter) or 1) - 1
+        index = (parameter_number(parameter) or 1) - 1
         if index >= len(values):
             raise PgError(UNDEFINED_PARAMETER, f"there is no parameter ${index + 1}")
         oid = type_oids[index] if index < len(type_oids) else pgtypes.TEXT

@@ -26,7 +26,7 @@ from pgserver.sql.bind.bound_query import (
     scan_sources,
 )
 from pgserver.sql.bind.constants import NotPushable, literal_value, unparen
-from pgserver.sql.bind.params import bind, typed_null
+from pgserver.sql.bind.params import bind, parameter_number, typed_null
 from pgserver.sql.pushdown.key_lookups import choose_key_lookups, join_keys_of
 from pgserver.sql.pushdown.quals import split_conjuncts, to_quals
 from pgserver.types import FormatContext
@@ -68,10 +68,9 @@ def _parameter_result_types(bound: BoundQuery, oids: Sequence[int]) -> list[tupl
     out = list(bound.cast_types) if len(bound.cast_types) == len(root.expressions) else [None] * len(root.expressions)
     for index, projection in enumerate(root.expressions):
         inner = unparen(projection.this if isinstance(projection, exp.Alias) else projection)
-        if isinstance(inner, exp.Parameter) and isinstance(inner.this, exp.Literal) and inner.this.this.isdigit():
-            number = int(inner.this.this)
-            if 0 < number <= len(oids) and find_by_oid(oids[number - 1]) is not None:
-                out[index] = (oids[number - 1], -1)
+        number = parameter_number(inner) if isinstance(inner, exp.Parameter) else None
+        if number is not None and 0 < number <= len(oids) and find_by_oid(oids[number - 1]) is not None:
+            out[index] = (oids[number - 1], -1)
     return out
 
 
